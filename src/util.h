@@ -1,0 +1,47 @@
+/* Small helpers every module uses: allocation that cannot fail, a growable
+ * byte buffer, and clocks. Allocation failure logs and aborts, so callers do
+ * not check for NULL. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated after len bytes. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void buf_init(struct buf *b);
+void buf_release(struct buf *b);
+void buf_reserve(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *data, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the bytes to the caller (free() them); the buffer is empty afterwards. */
+char *buf_detach(struct buf *b, size_t *len);
+
+/* Monotonic clock, for durations. */
+int64_t now_us(void);
+/* Wall clock in seconds since the epoch. */
+int64_t now_unix(void);
+/* Writes "2026-11-26T04:00:00Z" (21 bytes with NUL) for a unix time. */
+void format_rfc3339(int64_t unix_seconds, char out[32]);
+
+/* Parses a positive decimal id ("42"); false for anything else. */
+bool parse_id(const char *s, int64_t *out);
+
+/* Reads a whole file (up to max bytes); returns 0 or negative errno, -EFBIG if larger. */
+int read_file(const char *path, size_t max, char **out, size_t *len);
+/* Writes all of data to fd, retrying on EINTR and short writes; 0 or negative errno. */
+int write_all(int fd, const void *data, size_t n);

@@ -1,0 +1,66 @@
+/* Unit tests for util: ids, buffers, time formatting. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+START_TEST(parse_id_accepts_positive_decimals)
+{
+	int64_t v = 0;
+	ck_assert(parse_id("42", &v));
+	ck_assert_int_eq(v, 42);
+	ck_assert(parse_id("9223372036854775807", &v));
+	ck_assert_int_eq(v, INT64_MAX);
+}
+END_TEST
+
+START_TEST(parse_id_rejects_everything_else)
+{
+	int64_t v = 7;
+	const char *bad[] = {"", "0", "-1", "01", "1a", "abc", " 1", "9223372036854775808", "1.5"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(!parse_id(bad[i], &v), "accepted '%s'", bad[i]);
+	ck_assert_int_eq(v, 7);
+}
+END_TEST
+
+START_TEST(buf_grows_and_detaches)
+{
+	struct buf b;
+	buf_init(&b);
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	ck_assert_uint_eq(b.len, strlen(b.data));
+	ck_assert(strncmp(b.data, "0,1,2,", 6) == 0);
+	size_t len = 0;
+	char *s = buf_detach(&b, &len);
+	ck_assert_uint_eq(len, strlen(s));
+	ck_assert_ptr_null(b.data);
+	free(s);
+}
+END_TEST
+
+START_TEST(rfc3339_formats_utc)
+{
+	char out[32];
+	format_rfc3339(1795665600, out);
+	ck_assert_str_eq(out, "2026-11-26T04:00:00Z");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("util");
+	tcase_add_test(tc, parse_id_accepts_positive_decimals);
+	tcase_add_test(tc, parse_id_rejects_everything_else);
+	tcase_add_test(tc, buf_grows_and_detaches);
+	tcase_add_test(tc, rfc3339_formats_utc);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
