@@ -1,0 +1,36 @@
+/* REST handlers, one file per resource (api_*.c), wired up in routes.c. */
+#pragma once
+#include "http.h"
+
+/* api_auth.c */
+void api_login(struct http_request *req, struct http_response *res);
+void api_logout(struct http_request *req, struct http_response *res);
+void api_me(struct http_request *req, struct http_response *res);
+
+/* api_users.c */
+void api_users_list(struct http_request *req, struct http_response *res);
+void api_users_create(struct http_request *req, struct http_response *res);
+void api_users_update(struct http_request *req, struct http_response *res);
+
+/* api_problems.c */
+void api_languages(struct http_request *req, struct http_response *res);
+void api_problems_list(struct http_request *req, struct http_response *res);
+void api_problems_create(struct http_request *req, struct http_response *res);
+void api_problems_get(struct http_request *req, struct http_response *res);
+void api_problems_update(struct http_request *req, struct http_response *res);
+void api_problems_delete(struct http_request *req, struct http_response *res);
+void api_problems_import(struct http_request *req, struct http_response *res);
+
+/* api_submissions.c */
+void api_submissions_create(struct http_request *req, struct http_response *res);
+void api_problem_submissions(struct http_request *req, struct http_response *res);
+void api_submissions_list(struct http_request *req, struct http_response *res);
+void api_submissions_get(struct http_request *req, struct http_response *res);
+void api_submission_rejudge(struct http_request *req, struct http_response *res);
+void api_problem_rejudge(struct http_request *req, struct http_response *res);
+
+/* api_ops.c */
+void api_healthz(struct http_request *req, struct http_response *res);
+void api_metrics(struct http_request *req, struct http_response *res);
+/* Web UI pages and assets (not in the route table: the fallback for GET). */
+void api_static(struct http_request *req, struct http_response *res);

@@ -1,0 +1,72 @@
+/* /api/auth/login, /api/auth/logout, /api/me */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "app.h"
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "json_util.h"
+#include "log.h"
+#include "util.h"
+
+static json_t *user_json(const struct db_user *u)
+{
+	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id, "username", u->username, "role",
+			 u->admin ? "admin" : "user");
+}
+
+void api_login(struct http_request *req, struct http_response *res)
+{
+	const char *username = NULL, *password = NULL;
+	char *err = NULL;
+	if (json_get_string(req->json, "username", true, 256, &username, &err) ||
+	    json_get_string(req->json, "password", true, 1024, &password, &err)) {
+		http_error(res, 400, "validation", "%s", err);
+		free(err);
+		return;
+	}
+	struct db *db = req->app->db;
+	struct db_user user;
+	char *hash = NULL;
+	if (db_user_by_name(db, username, &user, &hash) != 0) {
+		auth_verify_dummy(password);
+		http_error(res, 401, "unauthorized", "wrong username or password");
+		return;
+	}
+	bool ok = auth_verify_password(hash, password);
+	free(hash);
+	if (!ok) {
+		http_error(res, 401, "unauthorized", "wrong username or password");
+		return;
+	}
+	char token[AUTH_TOKEN_LEN + 1];
+	unsigned char token_hash[32];
+	auth_new_token(token, token_hash);
+	int64_t lifetime = (int64_t)req->app->cfg->session_hours * 3600;
+	if (db_session_create(db, token_hash, user.id, now_unix() + lifetime) != 0) {
+		http_error(res, 500, "internal", "cannot store the session");
+		return;
+	}
+	res->set_cookie = xasprintf("verdict_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld", token,
+				    (long long)lifetime);
+	http_json(res, 200, json_pack("{s:s, s:o}", "token", token, "user", user_json(&user)));
+}
+
+void api_logout(struct http_request *req, struct http_response *res)
+{
+	unsigned char hash[32];
+	auth_token_hash(req->token, hash);
+	if (db_session_delete(req->app->db, hash) != 0) {
+		http_error(res, 500, "internal", "cannot end the session");
+		return;
+	}
+	res->set_cookie = xstrdup("verdict_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+	res->status = 204;
+}
+
+void api_me(struct http_request *req, struct http_response *res)
+{
+	http_json(res, 200, user_json(req->user));
+}

@@ -1,0 +1,88 @@
+/* /api/languages and /api/problems: list, get, create, update, delete. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "app.h"
+#include "db.h"
+#include "json_util.h"
+#include "languages.h"
+#include "problem_json.h"
+#include "util.h"
+
+void api_languages(struct http_request *req, struct http_response *res)
+{
+	http_json(res, 200, languages_json(req->app->languages));
+}
+
+void api_problems_list(struct http_request *req, struct http_response *res)
+{
+	int page, per_page;
+	if (http_paging(req, res, &page, &per_page))
+		http_json(res, 200, db_problems_list(req->app->db, page, per_page));
+}
+
+void api_problems_get(struct http_request *req, struct http_response *res)
+{
+	json_t *p = db_problem_json(req->app->db, req->id[0], true);
+	if (!p)
+		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)req->id[0]);
+	else
+		http_json(res, 200, p);
+}
+
+static void save(struct http_request *req, struct http_response *res, const json_t *current)
+{
+	struct problem_json pj;
+	char *err = NULL;
+	if (problem_json_parse(req->json, current, &pj, &err) != 0) {
+		http_error(res, 400, "validation", "%s", err);
+		free(err);
+		return;
+	}
+	int64_t id = current ? req->id[0] : 0;
+	int rc = current ? db_problem_update(req->app->db, id, &pj.problem) : db_problem_create(req->app->db, &pj.problem, &id);
+	if (rc == DB_E_CONFLICT)
+		http_error(res, 409, "conflict", "a problem with slug '%s' already exists", pj.problem.slug);
+	else if (rc == DB_E_NOT_FOUND)
+		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)id);
+	else if (rc != 0)
+		http_error(res, 500, "internal", "cannot store the problem");
+	else if (current)
+		http_json(res, 200, db_problem_json(req->app->db, id, true));
+	else
+		http_json(res, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "slug", pj.problem.slug));
+	problem_json_release(&pj);
+}
+
+void api_problems_create(struct http_request *req, struct http_response *res)
+{
+	save(req, res, NULL);
+}
+
+void api_problems_update(struct http_request *req, struct http_response *res)
+{
+	json_t *current = db_problem_json(req->app->db, req->id[0], true);
+	if (!current) {
+		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)req->id[0]);
+		return;
+	}
+	save(req, res, current);
+	json_decref(current);
+}
+
+void api_problems_delete(struct http_request *req, struct http_response *res)
+{
+	int rc = db_problem_delete(req->app->db, req->id[0]);
+	if (rc == DB_E_NOT_FOUND)
+		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)req->id[0]);
+	else if (rc != 0)
+		http_error(res, 500, "internal", "cannot delete problem %lld", (long long)req->id[0]);
+	else
+		res->status = 204;
+}
+
+void api_problems_import(struct http_request *req, struct http_response *res)
+{
+	http_error(res, 503, "unavailable", "problem package import is not available yet");
+}

@@ -1,0 +1,183 @@
+/* Submissions: create, lists, one submission, rejudge. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "app.h"
+#include "db.h"
+#include "hub.h"
+#include "judge.h"
+#include "json_util.h"
+#include "languages.h"
+#include "util.h"
+
+#define MAX_SOURCE (512 * 1024)
+
+static void not_found(struct http_response *res, const char *what, int64_t id)
+{
+	http_error(res, 404, "not_found", "%s %lld does not exist", what, (long long)id);
+}
+
+void api_submissions_create(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	const char *language = NULL, *source = NULL;
+	char *err = NULL;
+	if (json_get_string(req->json, "language", true, 64, &language, &err) ||
+	    json_get_string(req->json, "source", true, MAX_SOURCE, &source, &err)) {
+		http_error(res, 400, "validation", "%s", err);
+		free(err);
+		return;
+	}
+	if (!db_problem_exists(app->db, req->id[0])) {
+		not_found(res, "problem", req->id[0]);
+		return;
+	}
+	if (!languages_find(app->languages, language)) {
+		http_error(res, 400, "validation", "unknown language '%s': available are %s", language,
+			   languages_ids(app->languages));
+		return;
+	}
+	if (!*source) {
+		http_error(res, 400, "validation", "field 'source' must not be empty");
+		return;
+	}
+	int64_t id;
+	int rc = db_submission_create(app->db, req->id[0], req->user->id, language, source, &id);
+	if (rc == DB_E_NOT_FOUND) {
+		not_found(res, "problem", req->id[0]);
+		return;
+	}
+	if (rc != 0) {
+		http_error(res, 500, "internal", "cannot store the submission");
+		return;
+	}
+	hub_publish_submission(app->hub, app->db, id);
+	judge_wake(app->judge);
+	http_json(res, 201, db_submission_json(app->db, id, false, false, NULL));
+}
+
+void api_problem_submissions(struct http_request *req, struct http_response *res)
+{
+	int page, per_page;
+	if (!http_paging(req, res, &page, &per_page))
+		return;
+	if (!db_problem_exists(req->app->db, req->id[0]))
+		not_found(res, "problem", req->id[0]);
+	else
+		http_json(res, 200, db_problem_submissions(req->app->db, req->id[0], page, per_page));
+}
+
+static const char *const verdicts[] = {"AC", "WA", "TLE", "MLE", "RTE", "OLE", "CE", "JE"};
+
+void api_submissions_list(struct http_request *req, struct http_response *res)
+{
+	struct db *db = req->app->db;
+	int page, per_page;
+	if (!http_paging(req, res, &page, &per_page))
+		return;
+	int64_t problem = 0, user = 0;
+	const char *p = http_query(req, "problem"), *u = http_query(req, "user"), *v = http_query(req, "verdict");
+	if (p && *p && !parse_id(p, &problem)) {
+		http_error(res, 400, "bad_request", "invalid problem '%s': ids are positive integers", p);
+		return;
+	}
+	if (u && *u) {
+		struct db_user found;
+		/* A user id, or a name ("me" is the caller). */
+		if (strcmp(u, "me") == 0)
+			user = req->user->id;
+		else if (!parse_id(u, &user)) {
+			if (db_user_by_name(db, u, &found, NULL) != 0) {
+				http_error(res, 404, "not_found", "user '%s' does not exist", u);
+				return;
+			}
+			user = found.id;
+		}
+	}
+	if (!req->user->admin) {
+		if (user && user != req->user->id) {
+			http_error(res, 403, "forbidden", "users may list only their own submissions");
+			return;
+		}
+		user = req->user->id;
+	}
+	if (v && !*v)
+		v = NULL;
+	if (v) {
+		size_t i = 0;
+		while (i < ARRAY_SIZE(verdicts) && strcmp(v, verdicts[i]) != 0)
+			i++;
+		if (i == ARRAY_SIZE(verdicts)) {
+			http_error(res, 400, "bad_request", "invalid verdict '%s': expected AC, WA, TLE, MLE, RTE, OLE, CE or JE", v);
+			return;
+		}
+	}
+	http_json(res, 200, db_submissions_list(db, problem, user, v, page, per_page));
+}
+
+void api_submissions_get(struct http_request *req, struct http_response *res)
+{
+	int64_t owner = 0;
+	struct db *db = req->app->db;
+	json_t *s = db_submission_json(db, req->id[0], true, false, &owner);
+	if (!s) {
+		not_found(res, "submission", req->id[0]);
+		return;
+	}
+	if (req->user->admin || owner == req->user->id) {
+		/* Owners and admins see the source; compiler messages quote it, so they only. */
+		json_decref(s);
+		s = db_submission_json(db, req->id[0], true, true, NULL);
+	} else {
+		json_object_del(s, "compile_output");
+	}
+	http_json(res, 200, s);
+}
+
+void api_submission_rejudge(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	int rc = db_submission_requeue(app->db, req->id[0]);
+	if (rc == DB_E_NOT_FOUND) {
+		not_found(res, "submission", req->id[0]);
+		return;
+	}
+	if (rc != 0) {
+		http_error(res, 500, "internal", "cannot requeue submission %lld", (long long)req->id[0]);
+		return;
+	}
+	hub_publish_submission(app->hub, app->db, req->id[0]);
+	judge_wake(app->judge);
+	http_json(res, 202, db_submission_json(app->db, req->id[0], false, false, NULL));
+}
+
+void api_problem_rejudge(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	if (!db_problem_exists(app->db, req->id[0])) {
+		not_found(res, "problem", req->id[0]);
+		return;
+	}
+	int64_t seq = db_seq(app->db), count = 0;
+	if (db_problem_requeue(app->db, req->id[0], &count) != 0) {
+		http_error(res, 500, "internal", "cannot requeue the submissions of problem %lld", (long long)req->id[0]);
+		return;
+	}
+	/* Publish every requeued submission, in seq order. */
+	for (;;) {
+		json_t *updates = db_submissions_since(app->db, req->id[0], 0, seq, 500);
+		size_t i;
+		json_t *u;
+		json_array_foreach(updates, i, u) {
+			hub_publish_update(app->hub, u);
+			seq = json_integer_value(json_object_get(u, "seq"));
+		}
+		size_t n = json_array_size(updates);
+		json_decref(updates);
+		if (n < 500)
+			break;
+	}
+	judge_wake(app->judge);
+	http_json(res, 202, json_pack("{s:I, s:I}", "problem_id", (json_int_t)req->id[0], "requeued", (json_int_t)count));
+}

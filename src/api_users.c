@@ -1,0 +1,71 @@
+/* /api/users (admin): list, create, reset a password. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "app.h"
+#include "auth.h"
+#include "db.h"
+#include "json_util.h"
+#include "users.h"
+#include "util.h"
+
+void api_users_list(struct http_request *req, struct http_response *res)
+{
+	int page, per_page;
+	if (http_paging(req, res, &page, &per_page))
+		http_json(res, 200, db_users_list(req->app->db, page, per_page));
+}
+
+void api_users_create(struct http_request *req, struct http_response *res)
+{
+	const char *username = NULL, *password = NULL, *role = "user";
+	char *err = NULL;
+	if (json_get_string(req->json, "username", true, 256, &username, &err) ||
+	    json_get_string(req->json, "password", true, 1024, &password, &err) ||
+	    json_get_string(req->json, "role", false, 16, &role, &err)) {
+		http_error(res, 400, "validation", "%s", err);
+		free(err);
+		return;
+	}
+	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
+		http_error(res, 400, "validation", "field 'role' must be \"admin\" or \"user\"");
+		return;
+	}
+	int64_t id;
+	int rc = users_create(req->app->db, username, password, strcmp(role, "admin") == 0, &id, &err);
+	if (rc == USERS_E_INVALID)
+		http_error(res, 400, "validation", "%s", err);
+	else if (rc == DB_E_CONFLICT)
+		http_error(res, 409, "conflict", "user '%s' already exists", username);
+	else if (rc != 0)
+		http_error(res, 500, "internal", "cannot create user '%s'", username);
+	else
+		http_json(res, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "username", username, "role", role));
+	free(err);
+}
+
+void api_users_update(struct http_request *req, struct http_response *res)
+{
+	const char *password = NULL;
+	char *err = NULL;
+	if (json_get_string(req->json, "password", true, 1024, &password, &err)) {
+		http_error(res, 400, "validation", "%s", err);
+		free(err);
+		return;
+	}
+	struct db_user user;
+	if (db_user_get(req->app->db, req->id[0], &user) != 0) {
+		http_error(res, 404, "not_found", "user %lld does not exist", (long long)req->id[0]);
+		return;
+	}
+	int rc = users_set_password(req->app->db, user.id, password, &err);
+	if (rc == USERS_E_INVALID)
+		http_error(res, 400, "validation", "%s", err);
+	else if (rc != 0)
+		http_error(res, 500, "internal", "cannot change the password of user %lld", (long long)user.id);
+	else
+		http_json(res, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)user.id, "username", user.username,
+					      "role", user.admin ? "admin" : "user"));
+	free(err);
+}

@@ -1,0 +1,18 @@
+/* The server's shared parts, wired together by main.c and handed to every
+ * request handler. All pointers are set before the first thread starts and
+ * never change afterwards. */
+#pragma once
+
+struct config;
+struct db;
+struct hub;
+struct judge;
+struct languages;
+
+struct app {
+	const struct config *cfg;
+	struct db *db;
+	struct hub *hub;              /* live updates to WebSocket subscribers */
+	struct judge *judge;          /* the queue and the worker pool */
+	struct languages *languages;
+};

@@ -1,0 +1,30 @@
+/* Command-line flags and VERDICT_* environment variables, merged into one
+ * struct config that is read-only once the server starts. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+
+struct config {
+	char *listen_host;        /* "127.0.0.1" */
+	uint16_t listen_port;     /* 8100; 0 = any free port (printed at startup) */
+	char *data_dir;           /* "./verdict-data" */
+	int workers;              /* judge worker processes; default: number of cores */
+	bool demo;                /* seed a demo problem and an admin on first start */
+	size_t max_body;          /* JSON request bodies, bytes */
+	size_t max_upload;        /* problem package uploads, bytes */
+	char *languages_file;     /* extra language definitions (JSON), or NULL */
+	int session_hours;        /* login session lifetime */
+	enum log_level log_level;
+	char *port_file;          /* write the bound port here once listening (tests), or NULL */
+};
+
+/* Fills in the defaults, then applies VERDICT_* environment variables.
+   Returns 0, or 2 (usage error) with a message in *err (malloc'd). */
+int config_init(struct config *cfg, char **err);
+/* Applies one flag (long name without dashes, e.g. "listen") with its value.
+   Returns 0, 1 if the name is not a config flag, or 2 with *err set for a bad value. */
+int config_set(struct config *cfg, const char *name, const char *value, char **err);
+void config_release(struct config *cfg);

@@ -1,0 +1,396 @@
+/* Database lifecycle: the data dir lock, connections, migrations, and the
+ * prepared-statement cache used by db_users.c, db_problems.c and db_submissions.c.
+ *
+ * Each thread reads through its own connection (created on first use, kept in
+ * thread-specific storage, closed when the thread exits or at db_close). Writes
+ * go through the single writer connection, held under `write_lock` for the
+ * length of one IMMEDIATE transaction. */
+#include "db_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "embedded.h"
+#include "log.h"
+#include "util.h"
+
+#define STMT_SLOTS 128 /* more than the number of distinct statements */
+
+struct db_conn {
+	sqlite3 *handle;
+	struct db *db;
+	const char *keys[STMT_SLOTS];
+	sqlite3_stmt *stmts[STMT_SLOTS];
+	struct db_conn *next; /* in db->conns */
+};
+
+struct db {
+	char *path;
+	int lock_fd;
+	bool readonly;
+	struct db_conn *writer;
+	pthread_mutex_t write_lock;
+	pthread_key_t reader_key;
+	pthread_mutex_t conns_lock; /* guards conns */
+	struct db_conn *conns;      /* every open reader connection */
+};
+
+static void conn_close(struct db_conn *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < STMT_SLOTS; i++)
+		sqlite3_finalize(c->stmts[i]);
+	sqlite3_close(c->handle);
+	free(c);
+}
+
+static int conn_open(struct db *db, bool readonly, struct db_conn **out, char **err)
+{
+	struct db_conn *c = xcalloc(1, sizeof *c);
+	c->db = db;
+	int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+		    SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(db->path, &c->handle, flags, NULL);
+	if (rc != SQLITE_OK) {
+		*err = xasprintf("cannot open database '%s': %s", db->path,
+				 c->handle ? sqlite3_errmsg(c->handle) : sqlite3_errstr(rc));
+		conn_close(c);
+		return -EIO;
+	}
+	sqlite3_busy_timeout(c->handle, 10000);
+	sqlite3_extended_result_codes(c->handle, 1);
+	const char *pragmas = readonly ? "PRAGMA foreign_keys = ON; PRAGMA query_only = ON;"
+				       : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+					 " PRAGMA foreign_keys = ON;";
+	char *msg = NULL;
+	if (sqlite3_exec(c->handle, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		*err = xasprintf("cannot configure database '%s': %s", db->path, msg ? msg : "?");
+		sqlite3_free(msg);
+		conn_close(c);
+		return -EIO;
+	}
+	*out = c;
+	return 0;
+}
+
+static void reader_gone(void *p)
+{
+	struct db_conn *c = p;
+	struct db *db = c->db;
+	pthread_mutex_lock(&db->conns_lock);
+	for (struct db_conn **pp = &db->conns; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	pthread_mutex_unlock(&db->conns_lock);
+	conn_close(c);
+}
+
+struct db_conn *db_reader(struct db *db)
+{
+	struct db_conn *c = pthread_getspecific(db->reader_key);
+	if (c)
+		return c;
+	char *err = NULL;
+	if (conn_open(db, true, &c, &err) != 0) {
+		/* The database opened at startup; failing now means the system is broken. */
+		log_error("%s", err);
+		abort();
+	}
+	pthread_mutex_lock(&db->conns_lock);
+	c->next = db->conns;
+	db->conns = c;
+	pthread_mutex_unlock(&db->conns_lock);
+	pthread_setspecific(db->reader_key, c);
+	return c;
+}
+
+struct db_conn *db_write_begin(struct db *db)
+{
+	pthread_mutex_lock(&db->write_lock);
+	if (sqlite3_exec(db->writer->handle, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		db_fail(db->writer, "begin transaction");
+	return db->writer;
+}
+
+int db_write_end(struct db *db, struct db_conn *c, int rc)
+{
+	if (rc == 0 && sqlite3_exec(c->handle, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_fail(c, "commit");
+	if (rc != 0 && sqlite3_get_autocommit(c->handle) == 0)
+		sqlite3_exec(c->handle, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&db->write_lock);
+	return rc;
+}
+
+sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
+	for (size_t i = 0; i < STMT_SLOTS; i++, h = (h + 1) % STMT_SLOTS) {
+		if (c->keys[h] == sql) {
+			sqlite3_reset(c->stmts[h]);
+			sqlite3_clear_bindings(c->stmts[h]);
+			return c->stmts[h];
+		}
+		if (!c->keys[h]) {
+			if (sqlite3_prepare_v3(c->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[h],
+					       NULL) != SQLITE_OK) {
+				log_error("cannot prepare statement '%s': %s", sql, sqlite3_errmsg(c->handle));
+				abort();
+			}
+			c->keys[h] = sql;
+			return c->stmts[h];
+		}
+	}
+	log_error("statement cache full");
+	abort();
+}
+
+sqlite3 *db_handle(struct db_conn *c)
+{
+	return c->handle;
+}
+
+int db_fail(struct db_conn *c, const char *what)
+{
+	log_error("database: cannot %s: %s", what, sqlite3_errmsg(c->handle));
+	return -EIO;
+}
+
+int64_t db_next_seq(struct db_conn *c)
+{
+	sqlite3_stmt *st = db_stmt(c, "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value");
+	int64_t seq = -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	else
+		db_fail(c, "bump seq");
+	sqlite3_reset(st);
+	return seq;
+}
+
+int64_t db_seq(struct db *db)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT value FROM counters WHERE name = 'seq'");
+	int64_t seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return seq;
+}
+
+json_t *db_col_string(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	if (!s)
+		return json_null();
+	json_t *j = json_stringn((const char *)s, (size_t)sqlite3_column_bytes(st, col));
+	return j ? j : json_string("");
+}
+
+json_t *db_col_int_or_null(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return json_null();
+	return json_integer(sqlite3_column_int64(st, col));
+}
+
+json_t *db_col_real_or_null(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return json_null();
+	return json_real(sqlite3_column_double(st, col));
+}
+
+json_t *db_page(json_t *items, int page, int per_page, int64_t total)
+{
+	return json_pack("{s:o, s:i, s:i, s:I}", "items", items, "page", page, "per_page", per_page,
+			 "total", (json_int_t)total);
+}
+
+/* ---- migrations ---- */
+
+static int migration_version(const char *name)
+{
+	return atoi(name); /* "001_init.sql" -> 1 */
+}
+
+int db_schema_version(struct db *db)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return v;
+}
+
+static int migrate(struct db *db, int upto, char **err)
+{
+	sqlite3 *h = db->writer->handle;
+	char *msg = NULL;
+	if (sqlite3_exec(h,
+			 "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+			 NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	int newest_known = 0;
+	for (const struct embedded_file *f = schema_files; f->name; f++)
+		if (migration_version(f->name) > newest_known)
+			newest_known = migration_version(f->name);
+
+	struct db_conn *c = db_write_begin(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+	int current = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	if (current > newest_known) {
+		db_write_end(db, c, DB_E_NEWER);
+		*err = xasprintf("database '%s' has schema version %d, newer than this verdict knows (%d)",
+				 db->path, current, newest_known);
+		return DB_E_NEWER;
+	}
+	/* Apply in version order, whatever the order of the embedded list. */
+	for (int v = current + 1; v <= newest_known && v <= upto; v++) {
+		const struct embedded_file *f = schema_files;
+		while (f->name && migration_version(f->name) != v)
+			f++;
+		if (!f->name)
+			continue;
+		if (sqlite3_exec(h, (const char *)f->data, NULL, NULL, &msg) != SQLITE_OK) {
+			db_write_end(db, c, -EIO);
+			*err = xasprintf("cannot apply migration '%s' to '%s': %s", f->name, db->path, msg);
+			sqlite3_free(msg);
+			return -EIO;
+		}
+		st = db_stmt(c, "INSERT INTO schema_migrations (version, name, applied_at)"
+				" VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+		sqlite3_bind_int(st, 1, v);
+		sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			db_write_end(db, c, -EIO);
+			*err = xasprintf("cannot record migration '%s' in '%s'", f->name, db->path);
+			return -EIO;
+		}
+		log_info("database: applied migration %s", f->name);
+	}
+	if (db_write_end(db, c, 0) != 0) {
+		*err = xasprintf("cannot commit migrations to '%s'", db->path);
+		return -EIO;
+	}
+	return 0;
+fail:
+	*err = xasprintf("cannot prepare migrations in '%s': %s", db->path, msg ? msg : "?");
+	sqlite3_free(msg);
+	return -EIO;
+}
+
+/* ---- open and close ---- */
+
+static int lock_data_dir(struct db *db, const char *dir, char **err)
+{
+	char *lock_path = xasprintf("%s/verdict.lock", dir);
+	db->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (db->lock_fd < 0) {
+		*err = xasprintf("cannot open lock file '%s': %s", lock_path, strerror(errno));
+		free(lock_path);
+		return -errno;
+	}
+	if (flock(db->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		char pid[32] = "";
+		ssize_t n = pread(db->lock_fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		*err = xasprintf("data dir '%s' is in use by another verdict process%s%s%s", dir,
+				 *pid ? " (pid " : "", pid, *pid ? ")" : "");
+		free(lock_path);
+		return DB_E_BUSY;
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(db->lock_fd, 0) != 0 || pwrite(db->lock_fd, pid, (size_t)n, 0) != n)
+		log_warn("cannot write pid to '%s'", lock_path);
+	free(lock_path);
+	return 0;
+}
+
+static int open_common(const char *dir, bool readonly, bool exclusive, int upto, struct db **out, char **err)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	db->lock_fd = -1;
+	db->readonly = readonly;
+	db->path = xasprintf("%s/verdict.db", dir);
+	pthread_mutex_init(&db->write_lock, NULL);
+	pthread_mutex_init(&db->conns_lock, NULL);
+	pthread_key_create(&db->reader_key, reader_gone);
+	int rc;
+	if (!readonly) {
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			rc = -errno;
+			*err = xasprintf("cannot create data dir '%s': %s", dir, strerror(errno));
+			goto fail;
+		}
+		if (exclusive && (rc = lock_data_dir(db, dir, err)) != 0)
+			goto fail;
+		if ((rc = conn_open(db, false, &db->writer, err)) != 0)
+			goto fail;
+		if ((rc = migrate(db, upto, err)) != 0)
+			goto fail;
+	} else if (access(db->path, R_OK) != 0) {
+		rc = -errno;
+		*err = xasprintf("cannot open database '%s': %s", db->path, strerror(errno));
+		goto fail;
+	}
+	*out = db;
+	return 0;
+fail:
+	db_close(db);
+	return rc;
+}
+
+int db_open(const char *dir, bool exclusive, struct db **out, char **err)
+{
+	return open_common(dir, false, exclusive, 1 << 30, out, err);
+}
+
+int db_open_upto(const char *dir, int upto, struct db **out, char **err)
+{
+	return open_common(dir, false, false, upto, out, err);
+}
+
+int db_open_readonly(const char *dir, struct db **out, char **err)
+{
+	return open_common(dir, true, false, 0, out, err);
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	pthread_setspecific(db->reader_key, NULL);
+	pthread_key_delete(db->reader_key);
+	while (db->conns) {
+		struct db_conn *c = db->conns;
+		db->conns = c->next;
+		conn_close(c);
+	}
+	if (db->writer) {
+		/* Fold the WAL back into the database on a clean shutdown. */
+		sqlite3_exec(db->writer->handle, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		conn_close(db->writer);
+	}
+	if (db->lock_fd >= 0)
+		close(db->lock_fd);
+	pthread_mutex_destroy(&db->write_lock);
+	pthread_mutex_destroy(&db->conns_lock);
+	free(db->path);
+	free(db);
+}

@@ -1,0 +1,32 @@
+/* Internals shared by db*.c only: connections and the statement cache. */
+#pragma once
+#include <sqlite3.h>
+
+#include "db.h"
+
+struct db_conn;
+
+/* The calling thread's read connection. */
+struct db_conn *db_reader(struct db *db);
+/* Locks the writer connection and begins an IMMEDIATE transaction. */
+struct db_conn *db_write_begin(struct db *db);
+/* Commits when rc == 0, else rolls back; unlocks. Returns rc, or -EIO if the commit failed. */
+int db_write_end(struct db *db, struct db_conn *c, int rc);
+
+/* A prepared statement for `sql` (a string literal: its address is the cache
+   key), reset and with bindings cleared. Never NULL: a statement that does not
+   prepare is a bug and aborts. */
+sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql);
+sqlite3 *db_handle(struct db_conn *c);
+/* Logs an SQLite failure with what was being done; returns -EIO. */
+int db_fail(struct db_conn *c, const char *what);
+
+/* Bumps the global change counter (writer only) and returns the new value. */
+int64_t db_next_seq(struct db_conn *c);
+
+/* Column helpers: text as a new JSON string, or null. */
+json_t *db_col_string(sqlite3_stmt *st, int col);
+json_t *db_col_int_or_null(sqlite3_stmt *st, int col);
+json_t *db_col_real_or_null(sqlite3_stmt *st, int col);
+/* A paging envelope {"items", "page", "per_page", "total"}; steals items. */
+json_t *db_page(json_t *items, int page, int per_page, int64_t total);

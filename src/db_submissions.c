@@ -1,0 +1,206 @@
+/* Submissions: creation, the REST and WebSocket views, lists and replay by seq. */
+#include "db_int.h"
+
+#include <errno.h>
+
+#include <string.h>
+
+#include "json_util.h"
+#include "util.h"
+
+#define NOW_RFC3339 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+/* Every query below selects these columns first, in this order. */
+#define SUBMISSION_COLUMNS                                                                     \
+	"s.id, s.seq, s.problem_id, u.username, s.language, s.status, s.verdict, s.score,"     \
+	" s.time_ms, s.memory_kb, s.tests_passed, s.tests_total, s.created_at, s.judged_at," \
+	" s.user_id"
+#define SUBMISSION_FROM " FROM submissions s JOIN users u ON u.id = s.user_id"
+
+static json_t *metrics_json(sqlite3_stmt *st)
+{
+	return json_pack("{s:o, s:o, s:I, s:I}", "time_ms", db_col_int_or_null(st, 8), "memory_kb",
+			 db_col_int_or_null(st, 9), "tests_passed", (json_int_t)sqlite3_column_int64(st, 10),
+			 "tests_total", (json_int_t)sqlite3_column_int64(st, 11));
+}
+
+static json_t *submission_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "seq", (json_int_t)sqlite3_column_int64(st, 1),
+			 "problem_id", (json_int_t)sqlite3_column_int64(st, 2), "user", db_col_string(st, 3),
+			 "language", db_col_string(st, 4), "status", db_col_string(st, 5), "verdict",
+			 db_col_string(st, 6), "score", db_col_real_or_null(st, 7), "metrics", metrics_json(st),
+			 "created_at", db_col_string(st, 12), "judged_at", db_col_string(st, 13));
+}
+
+static json_t *update_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "type",
+			 "submission_update", "seq", (json_int_t)sqlite3_column_int64(st, 1), "submission_id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "problem_id",
+			 (json_int_t)sqlite3_column_int64(st, 2), "user", db_col_string(st, 3), "language",
+			 db_col_string(st, 4), "status", db_col_string(st, 5), "verdict", db_col_string(st, 6),
+			 "score", db_col_real_or_null(st, 7), "metrics", metrics_json(st), "created_at",
+			 db_col_string(st, 12), "judged_at", db_col_string(st, 13));
+}
+
+int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+			 const char *source, int64_t *id)
+{
+	struct db_conn *c = db_write_begin(db);
+	int64_t seq = db_next_seq(c);
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO submissions (seq, problem_id, user_id, language, source,"
+				      " status, tests_total, created_at)"
+				      " VALUES (?, ?, ?, ?, ?, 'queued',"
+				      " (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ")");
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, problem_id);
+	sqlite3_bind_int64(st, 3, user_id);
+	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	int rc = seq < 0 ? -EIO
+		 : step == SQLITE_DONE ? 0
+		 : step == SQLITE_CONSTRAINT_FOREIGNKEY ? DB_E_NOT_FOUND
+							: db_fail(c, "insert submission");
+	int64_t new_id = sqlite3_last_insert_rowid(db_handle(c));
+	sqlite3_reset(st);
+	rc = db_write_end(db, c, rc);
+	if (rc == 0 && id)
+		*id = new_id;
+	return rc;
+}
+
+json_t *db_submission_json(struct db *db, int64_t id, bool with_details, bool with_source, int64_t *owner_id)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source"
+				      SUBMISSION_FROM " WHERE s.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return NULL;
+	}
+	json_t *s = submission_row(st);
+	if (owner_id)
+		*owner_id = sqlite3_column_int64(st, 14);
+	if (with_details)
+		json_object_set_new(s, "compile_output", db_col_string(st, 15));
+	if (with_source)
+		json_object_set_new(s, "source", db_col_string(st, 16));
+	sqlite3_reset(st);
+	if (!with_details)
+		return s;
+	st = db_stmt(c, "SELECT idx, grp, verdict, time_ms, memory_kb FROM test_results"
+			" WHERE submission_id = ? ORDER BY idx");
+	sqlite3_bind_int64(st, 1, id);
+	json_t *tests = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(tests, json_pack("{s:i, s:o, s:o, s:I, s:I}", "index",
+						       sqlite3_column_int(st, 0), "group", db_col_string(st, 1),
+						       "verdict", db_col_string(st, 2), "time_ms",
+						       (json_int_t)sqlite3_column_int64(st, 3), "memory_kb",
+						       (json_int_t)sqlite3_column_int64(st, 4)));
+	sqlite3_reset(st);
+	json_object_set_new(s, "tests", tests);
+	return s;
+}
+
+json_t *db_submission_update_json(struct db *db, int64_t id)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM " WHERE s.id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	json_t *m = sqlite3_step(st) == SQLITE_ROW ? update_row(st) : NULL;
+	sqlite3_reset(st);
+	return m;
+}
+
+json_t *db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_page)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
+				      " WHERE s.problem_id = ? ORDER BY s.id DESC LIMIT ? OFFSET ?");
+	sqlite3_bind_int64(st, 1, problem_id);
+	sqlite3_bind_int(st, 2, per_page);
+	sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
+	json_t *items = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(items, submission_row(st));
+	sqlite3_reset(st);
+	st = db_stmt(c, "SELECT submission_count FROM problems WHERE id = ?");
+	sqlite3_bind_int64(st, 1, problem_id);
+	int64_t total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return db_page(items, page, per_page, total);
+}
+
+json_t *db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict,
+			    int page, int per_page)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
+				      " WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
+				      " AND (?3 IS NULL OR s.verdict = ?3)"
+				      " ORDER BY s.id DESC LIMIT ?4 OFFSET ?5");
+	sqlite3_bind_int64(st, 1, problem_id);
+	sqlite3_bind_int64(st, 2, user_id);
+	if (verdict)
+		sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, per_page);
+	sqlite3_bind_int64(st, 5, (int64_t)(page - 1) * per_page);
+	json_t *items = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(items, submission_row(st));
+	sqlite3_reset(st);
+	st = db_stmt(c, "SELECT count(*) FROM submissions s"
+			" WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
+			" AND (?3 IS NULL OR s.verdict = ?3)");
+	sqlite3_bind_int64(st, 1, problem_id);
+	sqlite3_bind_int64(st, 2, user_id);
+	if (verdict)
+		sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
+	int64_t total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return db_page(items, page, per_page, total);
+}
+
+json_t *db_submissions_since(struct db *db, int64_t problem_id, int64_t submission_id, int64_t seq, int limit)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
+				      " WHERE s.seq > ?1 AND (?2 = 0 OR s.problem_id = ?2)"
+				      " AND (?3 = 0 OR s.id = ?3) ORDER BY s.seq LIMIT ?4");
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, problem_id);
+	sqlite3_bind_int64(st, 3, submission_id);
+	sqlite3_bind_int(st, 4, limit);
+	json_t *items = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(items, update_row(st));
+	sqlite3_reset(st);
+	return items;
+}
+
+int db_submission_status_counts(struct db *db, int64_t counts[4])
+{
+	static const char *const names[] = {"queued", "compiling", "running"};
+	struct db_conn *c = db_reader(db);
+	memset(counts, 0, 4 * sizeof counts[0]);
+	sqlite3_stmt *st = db_stmt(c, "SELECT status, count(*) FROM submissions WHERE status <> 'done' GROUP BY status");
+	int64_t pending = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 0);
+		for (int i = 0; i < 3; i++)
+			if (strcmp(status, names[i]) == 0)
+				counts[i] = sqlite3_column_int64(st, 1);
+		pending += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	st = db_stmt(c, "SELECT coalesce(sum(submission_count), 0) FROM problems");
+	int64_t total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	counts[3] = total - pending;
+	return 0;
+}

@@ -1,0 +1,166 @@
+/* Users and login sessions. */
+#include "db_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define NOW_RFC3339 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+static void fill_user(sqlite3_stmt *st, struct db_user *out)
+{
+	out->id = sqlite3_column_int64(st, 0);
+	snprintf(out->username, sizeof out->username, "%s", (const char *)sqlite3_column_text(st, 1));
+	out->admin = strcmp((const char *)sqlite3_column_text(st, 2), "admin") == 0;
+}
+
+int db_user_create(struct db *db, const char *username, const char *password_hash, bool admin, int64_t *id)
+{
+	struct db_conn *c = db_write_begin(db);
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO users (username, password_hash, role, created_at)"
+				      " VALUES (?, ?, ?, " NOW_RFC3339 ")");
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, admin ? "admin" : "user", -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int result = 0;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		result = DB_E_CONFLICT;
+	else if (rc != SQLITE_DONE)
+		result = db_fail(c, "insert user");
+	else if (id)
+		*id = sqlite3_last_insert_rowid(db_handle(c));
+	sqlite3_reset(st);
+	return db_write_end(db, c, result);
+}
+
+int db_user_by_name(struct db *db, const char *username, struct db_user *out, char **hash)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role, password_hash FROM users WHERE username = ?");
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	int rc = DB_E_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fill_user(st, out);
+		if (hash)
+			*hash = xstrdup((const char *)sqlite3_column_text(st, 3));
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_user_get(struct db *db, int64_t id, struct db_user *out)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role FROM users WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = DB_E_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fill_user(st, out);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
+{
+	struct db_conn *c = db_write_begin(db);
+	sqlite3_stmt *st = db_stmt(c, "UPDATE users SET password_hash = ? WHERE id = ?");
+	sqlite3_bind_text(st, 1, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "update password");
+	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
+		rc = DB_E_NOT_FOUND;
+	sqlite3_reset(st);
+	if (rc == 0) {
+		/* A new password ends every session of the old one. */
+		st = db_stmt(c, "DELETE FROM sessions WHERE user_id = ?");
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete sessions");
+		sqlite3_reset(st);
+	}
+	return db_write_end(db, c, rc);
+}
+
+json_t *db_users_list(struct db *db, int page, int per_page)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role, created_at FROM users ORDER BY id LIMIT ? OFFSET ?");
+	sqlite3_bind_int(st, 1, per_page);
+	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
+	json_t *items = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(items, json_pack("{s:I, s:o, s:o, s:o}", "id",
+						       (json_int_t)sqlite3_column_int64(st, 0), "username",
+						       db_col_string(st, 1), "role", db_col_string(st, 2),
+						       "created_at", db_col_string(st, 3)));
+	sqlite3_reset(st);
+	return db_page(items, page, per_page, db_user_count(db));
+}
+
+int64_t db_user_count(struct db *db)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM users");
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return n;
+}
+
+int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id, int64_t expires_at)
+{
+	struct db_conn *c = db_write_begin(db);
+	/* Expired sessions go whenever a new one is made. */
+	sqlite3_stmt *st = db_stmt(c, "DELETE FROM sessions WHERE expires_at <= unixepoch()");
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete expired sessions");
+	sqlite3_reset(st);
+	st = db_stmt(c, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+			" VALUES (?, ?, unixepoch(), ?)");
+	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_int64(st, 3, expires_at);
+	if (rc == 0 && sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(c, "insert session");
+	sqlite3_reset(st);
+	return db_write_end(db, c, rc);
+}
+
+int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t now, struct db_user *out)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT u.id, u.username, u.role FROM sessions s"
+				      " JOIN users u ON u.id = s.user_id"
+				      " WHERE s.token_hash = ? AND s.expires_at > ?");
+	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	int rc = DB_E_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fill_user(st, out);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_session_delete(struct db *db, const unsigned char token_hash[32])
+{
+	struct db_conn *c = db_write_begin(db);
+	sqlite3_stmt *st = db_stmt(c, "DELETE FROM sessions WHERE token_hash = ?");
+	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete session");
+	sqlite3_reset(st);
+	return db_write_end(db, c, rc);
+}
+
+int db_sessions_delete_user(struct db *db, int64_t user_id)
+{
+	struct db_conn *c = db_write_begin(db);
+	sqlite3_stmt *st = db_stmt(c, "DELETE FROM sessions WHERE user_id = ?");
+	sqlite3_bind_int64(st, 1, user_id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete sessions");
+	sqlite3_reset(st);
+	return db_write_end(db, c, rc);
+}

@@ -1,0 +1,492 @@
+/* libmicrohttpd glue: one request_state per request carries the route, the
+ * body as it arrives, the session and the answer. The access handler runs in
+ * three phases (see on_request); every check that can refuse a request
+ * (route, method, session, role, content type, declared size) happens in the
+ * first phase, before a byte of the body is read. */
+#include "http.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "app.h"
+#include "auth.h"
+#include "config.h"
+#include "json_util.h"
+#include "log.h"
+#include "metrics.h"
+#include "routes.h"
+#include "util.h"
+
+#define STATIC_ROUTE route_count /* metrics index of the web UI */
+#define DRAIN_MAX (8u << 20)      /* bytes read and dropped past a body limit */
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct app *app;
+};
+
+struct request_state {
+	struct http_request req;
+	struct http_response res;
+	const struct route *route;
+	int route_index;
+	int64_t started;
+	size_t limit;        /* body bytes allowed */
+	struct buf body;
+	size_t discarded;    /* bytes drained after the body went over the limit */
+	const char *method;  /* as sent, e.g. "PATCH" */
+	bool queued;         /* a response has been queued */
+	bool cookie_auth;    /* the session came from the cookie, not a bearer token */
+	struct db_user user;
+	char *token;
+};
+
+static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OTHER"};
+
+static enum http_method parse_method(const char *m)
+{
+	for (int i = 0; i < HTTP_OTHER; i++)
+		if (strcmp(m, method_names[i]) == 0)
+			return (enum http_method)i;
+	return HTTP_OTHER;
+}
+
+void http_json(struct http_response *res, int status, json_t *body)
+{
+	json_decref(res->json);
+	res->status = status;
+	res->json = body;
+}
+
+void http_error(struct http_response *res, int status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	http_json(res, status, json_pack("{s:{s:s, s:o}}", "error", "code", code, "message",
+					   json_string_lossy(msg ? msg : code, strlen(msg ? msg : code))));
+	free(msg);
+}
+
+const char *http_query(struct http_request *req, const char *key)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *http_header(struct http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+bool http_paging(struct http_request *req, struct http_response *res, int *page, int *per_page)
+{
+	const char *names[2] = {"page", "per_page"};
+	int *outs[2] = {page, per_page};
+	*page = 1;
+	*per_page = 20;
+	for (int i = 0; i < 2; i++) {
+		const char *v = http_query(req, names[i]);
+		int64_t n;
+		if (!v)
+			continue;
+		if (!parse_id(v, &n) || n > (i ? 100 : 1000000)) {
+			http_error(res, 400, "bad_request", "invalid %s '%s': expected a number from 1 to %d", names[i],
+				   v, i ? 100 : 1000000);
+			return false;
+		}
+		*outs[i] = (int)n;
+	}
+	return true;
+}
+
+/* ---- routing ---- */
+
+/* Matches a path against a pattern. Returns the number of literal segments
+   (higher = more specific) or -1. {id} segments are copied into ids, and the
+   first one that is not a valid id into *bad. */
+static int match(const char *pattern, const char *path, int64_t ids[2], const char **bad, size_t *bad_len)
+{
+	int literal = 0, nid = 0;
+	for (;;) {
+		if (*pattern != '/' || *path != '/')
+			return *pattern == *path ? literal : -1;
+		pattern++, path++;
+		size_t plen = strcspn(pattern, "/"), slen = strcspn(path, "/");
+		if (plen == 4 && memcmp(pattern, "{id}", 4) == 0) {
+			char seg[24];
+			int64_t v = 0;
+			if (slen == 0)
+				return -1;
+			if (slen < sizeof seg) {
+				memcpy(seg, path, slen);
+				seg[slen] = '\0';
+			}
+			if (slen >= sizeof seg || !parse_id(seg, &v)) {
+				if (!*bad)
+					*bad = path, *bad_len = slen;
+			}
+			if (nid < 2)
+				ids[nid++] = v;
+		} else if (plen == slen && memcmp(pattern, path, plen) == 0) {
+			literal++;
+		} else {
+			return -1;
+		}
+		pattern += plen, path += slen;
+	}
+}
+
+/* Finds the route for a request, or answers 400/404/405 in res. */
+static const struct route *find_route(struct request_state *rs, const char *path)
+{
+	int best = -1, best_score = -1;
+	char allow[64] = "";
+	const char *bad = NULL;
+	size_t bad_len = 0;
+	for (int i = 0; i < route_count; i++) {
+		int64_t ids[2] = {0, 0};
+		const char *b = NULL;
+		size_t blen = 0;
+		int score = match(routes[i].pattern, path, ids, &b, &blen);
+		if (score < 0 || score < best_score)
+			continue;
+		if (score > best_score) {
+			best_score = score;
+			best = -1;
+			allow[0] = '\0';
+			bad = b, bad_len = blen;
+		}
+		size_t n = strlen(allow);
+		snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "", method_names[routes[i].method]);
+		enum http_method m = rs->req.method == HTTP_HEAD ? HTTP_GET : rs->req.method;
+		if (routes[i].method == m && best < 0) {
+			best = i;
+			memcpy(rs->req.id, ids, sizeof ids);
+		}
+	}
+	if (best_score < 0)
+		return NULL;
+	if (best < 0) {
+		http_error(&rs->res, 405, "method_not_allowed", "method %s is not allowed on %s (allowed: %s)",
+			   rs->method, path, allow);
+		rs->res.allow = xstrdup(allow);
+		return &routes[0];
+	}
+	if (bad) {
+		http_error(&rs->res, 400, "bad_request", "invalid id '%.*s' in %s: ids are positive integers",
+			   (int)(bad_len > 32 ? 32 : bad_len), bad, path);
+		return &routes[0];
+	}
+	rs->route_index = best;
+	return &routes[best];
+}
+
+/* ---- sessions ---- */
+
+static void authenticate(struct request_state *rs)
+{
+	struct MHD_Connection *conn = rs->req.conn;
+	const char *token = NULL;
+	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+		token = auth + 7;
+	} else {
+		token = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "verdict_session");
+		rs->cookie_auth = token != NULL;
+	}
+	if (!token || strlen(token) != AUTH_TOKEN_LEN)
+		return;
+	unsigned char hash[32];
+	auth_token_hash(token, hash);
+	if (db_session_user(rs->req.app->db, hash, now_unix(), &rs->user) == 0) {
+		rs->req.user = &rs->user;
+		rs->token = xstrdup(token);
+		rs->req.token = rs->token;
+	}
+}
+
+/* Cookies ride along on cross-site requests; bearer tokens do not. A
+   state-changing request authenticated by cookie must come from our own pages. */
+static bool cross_site(struct request_state *rs)
+{
+	if (!rs->cookie_auth || rs->req.method == HTTP_GET || rs->req.method == HTTP_HEAD)
+		return false;
+	const char *site = http_header(&rs->req, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return true;
+	const char *origin = http_header(&rs->req, "Origin");
+	const char *host = http_header(&rs->req, "Host");
+	if (!origin || strcmp(origin, "null") == 0)
+		return origin != NULL;
+	const char *sep = strstr(origin, "://");
+	return !host || !sep || strcasecmp(sep + 3, host) != 0;
+}
+
+/* ---- answering ---- */
+
+static enum MHD_Result queue_response(struct request_state *rs)
+{
+	struct http_response *res = &rs->res;
+	struct MHD_Response *r;
+	if (res->json) {
+		size_t len;
+		char *text = json_dumps(res->json, JSON_COMPACT);
+		len = text ? strlen(text) : 0;
+		r = MHD_create_response_from_buffer(len, text ? text : (char *)"", text ? MHD_RESPMEM_MUST_FREE
+										     : MHD_RESPMEM_PERSISTENT);
+		res->content_type = "application/json";
+	} else {
+		r = MHD_create_response_from_buffer(res->body_len, res->body ? res->body : (char *)"",
+						    res->body_static || !res->body ? MHD_RESPMEM_PERSISTENT
+										   : MHD_RESPMEM_MUST_FREE);
+		if (!res->body_static)
+			res->body = NULL; /* MHD frees it */
+	}
+	if (!r)
+		return MHD_NO;
+	if (res->content_type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, res->cache_control ? res->cache_control : "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+				" connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+				" frame-ancestors 'none'");
+	if (res->etag)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, res->etag);
+	if (res->set_cookie)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie);
+	if (res->location)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
+	if (res->allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+	if (res->status == 413)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	enum MHD_Result ok = MHD_queue_response(rs->req.conn, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	rs->queued = true;
+	return ok;
+}
+
+static bool content_type_is(struct request_state *rs, const char *want)
+{
+	const char *ct = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen(want);
+	return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Phase 1: headers only. Returns false when the request is already answered. */
+static bool admit(struct request_state *rs, const char *url)
+{
+	struct app *app = rs->req.app;
+	rs->route = find_route(rs, url);
+	if (rs->res.status)
+		return false;
+	if (!rs->route) {
+		if ((rs->req.method == HTTP_GET || rs->req.method == HTTP_HEAD) && strncmp(url, "/api/", 5) != 0 &&
+		    strcmp(url, "/api") != 0) {
+			rs->route_index = STATIC_ROUTE;
+			return true; /* the web UI, answered in phase 3 */
+		}
+		http_error(&rs->res, 404, "not_found", "no such endpoint: %s %s", rs->method, url);
+		return false;
+	}
+	authenticate(rs);
+	if (rs->route->auth != ROUTE_PUBLIC && !rs->req.user) {
+		http_error(&rs->res, 401, "unauthorized", "log in first: send 'Authorization: Bearer TOKEN' or the session cookie");
+		return false;
+	}
+	if (rs->route->auth == ROUTE_ADMIN && !rs->req.user->admin) {
+		http_error(&rs->res, 403, "forbidden", "only admins may %s %s", method_names[rs->req.method], url);
+		return false;
+	}
+	if (cross_site(rs)) {
+		http_error(&rs->res, 403, "forbidden", "cross-site request refused: send it from this server's pages");
+		return false;
+	}
+	if (rs->route->body == ROUTE_NO_BODY)
+		return true;
+	const char *want = rs->route->body == ROUTE_JSON ? "application/json" : "application/zip";
+	if (!content_type_is(rs, want)) {
+		const char *ct = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_TYPE);
+		http_error(&rs->res, 415, "unsupported_media_type", "expected Content-Type: %s, got %s%s%s", want,
+			   ct ? "'" : "", ct ? ct : "none", ct ? "'" : "");
+		return false;
+	}
+	rs->limit = rs->route->body == ROUTE_JSON ? app->cfg->max_body : app->cfg->max_upload;
+	const char *cl = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && strtoull(cl, NULL, 10) > rs->limit) {
+		http_error(&rs->res, 413, "too_large", "request body of %s bytes is over the limit of %zu bytes", cl,
+			   rs->limit);
+		return false;
+	}
+	return true;
+}
+
+/* Phase 3: the whole body is here. */
+static void answer(struct request_state *rs)
+{
+	struct http_request *req = &rs->req;
+	if (rs->route_index == STATIC_ROUTE) {
+		api_static(req, &rs->res);
+		return;
+	}
+	req->body = rs->body.data ? rs->body.data : "";
+	req->body_len = rs->body.len;
+	if (rs->route->body == ROUTE_JSON) {
+		json_error_t error;
+		req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &error);
+		if (!req->json) {
+			http_error(&rs->res, 400, "invalid_json", "malformed JSON at line %d, column %d: %s", error.line,
+				   error.column, error.text);
+			return;
+		}
+		if (!json_is_object(req->json)) {
+			http_error(&rs->res, 400, "invalid_json", "the request body must be a JSON object");
+			return;
+		}
+	}
+	rs->route->handler(req, &rs->res);
+	if (!rs->res.status)
+		http_error(&rs->res, 500, "internal", "the handler gave no answer");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct http_server *s = cls;
+	struct request_state *rs = *con_cls;
+	if (!rs) {
+		rs = xcalloc(1, sizeof *rs);
+		*con_cls = rs;
+		rs->started = now_us();
+		rs->route_index = -1;
+		rs->req.app = s->app;
+		rs->req.conn = conn;
+		rs->req.method = parse_method(method);
+		rs->method = method;
+		rs->req.path = url;
+		buf_init(&rs->body);
+		if (!admit(rs, url))
+			return queue_response(rs);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		if (rs->queued)
+			return MHD_YES;
+		if (rs->route_index == STATIC_ROUTE || rs->route->body == ROUTE_NO_BODY)
+			return MHD_YES; /* a body nobody asked for is ignored */
+		if (rs->discarded || rs->body.len + n > rs->limit) {
+			/* Over the limit without a Content-Length (chunked): drain a while, so
+			   that the client is still reading when the 413 comes, but not forever:
+			   past DRAIN_MAX answer at once and let MHD close the connection. */
+			buf_release(&rs->body);
+			rs->discarded += n;
+			if (rs->discarded <= DRAIN_MAX)
+				return MHD_YES;
+			http_error(&rs->res, 413, "too_large", "request body is over the limit of %zu bytes", rs->limit);
+			return queue_response(rs);
+		}
+		buf_add(&rs->body, upload_data, n);
+		return MHD_YES;
+	}
+	if (rs->queued)
+		return MHD_YES;
+	if (rs->discarded)
+		http_error(&rs->res, 413, "too_large", "request body is over the limit of %zu bytes", rs->limit);
+	else
+		answer(rs);
+	return queue_response(rs);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct request_state *rs = *con_cls;
+	if (!rs)
+		return;
+	int64_t elapsed = now_us() - rs->started;
+	int status = rs->res.status ? rs->res.status : 0;
+	metrics_request(rs->route_index, status, elapsed);
+	if (log_enabled(LOG_INFO))
+		log_info("http %s %s %d %lldus%s%s%s", method_names[rs->req.method], rs->req.path ? rs->req.path : "?",
+			 status, (long long)elapsed, rs->req.user ? " user=" : "",
+			 rs->req.user ? rs->req.user->username : "",
+			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	json_decref(rs->req.json);
+	json_decref(rs->res.json);
+	if (!rs->res.body_static)
+		free(rs->res.body);
+	free(rs->res.set_cookie);
+	free(rs->res.location);
+	free(rs->res.allow);
+	free(rs->token);
+	buf_release(&rs->body);
+	free(rs);
+	*con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	vsnprintf(line, sizeof line, fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_debug("libmicrohttpd: %s", line);
+}
+
+struct http_server *http_server_new(struct app *app, char **err)
+{
+	static const char *names[64];
+	for (int i = 0; i < route_count && i < 63; i++)
+		names[i] = routes[i].pattern;
+	names[route_count] = "static";
+	metrics_init(names, route_count + 1);
+
+	struct http_server *s = xcalloc(1, sizeof *s);
+	s->app = app;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned pool = cores < 2 ? 2 : cores > 16 ? 16 : (unsigned)cores;
+	s->daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
+			MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK,
+		0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_CONNECTION_LIMIT, 20000u,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+	if (!s->daemon) {
+		*err = xstrdup("cannot start the HTTP server (libmicrohttpd)");
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void http_server_adopt(void *server, int fd, const struct sockaddr *addr, socklen_t addr_len)
+{
+	struct http_server *s = server;
+	/* MHD closes the fd itself when it cannot take the connection. */
+	if (MHD_add_connection(s->daemon, fd, addr, addr_len) != MHD_YES)
+		log_warn("http: cannot take a new connection");
+}
+
+void http_server_free(struct http_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->daemon);
+	free(s);
+}

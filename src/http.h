@@ -1,0 +1,65 @@
+/* The HTTP server (libmicrohttpd): request bodies with size limits, the route
+ * table, authentication, the {"error": ...} envelope, access log and metrics.
+ * Handlers (api_*.c) see only struct http_request / http_response. */
+#pragma once
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "db.h"
+
+struct app;
+struct http_server;
+struct MHD_Connection;
+
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_OTHER };
+
+struct http_request {
+	struct app *app;
+	struct MHD_Connection *conn;
+	enum http_method method;
+	const char *path;
+	int64_t id[2];              /* the {id} path parameters, in order */
+	const char *body;           /* NUL-terminated; body_len excludes the NUL */
+	size_t body_len;
+	json_t *json;               /* the parsed body of JSON routes (an object) */
+	const struct db_user *user; /* NULL when the request carries no valid session */
+	const char *token;          /* the session token the request came with, or NULL */
+};
+
+struct http_response {
+	int status;
+	json_t *json;               /* body as JSON, owned */
+	char *body;                 /* or a raw body, owned (free()d) unless body_static */
+	size_t body_len;
+	bool body_static;
+	const char *content_type;
+	char *set_cookie;           /* owned */
+	const char *cache_control;
+	const char *etag;           /* borrowed, must outlive the response */
+	char *location;             /* owned */
+	char *allow;                /* owned; the Allow header of a 405 */
+};
+
+typedef void (*http_handler)(struct http_request *req, struct http_response *res);
+
+/* Answers with a JSON body (stolen). */
+void http_json(struct http_response *res, int status, json_t *body);
+/* Answers with the API error envelope: {"error": {"code": code, "message": ...}}. */
+void http_error(struct http_response *res, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A query-string argument, or NULL. */
+const char *http_query(struct http_request *req, const char *key);
+/* Reads ?page= and ?per_page= (default 20, at most 100); false with a 400 answer if invalid. */
+bool http_paging(struct http_request *req, struct http_response *res, int *page, int *per_page);
+/* A request header, or NULL. */
+const char *http_header(struct http_request *req, const char *name);
+
+/* Starts libmicrohttpd with no listening socket of its own: connections come
+   from the listener through http_server_adopt. NULL with *err on failure. */
+struct http_server *http_server_new(struct app *app, char **err);
+/* Hands an accepted connection to the HTTP server (a listener_handoff). */
+void http_server_adopt(void *server, int fd, const struct sockaddr *addr, socklen_t addr_len);
+void http_server_free(struct http_server *s);

@@ -1,0 +1,144 @@
+/* JSON helpers: lossy UTF-8, typed field readers with clear messages. */
+#include "json_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_valid_len(const unsigned char *s, size_t n)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t len;
+	uint32_t cp;
+	if ((s[0] & 0xE0) == 0xC0)
+		len = 2, cp = s[0] & 0x1F;
+	else if ((s[0] & 0xF0) == 0xE0)
+		len = 3, cp = s[0] & 0x0F;
+	else if ((s[0] & 0xF8) == 0xF0)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3F);
+	}
+	static const uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+json_t *json_string_lossy(const char *s, size_t len)
+{
+	json_t *j = json_stringn(s, len);
+	if (j)
+		return j;
+	struct buf b;
+	buf_init(&b);
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_valid_len(p + i, len - i);
+		if (n) {
+			buf_add(&b, p + i, n);
+			i += n;
+		} else {
+			buf_adds(&b, "\xEF\xBF\xBD"); /* U+FFFD */
+			i++;
+		}
+	}
+	j = json_stringn(b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return j;
+}
+
+static int missing(const char *key, bool required, char **err)
+{
+	if (!required)
+		return 0;
+	*err = xasprintf("field '%s' is required", key);
+	return 1;
+}
+
+int json_get_string(const json_t *obj, const char *key, bool required, size_t max_len,
+		    const char **out, char **err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || (json_is_null(v) && !required))
+		return missing(key, required, err);
+	if (!json_is_string(v)) {
+		*err = xasprintf("field '%s' must be a string", key);
+		return 1;
+	}
+	if (json_string_length(v) > max_len) {
+		*err = xasprintf("field '%s' is longer than %zu bytes", key, max_len);
+		return 1;
+	}
+	if (strlen(json_string_value(v)) != json_string_length(v)) {
+		*err = xasprintf("field '%s' must not contain NUL characters", key);
+		return 1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+int json_get_int(const json_t *obj, const char *key, bool required, int64_t min, int64_t max,
+		 int64_t *out, char **err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || (json_is_null(v) && !required))
+		return missing(key, required, err);
+	if (!json_is_integer(v)) {
+		*err = xasprintf("field '%s' must be an integer", key);
+		return 1;
+	}
+	json_int_t i = json_integer_value(v);
+	if (i < min || i > max) {
+		*err = xasprintf("field '%s' must be between %lld and %lld", key, (long long)min, (long long)max);
+		return 1;
+	}
+	*out = i;
+	return 0;
+}
+
+int json_get_number(const json_t *obj, const char *key, bool required, double *out, char **err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || (json_is_null(v) && !required))
+		return missing(key, required, err);
+	if (!json_is_number(v) || !isfinite(json_number_value(v))) {
+		*err = xasprintf("field '%s' must be a number", key);
+		return 1;
+	}
+	*out = json_number_value(v);
+	return 0;
+}
+
+int json_get_bool(const json_t *obj, const char *key, bool required, bool *out, char **err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || (json_is_null(v) && !required))
+		return missing(key, required, err);
+	if (!json_is_boolean(v)) {
+		*err = xasprintf("field '%s' must be true or false", key);
+		return 1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+char *json_compact(const json_t *j, size_t *len)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!s)
+		s = xstrdup("null");
+	if (len)
+		*len = strlen(s);
+	return s;
+}

@@ -1,0 +1,24 @@
+/* JSON helpers on top of jansson: lossy strings from arbitrary bytes, and
+ * typed field readers that explain what is wrong with a request body. */
+#pragma once
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A JSON string of bytes that may not be UTF-8: invalid sequences become U+FFFD. New reference. */
+json_t *json_string_lossy(const char *s, size_t len);
+
+/* Field readers for request validation. Each returns 0 when the field is
+   absent (and leaves *out alone) or valid (and sets *out), or 1 with *err set
+   (malloc'd, e.g. "field 'slug' must be a string") when it has the wrong type
+   or is out of range. `required` makes an absent field an error too. */
+int json_get_string(const json_t *obj, const char *key, bool required, size_t max_len,
+		    const char **out, char **err);
+int json_get_int(const json_t *obj, const char *key, bool required, int64_t min, int64_t max,
+		 int64_t *out, char **err);
+int json_get_number(const json_t *obj, const char *key, bool required, double *out, char **err);
+int json_get_bool(const json_t *obj, const char *key, bool required, bool *out, char **err);
+
+/* Serialises compactly (malloc'd). */
+char *json_compact(const json_t *j, size_t *len);

@@ -1,0 +1,34 @@
+/* Programming languages: the built-in C, C++ and Python 3, plus any defined in
+ * a language file, each with the commands that compile and run it. Only
+ * languages whose toolchain is installed are offered. Read-only once loaded. */
+#pragma once
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct language {
+	char *id;            /* "c" */
+	char *name;          /* "C17 (gcc 12)" */
+	char **extensions;   /* NULL-terminated: {"c", NULL} */
+	char *source;        /* file name of the source in the box: "main.c" */
+	char **compile;      /* argv run in the box to compile, NULL-terminated; NULL = nothing to compile */
+	char **run;          /* argv run in the box for each test */
+	bool interpreted;    /* the run needs the wider interpreter sandbox profile */
+};
+
+struct languages;
+
+/* Built-ins, then the definitions of `file` (JSON array; may be NULL), which
+   replace built-ins with the same id. NULL with *err if the file is invalid.
+   The language file format:
+   [{"id": "java", "name": "Java 17", "extensions": ["java"], "source": "Main.java",
+     "compile": ["/usr/bin/javac", "Main.java"], "run": ["/usr/bin/java", "Main"],
+     "interpreted": true}] */
+struct languages *languages_load(const char *file, char **err);
+void languages_free(struct languages *ls);
+/* An available language by id, or NULL. */
+const struct language *languages_find(const struct languages *ls, const char *id);
+/* The available ids, comma-separated, for error messages (borrowed). */
+const char *languages_ids(const struct languages *ls);
+/* [{"id", "name", "extensions"}] of the available languages; new reference. */
+json_t *languages_json(const struct languages *ls);

@@ -1,0 +1,19 @@
+/* The one listening socket. An acceptor thread peeks at the first bytes of
+ * each new connection and hands it, unread, to the WebSocket server when it
+ * starts with "GET /ws/", else to the HTTP server. */
+#pragma once
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct listener;
+
+/* Takes ownership of fd on every path (closes it if it cannot use it). */
+typedef void (*listener_handoff)(void *ctx, int fd, const struct sockaddr *addr, socklen_t addr_len);
+
+/* Binds and listens (port 0 = any free port); no thread yet. NULL with *err on failure. */
+struct listener *listener_new(const char *host, uint16_t port, char **err);
+uint16_t listener_port(const struct listener *l);
+/* Starts the acceptor thread. ws may be NULL: then /ws/ connections go to http. */
+int listener_start(struct listener *l, listener_handoff http, void *http_ctx, listener_handoff ws, void *ws_ctx);
+/* Stops accepting, closes pending connections and the socket, joins the thread, frees. */
+void listener_free(struct listener *l);

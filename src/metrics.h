@@ -1,0 +1,29 @@
+/* Process-wide counters for /metrics (Prometheus text format). Updates are
+ * lock-free atomics and may come from any thread. */
+#pragma once
+#include <stdint.h>
+
+#include "util.h"
+
+/* Named counters and gauges that modules other than HTTP report.
+   Add new ones here and in metric_names[] (metrics.c). */
+enum metric {
+	METRIC_WS_OPEN,          /* gauge: open WebSocket connections */
+	METRIC_WS_SENT,          /* counter: WebSocket messages sent */
+	METRIC_WS_COALESCED,     /* counter: updates replaced by a newer one before sending */
+	METRIC_WS_DROPPED,       /* counter: connections dropped (dead, too slow, protocol errors) */
+	METRIC_JUDGE_WORKERS,    /* gauge: live judge workers */
+	METRIC_JUDGE_RESTARTS,   /* counter: workers replaced after dying */
+	METRIC_JUDGED,           /* counter: submissions judged to the end */
+	METRIC_COUNT
+};
+
+/* Route names are borrowed and must outlive the process (string literals). */
+void metrics_init(const char *const *route_names, int route_count);
+/* Records one HTTP request: route index (or -1 for none), status, duration. */
+void metrics_request(int route, int status, int64_t duration_us);
+void metrics_add(enum metric m, int64_t delta);
+void metrics_set(enum metric m, int64_t value);
+int64_t metrics_get(enum metric m);
+/* Appends the HTTP and named metrics in Prometheus text format. */
+void metrics_render(struct buf *out);

@@ -1,0 +1,19 @@
+/* Validates a problem written as JSON (POST/PUT /api/problems) into a
+ * struct db_problem. */
+#pragma once
+#include <jansson.h>
+
+#include "db.h"
+
+struct problem_json {
+	struct db_problem problem; /* points into the request JSON and into the fields below */
+	struct db_test *tests;
+	char *checker_json;
+	char **names;              /* generated test names */
+};
+
+/* Reads body (a JSON object). With `current` (the stored problem's full
+   JSON), absent fields keep their current values and tests are kept unless
+   given. Returns 0, or 1 with *err (malloc'd) saying what is wrong. */
+int problem_json_parse(const json_t *body, const json_t *current, struct problem_json *out, char **err);
+void problem_json_release(struct problem_json *pj);

@@ -1,0 +1,30 @@
+/* Every REST route: method, path pattern, handler, who may call it, what body it takes. */
+#include "routes.h"
+
+#include "api.h"
+
+const struct route routes[] = {
+	{HTTP_POST, "/api/auth/login", api_login, ROUTE_PUBLIC, ROUTE_JSON},
+	{HTTP_POST, "/api/auth/logout", api_logout, ROUTE_USER, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/me", api_me, ROUTE_USER, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/users", api_users_list, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_POST, "/api/users", api_users_create, ROUTE_ADMIN, ROUTE_JSON},
+	{HTTP_PUT, "/api/users/{id}", api_users_update, ROUTE_ADMIN, ROUTE_JSON},
+	{HTTP_GET, "/api/languages", api_languages, ROUTE_USER, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/problems", api_problems_list, ROUTE_USER, ROUTE_NO_BODY},
+	{HTTP_POST, "/api/problems", api_problems_create, ROUTE_ADMIN, ROUTE_JSON},
+	{HTTP_POST, "/api/problems/import", api_problems_import, ROUTE_ADMIN, ROUTE_ZIP},
+	{HTTP_GET, "/api/problems/{id}", api_problems_get, ROUTE_USER, ROUTE_NO_BODY},
+	{HTTP_PUT, "/api/problems/{id}", api_problems_update, ROUTE_ADMIN, ROUTE_JSON},
+	{HTTP_DELETE, "/api/problems/{id}", api_problems_delete, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/problems/{id}/submissions", api_problem_submissions, ROUTE_USER, ROUTE_NO_BODY},
+	{HTTP_POST, "/api/problems/{id}/submissions", api_submissions_create, ROUTE_USER, ROUTE_JSON},
+	{HTTP_POST, "/api/problems/{id}/rejudge", api_problem_rejudge, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/submissions", api_submissions_list, ROUTE_USER, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/submissions/{id}", api_submissions_get, ROUTE_USER, ROUTE_NO_BODY},
+	{HTTP_POST, "/api/submissions/{id}/rejudge", api_submission_rejudge, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_GET, "/healthz", api_healthz, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/metrics", api_metrics, ROUTE_PUBLIC, ROUTE_NO_BODY},
+};
+
+const int route_count = (int)(sizeof routes / sizeof routes[0]);

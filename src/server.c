@@ -1,0 +1,99 @@
+/* Start-up order matters: everything that forks (the judge's workers) happens
+ * before the first thread starts; signals are blocked before any thread so
+ * that only the main thread, waiting in sigwait, receives them. */
+#include "server.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "auth.h"
+#include "db.h"
+#include "demo.h"
+#include "http.h"
+#include "hub.h"
+#include "languages.h"
+#include "listener.h"
+#include "log.h"
+#include "util.h"
+
+static int write_port_file(const char *path, uint16_t port)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	int rc = f && fprintf(f, "%u\n", port) > 0 && fclose(f) == 0 ? 0 : -1;
+	if (rc == 0)
+		rc = rename(tmp, path);
+	free(tmp);
+	return rc;
+}
+
+int server_run(const struct config *cfg)
+{
+	int code = 1;
+	char *err = NULL;
+	struct app app = {.cfg = cfg};
+	struct listener *listener = NULL;
+	struct http_server *http = NULL;
+
+	if (!auth_init()) {
+		log_error("cannot initialise libsodium");
+		return 1;
+	}
+	app.languages = languages_load(cfg->languages_file, &err);
+	if (!app.languages)
+		goto out;
+	if (db_open(cfg->data_dir, true, &app.db, &err) != 0)
+		goto out;
+	if (cfg->demo && demo_seed(app.db) != 0) {
+		err = xstrdup("cannot create the demo data");
+		goto out;
+	}
+
+	sigset_t signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGINT);
+	sigaddset(&signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	listener = listener_new(cfg->listen_host, cfg->listen_port, &err);
+	if (!listener)
+		goto out;
+	app.hub = hub_new();
+	http = http_server_new(&app, &err);
+	if (!http)
+		goto out;
+	int rc = listener_start(listener, http_server_adopt, http, NULL, NULL);
+	if (rc != 0) {
+		err = xasprintf("cannot start the acceptor thread: %s", strerror(-rc));
+		goto out;
+	}
+	uint16_t port = listener_port(listener);
+	if (cfg->port_file && write_port_file(cfg->port_file, port) != 0) {
+		err = xasprintf("cannot write port file '%s': %s", cfg->port_file, strerror(errno));
+		goto out;
+	}
+	log_info("verdict listening on http://%s:%u (data dir '%s')", cfg->listen_host, port, cfg->data_dir);
+
+	int sig = 0;
+	while (sigwait(&signals, &sig) != 0)
+		;
+	log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	code = 0;
+out:
+	if (err) {
+		log_error("%s", err);
+		free(err);
+	}
+	listener_free(listener);
+	http_server_free(http);
+	hub_free(app.hub);
+	db_close(app.db);
+	languages_free(app.languages);
+	return code;
+}

@@ -1,0 +1,56 @@
+/* User names are 1-32 characters of [A-Za-z0-9_.-]; passwords 8-1024 bytes. */
+#include "users.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "util.h"
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= 32 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+static int check_password(const char *password, char **err)
+{
+	size_t n = strlen(password);
+	if (n < 8 || n > 1024) {
+		*err = xstrdup("password must be 8 to 1024 characters long");
+		return USERS_E_INVALID;
+	}
+	return 0;
+}
+
+int users_create(struct db *db, const char *username, const char *password, bool admin, int64_t *id, char **err)
+{
+	if (!valid_name(username)) {
+		*err = xstrdup("username must be 1 to 32 letters, digits, '_', '.' or '-'");
+		return USERS_E_INVALID;
+	}
+	int rc = check_password(password, err);
+	if (rc)
+		return rc;
+	char *hash = auth_hash_password(password);
+	if (!hash)
+		return -ENOMEM;
+	rc = db_user_create(db, username, hash, admin, id);
+	free(hash);
+	return rc;
+}
+
+int users_set_password(struct db *db, int64_t id, const char *password, char **err)
+{
+	int rc = check_password(password, err);
+	if (rc)
+		return rc;
+	char *hash = auth_hash_password(password);
+	if (!hash)
+		return -ENOMEM;
+	rc = db_user_set_password(db, id, hash);
+	free(hash);
+	return rc;
+}

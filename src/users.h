@@ -1,0 +1,13 @@
+/* Creating users and setting passwords, with the rules for names and
+ * passwords; shared by the REST API and `verdict user add`. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+
+enum { USERS_E_INVALID = 10 }; /* bad name or password; *err says why */
+
+/* 0, USERS_E_INVALID, DB_E_CONFLICT or negative errno. *err (malloc'd) on USERS_E_INVALID. */
+int users_create(struct db *db, const char *username, const char *password, bool admin, int64_t *id, char **err);
+int users_set_password(struct db *db, int64_t id, const char *password, char **err);
