@@ -5,7 +5,6 @@
 #include "api.h"
 #include "app.h"
 #include "db.h"
-#include "hub.h"
 #include "judge.h"
 #include "json_util.h"
 #include "languages.h"
@@ -52,7 +51,6 @@ void api_submissions_create(struct http_request *req, struct http_response *res)
 		http_error(res, 500, "internal", "cannot store the submission");
 		return;
 	}
-	hub_publish_submission(app->hub, app->db, id);
 	judge_wake(app->judge);
 	http_json(res, 201, db_submission_json(app->db, id, false, false, NULL));
 }
@@ -147,7 +145,6 @@ void api_submission_rejudge(struct http_request *req, struct http_response *res)
 		http_error(res, 500, "internal", "cannot requeue submission %lld", (long long)req->id[0]);
 		return;
 	}
-	hub_publish_submission(app->hub, app->db, req->id[0]);
 	judge_wake(app->judge);
 	http_json(res, 202, db_submission_json(app->db, req->id[0], false, false, NULL));
 }
@@ -159,24 +156,10 @@ void api_problem_rejudge(struct http_request *req, struct http_response *res)
 		not_found(res, "problem", req->id[0]);
 		return;
 	}
-	int64_t seq = db_seq(app->db), count = 0;
+	int64_t count = 0;
 	if (db_problem_requeue(app->db, req->id[0], &count) != 0) {
 		http_error(res, 500, "internal", "cannot requeue the submissions of problem %lld", (long long)req->id[0]);
 		return;
-	}
-	/* Publish every requeued submission, in seq order. */
-	for (;;) {
-		json_t *updates = db_submissions_since(app->db, req->id[0], 0, seq, 500);
-		size_t i;
-		json_t *u;
-		json_array_foreach(updates, i, u) {
-			hub_publish_update(app->hub, u);
-			seq = json_integer_value(json_object_get(u, "seq"));
-		}
-		size_t n = json_array_size(updates);
-		json_decref(updates);
-		if (n < 500)
-			break;
 	}
 	judge_wake(app->judge);
 	http_json(res, 202, json_pack("{s:I, s:I}", "problem_id", (json_int_t)req->id[0], "requeued", (json_int_t)count));

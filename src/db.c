@@ -23,9 +23,16 @@
 
 #define STMT_SLOTS 128 /* more than the number of distinct statements */
 
+struct change {
+	int64_t id, seq;
+	json_t *test; /* owned, or NULL */
+};
+
 struct db_conn {
 	sqlite3 *handle;
 	struct db *db;
+	struct change *changes; /* writer only: made by the open transaction */
+	size_t change_count, change_cap;
 	const char *keys[STMT_SLOTS];
 	sqlite3_stmt *stmts[STMT_SLOTS];
 	struct db_conn *next; /* in db->conns */
@@ -37,15 +44,26 @@ struct db {
 	bool readonly;
 	struct db_conn *writer;
 	pthread_mutex_t write_lock;
+	db_change_hook hook;
+	void *hook_ctx;
 	pthread_key_t reader_key;
 	pthread_mutex_t conns_lock; /* guards conns */
 	struct db_conn *conns;      /* every open reader connection */
 };
 
+static void clear_changes(struct db_conn *c)
+{
+	for (size_t i = 0; i < c->change_count; i++)
+		json_decref(c->changes[i].test);
+	c->change_count = 0;
+}
+
 static void conn_close(struct db_conn *c)
 {
 	if (!c)
 		return;
+	clear_changes(c);
+	free(c->changes);
 	for (int i = 0; i < STMT_SLOTS; i++)
 		sqlite3_finalize(c->stmts[i]);
 	sqlite3_close(c->handle);
@@ -128,8 +146,35 @@ int db_write_end(struct db *db, struct db_conn *c, int rc)
 		rc = db_fail(c, "commit");
 	if (rc != 0 && sqlite3_get_autocommit(c->handle) == 0)
 		sqlite3_exec(c->handle, "ROLLBACK", NULL, NULL, NULL);
+	/* Publish under the lock: the hook sees changes in seq order. */
+	for (size_t i = 0; rc == 0 && db->hook && i < c->change_count; i++) {
+		json_t *update = db_update_json(c, c->changes[i].id);
+		if (update) {
+			json_object_set_new(update, "seq", json_integer(c->changes[i].seq));
+			db->hook(db->hook_ctx, update, c->changes[i].test);
+		}
+		json_decref(update);
+	}
+	clear_changes(c);
 	pthread_mutex_unlock(&db->write_lock);
 	return rc;
+}
+
+void db_set_change_hook(struct db *db, db_change_hook hook, void *ctx)
+{
+	db->hook = hook;
+	db->hook_ctx = ctx;
+}
+
+void db_change_test(struct db_conn *c, int64_t id, json_t *test)
+{
+	for (size_t i = c->change_count; i-- > 0;)
+		if (c->changes[i].id == id) {
+			json_decref(c->changes[i].test);
+			c->changes[i].test = test;
+			return;
+		}
+	json_decref(test);
 }
 
 sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql)
@@ -166,7 +211,7 @@ int db_fail(struct db_conn *c, const char *what)
 	return -EIO;
 }
 
-int64_t db_next_seq(struct db_conn *c)
+int64_t db_next_seq(struct db_conn *c, int64_t id)
 {
 	sqlite3_stmt *st = db_stmt(c, "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value");
 	int64_t seq = -1;
@@ -175,6 +220,13 @@ int64_t db_next_seq(struct db_conn *c)
 	else
 		db_fail(c, "bump seq");
 	sqlite3_reset(st);
+	if (seq < 0)
+		return seq;
+	if (c->change_count == c->change_cap) {
+		c->change_cap = c->change_cap ? 2 * c->change_cap : 16;
+		c->changes = xrealloc(c->changes, c->change_cap * sizeof *c->changes);
+	}
+	c->changes[c->change_count++] = (struct change){id, seq, NULL};
 	return seq;
 }
 

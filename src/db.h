@@ -35,6 +35,15 @@ int db_open_readonly(const char *dir, struct db **out, char **err);
 /* Applies migrations up to and including version `upto` only (tests of upgrades). */
 int db_open_upto(const char *dir, int upto, struct db **out, char **err);
 void db_close(struct db *db);
+
+/* Called after each commit that changed submissions, once per change, in seq
+   order, while the writer lock is still held (so calls never overlap and
+   never reorder). `update` is the submission's "submission_update" message;
+   `test` is a "test_result" message when the change recorded a finished test,
+   else NULL. Both are borrowed. The hook must be quick and must not call back
+   into the database's write functions. Set it before any thread starts. */
+typedef void (*db_change_hook)(void *ctx, const json_t *update, const json_t *test);
+void db_set_change_hook(struct db *db, db_change_hook hook, void *ctx);
 /* Number of the newest applied migration. */
 int db_schema_version(struct db *db);
 /* The last value of the global change counter. */

@@ -21,8 +21,13 @@ sqlite3 *db_handle(struct db_conn *c);
 /* Logs an SQLite failure with what was being done; returns -EIO. */
 int db_fail(struct db_conn *c, const char *what);
 
-/* Bumps the global change counter (writer only) and returns the new value. */
-int64_t db_next_seq(struct db_conn *c);
+/* Bumps the global change counter for a change of submission `id` (writer
+   only) and returns the new value; the change is published after commit. */
+int64_t db_next_seq(struct db_conn *c, int64_t id);
+/* Attaches a "test_result" message (stolen) to the last change of submission `id`. */
+void db_change_test(struct db_conn *c, int64_t id, json_t *test);
+/* The "submission_update" message of a submission, read through connection c. */
+json_t *db_update_json(struct db_conn *c, int64_t id);
 
 /* Column helpers: text as a new JSON string, or null. */
 json_t *db_col_string(sqlite3_stmt *st, int col);

@@ -9,7 +9,7 @@
 
 static int requeue_one(struct db_conn *c, int64_t id)
 {
-	int64_t seq = db_next_seq(c);
+	int64_t seq = db_next_seq(c, id);
 	if (seq < 0)
 		return -EIO;
 	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET seq = ?, status = 'queued', verdict = NULL, score = NULL,"

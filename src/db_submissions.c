@@ -49,22 +49,26 @@ int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, con
 			 const char *source, int64_t *id)
 {
 	struct db_conn *c = db_write_begin(db);
-	int64_t seq = db_next_seq(c);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO submissions (seq, problem_id, user_id, language, source,"
+	/* The new row's id is known before the insert: one more than the largest. */
+	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) + 1 FROM submissions");
+	int64_t new_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	int64_t seq = db_next_seq(c, new_id);
+	st = db_stmt(c, "INSERT INTO submissions (id, seq, problem_id, user_id, language, source,"
 				      " status, tests_total, created_at)"
-				      " VALUES (?, ?, ?, ?, ?, 'queued',"
-				      " (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ")");
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_int64(st, 2, problem_id);
-	sqlite3_bind_int64(st, 3, user_id);
-	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+				      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued',"
+				      " (SELECT count(*) FROM tests WHERE problem_id = ?3), " NOW_RFC3339 ")");
+	sqlite3_bind_int64(st, 1, new_id);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, problem_id);
+	sqlite3_bind_int64(st, 4, user_id);
+	sqlite3_bind_text(st, 5, language, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, source, -1, SQLITE_STATIC);
 	int step = sqlite3_step(st);
 	int rc = seq < 0 ? -EIO
 		 : step == SQLITE_DONE ? 0
 		 : step == SQLITE_CONSTRAINT_FOREIGNKEY ? DB_E_NOT_FOUND
 							: db_fail(c, "insert submission");
-	int64_t new_id = sqlite3_last_insert_rowid(db_handle(c));
 	sqlite3_reset(st);
 	rc = db_write_end(db, c, rc);
 	if (rc == 0 && id)
@@ -109,7 +113,11 @@ json_t *db_submission_json(struct db *db, int64_t id, bool with_details, bool wi
 
 json_t *db_submission_update_json(struct db *db, int64_t id)
 {
-	struct db_conn *c = db_reader(db);
+	return db_update_json(db_reader(db), id);
+}
+
+json_t *db_update_json(struct db_conn *c, int64_t id)
+{
 	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM " WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	json_t *m = sqlite3_step(st) == SQLITE_ROW ? update_row(st) : NULL;

@@ -49,6 +49,8 @@ int server_run(const struct config *cfg)
 		goto out;
 	if (db_open(cfg->data_dir, true, &app.db, &err) != 0)
 		goto out;
+	app.hub = hub_new();
+	db_set_change_hook(app.db, hub_on_change, app.hub);
 	if (cfg->demo && demo_seed(app.db) != 0) {
 		err = xstrdup("cannot create the demo data");
 		goto out;
@@ -64,7 +66,6 @@ int server_run(const struct config *cfg)
 	listener = listener_new(cfg->listen_host, cfg->listen_port, &err);
 	if (!listener)
 		goto out;
-	app.hub = hub_new();
 	http = http_server_new(&app, &err);
 	if (!http)
 		goto out;
@@ -92,8 +93,8 @@ out:
 	}
 	listener_free(listener);
 	http_server_free(http);
-	hub_free(app.hub);
 	db_close(app.db);
+	hub_free(app.hub);
 	languages_free(app.languages);
 	return code;
 }
