@@ -152,3 +152,30 @@ int db_submission_status_counts(struct db *db, int64_t counts[4]);
 int db_submission_requeue(struct db *db, int64_t id);
 /* Requeues every submission of a problem; *count (may be NULL) gets how many. */
 int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count);
+/* Ids of queued submissions after `after_id`, oldest first; returns how many (≤ max). */
+size_t db_judge_pending(struct db *db, int64_t after_id, int64_t *ids, size_t max);
+/* queued -> compiling: a judging attempt begins. *token identifies the attempt
+   (pass it to the calls below; they do nothing for an attempt that a rejudge
+   has overtaken and return DB_E_NOT_FOUND). DB_E_NOT_FOUND if the submission
+   is gone or no longer queued. */
+int db_judge_begin(struct db *db, int64_t id, int64_t *token /* OUT */, int *attempt /* OUT: 1 for the first */);
+/* compiling -> running, keeping the compiler's messages. */
+int db_judge_compiled(struct db *db, int64_t id, int64_t token, const char *compile_output);
+/* Records a finished test (and the running metrics: max time, max memory, tests passed). */
+int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char *group, const char *verdict,
+		  int64_t time_ms, int64_t memory_kb, bool passed);
+/* -> done with the verdict; score < 0 means none; compile_output may be NULL to keep the stored one. */
+int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
+		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log);
+/* The attempt failed for reasons of ours (a worker died): back to queued for another try. */
+int db_judge_retry(struct db *db, int64_t id, int64_t token);
+/* Submissions left compiling or running by a stopped server go back to queued. Returns how many. */
+int64_t db_judge_recover(struct db *db);
+
+/* What a worker needs to judge a submission: language, source, problem id. */
+struct db_job {
+	int64_t problem_id;
+	char language[64];
+	char *source; /* malloc'd */
+};
+int db_job_load(struct db *db, int64_t id, struct db_job *out);

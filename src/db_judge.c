@@ -4,6 +4,9 @@
 #include "db_int.h"
 
 #include <errno.h>
+#include <stdio.h>
+
+#include "util.h"
 
 #define NOW_RFC3339 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
@@ -14,7 +17,7 @@ static int requeue_one(struct db_conn *c, int64_t id)
 		return -EIO;
 	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET seq = ?, status = 'queued', verdict = NULL, score = NULL,"
 				      " time_ms = NULL, memory_kb = NULL, tests_passed = 0, compile_output = '',"
-				      " judge_log = '', attempts = 0, judged_at = NULL,"
+				      " judge_log = '', attempts = 0, judged_at = NULL, judge_token = 0,"
 				      " tests_total = (SELECT count(*) FROM tests WHERE problem_id = submissions.problem_id)"
 				      " WHERE id = ?");
 	sqlite3_bind_int64(st, 1, seq);
@@ -63,4 +66,188 @@ int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count)
 	if (count)
 		*count = n;
 	return db_write_end(db, c, rc);
+}
+
+size_t db_judge_pending(struct db *db, int64_t after_id, int64_t *ids, size_t max)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT id FROM submissions WHERE status = 'queued' AND id > ? ORDER BY id LIMIT ?");
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	size_t n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Runs an UPDATE of one submission that takes a new seq as ?1 and the id as ?2. */
+static int update_one(struct db_conn *c, int64_t id, sqlite3_stmt *st, const char *what)
+{
+	int64_t seq = db_next_seq(c, id);
+	if (seq < 0)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, what);
+	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
+		rc = DB_E_NOT_FOUND;
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_judge_begin(struct db *db, int64_t id, int64_t *token, int *attempt)
+{
+	struct db_conn *c = db_write_begin(db);
+	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET seq = ?1, judge_token = ?1, status = 'compiling',"
+				      " attempts = attempts + 1 WHERE id = ?2 AND status = 'queued' RETURNING attempts");
+	int64_t seq = db_next_seq(c, id);
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = DB_E_NOT_FOUND;
+	if (seq >= 0 && sqlite3_step(st) == SQLITE_ROW) {
+		if (attempt)
+			*attempt = sqlite3_column_int(st, 0);
+		*token = seq;
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return db_write_end(db, c, rc);
+}
+
+int db_judge_compiled(struct db *db, int64_t id, int64_t token, const char *compile_output)
+{
+	struct db_conn *c = db_write_begin(db);
+	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET seq = ?1, status = 'running', compile_output = ?3"
+				      " WHERE id = ?2 AND judge_token = ?4 AND status <> 'done'");
+	sqlite3_bind_text(st, 3, compile_output ? compile_output : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, token);
+	return db_write_end(db, c, update_one(c, id, st, "mark running"));
+}
+
+static bool attempt_current(struct db_conn *c, int64_t id, int64_t token)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT 1 FROM submissions WHERE id = ? AND judge_token = ? AND status <> 'done'");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, token);
+	bool current = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return current;
+}
+
+int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char *group, const char *verdict,
+		  int64_t time_ms, int64_t memory_kb, bool passed)
+{
+	struct db_conn *c = db_write_begin(db);
+	if (!attempt_current(c, id, token))
+		return db_write_end(db, c, DB_E_NOT_FOUND);
+	sqlite3_stmt *st = db_stmt(c, "INSERT OR REPLACE INTO test_results (submission_id, idx, grp, verdict, time_ms, memory_kb)"
+				      " VALUES (?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, idx);
+	sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, verdict, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, time_ms);
+	sqlite3_bind_int64(st, 6, memory_kb);
+	int step = sqlite3_step(st);
+	int rc = step == SQLITE_DONE ? 0 : step == SQLITE_CONSTRAINT_FOREIGNKEY ? DB_E_NOT_FOUND
+									    : db_fail(c, "insert test result");
+	sqlite3_reset(st);
+	if (rc == 0) {
+		st = db_stmt(c, "UPDATE submissions SET seq = ?1, time_ms = max(coalesce(time_ms, 0), ?3),"
+				" memory_kb = max(coalesce(memory_kb, 0), ?4), tests_passed = tests_passed + ?5"
+				" WHERE id = ?2");
+		sqlite3_bind_int64(st, 3, time_ms);
+		sqlite3_bind_int64(st, 4, memory_kb);
+		sqlite3_bind_int(st, 5, passed);
+		rc = update_one(c, id, st, "update running metrics");
+	}
+	if (rc == 0)
+		db_change_test(c, id, json_pack("{s:s, s:I, s:i, s:s, s:s, s:I, s:I}", "type", "test_result",
+						 "submission_id", (json_int_t)id, "index", idx, "group", group,
+						 "verdict", verdict, "time_ms", (json_int_t)time_ms, "memory_kb",
+						 (json_int_t)memory_kb));
+	return db_write_end(db, c, rc);
+}
+
+int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
+		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log)
+{
+	struct db_conn *c = db_write_begin(db);
+	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET seq = ?1, status = 'done', verdict = ?3, score = ?4,"
+				      " time_ms = ?5, memory_kb = ?6, tests_passed = ?7,"
+				      " compile_output = coalesce(?8, compile_output), judge_log = ?9,"
+				      " judged_at = " NOW_RFC3339 ", judge_token = 0"
+				      " WHERE id = ?2 AND judge_token = ?10 AND status <> 'done'");
+	sqlite3_bind_int64(st, 10, token);
+	sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
+	if (score >= 0)
+		sqlite3_bind_double(st, 4, score);
+	if (time_ms >= 0)
+		sqlite3_bind_int64(st, 5, time_ms);
+	if (memory_kb >= 0)
+		sqlite3_bind_int64(st, 6, memory_kb);
+	sqlite3_bind_int64(st, 7, tests_passed);
+	if (compile_output)
+		sqlite3_bind_text(st, 8, compile_output, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, judge_log ? judge_log : "", -1, SQLITE_STATIC);
+	return db_write_end(db, c, update_one(c, id, st, "finish submission"));
+}
+
+int db_judge_retry(struct db *db, int64_t id, int64_t token)
+{
+	struct db_conn *c = db_write_begin(db);
+	if (!attempt_current(c, id, token))
+		return db_write_end(db, c, DB_E_NOT_FOUND);
+	/* requeue_one resets attempts; keep the count so a second death ends in JE. */
+	sqlite3_stmt *st = db_stmt(c, "SELECT attempts FROM submissions WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int attempts = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	int rc = requeue_one(c, id);
+	if (rc == 0) {
+		st = db_stmt(c, "UPDATE submissions SET attempts = ? WHERE id = ?");
+		sqlite3_bind_int(st, 1, attempts);
+		sqlite3_bind_int64(st, 2, id);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "keep attempts");
+		sqlite3_reset(st);
+	}
+	return db_write_end(db, c, rc);
+}
+
+int64_t db_judge_recover(struct db *db)
+{
+	struct db_conn *c = db_write_begin(db);
+	int64_t ids[256], n = 0;
+	int rc = 0;
+	for (;;) {
+		sqlite3_stmt *st = db_stmt(c, "SELECT id FROM submissions WHERE status IN ('compiling', 'running')"
+					      " ORDER BY id LIMIT 256");
+		int k = 0;
+		while (k < 256 && sqlite3_step(st) == SQLITE_ROW)
+			ids[k++] = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		for (int i = 0; i < k && rc == 0; i++)
+			rc = requeue_one(c, ids[i]);
+		n += k;
+		if (k < 256 || rc)
+			break;
+	}
+	return db_write_end(db, c, rc) == 0 ? n : -1;
+}
+
+int db_job_load(struct db *db, int64_t id, struct db_job *out)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, language, source FROM submissions WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = DB_E_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->problem_id = sqlite3_column_int64(st, 0);
+		snprintf(out->language, sizeof out->language, "%s", (const char *)sqlite3_column_text(st, 1));
+		out->source = xstrdup((const char *)sqlite3_column_text(st, 2));
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker.h"
 #include "json_util.h"
 #include "util.h"
 
@@ -15,22 +16,6 @@ static bool valid_slug(const char *s)
 	size_t n = strlen(s);
 	return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n && s[0] != '-' &&
 	       s[0] != '_';
-}
-
-/* Until the checker module lands, the types API.md lists for JSON problems. */
-static int check_checker(const json_t *c, char **err)
-{
-	static const char *const types[] = {"exact", "tokens", "float", "kattis"};
-	const char *type = json_string_value(json_object_get(c, "type"));
-	if (!json_is_object(c) || !type) {
-		*err = xstrdup("field 'checker' must be an object with a \"type\"");
-		return 1;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
-		if (strcmp(type, types[i]) == 0)
-			return 0;
-	*err = xasprintf("unknown checker type '%s': expected exact, tokens, float or kattis", type);
-	return 1;
 }
 
 static int parse_tests(const json_t *tests, struct problem_json *pj, char **err)
@@ -134,18 +119,22 @@ int problem_json_parse(const json_t *body, const json_t *current, struct problem
 	format = new_format ? new_format : format;
 	p->statement_markdown = !format || strcmp(format, "markdown") == 0;
 
-	const json_t *checker = json_object_get(body, "checker");
-	if (!checker)
-		checker = json_object_get(base, "checker");
-	json_t *tokens = NULL;
-	if (!checker)
-		checker = tokens = json_pack("{s:s}", "type", "tokens");
-	int rc = check_checker(checker, err);
-	if (rc == 0)
-		pj->checker_json = json_dumps(checker, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(tokens);
-	if (rc)
-		return rc;
+	const json_t *given = json_object_get(body, "checker");
+	const json_t *stored = json_object_get(base, "checker");
+	struct checker checker;
+	checker_init(&checker, CHECKER_TOKENS);
+	if (given || stored) {
+		if (checker_from_json(given ? given : stored, &checker, err) != 0)
+			return 1;
+	}
+	const char *stored_type = json_string_value(json_object_get(stored, "type"));
+	if (given && checker.type == CHECKER_CUSTOM && !(stored_type && strcmp(stored_type, "custom") == 0)) {
+		*err = xstrdup("checker 'custom' needs an output validator: import the problem as a package");
+		return 1;
+	}
+	json_t *canonical = checker_to_json(&checker);
+	pj->checker_json = json_dumps(canonical, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(canonical);
 	p->checker_json = pj->checker_json;
 
 	const json_t *tests = json_object_get(body, "tests");

@@ -1,0 +1,80 @@
+/* Output checkers: decide whether a contestant's output matches the expected
+ * answer (exact, tokens, float, the Kattis default validator), streaming both
+ * files through fixed-size buffers so memory stays bounded for any output.
+ *
+ * Return convention: 0 or a small positive code for an expected outcome
+ * (CHECKER_WRONG, CHECKER_E_INVALID), negative errno for a system failure. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+enum checker_type {
+	CHECKER_EXACT,   /* bytes equal, ignoring trailing whitespace on lines and trailing blank lines */
+	CHECKER_TOKENS,  /* whitespace-separated tokens equal, case-sensitive */
+	CHECKER_FLOAT,   /* tokens, numbers within float_abs or float_rel */
+	CHECKER_KATTIS,  /* the Kattis default output validator and its flags */
+	CHECKER_CUSTOM,  /* a package's output validator, run by the judge, not here */
+};
+
+struct checker {
+	enum checker_type type;
+	bool case_sensitive;         /* kattis only: default false */
+	bool space_change_sensitive; /* kattis only: default false */
+	double float_abs, float_rel; /* float / kattis; NAN = not given */
+};
+
+enum {
+	CHECKER_ACCEPTED = 0,  /* checker_compare: the output is correct */
+	CHECKER_WRONG = 1,     /* checker_compare: the output is wrong, msg says why */
+	CHECKER_E_INVALID = 2, /* checker_from_json/checker_from_kattis_flags: bad configuration */
+};
+
+/* Longest token (bytes) that is still parsed as a number; longer tokens are
+ * compared as strings (still streaming). */
+#define CHECKER_MAX_NUMBER_TOKEN 1024
+
+/* Default tolerance of a "float" checker given neither "abs" nor "rel". */
+#define CHECKER_FLOAT_DEFAULT_TOLERANCE 1e-6
+
+/* Fills *c with the defaults of the type: kattis case- and space-insensitive
+ * without float tolerance; float with abs = rel = CHECKER_FLOAT_DEFAULT_TOLERANCE;
+ * the other types ignore the flags and tolerances. */
+void checker_init(struct checker *c, enum checker_type type);
+
+/* "exact", "tokens", "float", "kattis", "custom" (static string). */
+const char *checker_type_name(enum checker_type type);
+
+/* Parses the API's checker object:
+ *   {"type": "exact" | "tokens" | "custom"}
+ *   {"type": "float", "abs": 1e-6, "rel": 1e-6}       either may be omitted or null;
+ *                                                     neither given = both the default
+ *   {"type": "kattis", "case_sensitive": false, "space_change_sensitive": false,
+ *    "float_abs": null, "float_rel": null}             every key but "type" optional
+ * Tolerances must be finite and >= 0. Unknown keys and keys of another type are
+ * rejected. Returns 0, or CHECKER_E_INVALID with *err set to a one-line message
+ * for a 400 answer (malloc'd, the caller frees it). *out is written only on success. */
+int checker_from_json(const json_t *j, struct checker *out, char **err);
+
+/* The canonical object of c (every key of its type present, null for a tolerance
+ * not given). Returns a new reference. */
+json_t *checker_to_json(const struct checker *c);
+
+/* Parses Kattis `validator_flags` ("case_sensitive space_change_sensitive
+ * float_tolerance 1e-6 float_relative_tolerance 1e-4 float_absolute_tolerance 1e-6")
+ * into a CHECKER_KATTIS checker; a later tolerance overrides an earlier one.
+ * NULL or "" gives the defaults. Returns 0, or CHECKER_E_INVALID with *err set
+ * (malloc'd) naming the offending flag. */
+int checker_from_kattis_flags(const char *flags, struct checker *out, char **err);
+
+/* Compares the contestant's output (read from output_fd from its current offset
+ * to EOF) with the expected answer (answer_fd, likewise). Both fds must be
+ * blocking; they are read, not closed. Memory use is constant (two fixed
+ * buffers) whatever the sizes; NUL bytes and invalid UTF-8 are ordinary bytes.
+ * Returns CHECKER_ACCEPTED, CHECKER_WRONG with a one-line reason in msg
+ * (e.g. "line 3: expected '12', got '13'"; ASCII only, non-printable bytes
+ * escaped; msg may be NULL), or a negative errno when reading fails.
+ * CHECKER_CUSTOM returns -EINVAL: the judge runs custom validators itself.
+ * Thread-safe: no shared state. */
+int checker_compare(const struct checker *c, int output_fd, int answer_fd, char *msg, size_t msg_size);

@@ -1,0 +1,19 @@
+/* Length-prefixed JSON messages over a stream socket, between the server's
+ * judge dispatcher and its worker processes: a 4-byte big-endian length, then
+ * that many bytes of compact JSON. */
+#pragma once
+#include <jansson.h>
+#include <stddef.h>
+
+#include "util.h"
+
+#define FRAME_MAX (4u << 20)
+
+/* Sends one message (blocking). 0 or negative errno. */
+int frame_send(int fd, const json_t *msg);
+/* Receives one message (blocking); *out is a new reference. 0, -EPIPE at end of stream, or negative errno. */
+int frame_recv(int fd, json_t **out);
+/* Non-blocking side: reads what is available into in; 0, -EPIPE at end of stream, or negative errno. */
+int frame_fill(int fd, struct buf *in);
+/* Takes the next complete message out of in, or returns NULL; *bad is set for a malformed frame. */
+json_t *frame_next(struct buf *in, bool *bad);
