@@ -162,11 +162,9 @@ const struct route *http_find_route(struct request_state *rs, const char *path)
 		rs->res.allow = xstrdup(allow);
 		return &routes[0];
 	}
-	if (bad) {
-		http_error(&rs->res, 400, "bad_request", "invalid id '%.*s' in %s: ids are positive integers",
-			   (int)(bad_len > 32 ? 32 : bad_len), bad, path);
-		return &routes[0];
-	}
+	/* Answered (400) only after the session checks: without one, every endpoint says 401. */
+	rs->bad_id = bad;
+	rs->bad_id_len = bad_len;
 	rs->route_index = best;
 	return &routes[best];
 }
@@ -290,6 +288,11 @@ static bool admit(struct request_state *rs, const char *url)
 	}
 	if (rs->route->auth == ROUTE_ADMIN && !rs->req.user->admin) {
 		http_error(&rs->res, 403, "forbidden", "only admins may %s %s", method_names[rs->req.method], url);
+		return false;
+	}
+	if (rs->bad_id) {
+		http_error(&rs->res, 400, "bad_request", "invalid id '%.*s' in %s: ids are positive integers",
+			   (int)(rs->bad_id_len > 32 ? 32 : rs->bad_id_len), rs->bad_id, url);
 		return false;
 	}
 	if (cross_site(rs)) {

@@ -21,6 +21,8 @@ struct request_state {
 	struct buf body;
 	size_t discarded;    /* bytes drained after the body went over the limit */
 	const char *method;  /* as sent, e.g. "PATCH" */
+	const char *bad_id;  /* the first {id} segment that is not an id (in the path), or NULL */
+	size_t bad_id_len;
 	bool queued;         /* a response has been queued */
 	bool cookie_auth;    /* the session came from the cookie, not a bearer token */
 	struct db_user user;
@@ -33,7 +35,9 @@ struct request_state {
    reported through *bad / *bad_len (which the caller sets to NULL first). */
 int http_route_match(const char *pattern, const char *path, int64_t ids[2], const char **bad, size_t *bad_len);
 /* Finds the route for rs->req.method (HEAD counts as GET) and path, and fills
-   rs->req.id. Returns NULL when no pattern matches (the caller answers 404);
-   for a known path with the wrong method (405, with res.allow) or an invalid
-   id (400) it answers in rs->res and returns routes[0]. */
+   rs->req.id and rs->route_index. Returns NULL when no pattern matches (the
+   caller answers 404); for a known path with the wrong method it answers 405
+   in rs->res (with res.allow) and returns routes[0]. An {id} segment that is
+   not an id is left in rs->bad_id for the caller to answer 400 once the
+   session checks are done. */
 const struct route *http_find_route(struct request_state *rs, const char *path);

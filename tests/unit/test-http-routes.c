@@ -183,21 +183,27 @@ START_TEST(head_is_routed_as_get)
 }
 END_TEST
 
-START_TEST(invalid_id_is_400)
+START_TEST(invalid_id_is_left_for_the_caller)
 {
 	struct request_state rs;
 	const struct route *r = lookup(&rs, HTTP_GET, "/api/submissions/abc");
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(rs.res.status, 400);
-	ck_assert_str_eq(error_code(&rs), "bad_request");
-	const char *msg = json_string_value(json_object_get(json_object_get(rs.res.json, "error"), "message"));
-	ck_assert_ptr_nonnull(strstr(msg, "'abc'"));
+	ck_assert_str_eq(r->pattern, "/api/submissions/{id}");
+	ck_assert_int_eq(rs.res.status, 0);
+	ck_assert_ptr_nonnull(rs.bad_id);
+	ck_assert_uint_eq(rs.bad_id_len, 3);
+	ck_assert(strncmp(rs.bad_id, "abc", 3) == 0);
 	release(&rs);
-	/* A long bad id is quoted shortened, not whole. */
-	char path[400];
-	snprintf(path, sizeof path, "/api/problems/%0300d", 1);
-	lookup(&rs, HTTP_GET, path);
-	ck_assert_int_eq(rs.res.status, 400);
+	r = lookup(&rs, HTTP_POST, "/api/problems/0/submissions");
+	ck_assert_str_eq(r->pattern, "/api/problems/{id}/submissions");
+	ck_assert_uint_eq(rs.bad_id_len, 1);
+	release(&rs);
+	r = lookup(&rs, HTTP_GET, "/api/problems/12");
+	ck_assert_ptr_null(rs.bad_id);
+	release(&rs);
+	/* The wrong method wins over a bad id. */
+	lookup(&rs, HTTP_POST, "/api/submissions/abc");
+	ck_assert_int_eq(rs.res.status, 405);
 	release(&rs);
 }
 END_TEST
@@ -228,7 +234,7 @@ int main(void)
 	tcase_add_test(tc, literal_segment_beats_id);
 	tcase_add_test(tc, wrong_method_is_405_with_allow);
 	tcase_add_test(tc, head_is_routed_as_get);
-	tcase_add_test(tc, invalid_id_is_400);
+	tcase_add_test(tc, invalid_id_is_left_for_the_caller);
 	tcase_add_test(tc, unknown_paths_find_nothing);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
