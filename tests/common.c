@@ -170,6 +170,22 @@ void server_cleanup(struct server *s)
 		test_rmtree(s->dir);
 }
 
+void server_finish(struct server *s)
+{
+	int status = server_stop(s);
+	if (status != 0) {
+		fprintf(stderr, "server exited with status %d; its log %s:\n", status, s->log);
+		FILE *f = fopen(s->log, "r");
+		char line[1024];
+		while (f && fgets(line, sizeof line, f))
+			fputs(line, stderr);
+		if (f)
+			fclose(f);
+		ck_abort_msg("server exited with status %d; see %s", status, s->log);
+	}
+	server_cleanup(s);
+}
+
 struct sink {
 	char *data;
 	size_t len;

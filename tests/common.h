@@ -39,6 +39,10 @@ int server_stop(struct server *s);
 int server_signal(struct server *s, int sig);
 /* SIGKILL and wait. */
 void server_kill(struct server *s);
+/* The end of a test's server: SIGTERM, and the test fails unless it exits 0
+   (a sanitizer report, for one, makes it exit non-zero; the log is then
+   copied to stderr and the temporary dir kept). Then server_cleanup. */
+void server_finish(struct server *s);
 /* Stops if running and removes the temporary dir. */
 void server_cleanup(struct server *s);
 

@@ -17,8 +17,7 @@ static void start(void)
 
 static void stop(void)
 {
-	ck_assert_int_eq(server_stop(&srv), 0);
-	server_cleanup(&srv);
+	server_finish(&srv);
 }
 
 /* GET /api/me with optional bearer token and cookie; returns the status and the username in name. */
