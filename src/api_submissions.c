@@ -117,17 +117,14 @@ void api_submissions_list(struct http_request *req, struct http_response *res)
 void api_submissions_get(struct http_request *req, struct http_response *res)
 {
 	int64_t owner = 0;
-	struct db *db = req->app->db;
-	json_t *s = db_submission_json(db, req->id[0], true, false, &owner);
+	json_t *s = db_submission_json(req->app->db, req->id[0], true, true, &owner);
 	if (!s) {
 		not_found(res, "submission", req->id[0]);
 		return;
 	}
-	if (req->user->admin || owner == req->user->id) {
+	if (!req->user->admin && owner != req->user->id) {
 		/* Owners and admins see the source; compiler messages quote it, so they only. */
-		json_decref(s);
-		s = db_submission_json(db, req->id[0], true, true, NULL);
-	} else {
+		json_object_del(s, "source");
 		json_object_del(s, "compile_output");
 	}
 	http_json(res, 200, s);

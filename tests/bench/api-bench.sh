@@ -67,24 +67,32 @@ if [ "${BENCH_PERF:-0}" = 1 ]; then
 	perf_pid=$!
 fi
 
+# The server's CPU time so far (utime + stime), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+
 run() { # name path script
-	local out
+	local out before after
+	before=$(cpu_ticks)
 	wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$3" "$base$2" >"$dir/wrk.out" 2>&1
+	after=$(cpu_ticks)
 	out=$(cat "$dir/wrk.out")
-	local rps p50 p99 rss errors
+	local rps p50 p99 rss errors requests cpu
 	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
 	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
 	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	requests=$(awk '/requests in/ {print $1}' <<<"$out")
 	errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
 	rss=$(awk '/^VmRSS/ {print $2 " " $3}' "/proc/$pid/status")
-	printf '| %-44s | %10s | %8s | %8s | %10s |\n' "$1" "$rps" "$p50" "$p99" "$rss"
+	# Server CPU per request: less sensitive than requests/s to whatever else runs on the machine.
+	cpu=$(( (after - before) * 1000000 / $(getconf CLK_TCK) / (requests > 0 ? requests : 1) ))
+	printf '| %-44s | %10s | %8s | %8s | %10s | %7s us |\n' "$1" "$rps" "$p50" "$p99" "$rss" "$cpu"
 	[ -z "$errors" ] || echo "  $errors"
 }
 
 echo
-echo "verdict $("$bin" --version | cut -d' ' -f2), $(nproc) cores, wrk -t$threads -c$conns -d$duration, server --log-level $level"
-printf '| %-44s | %10s | %8s | %8s | %10s |\n' "endpoint" "requests/s" "p50" "p99" "server RSS"
-printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "------------" "----------" "----------" "------------"
+echo "verdict $("$bin" --version | cut -d' ' -f2), $(nproc) cores (load average $(cut -d' ' -f1 /proc/loadavg) before the run), wrk -t$threads -c$conns -d$duration, server --log-level $level"
+printf '| %-44s | %10s | %8s | %8s | %10s | %10s |\n' "endpoint" "requests/s" "p50" "p99" "server RSS" "server CPU/req"
+printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "------------" "----------" "----------" "------------" "----------------"
 run "GET /api/problems/$problem/submissions?page=1" "/api/problems/$problem/submissions?page=1" "$dir/list.lua"
 run "GET /api/submissions/{random id}" "/api/submissions/1" "$dir/one.lua"
 echo "peak server RSS: $(awk '/^VmHWM/ {print $2 " " $3}' "/proc/$pid/status")"
