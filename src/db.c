@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "embedded.h"
+#include "json_util.h"
 #include "log.h"
 #include "util.h"
 
@@ -244,8 +245,8 @@ json_t *db_col_string(sqlite3_stmt *st, int col)
 	const unsigned char *s = sqlite3_column_text(st, col);
 	if (!s)
 		return json_null();
-	json_t *j = json_stringn((const char *)s, (size_t)sqlite3_column_bytes(st, col));
-	return j ? j : json_string("");
+	/* Compiler output, for one, may quote invalid UTF-8 from a source: keep the rest of it. */
+	return json_string_lossy((const char *)s, (size_t)sqlite3_column_bytes(st, col));
 }
 
 json_t *db_col_int_or_null(sqlite3_stmt *st, int col)

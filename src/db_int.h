@@ -29,7 +29,7 @@ void db_change_test(struct db_conn *c, int64_t id, json_t *test);
 /* The "submission_update" message of a submission, read through connection c. */
 json_t *db_update_json(struct db_conn *c, int64_t id);
 
-/* Column helpers: text as a new JSON string, or null. */
+/* Column helpers: text as a new JSON string (invalid UTF-8 as U+FFFD), or null. */
 json_t *db_col_string(sqlite3_stmt *st, int col);
 json_t *db_col_int_or_null(sqlite3_stmt *st, int col);
 json_t *db_col_real_or_null(sqlite3_stmt *st, int col);
