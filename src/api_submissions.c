@@ -60,10 +60,13 @@ void api_problem_submissions(struct http_request *req, struct http_response *res
 	int page, per_page;
 	if (!http_paging(req, res, &page, &per_page))
 		return;
-	if (!db_problem_exists(req->app->db, req->id[0]))
+	size_t len;
+	char *text = db_problem_submissions_text(req->app->db, req->id[0], page, per_page, &len);
+	if (!text) {
 		not_found(res, "problem", req->id[0]);
-	else
-		http_json(res, 200, db_problem_submissions(req->app->db, req->id[0], page, per_page));
+		return;
+	}
+	http_json_text(res, 200, text, len);
 }
 
 static const char *const verdicts[] = {"AC", "WA", "TLE", "MLE", "RTE", "OLE", "CE", "JE"};
@@ -111,7 +114,9 @@ void api_submissions_list(struct http_request *req, struct http_response *res)
 			return;
 		}
 	}
-	http_json(res, 200, db_submissions_list(db, problem, user, v, page, per_page));
+	size_t len;
+	char *text = db_submissions_list_text(db, problem, user, v, page, per_page, &len);
+	http_json_text(res, 200, text, len);
 }
 
 void api_submissions_get(struct http_request *req, struct http_response *res)

@@ -160,6 +160,19 @@ void http_json(struct http_response *res, int status, json_t *body)
 	res->json = body;
 }
 
+void http_json_text(struct http_response *res, int status, char *text, size_t len)
+{
+	json_decref(res->json);
+	res->json = NULL;
+	if (!res->body_static)
+		free(res->body);
+	res->status = status;
+	res->body = text;
+	res->body_len = len;
+	res->body_static = false;
+	res->content_type = "application/json";
+}
+
 void http_error(struct http_response *res, int status, const char *code, const char *fmt, ...)
 {
 	va_list ap;

@@ -805,6 +805,98 @@ START_TEST(seq_survives_reopen)
 }
 END_TEST
 
+/* The list endpoints write their JSON as text; it must say exactly what the
+   json_t builders say, for every kind of value a column can hold. */
+START_TEST(list_text_matches_the_objects)
+{
+	open_db();
+	int64_t plain = add_user("alice", false);
+	int64_t odd = 0;
+	ck_assert_int_eq(db_user_create(db, "we\"ird\\na\tme\n\x01/\xc3\xa9\xe2\x82\xac", "h", false, &odd), 0);
+	int64_t broken = 0;
+	ck_assert_int_eq(db_user_create(db, "bad\xff\xfeutf8\xc3", "h", false, &broken), 0);
+	int64_t pid = add_problem("sum");
+	int64_t ids[6];
+	for (int i = 0; i < 6; i++)
+		ids[i] = add_submission(pid, i % 3 == 0 ? plain : i % 3 == 1 ? odd : broken, "x");
+	sqlite3 *h = raw_open();
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "UPDATE submissions SET status = 'done', verdict = 'AC', score = 42.5, time_ms = 7, memory_kb = 1234,"
+		 " tests_passed = 3, judged_at = '2026-01-01T00:00:00Z' WHERE id = %lld;"
+		 "UPDATE submissions SET status = 'done', verdict = 'WA', score = 100, time_ms = 0, memory_kb = 0"
+		 " WHERE id = %lld;"
+		 "UPDATE submissions SET score = 0.1, created_at = 'x\"y' WHERE id = %lld;"
+		 "UPDATE submissions SET score = -3e-7, tests_total = 9223372036854775807 WHERE id = %lld;",
+		 (long long)ids[1], (long long)ids[2], (long long)ids[3], (long long)ids[4]);
+	raw_exec(h, sql);
+	sqlite3_close(h);
+
+	size_t len = 0;
+	char *text = db_problem_submissions_text(db, pid, 1, 20, &len);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(len, strlen(text));
+	json_error_t e;
+	json_t *page = json_loads(text, 0, &e);
+	ck_assert_msg(page != NULL, "not JSON: %s at %d: %s", e.text, e.position, text);
+	json_t *want = db_problem_submissions(db, pid, 1, 20);
+	ck_assert_msg(json_equal(page, want), "text %s\nobjects %s", text, json_dumps(want, 0));
+	/* Item by item against the single-submission object too. */
+	json_t *items = json_object_get(page, "items");
+	ck_assert_uint_eq(json_array_size(items), 6);
+	for (size_t i = 0; i < 6; i++) {
+		json_t *one = db_submission_json(db, ids[5 - i], false, false, NULL);
+		ck_assert_msg(json_equal(json_array_get(items, i), one), "item %zu differs", i);
+		json_decref(one);
+	}
+	/* Invalid UTF-8 is replaced, not dropped. */
+	ck_assert_ptr_nonnull(strstr(text, "bad\xef\xbf\xbd\xef\xbf\xbdutf8\xef\xbf\xbd"));
+	json_decref(want);
+	json_decref(page);
+	free(text);
+
+	text = db_submissions_list_text(db, pid, odd, NULL, 1, 1, &len);
+	page = json_loads(text, 0, NULL);
+	want = db_submissions_list(db, pid, odd, NULL, 1, 1);
+	ck_assert(json_equal(page, want));
+	ck_assert_int_eq(json_integer_value(json_object_get(page, "total")), 2);
+	json_decref(want);
+	json_decref(page);
+	free(text);
+	text = db_submissions_list_text(db, 0, 0, "WA", 1, 100, &len);
+	page = json_loads(text, 0, NULL);
+	want = db_submissions_list(db, 0, 0, "WA", 1, 100);
+	ck_assert(json_equal(page, want));
+	ck_assert_uint_eq(json_array_size(json_object_get(page, "items")), 1);
+	json_decref(want);
+	json_decref(page);
+	free(text);
+	/* An empty page, and an unknown problem. */
+	text = db_problem_submissions_text(db, pid, 9, 20, &len);
+	ck_assert_str_eq(text, "{\"items\":[],\"page\":9,\"per_page\":20,\"total\":6}");
+	free(text);
+	ck_assert_ptr_null(db_problem_submissions_text(db, pid + 1, 1, 20, &len));
+}
+END_TEST
+
+START_TEST(invalid_utf8_in_columns_is_replaced)
+{
+	open_db();
+	int64_t alice = add_user("alice", false);
+	int64_t pid = add_problem("sum");
+	int64_t id = add_submission(pid, alice, "x");
+	sqlite3 *h = raw_open();
+	char sql[200];
+	snprintf(sql, sizeof sql, "UPDATE submissions SET compile_output = 'error: stray \xff\xfe in program' WHERE id = %lld",
+		 (long long)id);
+	raw_exec(h, sql);
+	sqlite3_close(h);
+	json_t *s = db_submission_json(db, id, true, true, NULL);
+	ck_assert_str_eq(jstr(s, "compile_output"), "error: stray \xef\xbf\xbd\xef\xbf\xbd in program");
+	json_decref(s);
+}
+END_TEST
+
 struct writer_arg {
 	int64_t problem, user;
 	int count;
@@ -858,21 +950,21 @@ int main(void)
 	Suite *s = suite_create("db");
 	struct {
 		const char *name;
-		const TTest *tests[8];
+		const TTest *tests[10];
 	} cases[] = {
 		{"open", {open_creates_and_migrates, open_upto_then_upgrade, newer_schema_is_refused, data_dir_lock,
 			  open_failures_say_where}},
 		{"users", {users, users_list_pages, sessions, expired_sessions_are_purged}},
 		{"problems", {problems_create_and_read, problems_update_keeps_or_replaces_tests, problems_list_and_delete}},
-		{"submissions", {submissions_create_and_read, submission_lists, seq_and_change_hook, failed_change_publishes_nothing,
-				 seq_survives_reopen,
-				 hook_order_under_concurrent_writers}},
+		{"submissions", {submissions_create_and_read, submission_lists, list_text_matches_the_objects,
+				 invalid_utf8_in_columns_is_replaced, seq_and_change_hook, failed_change_publishes_nothing,
+				 seq_survives_reopen, hook_order_under_concurrent_writers}},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		TCase *tc = tcase_create(cases[i].name);
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_set_timeout(tc, 60);
-		for (int k = 0; k < 8 && cases[i].tests[k]; k++)
+		for (int k = 0; k < 10 && cases[i].tests[k]; k++)
 			tcase_add_test(tc, cases[i].tests[k]);
 		suite_add_tcase(s, tc);
 	}
