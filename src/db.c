@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,8 @@ struct db {
 	pthread_key_t reader_key;
 	pthread_mutex_t conns_lock; /* guards conns */
 	struct db_conn *conns;      /* every open reader connection */
+	uint64_t serial;            /* unique among the process's databases, ever */
+	atomic_uint_fast64_t sessions_generation; /* bumped whenever sessions end */
 };
 
 static void clear_changes(struct db_conn *c)
@@ -231,6 +234,21 @@ int64_t db_next_seq(struct db_conn *c, int64_t id)
 	return seq;
 }
 
+uint64_t db_serial(struct db *db)
+{
+	return db->serial;
+}
+
+uint64_t db_sessions_generation(struct db *db)
+{
+	return atomic_load(&db->sessions_generation);
+}
+
+void db_sessions_changed(struct db *db)
+{
+	atomic_fetch_add(&db->sessions_generation, 1);
+}
+
 int64_t db_seq(struct db *db)
 {
 	struct db_conn *c = db_reader(db);
@@ -377,7 +395,10 @@ static int lock_data_dir(struct db *db, const char *dir, char **err)
 
 static int open_common(const char *dir, bool readonly, bool exclusive, int upto, struct db **out, char **err)
 {
+	static atomic_uint_fast64_t serials;
 	struct db *db = xcalloc(1, sizeof *db);
+	db->serial = atomic_fetch_add(&serials, 1) + 1;
+	atomic_init(&db->sessions_generation, 1);
 	db->lock_fd = -1;
 	db->readonly = readonly;
 	db->path = xasprintf("%s/verdict.db", dir);

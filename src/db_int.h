@@ -1,6 +1,7 @@
 /* Internals shared by db*.c only: connections and the statement cache. */
 #pragma once
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "db.h"
 
@@ -26,6 +27,13 @@ int db_fail(struct db_conn *c, const char *what);
 int64_t db_next_seq(struct db_conn *c, int64_t id);
 /* Attaches a "test_result" message (stolen) to the last change of submission `id`. */
 void db_change_test(struct db_conn *c, int64_t id, json_t *test);
+/* For caches of database answers (the session cache in db_users.c): a number
+   that tells this database from every other opened in the process, and a
+   counter bumped after every commit that ended sessions. */
+uint64_t db_serial(struct db *db);
+uint64_t db_sessions_generation(struct db *db);
+void db_sessions_changed(struct db *db);
+
 /* The "submission_update" message of a submission, read through connection c. */
 json_t *db_update_json(struct db_conn *c, int64_t id);
 

@@ -390,6 +390,76 @@ START_TEST(sessions)
 }
 END_TEST
 
+struct lookup_arg {
+	const unsigned char *hash;
+	int64_t now;
+	int rc;
+};
+
+static void *lookup_in_thread(void *p)
+{
+	struct lookup_arg *a = p;
+	struct db_user u;
+	a->rc = db_session_user(db, a->hash, a->now, &u);
+	return NULL;
+}
+
+static int lookup_elsewhere(const unsigned char *hash, int64_t now)
+{
+	struct lookup_arg a = {hash, now, -1};
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, lookup_in_thread, &a), 0);
+	pthread_join(t, NULL);
+	return a.rc;
+}
+
+/* Session lookups are cached per thread; no cache may outlive the session. */
+START_TEST(session_cache)
+{
+	open_db();
+	int64_t a = add_user("alice", false);
+	unsigned char t1[32];
+	token(t1, 1);
+	int64_t now = 2000000000;
+	ck_assert_int_eq(db_session_create(db, t1, a, now + 100), 0);
+	struct db_user u;
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(db_session_user(db, t1, now, &u), 0);
+		ck_assert_int_eq(u.id, a);
+		ck_assert_str_eq(u.username, "alice");
+	}
+	ck_assert_int_eq(db_session_user(db, t1, now + 100, &u), DB_E_NOT_FOUND);
+	/* Another thread's cache learns of a logout made here. */
+	ck_assert_int_eq(lookup_elsewhere(t1, now), 0);
+	ck_assert_int_eq(db_session_delete(db, t1), 0);
+	ck_assert_int_eq(db_session_user(db, t1, now, &u), DB_E_NOT_FOUND);
+	/* (a fresh thread has no cache; this one looked it up before:) */
+	ck_assert_int_eq(lookup_elsewhere(t1, now), DB_E_NOT_FOUND);
+
+	/* Another database in the same thread, the same token: its own answer. */
+	char other_dir[320];
+	snprintf(other_dir, sizeof other_dir, "%s/other", dir);
+	struct db *other = NULL;
+	char *err = NULL;
+	ck_assert_int_eq(db_open(other_dir, false, &other, &err), 0);
+	int64_t b = 0;
+	ck_assert_int_eq(db_user_create(other, "bob", "h", true, &b), 0);
+	ck_assert_int_eq(db_session_create(db, t1, a, now + 100), 0);
+	ck_assert_int_eq(db_session_user(db, t1, now, &u), 0);
+	ck_assert_str_eq(u.username, "alice");
+	ck_assert_int_eq(db_session_user(other, t1, now, &u), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_session_create(other, t1, b, now + 100), 0);
+	ck_assert_int_eq(db_session_user(other, t1, now, &u), 0);
+	ck_assert_str_eq(u.username, "bob");
+	ck_assert_int_eq(db_session_user(db, t1, now, &u), 0);
+	ck_assert_str_eq(u.username, "alice");
+	db_close(other);
+	/* A password change ends cached sessions too. */
+	ck_assert_int_eq(db_user_set_password(db, a, "new"), 0);
+	ck_assert_int_eq(db_session_user(db, t1, now, &u), DB_E_NOT_FOUND);
+}
+END_TEST
+
 START_TEST(expired_sessions_are_purged)
 {
 	open_db();
@@ -954,7 +1024,7 @@ int main(void)
 	} cases[] = {
 		{"open", {open_creates_and_migrates, open_upto_then_upgrade, newer_schema_is_refused, data_dir_lock,
 			  open_failures_say_where}},
-		{"users", {users, users_list_pages, sessions, expired_sessions_are_purged}},
+		{"users", {users, users_list_pages, sessions, session_cache, expired_sessions_are_purged}},
 		{"problems", {problems_create_and_read, problems_update_keeps_or_replaces_tests, problems_list_and_delete}},
 		{"submissions", {submissions_create_and_read, submission_lists, list_text_matches_the_objects,
 				 invalid_utf8_in_columns_is_replaced, seq_and_change_hook, failed_change_publishes_nothing,
