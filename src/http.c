@@ -32,14 +32,15 @@
 #define LINGER_US (2 * 1000000) /* how long a refused upload may go on arriving */
 #define LINGER_MAX 256           /* connections lingering at once; beyond, closed at once */
 
-/* A body that goes over its limit part way (chunked, no Content-Length) is
-   refused with a 413 written straight to the socket: libmicrohttpd cannot
-   queue an answer while a body is arriving (MHD_queue_response fails), so it
-   would only drop the connection. The client is still sending then, and a
-   socket closed with unread bytes in it is reset, which a client busy sending
-   sees before the answer. So the socket is kept open (a dup of MHD's fd) by
-   the linger thread, which reads and drops what still arrives until the
-   client closes, or for LINGER_US at most (a lingering close, as in
+/* A request refused while its body is still arriving (413 part way through a
+   chunked body; 401, 413, 415... on the headers of one with a body) is
+   answered by writing straight to the socket: libmicrohttpd cannot queue an
+   answer in the middle of a body (MHD_queue_response fails), and after an
+   answer on the headers it closes the socket with the body arriving. A
+   socket closed with unread bytes in it is reset, and a client busy sending
+   sees the reset before the answer. So the socket is kept open (a dup of
+   MHD's fd) by the linger thread, which reads and drops what still arrives
+   until the client closes, or for LINGER_US at most (a lingering close, as in
    RFC 9112, 9.6). */
 struct lingering {
 	pthread_mutex_t lock; /* guards fds, until, count */
@@ -382,20 +383,25 @@ static enum MHD_Result queue_response(struct request_state *rs)
 	return ok;
 }
 
-/* Answers rs->res (a JSON error) on the socket itself, while the body is still
-   arriving, and hands the socket to the linger thread; the caller then returns
-   MHD_NO so that MHD lets go of the connection. See struct lingering. */
-static void answer_midstream(struct request_state *rs)
+/* Answers rs->res (an error: JSON, maybe an Allow header) on the socket itself
+   and hands the socket to the linger thread; the caller then returns MHD_NO
+   so that MHD lets go of the connection. For refusals while the client may
+   still be sending a body: see struct lingering. */
+static void answer_raw(struct request_state *rs)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rs->req.conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (!ci)
+	char *json = rs->res.json ? json_dumps(rs->res.json, JSON_COMPACT) : NULL;
+	if (!ci || !json) {
+		free(json);
 		return;
-	char *json = json_dumps(rs->res.json, JSON_COMPACT);
-	if (!json)
-		return;
+	}
+	const char *reason = MHD_get_reason_phrase_for((unsigned)rs->res.status);
 	char *text = xasprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-			       "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n%s",
-			       rs->res.status, rs->res.status == 413 ? "Payload Too Large" : "Error", strlen(json), json);
+			       "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s%s%s"
+			       "Connection: close\r\n\r\n%s",
+			       rs->res.status, reason && *reason ? reason : "Error", strlen(json),
+			       rs->res.allow ? "Allow: " : "", rs->res.allow ? rs->res.allow : "",
+			       rs->res.allow ? "\r\n" : "", json);
 	/* Nothing has been sent on this connection since the request began, so the
 	   few hundred bytes fit the socket buffer: one non-blocking write. */
 	size_t len = strlen(text);
@@ -403,10 +409,17 @@ static void answer_midstream(struct request_state *rs)
 		int fd = fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0);
 		if (fd >= 0)
 			linger_add(&rs->server->linger, fd);
-		rs->queued = rs->midstream = true;
+		rs->queued = rs->raw = true;
 	}
 	free(text);
 	free(json);
+}
+
+/* Whether the request comes with a body that nobody has read yet. */
+static bool body_pending(struct request_state *rs)
+{
+	const char *cl = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return (cl && strtoull(cl, NULL, 10) > 0) || http_header(&rs->req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 }
 
 static bool content_type_is(struct request_state *rs, const char *want)
@@ -515,9 +528,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		rs->method = method;
 		rs->req.path = url;
 		buf_init(&rs->body);
-		if (!admit(rs, url))
-			return queue_response(rs);
-		return MHD_YES;
+		if (admit(rs, url))
+			return MHD_YES;
+		/* Refused on its headers. MHD would send the answer, then close with the
+		   body (if any) arriving: a reset the client may see first. */
+		if (body_pending(rs)) {
+			answer_raw(rs);
+			return MHD_NO;
+		}
+		return queue_response(rs);
 	}
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
@@ -530,7 +549,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			/* Over the limit part way (chunked): answer now, read no more. */
 			buf_release(&rs->body);
 			http_error(&rs->res, 413, "too_large", "request body is over the limit of %zu bytes", rs->limit);
-			answer_midstream(rs);
+			answer_raw(rs);
 			return MHD_NO;
 		}
 		buf_add(&rs->body, upload_data, n);
@@ -554,7 +573,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		log_info("http %s %s %d %lldus%s%s%s", method_names[rs->req.method], rs->req.path ? rs->req.path : "?",
 			 status, (long long)elapsed, rs->req.user ? " user=" : "",
 			 rs->req.user ? rs->req.user->username : "",
-			 rs->midstream ? " (answered before the end of the body)"
+			 rs->raw ? " (answered before the end of the body)"
 			 : toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	json_decref(rs->req.json);
 	json_decref(rs->res.json);

@@ -23,8 +23,8 @@ struct request_state {
 	const char *method;  /* as sent, e.g. "PATCH" */
 	const char *bad_id;  /* the first {id} segment that is not an id (in the path), or NULL */
 	size_t bad_id_len;
-	bool queued;         /* a response has been queued (or written, see answer_midstream) */
-	bool midstream;      /* answered on the socket before the end of the body */
+	bool queued;         /* a response has been queued (or written, see answer_raw) */
+	bool raw;            /* answered on the socket before the end of the body */
 	bool cookie_auth;    /* the session came from the cookie, not a bearer token */
 	struct db_user user;
 	char *token;
