@@ -227,6 +227,44 @@ START_TEST(bodies_over_the_limit_are_413)
 }
 END_TEST
 
+/* Any refusal on the headers of a request whose 64 MiB body is on its way:
+   the client gets the answer (not a reset), and the body is not read. */
+START_TEST(refusals_with_a_body_are_seen)
+{
+	static const struct {
+		const char *method, *path, *content_type;
+		bool token;
+		long status;
+		const char *code;
+	} cases[] = {
+		{"POST", "/api/problems", NULL, false, 401, "unauthorized"},
+		{"POST", "/api/problems", "text/plain", true, 415, "unsupported_media_type"},
+		{"POST", "/api/nope", NULL, true, 404, "not_found"},
+		{"PATCH", "/api/problems/1", NULL, true, 405, "method_not_allowed"},
+		{"POST", "/api/problems/x/submissions", NULL, true, 400, "bad_request"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		for (int chunked = 0; chunked < 2; chunked++) {
+			struct response r;
+			int rc = http_stream_request(&r, &srv, cases[i].method, cases[i].path,
+						     cases[i].token ? srv.admin_token : NULL, cases[i].content_type,
+						     64u << 20, chunked);
+			ck_assert_msg(rc == 0, "%s %s%s: curl %d after %.0f bytes", cases[i].method, cases[i].path,
+				      chunked ? " chunked" : "", rc, r.uploaded);
+			expect_error(&r, cases[i].status, cases[i].code);
+			ck_assert_msg(r.uploaded < 16.0 * 1024 * 1024, "%s %s: the client sent %.0f bytes", cases[i].method,
+				      cases[i].path, r.uploaded);
+			if (cases[i].status == 405) {
+				char allow[64];
+				ck_assert(response_header(&r, "Allow", allow, sizeof allow));
+				ck_assert_str_eq(allow, "GET, PUT, DELETE");
+			}
+			response_free(&r);
+		}
+	expect_alive(&srv);
+}
+END_TEST
+
 START_TEST(max_body_flag)
 {
 	struct server small;
@@ -280,6 +318,7 @@ int main(void)
 	tcase_add_test(tc, wrong_methods_are_405_with_allow);
 	tcase_add_test(tc, wrong_content_type_is_415);
 	tcase_add_test(tc, bodies_over_the_limit_are_413);
+	tcase_add_test(tc, refusals_with_a_body_are_seen);
 	tcase_add_test(tc, every_error_is_an_envelope_with_headers);
 	tcase_add_test(tc, max_body_flag);
 	suite_add_tcase(s, tc);
