@@ -204,6 +204,22 @@ sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql)
 	abort();
 }
 
+void db_read_begin(struct db_conn *c)
+{
+	sqlite3_stmt *st = db_stmt(c, "BEGIN");
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_fail(c, "begin a read transaction");
+	sqlite3_reset(st);
+}
+
+void db_read_end(struct db_conn *c)
+{
+	sqlite3_stmt *st = db_stmt(c, "COMMIT");
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_fail(c, "end a read transaction");
+	sqlite3_reset(st);
+}
+
 sqlite3 *db_handle(struct db_conn *c)
 {
 	return c->handle;

@@ -14,6 +14,12 @@ struct db_conn *db_write_begin(struct db *db);
 /* Commits when rc == 0, else rolls back; unlocks. Returns rc, or -EIO if the commit failed. */
 int db_write_end(struct db *db, struct db_conn *c, int rc);
 
+/* One read transaction around several statements on a reader connection:
+   they see one snapshot (a page and its total agree), and the file locks
+   are taken once instead of once per statement. */
+void db_read_begin(struct db_conn *c);
+void db_read_end(struct db_conn *c);
+
 /* A prepared statement for `sql` (a string literal: its address is the cache
    key), reset and with bindings cleared. Never NULL: a statement that does not
    prepare is a bug and aborts. */

@@ -158,11 +158,15 @@ int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, con
 json_t *db_submission_json(struct db *db, int64_t id, bool with_details, bool with_source, int64_t *owner_id)
 {
 	struct db_conn *c = db_reader(db);
+	if (with_details)
+		db_read_begin(c);
 	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source"
 				      SUBMISSION_FROM " WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
+		if (with_details)
+			db_read_end(c);
 		return NULL;
 	}
 	json_t *s = submission_row(st);
@@ -186,6 +190,7 @@ json_t *db_submission_json(struct db *db, int64_t id, bool with_details, bool wi
 						       (json_int_t)sqlite3_column_int64(st, 3), "memory_kb",
 						       (json_int_t)sqlite3_column_int64(st, 4)));
 	sqlite3_reset(st);
+	db_read_end(c);
 	json_object_set_new(s, "tests", tests);
 	return s;
 }
@@ -207,26 +212,31 @@ json_t *db_update_json(struct db_conn *c, int64_t id)
 char *db_problem_submissions_text(struct db *db, int64_t problem_id, int page, int per_page, size_t *len)
 {
 	struct db_conn *c = db_reader(db);
+	db_read_begin(c);
 	/* The total first: it also tells whether the problem exists. */
 	sqlite3_stmt *st = db_stmt(c, "SELECT submission_count FROM problems WHERE id = ?");
 	sqlite3_bind_int64(st, 1, problem_id);
 	bool found = sqlite3_step(st) == SQLITE_ROW;
 	int64_t total = found ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	if (!found)
-		return NULL;
-	st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
-			" WHERE s.problem_id = ? ORDER BY s.id DESC LIMIT ? OFFSET ?");
-	sqlite3_bind_int64(st, 1, problem_id);
-	sqlite3_bind_int(st, 2, per_page);
-	sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
-	return page_text(st, page, per_page, total, len);
+	char *text = NULL;
+	if (found) {
+		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
+				" WHERE s.problem_id = ? ORDER BY s.id DESC LIMIT ? OFFSET ?");
+		sqlite3_bind_int64(st, 1, problem_id);
+		sqlite3_bind_int(st, 2, per_page);
+		sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
+		text = page_text(st, page, per_page, total, len);
+	}
+	db_read_end(c);
+	return text;
 }
 
 char *db_submissions_list_text(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict, int page,
 			       int per_page, size_t *len)
 {
 	struct db_conn *c = db_reader(db);
+	db_read_begin(c);
 	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM submissions s"
 				      " WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
 				      " AND (?3 IS NULL OR s.verdict = ?3)");
@@ -246,7 +256,9 @@ char *db_submissions_list_text(struct db *db, int64_t problem_id, int64_t user_i
 		sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, per_page);
 	sqlite3_bind_int64(st, 5, (int64_t)(page - 1) * per_page);
-	return page_text(st, page, per_page, total, len);
+	char *text = page_text(st, page, per_page, total, len);
+	db_read_end(c);
+	return text;
 }
 
 json_t *db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_page)
