@@ -126,8 +126,10 @@ int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t 
 
 /* ---- submissions (db_submissions.c) ---- */
 
+/* Stores a new queued submission. *created (may be NULL) gets its REST object
+   as committed, before any judging can change it (new reference). */
 int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, int64_t *id /* OUT */);
+			 const char *source, int64_t *id /* OUT */, json_t **created /* OUT */);
 /* The REST object; with tests, compile_output and (when with_source) source.
    NULL if not found. *owner_id (may be NULL) receives the owner's user id. */
 json_t *db_submission_json(struct db *db, int64_t id, bool with_details, bool with_source,
