@@ -169,8 +169,10 @@ int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char 
 /* -> done with the verdict; score < 0 means none; compile_output may be NULL to keep the stored one. */
 int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
 		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log);
-/* The attempt failed for reasons of ours (a worker died): back to queued for another try. */
-int db_judge_retry(struct db *db, int64_t id, int64_t token);
+/* The attempt failed for reasons of ours (a worker died): back to queued for
+   another try. `counts` false when the attempt never really started (the
+   worker died before taking the job), so it does not use up a try. */
+int db_judge_retry(struct db *db, int64_t id, int64_t token, bool counts);
 /* Submissions left compiling or running by a stopped server go back to queued. Returns how many. */
 int64_t db_judge_recover(struct db *db);
 

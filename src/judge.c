@@ -16,7 +16,9 @@
  *
  * A worker that dies (EOF on its socket) or stays silent past its deadline
  * (then it is killed) is replaced; its submission goes back to the queue the
- * first time and is judged JE the second time. */
+ * first time and is judged JE the second time. A worker confirms each job
+ * ("taken") before working on it; one that dies before confirming (a job
+ * sent to a worker that was already dying) does not use up an attempt. */
 #include "judge.h"
 
 #include <errno.h>
@@ -54,6 +56,7 @@ struct worker {
 	struct buf in;      /* bytes received, not yet a whole frame */
 	bool ready;         /* said "ready" */
 	int64_t job;        /* submission being judged, 0 if idle */
+	bool taken;         /* the worker confirmed it took the job */
 	int64_t token;      /* its attempt token */
 	int attempt;
 	int64_t deadline;   /* now_us() past which a silent worker is killed */
@@ -124,7 +127,9 @@ static void apply_event(struct judge *j, struct worker *w, json_t *ev)
 	if (!w->job)
 		return;
 	w->deadline = now_us() + SILENCE_LIMIT_US;
-	if (strcmp(event, "compiled") == 0) {
+	if (strcmp(event, "taken") == 0) {
+		w->taken = true;
+	} else if (strcmp(event, "compiled") == 0) {
 		db_judge_compiled(db, w->job, w->token, json_string_value(json_object_get(ev, "output")));
 	} else if (strcmp(event, "test") == 0) {
 		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
@@ -162,8 +167,9 @@ static void worker_died(struct judge *j, struct worker *w, const char *why)
 		  w->job ? "; its submission goes back to the queue" : "");
 	if (w->job) {
 		struct db *db = j->app->db;
-		if (w->attempt < MAX_ATTEMPTS) {
-			db_judge_retry(db, w->job, w->token);
+		/* A worker that died before taking the job did not really try it. */
+		if (!w->taken || w->attempt < MAX_ATTEMPTS) {
+			db_judge_retry(db, w->job, w->token, w->taken);
 		} else {
 			char *log = xasprintf("the judge worker died %d times while judging this submission (%s)",
 					      w->attempt, why);
@@ -218,6 +224,7 @@ static void dispatch(struct judge *j)
 		int rc = frame_send(w->fd, msg);
 		json_decref(msg);
 		w->job = id;
+		w->taken = false;
 		w->token = token;
 		w->attempt = attempt;
 		w->deadline = now_us() + SILENCE_LIMIT_US;

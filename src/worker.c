@@ -4,6 +4,7 @@
  *
  *   dispatcher -> worker   {"id": 42}                       judge submission 42
  *   worker -> dispatcher   {"event": "ready"}                after start-up
+ *                          {"event": "taken", "id": 42}      the job is being worked on
  *                          {"event": "compiled", "output": "..."}
  *                          {"event": "test", "index": 1, "group": "sample", "verdict": "AC",
  *                           "time_ms": 3, "memory_kb": 1200}
@@ -439,8 +440,10 @@ int worker_main(int argc, char **argv)
 			break; /* the server closed the channel: shut down */
 		json_int_t id = json_integer_value(json_object_get(msg, "id"));
 		json_decref(msg);
-		if (id > 0)
-			judge(&w, id);
+		if (id <= 0)
+			continue;
+		send_event(json_pack("{s:s, s:I}", "event", "taken", "id", id));
+		judge(&w, id);
 	}
 	remove_tree(w.dir);
 	sandbox_free(w.sandbox);
