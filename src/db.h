@@ -97,8 +97,10 @@ struct db_problem {
 	int64_t memory_limit_kb;
 	int64_t output_limit_kb;
 	const char *checker_json;  /* the checker object, serialised */
-	const void *validator;     /* compiled custom validator, or NULL */
+	const void *validator;     /* custom output validator (binary or script), or NULL */
 	size_t validator_len;
+	const char *validator_language; /* "c", "cpp" or "python3" */
+	const char *validator_flags;    /* extra arguments (package validator_flags), or NULL */
 	const struct db_test *tests;
 	size_t test_count;
 	bool replace_tests;        /* on update: false keeps the stored tests */
@@ -121,8 +123,8 @@ json_t *db_problem_judging(struct db *db, int64_t id);
 /* Copies one test's input and answer (malloc'd) for the judge. */
 int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_t *input_len,
 		 char **output, size_t *output_len);
-/* The compiled custom validator (malloc'd), DB_E_NOT_FOUND if none. */
-int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len);
+/* The custom validator: program (malloc'd), its language and flags (malloc'd); DB_E_NOT_FOUND if none. */
+int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len, char **language, char **flags);
 
 /* ---- submissions (db_submissions.c) ---- */
 

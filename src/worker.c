@@ -37,6 +37,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "util.h"
+#include "validator.h"
 
 #define CHANNEL_FD 3
 #define COMPILE_OUTPUT_MAX (64 * 1024)
@@ -57,6 +58,9 @@ struct job {
 	const struct language *lang;
 	json_t *problem;      /* db_problem_judging */
 	struct checker checker;
+	struct validator validator; /* custom checker */
+	char *validator_flags;
+	char validator_dir[300];
 	char box[300];
 	struct buf log;       /* judge log, for admins */
 	char *compile_output;
@@ -240,7 +244,14 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 	o.verdict = verdict_of(&r);
 	if (!o.verdict && r.cpu_ms > tl)
 		o.verdict = "TLE"; /* finished, but over the limit between two polls */
-	if (!o.verdict) {
+	if (!o.verdict && job->checker.type == CHECKER_CUSTOM) {
+		enum validator_verdict v = validator_run(w->sandbox, &job->validator, job->validator_dir,
+							 job->validator_flags, input, input_len, answer, answer_len, out,
+							 tl, &job->log);
+		o.verdict = v == VALIDATOR_AC ? "AC" : v == VALIDATOR_WA ? "WA" : "JE";
+		if (v != VALIDATOR_AC)
+			buf_printf(&job->log, "%s: the validator says %s\n", what, o.verdict);
+	} else if (!o.verdict) {
 		ans = memfd_with("answer", answer, answer_len);
 		char msg[256] = "";
 		int rc = ans < 0 || lseek(out, 0, SEEK_SET) != 0 ? -EIO
@@ -289,11 +300,25 @@ static const char *prepare(struct worker *w, struct job *job)
 		return "JE";
 	}
 	char *err = NULL;
-	if (checker_from_json(json_object_get(job->problem, "checker"), &job->checker, &err) != 0 ||
-	    job->checker.type == CHECKER_CUSTOM) {
-		buf_printf(&job->log, "cannot use the problem's checker: %s\n", err ? err : "custom validators are not supported yet");
+	if (checker_from_json(json_object_get(job->problem, "checker"), &job->checker, &err) != 0) {
+		buf_printf(&job->log, "cannot use the problem's checker: %s\n", err);
 		free(err);
 		return "JE";
+	}
+	if (job->checker.type == CHECKER_CUSTOM) {
+		struct validator *v = &job->validator;
+		if (db_problem_validator(w->db, job->sub.problem_id, &v->program, &v->len, &v->language,
+					 &job->validator_flags) != 0) {
+			buf_printf(&job->log, "the problem's custom validator is missing\n");
+			return "JE";
+		}
+		snprintf(job->validator_dir, sizeof job->validator_dir, "%s/validator-%lld", w->dir, (long long)job->id);
+		remove_tree(job->validator_dir);
+		int rc = validator_install(v, job->validator_dir);
+		if (rc != 0) {
+			buf_printf(&job->log, "cannot install the validator in '%s': %s\n", job->validator_dir, strerror(-rc));
+			return "JE";
+		}
 	}
 	snprintf(job->box, sizeof job->box, "%s/box-%lld", w->dir, (long long)job->id);
 	remove_tree(job->box);
@@ -376,6 +401,10 @@ static void judge(struct worker *w, int64_t id)
 out:
 	if (job.box[0])
 		remove_tree(job.box);
+	if (job.validator_dir[0])
+		remove_tree(job.validator_dir);
+	validator_release(&job.validator);
+	free(job.validator_flags);
 	free(job.sub.source);
 	free(job.compile_output);
 	json_decref(job.problem);
