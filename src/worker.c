@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -411,6 +412,46 @@ out:
 	buf_release(&job.log);
 }
 
+/* {"compile_validator": [{"path", "data" (base64)}]} -> {"event": "validator", "rc", "message", "language", "program"} */
+static void compile_validator(struct worker *w, json_t *files)
+{
+	size_t count = json_array_size(files);
+	struct validator_source *src = xcalloc(count ? count : 1, sizeof *src);
+	int rc = 0;
+	for (size_t i = 0; i < count; i++) {
+		json_t *f = json_array_get(files, i);
+		const char *b64 = json_string_value(json_object_get(f, "data"));
+		size_t cap = b64 ? strlen(b64) : 0, len = 0;
+		char *data = xmalloc(cap + 1);
+		if (!b64 || sodium_base642bin((unsigned char *)data, cap, b64, cap, NULL, &len, NULL,
+					      sodium_base64_VARIANT_ORIGINAL) != 0)
+			rc = -EINVAL;
+		data[len] = '\0';
+		src[i] = (struct validator_source){json_string_value(json_object_get(f, "path")), data, len};
+	}
+	struct validator v = {0};
+	char *message = NULL;
+	if (rc == 0)
+		rc = validator_compile(w->sandbox, w->dir, src, count, &v, &message);
+	else
+		message = xstrdup("the validator's files arrived damaged");
+	json_t *ev = json_pack("{s:s, s:i, s:s}", "event", "validator", "rc", rc, "message", message ? message : "");
+	if (rc == 0) {
+		size_t cap = sodium_base64_ENCODED_LEN(v.len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = xmalloc(cap);
+		sodium_bin2base64(b64, cap, (const unsigned char *)v.program, v.len, sodium_base64_VARIANT_ORIGINAL);
+		json_object_set_new(ev, "program", json_string(b64));
+		json_object_set_new(ev, "language", json_string(v.language));
+		free(b64);
+	}
+	send_event(ev);
+	for (size_t i = 0; i < count; i++)
+		free((char *)src[i].data);
+	free(src);
+	free(message);
+	validator_release(&v);
+}
+
 static void sandbox_log(void *ctx, const char *line)
 {
 	(void)ctx;
@@ -467,6 +508,12 @@ int worker_main(int argc, char **argv)
 		int rc = frame_recv(CHANNEL_FD, &msg);
 		if (rc != 0)
 			break; /* the server closed the channel: shut down */
+		json_t *validator = json_object_get(msg, "compile_validator");
+		if (validator) {
+			compile_validator(&w, validator);
+			json_decref(msg);
+			continue;
+		}
 		json_int_t id = json_integer_value(json_object_get(msg, "id"));
 		json_decref(msg);
 		if (id <= 0)
