@@ -16,7 +16,9 @@
  *
  * A worker that dies (EOF on its socket) or stays silent past its deadline
  * (then it is killed) is replaced; its submission goes back to the queue the
- * first time and is judged JE the second time. */
+ * first time and is judged JE the second time. A worker confirms each job
+ * ("taken") before working on it; one that dies before confirming (a job
+ * sent to a worker that was already dying) does not use up an attempt. */
 #include "judge.h"
 
 #include <errno.h>
@@ -25,10 +27,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <time.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -41,11 +45,22 @@
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
+#include "validator.h"
 
 #define SILENCE_LIMIT_US (300 * 1000000LL) /* a worker silent this long while judging is killed */
 #define MAX_ATTEMPTS 2
 
 extern char **environ;
+
+/* A validator compilation asked for by another thread (an import). */
+struct request {
+	json_t *msg;             /* what to send the worker */
+	bool done, abandoned;    /* under requests_lock */
+	int rc;
+	struct validator result;
+	char *message;
+	struct request *next;
+};
 
 struct worker {
 	int slot;
@@ -54,12 +69,14 @@ struct worker {
 	struct buf in;      /* bytes received, not yet a whole frame */
 	bool ready;         /* said "ready" */
 	int64_t job;        /* submission being judged, 0 if idle */
+	bool taken;         /* the worker confirmed it took the job */
 	int64_t token;      /* its attempt token */
 	int attempt;
 	int64_t deadline;   /* now_us() past which a silent worker is killed */
 	int64_t respawn_at; /* when a dead worker may be started again */
 	int quick_deaths;   /* deaths soon after start, for backoff */
 	int64_t started;
+	struct request *request; /* being served instead of a job */
 };
 
 struct judge {
@@ -70,7 +87,28 @@ struct judge {
 	atomic_bool stop;
 	pthread_t thread;
 	bool running;
+	pthread_mutex_t requests_lock;
+	pthread_cond_t requests_done;
+	struct request *requests; /* waiting for a worker, oldest first */
 };
+
+static void request_finish(struct judge *j, struct request *r, int rc, char *message)
+{
+	pthread_mutex_lock(&j->requests_lock);
+	r->rc = rc;
+	r->message = message;
+	r->done = true;
+	bool abandoned = r->abandoned;
+	pthread_cond_broadcast(&j->requests_done);
+	pthread_mutex_unlock(&j->requests_lock);
+	if (abandoned) {
+		/* Its caller gave up waiting; nobody else will free it. */
+		validator_release(&r->result);
+		free(r->message);
+		json_decref(r->msg);
+		free(r);
+	}
+}
 
 static int spawn_worker(struct judge *j, struct worker *w)
 {
@@ -121,10 +159,30 @@ static void apply_event(struct judge *j, struct worker *w, json_t *ev)
 		w->quick_deaths = 0;
 		return;
 	}
+	if (w->request && strcmp(event, "validator") == 0) {
+		struct request *r = w->request;
+		w->request = NULL;
+		const char *message = json_string_value(json_object_get(ev, "message"));
+		int rc = (int)json_integer_value(json_object_get(ev, "rc"));
+		const char *program = json_string_value(json_object_get(ev, "program"));
+		if (rc == 0 && program) {
+			size_t cap = strlen(program), len = 0;
+			r->result.program = xmalloc(cap + 1);
+			if (sodium_base642bin((unsigned char *)r->result.program, cap, program, cap, NULL, &len, NULL,
+					      sodium_base64_VARIANT_ORIGINAL) != 0)
+				rc = -EIO;
+			r->result.len = len;
+			r->result.language = xstrdup(json_string_value(json_object_get(ev, "language")));
+		}
+		request_finish(j, r, rc, xstrdup(message ? message : ""));
+		return;
+	}
 	if (!w->job)
 		return;
 	w->deadline = now_us() + SILENCE_LIMIT_US;
-	if (strcmp(event, "compiled") == 0) {
+	if (strcmp(event, "taken") == 0) {
+		w->taken = true;
+	} else if (strcmp(event, "compiled") == 0) {
 		db_judge_compiled(db, w->job, w->token, json_string_value(json_object_get(ev, "output")));
 	} else if (strcmp(event, "test") == 0) {
 		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
@@ -160,10 +218,15 @@ static void worker_died(struct judge *j, struct worker *w, const char *why)
 	close(w->fd);
 	log_warnx("judge: worker %d (pid %d) %s%s", w->slot, (int)w->pid, why,
 		  w->job ? "; its submission goes back to the queue" : "");
+	if (w->request) {
+		request_finish(j, w->request, -EIO, xasprintf("the judge worker %s while compiling the validator", why));
+		w->request = NULL;
+	}
 	if (w->job) {
 		struct db *db = j->app->db;
-		if (w->attempt < MAX_ATTEMPTS) {
-			db_judge_retry(db, w->job, w->token);
+		/* A worker that died before taking the job did not really try it. */
+		if (!w->taken || w->attempt < MAX_ATTEMPTS) {
+			db_judge_retry(db, w->job, w->token, w->taken);
 		} else {
 			char *log = xasprintf("the judge worker died %d times while judging this submission (%s)",
 					      w->attempt, why);
@@ -199,11 +262,33 @@ static void read_worker(struct judge *j, struct worker *w)
 		worker_died(j, w, rc == -EPIPE ? "exited" : "failed");
 }
 
-static void dispatch(struct judge *j)
+/* Gives waiting validator compilations to idle workers, before any submission. */
+static void dispatch_requests(struct judge *j)
 {
 	for (int i = 0; i < j->count; i++) {
 		struct worker *w = &j->workers[i];
-		if (w->fd < 0 || !w->ready || w->job)
+		if (w->fd < 0 || !w->ready || w->job || w->request)
+			continue;
+		pthread_mutex_lock(&j->requests_lock);
+		struct request *r = j->requests;
+		if (r)
+			j->requests = r->next;
+		pthread_mutex_unlock(&j->requests_lock);
+		if (!r)
+			return;
+		w->request = r;
+		w->deadline = now_us() + SILENCE_LIMIT_US;
+		if (frame_send(w->fd, r->msg) != 0)
+			worker_died(j, w, "cannot be reached");
+	}
+}
+
+static void dispatch(struct judge *j)
+{
+	dispatch_requests(j);
+	for (int i = 0; i < j->count; i++) {
+		struct worker *w = &j->workers[i];
+		if (w->fd < 0 || !w->ready || w->job || w->request)
 			continue;
 		int64_t id;
 		int64_t token = 0;
@@ -218,6 +303,7 @@ static void dispatch(struct judge *j)
 		int rc = frame_send(w->fd, msg);
 		json_decref(msg);
 		w->job = id;
+		w->taken = false;
 		w->token = token;
 		w->attempt = attempt;
 		w->deadline = now_us() + SILENCE_LIMIT_US;
@@ -242,7 +328,7 @@ static void *dispatcher_main(void *arg)
 					w->respawn_at = now + 5000000;
 				}
 			}
-			if (w->fd >= 0 && w->job && now > w->deadline)
+			if (w->fd >= 0 && (w->job || w->request) && now > w->deadline)
 				worker_died(j, w, "stayed silent too long and was killed");
 			live += w->fd >= 0;
 		}
@@ -286,6 +372,8 @@ struct judge *judge_new(struct app *app, int workers, char **err)
 	j->count = workers;
 	j->workers = xcalloc((size_t)workers, sizeof *j->workers);
 	j->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	pthread_mutex_init(&j->requests_lock, NULL);
+	pthread_cond_init(&j->requests_done, NULL);
 	for (int i = 0; i < workers; i++) {
 		struct worker *w = &j->workers[i];
 		w->slot = i;
@@ -338,7 +426,73 @@ void judge_free(struct judge *j)
 		}
 		buf_release(&w->in);
 	}
+	/* Requests nobody served: their callers have timed out or are told now. */
+	for (int i = 0; i < j->count; i++)
+		if (j->workers[i].request)
+			request_finish(j, j->workers[i].request, -ECANCELED, xstrdup("the server is shutting down"));
+	while (j->requests) {
+		struct request *r = j->requests;
+		j->requests = r->next;
+		request_finish(j, r, -ECANCELED, xstrdup("the server is shutting down"));
+	}
 	close(j->wake_fd);
+	pthread_mutex_destroy(&j->requests_lock);
+	pthread_cond_destroy(&j->requests_done);
 	free(j->workers);
 	free(j);
+}
+
+int judge_compile_validator(struct judge *j, const struct validator_source *files, size_t count, int timeout_s,
+			    struct validator *out, char **message)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < count; i++) {
+		size_t cap = sodium_base64_ENCODED_LEN(files[i].len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = xmalloc(cap);
+		sodium_bin2base64(b64, cap, (const unsigned char *)files[i].data, files[i].len,
+				  sodium_base64_VARIANT_ORIGINAL);
+		json_array_append_new(list, json_pack("{s:s, s:s}", "path", files[i].path, "data", b64));
+		free(b64);
+	}
+	struct request *r = xcalloc(1, sizeof *r);
+	r->msg = json_pack("{s:o}", "compile_validator", list);
+	pthread_mutex_lock(&j->requests_lock);
+	struct request **tail = &j->requests;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = r;
+	pthread_mutex_unlock(&j->requests_lock);
+	judge_wake(j);
+
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_s;
+	pthread_mutex_lock(&j->requests_lock);
+	while (!r->done && pthread_cond_timedwait(&j->requests_done, &j->requests_lock, &until) == 0)
+		;
+	if (!r->done) {
+		/* Still queued: take it out. Being compiled: the dispatcher frees it when done. */
+		bool queued = false;
+		for (struct request **p = &j->requests; *p; p = &(*p)->next)
+			if (*p == r) {
+				*p = r->next;
+				queued = true;
+				break;
+			}
+		r->abandoned = !queued;
+		pthread_mutex_unlock(&j->requests_lock);
+		if (queued) {
+			json_decref(r->msg);
+			free(r);
+		}
+		*message = xasprintf("no judge worker compiled the validator within %d s", timeout_s);
+		return -ETIMEDOUT;
+	}
+	pthread_mutex_unlock(&j->requests_lock);
+	int rc = r->rc;
+	*message = r->message;
+	*out = r->result;
+	json_decref(r->msg);
+	free(r);
+	return rc;
 }

@@ -4,6 +4,7 @@
  *
  *   dispatcher -> worker   {"id": 42}                       judge submission 42
  *   worker -> dispatcher   {"event": "ready"}                after start-up
+ *                          {"event": "taken", "id": 42}      the job is being worked on
  *                          {"event": "compiled", "output": "..."}
  *                          {"event": "test", "index": 1, "group": "sample", "verdict": "AC",
  *                           "time_ms": 3, "memory_kb": 1200}
@@ -19,6 +20,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "util.h"
+#include "validator.h"
 
 #define CHANNEL_FD 3
 #define COMPILE_OUTPUT_MAX (64 * 1024)
@@ -56,6 +59,9 @@ struct job {
 	const struct language *lang;
 	json_t *problem;      /* db_problem_judging */
 	struct checker checker;
+	struct validator validator; /* custom checker */
+	char *validator_flags;
+	char validator_dir[300];
 	char box[300];
 	struct buf log;       /* judge log, for admins */
 	char *compile_output;
@@ -239,7 +245,14 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 	o.verdict = verdict_of(&r);
 	if (!o.verdict && r.cpu_ms > tl)
 		o.verdict = "TLE"; /* finished, but over the limit between two polls */
-	if (!o.verdict) {
+	if (!o.verdict && job->checker.type == CHECKER_CUSTOM) {
+		enum validator_verdict v = validator_run(w->sandbox, &job->validator, job->validator_dir,
+							 job->validator_flags, input, input_len, answer, answer_len, out,
+							 tl, &job->log);
+		o.verdict = v == VALIDATOR_AC ? "AC" : v == VALIDATOR_WA ? "WA" : "JE";
+		if (v != VALIDATOR_AC)
+			buf_printf(&job->log, "%s: the validator says %s\n", what, o.verdict);
+	} else if (!o.verdict) {
 		ans = memfd_with("answer", answer, answer_len);
 		char msg[256] = "";
 		int rc = ans < 0 || lseek(out, 0, SEEK_SET) != 0 ? -EIO
@@ -288,11 +301,25 @@ static const char *prepare(struct worker *w, struct job *job)
 		return "JE";
 	}
 	char *err = NULL;
-	if (checker_from_json(json_object_get(job->problem, "checker"), &job->checker, &err) != 0 ||
-	    job->checker.type == CHECKER_CUSTOM) {
-		buf_printf(&job->log, "cannot use the problem's checker: %s\n", err ? err : "custom validators are not supported yet");
+	if (checker_from_json(json_object_get(job->problem, "checker"), &job->checker, &err) != 0) {
+		buf_printf(&job->log, "cannot use the problem's checker: %s\n", err);
 		free(err);
 		return "JE";
+	}
+	if (job->checker.type == CHECKER_CUSTOM) {
+		struct validator *v = &job->validator;
+		if (db_problem_validator(w->db, job->sub.problem_id, &v->program, &v->len, &v->language,
+					 &job->validator_flags) != 0) {
+			buf_printf(&job->log, "the problem's custom validator is missing\n");
+			return "JE";
+		}
+		snprintf(job->validator_dir, sizeof job->validator_dir, "%s/validator-%lld", w->dir, (long long)job->id);
+		remove_tree(job->validator_dir);
+		int rc = validator_install(v, job->validator_dir);
+		if (rc != 0) {
+			buf_printf(&job->log, "cannot install the validator in '%s': %s\n", job->validator_dir, strerror(-rc));
+			return "JE";
+		}
 	}
 	snprintf(job->box, sizeof job->box, "%s/box-%lld", w->dir, (long long)job->id);
 	remove_tree(job->box);
@@ -375,10 +402,54 @@ static void judge(struct worker *w, int64_t id)
 out:
 	if (job.box[0])
 		remove_tree(job.box);
+	if (job.validator_dir[0])
+		remove_tree(job.validator_dir);
+	validator_release(&job.validator);
+	free(job.validator_flags);
 	free(job.sub.source);
 	free(job.compile_output);
 	json_decref(job.problem);
 	buf_release(&job.log);
+}
+
+/* {"compile_validator": [{"path", "data" (base64)}]} -> {"event": "validator", "rc", "message", "language", "program"} */
+static void compile_validator(struct worker *w, json_t *files)
+{
+	size_t count = json_array_size(files);
+	struct validator_source *src = xcalloc(count ? count : 1, sizeof *src);
+	int rc = 0;
+	for (size_t i = 0; i < count; i++) {
+		json_t *f = json_array_get(files, i);
+		const char *b64 = json_string_value(json_object_get(f, "data"));
+		size_t cap = b64 ? strlen(b64) : 0, len = 0;
+		char *data = xmalloc(cap + 1);
+		if (!b64 || sodium_base642bin((unsigned char *)data, cap, b64, cap, NULL, &len, NULL,
+					      sodium_base64_VARIANT_ORIGINAL) != 0)
+			rc = -EINVAL;
+		data[len] = '\0';
+		src[i] = (struct validator_source){json_string_value(json_object_get(f, "path")), data, len};
+	}
+	struct validator v = {0};
+	char *message = NULL;
+	if (rc == 0)
+		rc = validator_compile(w->sandbox, w->dir, src, count, &v, &message);
+	else
+		message = xstrdup("the validator's files arrived damaged");
+	json_t *ev = json_pack("{s:s, s:i, s:s}", "event", "validator", "rc", rc, "message", message ? message : "");
+	if (rc == 0) {
+		size_t cap = sodium_base64_ENCODED_LEN(v.len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = xmalloc(cap);
+		sodium_bin2base64(b64, cap, (const unsigned char *)v.program, v.len, sodium_base64_VARIANT_ORIGINAL);
+		json_object_set_new(ev, "program", json_string(b64));
+		json_object_set_new(ev, "language", json_string(v.language));
+		free(b64);
+	}
+	send_event(ev);
+	for (size_t i = 0; i < count; i++)
+		free((char *)src[i].data);
+	free(src);
+	free(message);
+	validator_release(&v);
 }
 
 static void sandbox_log(void *ctx, const char *line)
@@ -437,10 +508,18 @@ int worker_main(int argc, char **argv)
 		int rc = frame_recv(CHANNEL_FD, &msg);
 		if (rc != 0)
 			break; /* the server closed the channel: shut down */
+		json_t *validator = json_object_get(msg, "compile_validator");
+		if (validator) {
+			compile_validator(&w, validator);
+			json_decref(msg);
+			continue;
+		}
 		json_int_t id = json_integer_value(json_object_get(msg, "id"));
 		json_decref(msg);
-		if (id > 0)
-			judge(&w, id);
+		if (id <= 0)
+			continue;
+		send_event(json_pack("{s:s, s:I}", "event", "taken", "id", id));
+		judge(&w, id);
 	}
 	remove_tree(w.dir);
 	sandbox_free(w.sandbox);
