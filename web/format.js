@@ -11,28 +11,24 @@ export const VERDICTS = {
   JE: 'Judge error',
 };
 
-/* {icon, text, kind} for a submission (or an update message). The icon is
-   decoration (aria-hidden); the text says the same in words. */
+/* {icon, text, kind} for a submission (or an update message). The icon
+   (queued, compiling, running, ok, bad: drawn by style.css, no emoji font
+   needed) is decoration, aria-hidden; the text says the same in words. */
 export function statusOf(s) {
   const m = s.metrics || {};
   switch (s.status) {
-    case 'queued': return { icon: '⏳', text: 'Queued', kind: 'pending' };
-    case 'compiling': return { icon: '⚙', text: 'Compiling', kind: 'pending' };
+    case 'queued': return { icon: 'queued', text: 'Queued', kind: 'pending' };
+    case 'compiling': return { icon: 'compiling', text: 'Compiling', kind: 'pending' };
     case 'running': {
       const total = m.tests_total || 0;
       const k = Math.min((m.tests_passed || 0) + 1, total);
-      return { icon: '🏃', text: total ? `Running test ${k}/${total}` : 'Running', kind: 'pending' };
+      return { icon: 'running', text: total ? `Running test ${k}/${total}` : 'Running', kind: 'pending' };
     }
     case 'done':
-      if (s.verdict === 'AC') return { icon: '✅', text: 'Accepted', kind: 'ok' };
-      return { icon: '❌', text: VERDICTS[s.verdict] || s.verdict || 'Failed', kind: 'bad' };
-    default: return { icon: '?', text: s.status || 'Unknown', kind: 'pending' };
+      if (s.verdict === 'AC') return { icon: 'ok', text: 'Accepted', kind: 'ok' };
+      return { icon: 'bad', text: VERDICTS[s.verdict] || s.verdict || 'Failed', kind: 'bad' };
+    default: return { icon: 'queued', text: s.status || 'Unknown', kind: 'pending' };
   }
-}
-
-export function verdictText(v) {
-  if (!v) return '';
-  return (v === 'AC' ? '✅ ' : '❌ ') + (VERDICTS[v] || v);
 }
 
 export function fmtMs(ms) {

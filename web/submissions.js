@@ -8,7 +8,7 @@ import { notifyJudged } from './live.js';
 
 export function statusCell(s) {
   const st = statusOf(s);
-  const icon = h('span', { class: 'icon', 'aria-hidden': 'true' }, st.icon);
+  const icon = h('span', { class: `icon icon-${st.icon}`, 'aria-hidden': 'true' });
   const text = h('span', { class: 'status-text' }, st.text);
   const el = h('span', { class: `status ${st.kind}` }, icon, text);
   return { el, icon, text };
@@ -16,7 +16,8 @@ export function statusCell(s) {
 
 export function updateStatusCell(cell, s) {
   const st = statusOf(s);
-  setText(cell.icon, st.icon);
+  const icls = `icon icon-${st.icon}`;
+  if (cell.icon.className !== icls) cell.icon.className = icls;
   setText(cell.text, st.text);
   const cls = `status ${st.kind}`;
   if (cell.el.className !== cls) cell.el.className = cls;

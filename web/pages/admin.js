@@ -156,18 +156,18 @@ export async function adminProblemEdit(ctx) {
   const msg = messageBox();
   const flash = ctx.query.get('created') ? 'Problem created.' : null;
 
-  const slug = h('input', { required: true, pattern: '[a-z0-9][a-z0-9_-]*', maxlength: 64, value: p ? p.slug : '', autocapitalize: 'none', spellcheck: 'false' });
-  const title = h('input', { required: true, maxlength: 200, value: p ? p.title : '' });
-  const format = h('select', null, h('option', { value: 'markdown' }, 'Markdown (with $math$)'), h('option', { value: 'text' }, 'Plain text'));
+  const slug = h('input', { id: 'p-slug', required: true, pattern: '[a-z0-9][a-z0-9_-]*', maxlength: 64, value: p ? p.slug : '', autocapitalize: 'none', spellcheck: 'false' });
+  const title = h('input', { id: 'p-title', required: true, maxlength: 200, value: p ? p.title : '' });
+  const format = h('select', { id: 'p-format' }, h('option', { value: 'markdown' }, 'Markdown (with $math$)'), h('option', { value: 'text' }, 'Plain text'));
   format.value = p && p.statement_format === 'text' ? 'text' : 'markdown';
-  const statement = h('textarea', { rows: 12, class: 'code' });
+  const statement = h('textarea', { id: 'p-statement', rows: 12, class: 'code' });
   statement.value = p ? p.statement || '' : '';
-  const time = h('input', { type: 'number', min: 1, max: 60000, required: true, value: p ? p.time_limit_ms : 1000 });
-  const memory = h('input', { type: 'number', min: 1, max: 4096, step: 'any', required: true, value: p ? p.memory_limit_kb / 1024 : 256 });
-  const output = h('input', { type: 'number', min: 0.001, max: 1024, step: 'any', required: true, value: p ? p.output_limit_kb / 1024 : 64 });
+  const time = h('input', { id: 'p-time', type: 'number', min: 1, max: 60000, required: true, value: p ? p.time_limit_ms : 1000 });
+  const memory = h('input', { id: 'p-memory', type: 'number', min: 1, max: 4096, step: 'any', required: true, value: p ? p.memory_limit_kb / 1024 : 256 });
+  const output = h('input', { id: 'p-output', type: 'number', min: 0.001, max: 1024, step: 'any', required: true, value: p ? p.output_limit_kb / 1024 : 64 });
 
   const checker = (p && p.checker) || { type: 'tokens' };
-  const ctype = h('select', null, [['exact', 'Exact (trailing whitespace ignored)'], ['tokens', 'Tokens (whitespace-insensitive)'],
+  const ctype = h('select', { id: 'p-checker' }, [['exact', 'Exact (trailing whitespace ignored)'], ['tokens', 'Tokens (whitespace-insensitive)'],
     ['float', 'Numbers with tolerance'], ['kattis', 'Kattis default validator'], ['custom', 'Custom (from a package)']]
     .map(([v, t]) => h('option', { value: v, disabled: v === 'custom' && checker.type !== 'custom' }, t)));
   ctype.value = checker.type;
@@ -315,9 +315,9 @@ export async function adminUsers(ctx) {
       h('td', { class: 'col-actions' }, open, form));
   });
 
-  const name = h('input', { required: true, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' });
-  const pass = h('input', { type: 'password', required: true, autocomplete: 'new-password' });
-  const role = h('select', null, h('option', { value: 'user' }, 'user (student)'), h('option', { value: 'admin' }, 'admin (teacher)'));
+  const name = h('input', { id: 'u-name', required: true, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' });
+  const pass = h('input', { id: 'u-pass', type: 'password', required: true, autocomplete: 'new-password' });
+  const role = h('select', { id: 'u-role' }, h('option', { value: 'user' }, 'user (student)'), h('option', { value: 'admin' }, 'admin (teacher)'));
   const create = h('button', { type: 'submit', class: 'primary' }, 'Create user');
   const cmsg = messageBox();
   const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'new-user-title' },

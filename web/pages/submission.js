@@ -99,15 +99,15 @@ export async function submissionPage(ctx) {
       const r = results.get(k);
       let icon, text, kind;
       if (r) {
-        icon = r.verdict === 'AC' ? '✅' : '❌';
+        icon = r.verdict === 'AC' ? 'ok' : 'bad';
         text = VERDICTS[r.verdict] || r.verdict;
         kind = r.verdict === 'AC' ? 'ok' : 'bad';
       } else if (sub.status === 'running' && k === next) {
-        icon = '🏃'; text = 'Running'; kind = 'pending';
+        icon = 'running'; text = 'Running'; kind = 'pending';
       } else if (sub.status === 'done') {
-        icon = '–'; text = 'Not run'; kind = 'skipped';
+        icon = 'skipped'; text = 'Not run'; kind = 'skipped';
       } else {
-        icon = '⏳'; text = 'Waiting'; kind = 'pending';
+        icon = 'queued'; text = 'Waiting'; kind = 'pending';
       }
       setData(row.tr, 'verdict', r ? r.verdict : '');
       setText(row.cells.group, r ? (r.group || '') : '');
@@ -118,7 +118,8 @@ export async function submissionPage(ctx) {
       }
       const cls = `status ${kind}`;
       if (badge.className !== cls) badge.className = cls;
-      setText(badge.firstElementChild, icon);
+      const icls = `icon icon-${icon}`;
+      if (badge.firstElementChild.className !== icls) badge.firstElementChild.className = icls;
       setText(badge.lastElementChild, text);
       setText(row.cells.time, r ? fmtMs(r.time_ms) : '');
       setText(row.cells.mem, r ? fmtKb(r.memory_kb) : '');
