@@ -7,6 +7,7 @@
 // no playwright-core).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -98,11 +99,40 @@ async function token(name) {
   return r.json.token;
 }
 
+/* Does this server speak WebSocket? (Not before the ws branch has landed.) */
+function probeWebSocket(pathname, tok) {
+  return new Promise((resolve) => {
+    const req = http.get({
+      host: '127.0.0.1', port: server.port, path: `${pathname}?token=${tok}`,
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+    });
+    req.on('upgrade', (res, socket) => { socket.destroy(); resolve(true); });
+    req.on('response', (res) => { res.resume(); resolve(false); });
+    req.on('error', () => resolve(false));
+    req.setTimeout(5000, () => { req.destroy(); resolve(false); });
+  });
+}
+
+async function waitJudged(id, tok) {
+  for (let i = 0; i < 300; i++) {
+    const r = await rest('GET', `/api/submissions/${id}`, tok);
+    if (r.json && r.json.status === 'done') return r.json;
+    await sleep(100);
+  }
+  throw new Error(`submission ${id} was not judged in 30 s`);
+}
+
 /* ---- a tiny runner ---- */
 
 const results = [];
-async function step(name, fn) {
+let hasWs = true;
+async function step(name, fn, { live = false } = {}) {
   const t0 = Date.now();
+  if (live && !hasWs) {
+    results.push({ name, ok: true, skipped: true });
+    console.log(`ok ${results.length} - ${name} # SKIP the server has no WebSocket endpoints yet`);
+    return;
+  }
   try {
     await fn();
     results.push({ name, ok: true });
@@ -234,6 +264,8 @@ async function main() {
   });
   assert(created.status === 201, `create problem: ${created.status} ${JSON.stringify(created.json)}`);
   const pid = created.json.id;
+  hasWs = await probeWebSocket(`/ws/problems/${pid}/submissions/`, adminToken);
+  if (!hasWs) console.log('# this server refuses the WebSocket handshake: the live steps are skipped');
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -307,14 +339,14 @@ async function main() {
     await tabC.waitForSelector(`article.submission[data-submission-id="${aliceAC}"][data-status="done"][data-verdict="AC"]`, { timeout: 30000 });
     assert(await tabC.locator('table.tests tbody tr').count() === 5, 'the test table has no row per test');
     assert(await tabC.locator('table.tests tr[data-verdict="AC"]').count() === 5, 'not every test shows AC');
-  });
+  }, { live: true });
 
   await step('a desktop notification tells alice that her submission was judged', async () => {
     await sleep(300);
     const notes = [];
     for (const t of [tabA, tabB, tabC]) notes.push(...await t.evaluate(() => window.__notes));
     assert(notes.some((n) => n === `Submission ${aliceAC}: Accepted`), `no notification (${JSON.stringify(notes)})`);
-  });
+  }, { live: true });
 
   let aliceWA = 0;
   await step('a wrong answer shows its verdict on the submission page and in the list', async () => {
@@ -326,9 +358,7 @@ async function main() {
     assert((await tabC.textContent('table.tests')).includes('Not run'), 'later tests are not marked as not run');
     await tabA.waitForSelector(`${rowSel(aliceWA)}[data-verdict="WA"]`, { timeout: 10000 });
     assert((await tabA.textContent(rowSel(aliceWA))).includes('Wrong answer'), 'the list row does not say Wrong answer');
-    await shot(tabC, 'submission-desktop');
-    await shot(tabA, 'submissions-desktop');
-  });
+  }, { live: true });
 
   await step('the "mine" filter shows only alice\'s submissions', async () => {
     const r = await rest('POST', `/api/problems/${pid}/submissions`, bobToken, { language: 'python3', source: WA_SOURCE });
@@ -339,7 +369,7 @@ async function main() {
     await tabB.waitForSelector(rowSel(aliceAC));
     assert(await tabB.locator(rowSel(r.json.id)).count() === 0, "bob's submission is in alice's list");
     await waitLive(tabB);
-  });
+  }, { live: true });
 
   await step('server restart: the tab shows reconnecting, comes back live and catches up on a submission made meanwhile', async () => {
     const urls = [];
@@ -360,7 +390,17 @@ async function main() {
     assert(/\?after=\d+$/.test(last), `the reconnect did not resume with ?after= (${last})`);
     const after = Number(last.split('=').pop());
     assert(after > 0 && after < r.json.seq, `resumed after ${after}, but the new submission has seq ${r.json.seq}`);
-  });
+  }, { live: true });
+
+  if (!hasWs) {
+    const aliceToken = await token('alice');
+    const a = await rest('POST', `/api/problems/${pid}/submissions`, aliceToken, { language: 'python3', source: AC_SOURCE('alice-secret-marker') });
+    const w = await rest('POST', `/api/problems/${pid}/submissions`, aliceToken, { language: 'python3', source: WA_SOURCE });
+    aliceAC = a.json.id;
+    aliceWA = w.json.id;
+    await waitJudged(aliceAC, aliceToken);
+    await waitJudged(aliceWA, aliceToken);
+  }
 
   const bob = await newContext();
   const bobPage = await bob.newPage();
@@ -377,6 +417,15 @@ async function main() {
     await tabC.goto(`${server.base}/submissions/${aliceAC}`);
     await tabC.waitForSelector('pre.source');
     assert((await tabC.textContent('pre.source')).includes('alice-secret-marker'), 'alice does not see her source');
+  });
+
+  await step('screenshots of the submissions list and a submission page (desktop)', async () => {
+    await tabC.goto(`${server.base}/problems/${pid}/submissions`);
+    await tabC.waitForSelector(rowSel(aliceWA));
+    await shot(tabC, 'submissions-desktop');
+    await tabC.goto(`${server.base}/submissions/${aliceWA}`);
+    await tabC.waitForSelector('article.submission[data-status="done"]');
+    await shot(tabC, 'submission-desktop');
   });
 
   const admin = await newContext();
@@ -414,9 +463,11 @@ async function main() {
     await adminPage.goto(`${server.base}/submissions/${aliceWA}`);
     await adminPage.waitForSelector('article.submission[data-status="done"]');
     assert((await adminPage.textContent('pre.source')).includes('a + b + 1'), 'the admin does not see the source');
-    await adminPage.click('#rejudge');
-    await adminPage.waitForFunction((id) => (window.__seen[id] || []).some((s) => !s.startsWith('done')), String(aliceWA), { timeout: 10000 });
-    await adminPage.waitForSelector('article.submission[data-status="done"][data-verdict="WA"]', { timeout: 30000 });
+    if (hasWs) {
+      await adminPage.click('#rejudge');
+      await adminPage.waitForFunction((id) => (window.__seen[id] || []).some((s) => !s.startsWith('done')), String(aliceWA), { timeout: 10000 });
+      await adminPage.waitForSelector('article.submission[data-status="done"][data-verdict="WA"]', { timeout: 30000 });
+    }
 
     await adminPage.goto(`${server.base}/admin/import`);
     await adminPage.setInputFiles('input[type=file]', { name: 'broken.zip', mimeType: 'application/zip', buffer: Buffer.from('this is not a zip') });
@@ -434,7 +485,8 @@ async function main() {
     await p.waitForSelector('.statement');
     await shot(p, 'problem-phone');
     await p.goto(`${server.base}/problems/${pid}/submissions`);
-    await waitLive(p);
+    if (hasWs) await waitLive(p);
+    else await p.waitForSelector(rowSel(aliceWA));
     await shot(p, 'submissions-phone');
     await p.goto(`${server.base}/submissions/${aliceWA}`);
     await p.waitForSelector('article.submission[data-status="done"]');
@@ -481,6 +533,7 @@ try {
   await cleanup();
 }
 const failed = results.filter((r) => !r.ok).length;
+const skipped = results.filter((r) => r.skipped).length;
 console.log(`screenshots in ${SHOTS}`);
-console.log(`${results.length - failed} passed, ${failed} failed`);
+console.log(`${results.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed ? 1 : 0);
