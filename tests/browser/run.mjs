@@ -476,7 +476,7 @@ async function main() {
     assert((await adminPage.textContent('.message.error')).startsWith('Import failed: '), 'no error message from the server');
   });
 
-  await step('phone width (360 px): every main page fits without sideways scrolling', async () => {
+  await step('phone width (360 px): every main page fits without sideways scrolling; log out', async () => {
     const phone = await newContext({ width: 360, height: 740 });
     const p = await phone.newPage();
     await login(p, 'alice');
@@ -498,6 +498,10 @@ async function main() {
     await ap.goto(`${server.base}/admin/problems/${pid}`);
     await ap.waitForSelector('.problem-form');
     await shot(ap, 'admin-problem-phone');
+    await ap.click('#logout');
+    await ap.waitForURL(/\/login$/);
+    await ap.goto(`${server.base}/admin`);
+    await ap.waitForURL(/\/login\?next=%2Fadmin$/);
     await adminPhone.close();
   });
 
