@@ -1062,7 +1062,7 @@ static char *scratch_package(void)
 	return dir;
 }
 
-static void remove_tree(char *dir)
+static void remove_scratch(char *dir)
 {
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
@@ -1105,7 +1105,7 @@ START_TEST(dir_symlinks)
 		char *cmd = xasprintf("rm -f '%s/../outside.ans'", dir);
 		ck_assert_int_eq(system(cmd), 0);
 		free(cmd);
-		remove_tree(dir);
+		remove_scratch(dir);
 	}
 
 	/* a symlink to a file inside the package is fine */
@@ -1116,7 +1116,7 @@ START_TEST(dir_symlinks)
 	ck_assert_uint_eq(p->test_count, 2);
 	ck_assert_str_eq(p->tests[1].input, "1\n");
 	package_free(p);
-	remove_tree(dir);
+	remove_scratch(dir);
 }
 END_TEST
 
@@ -1131,14 +1131,14 @@ START_TEST(dir_layouts)
 	ck_assert_str_eq(p->folder, "inner");
 	ck_assert_str_eq(p->name, "T");
 	package_free(p);
-	remove_tree(dir);
+	remove_scratch(dir);
 
 	dir = scratch_package();
 	ck_assert_int_eq(read_scratch(dir, "mkdir other && mkdir inner && mv problem.yaml inner/", &p, &err),
 	                 PACKAGE_E_INVALID);
 	ck_assert_ptr_nonnull(strstr(err, "problem.yaml: not found in"));
 	free(err);
-	remove_tree(dir);
+	remove_scratch(dir);
 
 	ck_assert_int_eq(package_read_dir("/nonexistent/verdict", NULL, &p, &err), -ENOENT);
 	ck_assert_int_eq(package_read_dir("/etc/passwd", NULL, &p, &err), -ENOTDIR);
