@@ -10,8 +10,10 @@
 #include "db.h"
 #include "log.h"
 #include "server.h"
+#include "cli_import.h"
 #include "users.h"
 #include "util.h"
+#include "worker.h"
 
 #define VERSION "0.1.0"
 
@@ -220,8 +222,8 @@ static int cmd_problem(struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "verdict problem: expected 'import PATH' (see 'verdict problem --help')\n");
 		return 2;
 	}
-	fprintf(stderr, "verdict problem import: not available yet\n");
-	return 1;
+	log_set_level(cfg->log_level > LOG_WARN ? cfg->log_level : LOG_WARN);
+	return cli_import(cfg, pos[1], slug);
 }
 
 int main(int argc, char **argv)
@@ -238,6 +240,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "worker") == 0)
+		return worker_main(argc - 1, argv + 1);
 	struct config cfg;
 	char *err = NULL;
 	if (config_init(&cfg, &err) != 0) {

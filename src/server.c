@@ -16,6 +16,7 @@
 #include "demo.h"
 #include "http.h"
 #include "hub.h"
+#include "judge.h"
 #include "languages.h"
 #include "listener.h"
 #include "log.h"
@@ -55,6 +56,10 @@ int server_run(const struct config *cfg)
 		err = xstrdup("cannot create the demo data");
 		goto out;
 	}
+	/* Forks (spawns) the workers: before any thread. */
+	app.judge = judge_new(&app, cfg->workers, &err);
+	if (!app.judge)
+		goto out;
 
 	sigset_t signals;
 	sigemptyset(&signals);
@@ -69,9 +74,11 @@ int server_run(const struct config *cfg)
 	http = http_server_new(&app, &err);
 	if (!http)
 		goto out;
-	int rc = listener_start(listener, http_server_adopt, http, NULL, NULL);
+	int rc = judge_start(app.judge);
+	if (rc == 0)
+		rc = listener_start(listener, http_server_adopt, http, NULL, NULL);
 	if (rc != 0) {
-		err = xasprintf("cannot start the acceptor thread: %s", strerror(-rc));
+		err = xasprintf("cannot start the judge and acceptor threads: %s", strerror(-rc));
 		goto out;
 	}
 	uint16_t port = listener_port(listener);
@@ -93,6 +100,7 @@ out:
 	}
 	listener_free(listener);
 	http_server_free(http);
+	judge_free(app.judge);
 	db_close(app.db);
 	hub_free(app.hub);
 	languages_free(app.languages);
