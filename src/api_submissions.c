@@ -148,8 +148,11 @@ void api_submission_rejudge(struct http_request *req, struct http_response *res)
 		http_error(res, 500, "internal", "cannot requeue submission %lld", (long long)req->id[0]);
 		return;
 	}
+	/* Read before waking the judge, so that the answer shows the requeued state
+	   (the judge's own tick may still come first). */
+	json_t *s = db_submission_json(app->db, req->id[0], false, false, NULL);
 	judge_wake(app->judge);
-	http_json(res, 202, db_submission_json(app->db, req->id[0], false, false, NULL));
+	http_json(res, 202, s);
 }
 
 void api_problem_rejudge(struct http_request *req, struct http_response *res)

@@ -90,8 +90,15 @@ START_TEST(healthz)
 	ck_assert(json_is_integer(json_object_get(r.json, "seq")));
 	response_free(&r);
 	long long before = healthz_seq(&srv);
-	submit(&srv, user_token, problem);
-	ck_assert_int_eq(healthz_seq(&srv), before + 1);
+	char path[96];
+	snprintf(path, sizeof path, "/api/problems/%lld/submissions", problem);
+	http_json_request(&r, &srv, "POST", path, user_token, "{\"language\": \"c\", \"source\": \"int main(void){}\"}");
+	ck_assert_int_eq(r.status, 201);
+	long long created = json_integer_value(json_object_get(r.json, "seq"));
+	response_free(&r);
+	/* /healthz has the newest seq: at least the new submission's (the judge moves it on too). */
+	ck_assert_int_gt(created, before);
+	ck_assert_int_ge(healthz_seq(&srv), created);
 }
 END_TEST
 
@@ -348,6 +355,9 @@ START_TEST(restart_keeps_everything_and_seq_grows)
 	char token[64];
 	long long p, sub;
 	populated(&s, token, sizeof token, &p, &sub);
+	/* The judge moves seq on by itself (and a restart requeues what was being
+	   judged), so seq is checked for never going back, and for new changes
+	   coming after everything seen before. */
 	long long seq = seq_of(&s, sub);
 	long long top = healthz_seq(&s);
 	for (int sig = 0; sig < 2; sig++) {
@@ -355,11 +365,12 @@ START_TEST(restart_keeps_everything_and_seq_grows)
 		server_restart(&s, NULL);
 		/* Sessions are in the database too: the tokens still work. */
 		expect_data(&s, token, p, sub);
-		ck_assert_int_eq(seq_of(&s, sub), seq);
-		ck_assert_int_eq(healthz_seq(&s), top);
+		ck_assert_int_ge(seq_of(&s, sub), seq);
+		ck_assert_int_ge(healthz_seq(&s), top);
 		long long next = submit(&s, token, p);
 		ck_assert_int_gt(next, sub);
 		ck_assert_int_gt(seq_of(&s, next), top);
+		seq = seq_of(&s, sub);
 		top = healthz_seq(&s);
 	}
 	/* The log says why it stopped. */
@@ -369,7 +380,7 @@ START_TEST(restart_keeps_everything_and_seq_grows)
 	server_kill(&s);
 	server_restart(&s, NULL);
 	expect_data(&s, token, p, sub);
-	ck_assert_int_eq(healthz_seq(&s), top);
+	ck_assert_int_ge(healthz_seq(&s), top);
 	/* --log-level warn: no access log. */
 	ck_assert_int_eq(server_stop(&s), 0);
 	static const char *const quiet[] = {"--log-level", "warn", NULL};
