@@ -5,7 +5,8 @@
 #   GET /api/submissions/{id}                   a random one of the 100,000
 # The table is filled straight into SQLite by api-fill before the server
 # starts. Reports requests/s, p50 and p99 latency and the server's RSS.
-# Not a test: it asserts nothing about speed.
+# Not a test: it asserts nothing about speed. Run it with
+#   meson test -C build --setup bench --suite bench api-bench --verbose
 #
 # Environment: VERDICT_BIN, API_FILL (set by meson); optional
 #   BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),

@@ -64,7 +64,8 @@ int main(int argc, char **argv)
 	if (sqlite3_open(path, &h) != SQLITE_OK)
 		return 1;
 	char sql[2048];
-	/* Half judged (AC/WA), half queued; the two users alternate; seq = id. */
+	/* All judged (so that the judge stays idle during the benchmark), AC and
+	   WA alternating; the two users alternate; seq = id. */
 	snprintf(sql, sizeof sql,
 		 "BEGIN;"
 		 "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %ld)"
@@ -73,11 +74,9 @@ int main(int argc, char **argv)
 		 " SELECT i, i, %lld, CASE i %% 2 WHEN 0 THEN %lld ELSE %lld END, 'c',"
 		 " '#include <stdio.h>\nint main(void) { long a, b; scanf(\"%%ld %%ld\", &a, &b);"
 		 " printf(\"%%ld\\n\", a + b); return 0; }\n',"
-		 " CASE WHEN i %% 2 = 0 THEN 'done' ELSE 'queued' END,"
-		 " CASE WHEN i %% 2 = 1 THEN NULL WHEN i %% 4 = 0 THEN 'AC' ELSE 'WA' END,"
-		 " CASE WHEN i %% 2 = 0 THEN 3 END, CASE WHEN i %% 2 = 0 THEN 1200 END,"
-		 " CASE WHEN i %% 4 = 0 THEN 3 ELSE 1 END, 3, '',"
-		 " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now'), NULL FROM k;"
+		 " 'done', CASE WHEN i %% 2 = 0 THEN 'AC' ELSE 'WA' END, 3, 1200,"
+		 " CASE WHEN i %% 2 = 0 THEN 3 ELSE 1 END, 3, '',"
+		 " strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now'), strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now') FROM k;"
 		 "INSERT INTO test_results (submission_id, idx, grp, verdict, time_ms, memory_kb)"
 		 " SELECT id, t.idx, t.grp, CASE WHEN t.idx = 1 OR verdict = 'AC' THEN 'AC' ELSE 'WA' END, 3, 1200"
 		 " FROM submissions, (SELECT 1 AS idx, 'sample' AS grp UNION ALL SELECT 2, 'secret') t"
