@@ -265,6 +265,30 @@ void db_sessions_changed(struct db *db)
 	atomic_fetch_add(&db->sessions_generation, 1);
 }
 
+int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT max(coalesce((SELECT value FROM counters WHERE name = ?1), 0), ?2) + 1");
+	sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, largest);
+	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (id < 0) {
+		db_fail(c, "choose a new id");
+		return -1;
+	}
+	st = db_stmt(c, "INSERT INTO counters (name, value) VALUES (?1, ?2)"
+			" ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+	sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(c, "remember a new id");
+		return -1;
+	}
+	return id;
+}
+
 int64_t db_seq(struct db *db)
 {
 	struct db_conn *c = db_reader(db);

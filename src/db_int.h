@@ -31,6 +31,13 @@ int db_fail(struct db_conn *c, const char *what);
 /* Bumps the global change counter for a change of submission `id` (writer
    only) and returns the new value; the change is published after commit. */
 int64_t db_next_seq(struct db_conn *c, int64_t id);
+/* The id for a new row: one more than the largest ever given out under
+   `counter` (remembered in the counters table) or than `largest` (the
+   table's largest id now), whichever is larger; it is remembered in the same
+   transaction. So the ids of deleted rows never come back (INTEGER PRIMARY
+   KEY alone gives the largest id again once that row is gone). Writer only;
+   -1 after an SQLite failure (logged). */
+int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest);
 /* Attaches a "test_result" message (stolen) to the last change of submission `id`. */
 void db_change_test(struct db_conn *c, int64_t id, json_t *test);
 /* For caches of database answers (the session cache in db_users.c): a number

@@ -128,11 +128,13 @@ int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, con
 			 const char *source, int64_t *id, json_t **created)
 {
 	struct db_conn *c = db_write_begin(db);
-	/* The new row's id is known before the insert: one more than the largest. */
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) + 1 FROM submissions");
-	int64_t new_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	/* The new row's id is known before the insert (the change needs it), and
+	   is never one a deleted submission had. */
+	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM submissions");
+	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	int64_t seq = db_next_seq(c, new_id);
+	int64_t new_id = db_next_row_id(c, "submission_id", largest);
+	int64_t seq = new_id < 0 ? -1 : db_next_seq(c, new_id);
 	st = db_stmt(c, "INSERT INTO submissions (id, seq, problem_id, user_id, language, source,"
 				      " status, tests_total, created_at)"
 				      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued',"

@@ -973,6 +973,37 @@ START_TEST(invalid_utf8_in_columns_is_replaced)
 }
 END_TEST
 
+/* Ids of deleted problems and submissions never come back, not even after a reopen. */
+START_TEST(ids_are_never_reused)
+{
+	open_db();
+	int64_t alice = add_user("alice", false);
+	int64_t keep = add_problem("keep");
+	int64_t gone = add_problem("gone");
+	add_submission(keep, alice, "k");
+	int64_t s1 = add_submission(gone, alice, "a"), s2 = add_submission(gone, alice, "b");
+	ck_assert_int_eq(db_problem_delete(db, gone), 0);
+	int64_t next = add_problem("next");
+	ck_assert_int_gt(next, gone);
+	int64_t s3 = add_submission(next, alice, "c");
+	ck_assert_int_gt(s3, s2);
+	ck_assert_ptr_null(db_submission_json(db, s1, false, false, NULL));
+	/* Across a reopen too. */
+	ck_assert_int_eq(db_problem_delete(db, next), 0);
+	db_close(db);
+	db = NULL;
+	open_db();
+	int64_t again = add_problem("again");
+	ck_assert_int_gt(again, next);
+	ck_assert_int_gt(add_submission(again, alice, "d"), s3);
+	/* A refused create uses no id. */
+	struct db_problem p = problem("again");
+	int64_t none = 0;
+	ck_assert_int_eq(db_problem_create(db, &p, &none), DB_E_CONFLICT);
+	ck_assert_int_eq(add_problem("after"), again + 1);
+}
+END_TEST
+
 struct writer_arg {
 	int64_t problem, user;
 	int count;
@@ -1026,7 +1057,7 @@ int main(void)
 	Suite *s = suite_create("db");
 	struct {
 		const char *name;
-		const TTest *tests[10];
+		const TTest *tests[12];
 	} cases[] = {
 		{"open", {open_creates_and_migrates, open_upto_then_upgrade, newer_schema_is_refused, data_dir_lock,
 			  open_failures_say_where}},
@@ -1034,13 +1065,13 @@ int main(void)
 		{"problems", {problems_create_and_read, problems_update_keeps_or_replaces_tests, problems_list_and_delete}},
 		{"submissions", {submissions_create_and_read, submission_lists, list_text_matches_the_objects,
 				 invalid_utf8_in_columns_is_replaced, seq_and_change_hook, failed_change_publishes_nothing,
-				 seq_survives_reopen, hook_order_under_concurrent_writers}},
+				 seq_survives_reopen, ids_are_never_reused, hook_order_under_concurrent_writers}},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		TCase *tc = tcase_create(cases[i].name);
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_set_timeout(tc, 60);
-		for (int k = 0; k < 10 && cases[i].tests[k]; k++)
+		for (int k = 0; k < 12 && cases[i].tests[k]; k++)
 			tcase_add_test(tc, cases[i].tests[k]);
 		suite_add_tcase(s, tc);
 	}
