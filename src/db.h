@@ -103,7 +103,9 @@ struct db_problem {
 	const char *validator_flags;    /* extra arguments (package validator_flags), or NULL */
 	const struct db_test *tests;
 	size_t test_count;
-	bool replace_tests;        /* on update: false keeps the stored tests */
+	bool replace_tests;        /* on update: false keeps the stored tests (and validator) */
+	bool keep_validator;       /* on update with replace_tests: keep the stored validator anyway
+	                              (a problem written as JSON carries none) */
 };
 
 /* Inserts a problem; DB_E_CONFLICT if the slug is taken. */

@@ -98,15 +98,15 @@ int db_problem_update(struct db *db, int64_t id, const struct db_problem *p)
 	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
 		rc = DB_E_NOT_FOUND;
 	sqlite3_reset(st);
-	if (rc == 0 && p->replace_tests) {
+	if (rc == 0 && p->replace_tests && !p->keep_validator) {
 		st = db_stmt(c, "UPDATE problems SET validator = ?, validator_language = ?, validator_flags = ? WHERE id = ?");
 		bind_validator(st, 1, p);
 		sqlite3_bind_int64(st, 4, id);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "update validator");
 		sqlite3_reset(st);
-		if (rc == 0)
-			rc = insert_tests(c, id, p);
 	}
+	if (rc == 0 && p->replace_tests)
+		rc = insert_tests(c, id, p);
 	return db_write_end(db, c, rc);
 }
 
