@@ -316,6 +316,11 @@ START_TEST(every_flag_as_environment_variable)
 	char db[400];
 	snprintf(db, sizeof db, "%s/verdict.db", s.data);
 	ck_assert_int_eq(access(db, R_OK), 0);
+	/* VERDICT_WORKERS: the judge's pool (it starts its workers in the background). */
+	double workers = 0;
+	for (int i = 0; i < 1000 && (workers = test_metric(&s, "verdict_judge_workers")) != 1; i++)
+		sleep_ms(10);
+	ck_assert_msg(workers == 1, "verdict_judge_workers %g", workers);
 	/* VERDICT_LOG_LEVEL=warn: no access log. */
 	ck_assert_int_eq(test_log_count(&s, " http "), 0);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -329,9 +334,15 @@ START_TEST(flag_overrides_environment)
 	struct server s;
 	setenv("VERDICT_LOG_LEVEL", "warn", 1);
 	setenv("VERDICT_MAX_BODY", "2K", 1);
-	server_start(&s, (const char *const[]){"--log-level", "info", "--max-body", "4K", NULL});
+	setenv("VERDICT_WORKERS", "3", 1);
+	server_start(&s, (const char *const[]){"--log-level", "info", "--max-body", "4K", "--workers", "2", NULL});
 	unsetenv("VERDICT_LOG_LEVEL");
 	unsetenv("VERDICT_MAX_BODY");
+	unsetenv("VERDICT_WORKERS");
+	double workers = 0;
+	for (int i = 0; i < 1000 && (workers = test_metric(&s, "verdict_judge_workers")) != 2; i++)
+		sleep_ms(10);
+	ck_assert_msg(workers == 2, "verdict_judge_workers %g", workers);
 	struct response r;
 	ck_assert_int_eq(http_stream_request(&r, &s, "POST", "/api/problems", s.admin_token, NULL, 3000, false), 0);
 	expect_error(&r, 400, "invalid_json"); /* read: the flag's 4K, not the variable's 2K */
