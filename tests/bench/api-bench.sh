@@ -9,15 +9,15 @@
 #   meson test -C build --setup bench --suite bench api-bench --verbose
 #
 # Environment: VERDICT_BIN, API_FILL (set by meson); optional
-#   BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2),
+#   BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (1: wrk shares the 2 cores),
 #   BENCH_ROWS (100000), BENCH_LOG_LEVEL (warn), BENCH_PERF=1 (perf record the server).
 set -euo pipefail
 
 bin=${VERDICT_BIN:?}
 fill=${API_FILL:?}
 duration=${BENCH_DURATION:-10s}
-conns=${BENCH_CONNECTIONS:-64}
-threads=${BENCH_THREADS:-2}
+conns=${BENCH_CONNECTIONS:-32}
+threads=${BENCH_THREADS:-1}
 rows=${BENCH_ROWS:-100000}
 level=${BENCH_LOG_LEVEL:-warn}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 77; }
