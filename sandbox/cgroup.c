@@ -132,10 +132,10 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log)
 		sbx_logf(log, "WARNING: no cpuacct cgroup: CPU time of compiler children is known only once reaped");
 }
 
-static void run_close(struct sbx_cg_run *run)
+void sbx_cg_close(struct sbx_cg_run *run)
 {
 	int *fds[] = { &run->procs[0], &run->procs[1], &run->procs[2], &run->mem_peak, &run->mem_failcnt,
-		&run->mem_oom, &run->cpu_usage };
+		&run->mem_oom, &run->cpu_usage, &run->pids_current };
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -167,7 +167,7 @@ static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
 	memset(run, 0, sizeof *run);
 	run->procs[0] = run->procs[1] = run->procs[2] = -1;
-	run->mem_peak = run->mem_failcnt = run->mem_oom = run->cpu_usage = -1;
+	run->mem_peak = run->mem_failcnt = run->mem_oom = run->cpu_usage = run->pids_current = -1;
 	run->id = cg->next_id++;
 	for (int c = 0; c < SBX_CG_N; c++) {
 		if (!cg->have[c])
@@ -185,6 +185,10 @@ static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 			run->mem_oom = open_in(dir, "memory.oom_control", O_RDONLY);
 			if (run->mem_peak < 0 || run->mem_failcnt < 0 || run->mem_oom < 0)
 				goto fail;
+		} else if (c == SBX_CG_PIDS) {
+			run->pids_current = open_in(dir, "pids.current", O_RDONLY);
+			if (run->pids_current < 0)
+				goto fail;
 		} else if (c == SBX_CG_CPU) {
 			run->cpu_usage = open_in(dir, "cpuacct.usage", O_RDONLY);
 			if (run->cpu_usage < 0)
@@ -195,7 +199,7 @@ static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 	return 0;
 fail: {
 	int rc = -errno;
-	run_close(run);
+	sbx_cg_close(run);
 	run_rmdir(cg, run->id, NULL);
 	return rc;
 }
@@ -252,7 +256,7 @@ int sbx_cg_start(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, 
 	}
 	return 0;
 fail:
-	sbx_cg_finish(cg, run, NULL);
+	sbx_cg_finish(cg, run);
 	return rc;
 }
 
@@ -285,21 +289,36 @@ void sbx_cg_stats(const struct sbx_cg_run *run, struct sbx_cg_stats *st)
 	}
 }
 
-void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run, unsigned *pids_left)
+void sbx_cg_stat_fds(const struct sbx_cg_run *run, int out[SBX_CG_NSTATS])
 {
-	if (pids_left) {
-		*pids_left = 0;
-		if (cg->have[SBX_CG_PIDS]) {
-			char dir[PATH_MAX];
-			sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_PIDS], run->id);
-			int fd = open_in(dir, "pids.current", O_RDONLY);
-			int64_t n = pread_num(fd);
-			if (fd >= 0)
-				close(fd);
-			*pids_left = n > 0 ? (unsigned)n : 0;
-		}
-	}
-	run_close(run);
+	out[0] = run->mem_peak;
+	out[1] = run->mem_failcnt;
+	out[2] = run->mem_oom;
+	out[3] = run->cpu_usage;
+	out[4] = run->pids_current;
+}
+
+void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS])
+{
+	memset(run, 0, sizeof *run);
+	run->procs[0] = run->procs[1] = run->procs[2] = -1;
+	run->mem_peak = in[0];
+	run->mem_failcnt = in[1];
+	run->mem_oom = in[2];
+	run->cpu_usage = in[3];
+	run->pids_current = in[4];
+	run->ready = true;
+}
+
+unsigned sbx_cg_pids_left(const struct sbx_cg_run *run)
+{
+	int64_t n = pread_num(run->pids_current);
+	return n > 0 ? (unsigned)n : 0;
+}
+
+void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run)
+{
+	sbx_cg_close(run);
 	if (run->ready) {
 		if (cg->ndoomed == sizeof cg->doomed / sizeof *cg->doomed)
 			sbx_cg_housekeep(cg);
@@ -311,17 +330,30 @@ void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run, unsigned *pids_lef
 
 void sbx_cg_destroy(struct sbx_cg *cg)
 {
-	if (cg->spare.ready) {
-		run_close(&cg->spare);
-		run_rmdir(cg, cg->spare.id, NULL);
-		cg->spare.ready = false;
-	}
-	for (unsigned i = 0; i < cg->ndoomed; i++)
-		run_rmdir(cg, cg->doomed[i], NULL);
-	cg->ndoomed = 0;
 	for (int c = 0; c < SBX_CG_N; c++) {
-		if (cg->base[c])
-			rmdir(cg->base[c]);
+		if (!cg->base[c])
+			continue;
+		/* The tasks of the last run may take a moment to leave. */
+		for (int tries = 0; tries < 100; tries++) {
+			DIR *d = opendir(cg->base[c]);
+			struct dirent *e;
+			bool busy = false;
+			while (d && (e = readdir(d))) {
+				if (e->d_name[0] != 'r')
+					continue;
+				char sub[PATH_MAX];
+				if (sbx_fmt(sub, sizeof sub, "%s/%s", cg->base[c], e->d_name) == 0 && rmdir(sub) < 0 &&
+				    errno == EBUSY)
+					busy = true;
+			}
+			if (d)
+				closedir(d);
+			if (!busy)
+				break;
+			usleep(10000);
+		}
+		if (rmdir(cg->base[c]) < 0 && errno != ENOENT)
+			sbx_logf(cg->log, "cannot remove cgroup '%s': %s", cg->base[c], strerror(errno));
 		free(cg->base[c]);
 		cg->base[c] = NULL;
 		cg->have[c] = false;

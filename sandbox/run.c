@@ -105,7 +105,7 @@
 #define TICK_MS 10               /* supervisor poll period */
 #define KILL_GRACE_MS 2000       /* after killing the program, wait this long for the init's report */
 #define MAX_REQ_DATA 65536       /* box path + argv + env */
-#define NFDS_MAX 7
+#define NFDS_MAX 12
 
 /* The one path the program's execve may use: the RUN and INTERP filters
  * compare execve's first argument with this address. Static, so it is the
@@ -113,7 +113,9 @@
  * children. */
 static char exec_path[PATH_MAX];
 
-enum { FD_STDIN, FD_STDOUT, FD_STDERR, FD_STATUS, FD_CG_MEM, FD_CG_PIDS, FD_CG_CPU };
+/* fds of a request: 4 from the worker; the zygote adds the run's cgroup.procs
+ * files and the files the worker reads (SBX_CG_NSTATS) */
+enum { FD_STDIN, FD_STDOUT, FD_STDERR, FD_STATUS, FD_CG_MEM, FD_CG_PIDS, FD_CG_CPU, FD_CG_STATS };
 
 enum {
 	REQ_BOX_WRITABLE = 1 << 0,
@@ -395,10 +397,20 @@ fail_mk:
 
 /* ---------------------------------------------------------------- the zygote */
 
+enum { KIND_RUN, KIND_FULL, NKINDS };
+
 struct zygote_ctx {
 	struct sandbox *sb;
-	char run_root[PATH_MAX];
-	char full_root[PATH_MAX];
+	char root[NKINDS][PATH_MAX];      /* <mnt>/run, <mnt>/full */
+	char boxpt[NKINDS][PATH_MAX + 8]; /* <root>/box and <root>/tmp: shared mount points whose */
+	char tmppt[NKINDS][PATH_MAX + 8]; /* per-run mounts propagate into the inits' namespaces */
+	int wait_sock[NKINDS];            /* the waiting (pre-forked) init of each kind, or -1 */
+	int wait_pidfd[NKINDS];
+	int active_pidfd;                 /* init of the last dispatched run, or -1 */
+	int active_kind;
+	bool box_up, tmp_up;              /* that run's mounts are still on the points */
+	bool cg_stuck;                    /* housekeeping made no progress: wait for the next event */
+	struct sbx_cg_run cg;             /* that run's cgroups */
 };
 
 static int build_roots(struct zygote_ctx *z, char *err, size_t errlen)
@@ -409,25 +421,25 @@ static int build_roots(struct zygote_ctx *z, char *err, size_t errlen)
 
 	if (mount("tmpfs", sb->mnt, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,nr_inodes=64,mode=0755") < 0)
 		goto fail_errno_mnt;
-	sbx_fmt(z->run_root, sizeof z->run_root, "%s/run", sb->mnt);
-	sbx_fmt(z->full_root, sizeof z->full_root, "%s/full", sb->mnt);
+	sbx_fmt(z->root[KIND_RUN], sizeof z->root[KIND_RUN], "%s/run", sb->mnt);
+	sbx_fmt(z->root[KIND_FULL], sizeof z->root[KIND_FULL], "%s/full", sb->mnt);
 
 	/* RUN: /box and /tmp, nothing else. */
-	if (mkdir(z->run_root, 0755) < 0 ||
-	    mount("tmpfs", z->run_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,nr_inodes=16,mode=0755") < 0)
+	if (mkdir(z->root[KIND_RUN], 0755) < 0 ||
+	    mount("tmpfs", z->root[KIND_RUN], "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,nr_inodes=16,mode=0755") < 0)
 		goto fail_errno_mnt;
-	sbx_fmt(p, sizeof p, "%s/box", z->run_root);
+	sbx_fmt(p, sizeof p, "%s/box", z->root[KIND_RUN]);
 	if (mkdir(p, 0755) < 0)
 		goto fail_errno_mnt;
-	sbx_fmt(p, sizeof p, "%s/tmp", z->run_root);
+	sbx_fmt(p, sizeof p, "%s/tmp", z->root[KIND_RUN]);
 	if (mkdir(p, 0755) < 0)
 		goto fail_errno_mnt;
-	if (mount(NULL, z->run_root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+	if (mount(NULL, z->root[KIND_RUN], NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
 		goto fail_errno_mnt;
 
 	/* INTERP and COMPILE: the read-only paths, a few devices, /box, /tmp. */
-	if (mkdir(z->full_root, 0755) < 0 ||
-	    mount("tmpfs", z->full_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=256k,nr_inodes=1024,mode=0755") < 0)
+	if (mkdir(z->root[KIND_FULL], 0755) < 0 ||
+	    mount("tmpfs", z->root[KIND_FULL], "tmpfs", MS_NOSUID | MS_NODEV, "size=256k,nr_inodes=1024,mode=0755") < 0)
 		goto fail_errno_mnt;
 	for (char **rp = sb->ro_paths; *rp; rp++) {
 		struct stat st;
@@ -437,7 +449,7 @@ static int build_roots(struct zygote_ctx *z, char *err, size_t errlen)
 				src[0] != '/' ? "not absolute" : strerror(errno));
 			continue;
 		}
-		sbx_fmt(p, sizeof p, "%s%s", z->full_root, src);
+		sbx_fmt(p, sizeof p, "%s%s", z->root[KIND_FULL], src);
 		if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX];
 			ssize_t n = readlink(src, target, sizeof target - 1);
@@ -468,18 +480,29 @@ static int build_roots(struct zygote_ctx *z, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof devs / sizeof *devs; i++) {
 		char src[64];
 		sbx_fmt(src, sizeof src, "/dev/%s", devs[i]);
-		sbx_fmt(p, sizeof p, "%s/dev/%s", z->full_root, devs[i]);
+		sbx_fmt(p, sizeof p, "%s/dev/%s", z->root[KIND_FULL], devs[i]);
 		if ((rc = bind_ro(src, p, false, MS_NOEXEC, err, errlen)) < 0)
 			return rc;
 	}
-	sbx_fmt(p, sizeof p, "%s/box", z->full_root);
+	sbx_fmt(p, sizeof p, "%s/box", z->root[KIND_FULL]);
 	if (mkdir(p, 0755) < 0)
 		goto fail_errno_mnt;
-	sbx_fmt(p, sizeof p, "%s/tmp", z->full_root);
+	sbx_fmt(p, sizeof p, "%s/tmp", z->root[KIND_FULL]);
 	if (mkdir(p, 0755) < 0 && errno != EEXIST)
 		goto fail_errno_mnt;
-	if (mount(NULL, z->full_root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+	if (mount(NULL, z->root[KIND_FULL], NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
 		goto fail_errno_mnt;
+
+	/* /box and /tmp of both trees: each its own shared mount, so that what the
+	 * zygote mounts on them later shows in every init's namespace (as slaves). */
+	for (int k = 0; k < NKINDS; k++) {
+		sbx_fmt(z->boxpt[k], sizeof z->boxpt[k], "%s/box", z->root[k]);
+		sbx_fmt(z->tmppt[k], sizeof z->tmppt[k], "%s/tmp", z->root[k]);
+		const char *pts[2] = { z->boxpt[k], z->tmppt[k] };
+		for (int i = 0; i < 2; i++)
+			if (mount(pts[i], pts[i], NULL, MS_BIND, NULL) < 0 || mount(NULL, pts[i], NULL, MS_SHARED, NULL) < 0)
+				goto fail_errno_mnt;
+	}
 	return 0;
 
 fail_errno_mnt:
@@ -488,14 +511,191 @@ fail_errno_mnt:
 	return rc;
 }
 
-static _Noreturn void init_main(struct zygote_ctx *z, const struct req *rq, int *fds);
+static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock);
+static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, int *fds, int nfds);
+static void send_error(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void close_others(const int *keep, int nkeep);
+
+/* Forks the next init of a kind: it makes its pid and mount namespaces,
+ * pivots into the kind's tree and waits for a request on a socket. */
+static int prefork(struct zygote_ctx *z, int kind)
+{
+	int sp[2], pidfd = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return -errno;
+	struct clone_args ca = {
+		.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	if (pid == 0)
+		init_main(z, kind, sp[1]);
+	int e = errno;
+	close(sp[1]);
+	if (pid < 0) {
+		close(sp[0]);
+		return -e;
+	}
+	z->wait_sock[kind] = sp[0];
+	z->wait_pidfd[kind] = pidfd;
+	return 0;
+}
+
+static void drop_waiting(struct zygote_ctx *z, int kind)
+{
+	if (z->wait_sock[kind] >= 0)
+		close(z->wait_sock[kind]);
+	if (z->wait_pidfd[kind] >= 0)
+		close(z->wait_pidfd[kind]);
+	z->wait_sock[kind] = z->wait_pidfd[kind] = -1;
+}
+
+/* The last run is over (or a new one starts): take its mounts off the
+ * shared points (the umount propagates to the inits) and queue its cgroups
+ * for removal. */
+static void finish_active(struct zygote_ctx *z)
+{
+	if (z->box_up && umount2(z->boxpt[z->active_kind], MNT_DETACH) < 0)
+		sbx_logf(&z->sb->log, "cannot unmount a finished run's box: %s", strerror(errno));
+	if (z->tmp_up && umount2(z->tmppt[z->active_kind], MNT_DETACH) < 0)
+		sbx_logf(&z->sb->log, "cannot unmount a finished run's /tmp: %s", strerror(errno));
+	z->box_up = z->tmp_up = false;
+	if (z->cg.ready)
+		sbx_cg_finish(&z->sb->cg, &z->cg);
+	if (z->active_pidfd >= 0)
+		close(z->active_pidfd);
+	z->active_pidfd = -1;
+}
+
+/* Puts the run's box (a read-only bind unless writable) and a fresh
+ * size-limited tmpfs on the kind's shared points. Both are built detached
+ * with the new mount API and attached complete, so an init never sees a
+ * writable box. */
+static int mount_run(struct zygote_ctx *z, int kind, const struct req *rq, const char *box, char *err, size_t errlen)
+{
+	char opt[32];
+	uint64_t tmp_kb = rq->lim.file_kb < 64 ? 64 : rq->lim.file_kb;
+	int fsfd = -1, mfd = -1, bfd = -1, rc = 0;
+	const char *step = "fsopen";
+
+	fsfd = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		goto fail;
+	step = "configure tmpfs";
+	sbx_fmt(opt, sizeof opt, "%" PRIu64 "k", tmp_kb);
+	if (syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "size", opt, 0) < 0 ||
+	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "nr_inodes", "4096", 0) < 0 ||
+	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "mode", "1777", 0) < 0 ||
+	    syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		goto fail;
+	step = "fsmount";
+	mfd = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mfd < 0)
+		goto fail;
+	step = "open_tree box";
+	bfd = (int)syscall(SYS_open_tree, AT_FDCWD, box, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (bfd < 0)
+		goto fail;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	if (!(rq->flags & REQ_BOX_WRITABLE))
+		attr.attr_set |= MOUNT_ATTR_RDONLY;
+	step = "mount_setattr box";
+	if (syscall(SYS_mount_setattr, bfd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+		goto fail;
+	step = "move_mount /tmp";
+	if (syscall(SYS_move_mount, mfd, "", AT_FDCWD, z->tmppt[kind], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		goto fail;
+	z->tmp_up = true;
+	step = "move_mount box";
+	if (syscall(SYS_move_mount, bfd, "", AT_FDCWD, z->boxpt[kind], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		goto fail;
+	z->box_up = true;
+	goto out;
+fail:
+	rc = -errno;
+	sbx_fmt(err, errlen, "cannot mount the run's box '%s' (%s): %s", box, step, strerror(errno));
+out:
+	if (fsfd >= 0)
+		close(fsfd);
+	if (mfd >= 0)
+		close(mfd);
+	if (bfd >= 0)
+		close(bfd);
+	return rc;
+}
+
+/* One request from the worker: cgroups, mounts, and the hand-over to the
+ * waiting init of the request's kind. */
+static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
+{
+	struct sandbox *sb = z->sb;
+	int kind = rq->profile == SANDBOX_RUN ? KIND_RUN : KIND_FULL;
+	int status = fds[FD_STATUS], all[NFDS_MAX], nall = 4, rc;
+	char err[300];
+
+	finish_active(z);
+	for (int tries = 0;; tries++) {
+		struct pollfd pf = { .fd = z->wait_pidfd[kind], .events = POLLIN };
+		if (z->wait_sock[kind] >= 0 && poll(&pf, 1, 0) == 0)
+			break; /* alive and waiting */
+		drop_waiting(z, kind);
+		if ((rc = prefork(z, kind)) < 0 || tries > 2) {
+			send_error(status, rc < 0 ? -rc : EIO, "cannot create the run's namespaces: %s",
+				strerror(rc < 0 ? -rc : EIO));
+			return;
+		}
+	}
+	memcpy(all, fds, 4 * sizeof(int));
+	rq->flags &= ~(uint32_t)(REQ_CG_MEM | REQ_CG_PIDS | REQ_CG_CPU);
+	if (sb->any_cg) {
+		uint32_t pids = rq->lim.processes ? rq->lim.processes : 1;
+		uint64_t mem = rq->lim.memory_kb ? rq->lim.memory_kb * 1024 : (uint64_t)INT64_MAX;
+		if ((rc = sbx_cg_start(&sb->cg, &z->cg, mem, pids)) < 0) {
+			send_error(status, -rc, "cannot set up the run's cgroups: %s", strerror(-rc));
+			return;
+		}
+		static const int order[3] = { SBX_CG_MEMORY, SBX_CG_PIDS, SBX_CG_CPU };
+		static const uint32_t flag[3] = { REQ_CG_MEM, REQ_CG_PIDS, REQ_CG_CPU };
+		for (int i = 0; i < 3; i++) {
+			all[FD_CG_MEM + i] = z->cg.procs[order[i]] >= 0 ? z->cg.procs[order[i]] : sb->devnull;
+			if (z->cg.procs[order[i]] >= 0)
+				rq->flags |= flag[i];
+		}
+		int st[SBX_CG_NSTATS];
+		sbx_cg_stat_fds(&z->cg, st);
+		for (int i = 0; i < SBX_CG_NSTATS; i++)
+			all[FD_CG_STATS + i] = st[i] >= 0 ? st[i] : sb->devnull;
+		nall = FD_CG_STATS + SBX_CG_NSTATS;
+	}
+	z->active_kind = kind;
+	if (mount_run(z, kind, rq, rq->data, err, sizeof err) < 0) {
+		send_error(status, EIO, "%s", err);
+		finish_active(z);
+		return;
+	}
+	if ((rc = send_with_fds(z->wait_sock[kind], rq, len, all, nall)) < 0) {
+		send_error(status, -rc, "cannot reach the run's init: %s", strerror(-rc));
+		finish_active(z);
+		drop_waiting(z, kind);
+		return;
+	}
+	z->active_pidfd = z->wait_pidfd[kind];
+	z->wait_pidfd[kind] = -1;
+	close(z->wait_sock[kind]);
+	z->wait_sock[kind] = -1;
+}
 
 static _Noreturn void zygote_main(struct sandbox *sb, int report)
 {
-	struct zygote_ctx z = { .sb = sb };
+	static struct zygote_ctx z;
 	char err[300] = "";
 	int flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
 
+	z.sb = sb;
+	z.active_pidfd = -1;
+	for (int k = 0; k < NKINDS; k++)
+		z.wait_sock[k] = z.wait_pidfd[k] = -1;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "sandbox-zygote");
 	signal(SIGPIPE, SIG_IGN);
@@ -530,37 +730,61 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 		goto fail;
 	/* Inits are reaped by the kernel; their end is seen through pidfds. */
 	signal(SIGCHLD, SIG_IGN);
+	for (int k = 0; k < NKINDS; k++) {
+		int rc = prefork(&z, k);
+		if (rc < 0) {
+			sbx_fmt(err, sizeof err, "cannot create the run namespaces: %s", strerror(-rc));
+			goto fail;
+		}
+	}
 	if (write_all_fd(report, "ok", 2) < 0)
 		_exit(1);
 	close(report);
 
 	for (;;) {
-		int fds[NFDS_MAX], nfds;
-		ssize_t n = recv_with_fds(sb->ctl, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
-		if (n == 0)
-			_exit(0);
-		if (n < 0) {
-			if (n == -EMSGSIZE)
-				goto drop;
+		bool work = z.wait_sock[KIND_RUN] < 0 || z.wait_sock[KIND_FULL] < 0 ||
+			(sb->any_cg && !z.cg_stuck && (!sb->cg.spare.ready || sb->cg.ndoomed > 0));
+		struct pollfd pf[2] = { { .fd = sb->ctl, .events = POLLIN }, { .fd = z.active_pidfd, .events = POLLIN } };
+		int r = poll(pf, 2, work ? 0 : -1);
+		if (r < 0 && errno != EINTR)
 			_exit(1);
+		if (pf[0].revents) {
+			int fds[NFDS_MAX], nfds;
+			ssize_t n = recv_with_fds(sb->ctl, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
+			if (n == 0 || (n < 0 && n != -EMSGSIZE && n != -EAGAIN && n != -EINTR))
+				break;
+			struct req *rq = (struct req *)sb->reqbuf;
+			z.cg_stuck = false;
+			if (n > 0 && (size_t)n >= sizeof *rq && rq->magic == REQ_MAGIC && nfds == 4 &&
+			    sizeof *rq + rq->datalen == (size_t)n && rq->datalen > 0 && rq->data[rq->datalen - 1] == 0)
+				dispatch(&z, rq, (size_t)n, fds);
+			for (int i = 0; i < nfds; i++)
+				if (fds[i] >= 0)
+					close(fds[i]);
+			continue;
 		}
-		const struct req *rq = (const struct req *)sb->reqbuf;
-		if ((size_t)n < sizeof *rq || rq->magic != REQ_MAGIC || nfds < 4 ||
-		    sizeof *rq + rq->datalen != (size_t)n)
-			goto drop;
-		pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0);
-		if (pid == 0)
-			init_main(&z, rq, fds);
-		if (pid < 0) {
-			struct msg m = { .type = MSG_ERROR, .err = errno };
-			sbx_fmt(m.text, sizeof m.text, "cannot create the run's namespaces: %s", strerror(errno));
-			send_with_fds(fds[FD_STATUS], &m, sizeof m, NULL, 0);
+		if (pf[1].revents) {
+			finish_active(&z); /* early, while nobody waits */
+			z.cg_stuck = false;
+			continue;
 		}
-drop:
-		for (int i = 0; i < nfds; i++)
-			if (fds[i] >= 0)
-				close(fds[i]);
+		/* Idle: one piece of housekeeping, then look for requests again. */
+		if (z.wait_sock[KIND_RUN] < 0)
+			prefork(&z, KIND_RUN);
+		else if (z.wait_sock[KIND_FULL] < 0)
+			prefork(&z, KIND_FULL);
+		else if (sb->any_cg) {
+			unsigned before = sb->cg.ndoomed;
+			sbx_cg_housekeep(&sb->cg);
+			z.cg_stuck = !sb->cg.spare.ready || sb->cg.ndoomed == before;
+			if (sb->cg.spare.ready && sb->cg.ndoomed == 0)
+				z.cg_stuck = false;
+		}
 	}
+	finish_active(&z);
+	for (int k = 0; k < NKINDS; k++)
+		drop_waiting(&z, k);
+	_exit(0);
 
 fail:
 	write_all_fd(report, err, strlen(err));
@@ -569,7 +793,6 @@ fail:
 
 /* ---------------------------------------------------------------- the run's init */
 
-static void send_error(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void send_error(int status, int err, const char *fmt, ...)
 {
 	struct msg m = { .type = MSG_ERROR, .err = err };
@@ -578,38 +801,6 @@ static void send_error(int status, int err, const char *fmt, ...)
 	vsnprintf(m.text, sizeof m.text, fmt, ap);
 	va_end(ap);
 	send_with_fds(status, &m, sizeof m, NULL, 0);
-}
-
-static int enter_jail(struct zygote_ctx *z, const struct req *rq, const char *box, char *err, size_t errlen)
-{
-	const char *root = rq->profile == SANDBOX_RUN ? z->run_root : z->full_root;
-	char p[PATH_MAX + 16], opts[96];
-	uint64_t tmp_kb = rq->lim.file_kb < 64 ? 64 : rq->lim.file_kb;
-
-	sbx_fmt(p, sizeof p, "%s/tmp", root);
-	sbx_fmt(opts, sizeof opts, "size=%" PRIu64 "k,nr_inodes=4096,mode=1777", tmp_kb);
-	if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0) {
-		sbx_fmt(err, errlen, "cannot mount /tmp: %s", strerror(errno));
-		return -errno;
-	}
-	sbx_fmt(p, sizeof p, "%s/box", root);
-	if (mount(box, p, NULL, MS_BIND, NULL) < 0) {
-		sbx_fmt(err, errlen, "cannot bind box '%s': %s", box, strerror(errno));
-		return -errno;
-	}
-	unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | locked_flags(box);
-	if (!(rq->flags & REQ_BOX_WRITABLE))
-		fl |= MS_RDONLY;
-	if (mount(NULL, p, NULL, fl, NULL) < 0) {
-		sbx_fmt(err, errlen, "cannot remount box '%s': %s", box, strerror(errno));
-		return -errno;
-	}
-	if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 ||
-	    chdir("/") < 0) {
-		sbx_fmt(err, errlen, "cannot pivot_root into '%s': %s", root, strerror(errno));
-		return -errno;
-	}
-	return 0;
 }
 
 static int set_rlimit(int res, uint64_t soft, uint64_t hard)
@@ -656,8 +847,9 @@ static int drop_privileges(const struct sandbox *sb)
 	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
 			SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED | SECBIT_KEEP_CAPS_LOCKED) < 0)
 		return -errno;
+	/* The init emptied the bounding set already; make sure. */
 	for (int cap = 0; cap <= sb->last_cap; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) > 0 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			return -errno;
 	if (sb->root) {
 		if (setgroups(0, NULL) < 0 || setresgid(sb->gid, sb->gid, sb->gid) < 0 ||
@@ -741,26 +933,53 @@ fail:
 	_exit(127);
 }
 
-static _Noreturn void init_main(struct zygote_ctx *z, const struct req *rq, int *fds)
+/* A pre-forked init: pid 1 of a new pid namespace, in a new mount namespace
+ * whose copies of the shared points become slaves (they receive the
+ * zygote's per-run mounts, and nothing flows back). It pivots into its
+ * tree, drops the bounding set and waits for one request. */
+static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 {
 	struct sandbox *sb = z->sb;
-	int status = fds[FD_STATUS];
-	char err[200];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "sandbox-init");
+	close_others((int[]){ sock }, 1);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
-	if (!(rq->flags & REQ_CG_MEM))
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 || chdir(z->root[kind]) < 0 ||
+	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		sbx_logf(&sb->log, "cannot enter the sandbox root '%s': %s", z->root[kind], strerror(errno));
+		_exit(1);
+	}
+	/* Ahead of time: the program can never regain what the bounding set lacks.
+	 * The init keeps its effective capabilities (to set up the program). */
+	for (int cap = 0; cap <= sb->last_cap; cap++)
+		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+
+	int fds[NFDS_MAX], nfds;
+	ssize_t n = recv_with_fds(sock, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
+	if (n <= 0 || nfds < 4)
+		_exit(0);
+	close(sock);
+	run_request(z, (const struct req *)sb->reqbuf, fds, nfds);
+}
+
+/* The init with its request: forks the program and reports on it. */
+static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, int *fds, int nfds)
+{
+	struct sandbox *sb = z->sb;
+	int status = fds[FD_STATUS];
+	bool cg = nfds == FD_CG_STATS + SBX_CG_NSTATS;
+
+	if (!cg || !(rq->flags & REQ_CG_MEM))
 		fds[FD_CG_MEM] = -1;
-	if (!(rq->flags & REQ_CG_PIDS))
+	if (!cg || !(rq->flags & REQ_CG_PIDS))
 		fds[FD_CG_PIDS] = -1;
-	if (!(rq->flags & REQ_CG_CPU))
+	if (!cg || !(rq->flags & REQ_CG_CPU))
 		fds[FD_CG_CPU] = -1;
 
-	/* Unpack box, argv, env. */
+	/* Unpack argv and env (the box path comes first). */
 	const char *p = rq->data, *end = rq->data + rq->datalen;
-	const char *box = p;
 	char **argv = calloc(rq->argc + 1, sizeof *argv), **env = calloc(rq->envc + 1, sizeof *env);
 	if (!argv || !env)
 		_exit(1);
@@ -769,16 +988,12 @@ static _Noreturn void init_main(struct zygote_ctx *z, const struct req *rq, int 
 		argv[i] = (char *)p;
 	for (uint32_t i = 0; i < rq->envc && p < end; i++, p += strnlen(p, (size_t)(end - p)) + 1)
 		env[i] = (char *)p;
-	if (!argv[0] || end[-1] != 0) {
+	if (!argv[0]) {
 		send_error(status, EINVAL, "malformed request");
 		_exit(1);
 	}
 	sbx_fmt(exec_path, sizeof exec_path, "%s", argv[0]);
 
-	if (enter_jail(z, rq, box, err, sizeof err) < 0) {
-		send_error(status, errno, "%s", err);
-		_exit(1);
-	}
 	/* Everything but stdio closes at the program's execve. */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	int notes[2];
@@ -804,7 +1019,7 @@ static _Noreturn void init_main(struct zygote_ctx *z, const struct req *rq, int 
 	for (int i = 0; i <= 2; i++)
 		close(i);
 	for (int i = FD_STDIN; i <= FD_CG_CPU; i++)
-		if (i != FD_STATUS && fds[i] >= 0)
+		if (i != FD_STATUS && fds[i] >= 0 && i < nfds)
 			close(fds[i]);
 	int listener = -1;
 	struct exec_note n;
@@ -826,8 +1041,13 @@ static _Noreturn void init_main(struct zygote_ctx *z, const struct req *rq, int 
 
 	struct msg m = { .type = MSG_STARTED, .notify = listener >= 0 };
 	int self = pidfd_open_(1, 0);
-	int pass[2] = { self, pidfd };
-	if (self < 0 || send_with_fds(status, &m, sizeof m, pass, 2) < 0) {
+	int pass[2 + SBX_CG_NSTATS] = { self, pidfd };
+	int npass = 2;
+	if (cg) {
+		memcpy(pass + 2, fds + FD_CG_STATS, sizeof(int) * SBX_CG_NSTATS);
+		npass += SBX_CG_NSTATS;
+	}
+	if (self < 0 || send_with_fds(status, &m, sizeof m, pass, npass) < 0) {
 		kill(-1, SIGKILL);
 		_exit(1);
 	}
@@ -1009,8 +1229,6 @@ struct sandbox *sandbox_new(const struct sandbox_config *cfg, char **err)
 
 	sbx_cg_init(&sb->cg, cfg->slot, &sb->log);
 	sb->any_cg = sb->cg.have[SBX_CG_MEMORY] || sb->cg.have[SBX_CG_PIDS] || sb->cg.have[SBX_CG_CPU];
-	if (sb->any_cg)
-		sbx_cg_housekeep(&sb->cg);
 
 	sb->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (sb->devnull < 0) {
@@ -1204,6 +1422,7 @@ struct run_state {
 	struct msg result;
 	struct msg error;
 	bool have_error;
+	struct sbx_cg_run cgr;  /* the run's cgroup files (from STARTED), when cgroups are used */
 };
 
 static int prog_host_pid(int pidfd)
@@ -1233,13 +1452,13 @@ static void kill_run(struct run_state *rs, enum sandbox_status why)
 }
 
 /* Polls CPU time and, without a memory cgroup, resident memory. */
-static void poll_usage(struct sandbox *sb, struct run_state *rs, const struct sbx_cg_run *cgr)
+static void poll_usage(struct sandbox *sb, struct run_state *rs)
 {
+	const struct sbx_cg_run *cgr = &rs->cgr;
 	if (!rs->started)
 		return;
-	if (sb->cg.have[SBX_CG_CPU]) {
+	if (sb->cg.have[SBX_CG_CPU] && cgr->ready)
 		rs->cpu_ns_polled = sbx_cg_cpu_ns(cgr);
-	}
 	if (rs->stat_fd < 0 && (!sb->cg.have[SBX_CG_CPU] || !sb->cg.have[SBX_CG_MEMORY])) {
 		int pid = prog_host_pid(rs->prog_pidfd);
 		if (pid > 0) {
@@ -1311,8 +1530,8 @@ static bool pump(struct sandbox *sb, int fd, int dst, uint64_t limit, uint64_t *
 static void handle_status(struct run_state *rs)
 {
 	struct msg m;
-	int fds[2], nfds;
-	ssize_t n = recv_with_fds(rs->status_fd, &m, sizeof m, fds, 2, &nfds);
+	int fds[2 + SBX_CG_NSTATS], nfds;
+	ssize_t n = recv_with_fds(rs->status_fd, &m, sizeof m, fds, 2 + SBX_CG_NSTATS, &nfds);
 	if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR)) {
 		rs->status_eof = true;
 		return;
@@ -1326,9 +1545,11 @@ static void handle_status(struct run_state *rs)
 	}
 	switch (m.type) {
 	case MSG_STARTED:
-		if (nfds == 2 && !rs->started) {
+		if ((nfds == 2 || nfds == 2 + SBX_CG_NSTATS) && !rs->started) {
 			rs->init_pidfd = fds[0];
 			rs->prog_pidfd = fds[1];
+			if (nfds > 2)
+				sbx_cg_from_stat_fds(&rs->cgr, fds + 2);
 			rs->started = true;
 			rs->notify = m.notify;
 			if (rs->kill_reason != SANDBOX_OK)
@@ -1489,7 +1710,6 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 {
 	struct run_state rs = { .status_fd = -1, .out_r = -1, .err_r = -1, .tfd = -1, .init_pidfd = -1,
 		.prog_pidfd = -1, .stat_fd = -1, .statm_fd = -1, .cpu_ns_polled = -1 };
-	struct sbx_cg_run cgr = { .ready = false };
 	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, st[2] = { -1, -1 };
 	int rc = 0;
 	char box[PATH_MAX];
@@ -1545,16 +1765,9 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 		rq->flags |= REQ_BOX_WRITABLE;
 
 	reap_pending(sb, false);
-	rq->nproc_extra = sb->root ? 0 : 2 + (uint32_t)sb->npending;
-	if (sb->any_cg) {
-		uint32_t pids = l->processes ? l->processes : 1;
-		uint64_t mem = l->memory_kb ? l->memory_kb * 1024 : (uint64_t)INT64_MAX;
-		if ((rc = sbx_cg_start(&sb->cg, &cgr, mem, pids)) < 0) {
-			fail_result(res, "cannot set up the run's cgroups: %s", strerror(-rc));
-			return rc;
-		}
-	}
-
+	/* user namespace: the zygote, two waiting inits, this run's init and the
+	 * finished inits still exiting share the program's uid */
+	rq->nproc_extra = sb->root ? 0 : 4 + (uint32_t)sb->npending;
 	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 ||
 	    (spec->stderr_fd >= 0 && pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0) ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, st) < 0 ||
@@ -1569,26 +1782,16 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 		fcntl(errp[1], F_SETFL, 0);
 	fcntl(st[1], F_SETFL, 0);
 
-	int fds[NFDS_MAX], nfds = 4;
+	int fds[4];
 	fds[FD_STDIN] = spec->stdin_fd >= 0 ? spec->stdin_fd : sb->devnull;
 	fds[FD_STDOUT] = out[1];
 	fds[FD_STDERR] = errp[1] >= 0 ? errp[1] : sb->devnull;
 	fds[FD_STATUS] = st[1];
-	if (cgr.ready) {
-		int order[3] = { SBX_CG_MEMORY, SBX_CG_PIDS, SBX_CG_CPU };
-		int flag[3] = { REQ_CG_MEM, REQ_CG_PIDS, REQ_CG_CPU };
-		for (int i = 0; i < 3; i++) {
-			fds[FD_CG_MEM + i] = cgr.procs[order[i]] >= 0 ? cgr.procs[order[i]] : sb->devnull;
-			if (cgr.procs[order[i]] >= 0)
-				rq->flags |= (uint32_t)flag[i];
-		}
-		nfds = 7;
-	}
 	struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L }, .it_value = { 0, TICK_MS * 1000000L } };
 	timerfd_settime(rs.tfd, 0, &its, NULL);
 
 	rs.t0 = mono_us();
-	if ((rc = send_with_fds(sb->ctl, rq, sizeof *rq + used, fds, nfds)) < 0) {
+	if ((rc = send_with_fds(sb->ctl, rq, sizeof *rq + used, fds, 4)) < 0) {
 		fail_result(res, "cannot reach the sandbox helper: %s", strerror(-rc));
 		goto out;
 	}
@@ -1605,9 +1808,6 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	rs.err_r = errp[0];
 	rs.err_eof = rs.err_r < 0;
 
-	/* While the zygote starts the run: cgroup directories for the next one. */
-	if (sb->any_cg)
-		sbx_cg_housekeep(&sb->cg);
 
 	uint64_t out_limit = l->output_kb ? l->output_kb * 1024 : UINT64_MAX;
 	uint64_t err_limit = l->stderr_kb * 1024;
@@ -1642,7 +1842,7 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 			}
 			int64_t now = mono_us();
 			if (!rs.got_result) {
-				poll_usage(sb, &rs, &cgr);
+				poll_usage(sb, &rs);
 				if (now >= wall_deadline)
 					kill_run(&rs, SANDBOX_WALL);
 				if (l->cpu_ms && rs.cpu_ns_polled > (int64_t)l->cpu_ms * 1000000)
@@ -1681,9 +1881,9 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	}
 
 	struct sbx_cg_stats cgs;
-	if (cgr.ready)
-		sbx_cg_stats(&cgr, &cgs);
-	classify(sb, spec, &rs, cgr.ready ? &cgs : NULL, res);
+	if (rs.cgr.ready)
+		sbx_cg_stats(&rs.cgr, &cgs);
+	classify(sb, spec, &rs, rs.cgr.ready ? &cgs : NULL, res);
 	if (res->status == SANDBOX_ERROR)
 		rc = -EIO;
 
@@ -1700,11 +1900,12 @@ out:
 		}
 		rs.init_pidfd = -1;
 	}
-	if (cgr.ready) {
-		unsigned left = 0;
-		sbx_cg_finish(&sb->cg, &cgr, &left);
+	if (rs.cgr.ready) {
+		/* the init reaps everything before it reports, so this is 0 */
+		unsigned left = rs.got_result ? sbx_cg_pids_left(&rs.cgr) : 0;
 		if (left)
 			sbx_logf(&sb->log, "WARNING: %u processes left in a finished run's cgroup", left);
+		sbx_cg_close(&rs.cgr);
 	}
 	int close_fds[] = { out[0], out[1], errp[0], errp[1], st[0], st[1], rs.tfd, rs.prog_pidfd, rs.stat_fd,
 		rs.statm_fd };

@@ -55,7 +55,12 @@ struct sbx_cg_run {
 	int mem_failcnt;      /* memory.failcnt */
 	int mem_oom;          /* memory.oom_control (oom_kill counter) */
 	int cpu_usage;        /* cpuacct.usage (ns) */
+	int pids_current;     /* pids.current */
 };
+/* The run's files the worker reads, in the order they are passed around. */
+#define SBX_CG_NSTATS 5
+void sbx_cg_stat_fds(const struct sbx_cg_run *run, int out[SBX_CG_NSTATS]);
+void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS]);
 
 struct sbx_cg {
 	bool have[SBX_CG_N];
@@ -85,7 +90,12 @@ struct sbx_cg_stats {
 	int64_t cpu_ns;     /* -1 when not known */
 };
 void sbx_cg_stats(const struct sbx_cg_run *run, struct sbx_cg_stats *st);
-/* Closes the run's files and queues its directories for removal; *pids_left
- * says how many tasks were still in it (should be 0). */
-void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run, unsigned *pids_left);
+/* Tasks still in the run's cgroups (should be 0 once the run has ended), or 0 if unknown. */
+unsigned sbx_cg_pids_left(const struct sbx_cg_run *run);
+/* Closes the run's files and queues its directories for removal. */
+void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run);
+/* Closes the files of a run without touching its directories. */
+void sbx_cg_close(struct sbx_cg_run *run);
+/* Removes every run directory and the per-sandbox parents (after the
+ * zygote, which made them, is gone). */
 void sbx_cg_destroy(struct sbx_cg *cg);

@@ -27,7 +27,7 @@
 #error "HOSTILE_SRC must name tests/sandbox/progs/hostile.c"
 #endif
 
-static int g_slot = 10;
+static int g_slot;           /* from the pid: two copies of the suite never share a slot uid */
 static char g_tmp[64];       /* per-suite scratch dir */
 static char g_hostile[128];  /* the static fixture */
 static struct sandbox *g_sb;
@@ -990,8 +990,7 @@ int main(int argc, char **argv)
 		printf("already unprivileged: the main sandbox test covers this case\n");
 		return 77;
 	}
-	if (unpriv)
-		g_slot = 20;
+	g_slot = 100 + (int)(getpid() % 200) * 4 + (unpriv ? 2 : 0);
 
 	/* Can this kernel make the namespaces at all? */
 	char *err = NULL;
