@@ -4,60 +4,65 @@
  * Theory of operation
  * ===================
  *
- * Processes. Three kinds of process besides the caller:
+ * Processes. Besides the caller there are three kinds of process:
  *
- *   worker (the caller of sandbox_new/sandbox_run; host namespaces)
- *     │ ctl: SOCK_SEQPACKET socketpair, one request per run, fds passed with SCM_RIGHTS
- *     └─ zygote (forked once by sandbox_new; dies with the worker, PDEATHSIG)
- *          │ holds the namespaces that are expensive to make: user (when not root), mount,
- *          │ net (no interfaces but a down lo), ipc, uts; and two read-only root trees on tmpfs:
- *          │   <mnt>/run   only /box and /tmp (RUN: nothing else to read or exec)
- *          │   <mnt>/full  the ro_paths, /dev/{null,zero,random,urandom}, /box, /tmp (INTERP, COMPILE)
- *          │ per request: clone(CLONE_NEWPID | CLONE_NEWNS) of
- *          └─ init (pid 1 of the run's pid namespace; PDEATHSIG from the zygote)
- *               │ mounts a size-limited tmpfs on <root>/tmp and binds the box dir on <root>/box
- *               │ (read-only unless writable), pivot_root into <root>, detaches the old root;
- *               │ clone3(CLONE_VFORK | CLONE_FILES | CLONE_PIDFD) of
+ *   worker (calls sandbox_new/sandbox_run; host namespaces; supervises each run)
+ *     │ ctl: SOCK_SEQPACKET socketpair, one request per run, 4 fds passed with SCM_RIGHTS
+ *     └─ zygote (forked once by sandbox_new; PDEATHSIG: dies with the worker)
+ *          │ holds what is expensive to make: the user namespace (when not root), a mount
+ *          │ namespace (slave of the host's), an empty net namespace (only a down lo), ipc and
+ *          │ uts namespaces, and two read-only root trees on tmpfs under <mnt>:
+ *          │   <mnt>/run   only /box and /tmp (RUN: nothing else to read or execute)
+ *          │   <mnt>/full  the ro_paths, /dev/{null,zero,random,urandom}, /box, /tmp
+ *          │ In both trees /box and /tmp are shared mount points (self-binds).
+ *          │ It keeps one pre-forked init per tree waiting, and makes cgroup directories.
+ *          └─ init (clone3 CLONE_NEWPID | CLONE_NEWNS, ahead of time; PDEATHSIG)
+ *               │ pid 1 of its own pid namespace. Ahead of time it turns its mounts into slaves
+ *               │ (the zygote's per-run mounts reach it, nothing flows back), pivot_roots into its
+ *               │ tree, detaches the old root, empties its bounding set and waits for a request.
+ *               │ Per run: clone3(CLONE_VFORK | CLONE_FILES | CLONE_PIDFD) of
  *               └─ program (pid 2): joins the run's cgroups, rlimits, dup2 of stdio, per-slot uid
- *                    (root) or the mapped uid (user namespace), no capabilities (bounding set,
- *                    securebits, capset), no_new_privs, seccomp filter installed last with a
- *                    user-notification listener, then execve of argv[0].
+ *                    (root) or the mapped uid (user namespace), no capabilities (securebits,
+ *                    capset, empty bounding set), no_new_privs, then the seccomp filter of its
+ *                    profile with a user-notification listener, last, then execve of argv[0].
  *
- *   The program shares the init's file table until execve, so the seccomp listener fd it
- *   creates lands in the init's table; CLONE_VFORK holds the init until the execve has
- *   happened (or failed: the errno comes back through a pipe). The init then sends STARTED
- *   with two pidfds (itself and the program) to the worker, waits for the program, and
- *   answers seccomp notifications by recording the call and SIGKILLing the program (the
- *   call never runs). When the program has ended the init kills everything else in the
- *   pid namespace (kill(-1)), reaps it, and sends RESULT (wait status, rusage, the denied
- *   call) to the worker. When the init exits, the kernel kills whatever is left in the pid
- *   namespace and the mount namespace, with its tmpfs, goes away.
+ * A run. The worker sends the request (box path, argv, env, limits) with stdin, the stdout
+ * and stderr pipes' write ends and its end of a status socket. The zygote makes the box a
+ * read-only bind (open_tree + mount_setattr: never writable, even for a moment) and a fresh
+ * size-limited tmpfs (fsopen/fsmount), attaches them with move_mount on the tree's shared
+ * /box and /tmp, whence they propagate into the waiting init's namespace; writes the cgroup
+ * limits; and hands the request on to the init with the cgroup files. The program shares the
+ * init's file table until execve, so the seccomp listener it creates lands in the init's
+ * table; CLONE_VFORK holds the init until the execve happened (or failed: the errno comes back
+ * through a pipe, and the run is a SANDBOX_ERROR). The init sends STARTED to the worker with
+ * pidfds of itself and the program and the cgroup files the worker reads; it answers seccomp
+ * notifications by recording the call and SIGKILLing the program (the call never runs). When
+ * the program has ended, the init kills whatever else lives in the pid namespace (kill(-1)),
+ * reaps it, and sends RESULT (wait status, rusage, the denied call). Its exit ends the pid
+ * namespace (the kernel kills anything left) and the mount namespace. The zygote takes the
+ * run's mounts off the shared points (the umount propagates) as soon as the init is gone or
+ * the next request comes, removes the run's cgroups when idle, and pre-forks the next init.
  *
- * File descriptors of a run, all created by the worker and passed down:
- *   stdin (caller's fd or /dev/null), stdout pipe (write end), stderr pipe (write end, or
- *   /dev/null when stderr_fd is -1), the status socket (SOCK_SEQPACKET, init ↔ worker), and
- *   as root the three cgroup.procs files of the run's cgroups. The worker keeps the read
- *   ends and copies stdout to stdout_fd up to output_kb (one byte more kills the program:
- *   SANDBOX_OUTPUT; the disk never fills) and stderr up to stderr_kb (the rest is drained).
+ * Supervision (the worker, in sandbox_run): poll on the status socket, the stdout and stderr
+ * pipes and a 10 ms timerfd. stdout is copied to stdout_fd up to output_kb; one byte more
+ * kills the program (SANDBOX_OUTPUT), so the disk never fills. stderr is kept up to
+ * stderr_kb and the rest drained. Each tick checks the wall clock, the CPU time
+ * (cpuacct.usage of the run's cgroup, else utime+stime from /proc/PID/stat; RLIMIT_CPU is the
+ * kernel's backstop) and, without a memory cgroup, the resident size. A limit kills the
+ * program through its pidfd; the init still reports its rusage. Without a report within a
+ * grace period the worker kills the init, which ends the pid namespace.
  *
- * Supervision (the worker, in sandbox_run): poll on the status socket, the two pipes and
- * a periodic timerfd (10 ms). Each tick checks the wall clock and CPU time (cpuacct.usage
- * of the run's cgroup, else utime+stime from /proc/PID/stat of the program; RLIMIT_CPU is
- * the kernel backstop) and, without a memory cgroup, the resident size. A limit kills the
- * program through its pidfd; the init still reports its rusage. If the init does not
- * report within a grace period the worker kills the init (which ends the pid namespace).
+ * Privileges. The worker and zygote keep theirs: root, or the caller's uid mapped to
+ * 60000+slot in a user namespace with that one mapping (never host root). The init is root
+ * in its namespaces, with an empty bounding set. The program runs as 60000+slot with no
+ * capabilities, no_new_privs, and the filter of its profile (seccomp.c), compiled once in
+ * sandbox_new and inherited through the forks.
  *
- * Privileges. The worker and zygote keep theirs (root, or the caller's uid mapped to
- * 60000+slot inside a user namespace whose owner has no other mapping: never host root).
- * The init is root in its namespaces only long enough to mount. The program runs as
- * 60000+slot with an empty bounding set, no capabilities, no_new_privs, and the seccomp
- * filter of its profile (seccomp.c), precompiled once in sandbox_new.
- *
- * Cost: the namespaces and the root trees are made once per sandbox; a run costs one
- * clone with a new pid and mount namespace (of a small tree), two mounts, a pivot_root, a
- * fork, the filter load and the execve. Cgroup directories are made and removed off the
- * critical path (cgroup.c). The worker does not wait for the init's teardown: the next run
- * (or sandbox_free) waits for it before it starts. */
+ * Cost per run on the critical path: two socket hops (worker → zygote → init), two mounts
+ * built and attached, a few cgroup writes, the program's fork, filter load and execve, and
+ * the report. Namespaces, pivot_root, old-root detaching, cgroup mkdir/rmdir and unmounting
+ * happen before or after, while the worker is not waiting on them. The worker does not wait
+ * for an init's own exit either: the next run (or sandbox_free) makes sure it is gone. */
 #include "sandbox.h"
 #include "sandbox_int.h"
 
@@ -781,9 +786,24 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 				z.cg_stuck = false;
 		}
 	}
+	/* The worker is done: end the waiting inits and wait for them and the
+	 * last run's init, so that nothing outlives sandbox_free. */
+	int last = z.active_pidfd;
+	z.active_pidfd = -1;
 	finish_active(&z);
-	for (int k = 0; k < NKINDS; k++)
+	int pids[NKINDS + 1], n = 0;
+	for (int k = 0; k < NKINDS; k++) {
+		if (z.wait_pidfd[k] >= 0)
+			pids[n++] = dup(z.wait_pidfd[k]);
 		drop_waiting(&z, k);
+	}
+	if (last >= 0)
+		pids[n++] = last;
+	for (int i = 0; i < n; i++) {
+		struct pollfd pf = { .fd = pids[i], .events = POLLIN };
+		if (pids[i] >= 0 && poll(&pf, 1, 2000) == 0)
+			pidfd_kill(pids[i], SIGKILL);
+	}
 	_exit(0);
 
 fail:
@@ -1353,12 +1373,15 @@ void sandbox_free(struct sandbox *sb)
 		return;
 	reap_pending(sb, true);
 	if (sb->ctl >= 0)
-		close(sb->ctl);
+		close(sb->ctl); /* the zygote sees EOF, ends its inits and exits */
 	if (sb->zygote > 0) {
-		if (sb->zygote_pidfd >= 0)
-			pidfd_kill(sb->zygote_pidfd, SIGKILL);
-		else
-			kill(sb->zygote, SIGKILL);
+		struct pollfd pf = { .fd = sb->zygote_pidfd, .events = POLLIN };
+		if (sb->zygote_pidfd < 0 || poll(&pf, 1, 5000) <= 0) {
+			if (sb->zygote_pidfd >= 0)
+				pidfd_kill(sb->zygote_pidfd, SIGKILL);
+			else
+				kill(sb->zygote, SIGKILL);
+		}
 		while (waitpid(sb->zygote, NULL, 0) < 0 && errno == EINTR)
 			;
 	}

@@ -350,6 +350,18 @@ START_TEST(test_stderr_capped)
 }
 END_TEST
 
+START_TEST(test_open_files)
+{
+	struct sandbox_limits l = limits();
+	l.open_files = 16;
+	struct out o = run_mode("openmany", NULL, l, NULL);
+	ck_status(o, SANDBOX_OK);
+	/* 16 descriptors in all: stdin, stdout and stderr are three of them */
+	ck_assert_str_eq(o.out, "opened 13: Too many open files\n");
+	free_out(&o);
+}
+END_TEST
+
 START_TEST(test_threads_allowed)
 {
 	struct sandbox_limits l = limits();
@@ -899,6 +911,7 @@ static Suite *sandbox_suite(void)
 		{ "stack_overflow", test_stack_overflow, 0, 20 },
 		{ "output_limit", test_output_limit, 0, 20 },
 		{ "stderr_capped", test_stderr_capped, 0, 20 },
+		{ "open_files", test_open_files, 0, 20 },
 		{ "threads_allowed", test_threads_allowed, 0, 20 },
 		{ "thread_bomb", test_thread_bomb, 0, 20 },
 		{ "fork_bomb", test_fork_bomb, 0, 20 },
