@@ -162,7 +162,10 @@ static int open_in(const char *dir, const char *file, int flags)
 	return open(path, flags | O_CLOEXEC);
 }
 
-/* Makes the directories of a new run and opens its files. */
+/* Makes the directories of a new run and opens its files. The run's init
+ * joins them when it is pre-forked (so the program is born inside, and no
+ * task moves between cgroups while anyone waits); sbx_cg_arm then sets the
+ * limits and zeroes the counters when the run starts. */
 static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
 	memset(run, 0, sizeof *run);
@@ -228,36 +231,56 @@ static int write_fd_at(const char *dir, const char *file, const char *val)
 	return write_str(path, val);
 }
 
-int sbx_cg_start(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids)
+int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
-	int rc;
 	if (cg->spare.ready) {
 		*run = cg->spare;
 		cg->spare.ready = false;
-	} else if ((rc = run_make(cg, run)) < 0) {
-		return rc;
+		return 0;
 	}
+	return run_make(cg, run);
+}
+
+int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline)
+{
 	char val[32], dir[PATH_MAX];
+	int rc;
+
+	*baseline = 0;
 	if (cg->have[SBX_CG_MEMORY]) {
 		sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_MEMORY], run->id);
-		sbx_fmt(val, sizeof val, "%" PRIu64, mem_bytes);
+		char path[PATH_MAX + 32];
+		sbx_fmt(path, sizeof path, "%s/memory.usage_in_bytes", dir);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		int64_t used = pread_num(fd);
+		if (fd >= 0)
+			close(fd);
+		*baseline = used > 0 ? (uint64_t)used : 0;
+		uint64_t limit = mem_bytes >= (uint64_t)INT64_MAX / 2 ? (uint64_t)INT64_MAX : mem_bytes + *baseline;
+		sbx_fmt(val, sizeof val, "%" PRIu64, limit);
 		if ((rc = write_fd_at(dir, "memory.limit_in_bytes", val)) < 0)
-			goto fail;
+			return rc;
 		if (cg->memsw && (rc = write_fd_at(dir, "memory.memsw.limit_in_bytes", val)) < 0)
-			goto fail;
+			return rc;
 		/* Swapping would hide memory; there is no swap here, but be explicit. */
 		write_fd_at(dir, "memory.swappiness", "0");
+		/* From now on: the peak starts at the init's usage, no failures yet. */
+		if ((rc = write_fd_at(dir, "memory.max_usage_in_bytes", "0")) < 0 ||
+		    (rc = write_fd_at(dir, "memory.failcnt", "0")) < 0)
+			return rc;
 	}
 	if (cg->have[SBX_CG_PIDS]) {
 		sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_PIDS], run->id);
-		sbx_fmt(val, sizeof val, "%u", pids);
+		sbx_fmt(val, sizeof val, "%u", pids + 1); /* the init is in there too */
 		if ((rc = write_fd_at(dir, "pids.max", val)) < 0)
-			goto fail;
+			return rc;
+	}
+	if (cg->have[SBX_CG_CPU]) {
+		sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_CPU], run->id);
+		if ((rc = write_fd_at(dir, "cpuacct.usage", "0")) < 0)
+			return rc;
 	}
 	return 0;
-fail:
-	sbx_cg_finish(cg, run);
-	return rc;
 }
 
 int64_t sbx_cg_cpu_ns(const struct sbx_cg_run *run)

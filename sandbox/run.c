@@ -110,7 +110,7 @@
 #define TICK_MS 10               /* supervisor poll period */
 #define KILL_GRACE_MS 2000       /* after killing the program, wait this long for the init's report */
 #define MAX_REQ_DATA 65536       /* box path + argv + env */
-#define NFDS_MAX 12
+#define NFDS_MAX 9
 
 /* The one path the program's execve may use: the RUN and INTERP filters
  * compare execve's first argument with this address. Static, so it is the
@@ -118,15 +118,12 @@
  * children. */
 static char exec_path[PATH_MAX];
 
-/* fds of a request: 4 from the worker; the zygote adds the run's cgroup.procs
- * files and the files the worker reads (SBX_CG_NSTATS) */
-enum { FD_STDIN, FD_STDOUT, FD_STDERR, FD_STATUS, FD_CG_MEM, FD_CG_PIDS, FD_CG_CPU, FD_CG_STATS };
+/* fds of a request: 4 from the worker; the zygote adds the run's cgroup
+ * files that the worker reads (SBX_CG_NSTATS) */
+enum { FD_STDIN, FD_STDOUT, FD_STDERR, FD_STATUS, FD_CG_STATS };
 
 enum {
 	REQ_BOX_WRITABLE = 1 << 0,
-	REQ_CG_MEM = 1 << 1,
-	REQ_CG_PIDS = 1 << 2,
-	REQ_CG_CPU = 1 << 3,
 };
 
 #define REQ_MAGIC 0x73627831u
@@ -138,6 +135,7 @@ struct req {
 	uint32_t argc, envc;
 	uint32_t datalen;
 	uint32_t nproc_extra;  /* other processes of the program's uid (user namespace) */
+	uint64_t cg_baseline;  /* set by the zygote: memory the init had charged when the run started */
 	struct sandbox_limits lim;
 	char data[];          /* box\0 argv...\0 env...\0 */
 };
@@ -150,6 +148,11 @@ struct msg {
 	int wstatus;          /* MSG_RESULT */
 	int syscall_nr;       /* MSG_RESULT: the first denied call, or -1 */
 	int notify;           /* MSG_STARTED: a seccomp listener watches the program */
+	uint64_t cg_baseline; /* MSG_RESULT: the init's own memory in the run's cgroup */
+	int64_t init_cpu_us;  /* MSG_RESULT: the init's own CPU time during the run */
+	int have_cgs;         /* MSG_RESULT: cgs is filled in */
+	struct sbx_cg_stats cgs; /* MSG_RESULT: the run's cgroup counters, read by the init at the end
+	                            (the zygote may remove the cgroups as soon as the init is gone) */
 	struct rusage ru;     /* MSG_RESULT: of the program and its reaped children */
 	char text[200];       /* MSG_ERROR: what failed */
 };
@@ -411,6 +414,7 @@ struct zygote_ctx {
 	char tmppt[NKINDS][PATH_MAX + 8]; /* per-run mounts propagate into the inits' namespaces */
 	int wait_sock[NKINDS];            /* the waiting (pre-forked) init of each kind, or -1 */
 	int wait_pidfd[NKINDS];
+	struct sbx_cg_run wait_cg[NKINDS]; /* the cgroups each waiting init has joined */
 	int active_pidfd;                 /* init of the last dispatched run, or -1 */
 	int active_kind;
 	bool box_up, tmp_up;              /* that run's mounts are still on the points */
@@ -525,7 +529,10 @@ static void close_others(const int *keep, int nkeep);
  * pivots into the kind's tree and waits for a request on a socket. */
 static int prefork(struct zygote_ctx *z, int kind)
 {
-	int sp[2], pidfd = -1;
+	int sp[2], pidfd = -1, rc;
+	struct sbx_cg_run *cgr = &z->wait_cg[kind];
+	if (z->sb->any_cg && !cgr->ready && (rc = sbx_cg_take(&z->sb->cg, cgr)) < 0)
+		return rc;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return -errno;
 	struct clone_args ca = {
@@ -542,6 +549,12 @@ static int prefork(struct zygote_ctx *z, int kind)
 		close(sp[0]);
 		return -e;
 	}
+	/* the init has its own copies of cgroup.procs; the zygote needs none */
+	for (int c = 0; c < SBX_CG_N; c++)
+		if (cgr->ready && cgr->procs[c] >= 0) {
+			close(cgr->procs[c]);
+			cgr->procs[c] = -1;
+		}
 	z->wait_sock[kind] = sp[0];
 	z->wait_pidfd[kind] = pidfd;
 	return 0;
@@ -549,6 +562,8 @@ static int prefork(struct zygote_ctx *z, int kind)
 
 static void drop_waiting(struct zygote_ctx *z, int kind)
 {
+	if (z->wait_cg[kind].ready)
+		sbx_cg_finish(&z->sb->cg, &z->wait_cg[kind]);
 	if (z->wait_sock[kind] >= 0)
 		close(z->wait_sock[kind]);
 	if (z->wait_pidfd[kind] >= 0)
@@ -652,23 +667,18 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 		}
 	}
 	memcpy(all, fds, 4 * sizeof(int));
-	rq->flags &= ~(uint32_t)(REQ_CG_MEM | REQ_CG_PIDS | REQ_CG_CPU);
-	if (sb->any_cg) {
+	rq->cg_baseline = 0;
+	struct sbx_cg_run *cgr = &z->wait_cg[kind];
+	if (cgr->ready) {
 		uint32_t pids = rq->lim.processes ? rq->lim.processes : 1;
 		uint64_t mem = rq->lim.memory_kb ? rq->lim.memory_kb * 1024 : (uint64_t)INT64_MAX;
-		if ((rc = sbx_cg_start(&sb->cg, &z->cg, mem, pids)) < 0) {
-			send_error(status, -rc, "cannot set up the run's cgroups: %s", strerror(-rc));
+		if ((rc = sbx_cg_arm(&sb->cg, cgr, mem, pids, &rq->cg_baseline)) < 0) {
+			send_error(status, -rc, "cannot set the run's cgroup limits: %s", strerror(-rc));
+			drop_waiting(z, kind);
 			return;
 		}
-		static const int order[3] = { SBX_CG_MEMORY, SBX_CG_PIDS, SBX_CG_CPU };
-		static const uint32_t flag[3] = { REQ_CG_MEM, REQ_CG_PIDS, REQ_CG_CPU };
-		for (int i = 0; i < 3; i++) {
-			all[FD_CG_MEM + i] = z->cg.procs[order[i]] >= 0 ? z->cg.procs[order[i]] : sb->devnull;
-			if (z->cg.procs[order[i]] >= 0)
-				rq->flags |= flag[i];
-		}
 		int st[SBX_CG_NSTATS];
-		sbx_cg_stat_fds(&z->cg, st);
+		sbx_cg_stat_fds(cgr, st);
 		for (int i = 0; i < SBX_CG_NSTATS; i++)
 			all[FD_CG_STATS + i] = st[i] >= 0 ? st[i] : sb->devnull;
 		nall = FD_CG_STATS + SBX_CG_NSTATS;
@@ -687,6 +697,8 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 	}
 	z->active_pidfd = z->wait_pidfd[kind];
 	z->wait_pidfd[kind] = -1;
+	z->cg = *cgr;
+	cgr->ready = false;
 	close(z->wait_sock[kind]);
 	z->wait_sock[kind] = -1;
 }
@@ -839,7 +851,7 @@ static int apply_rlimits(const struct sandbox *sb, const struct req *rq)
 		uint64_t s = (l->cpu_ms + 999) / 1000 + 1;
 		rc |= set_rlimit(RLIMIT_CPU, s, s + 1);
 	}
-	if (l->memory_kb && !(rq->flags & REQ_CG_MEM)) {
+	if (l->memory_kb && !sb->cg.have[SBX_CG_MEMORY]) {
 		/* Only a safety net: address space is not memory (thread stacks, arenas).
 		 * The measure is resident memory: polled, and ru_maxrss at the end. */
 		uint64_t as = l->memory_kb * 4096 + (256u << 20);
@@ -912,10 +924,6 @@ static _Noreturn void program_main(const struct sandbox *sb, const struct req *r
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	step = "join cgroup";
-	for (int c = FD_CG_MEM; c <= FD_CG_CPU; c++)
-		if (fds[c] >= 0 && write(fds[c], "0", 1) < 0)
-			goto fail;
 	step = "set rlimits";
 	if ((rc = apply_rlimits(sb, rq)) < 0) {
 		errno = -rc;
@@ -963,7 +971,11 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "sandbox-init");
-	close_others((int[]){ sock }, 1);
+	const struct sbx_cg_run *cgr = &z->wait_cg[kind];
+	int keep[1 + SBX_CG_N] = { sock, -1, -1, -1 };
+	for (int c = 0; c < SBX_CG_N; c++)
+		keep[1 + c] = cgr->ready ? cgr->procs[c] : -1;
+	close_others(keep, 1 + SBX_CG_N);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 || chdir(z->root[kind]) < 0 ||
@@ -975,6 +987,20 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 	 * The init keeps its effective capabilities (to set up the program). */
 	for (int cap = 0; cap <= sb->last_cap; cap++)
 		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	/* Join the run's cgroups now, so that the program is born in them. Touch
+	 * the request buffer first: its pages are then charged to the zygote's
+	 * cgroup, not to the run's. */
+	memset(sb->reqbuf, 0, sizeof sb->reqbuf);
+	for (int c = 0; c < SBX_CG_N; c++) {
+		int fd = cgr->ready ? cgr->procs[c] : -1;
+		if (fd < 0)
+			continue;
+		if (write(fd, "0", 1) < 0) {
+			sbx_logf(&sb->log, "cannot join the run's cgroup: %s", strerror(errno));
+			_exit(1);
+		}
+		close(fd);
+	}
 
 	int fds[NFDS_MAX], nfds;
 	ssize_t n = recv_with_fds(sock, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
@@ -984,19 +1010,21 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 	run_request(z, (const struct req *)sb->reqbuf, fds, nfds);
 }
 
+static int64_t self_cpu_us(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec + (int64_t)ru.ru_stime.tv_sec * 1000000 +
+		ru.ru_stime.tv_usec;
+}
+
 /* The init with its request: forks the program and reports on it. */
 static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, int *fds, int nfds)
 {
 	struct sandbox *sb = z->sb;
 	int status = fds[FD_STATUS];
 	bool cg = nfds == FD_CG_STATS + SBX_CG_NSTATS;
-
-	if (!cg || !(rq->flags & REQ_CG_MEM))
-		fds[FD_CG_MEM] = -1;
-	if (!cg || !(rq->flags & REQ_CG_PIDS))
-		fds[FD_CG_PIDS] = -1;
-	if (!cg || !(rq->flags & REQ_CG_CPU))
-		fds[FD_CG_CPU] = -1;
+	int64_t cpu0 = self_cpu_us();
 
 	/* Unpack argv and env (the box path comes first). */
 	const char *p = rq->data, *end = rq->data + rq->datalen;
@@ -1038,9 +1066,8 @@ static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, in
 	 * worker never sees the pipes' end. */
 	for (int i = 0; i <= 2; i++)
 		close(i);
-	for (int i = FD_STDIN; i <= FD_CG_CPU; i++)
-		if (i != FD_STATUS && fds[i] >= 0 && i < nfds)
-			close(fds[i]);
+	for (int i = FD_STDIN; i <= FD_STDERR; i++)
+		close(fds[i]);
 	int listener = -1;
 	struct exec_note n;
 	while (read(notes[0], &n, sizeof n) == (ssize_t)sizeof n) {
@@ -1100,12 +1127,19 @@ static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, in
 		if (pf[0].revents & POLLIN)
 			break;
 	}
-	struct msg res = { .type = MSG_RESULT, .syscall_nr = syscall_nr };
+	struct msg res = { .type = MSG_RESULT, .syscall_nr = syscall_nr, .cg_baseline = rq->cg_baseline };
 	while (wait4(pid, &res.wstatus, 0, &res.ru) < 0 && errno == EINTR)
 		;
 	kill(-1, SIGKILL);
 	while (wait4(-1, NULL, __WALL, NULL) > 0 || errno == EINTR)
 		;
+	res.init_cpu_us = self_cpu_us() - cpu0;
+	if (cg) {
+		struct sbx_cg_run cgr;
+		sbx_cg_from_stat_fds(&cgr, fds + FD_CG_STATS);
+		sbx_cg_stats(&cgr, &res.cgs);
+		res.have_cgs = 1;
+	}
 	send_with_fds(status, &res, sizeof res, NULL, 0);
 	_exit(0);
 }
@@ -1635,7 +1669,9 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 		ru_us = (uint64_t)rs->result.ru.ru_utime.tv_sec * 1000000 + (uint64_t)rs->result.ru.ru_utime.tv_usec +
 			(uint64_t)rs->result.ru.ru_stime.tv_sec * 1000000 + (uint64_t)rs->result.ru.ru_stime.tv_usec;
 	if (cgs && cgs->cpu_ns >= 0) {
-		res->cpu_us = (uint64_t)cgs->cpu_ns / 1000;
+		/* less the init's own work (forking the program, reaping) */
+		int64_t us = cgs->cpu_ns / 1000 - (have_result ? rs->result.init_cpu_us : 0);
+		res->cpu_us = us > 0 ? (uint64_t)us : 0;
 		sbx_fmt(cpu_how, sizeof cpu_how, "cpu from cpuacct.usage");
 	} else if (have_result) {
 		res->cpu_us = ru_us;
@@ -1650,7 +1686,8 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 	bool mle = false;
 	uint64_t ml = l->memory_kb;
 	if (cgs && sb->cg.have[SBX_CG_MEMORY]) {
-		res->memory_kb = cgs->peak_bytes / 1024;
+		uint64_t base = have_result ? rs->result.cg_baseline : 0;
+		res->memory_kb = (cgs->peak_bytes > base ? cgs->peak_bytes - base : 0) / 1024;
 		if (ml && (cgs->oom_kills > 0 || (abnormal && (cgs->failcnt > 0 || res->memory_kb + 256 >= ml))))
 			mle = true;
 		sbx_fmt(mem_how, sizeof mem_how, "memory from cgroup max_usage (failcnt %" PRIu64 ", oom_kill %" PRIu64 ")",
@@ -1904,9 +1941,15 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	}
 
 	struct sbx_cg_stats cgs;
-	if (rs.cgr.ready)
-		sbx_cg_stats(&rs.cgr, &cgs);
-	classify(sb, spec, &rs, rs.cgr.ready ? &cgs : NULL, res);
+	bool have_cgs = false;
+	if (rs.got_result && rs.result.have_cgs) {
+		cgs = rs.result.cgs;
+		have_cgs = true;
+	} else if (rs.cgr.ready) {
+		sbx_cg_stats(&rs.cgr, &cgs); /* no report: the cgroups are still there (the init was killed) */
+		have_cgs = true;
+	}
+	classify(sb, spec, &rs, have_cgs ? &cgs : NULL, res);
 	if (res->status == SANDBOX_ERROR)
 		rc = -EIO;
 
@@ -1926,7 +1969,7 @@ out:
 	if (rs.cgr.ready) {
 		/* the init reaps everything before it reports, so this is 0 */
 		unsigned left = rs.got_result ? sbx_cg_pids_left(&rs.cgr) : 0;
-		if (left)
+		if (left > 1) /* the init may still be exiting */
 			sbx_logf(&sb->log, "WARNING: %u processes left in a finished run's cgroup", left);
 		sbx_cg_close(&rs.cgr);
 	}

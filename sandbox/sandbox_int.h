@@ -76,9 +76,13 @@ struct sbx_cg {
 /* Finds usable v1 controllers (as root) and makes the per-sandbox parents.
  * Logs what is missing. Never fails: have[] says what works. */
 void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log);
-/* Takes the spare run cgroups (making them now if there are none) and sets
- * the limits. Returns 0 or negative errno. */
-int sbx_cg_start(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids);
+/* Takes the spare run cgroups (making them now if there are none). Returns
+ * 0 or negative errno. */
+int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run);
+/* The run starts: sets its limits (memory: mem_bytes over what the init
+ * already uses, returned in *baseline; pids: pids plus the init) and zeroes
+ * the peak, failcnt and CPU counters. Returns 0 or negative errno. */
+int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline);
 /* Off the critical path: removes finished runs' directories and makes the spare. */
 void sbx_cg_housekeep(struct sbx_cg *cg);
 /* CPU time of the run so far in ns, or -1. */
