@@ -135,7 +135,8 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log)
 void sbx_cg_close(struct sbx_cg_run *run)
 {
 	int *fds[] = { &run->procs[0], &run->procs[1], &run->procs[2], &run->mem_peak, &run->mem_failcnt,
-		&run->mem_oom, &run->cpu_usage, &run->pids_current };
+		&run->mem_oom, &run->cpu_usage, &run->pids_current, &run->mem_limit, &run->memsw_limit,
+		&run->mem_usage, &run->pids_max };
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -162,6 +163,13 @@ static int open_in(const char *dir, const char *file, int flags)
 	return open(path, flags | O_CLOEXEC);
 }
 
+static int write_fd_at(const char *dir, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	sbx_fmt(path, sizeof path, "%s/%s", dir, file);
+	return write_str(path, val);
+}
+
 /* Makes the directories of a new run and opens its files. The run's init
  * joins them when it is pre-forked (so the program is born inside, and no
  * task moves between cgroups while anyone waits); sbx_cg_arm then sets the
@@ -171,6 +179,7 @@ static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 	memset(run, 0, sizeof *run);
 	run->procs[0] = run->procs[1] = run->procs[2] = -1;
 	run->mem_peak = run->mem_failcnt = run->mem_oom = run->cpu_usage = run->pids_current = -1;
+	run->mem_limit = run->memsw_limit = run->mem_usage = run->pids_max = -1;
 	run->id = cg->next_id++;
 	for (int c = 0; c < SBX_CG_N; c++) {
 		if (!cg->have[c])
@@ -182,18 +191,27 @@ static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 		run->procs[c] = open_in(dir, "cgroup.procs", O_WRONLY);
 		if (run->procs[c] < 0)
 			goto fail;
+		/* Everything a run start writes is opened here, off the critical path. */
 		if (c == SBX_CG_MEMORY) {
-			run->mem_peak = open_in(dir, "memory.max_usage_in_bytes", O_RDONLY);
-			run->mem_failcnt = open_in(dir, "memory.failcnt", O_RDONLY);
+			run->mem_peak = open_in(dir, "memory.max_usage_in_bytes", O_RDWR);
+			run->mem_failcnt = open_in(dir, "memory.failcnt", O_RDWR);
 			run->mem_oom = open_in(dir, "memory.oom_control", O_RDONLY);
-			if (run->mem_peak < 0 || run->mem_failcnt < 0 || run->mem_oom < 0)
+			run->mem_limit = open_in(dir, "memory.limit_in_bytes", O_WRONLY);
+			run->mem_usage = open_in(dir, "memory.usage_in_bytes", O_RDONLY);
+			if (cg->memsw)
+				run->memsw_limit = open_in(dir, "memory.memsw.limit_in_bytes", O_WRONLY);
+			if (run->mem_peak < 0 || run->mem_failcnt < 0 || run->mem_oom < 0 || run->mem_limit < 0 ||
+			    run->mem_usage < 0 || (cg->memsw && run->memsw_limit < 0))
 				goto fail;
+			/* Swapping would hide memory; there is no swap here, but be explicit. */
+			write_fd_at(dir, "memory.swappiness", "0");
 		} else if (c == SBX_CG_PIDS) {
 			run->pids_current = open_in(dir, "pids.current", O_RDONLY);
-			if (run->pids_current < 0)
+			run->pids_max = open_in(dir, "pids.max", O_WRONLY);
+			if (run->pids_current < 0 || run->pids_max < 0)
 				goto fail;
 		} else if (c == SBX_CG_CPU) {
-			run->cpu_usage = open_in(dir, "cpuacct.usage", O_RDONLY);
+			run->cpu_usage = open_in(dir, "cpuacct.usage", O_RDWR);
 			if (run->cpu_usage < 0)
 				goto fail;
 		}
@@ -224,12 +242,6 @@ void sbx_cg_housekeep(struct sbx_cg *cg)
 		cg->spare.ready = false;
 }
 
-static int write_fd_at(const char *dir, const char *file, const char *val)
-{
-	char path[PATH_MAX];
-	sbx_fmt(path, sizeof path, "%s/%s", dir, file);
-	return write_str(path, val);
-}
 
 int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
@@ -241,45 +253,36 @@ int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run)
 	return run_make(cg, run);
 }
 
+static int pwrite_str(int fd, const char *v)
+{
+	return pwrite(fd, v, strlen(v), 0) < 0 ? -errno : 0;
+}
+
 int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline)
 {
-	char val[32], dir[PATH_MAX];
+	char val[32];
 	int rc;
 
 	*baseline = 0;
 	if (cg->have[SBX_CG_MEMORY]) {
-		sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_MEMORY], run->id);
-		char path[PATH_MAX + 32];
-		sbx_fmt(path, sizeof path, "%s/memory.usage_in_bytes", dir);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		int64_t used = pread_num(fd);
-		if (fd >= 0)
-			close(fd);
+		int64_t used = pread_num(run->mem_usage);
 		*baseline = used > 0 ? (uint64_t)used : 0;
 		uint64_t limit = mem_bytes >= (uint64_t)INT64_MAX / 2 ? (uint64_t)INT64_MAX : mem_bytes + *baseline;
 		sbx_fmt(val, sizeof val, "%" PRIu64, limit);
-		if ((rc = write_fd_at(dir, "memory.limit_in_bytes", val)) < 0)
+		if ((rc = pwrite_str(run->mem_limit, val)) < 0 ||
+		    (run->memsw_limit >= 0 && (rc = pwrite_str(run->memsw_limit, val)) < 0))
 			return rc;
-		if (cg->memsw && (rc = write_fd_at(dir, "memory.memsw.limit_in_bytes", val)) < 0)
-			return rc;
-		/* Swapping would hide memory; there is no swap here, but be explicit. */
-		write_fd_at(dir, "memory.swappiness", "0");
 		/* From now on: the peak starts at the init's usage, no failures yet. */
-		if ((rc = write_fd_at(dir, "memory.max_usage_in_bytes", "0")) < 0 ||
-		    (rc = write_fd_at(dir, "memory.failcnt", "0")) < 0)
+		if ((rc = pwrite_str(run->mem_peak, "0")) < 0 || (rc = pwrite_str(run->mem_failcnt, "0")) < 0)
 			return rc;
 	}
 	if (cg->have[SBX_CG_PIDS]) {
-		sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_PIDS], run->id);
 		sbx_fmt(val, sizeof val, "%u", pids + 1); /* the init is in there too */
-		if ((rc = write_fd_at(dir, "pids.max", val)) < 0)
+		if ((rc = pwrite_str(run->pids_max, val)) < 0)
 			return rc;
 	}
-	if (cg->have[SBX_CG_CPU]) {
-		sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_CPU], run->id);
-		if ((rc = write_fd_at(dir, "cpuacct.usage", "0")) < 0)
-			return rc;
-	}
+	if (cg->have[SBX_CG_CPU] && (rc = pwrite_str(run->cpu_usage, "0")) < 0)
+		return rc;
 	return 0;
 }
 
@@ -325,6 +328,7 @@ void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS])
 {
 	memset(run, 0, sizeof *run);
 	run->procs[0] = run->procs[1] = run->procs[2] = -1;
+	run->mem_limit = run->memsw_limit = run->mem_usage = run->pids_max = -1;
 	run->mem_peak = in[0];
 	run->mem_failcnt = in[1];
 	run->mem_oom = in[2];

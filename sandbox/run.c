@@ -879,10 +879,7 @@ static int drop_privileges(const struct sandbox *sb)
 	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
 			SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED | SECBIT_KEEP_CAPS_LOCKED) < 0)
 		return -errno;
-	/* The init emptied the bounding set already; make sure. */
-	for (int cap = 0; cap <= sb->last_cap; cap++)
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) > 0 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			return -errno;
+	/* The bounding set is empty already: the init emptied and checked it. */
 	if (sb->root) {
 		if (setgroups(0, NULL) < 0 || setresgid(sb->gid, sb->gid, sb->gid) < 0 ||
 		    setresuid(sb->uid, sb->uid, sb->uid) < 0)
@@ -918,12 +915,8 @@ static _Noreturn void program_main(const struct sandbox *sb, const struct req *r
 	const char *step;
 	int rc;
 
-	/* Dispositions and the mask survive execve: start the program clean. */
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* The init reset every disposition but its own SIGPIPE (they survive execve). */
+	signal(SIGPIPE, SIG_DFL);
 	step = "set rlimits";
 	if ((rc = apply_rlimits(sb, rq)) < 0) {
 		errno = -rc;
@@ -986,7 +979,18 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 	/* Ahead of time: the program can never regain what the bounding set lacks.
 	 * The init keeps its effective capabilities (to set up the program). */
 	for (int cap = 0; cap <= sb->last_cap; cap++)
-		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0) {
+			sbx_logf(&sb->log, "cannot drop capability %d from the bounding set: %s", cap, strerror(errno));
+			_exit(1);
+		}
+	/* Ahead of time too: default dispositions and no blocked signals for the
+	 * program (they survive execve); only SIGPIPE is the init's own. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGPIPE)
+			signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* Join the run's cgroups now, so that the program is born in them. Touch
 	 * the request buffer first: its pages are then charged to the zygote's
 	 * cgroup, not to the run's. */

@@ -56,6 +56,10 @@ struct sbx_cg_run {
 	int mem_oom;          /* memory.oom_control (oom_kill counter) */
 	int cpu_usage;        /* cpuacct.usage (ns) */
 	int pids_current;     /* pids.current */
+	int mem_limit;        /* memory.limit_in_bytes (written when the run starts) */
+	int memsw_limit;      /* memory.memsw.limit_in_bytes, or -1 */
+	int mem_usage;        /* memory.usage_in_bytes */
+	int pids_max;         /* pids.max */
 };
 /* The run's files the worker reads, in the order they are passed around. */
 #define SBX_CG_NSTATS 5

@@ -178,15 +178,32 @@ START_TEST(test_hello)
 }
 END_TEST
 
+static int count_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
 START_TEST(test_many_runs)
 {
-	/* the same sandbox, many runs: nothing accumulates */
+	/* the same sandbox, many runs: nothing accumulates, the caller's fds stay */
+	struct stat before0, after0;
+	ck_assert_int_eq(fstat(0, &before0), 0);
+	int fds = count_fds();
 	for (int i = 0; i < 30; i++) {
-		struct out o = run_mode("hello", NULL, limits(), "1 1\n");
-		ck_status(o, SANDBOX_OK);
-		ck_assert_str_eq(o.out, "2\n");
+		struct out o = run_mode(i % 2 ? "hello" : "exit3", NULL, limits(), "1 1\n");
+		ck_status(o, i % 2 ? SANDBOX_OK : SANDBOX_EXITED);
+		ck_assert_str_eq(o.out, i % 2 ? "2\n" : "");
 		free_out(&o);
 	}
+	ck_assert_int_eq(fstat(0, &after0), 0);
+	ck_assert(before0.st_ino == after0.st_ino && before0.st_dev == after0.st_dev);
+	ck_assert_int_eq(count_fds(), fds);
 }
 END_TEST
 
