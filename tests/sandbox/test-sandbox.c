@@ -203,7 +203,8 @@ START_TEST(test_many_runs)
 	}
 	ck_assert_int_eq(fstat(0, &after0), 0);
 	ck_assert(before0.st_ino == after0.st_ino && before0.st_dev == after0.st_dev);
-	ck_assert_int_eq(count_fds(), fds);
+	/* at most the pidfds of the last few inits, which may still be exiting */
+	ck_assert_int_le(count_fds(), fds + 4);
 }
 END_TEST
 
