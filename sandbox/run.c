@@ -15,13 +15,15 @@
  *          │   <mnt>/run   only /box and /tmp (RUN: nothing else to read or execute)
  *          │   <mnt>/full  the ro_paths, /dev/{null,zero,random,urandom}, /box, /tmp
  *          │ In both trees /box and /tmp are shared mount points (self-binds).
- *          │ It keeps one pre-forked init per tree waiting, and makes cgroup directories.
+ *          │ It keeps one pre-forked init per tree waiting, each already inside a fresh set of
+ *          │ cgroups (memory, pids, cpuacct) made for its run.
  *          └─ init (clone3 CLONE_NEWPID | CLONE_NEWNS, ahead of time; PDEATHSIG)
  *               │ pid 1 of its own pid namespace. Ahead of time it turns its mounts into slaves
  *               │ (the zygote's per-run mounts reach it, nothing flows back), pivot_roots into its
- *               │ tree, detaches the old root, empties its bounding set and waits for a request.
+ *               │ tree, detaches the old root, empties its bounding set, resets signal
+ *               │ dispositions, joins its run's cgroups and waits for a request.
  *               │ Per run: clone3(CLONE_VFORK | CLONE_FILES | CLONE_PIDFD) of
- *               └─ program (pid 2): joins the run's cgroups, rlimits, dup2 of stdio, per-slot uid
+ *               └─ program (pid 2): born in the run's cgroups; rlimits, dup2 of stdio, per-slot uid
  *                    (root) or the mapped uid (user namespace), no capabilities (securebits,
  *                    capset, empty bounding set), no_new_privs, then the seccomp filter of its
  *                    profile with a user-notification listener, last, then execve of argv[0].
@@ -31,14 +33,18 @@
  * read-only bind (open_tree + mount_setattr: never writable, even for a moment) and a fresh
  * size-limited tmpfs (fsopen/fsmount), attaches them with move_mount on the tree's shared
  * /box and /tmp, whence they propagate into the waiting init's namespace; writes the cgroup
- * limits; and hands the request on to the init with the cgroup files. The program shares the
+ * limits and zeroes the counters (the memory limit and peak are taken over the init's own
+ * small usage at that moment, its "baseline"); and hands the request on to the init with the
+ * cgroup files the worker reads. The program shares the
  * init's file table until execve, so the seccomp listener it creates lands in the init's
  * table; CLONE_VFORK holds the init until the execve happened (or failed: the errno comes back
  * through a pipe, and the run is a SANDBOX_ERROR). The init sends STARTED to the worker with
  * pidfds of itself and the program and the cgroup files the worker reads; it answers seccomp
  * notifications by recording the call and SIGKILLing the program (the call never runs). When
  * the program has ended, the init kills whatever else lives in the pid namespace (kill(-1)),
- * reaps it, and sends RESULT (wait status, rusage, the denied call). Its exit ends the pid
+ * reaps it, reads the cgroup counters (peak, failcnt, oom kills, CPU; the zygote may remove
+ * the cgroups once the init is gone) and sends RESULT with them, the wait status, rusage, the
+ * denied call and its own CPU time during the run (subtracted by the worker). Its exit ends the pid
  * namespace (the kernel kills anything left) and the mount namespace. The zygote takes the
  * run's mounts off the shared points (the umount propagates) as soon as the init is gone or
  * the next request comes, removes the run's cgroups when idle, and pre-forks the next init.
@@ -59,9 +65,10 @@
  * sandbox_new and inherited through the forks.
  *
  * Cost per run on the critical path: two socket hops (worker → zygote → init), two mounts
- * built and attached, a few cgroup writes, the program's fork, filter load and execve, and
- * the report. Namespaces, pivot_root, old-root detaching, cgroup mkdir/rmdir and unmounting
- * happen before or after, while the worker is not waiting on them. The worker does not wait
+ * built and attached, a few writes to cgroup files opened in advance, the program's fork,
+ * filter load and execve, and the report. Namespaces, pivot_root, old-root detaching, cgroup
+ * mkdir/rmdir/join and unmounting happen before or after, while the worker is not waiting on
+ * them (joining a v1 cgroup can stall for milliseconds while another task makes or removes one). The worker does not wait
  * for an init's own exit either: the next run (or sandbox_free) makes sure it is gone. */
 #include "sandbox.h"
 #include "sandbox_int.h"

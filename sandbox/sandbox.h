@@ -52,6 +52,9 @@ enum sandbox_profile {
 	SANDBOX_COMPILE, /* compilers: fork/exec allowed, deny-list of dangerous calls, root of ro_paths */
 };
 
+/* Zero means "no limit" for cpu_ms, wall_ms, memory_kb and output_kb (set
+ * them); stderr_kb 0 keeps no stderr; processes 0 means 1; open_files 0
+ * means 64; file_kb 0 means no file may grow (/tmp is then 64 KiB). */
 struct sandbox_limits {
 	uint64_t cpu_ms;     /* CPU time, user+system, all threads (and, as root, all processes) */
 	uint64_t wall_ms;    /* wall clock */
@@ -59,8 +62,9 @@ struct sandbox_limits {
 	uint64_t stack_kb;   /* 0 = memory_kb */
 	uint64_t output_kb;  /* stdout bytes allowed; one more byte = SANDBOX_OUTPUT, the run is killed */
 	uint64_t stderr_kb;  /* stderr bytes kept; the rest is drained and discarded, not an error */
-	uint32_t processes;  /* processes+threads allowed (RUN/INTERP: threads only) */
-	uint64_t file_kb;    /* largest file the program may write, and the size of its /tmp */
+	uint32_t processes;  /* processes+threads allowed (RUN/INTERP: threads only, no fork) */
+	uint64_t file_kb;    /* largest file the program may write (RLIMIT_FSIZE), and the size of its
+	                        /tmp (minimum 64 KiB) */
 	uint32_t open_files; /* RLIMIT_NOFILE, stdin/stdout/stderr included */
 };
 
