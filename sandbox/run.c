@@ -14,13 +14,11 @@
  *          │ uts namespaces, and two read-only root trees on tmpfs under <mnt>:
  *          │   <mnt>/run   only /box and /tmp (RUN: nothing else to read or execute)
  *          │   <mnt>/full  the ro_paths, /dev/{null,zero,random,urandom}, /box, /tmp
- *          │ In both trees /box and /tmp are shared mount points (self-binds).
  *          │ It keeps one pre-forked init per tree waiting, each already inside a fresh set of
  *          │ cgroups (memory, pids, cpuacct) made for its run.
  *          └─ init (clone3 CLONE_NEWPID | CLONE_NEWNS, ahead of time; PDEATHSIG)
- *               │ pid 1 of its own pid namespace. Ahead of time it turns its mounts into slaves
- *               │ (the zygote's per-run mounts reach it, nothing flows back), pivot_roots into its
- *               │ tree, detaches the old root, empties its bounding set, resets signal
+ *               │ pid 1 of its own pid namespace. Ahead of time it makes its mounts private,
+ *               │ pivot_roots into its tree, detaches the old root, empties its bounding set, resets signal
  *               │ dispositions, joins its run's cgroups and waits for a request.
  *               │ Per run: clone3(CLONE_VFORK | CLONE_FILES | CLONE_PIDFD) of
  *               └─ program (pid 2): born in the run's cgroups; rlimits, dup2 of stdio, per-slot uid
@@ -30,12 +28,12 @@
  *
  * A run. The worker sends the request (box path, argv, env, limits) with stdin, the stdout
  * and stderr pipes' write ends and its end of a status socket. The zygote makes the box a
- * read-only bind (open_tree + mount_setattr: never writable, even for a moment) and a fresh
- * size-limited tmpfs (fsopen/fsmount), attaches them with move_mount on the tree's shared
- * /box and /tmp, whence they propagate into the waiting init's namespace; writes the cgroup
- * limits and zeroes the counters (the memory limit and peak are taken over the init's own
+ * detached read-only bind (open_tree + mount_setattr: never writable, even for a moment),
+ * writes the cgroup limits and zeroes the counters (the memory limit and peak are taken over the init's own
  * small usage at that moment, its "baseline"); and hands the request on to the init with the
- * cgroup files the worker reads. The program shares the
+ * box's mount fd and the cgroup files the worker reads. The init attaches the box on /box
+ * (move_mount) and a fresh size-limited tmpfs (fsopen/fsmount) on /tmp, in its own mount
+ * namespace, so both go away with it: nothing to unmount later. The program shares the
  * init's file table until execve, so the seccomp listener it creates lands in the init's
  * table; CLONE_VFORK holds the init until the execve happened (or failed: the errno comes back
  * through a pipe, and the run is a SANDBOX_ERROR). The init sends STARTED to the worker with
@@ -45,9 +43,8 @@
  * reaps it, reads the cgroup counters (peak, failcnt, oom kills, CPU; the zygote may remove
  * the cgroups once the init is gone) and sends RESULT with them, the wait status, rusage, the
  * denied call and its own CPU time during the run (subtracted by the worker). Its exit ends the pid
- * namespace (the kernel kills anything left) and the mount namespace. The zygote takes the
- * run's mounts off the shared points (the umount propagates) as soon as the init is gone or
- * the next request comes, removes the run's cgroups when idle, and pre-forks the next init.
+ * namespace (the kernel kills anything left) and the mount namespace with the run's /box and
+ * /tmp. The zygote removes the run's cgroups when idle and pre-forks the next init.
  *
  * Supervision (the worker, in sandbox_run): poll on the status socket, the stdout and stderr
  * pipes and a 10 ms timerfd. stdout is copied to stdout_fd up to output_kb; one byte more
@@ -65,9 +62,10 @@
  * sandbox_new and inherited through the forks.
  *
  * Cost per run on the critical path: two socket hops (worker → zygote → init), two mounts
- * built and attached, a few writes to cgroup files opened in advance, the program's fork,
+ * built and attached (no umount: the kernel's RCU grace periods of unmounting happen when
+ * the init's namespace dies), a few writes to cgroup files opened in advance, the program's fork,
  * filter load and execve, and the report. Namespaces, pivot_root, old-root detaching, cgroup
- * mkdir/rmdir/join and unmounting happen before or after, while the worker is not waiting on
+ * mkdir/rmdir/join happen before or after, while the worker is not waiting on
  * them (joining a v1 cgroup can stall for milliseconds while another task makes or removes one). The worker does not wait
  * for an init's own exit either: the next run (or sandbox_free) makes sure it is gone. */
 #include "sandbox.h"
@@ -117,7 +115,7 @@
 #define TICK_MS 10               /* supervisor poll period */
 #define KILL_GRACE_MS 2000       /* after killing the program, wait this long for the init's report */
 #define MAX_REQ_DATA 65536       /* box path + argv + env */
-#define NFDS_MAX 9
+#define NFDS_MAX 10
 
 /* The one path the program's execve may use: the RUN and INTERP filters
  * compare execve's first argument with this address. Static, so it is the
@@ -125,9 +123,9 @@
  * children. */
 static char exec_path[PATH_MAX];
 
-/* fds of a request: 4 from the worker; the zygote adds the run's cgroup
- * files that the worker reads (SBX_CG_NSTATS) */
-enum { FD_STDIN, FD_STDOUT, FD_STDERR, FD_STATUS, FD_CG_STATS };
+/* fds of a request: 4 from the worker; the zygote adds the box (a detached
+ * mount) and the run's cgroup files that the worker reads (SBX_CG_NSTATS) */
+enum { FD_STDIN, FD_STDOUT, FD_STDERR, FD_STATUS, FD_BOX, FD_CG_STATS };
 
 enum {
 	REQ_BOX_WRITABLE = 1 << 0,
@@ -417,14 +415,11 @@ enum { KIND_RUN, KIND_FULL, NKINDS };
 struct zygote_ctx {
 	struct sandbox *sb;
 	char root[NKINDS][PATH_MAX];      /* <mnt>/run, <mnt>/full */
-	char boxpt[NKINDS][PATH_MAX + 8]; /* <root>/box and <root>/tmp: shared mount points whose */
-	char tmppt[NKINDS][PATH_MAX + 8]; /* per-run mounts propagate into the inits' namespaces */
 	int wait_sock[NKINDS];            /* the waiting (pre-forked) init of each kind, or -1 */
 	int wait_pidfd[NKINDS];
 	struct sbx_cg_run wait_cg[NKINDS]; /* the cgroups each waiting init has joined */
 	int active_pidfd;                 /* init of the last dispatched run, or -1 */
 	int active_kind;
-	bool box_up, tmp_up;              /* that run's mounts are still on the points */
 	bool cg_stuck;                    /* housekeeping made no progress: wait for the next event */
 	struct sbx_cg_run cg;             /* that run's cgroups */
 };
@@ -508,17 +503,6 @@ static int build_roots(struct zygote_ctx *z, char *err, size_t errlen)
 		goto fail_errno_mnt;
 	if (mount(NULL, z->root[KIND_FULL], NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
 		goto fail_errno_mnt;
-
-	/* /box and /tmp of both trees: each its own shared mount, so that what the
-	 * zygote mounts on them later shows in every init's namespace (as slaves). */
-	for (int k = 0; k < NKINDS; k++) {
-		sbx_fmt(z->boxpt[k], sizeof z->boxpt[k], "%s/box", z->root[k]);
-		sbx_fmt(z->tmppt[k], sizeof z->tmppt[k], "%s/tmp", z->root[k]);
-		const char *pts[2] = { z->boxpt[k], z->tmppt[k] };
-		for (int i = 0; i < 2; i++)
-			if (mount(pts[i], pts[i], NULL, MS_BIND, NULL) < 0 || mount(NULL, pts[i], NULL, MS_SHARED, NULL) < 0)
-				goto fail_errno_mnt;
-	}
 	return 0;
 
 fail_errno_mnt:
@@ -578,16 +562,10 @@ static void drop_waiting(struct zygote_ctx *z, int kind)
 	z->wait_sock[kind] = z->wait_pidfd[kind] = -1;
 }
 
-/* The last run is over (or a new one starts): take its mounts off the
- * shared points (the umount propagates to the inits) and queue its cgroups
- * for removal. */
+/* The last run is over (or a new one starts): queue its cgroups for
+ * removal. Its mounts live in its init's namespace and go with it. */
 static void finish_active(struct zygote_ctx *z)
 {
-	if (z->box_up && umount2(z->boxpt[z->active_kind], MNT_DETACH) < 0)
-		sbx_logf(&z->sb->log, "cannot unmount a finished run's box: %s", strerror(errno));
-	if (z->tmp_up && umount2(z->tmppt[z->active_kind], MNT_DETACH) < 0)
-		sbx_logf(&z->sb->log, "cannot unmount a finished run's /tmp: %s", strerror(errno));
-	z->box_up = z->tmp_up = false;
 	if (z->cg.ready)
 		sbx_cg_finish(&z->sb->cg, &z->cg);
 	if (z->active_pidfd >= 0)
@@ -595,61 +573,26 @@ static void finish_active(struct zygote_ctx *z)
 	z->active_pidfd = -1;
 }
 
-/* Puts the run's box (a read-only bind unless writable) and a fresh
- * size-limited tmpfs on the kind's shared points. Both are built detached
- * with the new mount API and attached complete, so an init never sees a
- * writable box. */
-static int mount_run(struct zygote_ctx *z, int kind, const struct req *rq, const char *box, char *err, size_t errlen)
+/* The run's box as a detached mount: a bind of the host directory, read-only
+ * unless writable, made complete before the init attaches it (an init never
+ * sees a writable box). Returns the mount's fd or negative errno. */
+static int box_mount(const struct req *rq, const char *box, char *err, size_t errlen)
 {
-	char opt[32];
-	uint64_t tmp_kb = rq->lim.file_kb < 64 ? 64 : rq->lim.file_kb;
-	int fsfd = -1, mfd = -1, bfd = -1, rc = 0;
-	const char *step = "fsopen";
-
-	fsfd = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-	if (fsfd < 0)
-		goto fail;
-	step = "configure tmpfs";
-	sbx_fmt(opt, sizeof opt, "%" PRIu64 "k", tmp_kb);
-	if (syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "size", opt, 0) < 0 ||
-	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "nr_inodes", "4096", 0) < 0 ||
-	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "mode", "1777", 0) < 0 ||
-	    syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		goto fail;
-	step = "fsmount";
-	mfd = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	if (mfd < 0)
-		goto fail;
-	step = "open_tree box";
-	bfd = (int)syscall(SYS_open_tree, AT_FDCWD, box, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (bfd < 0)
-		goto fail;
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, box, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (fd < 0) {
+		sbx_fmt(err, errlen, "cannot bind the box '%s': %s", box, strerror(errno));
+		return -errno;
+	}
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
 	if (!(rq->flags & REQ_BOX_WRITABLE))
 		attr.attr_set |= MOUNT_ATTR_RDONLY;
-	step = "mount_setattr box";
-	if (syscall(SYS_mount_setattr, bfd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-		goto fail;
-	step = "move_mount /tmp";
-	if (syscall(SYS_move_mount, mfd, "", AT_FDCWD, z->tmppt[kind], MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		goto fail;
-	z->tmp_up = true;
-	step = "move_mount box";
-	if (syscall(SYS_move_mount, bfd, "", AT_FDCWD, z->boxpt[kind], MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		goto fail;
-	z->box_up = true;
-	goto out;
-fail:
-	rc = -errno;
-	sbx_fmt(err, errlen, "cannot mount the run's box '%s' (%s): %s", box, step, strerror(errno));
-out:
-	if (fsfd >= 0)
-		close(fsfd);
-	if (mfd >= 0)
-		close(mfd);
-	if (bfd >= 0)
-		close(bfd);
-	return rc;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
+		int e = errno;
+		sbx_fmt(err, errlen, "cannot make the box '%s' read-only: %s", box, strerror(e));
+		close(fd);
+		return -e;
+	}
+	return fd;
 }
 
 /* One request from the worker: cgroups, mounts, and the hand-over to the
@@ -675,6 +618,13 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 	}
 	memcpy(all, fds, 4 * sizeof(int));
 	rq->cg_baseline = 0;
+	int bfd = box_mount(rq, rq->data, err, sizeof err);
+	if (bfd < 0) {
+		send_error(status, -bfd, "%s", err);
+		return;
+	}
+	all[FD_BOX] = bfd;
+	nall = FD_BOX + 1;
 	struct sbx_cg_run *cgr = &z->wait_cg[kind];
 	if (cgr->ready) {
 		uint32_t pids = rq->lim.processes ? rq->lim.processes : 1;
@@ -682,6 +632,7 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 		if ((rc = sbx_cg_arm(&sb->cg, cgr, mem, pids, &rq->cg_baseline)) < 0) {
 			send_error(status, -rc, "cannot set the run's cgroup limits: %s", strerror(-rc));
 			drop_waiting(z, kind);
+			close(bfd);
 			return;
 		}
 		int st[SBX_CG_NSTATS];
@@ -691,14 +642,10 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 		nall = FD_CG_STATS + SBX_CG_NSTATS;
 	}
 	z->active_kind = kind;
-	if (mount_run(z, kind, rq, rq->data, err, sizeof err) < 0) {
-		send_error(status, EIO, "%s", err);
-		finish_active(z);
-		return;
-	}
-	if ((rc = send_with_fds(z->wait_sock[kind], rq, len, all, nall)) < 0) {
+	rc = send_with_fds(z->wait_sock[kind], rq, len, all, nall);
+	close(bfd);
+	if (rc < 0) {
 		send_error(status, -rc, "cannot reach the run's init: %s", strerror(-rc));
-		finish_active(z);
 		drop_waiting(z, kind);
 		return;
 	}
@@ -962,9 +909,8 @@ fail:
 }
 
 /* A pre-forked init: pid 1 of a new pid namespace, in a new mount namespace
- * whose copies of the shared points become slaves (they receive the
- * zygote's per-run mounts, and nothing flows back). It pivots into its
- * tree, drops the bounding set and waits for one request. */
+ * of its own (private: nothing propagates in or out). It pivots into its
+ * tree, drops the bounding set, joins its cgroups and waits for one request. */
 static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 {
 	struct sandbox *sb = z->sb;
@@ -978,7 +924,7 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 	close_others(keep, 1 + SBX_CG_N);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 || chdir(z->root[kind]) < 0 ||
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || chdir(z->root[kind]) < 0 ||
 	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
 		sbx_logf(&sb->log, "cannot enter the sandbox root '%s': %s", z->root[kind], strerror(errno));
 		_exit(1);
@@ -1015,7 +961,7 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 
 	int fds[NFDS_MAX], nfds;
 	ssize_t n = recv_with_fds(sock, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
-	if (n <= 0 || nfds < 4)
+	if (n <= 0 || nfds <= FD_BOX)
 		_exit(0);
 	close(sock);
 	run_request(z, (const struct req *)sb->reqbuf, fds, nfds);
@@ -1027,6 +973,40 @@ static int64_t self_cpu_us(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec + (int64_t)ru.ru_stime.tv_sec * 1000000 +
 		ru.ru_stime.tv_usec;
+}
+
+/* Attaches the box (a detached mount from the zygote) on /box and a fresh
+ * size-limited tmpfs on /tmp, in the init's own namespace. */
+static int mount_box_tmp(const struct req *rq, int bfd, char *err, size_t errlen)
+{
+	char opt[32];
+	uint64_t tmp_kb = rq->lim.file_kb < 64 ? 64 : rq->lim.file_kb;
+	const char *step = "attach the box";
+	int fsfd = -1, mfd = -1, rc = 0;
+
+	if (syscall(SYS_move_mount, bfd, "", AT_FDCWD, "/box", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		goto fail;
+	step = "create /tmp";
+	sbx_fmt(opt, sizeof opt, "%" PRIu64 "k", tmp_kb);
+	fsfd = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fsfd < 0 || syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "size", opt, 0) < 0 ||
+	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "nr_inodes", "4096", 0) < 0 ||
+	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "mode", "1777", 0) < 0 ||
+	    syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		goto fail;
+	mfd = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mfd < 0 || syscall(SYS_move_mount, mfd, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		goto fail;
+	goto out;
+fail:
+	rc = -errno;
+	sbx_fmt(err, errlen, "cannot %s: %s", step, strerror(errno));
+out:
+	if (fsfd >= 0)
+		close(fsfd);
+	if (mfd >= 0)
+		close(mfd);
+	return rc;
 }
 
 /* The init with its request: forks the program and reports on it. */
@@ -1052,6 +1032,13 @@ static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, in
 		_exit(1);
 	}
 	sbx_fmt(exec_path, sizeof exec_path, "%s", argv[0]);
+
+	char err[200];
+	if (mount_box_tmp(rq, fds[FD_BOX], err, sizeof err) < 0) {
+		send_error(status, EIO, "%s", err);
+		_exit(1);
+	}
+	close(fds[FD_BOX]);
 
 	/* Everything but stdio closes at the program's execve. */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
