@@ -180,6 +180,7 @@ struct sandbox {
 	pid_t zygote;
 	int zygote_pidfd;
 	int ctl;                   /* to the zygote */
+	int tfd;                   /* the supervisor's tick timer, reused by every run */
 	int devnull;
 	char *mnt;                 /* host mount point of the zygote's root trees */
 	char **ro_paths;
@@ -420,6 +421,7 @@ struct zygote_ctx {
 	struct sbx_cg_run wait_cg[NKINDS]; /* the cgroups each waiting init has joined */
 	int active_pidfd;                 /* init of the last dispatched run, or -1 */
 	int active_kind;
+	uint64_t tmp_kb[NKINDS];          /* /tmp size of the last run of each kind: the next init mounts it */
 	bool cg_stuck;                    /* housekeeping made no progress: wait for the next event */
 	struct sbx_cg_run cg;             /* that run's cgroups */
 };
@@ -512,6 +514,7 @@ fail_errno_mnt:
 }
 
 static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock);
+static uint64_t init_tmp_kb; /* in an init: the size of the /tmp it mounted ahead */
 static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, int *fds, int nfds);
 static void send_error(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void close_others(const int *keep, int nkeep);
@@ -560,6 +563,19 @@ static void drop_waiting(struct zygote_ctx *z, int kind)
 	if (z->wait_pidfd[kind] >= 0)
 		close(z->wait_pidfd[kind]);
 	z->wait_sock[kind] = z->wait_pidfd[kind] = -1;
+}
+
+static uint64_t tmp_size_kb(uint64_t file_kb)
+{
+	return file_kb < 64 ? 64 : file_kb;
+}
+
+/* A fresh size-limited tmpfs on /tmp, in the init's own namespace. */
+static int mount_tmp(uint64_t kb)
+{
+	char opt[96];
+	sbx_fmt(opt, sizeof opt, "size=%" PRIu64 "k,nr_inodes=4096,mode=1777", kb);
+	return mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opt) < 0 ? -errno : 0;
 }
 
 /* The last run is over (or a new one starts): queue its cgroups for
@@ -651,6 +667,7 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 	}
 	z->active_pidfd = z->wait_pidfd[kind];
 	z->wait_pidfd[kind] = -1;
+	z->tmp_kb[kind] = tmp_size_kb(rq->lim.file_kb);
 	z->cg = *cgr;
 	cgr->ready = false;
 	close(z->wait_sock[kind]);
@@ -665,6 +682,7 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 
 	z.sb = sb;
 	z.active_pidfd = -1;
+	z.tmp_kb[KIND_RUN] = z.tmp_kb[KIND_FULL] = 64 * 1024;
 	for (int k = 0; k < NKINDS; k++)
 		z.wait_sock[k] = z.wait_pidfd[k] = -1;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -929,6 +947,12 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 		sbx_logf(&sb->log, "cannot enter the sandbox root '%s': %s", z->root[kind], strerror(errno));
 		_exit(1);
 	}
+	/* /tmp ahead of time, sized like the last run of this kind (usually the same) */
+	init_tmp_kb = z->tmp_kb[kind];
+	if (mount_tmp(init_tmp_kb) < 0) {
+		sbx_logf(&sb->log, "cannot mount /tmp: %s", strerror(errno));
+		_exit(1);
+	}
 	/* Ahead of time: the program can never regain what the bounding set lacks.
 	 * The init keeps its effective capabilities (to set up the program). */
 	for (int cap = 0; cap <= sb->last_cap; cap++)
@@ -975,38 +999,24 @@ static int64_t self_cpu_us(void)
 		ru.ru_stime.tv_usec;
 }
 
-/* Attaches the box (a detached mount from the zygote) on /box and a fresh
- * size-limited tmpfs on /tmp, in the init's own namespace. */
-static int mount_box_tmp(const struct req *rq, int bfd, char *err, size_t errlen)
+/* Attaches the box (a detached mount from the zygote) on /box and gives
+ * /tmp (mounted ahead of time) the request's size if it differs. */
+static int mount_box_tmp(const struct req *rq, int bfd, uint64_t tmp_kb, char *err, size_t errlen)
 {
-	char opt[32];
-	uint64_t tmp_kb = rq->lim.file_kb < 64 ? 64 : rq->lim.file_kb;
-	const char *step = "attach the box";
-	int fsfd = -1, mfd = -1, rc = 0;
-
-	if (syscall(SYS_move_mount, bfd, "", AT_FDCWD, "/box", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		goto fail;
-	step = "create /tmp";
-	sbx_fmt(opt, sizeof opt, "%" PRIu64 "k", tmp_kb);
-	fsfd = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-	if (fsfd < 0 || syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "size", opt, 0) < 0 ||
-	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "nr_inodes", "4096", 0) < 0 ||
-	    syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "mode", "1777", 0) < 0 ||
-	    syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		goto fail;
-	mfd = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	if (mfd < 0 || syscall(SYS_move_mount, mfd, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		goto fail;
-	goto out;
-fail:
-	rc = -errno;
-	sbx_fmt(err, errlen, "cannot %s: %s", step, strerror(errno));
-out:
-	if (fsfd >= 0)
-		close(fsfd);
-	if (mfd >= 0)
-		close(mfd);
-	return rc;
+	if (syscall(SYS_move_mount, bfd, "", AT_FDCWD, "/box", MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		sbx_fmt(err, errlen, "cannot attach the box: %s", strerror(errno));
+		return -errno;
+	}
+	uint64_t want = tmp_size_kb(rq->lim.file_kb);
+	if (want != tmp_kb) {
+		char opt[48];
+		sbx_fmt(opt, sizeof opt, "size=%" PRIu64 "k", want);
+		if (mount(NULL, "/tmp", NULL, MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC, opt) < 0) {
+			sbx_fmt(err, errlen, "cannot resize /tmp: %s", strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
 }
 
 /* The init with its request: forks the program and reports on it. */
@@ -1034,7 +1044,7 @@ static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, in
 	sbx_fmt(exec_path, sizeof exec_path, "%s", argv[0]);
 
 	char err[200];
-	if (mount_box_tmp(rq, fds[FD_BOX], err, sizeof err) < 0) {
+	if (mount_box_tmp(rq, fds[FD_BOX], init_tmp_kb, err, sizeof err) < 0) {
 		send_error(status, EIO, "%s", err);
 		_exit(1);
 	}
@@ -1128,9 +1138,14 @@ static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, in
 	struct msg res = { .type = MSG_RESULT, .syscall_nr = syscall_nr, .cg_baseline = rq->cg_baseline };
 	while (wait4(pid, &res.wstatus, 0, &res.ru) < 0 && errno == EINTR)
 		;
-	kill(-1, SIGKILL);
-	while (wait4(-1, NULL, __WALL, NULL) > 0 || errno == EINTR)
-		;
+	/* Anything else of the run (a daemon, a compiler's child) is our child
+	 * now (orphans come to the pid namespace's init): kill and reap it all.
+	 * kill(-1) walks every task of the system, so only when needed. */
+	if (wait4(-1, NULL, WNOHANG | __WALL, NULL) >= 0 || errno != ECHILD) {
+		kill(-1, SIGKILL);
+		while (wait4(-1, NULL, __WALL, NULL) > 0 || errno == EINTR)
+			;
+	}
 	res.init_cpu_us = self_cpu_us() - cpu0;
 	if (cg) {
 		struct sbx_cg_run cgr;
@@ -1235,7 +1250,7 @@ struct sandbox *sandbox_new(const struct sandbox_config *cfg, char **err)
 		*err = strdup("out of memory");
 		return NULL;
 	}
-	sb->ctl = sb->devnull = sb->zygote_pidfd = -1;
+	sb->ctl = sb->devnull = sb->zygote_pidfd = sb->tfd = -1;
 	sb->zygote = -1;
 	sb->slot = cfg->slot;
 	sb->log.fn = cfg->log;
@@ -1427,6 +1442,8 @@ void sandbox_free(struct sandbox *sb)
 	}
 	if (sb->devnull >= 0)
 		close(sb->devnull);
+	if (sb->tfd >= 0)
+		close(sb->tfd);
 	sbx_seccomp_free(sb->filt);
 	if (sb->ro_paths)
 		for (char **p = sb->ro_paths; *p; p++)
@@ -1784,17 +1801,20 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 		fail_result(res, "program path too long");
 		return -ENAMETOOLONG;
 	}
-	if (!realpath(spec->box_dir, box)) {
-		rc = -errno;
-		fail_result(res, "cannot resolve box dir '%s': %s", spec->box_dir, strerror(errno));
+	/* The zygote resolves the path in its view of the host's tree (the same
+	 * files); a relative path is made absolute here, in the caller's cwd. */
+	if (spec->box_dir[0] == '/' ? sbx_fmt(box, sizeof box, "%s", spec->box_dir) < 0 : !realpath(spec->box_dir, box)) {
+		rc = spec->box_dir[0] == '/' ? -ENAMETOOLONG : -errno;
+		fail_result(res, "cannot resolve box dir '%s': %s", spec->box_dir, strerror(-rc));
+		return rc;
+	}
+	struct stat bs;
+	if (stat(box, &bs) < 0 || !S_ISDIR(bs.st_mode)) {
+		rc = errno == ENOENT ? -ENOENT : -ENOTDIR;
+		fail_result(res, "box dir '%s' is not a directory: %s", box, strerror(-rc));
 		return rc;
 	}
 	if (sb->root) {
-		struct stat bs;
-		if (stat(box, &bs) < 0 || !S_ISDIR(bs.st_mode)) {
-			fail_result(res, "box dir '%s' is not a directory", box);
-			return -ENOTDIR;
-		}
 		if ((bs.st_uid != sb->uid || bs.st_gid != sb->gid) && chown(box, sb->uid, sb->gid) < 0) {
 			rc = -errno;
 			fail_result(res, "cannot chown box dir '%s': %s", box, strerror(errno));
@@ -1829,7 +1849,7 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 ||
 	    (spec->stderr_fd >= 0 && pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0) ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, st) < 0 ||
-	    (rs.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) < 0) {
+	    (sb->tfd < 0 && (sb->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) < 0)) {
 		rc = -errno;
 		fail_result(res, "cannot make pipes: %s", strerror(errno));
 		goto out;
@@ -1846,6 +1866,7 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	fds[FD_STDERR] = errp[1] >= 0 ? errp[1] : sb->devnull;
 	fds[FD_STATUS] = st[1];
 	struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L }, .it_value = { 0, TICK_MS * 1000000L } };
+	rs.tfd = sb->tfd;
 	timerfd_settime(rs.tfd, 0, &its, NULL);
 
 	rs.t0 = mono_us();
@@ -1971,7 +1992,15 @@ out:
 			sbx_logf(&sb->log, "WARNING: %u processes left in a finished run's cgroup", left);
 		sbx_cg_close(&rs.cgr);
 	}
-	int close_fds[] = { out[0], out[1], errp[0], errp[1], st[0], st[1], rs.tfd, rs.prog_pidfd, rs.stat_fd,
+	if (sb->tfd >= 0) {
+		struct itimerspec off = { { 0, 0 }, { 0, 0 } };
+		uint64_t ticks;
+		timerfd_settime(sb->tfd, 0, &off, NULL);
+		if (read(sb->tfd, &ticks, sizeof ticks) < 0) {
+			/* nothing pending: fine */
+		}
+	}
+	int close_fds[] = { out[0], out[1], errp[0], errp[1], st[0], st[1], rs.prog_pidfd, rs.stat_fd,
 		rs.statm_fd };
 	for (size_t i = 0; i < sizeof close_fds / sizeof *close_fds; i++)
 		if (close_fds[i] >= 0)
