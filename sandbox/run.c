@@ -411,11 +411,14 @@ fail_mk:
 
 /* ---------------------------------------------------------------- the zygote */
 
-enum { KIND_RUN, KIND_FULL, NKINDS };
+/* Waiting inits: one per profile (their programs load the profile's filter
+ * ahead of time), on two root trees. */
+#define NKINDS SBX_NPROFILES
+enum { TREE_RUN, TREE_FULL, NTREES };
 
 struct zygote_ctx {
 	struct sandbox *sb;
-	char root[NKINDS][PATH_MAX];      /* <mnt>/run, <mnt>/full */
+	char tree[NTREES][PATH_MAX];      /* <mnt>/run, <mnt>/full */
 	int wait_sock[NKINDS];            /* the waiting (pre-forked) init of each kind, or -1 */
 	int wait_pidfd[NKINDS];
 	struct sbx_cg_run wait_cg[NKINDS]; /* the cgroups each waiting init has joined */
@@ -434,25 +437,25 @@ static int build_roots(struct zygote_ctx *z, char *err, size_t errlen)
 
 	if (mount("tmpfs", sb->mnt, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,nr_inodes=64,mode=0755") < 0)
 		goto fail_errno_mnt;
-	sbx_fmt(z->root[KIND_RUN], sizeof z->root[KIND_RUN], "%s/run", sb->mnt);
-	sbx_fmt(z->root[KIND_FULL], sizeof z->root[KIND_FULL], "%s/full", sb->mnt);
+	sbx_fmt(z->tree[TREE_RUN], sizeof z->tree[TREE_RUN], "%s/run", sb->mnt);
+	sbx_fmt(z->tree[TREE_FULL], sizeof z->tree[TREE_FULL], "%s/full", sb->mnt);
 
 	/* RUN: /box and /tmp, nothing else. */
-	if (mkdir(z->root[KIND_RUN], 0755) < 0 ||
-	    mount("tmpfs", z->root[KIND_RUN], "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,nr_inodes=16,mode=0755") < 0)
+	if (mkdir(z->tree[TREE_RUN], 0755) < 0 ||
+	    mount("tmpfs", z->tree[TREE_RUN], "tmpfs", MS_NOSUID | MS_NODEV, "size=16k,nr_inodes=16,mode=0755") < 0)
 		goto fail_errno_mnt;
-	sbx_fmt(p, sizeof p, "%s/box", z->root[KIND_RUN]);
+	sbx_fmt(p, sizeof p, "%s/box", z->tree[TREE_RUN]);
 	if (mkdir(p, 0755) < 0)
 		goto fail_errno_mnt;
-	sbx_fmt(p, sizeof p, "%s/tmp", z->root[KIND_RUN]);
+	sbx_fmt(p, sizeof p, "%s/tmp", z->tree[TREE_RUN]);
 	if (mkdir(p, 0755) < 0)
 		goto fail_errno_mnt;
-	if (mount(NULL, z->root[KIND_RUN], NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+	if (mount(NULL, z->tree[TREE_RUN], NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
 		goto fail_errno_mnt;
 
 	/* INTERP and COMPILE: the read-only paths, a few devices, /box, /tmp. */
-	if (mkdir(z->root[KIND_FULL], 0755) < 0 ||
-	    mount("tmpfs", z->root[KIND_FULL], "tmpfs", MS_NOSUID | MS_NODEV, "size=256k,nr_inodes=1024,mode=0755") < 0)
+	if (mkdir(z->tree[TREE_FULL], 0755) < 0 ||
+	    mount("tmpfs", z->tree[TREE_FULL], "tmpfs", MS_NOSUID | MS_NODEV, "size=256k,nr_inodes=1024,mode=0755") < 0)
 		goto fail_errno_mnt;
 	for (char **rp = sb->ro_paths; *rp; rp++) {
 		struct stat st;
@@ -462,7 +465,7 @@ static int build_roots(struct zygote_ctx *z, char *err, size_t errlen)
 				src[0] != '/' ? "not absolute" : strerror(errno));
 			continue;
 		}
-		sbx_fmt(p, sizeof p, "%s%s", z->root[KIND_FULL], src);
+		sbx_fmt(p, sizeof p, "%s%s", z->tree[TREE_FULL], src);
 		if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX];
 			ssize_t n = readlink(src, target, sizeof target - 1);
@@ -493,17 +496,17 @@ static int build_roots(struct zygote_ctx *z, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof devs / sizeof *devs; i++) {
 		char src[64];
 		sbx_fmt(src, sizeof src, "/dev/%s", devs[i]);
-		sbx_fmt(p, sizeof p, "%s/dev/%s", z->root[KIND_FULL], devs[i]);
+		sbx_fmt(p, sizeof p, "%s/dev/%s", z->tree[TREE_FULL], devs[i]);
 		if ((rc = bind_ro(src, p, false, MS_NOEXEC, err, errlen)) < 0)
 			return rc;
 	}
-	sbx_fmt(p, sizeof p, "%s/box", z->root[KIND_FULL]);
+	sbx_fmt(p, sizeof p, "%s/box", z->tree[TREE_FULL]);
 	if (mkdir(p, 0755) < 0)
 		goto fail_errno_mnt;
-	sbx_fmt(p, sizeof p, "%s/tmp", z->root[KIND_FULL]);
+	sbx_fmt(p, sizeof p, "%s/tmp", z->tree[TREE_FULL]);
 	if (mkdir(p, 0755) < 0 && errno != EEXIST)
 		goto fail_errno_mnt;
-	if (mount(NULL, z->root[KIND_FULL], NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+	if (mount(NULL, z->tree[TREE_FULL], NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
 		goto fail_errno_mnt;
 	return 0;
 
@@ -515,7 +518,6 @@ fail_errno_mnt:
 
 static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock);
 static uint64_t init_tmp_kb; /* in an init: the size of the /tmp it mounted ahead */
-static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, int *fds, int nfds);
 static void send_error(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void close_others(const int *keep, int nkeep);
 
@@ -616,7 +618,7 @@ static int box_mount(const struct req *rq, const char *box, char *err, size_t er
 static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 {
 	struct sandbox *sb = z->sb;
-	int kind = rq->profile == SANDBOX_RUN ? KIND_RUN : KIND_FULL;
+	int kind = (int)rq->profile;
 	int status = fds[FD_STATUS], all[NFDS_MAX], nall = 4, rc;
 	char err[300];
 
@@ -682,7 +684,8 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 
 	z.sb = sb;
 	z.active_pidfd = -1;
-	z.tmp_kb[KIND_RUN] = z.tmp_kb[KIND_FULL] = 64 * 1024;
+	for (int k = 0; k < NKINDS; k++)
+		z.tmp_kb[k] = 64 * 1024;
 	for (int k = 0; k < NKINDS; k++)
 		z.wait_sock[k] = z.wait_pidfd[k] = -1;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -731,8 +734,8 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 	close(report);
 
 	for (;;) {
-		bool work = z.wait_sock[KIND_RUN] < 0 || z.wait_sock[KIND_FULL] < 0 ||
-			(sb->any_cg && !z.cg_stuck && (!sb->cg.spare.ready || sb->cg.ndoomed > 0));
+		bool work = z.wait_sock[SANDBOX_RUN] < 0 || z.wait_sock[SANDBOX_INTERP] < 0 ||
+			z.wait_sock[SANDBOX_COMPILE] < 0 || (sb->any_cg && !z.cg_stuck && (!sb->cg.spare.ready || sb->cg.ndoomed > 0));
 		struct pollfd pf[2] = { { .fd = sb->ctl, .events = POLLIN }, { .fd = z.active_pidfd, .events = POLLIN } };
 		int r = poll(pf, 2, work ? 0 : -1);
 		if (r < 0 && errno != EINTR)
@@ -758,10 +761,12 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 			continue;
 		}
 		/* Idle: one piece of housekeeping, then look for requests again. */
-		if (z.wait_sock[KIND_RUN] < 0)
-			prefork(&z, KIND_RUN);
-		else if (z.wait_sock[KIND_FULL] < 0)
-			prefork(&z, KIND_FULL);
+		int missing = -1;
+		for (int k = 0; k < NKINDS && missing < 0; k++)
+			if (z.wait_sock[k] < 0)
+				missing = k;
+		if (missing >= 0)
+			prefork(&z, missing);
 		else if (sb->any_cg) {
 			unsigned before = sb->cg.ndoomed;
 			sbx_cg_housekeep(&sb->cg);
@@ -813,37 +818,50 @@ static int set_rlimit(int res, uint64_t soft, uint64_t hard)
 	return setrlimit(res, &rl);
 }
 
-static int apply_rlimits(const struct sandbox *sb, const struct req *rq)
+/* What the init tells its waiting program about the request, through a pipe,
+ * followed by blen bytes of argv and env strings. */
+struct blob {
+	uint32_t blen;
+	uint32_t argc, envc;
+	int fd_in, fd_out, fd_err;  /* in the file table the program shares with the init */
+	uint32_t nlim;
+	struct {
+		int res;
+		uint64_t soft, hard;
+	} lim[8];
+};
+
+static void add_lim(struct blob *b, int res, uint64_t soft, uint64_t hard)
+{
+	b->lim[b->nlim].res = res;
+	b->lim[b->nlim].soft = soft;
+	b->lim[b->nlim].hard = hard;
+	b->nlim++;
+}
+
+/* The request's resource limits (the others are set ahead of time). */
+static void request_rlimits(const struct sandbox *sb, const struct req *rq, struct blob *b)
 {
 	const struct sandbox_limits *l = &rq->lim;
-	uint64_t inf = RLIM_INFINITY;
-	int rc = 0;
-
 	if (l->cpu_ms) {
 		uint64_t s = (l->cpu_ms + 999) / 1000 + 1;
-		rc |= set_rlimit(RLIMIT_CPU, s, s + 1);
+		add_lim(b, RLIMIT_CPU, s, s + 1);
 	}
 	if (l->memory_kb && !sb->cg.have[SBX_CG_MEMORY]) {
 		/* Only a safety net: address space is not memory (thread stacks, arenas).
 		 * The measure is resident memory: polled, and ru_maxrss at the end. */
 		uint64_t as = l->memory_kb * 4096 + (256u << 20);
-		rc |= set_rlimit(RLIMIT_AS, as, as);
+		add_lim(b, RLIMIT_AS, as, as);
 	}
-	uint64_t stack = l->stack_kb ? l->stack_kb * 1024 : l->memory_kb ? l->memory_kb * 1024 : inf;
-	rc |= set_rlimit(RLIMIT_STACK, stack, stack);
-	rc |= set_rlimit(RLIMIT_FSIZE, l->file_kb * 1024, l->file_kb * 1024);
+	uint64_t stack = l->stack_kb ? l->stack_kb * 1024 : l->memory_kb ? l->memory_kb * 1024 : RLIM_INFINITY;
+	add_lim(b, RLIMIT_STACK, stack, stack);
+	add_lim(b, RLIMIT_FSIZE, l->file_kb * 1024, l->file_kb * 1024);
 	uint64_t nofile = l->open_files ? l->open_files : 64;
-	rc |= set_rlimit(RLIMIT_NOFILE, nofile, nofile);
-	/* Counted per uid: the slot uid has no other process (root); in a user namespace
-	 * the zygote and the inits share the uid (nproc_extra). */
+	add_lim(b, RLIMIT_NOFILE, nofile, nofile);
+	/* Counted per uid, and other sandbox processes share it (nproc_extra); the
+	 * pids cgroup, when there is one, is the exact limit. */
 	uint64_t nproc = (l->processes ? l->processes : 1) + rq->nproc_extra;
-	rc |= set_rlimit(RLIMIT_NPROC, nproc, nproc);
-	rc |= set_rlimit(RLIMIT_CORE, 0, 0);
-	rc |= set_rlimit(RLIMIT_MEMLOCK, 0, 0);
-	rc |= set_rlimit(RLIMIT_MSGQUEUE, 0, 0);
-	rc |= set_rlimit(RLIMIT_RTPRIO, 0, 0);
-	(void)inf;
-	return rc ? -errno : 0;
+	add_lim(b, RLIMIT_NPROC, nproc, nproc);
 }
 
 static int drop_privileges(const struct sandbox *sb)
@@ -868,6 +886,8 @@ static int drop_privileges(const struct sandbox *sb)
 	return 0;
 }
 
+enum { NOTE_READY = 1, NOTE_EXEC_FAILED, NOTE_SETUP_FAILED };
+
 static void note(int fd, int kind, int val, const char *step)
 {
 	struct exec_note n = { .kind = kind, .val = val };
@@ -878,27 +898,38 @@ static void note(int fd, int kind, int val, const char *step)
 	}
 }
 
-/* The program's side, between clone and execve. Shares the init's file
- * table (CLONE_FILES), so it never closes anything; everything but 0-2 is
- * close-on-exec. */
-static _Noreturn void program_main(const struct sandbox *sb, const struct req *rq, const int *fds,
-		char *const *argv, char *const *env, int notes)
+static bool read_full(int fd, void *buf, size_t n)
 {
-	const char *step;
+	char *p = buf;
+	while (n > 0) {
+		ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+static char prog_data[MAX_REQ_DATA]; /* in the program: the request's argv and env */
+
+/* The program, forked by the init ahead of time. It shares the init's file
+ * table (CLONE_FILES) until its execve, so it never closes anything:
+ * everything but 0-2 is close-on-exec. Before any request it takes its final
+ * identity and loads its filter, last; then it only reads the request, lowers
+ * its rlimits, sets up stdio, enters /box and executes. The filters allow
+ * exactly that (read, prlimit64 on itself, dup2, chdir, the one execve). */
+static _Noreturn void program_main(const struct sandbox *sb, int kind, int notes, int blob_fd)
+{
+	const char *step = "set rlimits";
 	int rc;
 
 	/* The init reset every disposition but its own SIGPIPE (they survive execve). */
 	signal(SIGPIPE, SIG_DFL);
-	step = "set rlimits";
-	if ((rc = apply_rlimits(sb, rq)) < 0) {
-		errno = -rc;
-		goto fail;
-	}
-	step = "set up stdio";
-	if (dup2(fds[FD_STDIN], 0) < 0 || dup2(fds[FD_STDOUT], 1) < 0 || dup2(fds[FD_STDERR], 2) < 0)
-		goto fail;
-	step = "enter /box";
-	if (chdir("/box") < 0)
+	if (set_rlimit(RLIMIT_CORE, 0, 0) < 0 || set_rlimit(RLIMIT_MEMLOCK, 0, 0) < 0 ||
+	    set_rlimit(RLIMIT_MSGQUEUE, 0, 0) < 0 || set_rlimit(RLIMIT_RTPRIO, 0, 0) < 0)
 		goto fail;
 	step = "drop privileges";
 	if ((rc = drop_privileges(sb)) < 0) {
@@ -906,7 +937,7 @@ static _Noreturn void program_main(const struct sandbox *sb, const struct req *r
 		goto fail;
 	}
 	step = "load seccomp filter";
-	struct sbx_filter f = sb->filt[rq->profile];
+	struct sbx_filter f = sb->filt[kind];
 	struct sock_fprog prog = { .len = f.len, .filter = f.insns };
 	int listener = -1;
 	if (sb->notify_ok)
@@ -915,80 +946,46 @@ static _Noreturn void program_main(const struct sandbox *sb, const struct req *r
 		sbx_seccomp_notify_to_kill(&f); /* our private copy after the clone */
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 			goto fail;
-	} else {
-		note(notes, 1, listener, NULL);
 	}
+	note(notes, NOTE_READY, listener, NULL);
+
+	/* From here on under the filter. */
+	struct blob b;
+	if (!read_full(blob_fd, &b, sizeof b) || b.blen > sizeof prog_data || b.nlim > 8 ||
+	    !read_full(blob_fd, prog_data, b.blen) || b.blen == 0 || prog_data[b.blen - 1] != 0)
+		_exit(0); /* no request: the init is gone */
+	char **argv = calloc((size_t)b.argc + 1, sizeof *argv), **env = calloc((size_t)b.envc + 1, sizeof *env);
+	if (!argv || !env)
+		_exit(127);
+	const char *p = prog_data, *end = prog_data + b.blen;
+	for (uint32_t i = 0; i < b.argc && p < end; i++, p += strlen(p) + 1)
+		argv[i] = (char *)p;
+	for (uint32_t i = 0; i < b.envc && p < end; i++, p += strlen(p) + 1)
+		env[i] = (char *)p;
+	step = "set rlimits";
+	for (uint32_t i = 0; i < b.nlim; i++) {
+		/* lower only: the init raised the hard limits while it could */
+		struct rlimit cur;
+		if (getrlimit(b.lim[i].res, &cur) < 0)
+			goto fail;
+		uint64_t hard = b.lim[i].hard < cur.rlim_max ? b.lim[i].hard : cur.rlim_max;
+		uint64_t soft = b.lim[i].soft < hard ? b.lim[i].soft : hard;
+		if (set_rlimit(b.lim[i].res, soft, hard) < 0)
+			goto fail;
+	}
+	step = "set up stdio";
+	if (dup2(b.fd_in, 0) < 0 || dup2(b.fd_out, 1) < 0 || dup2(b.fd_err, 2) < 0)
+		goto fail;
+	step = "enter /box";
+	if (chdir("/box") < 0)
+		goto fail;
+	sbx_fmt(exec_path, sizeof exec_path, "%s", argv[0] ? argv[0] : "");
 	execve(exec_path, argv, env);
-	note(notes, 2, errno, "execve");
+	note(notes, NOTE_EXEC_FAILED, errno, "execve");
 	_exit(127);
 fail:
-	note(notes, 3, errno, step);
+	note(notes, NOTE_SETUP_FAILED, errno, step);
 	_exit(127);
-}
-
-/* A pre-forked init: pid 1 of a new pid namespace, in a new mount namespace
- * of its own (private: nothing propagates in or out). It pivots into its
- * tree, drops the bounding set, joins its cgroups and waits for one request. */
-static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
-{
-	struct sandbox *sb = z->sb;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	prctl(PR_SET_NAME, "sandbox-init");
-	const struct sbx_cg_run *cgr = &z->wait_cg[kind];
-	int keep[1 + SBX_CG_N] = { sock, -1, -1, -1 };
-	for (int c = 0; c < SBX_CG_N; c++)
-		keep[1 + c] = cgr->ready ? cgr->procs[c] : -1;
-	close_others(keep, 1 + SBX_CG_N);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGPIPE, SIG_IGN);
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || chdir(z->root[kind]) < 0 ||
-	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
-		sbx_logf(&sb->log, "cannot enter the sandbox root '%s': %s", z->root[kind], strerror(errno));
-		_exit(1);
-	}
-	/* /tmp ahead of time, sized like the last run of this kind (usually the same) */
-	init_tmp_kb = z->tmp_kb[kind];
-	if (mount_tmp(init_tmp_kb) < 0) {
-		sbx_logf(&sb->log, "cannot mount /tmp: %s", strerror(errno));
-		_exit(1);
-	}
-	/* Ahead of time: the program can never regain what the bounding set lacks.
-	 * The init keeps its effective capabilities (to set up the program). */
-	for (int cap = 0; cap <= sb->last_cap; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0) {
-			sbx_logf(&sb->log, "cannot drop capability %d from the bounding set: %s", cap, strerror(errno));
-			_exit(1);
-		}
-	/* Ahead of time too: default dispositions and no blocked signals for the
-	 * program (they survive execve); only SIGPIPE is the init's own. */
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGPIPE)
-			signal(sig, SIG_DFL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* Join the run's cgroups now, so that the program is born in them. Touch
-	 * the request buffer first: its pages are then charged to the zygote's
-	 * cgroup, not to the run's. */
-	memset(sb->reqbuf, 0, sizeof sb->reqbuf);
-	for (int c = 0; c < SBX_CG_N; c++) {
-		int fd = cgr->ready ? cgr->procs[c] : -1;
-		if (fd < 0)
-			continue;
-		if (write(fd, "0", 1) < 0) {
-			sbx_logf(&sb->log, "cannot join the run's cgroup: %s", strerror(errno));
-			_exit(1);
-		}
-		close(fd);
-	}
-
-	int fds[NFDS_MAX], nfds;
-	ssize_t n = recv_with_fds(sock, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
-	if (n <= 0 || nfds <= FD_BOX)
-		_exit(0);
-	close(sock);
-	run_request(z, (const struct req *)sb->reqbuf, fds, nfds);
 }
 
 static int64_t self_cpu_us(void)
@@ -1019,124 +1016,209 @@ static int mount_box_tmp(const struct req *rq, int bfd, uint64_t tmp_kb, char *e
 	return 0;
 }
 
-/* The init with its request: forks the program and reports on it. */
-static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, int *fds, int nfds)
+/* The init's program, forked ahead of time. */
+struct waiting_prog {
+	pid_t pid;
+	int pidfd;
+	int listener;   /* seccomp notifications, or -1 */
+	int notes;      /* read end: READY, then a failure if any */
+	int blob;       /* write end: the request */
+};
+
+static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp, const struct req *rq, int *fds,
+		int nfds);
+
+/* A pre-forked init: pid 1 of a new pid namespace, in a new mount namespace
+ * of its own (private: nothing propagates in or out). Ahead of any request it
+ * pivots into its tree, mounts /tmp, empties its bounding set, joins its
+ * cgroups and forks the program, which gets ready in turn (program_main). */
+static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
+{
+	struct sandbox *sb = z->sb;
+	const char *root = kind == SANDBOX_RUN ? z->tree[TREE_RUN] : z->tree[TREE_FULL];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "sandbox-init");
+	const struct sbx_cg_run *cgr = &z->wait_cg[kind];
+	int keep[1 + SBX_CG_N] = { sock, -1, -1, -1 };
+	for (int c = 0; c < SBX_CG_N; c++)
+		keep[1 + c] = cgr->ready ? cgr->procs[c] : -1;
+	close_others(keep, 1 + SBX_CG_N);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || chdir(root) < 0 ||
+	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		sbx_logf(&sb->log, "cannot enter the sandbox root '%s': %s", root, strerror(errno));
+		_exit(1);
+	}
+	/* /tmp ahead of time, sized like the last run of this kind (usually the same) */
+	init_tmp_kb = z->tmp_kb[kind];
+	if (mount_tmp(init_tmp_kb) < 0) {
+		sbx_logf(&sb->log, "cannot mount /tmp: %s", strerror(errno));
+		_exit(1);
+	}
+	/* The program can never regain what the bounding set lacks. The init keeps
+	 * its effective capabilities (to set up the program). */
+	for (int cap = 0; cap <= sb->last_cap; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 0) {
+			sbx_logf(&sb->log, "cannot drop capability %d from the bounding set: %s", cap, strerror(errno));
+			_exit(1);
+		}
+	/* Default dispositions and no blocked signals for the program (they
+	 * survive execve); only SIGPIPE is the init's own. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGPIPE)
+			signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Hard limits up while the init may raise them: the program lowers its own
+	 * to the request's (it cannot raise them). Failures only leave it lower. */
+	static const int raise[] = { RLIMIT_CPU, RLIMIT_AS, RLIMIT_STACK, RLIMIT_FSIZE, RLIMIT_NPROC };
+	for (size_t i = 0; i < sizeof raise / sizeof *raise; i++)
+		set_rlimit(raise[i], RLIM_INFINITY, RLIM_INFINITY);
+	struct rlimit nof;
+	if (getrlimit(RLIMIT_NOFILE, &nof) == 0 && nof.rlim_max < 1048576) {
+		nof.rlim_max = 1048576;
+		setrlimit(RLIMIT_NOFILE, &nof);
+	}
+	/* Join the run's cgroups, so that the program is born in them. Touch the
+	 * request buffer first: its pages are then charged to the zygote's
+	 * cgroup, not to the run's. */
+	memset(sb->reqbuf, 0, sizeof sb->reqbuf);
+	for (int c = 0; c < SBX_CG_N; c++) {
+		int fd = cgr->ready ? cgr->procs[c] : -1;
+		if (fd < 0)
+			continue;
+		if (write(fd, "0", 1) < 0) {
+			sbx_logf(&sb->log, "cannot join the run's cgroup: %s", strerror(errno));
+			_exit(1);
+		}
+		close(fd);
+	}
+
+	/* The program, ahead of time. Everything but stdio closes at its execve. */
+	struct waiting_prog wp = { .pidfd = -1, .listener = -1 };
+	int notes[2], blob[2];
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (pipe2(notes, O_CLOEXEC) < 0 || pipe2(blob, O_CLOEXEC) < 0) {
+		sbx_logf(&sb->log, "cannot make pipes: %s", strerror(errno));
+		_exit(1);
+	}
+	struct clone_args ca = {
+		.flags = CLONE_FILES | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&wp.pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	wp.pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	if (wp.pid == 0)
+		program_main(sb, kind, notes[1], blob[0]);
+	if (wp.pid < 0) {
+		sbx_logf(&sb->log, "cannot fork the program: %s", strerror(errno));
+		_exit(1);
+	}
+	/* notes[1] and blob[0] stay open: the table is the program's too (they
+	 * are close-on-exec, so they go at its execve) */
+	wp.notes = notes[0];
+	wp.blob = blob[1];
+	struct exec_note n;
+	if (!read_full(wp.notes, &n, sizeof n) || n.kind != NOTE_READY) {
+		sbx_logf(&sb->log, "the sandboxed process could not get ready: cannot %s: %s", n.step, strerror(n.val));
+		_exit(1);
+	}
+	wp.listener = n.val;
+	/* Its write end stays open here (shared table): never wait on it again. */
+	fcntl(wp.notes, F_SETFL, O_NONBLOCK);
+
+	int fds[NFDS_MAX], nfds;
+	ssize_t r = recv_with_fds(sock, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
+	if (r <= 0 || nfds <= FD_BOX)
+		_exit(0); /* the zygote is gone: so are we, and the program with our pid namespace */
+	close(sock);
+	run_request(z, &wp, (const struct req *)sb->reqbuf, fds, nfds);
+}
+
+/* The init with its request: hands it to the waiting program and reports. */
+static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp, const struct req *rq, int *fds,
+		int nfds)
 {
 	struct sandbox *sb = z->sb;
 	int status = fds[FD_STATUS];
 	bool cg = nfds == FD_CG_STATS + SBX_CG_NSTATS;
 	int64_t cpu0 = self_cpu_us();
+	char err[200];
 
-	/* Unpack argv and env (the box path comes first). */
-	const char *p = rq->data, *end = rq->data + rq->datalen;
-	char **argv = calloc(rq->argc + 1, sizeof *argv), **env = calloc(rq->envc + 1, sizeof *env);
-	if (!argv || !env)
-		_exit(1);
-	p += strnlen(p, (size_t)(end - p)) + 1;
-	for (uint32_t i = 0; i < rq->argc && p < end; i++, p += strnlen(p, (size_t)(end - p)) + 1)
-		argv[i] = (char *)p;
-	for (uint32_t i = 0; i < rq->envc && p < end; i++, p += strnlen(p, (size_t)(end - p)) + 1)
-		env[i] = (char *)p;
-	if (!argv[0]) {
+	/* The box path comes first, then argv and env: the program gets those. */
+	const char *args = rq->data + strnlen(rq->data, rq->datalen) + 1;
+	const char *end = rq->data + rq->datalen;
+	if (args >= end || rq->argc == 0) {
 		send_error(status, EINVAL, "malformed request");
 		_exit(1);
 	}
-	sbx_fmt(exec_path, sizeof exec_path, "%s", argv[0]);
-
-	char err[200];
 	if (mount_box_tmp(rq, fds[FD_BOX], init_tmp_kb, err, sizeof err) < 0) {
 		send_error(status, EIO, "%s", err);
 		_exit(1);
 	}
 	close(fds[FD_BOX]);
 
-	/* Everything but stdio closes at the program's execve. */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	int notes[2];
-	if (pipe2(notes, O_CLOEXEC | O_NONBLOCK) < 0) {
-		send_error(status, errno, "cannot make a pipe: %s", strerror(errno));
+	struct blob b = { .blen = (uint32_t)(end - args), .argc = rq->argc, .envc = rq->envc,
+		.fd_in = fds[FD_STDIN], .fd_out = fds[FD_STDOUT], .fd_err = fds[FD_STDERR] };
+	request_rlimits(sb, rq, &b);
+	if (write_all_fd(wp->blob, &b, sizeof b) < 0 || write_all_fd(wp->blob, args, b.blen) < 0) {
+		send_error(status, EIO, "cannot hand the request to the program: %s", strerror(errno));
 		_exit(1);
 	}
-	int pidfd = -1;
-	struct clone_args ca = {
-		.flags = CLONE_VFORK | CLONE_FILES | CLONE_PIDFD,
-		.pidfd = (uint64_t)(uintptr_t)&pidfd,
-		.exit_signal = SIGCHLD,
-	};
-	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
-	if (pid == 0)
-		program_main(sb, rq, fds, argv, env, notes[1]);
-	if (pid < 0) {
-		send_error(status, errno, "cannot fork the program: %s", strerror(errno));
-		_exit(1);
-	}
-	/* The program has exec'd or died: our copies of its stdio must go, or the
-	 * worker never sees the pipes' end. */
-	for (int i = 0; i <= 2; i++)
-		close(i);
-	for (int i = FD_STDIN; i <= FD_STDERR; i++)
-		close(fds[i]);
-	int listener = -1;
-	struct exec_note n;
-	while (read(notes[0], &n, sizeof n) == (ssize_t)sizeof n) {
-		if (n.kind == 1) {
-			listener = n.val;
-			continue;
-		}
-		int st;
-		waitpid(pid, &st, 0);
-		if (n.kind == 2)
-			send_error(status, n.val, "cannot execute '%s': %s", argv[0], strerror(n.val));
-		else
-			send_error(status, n.val, "cannot %s: %s", n.step, strerror(n.val));
-		_exit(1);
-	}
-	close(notes[0]);
-	close(notes[1]);
+	close(wp->blob);
 
-	struct msg m = { .type = MSG_STARTED, .notify = listener >= 0 };
+	struct msg m = { .type = MSG_STARTED, .notify = wp->listener >= 0 };
 	int self = pidfd_open_(1, 0);
-	int pass[2 + SBX_CG_NSTATS] = { self, pidfd };
+	int pass[2 + SBX_CG_NSTATS] = { self, wp->pidfd };
 	int npass = 2;
 	if (cg) {
 		memcpy(pass + 2, fds + FD_CG_STATS, sizeof(int) * SBX_CG_NSTATS);
 		npass += SBX_CG_NSTATS;
 	}
-	if (self < 0 || send_with_fds(status, &m, sizeof m, pass, npass) < 0) {
-		kill(-1, SIGKILL);
-		_exit(1);
-	}
+	if (self < 0 || send_with_fds(status, &m, sizeof m, pass, npass) < 0)
+		_exit(1); /* the pid namespace dies with us */
 	close(self);
 
 	int syscall_nr = -1;
-	struct pollfd pf[3] = {
-		{ .fd = pidfd, .events = POLLIN },
+	struct exec_note failed = { 0 };
+	struct pollfd pf[4] = {
+		{ .fd = wp->pidfd, .events = POLLIN },
 		{ .fd = status, .events = 0 },
-		{ .fd = listener, .events = POLLIN },
+		{ .fd = wp->notes, .events = POLLIN },
+		{ .fd = wp->listener, .events = POLLIN },
 	};
 	for (;;) {
-		int r = poll(pf, listener >= 0 ? 3 : 2, -1);
+		int r = poll(pf, 4, -1);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (pf[1].revents & (POLLHUP | POLLERR))
 			_exit(1); /* the worker gave up on this run: dying kills it all */
-		if (listener >= 0 && (pf[2].revents & POLLIN)) {
+		if (pf[2].revents) {
+			/* a note after READY: the program could not start */
+			if (!read_full(wp->notes, &failed, sizeof failed))
+				failed.kind = 0;
+			pf[2].fd = -1;
+		}
+		if (pf[3].revents & POLLIN) {
 			struct seccomp_notif req;
 			memset(&req, 0, sizeof req);
-			if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
+			if (ioctl(wp->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) == 0) {
 				if (syscall_nr < 0)
 					syscall_nr = req.data.nr;
 				kill((pid_t)req.pid, SIGKILL);
-				pidfd_kill(pidfd, SIGKILL);
+				pidfd_kill(wp->pidfd, SIGKILL);
 			}
 		}
-		if (listener >= 0 && (pf[2].revents & (POLLHUP | POLLERR)))
-			pf[2].fd = -1;
+		if (pf[3].revents & (POLLHUP | POLLERR | POLLNVAL))
+			pf[3].fd = -1;
 		if (pf[0].revents & POLLIN)
 			break;
 	}
 	struct msg res = { .type = MSG_RESULT, .syscall_nr = syscall_nr, .cg_baseline = rq->cg_baseline };
-	while (wait4(pid, &res.wstatus, 0, &res.ru) < 0 && errno == EINTR)
+	while (wait4(wp->pid, &res.wstatus, 0, &res.ru) < 0 && errno == EINTR)
 		;
 	/* Anything else of the run (a daemon, a compiler's child) is our child
 	 * now (orphans come to the pid namespace's init): kill and reap it all.
@@ -1145,6 +1227,22 @@ static _Noreturn void run_request(struct zygote_ctx *z, const struct req *rq, in
 		kill(-1, SIGKILL);
 		while (wait4(-1, NULL, __WALL, NULL) > 0 || errno == EINTR)
 			;
+	}
+	/* The program shared our file table until its execve: our copies of its
+	 * stdio must go now, or the worker never sees the pipes' end. */
+	for (int i = 0; i <= 2; i++)
+		close(i);
+	for (int i = FD_STDIN; i <= FD_STDERR; i++)
+		close(fds[i]);
+	if (failed.kind == 0 && read(wp->notes, &failed, sizeof failed) != (ssize_t)sizeof failed)
+		failed.kind = 0;
+	if (failed.kind == NOTE_EXEC_FAILED) {
+		send_error(status, failed.val, "cannot execute '%s': %s", args, strerror(failed.val));
+		_exit(1);
+	}
+	if (failed.kind == NOTE_SETUP_FAILED) {
+		send_error(status, failed.val, "cannot %s: %s", failed.step, strerror(failed.val));
+		_exit(1);
 	}
 	res.init_cpu_us = self_cpu_us() - cpu0;
 	if (cg) {
@@ -1843,9 +1941,11 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 		rq->flags |= REQ_BOX_WRITABLE;
 
 	reap_pending(sb, false);
-	/* user namespace: the zygote, two waiting inits, this run's init and the
-	 * finished inits still exiting share the program's uid */
-	rq->nproc_extra = sb->root ? 0 : 4 + (uint32_t)sb->npending;
+	/* Other processes with the program's uid: as root, the programs waiting
+	 * for the two other profiles and the one forked for the next run; in a
+	 * user namespace also the zygote, the waiting and next inits, this run's
+	 * init and finished inits still exiting. */
+	rq->nproc_extra = sb->root ? 3 : 9 + (uint32_t)sb->npending;
 	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 ||
 	    (spec->stderr_fd >= 0 && pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0) ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, st) < 0 ||
