@@ -7,7 +7,7 @@
  * run's peak). Making and removing three directories costs about 0.25 ms
  * here, so it happens off the critical path: the spare run's directories
  * are made, and finished runs' directories removed, while the worker waits
- * for the next run to start (sbx_cg_housekeep). The program joins its run's
+ * for the next run to start (sbx_cg_housekeep, one step per call). The program joins its run's
  * cgroups itself, by writing "0" to cgroup.procs files opened here, before
  * it execs: no window in which it runs unaccounted.
  *
@@ -42,7 +42,7 @@ static int write_str(const char *path, const char *s)
 	return rc;
 }
 
-static int64_t pread_num(int fd)
+int64_t sbx_cg_read_num(int fd)
 {
 	char buf[64];
 	if (fd < 0)
@@ -226,20 +226,23 @@ fail: {
 }
 }
 
-void sbx_cg_housekeep(struct sbx_cg *cg)
+bool sbx_cg_housekeep(struct sbx_cg *cg)
 {
 	if (!cg->have[SBX_CG_MEMORY] && !cg->have[SBX_CG_PIDS] && !cg->have[SBX_CG_CPU])
-		return;
-	unsigned keep = 0;
+		return false;
+	/* One step at a time (each takes cgroup_mutex and can take milliseconds):
+	 * the caller looks for requests in between. */
 	for (unsigned i = 0; i < cg->ndoomed; i++) {
 		bool busy = false;
 		run_rmdir(cg, cg->doomed[i], &busy);
-		if (busy)
-			cg->doomed[keep++] = cg->doomed[i];
+		if (!busy) {
+			cg->doomed[i] = cg->doomed[--cg->ndoomed];
+			return true;
+		}
 	}
-	cg->ndoomed = keep;
-	if (!cg->spare.ready && run_make(cg, &cg->spare) < 0)
-		cg->spare.ready = false;
+	if (!cg->spare.ready && run_make(cg, &cg->spare) == 0)
+		return true;
+	return false;
 }
 
 
@@ -265,7 +268,7 @@ int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, ui
 
 	*baseline = 0;
 	if (cg->have[SBX_CG_MEMORY]) {
-		int64_t used = pread_num(run->mem_usage);
+		int64_t used = sbx_cg_read_num(run->mem_usage);
 		*baseline = used > 0 ? (uint64_t)used : 0;
 		uint64_t limit = mem_bytes >= (uint64_t)INT64_MAX / 2 ? (uint64_t)INT64_MAX : mem_bytes + *baseline;
 		sbx_fmt(val, sizeof val, "%" PRIu64, limit);
@@ -288,17 +291,17 @@ int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, ui
 
 int64_t sbx_cg_cpu_ns(const struct sbx_cg_run *run)
 {
-	return pread_num(run->cpu_usage);
+	return sbx_cg_read_num(run->cpu_usage);
 }
 
 void sbx_cg_stats(const struct sbx_cg_run *run, struct sbx_cg_stats *st)
 {
 	memset(st, 0, sizeof *st);
-	int64_t v = pread_num(run->mem_peak);
+	int64_t v = sbx_cg_read_num(run->mem_peak);
 	st->peak_bytes = v > 0 ? (uint64_t)v : 0;
-	v = pread_num(run->mem_failcnt);
+	v = sbx_cg_read_num(run->mem_failcnt);
 	st->failcnt = v > 0 ? (uint64_t)v : 0;
-	st->cpu_ns = pread_num(run->cpu_usage);
+	st->cpu_ns = sbx_cg_read_num(run->cpu_usage);
 	if (run->mem_oom >= 0) {
 		char buf[256];
 		ssize_t n = pread(run->mem_oom, buf, sizeof buf - 1, 0);
@@ -339,7 +342,7 @@ void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS])
 
 unsigned sbx_cg_pids_left(const struct sbx_cg_run *run)
 {
-	int64_t n = pread_num(run->pids_current);
+	int64_t n = sbx_cg_read_num(run->pids_current);
 	return n > 0 ? (unsigned)n : 0;
 }
 
@@ -347,8 +350,8 @@ void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
 	sbx_cg_close(run);
 	if (run->ready) {
-		if (cg->ndoomed == sizeof cg->doomed / sizeof *cg->doomed)
-			sbx_cg_housekeep(cg);
+		while (cg->ndoomed == sizeof cg->doomed / sizeof *cg->doomed && sbx_cg_housekeep(cg))
+			;
 		if (cg->ndoomed < sizeof cg->doomed / sizeof *cg->doomed)
 			cg->doomed[cg->ndoomed++] = run->id;
 	}

@@ -155,6 +155,8 @@ struct msg {
 	int notify;           /* MSG_STARTED: a seccomp listener watches the program */
 	uint64_t cg_baseline; /* MSG_RESULT: the init's own memory in the run's cgroup */
 	int64_t init_cpu_us;  /* MSG_RESULT: the init's own CPU time during the run */
+	uint64_t cg_prog_pre; /* MSG_RESULT: what the waiting program had charged before its execve
+	                         (part of cg_baseline, but freed by the execve) */
 	int have_cgs;         /* MSG_RESULT: cgs is filled in */
 	struct sbx_cg_stats cgs; /* MSG_RESULT: the run's cgroup counters, read by the init at the end
 	                            (the zygote may remove the cgroups as soon as the init is gone) */
@@ -414,14 +416,19 @@ fail_mk:
 /* Waiting inits: one per profile (their programs load the profile's filter
  * ahead of time), on two root trees. */
 #define NKINDS SBX_NPROFILES
+/* Two per kind: back-to-back runs of one kind find one ready while the next
+ * one gets ready (joining a v1 cgroup waits for an RCU grace period, ms). */
+#define POOL 2
 enum { TREE_RUN, TREE_FULL, NTREES };
 
 struct zygote_ctx {
 	struct sandbox *sb;
 	char tree[NTREES][PATH_MAX];      /* <mnt>/run, <mnt>/full */
-	int wait_sock[NKINDS];            /* the waiting (pre-forked) init of each kind, or -1 */
-	int wait_pidfd[NKINDS];
-	struct sbx_cg_run wait_cg[NKINDS]; /* the cgroups each waiting init has joined */
+	struct waiting {                  /* a waiting (pre-forked) init, or sock -1 */
+		int sock;
+		int pidfd;
+		struct sbx_cg_run cg;     /* the cgroups it has joined */
+	} wait[NKINDS][POOL];             /* [kind][0] is the oldest: the next to run */
 	int active_pidfd;                 /* init of the last dispatched run, or -1 */
 	int active_kind;
 	uint64_t tmp_kb[NKINDS];          /* /tmp size of the last run of each kind: the next init mounts it */
@@ -516,17 +523,19 @@ fail_errno_mnt:
 	return rc;
 }
 
-static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock);
-static uint64_t init_tmp_kb; /* in an init: the size of the /tmp it mounted ahead */
+static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int sock);
+static uint64_t init_tmp_kb;   /* in an init: the size of the /tmp it mounted ahead */
+static uint64_t init_prog_pre; /* in an init: what its waiting program added to the memory cgroup */
 static void send_error(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void close_others(const int *keep, int nkeep);
 
 /* Forks the next init of a kind: it makes its pid and mount namespaces,
  * pivots into the kind's tree and waits for a request on a socket. */
-static int prefork(struct zygote_ctx *z, int kind)
+static int prefork(struct zygote_ctx *z, int kind, int slot)
 {
 	int sp[2], pidfd = -1, rc;
-	struct sbx_cg_run *cgr = &z->wait_cg[kind];
+	struct waiting *w = &z->wait[kind][slot];
+	struct sbx_cg_run *cgr = &w->cg;
 	if (z->sb->any_cg && !cgr->ready && (rc = sbx_cg_take(&z->sb->cg, cgr)) < 0)
 		return rc;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -538,7 +547,7 @@ static int prefork(struct zygote_ctx *z, int kind)
 	};
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 	if (pid == 0)
-		init_main(z, kind, sp[1]);
+		init_main(z, kind, slot, sp[1]);
 	int e = errno;
 	close(sp[1]);
 	if (pid < 0) {
@@ -551,20 +560,30 @@ static int prefork(struct zygote_ctx *z, int kind)
 			close(cgr->procs[c]);
 			cgr->procs[c] = -1;
 		}
-	z->wait_sock[kind] = sp[0];
-	z->wait_pidfd[kind] = pidfd;
+	w->sock = sp[0];
+	w->pidfd = pidfd;
 	return 0;
 }
 
-static void drop_waiting(struct zygote_ctx *z, int kind)
+static void drop_waiting(struct zygote_ctx *z, int kind, int slot)
 {
-	if (z->wait_cg[kind].ready)
-		sbx_cg_finish(&z->sb->cg, &z->wait_cg[kind]);
-	if (z->wait_sock[kind] >= 0)
-		close(z->wait_sock[kind]);
-	if (z->wait_pidfd[kind] >= 0)
-		close(z->wait_pidfd[kind]);
-	z->wait_sock[kind] = z->wait_pidfd[kind] = -1;
+	struct waiting *w = &z->wait[kind][slot];
+	if (w->cg.ready)
+		sbx_cg_finish(&z->sb->cg, &w->cg);
+	if (w->sock >= 0)
+		close(w->sock);
+	if (w->pidfd >= 0)
+		close(w->pidfd);
+	w->sock = w->pidfd = -1;
+}
+
+/* The oldest waiting init of a kind leaves the pool: the others move up. */
+static void pool_shift(struct zygote_ctx *z, int kind)
+{
+	for (int i = 0; i + 1 < POOL; i++)
+		z->wait[kind][i] = z->wait[kind][i + 1];
+	z->wait[kind][POOL - 1].sock = z->wait[kind][POOL - 1].pidfd = -1;
+	z->wait[kind][POOL - 1].cg.ready = false;
 }
 
 static uint64_t tmp_size_kb(uint64_t file_kb)
@@ -624,11 +643,16 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 
 	finish_active(z);
 	for (int tries = 0;; tries++) {
-		struct pollfd pf = { .fd = z->wait_pidfd[kind], .events = POLLIN };
-		if (z->wait_sock[kind] >= 0 && poll(&pf, 1, 0) == 0)
-			break; /* alive and waiting */
-		drop_waiting(z, kind);
-		if ((rc = prefork(z, kind)) < 0 || tries > 2) {
+		struct waiting *w = &z->wait[kind][0];
+		struct pollfd pf = { .fd = w->pidfd, .events = POLLIN };
+		if (w->sock >= 0 && poll(&pf, 1, 0) == 0)
+			break; /* alive (and ready, or getting ready) */
+		if (w->sock >= 0 || z->wait[kind][1].sock >= 0) {
+			drop_waiting(z, kind, 0); /* died: the next one moves up */
+			pool_shift(z, kind);
+			continue;
+		}
+		if ((rc = prefork(z, kind, 0)) < 0 || tries > 2) {
 			send_error(status, rc < 0 ? -rc : EIO, "cannot create the run's namespaces: %s",
 				strerror(rc < 0 ? -rc : EIO));
 			return;
@@ -643,13 +667,14 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 	}
 	all[FD_BOX] = bfd;
 	nall = FD_BOX + 1;
-	struct sbx_cg_run *cgr = &z->wait_cg[kind];
+	struct sbx_cg_run *cgr = &z->wait[kind][0].cg;
 	if (cgr->ready) {
 		uint32_t pids = rq->lim.processes ? rq->lim.processes : 1;
 		uint64_t mem = rq->lim.memory_kb ? rq->lim.memory_kb * 1024 : (uint64_t)INT64_MAX;
 		if ((rc = sbx_cg_arm(&sb->cg, cgr, mem, pids, &rq->cg_baseline)) < 0) {
 			send_error(status, -rc, "cannot set the run's cgroup limits: %s", strerror(-rc));
-			drop_waiting(z, kind);
+			drop_waiting(z, kind, 0);
+			pool_shift(z, kind);
 			close(bfd);
 			return;
 		}
@@ -660,20 +685,19 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 		nall = FD_CG_STATS + SBX_CG_NSTATS;
 	}
 	z->active_kind = kind;
-	rc = send_with_fds(z->wait_sock[kind], rq, len, all, nall);
+	rc = send_with_fds(z->wait[kind][0].sock, rq, len, all, nall);
 	close(bfd);
 	if (rc < 0) {
 		send_error(status, -rc, "cannot reach the run's init: %s", strerror(-rc));
-		drop_waiting(z, kind);
+		drop_waiting(z, kind, 0);
+		pool_shift(z, kind);
 		return;
 	}
-	z->active_pidfd = z->wait_pidfd[kind];
-	z->wait_pidfd[kind] = -1;
+	z->active_pidfd = z->wait[kind][0].pidfd;
 	z->tmp_kb[kind] = tmp_size_kb(rq->lim.file_kb);
 	z->cg = *cgr;
-	cgr->ready = false;
-	close(z->wait_sock[kind]);
-	z->wait_sock[kind] = -1;
+	close(z->wait[kind][0].sock);
+	pool_shift(z, kind);
 }
 
 static _Noreturn void zygote_main(struct sandbox *sb, int report)
@@ -687,7 +711,8 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 	for (int k = 0; k < NKINDS; k++)
 		z.tmp_kb[k] = 64 * 1024;
 	for (int k = 0; k < NKINDS; k++)
-		z.wait_sock[k] = z.wait_pidfd[k] = -1;
+		for (int i = 0; i < POOL; i++)
+			z.wait[k][i].sock = z.wait[k][i].pidfd = -1;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "sandbox-zygote");
 	signal(SIGPIPE, SIG_IGN);
@@ -723,7 +748,7 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 	/* Inits are reaped by the kernel; their end is seen through pidfds. */
 	signal(SIGCHLD, SIG_IGN);
 	for (int k = 0; k < NKINDS; k++) {
-		int rc = prefork(&z, k);
+		int rc = prefork(&z, k, 0);
 		if (rc < 0) {
 			sbx_fmt(err, sizeof err, "cannot create the run namespaces: %s", strerror(-rc));
 			goto fail;
@@ -734,8 +759,12 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 	close(report);
 
 	for (;;) {
-		bool work = z.wait_sock[SANDBOX_RUN] < 0 || z.wait_sock[SANDBOX_INTERP] < 0 ||
-			z.wait_sock[SANDBOX_COMPILE] < 0 || (sb->any_cg && !z.cg_stuck && (!sb->cg.spare.ready || sb->cg.ndoomed > 0));
+		int missing_kind = -1, missing_slot = -1;
+		for (int k = 0; k < NKINDS && missing_kind < 0; k++)
+			for (int i = 0; i < POOL && missing_kind < 0; i++)
+				if (z.wait[k][i].sock < 0)
+					missing_kind = k, missing_slot = i;
+		bool work = missing_kind >= 0 || (sb->any_cg && !z.cg_stuck && (!sb->cg.spare.ready || sb->cg.ndoomed > 0));
 		struct pollfd pf[2] = { { .fd = sb->ctl, .events = POLLIN }, { .fd = z.active_pidfd, .events = POLLIN } };
 		int r = poll(pf, 2, work ? 0 : -1);
 		if (r < 0 && errno != EINTR)
@@ -761,31 +790,23 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 			continue;
 		}
 		/* Idle: one piece of housekeeping, then look for requests again. */
-		int missing = -1;
-		for (int k = 0; k < NKINDS && missing < 0; k++)
-			if (z.wait_sock[k] < 0)
-				missing = k;
-		if (missing >= 0)
-			prefork(&z, missing);
-		else if (sb->any_cg) {
-			unsigned before = sb->cg.ndoomed;
-			sbx_cg_housekeep(&sb->cg);
-			z.cg_stuck = !sb->cg.spare.ready || sb->cg.ndoomed == before;
-			if (sb->cg.spare.ready && sb->cg.ndoomed == 0)
-				z.cg_stuck = false;
-		}
+		if (missing_kind >= 0)
+			prefork(&z, missing_kind, missing_slot);
+		else if (sb->any_cg)
+			z.cg_stuck = !sbx_cg_housekeep(&sb->cg);
 	}
 	/* The worker is done: end the waiting inits and wait for them and the
 	 * last run's init, so that nothing outlives sandbox_free. */
 	int last = z.active_pidfd;
 	z.active_pidfd = -1;
 	finish_active(&z);
-	int pids[NKINDS + 1], n = 0;
-	for (int k = 0; k < NKINDS; k++) {
-		if (z.wait_pidfd[k] >= 0)
-			pids[n++] = dup(z.wait_pidfd[k]);
-		drop_waiting(&z, k);
-	}
+	int pids[NKINDS * POOL + 1], n = 0;
+	for (int k = 0; k < NKINDS; k++)
+		for (int i = 0; i < POOL; i++) {
+			if (z.wait[k][i].pidfd >= 0)
+				pids[n++] = dup(z.wait[k][i].pidfd);
+			drop_waiting(&z, k, i);
+		}
 	if (last >= 0)
 		pids[n++] = last;
 	for (int i = 0; i < n; i++) {
@@ -1032,18 +1053,18 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
  * of its own (private: nothing propagates in or out). Ahead of any request it
  * pivots into its tree, mounts /tmp, empties its bounding set, joins its
  * cgroups and forks the program, which gets ready in turn (program_main). */
-static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
+static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int sock)
 {
 	struct sandbox *sb = z->sb;
 	const char *root = kind == SANDBOX_RUN ? z->tree[TREE_RUN] : z->tree[TREE_FULL];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "sandbox-init");
-	const struct sbx_cg_run *cgr = &z->wait_cg[kind];
-	int keep[1 + SBX_CG_N] = { sock, -1, -1, -1 };
+	const struct sbx_cg_run *cgr = &z->wait[kind][slot].cg;
+	int keep[2 + SBX_CG_N] = { sock, cgr->ready ? cgr->mem_usage : -1, -1, -1, -1 };
 	for (int c = 0; c < SBX_CG_N; c++)
-		keep[1 + c] = cgr->ready ? cgr->procs[c] : -1;
-	close_others(keep, 1 + SBX_CG_N);
+		keep[2 + c] = cgr->ready ? cgr->procs[c] : -1;
+	close_others(keep, 2 + SBX_CG_N);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || chdir(root) < 0 ||
@@ -1097,7 +1118,11 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 		close(fd);
 	}
 
-	/* The program, ahead of time. Everything but stdio closes at its execve. */
+	/* The program, ahead of time. Everything but stdio closes at its execve.
+	 * What it charges to the cgroup until then is freed by the execve: the
+	 * worker must not count it as the init's (see cg_prog_pre). */
+	int usage_fd = cgr->ready ? cgr->mem_usage : -1;
+	int64_t u0 = sbx_cg_read_num(usage_fd);
 	struct waiting_prog wp = { .pidfd = -1, .listener = -1 };
 	int notes[2], blob[2];
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -1129,6 +1154,10 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int sock)
 	wp.listener = n.val;
 	/* Its write end stays open here (shared table): never wait on it again. */
 	fcntl(wp.notes, F_SETFL, O_NONBLOCK);
+	int64_t u1 = sbx_cg_read_num(usage_fd);
+	init_prog_pre = u0 >= 0 && u1 > u0 ? (uint64_t)(u1 - u0) : 0;
+	if (usage_fd >= 0)
+		close(usage_fd);
 
 	int fds[NFDS_MAX], nfds;
 	ssize_t r = recv_with_fds(sock, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
@@ -1217,16 +1246,18 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
 		if (pf[0].revents & POLLIN)
 			break;
 	}
-	struct msg res = { .type = MSG_RESULT, .syscall_nr = syscall_nr, .cg_baseline = rq->cg_baseline };
+	struct msg res = { .type = MSG_RESULT, .syscall_nr = syscall_nr, .cg_baseline = rq->cg_baseline,
+		.cg_prog_pre = init_prog_pre };
 	while (wait4(wp->pid, &res.wstatus, 0, &res.ru) < 0 && errno == EINTR)
 		;
 	/* Anything else of the run (a daemon, a compiler's child) is our child
 	 * now (orphans come to the pid namespace's init): kill and reap it all.
 	 * kill(-1) walks every task of the system, so only when needed. */
 	if (wait4(-1, NULL, WNOHANG | __WALL, NULL) >= 0 || errno != ECHILD) {
-		kill(-1, SIGKILL);
-		while (wait4(-1, NULL, __WALL, NULL) > 0 || errno == EINTR)
-			;
+		/* again before every reap: a fork bomb's last forks may slip past one */
+		do
+			kill(-1, SIGKILL);
+		while (wait4(-1, NULL, __WALL, NULL) > 0 || errno == EINTR);
 	}
 	/* The program shared our file table until its execve: our copies of its
 	 * stdio must go now, or the worker never sees the pipes' end. */
@@ -1799,7 +1830,11 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 	bool mle = false;
 	uint64_t ml = l->memory_kb;
 	if (cgs && sb->cg.have[SBX_CG_MEMORY]) {
-		uint64_t base = have_result ? rs->result.cg_baseline : 0;
+		/* over the init's own usage when the run started (not the waiting
+		 * program's, which its execve freed) */
+		uint64_t base = 0;
+		if (have_result && rs->result.cg_baseline > rs->result.cg_prog_pre)
+			base = rs->result.cg_baseline - rs->result.cg_prog_pre;
 		res->memory_kb = (cgs->peak_bytes > base ? cgs->peak_bytes - base : 0) / 1024;
 		if (ml && (cgs->oom_kills > 0 || (abnormal && (cgs->failcnt > 0 || res->memory_kb + 256 >= ml))))
 			mle = true;
@@ -1941,11 +1976,11 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 		rq->flags |= REQ_BOX_WRITABLE;
 
 	reap_pending(sb, false);
-	/* Other processes with the program's uid: as root, the programs waiting
-	 * for the two other profiles and the one forked for the next run; in a
+	/* Other processes with the program's uid: as root, the other waiting
+	 * programs (POOL per profile) and the one forked for the next run; in a
 	 * user namespace also the zygote, the waiting and next inits, this run's
 	 * init and finished inits still exiting. */
-	rq->nproc_extra = sb->root ? 3 : 9 + (uint32_t)sb->npending;
+	rq->nproc_extra = sb->root ? 2 * NKINDS : 5 * NKINDS + 1 + (uint32_t)sb->npending;
 	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 ||
 	    (spec->stderr_fd >= 0 && pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0) ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, st) < 0 ||

@@ -87,8 +87,11 @@ int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run);
  * already uses, returned in *baseline; pids: pids plus the init) and zeroes
  * the peak, failcnt and CPU counters. Returns 0 or negative errno. */
 int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline);
-/* Off the critical path: removes finished runs' directories and makes the spare. */
-void sbx_cg_housekeep(struct sbx_cg *cg);
+/* Off the critical path, one step per call: removes one finished run's
+ * directories, or makes the spare. Returns whether it did anything. */
+bool sbx_cg_housekeep(struct sbx_cg *cg);
+/* The number in a cgroup file (read from offset 0), or -1. */
+int64_t sbx_cg_read_num(int fd);
 /* CPU time of the run so far in ns, or -1. */
 int64_t sbx_cg_cpu_ns(const struct sbx_cg_run *run);
 struct sbx_cg_stats {
