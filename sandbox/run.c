@@ -124,8 +124,8 @@
 static char exec_path[PATH_MAX];
 
 /* fds of a request: 4 from the worker; the zygote adds the box (a detached
- * mount) and the run's cgroup files that the worker reads (SBX_CG_NSTATS) */
-enum { FD_STDIN, FD_STDOUT, FD_STDERR, FD_STATUS, FD_BOX, FD_CG_STATS };
+ * mount); the init has its cgroup files since it was forked */
+enum { FD_STDIN, FD_STDOUT, FD_STDERR, FD_STATUS, FD_BOX, FD_REQ_N };
 
 enum {
 	REQ_BOX_WRITABLE = 1 << 0,
@@ -157,6 +157,7 @@ struct msg {
 	int64_t init_cpu_us;  /* MSG_RESULT: the init's own CPU time during the run */
 	uint64_t cg_prog_pre; /* MSG_RESULT: what the waiting program had charged before its execve
 	                         (part of cg_baseline, but freed by the execve) */
+	unsigned cg_left;     /* MSG_RESULT: tasks of the run still in its cgroup (should be 0) */
 	int have_cgs;         /* MSG_RESULT: cgs is filled in */
 	struct sbx_cg_stats cgs; /* MSG_RESULT: the run's cgroup counters, read by the init at the end
 	                            (the zygote may remove the cgroups as soon as the init is gone) */
@@ -526,6 +527,7 @@ fail_errno_mnt:
 static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int sock);
 static uint64_t init_tmp_kb;   /* in an init: the size of the /tmp it mounted ahead */
 static uint64_t init_prog_pre; /* in an init: what its waiting program added to the memory cgroup */
+static const struct sbx_cg_run *init_cg; /* in an init: its run's cgroup files */
 static void send_error(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void close_others(const int *keep, int nkeep);
 
@@ -678,11 +680,6 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 			close(bfd);
 			return;
 		}
-		int st[SBX_CG_NSTATS];
-		sbx_cg_stat_fds(cgr, st);
-		for (int i = 0; i < SBX_CG_NSTATS; i++)
-			all[FD_CG_STATS + i] = st[i] >= 0 ? st[i] : sb->devnull;
-		nall = FD_CG_STATS + SBX_CG_NSTATS;
 	}
 	z->active_kind = kind;
 	rc = send_with_fds(z->wait[kind][0].sock, rq, len, all, nall);
@@ -1061,10 +1058,16 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int so
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "sandbox-init");
 	const struct sbx_cg_run *cgr = &z->wait[kind][slot].cg;
-	int keep[2 + SBX_CG_N] = { sock, cgr->ready ? cgr->mem_usage : -1, -1, -1, -1 };
+	/* Its cgroup files stay: cgroup.procs to join, the counters to report. */
+	int keep[2 + SBX_CG_N + SBX_CG_NSTATS] = { sock, cgr->ready ? cgr->mem_usage : -1 };
 	for (int c = 0; c < SBX_CG_N; c++)
 		keep[2 + c] = cgr->ready ? cgr->procs[c] : -1;
-	close_others(keep, 2 + SBX_CG_N);
+	int st[SBX_CG_NSTATS];
+	sbx_cg_stat_fds(cgr, st);
+	for (int i = 0; i < SBX_CG_NSTATS; i++)
+		keep[2 + SBX_CG_N + i] = cgr->ready ? st[i] : -1;
+	close_others(keep, 2 + SBX_CG_N + SBX_CG_NSTATS);
+	init_cg = cgr;
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || chdir(root) < 0 ||
@@ -1161,7 +1164,7 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int so
 
 	int fds[NFDS_MAX], nfds;
 	ssize_t r = recv_with_fds(sock, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
-	if (r <= 0 || nfds <= FD_BOX)
+	if (r <= 0 || nfds != FD_REQ_N)
 		_exit(0); /* the zygote is gone: so are we, and the program with our pid namespace */
 	close(sock);
 	run_request(z, &wp, (const struct req *)sb->reqbuf, fds, nfds);
@@ -1173,7 +1176,8 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
 {
 	struct sandbox *sb = z->sb;
 	int status = fds[FD_STATUS];
-	bool cg = nfds == FD_CG_STATS + SBX_CG_NSTATS;
+	bool cg = init_cg->ready;
+	(void)nfds;
 	int64_t cpu0 = self_cpu_us();
 	char err[200];
 
@@ -1201,12 +1205,9 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
 
 	struct msg m = { .type = MSG_STARTED, .notify = wp->listener >= 0 };
 	int self = pidfd_open_(1, 0);
-	int pass[2 + SBX_CG_NSTATS] = { self, wp->pidfd };
-	int npass = 2;
-	if (cg) {
-		memcpy(pass + 2, fds + FD_CG_STATS, sizeof(int) * SBX_CG_NSTATS);
-		npass += SBX_CG_NSTATS;
-	}
+	/* the worker polls the CPU time (cpuacct.usage) while the program runs */
+	int pass[3] = { self, wp->pidfd, cg ? init_cg->cpu_usage : -1 };
+	int npass = pass[2] >= 0 ? 3 : 2;
 	if (self < 0 || send_with_fds(status, &m, sizeof m, pass, npass) < 0)
 		_exit(1); /* the pid namespace dies with us */
 	close(self);
@@ -1277,10 +1278,10 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
 	}
 	res.init_cpu_us = self_cpu_us() - cpu0;
 	if (cg) {
-		struct sbx_cg_run cgr;
-		sbx_cg_from_stat_fds(&cgr, fds + FD_CG_STATS);
-		sbx_cg_stats(&cgr, &res.cgs);
+		sbx_cg_stats(init_cg, &res.cgs);
 		res.have_cgs = 1;
+		unsigned tasks = sbx_cg_pids_left(init_cg);
+		res.cg_left = tasks > 1 ? tasks - 1 : 0; /* but the init itself */
 	}
 	send_with_fds(status, &res, sizeof res, NULL, 0);
 	_exit(0);
@@ -1731,8 +1732,8 @@ static bool pump(struct sandbox *sb, int fd, int dst, uint64_t limit, uint64_t *
 static void handle_status(struct run_state *rs)
 {
 	struct msg m;
-	int fds[2 + SBX_CG_NSTATS], nfds;
-	ssize_t n = recv_with_fds(rs->status_fd, &m, sizeof m, fds, 2 + SBX_CG_NSTATS, &nfds);
+	int fds[3], nfds;
+	ssize_t n = recv_with_fds(rs->status_fd, &m, sizeof m, fds, 3, &nfds);
 	if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR)) {
 		rs->status_eof = true;
 		return;
@@ -1746,11 +1747,13 @@ static void handle_status(struct run_state *rs)
 	}
 	switch (m.type) {
 	case MSG_STARTED:
-		if ((nfds == 2 || nfds == 2 + SBX_CG_NSTATS) && !rs->started) {
+		if ((nfds == 2 || nfds == 3) && !rs->started) {
 			rs->init_pidfd = fds[0];
 			rs->prog_pidfd = fds[1];
-			if (nfds > 2)
-				sbx_cg_from_stat_fds(&rs->cgr, fds + 2);
+			if (nfds > 2) {
+				int st[SBX_CG_NSTATS] = { -1, -1, -1, fds[2], -1 };
+				sbx_cg_from_stat_fds(&rs->cgr, st);
+			}
 			rs->started = true;
 			rs->notify = m.notify;
 			if (rs->kill_reason != SANDBOX_OK)
@@ -2120,13 +2123,11 @@ out:
 		}
 		rs.init_pidfd = -1;
 	}
-	if (rs.cgr.ready) {
-		/* the init reaps everything before it reports, so this is 0 */
-		unsigned left = rs.got_result ? sbx_cg_pids_left(&rs.cgr) : 0;
-		if (left > 1) /* the init may still be exiting */
-			sbx_logf(&sb->log, "WARNING: %u processes left in a finished run's cgroup", left);
+	/* the init reaps everything before it reports, so this is 0 */
+	if (rs.got_result && rs.result.cg_left)
+		sbx_logf(&sb->log, "WARNING: %u processes left in a finished run's cgroup", rs.result.cg_left);
+	if (rs.cgr.ready)
 		sbx_cg_close(&rs.cgr);
-	}
 	if (sb->tfd >= 0) {
 		struct itimerspec off = { { 0, 0 }, { 0, 0 } };
 		uint64_t ticks;
