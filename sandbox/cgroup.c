@@ -170,10 +170,10 @@ static int write_fd_at(const char *dir, const char *file, const char *val)
 	return write_str(path, val);
 }
 
-/* Makes the directories of a new run and opens its files. The run's init
- * joins them when it is pre-forked (so the program is born inside, and no
- * task moves between cgroups while anyone waits); sbx_cg_arm then sets the
- * limits and zeroes the counters when the run starts. */
+/* Makes the directories of a new run and opens its files. The run's
+ * program joins them when it is pre-forked (so no task moves between
+ * cgroups while anyone waits); sbx_cg_arm then sets the limits and zeroes
+ * the counters when the run starts. */
 static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
 	memset(run, 0, sizeof *run);
@@ -280,7 +280,7 @@ int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, ui
 			return rc;
 	}
 	if (cg->have[SBX_CG_PIDS]) {
-		sbx_fmt(val, sizeof val, "%u", pids + 1); /* the init is in there too */
+		sbx_fmt(val, sizeof val, "%u", pids);
 		if ((rc = pwrite_str(run->pids_max, val)) < 0)
 			return rc;
 	}

@@ -14,46 +14,49 @@
  *          │ uts namespaces, and two read-only root trees on tmpfs under <mnt>:
  *          │   <mnt>/run   only /box and /tmp (RUN: nothing else to read or execute)
  *          │   <mnt>/full  the ro_paths, /dev/{null,zero,random,urandom}, /box, /tmp
- *          │ It keeps one pre-forked init per tree waiting, each already inside a fresh set of
- *          │ cgroups (memory, pids, cpuacct) made for its run.
+ *          │ It keeps POOL pre-forked inits per profile waiting, each with a fresh set of
+ *          │ cgroups (memory, pids, cpuacct) made for its run, and removes finished runs'
+ *          │ cgroups, one step at a time, when no request waits.
  *          └─ init (clone3 CLONE_NEWPID | CLONE_NEWNS, ahead of time; PDEATHSIG)
  *               │ pid 1 of its own pid namespace. Ahead of time it makes its mounts private,
- *               │ pivot_roots into its tree, detaches the old root, empties its bounding set, resets signal
- *               │ dispositions, joins its run's cgroups and waits for a request.
- *               │ Per run: clone3(CLONE_VFORK | CLONE_FILES | CLONE_PIDFD) of
- *               └─ program (pid 2): born in the run's cgroups; rlimits, dup2 of stdio, per-slot uid
- *                    (root) or the mapped uid (user namespace), no capabilities (securebits,
- *                    capset, empty bounding set), no_new_privs, then the seccomp filter of its
- *                    profile with a user-notification listener, last, then execve of argv[0].
+ *               │ pivot_roots into its profile's tree, detaches the old root, mounts a
+ *               │ size-limited tmpfs on /tmp, empties its bounding set, resets signal
+ *               │ dispositions, raises its hard rlimits (the program may only lower them), and
+ *               │ forks (clone3 CLONE_FILES | CLONE_PIDFD) its
+ *               └─ program (pid 2), which at once joins the run's cgroups (the init never
+ *                    does: the OOM killer must not pick it), takes its identity (per-slot uid
+ *                    60000+slot as root, the mapped uid in a user namespace), drops every
+ *                    capability (securebits, capset; the bounding set is empty), sets
+ *                    no_new_privs, loads its profile's seccomp filter with a user-notification
+ *                    listener (last), reports READY, and blocks reading the request from a pipe.
  *
  * A run. The worker sends the request (box path, argv, env, limits) with stdin, the stdout
  * and stderr pipes' write ends and its end of a status socket. The zygote makes the box a
  * detached read-only bind (open_tree + mount_setattr: never writable, even for a moment),
- * writes the cgroup limits and zeroes the counters (the memory limit and peak are taken over the init's own
- * small usage at that moment, its "baseline"); and hands the request on to the init with the
- * box's mount fd and the cgroup files the worker reads. The init attaches the box on /box
- * (move_mount) and a fresh size-limited tmpfs (fsopen/fsmount) on /tmp, in its own mount
- * namespace, so both go away with it: nothing to unmount later. The program shares the
- * init's file table until execve, so the seccomp listener it creates lands in the init's
- * table; CLONE_VFORK holds the init until the execve happened (or failed: the errno comes back
- * through a pipe, and the run is a SANDBOX_ERROR). The init sends STARTED to the worker with
- * pidfds of itself and the program and the cgroup files the worker reads; it answers seccomp
- * notifications by recording the call and SIGKILLing the program (the call never runs). When
- * the program has ended, the init kills whatever else lives in the pid namespace (kill(-1)),
- * reaps it, reads the cgroup counters (peak, failcnt, oom kills, CPU; the zygote may remove
- * the cgroups once the init is gone) and sends RESULT with them, the wait status, rusage, the
- * denied call and its own CPU time during the run (subtracted by the worker). Its exit ends the pid
- * namespace (the kernel kills anything left) and the mount namespace with the run's /box and
- * /tmp. The zygote removes the run's cgroups when idle and pre-forks the next init.
+ * sets the cgroup limits and zeroes the counters through files opened in advance, and hands
+ * the request on to the oldest waiting init of the profile, with the box's mount fd. The init
+ * attaches the box on /box (move_mount), resizes /tmp if this run wants another size, and
+ * writes argv, env, the rlimits and the stdio fd numbers to its program, which shares its
+ * file table until execve. The program lowers its rlimits, dup2s its stdio, enters /box and
+ * executes argv[0]; the filters allow exactly those calls (read, prlimit64 on itself, dup2,
+ * chdir, and execve of that one path pointer). The init sends STARTED to the worker with
+ * pidfds of itself and the program and the run's cpuacct.usage; it answers seccomp
+ * notifications by recording the call and SIGKILLing the program (the call never runs); a
+ * note from the program means it could not start (SANDBOX_ERROR). When the program has ended,
+ * the init kills and reaps whatever else is left in the pid namespace (orphans come to it:
+ * kill(-1) only if there are any), closes its copies of the program's stdio, reads the
+ * cgroup counters (peak, failcnt, oom kills, CPU, tasks left) and sends RESULT with them, the
+ * wait status, rusage and the denied call. Its exit ends the pid namespace (the kernel kills
+ * anything left) and the mount namespace, with the run's /box and /tmp.
  *
- * Supervision (the worker, in sandbox_run): poll on the status socket, the stdout and stderr
- * pipes and a 10 ms timerfd. stdout is copied to stdout_fd up to output_kb; one byte more
- * kills the program (SANDBOX_OUTPUT), so the disk never fills. stderr is kept up to
- * stderr_kb and the rest drained. Each tick checks the wall clock, the CPU time
- * (cpuacct.usage of the run's cgroup, else utime+stime from /proc/PID/stat; RLIMIT_CPU is the
- * kernel's backstop) and, without a memory cgroup, the resident size. A limit kills the
- * program through its pidfd; the init still reports its rusage. Without a report within a
- * grace period the worker kills the init, which ends the pid namespace.
+ * Supervision (the worker, in sandbox_run): poll on the status socket and the stdout and
+ * stderr pipes, with a 10 ms tick (a poll timeout, then a timerfd for longer runs). stdout is
+ * copied to stdout_fd up to output_kb; one byte more kills the program (SANDBOX_OUTPUT), so the
+ * disk never fills. stderr is kept up to stderr_kb and the rest drained. Each tick checks the
+ * wall clock, the CPU time (cpuacct.usage of the run's cgroup, else utime+stime from
+ * /proc/PID/stat; RLIMIT_CPU is the kernel's backstop) and, without a memory cgroup, the
+ * resident size. A limit kills the program through its pidfd; the init still reports. Without
+ * a report within a grace period the worker kills the init, which ends the pid namespace.
  *
  * Privileges. The worker and zygote keep theirs: root, or the caller's uid mapped to
  * 60000+slot in a user namespace with that one mapping (never host root). The init is root
@@ -61,13 +64,14 @@
  * capabilities, no_new_privs, and the filter of its profile (seccomp.c), compiled once in
  * sandbox_new and inherited through the forks.
  *
- * Cost per run on the critical path: two socket hops (worker → zygote → init), two mounts
- * built and attached (no umount: the kernel's RCU grace periods of unmounting happen when
- * the init's namespace dies), a few writes to cgroup files opened in advance, the program's fork,
- * filter load and execve, and the report. Namespaces, pivot_root, old-root detaching, cgroup
- * mkdir/rmdir/join happen before or after, while the worker is not waiting on
- * them (joining a v1 cgroup can stall for milliseconds while another task makes or removes one). The worker does not wait
- * for an init's own exit either: the next run (or sandbox_free) makes sure it is gone. */
+ * Cost per run on the critical path: two socket hops (worker → zygote → init), one pipe hop
+ * (init → program), the box's detached mount and its attachment, a few writes to cgroup files
+ * opened in advance, the program's rlimits, dup2s and execve, and the report. Namespaces,
+ * pivot_root, old-root detaching, forking the program, its identity and filter (loading a
+ * filter costs ~50 us: the kernel JITs it and runs it for every syscall number), cgroup
+ * mkdir/rmdir/join (a v1 join waits for an RCU grace period, milliseconds) all happen ahead of
+ * time or afterwards, while nobody waits on them. The worker does not wait for an init's own
+ * exit either: the next run (or sandbox_free) makes sure it is gone. */
 #include "sandbox.h"
 #include "sandbox_int.h"
 
@@ -154,9 +158,8 @@ struct msg {
 	int syscall_nr;       /* MSG_RESULT: the first denied call, or -1 */
 	int notify;           /* MSG_STARTED: a seccomp listener watches the program */
 	uint64_t cg_baseline; /* MSG_RESULT: the init's own memory in the run's cgroup */
-	int64_t init_cpu_us;  /* MSG_RESULT: the init's own CPU time during the run */
 	uint64_t cg_prog_pre; /* MSG_RESULT: what the waiting program had charged before its execve
-	                         (part of cg_baseline, but freed by the execve) */
+	                         (all of cg_baseline, or nearly; freed by the execve) */
 	unsigned cg_left;     /* MSG_RESULT: tasks of the run still in its cgroup (should be 0) */
 	int have_cgs;         /* MSG_RESULT: cgs is filled in */
 	struct sbx_cg_stats cgs; /* MSG_RESULT: the run's cgroup counters, read by the init at the end
@@ -939,13 +942,21 @@ static char prog_data[MAX_REQ_DATA]; /* in the program: the request's argv and e
  * identity and loads its filter, last; then it only reads the request, lowers
  * its rlimits, sets up stdio, enters /box and executes. The filters allow
  * exactly that (read, prlimit64 on itself, dup2, chdir, the one execve). */
-static _Noreturn void program_main(const struct sandbox *sb, int kind, int notes, int blob_fd)
+static _Noreturn void program_main(const struct sandbox *sb, const struct sbx_cg_run *cgr, int kind, int notes,
+		int blob_fd)
 {
-	const char *step = "set rlimits";
+	const char *step = "join the run's cgroups";
 	int rc;
 
 	/* The init reset every disposition but its own SIGPIPE (they survive execve). */
 	signal(SIGPIPE, SIG_DFL);
+	/* Only the program and what it forks live in the run's cgroups (never the
+	 * init: the OOM killer could pick it, and it would count). Joined now, off
+	 * the critical path: moving a task between v1 cgroups can take ms. */
+	for (int c = 0; c < SBX_CG_N; c++)
+		if (cgr->ready && cgr->procs[c] >= 0 && write(cgr->procs[c], "0", 1) < 0)
+			goto fail;
+	step = "set rlimits";
 	if (set_rlimit(RLIMIT_CORE, 0, 0) < 0 || set_rlimit(RLIMIT_MEMLOCK, 0, 0) < 0 ||
 	    set_rlimit(RLIMIT_MSGQUEUE, 0, 0) < 0 || set_rlimit(RLIMIT_RTPRIO, 0, 0) < 0)
 		goto fail;
@@ -1004,14 +1015,6 @@ static _Noreturn void program_main(const struct sandbox *sb, int kind, int notes
 fail:
 	note(notes, NOTE_SETUP_FAILED, errno, step);
 	_exit(127);
-}
-
-static int64_t self_cpu_us(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec + (int64_t)ru.ru_stime.tv_sec * 1000000 +
-		ru.ru_stime.tv_usec;
 }
 
 /* Attaches the box (a detached mount from the zygote) on /box and gives
@@ -1106,24 +1109,10 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int so
 		nof.rlim_max = 1048576;
 		setrlimit(RLIMIT_NOFILE, &nof);
 	}
-	/* Join the run's cgroups, so that the program is born in them. Touch the
-	 * request buffer first: its pages are then charged to the zygote's
-	 * cgroup, not to the run's. */
-	memset(sb->reqbuf, 0, sizeof sb->reqbuf);
-	for (int c = 0; c < SBX_CG_N; c++) {
-		int fd = cgr->ready ? cgr->procs[c] : -1;
-		if (fd < 0)
-			continue;
-		if (write(fd, "0", 1) < 0) {
-			sbx_logf(&sb->log, "cannot join the run's cgroup: %s", strerror(errno));
-			_exit(1);
-		}
-		close(fd);
-	}
 
 	/* The program, ahead of time. Everything but stdio closes at its execve.
 	 * What it charges to the cgroup until then is freed by the execve: the
-	 * worker must not count it as the init's (see cg_prog_pre). */
+	 * worker must not count it as the program's (see cg_prog_pre). */
 	int usage_fd = cgr->ready ? cgr->mem_usage : -1;
 	int64_t u0 = sbx_cg_read_num(usage_fd);
 	struct waiting_prog wp = { .pidfd = -1, .listener = -1 };
@@ -1140,7 +1129,7 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int so
 	};
 	wp.pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 	if (wp.pid == 0)
-		program_main(sb, kind, notes[1], blob[0]);
+		program_main(sb, cgr, kind, notes[1], blob[0]);
 	if (wp.pid < 0) {
 		sbx_logf(&sb->log, "cannot fork the program: %s", strerror(errno));
 		_exit(1);
@@ -1157,6 +1146,9 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int so
 	wp.listener = n.val;
 	/* Its write end stays open here (shared table): never wait on it again. */
 	fcntl(wp.notes, F_SETFL, O_NONBLOCK);
+	for (int c = 0; c < SBX_CG_N; c++)
+		if (cgr->ready && cgr->procs[c] >= 0)
+			close(cgr->procs[c]); /* the program has joined */
 	int64_t u1 = sbx_cg_read_num(usage_fd);
 	init_prog_pre = u0 >= 0 && u1 > u0 ? (uint64_t)(u1 - u0) : 0;
 	if (usage_fd >= 0)
@@ -1178,7 +1170,6 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
 	int status = fds[FD_STATUS];
 	bool cg = init_cg->ready;
 	(void)nfds;
-	int64_t cpu0 = self_cpu_us();
 	char err[200];
 
 	/* The box path comes first, then argv and env: the program gets those. */
@@ -1276,12 +1267,10 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
 		send_error(status, failed.val, "cannot %s: %s", failed.step, strerror(failed.val));
 		_exit(1);
 	}
-	res.init_cpu_us = self_cpu_us() - cpu0;
 	if (cg) {
 		sbx_cg_stats(init_cg, &res.cgs);
 		res.have_cgs = 1;
-		unsigned tasks = sbx_cg_pids_left(init_cg);
-		res.cg_left = tasks > 1 ? tasks - 1 : 0; /* but the init itself */
+		res.cg_left = sbx_cg_pids_left(init_cg);
 	}
 	send_with_fds(status, &res, sizeof res, NULL, 0);
 	_exit(0);
@@ -1625,6 +1614,7 @@ struct run_state {
 	struct msg error;
 	bool have_error;
 	struct sbx_cg_run cgr;  /* the run's cgroup files (from STARTED), when cgroups are used */
+	bool ticking;           /* the timerfd is armed */
 };
 
 static int prog_host_pid(int pidfd)
@@ -1816,9 +1806,7 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 		ru_us = (uint64_t)rs->result.ru.ru_utime.tv_sec * 1000000 + (uint64_t)rs->result.ru.ru_utime.tv_usec +
 			(uint64_t)rs->result.ru.ru_stime.tv_sec * 1000000 + (uint64_t)rs->result.ru.ru_stime.tv_usec;
 	if (cgs && cgs->cpu_ns >= 0) {
-		/* less the init's own work (forking the program, reaping) */
-		int64_t us = cgs->cpu_ns / 1000 - (have_result ? rs->result.init_cpu_us : 0);
-		res->cpu_us = us > 0 ? (uint64_t)us : 0;
+		res->cpu_us = (uint64_t)cgs->cpu_ns / 1000;
 		sbx_fmt(cpu_how, sizeof cpu_how, "cpu from cpuacct.usage");
 	} else if (have_result) {
 		res->cpu_us = ru_us;
@@ -2003,9 +1991,10 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	fds[FD_STDOUT] = out[1];
 	fds[FD_STDERR] = errp[1] >= 0 ? errp[1] : sb->devnull;
 	fds[FD_STATUS] = st[1];
-	struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L }, .it_value = { 0, TICK_MS * 1000000L } };
+	/* The periodic timerfd is armed only if the run outlives its first tick
+	 * (a poll timeout until then): short runs never pay for it. */
 	rs.tfd = sb->tfd;
-	timerfd_settime(rs.tfd, 0, &its, NULL);
+	rs.ticking = false;
 
 	rs.t0 = mono_us();
 	if ((rc = send_with_fds(sb->ctl, rq, sizeof *rq + used, fds, 4)) < 0) {
@@ -2036,25 +2025,42 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 			{ .fd = (rs.got_result || rs.status_eof) ? -1 : rs.status_fd, .events = POLLIN },
 			{ .fd = rs.out_eof ? -1 : rs.out_r, .events = POLLIN },
 			{ .fd = rs.err_eof ? -1 : rs.err_r, .events = POLLIN },
-			{ .fd = rs.tfd, .events = POLLIN },
+			{ .fd = rs.ticking ? rs.tfd : -1, .events = POLLIN },
 		};
-		if (poll(pf, 4, -1) < 0) {
+		int pr = poll(pf, 4, rs.ticking ? -1 : TICK_MS);
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
 			break;
 		}
+		if (pr == 0 && !rs.ticking) {
+			struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L },
+				.it_value = { 0, TICK_MS * 1000000L } };
+			timerfd_settime(rs.tfd, 0, &its, NULL);
+			rs.ticking = true;
+			pf[3].revents = POLLIN; /* this timeout is the first tick */
+		}
 		if (pf[1].revents)
 			rs.out_eof = !pump(sb, rs.out_r, spec->stdout_fd, out_limit, &rs.out_bytes, true, &rs);
 		if (pf[2].revents)
 			rs.err_eof = !pump(sb, rs.err_r, spec->stderr_fd, err_limit, &rs.err_bytes, false, &rs);
-		if (pf[0].revents)
+		if (pf[0].revents) {
 			handle_status(&rs);
+			if (rs.got_result) {
+				/* The init closed its copies before it reported and the program
+				 * is gone: the pipes are at their end, or nearly. */
+				if (!rs.out_eof)
+					rs.out_eof = !pump(sb, rs.out_r, spec->stdout_fd, out_limit, &rs.out_bytes, true, &rs);
+				if (!rs.err_eof)
+					rs.err_eof = !pump(sb, rs.err_r, spec->stderr_fd, err_limit, &rs.err_bytes, false, &rs);
+			}
+		}
 		if (rs.have_error)
 			break;
 		if (pf[3].revents & POLLIN) {
 			uint64_t ticks;
-			if (read(rs.tfd, &ticks, sizeof ticks) < 0) {
+			if (pr > 0 && read(rs.tfd, &ticks, sizeof ticks) < 0) {
 				/* spurious wakeup */
 			}
 			int64_t now = mono_us();
@@ -2128,7 +2134,7 @@ out:
 		sbx_logf(&sb->log, "WARNING: %u processes left in a finished run's cgroup", rs.result.cg_left);
 	if (rs.cgr.ready)
 		sbx_cg_close(&rs.cgr);
-	if (sb->tfd >= 0) {
+	if (rs.ticking) {
 		struct itimerspec off = { { 0, 0 }, { 0, 0 } };
 		uint64_t ticks;
 		timerfd_settime(sb->tfd, 0, &off, NULL);

@@ -83,9 +83,9 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log);
 /* Takes the spare run cgroups (making them now if there are none). Returns
  * 0 or negative errno. */
 int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run);
-/* The run starts: sets its limits (memory: mem_bytes over what the init
- * already uses, returned in *baseline; pids: pids plus the init) and zeroes
- * the peak, failcnt and CPU counters. Returns 0 or negative errno. */
+/* The run starts: sets its limits (memory: mem_bytes over what is charged
+ * already, returned in *baseline; pids) and zeroes the peak, failcnt and CPU
+ * counters. Returns 0 or negative errno. */
 int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline);
 /* Off the critical path, one step per call: removes one finished run's
  * directories, or makes the spare. Returns whether it did anything. */

@@ -401,8 +401,8 @@ START_TEST(test_thread_bomb)
 	int n = -1;
 	ck_assert_int_eq(sscanf(o.out, "threads %d", &n), 1);
 	/* as root the pids cgroup is exact; in a user namespace RLIMIT_NPROC also
-	 * counts the helper processes that share the uid */
-	ck_assert_int_le(n, g_info.cgroup_pids ? 3 : 8);
+	 * counts the sandbox's helper processes that share the uid (up to ~20) */
+	ck_assert_int_le(n, g_info.cgroup_pids ? 3 : 30);
 	free_out(&o);
 }
 END_TEST
@@ -424,7 +424,10 @@ START_TEST(test_fork_bomb_compile_profile)
 	l.processes = 16;
 	l.wall_ms = 2000;
 	struct out o = run_in(g_sb, SANDBOX_COMPILE, new_box(), argv, l, NULL, false);
-	ck_assert_msg(o.r.status == SANDBOX_WALL || o.r.status == SANDBOX_TIME, "%s", o.r.message);
+	/* the processes spin at the pids limit until a limit ends it (all their
+	 * copies can also fill the memory limit) */
+	ck_assert_msg(o.r.status == SANDBOX_WALL || o.r.status == SANDBOX_TIME || o.r.status == SANDBOX_MEMORY,
+		"%s", o.r.message);
 	ck_assert_uint_lt(o.r.wall_ms, 4000);
 	free_out(&o);
 }
