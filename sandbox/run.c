@@ -1272,6 +1272,11 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
 		res.have_cgs = 1;
 		res.cg_left = sbx_cg_pids_left(init_cg);
 	}
+	/* What is left is our exit: the namespaces' teardown (unmounting waits for
+	 * an RCU grace period). Let the worker, woken by the report, go first. */
+	struct sched_param normal = { 0 };
+	sched_setscheduler(0, SCHED_OTHER, &normal);
+	setpriority(PRIO_PROCESS, 0, 19);
 	send_with_fds(status, &res, sizeof res, NULL, 0);
 	_exit(0);
 }
