@@ -1010,16 +1010,31 @@ int main(int argc, char **argv)
 			printf("setpriv is missing: cannot run the suite unprivileged\n");
 			return 77;
 		}
-		char self[4096];
-		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-		if (n < 0)
-			return 1;
-		self[n] = 0;
+		/* nobody may not reach the build directory: run a copy of this binary
+		 * and of the fixture's source from a world-readable directory */
+		char dir[] = "/tmp/sbx-unpriv-XXXXXX", bin[64], src[64];
+		if (!mkdtemp(dir) || chmod(dir, 0755) < 0)
+			die("mkdtemp: %s", strerror(errno));
+		snprintf(bin, sizeof bin, "%s/test-sandbox", dir);
+		snprintf(src, sizeof src, "%s/hostile.c", dir);
+		if (sh("cp /proc/%d/exe '%s' && cp '%s' '%s' && chmod 755 '%s' && chmod 644 '%s'", (int)getpid(), bin,
+				HOSTILE_SRC, src, bin, src) != 0)
+			die("cannot copy the test to %s", dir);
 		setenv("SBX_TEST_UNPRIV", "1", 1);
-		execl("/usr/bin/setpriv", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-			"--", self, "--unprivileged", (char *)NULL);
-		perror("setpriv");
-		return 1;
+		setenv("SBX_HOSTILE_SRC", src, 1);
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			execl("/usr/bin/setpriv", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+				"--inh-caps=-all", "--", bin, "--unprivileged", (char *)NULL);
+			perror("setpriv");
+			_exit(1);
+		}
+		int st = 0;
+		while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		sh("rm -rf '%s'", dir);
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 	}
 	if (unpriv && !getenv("SBX_TEST_UNPRIV")) {
 		printf("already unprivileged: the main sandbox test covers this case\n");
@@ -1047,8 +1062,9 @@ int main(int argc, char **argv)
 		die("mkdtemp: %s", strerror(errno));
 	chmod(g_tmp, 0755);
 	snprintf(g_hostile, sizeof g_hostile, "%s/hostile", g_tmp);
-	if (sh("gcc -O2 -static -pthread -o '%s' '%s'", g_hostile, HOSTILE_SRC) != 0)
-		die("cannot build the fixture %s", HOSTILE_SRC);
+	const char *hostile_src = getenv("SBX_HOSTILE_SRC") ? getenv("SBX_HOSTILE_SRC") : HOSTILE_SRC;
+	if (sh("gcc -O2 -static -pthread -o '%s' '%s'", g_hostile, hostile_src) != 0)
+		die("cannot build the fixture %s", hostile_src);
 
 	SRunner *sr = srunner_create(sandbox_suite());
 	srunner_run_all(sr, CK_NORMAL);
