@@ -261,7 +261,7 @@ static int pwrite_str(int fd, const char *v)
 	return pwrite(fd, v, strlen(v), 0) < 0 ? -errno : 0;
 }
 
-int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline)
+int sbx_cg_arm(struct sbx_cg *cg, const struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline)
 {
 	char val[32];
 	int rc;

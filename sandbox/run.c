@@ -136,7 +136,21 @@ enum {
 };
 
 #define REQ_MAGIC 0x73627831u
+#define CTL_MAGIC 0x73627832u
 
+/* Between worker and zygote besides requests (root only: the direct path).
+ * OFFER (zygote → worker): a waiting init the worker may use directly, with
+ * fds: its request socket and its pidfd.
+ * TAKEN (worker → zygote): the worker has given that init a request. */
+enum { CTL_OFFER = 1, CTL_TAKEN };
+struct ctl_msg {
+	uint32_t magic;
+	uint32_t type;
+	uint32_t kind;
+	uint32_t id;
+	uint64_t file_kb;      /* TAKEN: the run's file limit (the next init's /tmp size) */
+};
+#define OFFER_NFDS 2
 struct req {
 	uint32_t magic;
 	uint32_t profile;
@@ -144,7 +158,6 @@ struct req {
 	uint32_t argc, envc;
 	uint32_t datalen;
 	uint32_t nproc_extra;  /* other processes of the program's uid (user namespace) */
-	uint64_t cg_baseline;  /* set by the zygote: memory the init had charged when the run started */
 	struct sandbox_limits lim;
 	char data[];          /* box\0 argv...\0 env...\0 */
 };
@@ -195,6 +208,12 @@ struct sandbox {
 	bool any_cg;
 	struct sbx_cg cg;
 	int pending[4];            /* pidfds of finished runs' inits that may still be exiting */
+	struct sbx_offer {         /* root: waiting inits the zygote has handed over (oldest first) */
+		int sock;
+		int pidfd;
+		uint32_t id;
+	} offers[SBX_NPROFILES][4];
+	int noffers[SBX_NPROFILES];
 	int npending;
 	struct sbx_log log;
 	char *iobuf;
@@ -289,7 +308,7 @@ static int send_with_fds(int sock, const void *buf, size_t len, const int *fds, 
 
 /* Receives one message; fds[] gets up to maxfds descriptors (CLOEXEC), the
  * rest -1. Returns the byte count, 0 at EOF, or negative errno. */
-static ssize_t recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds)
+static ssize_t recv_with_fds_flags(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds, int flags)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 	union {
@@ -303,7 +322,7 @@ static ssize_t recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxf
 		fds[i] = -1;
 	*nfds = 0;
 	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -323,6 +342,11 @@ static ssize_t recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxf
 	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
 		return -EMSGSIZE;
 	return n;
+}
+
+static ssize_t recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds)
+{
+	return recv_with_fds_flags(sock, buf, len, fds, maxfds, nfds, 0);
 }
 
 static int pidfd_open_(pid_t pid, unsigned flags)
@@ -431,8 +455,11 @@ struct zygote_ctx {
 	struct waiting {                  /* a waiting (pre-forked) init, or sock -1 */
 		int sock;
 		int pidfd;
-		struct sbx_cg_run cg;     /* the cgroups it has joined */
+		uint32_t id;
+		bool offered;             /* the worker has it (and may use it directly) */
+		struct sbx_cg_run cg;     /* the cgroups its program has joined */
 	} wait[NKINDS][POOL];             /* [kind][0] is the oldest: the next to run */
+	uint32_t next_id;
 	int active_pidfd;                 /* init of the last dispatched run, or -1 */
 	int active_kind;
 	uint64_t tmp_kb[NKINDS];          /* /tmp size of the last run of each kind: the next init mounts it */
@@ -527,7 +554,7 @@ fail_errno_mnt:
 	return rc;
 }
 
-static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int sock);
+static _Noreturn void init_main(struct zygote_ctx *z, int kind, const struct sbx_cg_run *cgr, int sock);
 static uint64_t init_tmp_kb;   /* in an init: the size of the /tmp it mounted ahead */
 static uint64_t init_prog_pre; /* in an init: what its waiting program added to the memory cgroup */
 static const struct sbx_cg_run *init_cg; /* in an init: its run's cgroup files */
@@ -536,10 +563,12 @@ static void close_others(const int *keep, int nkeep);
 
 /* Forks the next init of a kind: it makes its pid and mount namespaces,
  * pivots into the kind's tree and waits for a request on a socket. */
-static int prefork(struct zygote_ctx *z, int kind, int slot)
+/* Forks an init of a kind into *w: it makes its pid and mount namespaces,
+ * pivots into the kind's tree, forks its program, which gets ready, and
+ * waits for a request on a socket. */
+static int prefork_into(struct zygote_ctx *z, int kind, struct waiting *w)
 {
 	int sp[2], pidfd = -1, rc;
-	struct waiting *w = &z->wait[kind][slot];
 	struct sbx_cg_run *cgr = &w->cg;
 	if (z->sb->any_cg && !cgr->ready && (rc = sbx_cg_take(&z->sb->cg, cgr)) < 0)
 		return rc;
@@ -552,7 +581,7 @@ static int prefork(struct zygote_ctx *z, int kind, int slot)
 	};
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 	if (pid == 0)
-		init_main(z, kind, slot, sp[1]);
+		init_main(z, kind, cgr, sp[1]);
 	int e = errno;
 	close(sp[1]);
 	if (pid < 0) {
@@ -567,7 +596,29 @@ static int prefork(struct zygote_ctx *z, int kind, int slot)
 		}
 	w->sock = sp[0];
 	w->pidfd = pidfd;
+	w->id = ++z->next_id;
+	w->offered = false;
 	return 0;
+}
+
+/* Root only: hands a waiting init to the worker, which then sends it the
+ * request itself (one hop less: the worker makes the box's mount, as the
+ * zygote would). */
+static void offer(struct zygote_ctx *z, int kind, struct waiting *w)
+{
+	struct sandbox *sb = z->sb;
+	struct ctl_msg m = { .magic = CTL_MAGIC, .type = CTL_OFFER, .kind = (uint32_t)kind, .id = w->id };
+	int fds[OFFER_NFDS] = { w->sock, w->pidfd };
+	if (send_with_fds(sb->ctl, &m, sizeof m, fds, OFFER_NFDS) == 0)
+		w->offered = true;
+}
+
+static int prefork(struct zygote_ctx *z, int kind, int slot)
+{
+	int rc = prefork_into(z, kind, &z->wait[kind][slot]);
+	if (rc == 0 && z->sb->root)
+		offer(z, kind, &z->wait[kind][slot]);
+	return rc;
 }
 
 static void drop_waiting(struct zygote_ctx *z, int kind, int slot)
@@ -582,12 +633,17 @@ static void drop_waiting(struct zygote_ctx *z, int kind, int slot)
 	w->sock = w->pidfd = -1;
 }
 
-/* The oldest waiting init of a kind leaves the pool: the others move up. */
-static void pool_shift(struct zygote_ctx *z, int kind)
+/* A waiting init leaves the pool (its fds closed or moved on, or a dead
+ * one dropped): the younger ones move up. */
+static void pool_remove(struct zygote_ctx *z, int kind, struct waiting *w)
 {
-	for (int i = 0; i + 1 < POOL; i++)
+	int i = (int)(w - z->wait[kind]);
+	if (w->sock >= 0)
+		drop_waiting(z, kind, i);
+	for (; i + 1 < POOL; i++)
 		z->wait[kind][i] = z->wait[kind][i + 1];
 	z->wait[kind][POOL - 1].sock = z->wait[kind][POOL - 1].pidfd = -1;
+	z->wait[kind][POOL - 1].offered = false;
 	z->wait[kind][POOL - 1].cg.ready = false;
 }
 
@@ -647,24 +703,23 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 	char err[300];
 
 	finish_active(z);
-	for (int tries = 0;; tries++) {
-		struct waiting *w = &z->wait[kind][0];
-		struct pollfd pf = { .fd = w->pidfd, .events = POLLIN };
-		if (w->sock >= 0 && poll(&pf, 1, 0) == 0)
-			break; /* alive (and ready, or getting ready) */
-		if (w->sock >= 0 || z->wait[kind][1].sock >= 0) {
-			drop_waiting(z, kind, 0); /* died: the next one moves up */
-			pool_shift(z, kind);
-			continue;
-		}
-		if ((rc = prefork(z, kind, 0)) < 0 || tries > 2) {
-			send_error(status, rc < 0 ? -rc : EIO, "cannot create the run's namespaces: %s",
-				strerror(rc < 0 ? -rc : EIO));
+	/* An init the worker does not have: the oldest waiting one, or (when the
+	 * worker has them all, root) a fresh one. */
+	struct waiting fresh = { .sock = -1, .pidfd = -1 }, *w = NULL;
+	for (int i = 0; i < POOL && !w; i++) {
+		struct waiting *c = &z->wait[kind][i];
+		struct pollfd pf = { .fd = c->pidfd, .events = POLLIN };
+		if (c->sock >= 0 && !c->offered && poll(&pf, 1, 0) == 0)
+			w = c;
+	}
+	if (!w) {
+		if ((rc = prefork_into(z, kind, &fresh)) < 0) {
+			send_error(status, -rc, "cannot create the run's namespaces: %s", strerror(-rc));
 			return;
 		}
+		w = &fresh;
 	}
 	memcpy(all, fds, 4 * sizeof(int));
-	rq->cg_baseline = 0;
 	int bfd = box_mount(rq, rq->data, err, sizeof err);
 	if (bfd < 0) {
 		send_error(status, -bfd, "%s", err);
@@ -672,32 +727,55 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 	}
 	all[FD_BOX] = bfd;
 	nall = FD_BOX + 1;
-	struct sbx_cg_run *cgr = &z->wait[kind][0].cg;
-	if (cgr->ready) {
-		uint32_t pids = rq->lim.processes ? rq->lim.processes : 1;
-		uint64_t mem = rq->lim.memory_kb ? rq->lim.memory_kb * 1024 : (uint64_t)INT64_MAX;
-		if ((rc = sbx_cg_arm(&sb->cg, cgr, mem, pids, &rq->cg_baseline)) < 0) {
-			send_error(status, -rc, "cannot set the run's cgroup limits: %s", strerror(-rc));
-			drop_waiting(z, kind, 0);
-			pool_shift(z, kind);
-			close(bfd);
-			return;
-		}
-	}
+	struct sbx_cg_run *cgr = &w->cg;
 	z->active_kind = kind;
-	rc = send_with_fds(z->wait[kind][0].sock, rq, len, all, nall);
+	rc = send_with_fds(w->sock, rq, len, all, nall);
 	close(bfd);
 	if (rc < 0) {
 		send_error(status, -rc, "cannot reach the run's init: %s", strerror(-rc));
-		drop_waiting(z, kind, 0);
-		pool_shift(z, kind);
-		return;
+		goto drop;
 	}
-	z->active_pidfd = z->wait[kind][0].pidfd;
+	z->active_pidfd = w->pidfd;
 	z->tmp_kb[kind] = tmp_size_kb(rq->lim.file_kb);
 	z->cg = *cgr;
-	close(z->wait[kind][0].sock);
-	pool_shift(z, kind);
+	close(w->sock);
+	w->sock = w->pidfd = -1;
+	w->cg.ready = false;
+	if (w != &fresh)
+		pool_remove(z, kind, w);
+	return;
+drop:
+	if (w == &fresh) {
+		if (fresh.cg.ready)
+			sbx_cg_finish(&sb->cg, &fresh.cg);
+		close(fresh.sock);
+		close(fresh.pidfd);
+	} else {
+		pool_remove(z, kind, w);
+	}
+}
+
+/* TAKEN from the worker: that init has its request. It becomes the active
+ * run (its cgroups are removed after it), and its pool slot is refilled. */
+static void taken(struct zygote_ctx *z, const struct ctl_msg *m)
+{
+	if (m->kind >= NKINDS)
+		return;
+	for (int i = 0; i < POOL; i++) {
+		struct waiting *w = &z->wait[m->kind][i];
+		if (w->sock < 0 || w->id != m->id)
+			continue;
+		finish_active(z);
+		z->active_kind = (int)m->kind;
+		z->active_pidfd = w->pidfd;
+		z->tmp_kb[m->kind] = tmp_size_kb(m->file_kb);
+		z->cg = w->cg;
+		close(w->sock);
+		w->sock = w->pidfd = -1;
+		w->cg.ready = false;
+		pool_remove(z, (int)m->kind, w);
+		return;
+	}
 }
 
 static _Noreturn void zygote_main(struct sandbox *sb, int report)
@@ -775,8 +853,11 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 			if (n == 0 || (n < 0 && n != -EMSGSIZE && n != -EAGAIN && n != -EINTR))
 				break;
 			struct req *rq = (struct req *)sb->reqbuf;
+			const struct ctl_msg *cm = (const struct ctl_msg *)sb->reqbuf;
 			z.cg_stuck = false;
-			if (n > 0 && (size_t)n >= sizeof *rq && rq->magic == REQ_MAGIC && nfds == 4 &&
+			if (n == (ssize_t)sizeof *cm && cm->magic == CTL_MAGIC && cm->type == CTL_TAKEN)
+				taken(&z, cm);
+			else if (n > 0 && (size_t)n >= sizeof *rq && rq->magic == REQ_MAGIC && nfds == 4 &&
 			    sizeof *rq + rq->datalen == (size_t)n && rq->datalen > 0 && rq->data[rq->datalen - 1] == 0)
 				dispatch(&z, rq, (size_t)n, fds);
 			for (int i = 0; i < nfds; i++)
@@ -789,7 +870,19 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 			z.cg_stuck = false;
 			continue;
 		}
-		/* Idle: one piece of housekeeping, then look for requests again. */
+		/* Idle: one piece of housekeeping, then look for requests again. A
+		 * waiting init that died (it is the worker's to notice too) goes. */
+		bool dropped = false;
+		for (int k = 0; k < NKINDS && !dropped; k++)
+			for (int i = 0; i < POOL && !dropped; i++) {
+				struct pollfd wp = { .fd = z.wait[k][i].pidfd, .events = POLLIN };
+				if (z.wait[k][i].sock >= 0 && poll(&wp, 1, 0) > 0) {
+					pool_remove(&z, k, &z.wait[k][i]);
+					dropped = true;
+				}
+			}
+		if (dropped)
+			continue;
 		if (missing_kind >= 0)
 			prefork(&z, missing_kind, missing_slot);
 		else if (sb->any_cg)
@@ -1053,23 +1146,23 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
  * of its own (private: nothing propagates in or out). Ahead of any request it
  * pivots into its tree, mounts /tmp, empties its bounding set, joins its
  * cgroups and forks the program, which gets ready in turn (program_main). */
-static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int sock)
+static _Noreturn void init_main(struct zygote_ctx *z, int kind, const struct sbx_cg_run *cgr, int sock)
 {
 	struct sandbox *sb = z->sb;
 	const char *root = kind == SANDBOX_RUN ? z->tree[TREE_RUN] : z->tree[TREE_FULL];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "sandbox-init");
-	const struct sbx_cg_run *cgr = &z->wait[kind][slot].cg;
 	/* Its cgroup files stay: cgroup.procs to join, the counters to report. */
-	int keep[2 + SBX_CG_N + SBX_CG_NSTATS] = { sock, cgr->ready ? cgr->mem_usage : -1 };
+	int keep[5 + SBX_CG_N + SBX_CG_NSTATS] = { sock, cgr->ready ? cgr->mem_usage : -1,
+		cgr->ready ? cgr->mem_limit : -1, cgr->ready ? cgr->memsw_limit : -1, cgr->ready ? cgr->pids_max : -1 };
 	for (int c = 0; c < SBX_CG_N; c++)
-		keep[2 + c] = cgr->ready ? cgr->procs[c] : -1;
+		keep[5 + c] = cgr->ready ? cgr->procs[c] : -1;
 	int st[SBX_CG_NSTATS];
 	sbx_cg_stat_fds(cgr, st);
 	for (int i = 0; i < SBX_CG_NSTATS; i++)
-		keep[2 + SBX_CG_N + i] = cgr->ready ? st[i] : -1;
-	close_others(keep, 2 + SBX_CG_N + SBX_CG_NSTATS);
+		keep[5 + SBX_CG_N + i] = cgr->ready ? st[i] : -1;
+	close_others(keep, 5 + SBX_CG_N + SBX_CG_NSTATS);
 	init_cg = cgr;
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
@@ -1151,8 +1244,6 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, int slot, int so
 			close(cgr->procs[c]); /* the program has joined */
 	int64_t u1 = sbx_cg_read_num(usage_fd);
 	init_prog_pre = u0 >= 0 && u1 > u0 ? (uint64_t)(u1 - u0) : 0;
-	if (usage_fd >= 0)
-		close(usage_fd);
 
 	int fds[NFDS_MAX], nfds;
 	ssize_t r = recv_with_fds(sock, sb->reqbuf, sizeof sb->reqbuf, fds, NFDS_MAX, &nfds);
@@ -1178,6 +1269,18 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
 	if (args >= end || rq->argc == 0) {
 		send_error(status, EINVAL, "malformed request");
 		_exit(1);
+	}
+	/* The run's limits, and counters from zero (the program joined its
+	 * cgroups long ago, and idled there since). */
+	uint64_t cg_baseline = 0;
+	if (cg) {
+		uint32_t pids = rq->lim.processes ? rq->lim.processes : 1;
+		uint64_t mem = rq->lim.memory_kb ? rq->lim.memory_kb * 1024 : (uint64_t)INT64_MAX;
+		int rc = sbx_cg_arm(&sb->cg, init_cg, mem, pids, &cg_baseline);
+		if (rc < 0) {
+			send_error(status, -rc, "cannot set the run's cgroup limits: %s", strerror(-rc));
+			_exit(1);
+		}
 	}
 	if (mount_box_tmp(rq, fds[FD_BOX], init_tmp_kb, err, sizeof err) < 0) {
 		send_error(status, EIO, "%s", err);
@@ -1238,7 +1341,7 @@ static _Noreturn void run_request(struct zygote_ctx *z, struct waiting_prog *wp,
 		if (pf[0].revents & POLLIN)
 			break;
 	}
-	struct msg res = { .type = MSG_RESULT, .syscall_nr = syscall_nr, .cg_baseline = rq->cg_baseline,
+	struct msg res = { .type = MSG_RESULT, .syscall_nr = syscall_nr, .cg_baseline = cg_baseline,
 		.cg_prog_pre = init_prog_pre };
 	while (wait4(wp->pid, &res.wstatus, 0, &res.ru) < 0 && errno == EINTR)
 		;
@@ -1506,6 +1609,15 @@ fail:
 	return NULL;
 }
 
+static void offer_close(struct sbx_offer *o)
+{
+	if (o->sock >= 0)
+		close(o->sock);
+	if (o->pidfd >= 0)
+		close(o->pidfd);
+	o->sock = o->pidfd = -1;
+}
+
 /* Waits until the init behind pidfd is gone (its pid namespace with it),
  * killing it if it takes long. Closes pidfd. */
 static void wait_init(int pidfd)
@@ -1543,6 +1655,9 @@ void sandbox_free(struct sandbox *sb)
 	if (!sb)
 		return;
 	reap_pending(sb, true);
+	for (int k = 0; k < SBX_NPROFILES; k++)
+		for (int i = 0; i < sb->noffers[k]; i++)
+			offer_close(&sb->offers[k][i]);
 	if (sb->ctl >= 0)
 		close(sb->ctl); /* the zygote sees EOF, ends its inits and exits */
 	if (sb->zygote > 0) {
@@ -1599,6 +1714,67 @@ const char *sandbox_status_name(enum sandbox_status st)
 }
 
 /* ---------------------------------------------------------------- sandbox_run */
+
+
+/* Takes the zygote's offers that have arrived (never blocks). */
+static void drain_offers(struct sandbox *sb)
+{
+	for (;;) {
+		struct ctl_msg m;
+		int fds[NFDS_MAX], nfds;
+		ssize_t n = recv_with_fds_flags(sb->ctl, &m, sizeof m, fds, NFDS_MAX, &nfds, MSG_DONTWAIT);
+		if (n <= 0 && n != -EMSGSIZE)
+			return;
+		if (n == (ssize_t)sizeof m && m.magic == CTL_MAGIC && m.type == CTL_OFFER && m.kind < SBX_NPROFILES &&
+		    nfds == OFFER_NFDS && sb->noffers[m.kind] < (int)(sizeof sb->offers[0] / sizeof sb->offers[0][0])) {
+			struct sbx_offer *o = &sb->offers[m.kind][sb->noffers[m.kind]++];
+			o->sock = fds[0];
+			o->pidfd = fds[1];
+			o->id = m.id;
+			continue;
+		}
+		for (int i = 0; i < nfds; i++)
+			close(fds[i]);
+	}
+}
+
+/* Root: gives the request straight to a waiting init the zygote offered,
+ * doing the zygote's part (the box's mount) here.
+ * Returns 1 if sent, 0 if no usable offer (use the zygote), negative errno
+ * on a failure that ends the run. */
+static int dispatch_direct(struct sandbox *sb, struct req *rq, size_t len, const int *fds, const char *box,
+		char *err, size_t errlen)
+{
+	int kind = (int)rq->profile;
+	drain_offers(sb);
+	while (sb->noffers[kind] > 0) {
+		struct sbx_offer o = sb->offers[kind][0];
+		memmove(&sb->offers[kind][0], &sb->offers[kind][1], sizeof o * (size_t)--sb->noffers[kind]);
+		struct pollfd pf = { .fd = o.pidfd, .events = POLLIN };
+		if (poll(&pf, 1, 0) != 0) {
+			offer_close(&o); /* that init died; the zygote replaces it */
+			continue;
+		}
+		int rc, all[FD_REQ_N] = { fds[0], fds[1], fds[2], fds[3], -1 };
+		all[FD_BOX] = box_mount(rq, box, err, errlen);
+		if (all[FD_BOX] < 0) {
+			offer_close(&o);
+			return all[FD_BOX];
+		}
+		rc = send_with_fds(o.sock, rq, len, all, FD_REQ_N);
+		close(all[FD_BOX]);
+		if (rc == 0) {
+			struct ctl_msg t = { .magic = CTL_MAGIC, .type = CTL_TAKEN, .kind = (uint32_t)kind, .id = o.id,
+				.file_kb = rq->lim.file_kb };
+			if (send_with_fds(sb->ctl, &t, sizeof t, NULL, 0) < 0)
+				sbx_logf(&sb->log, "cannot tell the sandbox helper about a run: %s", strerror(errno));
+		}
+		offer_close(&o);
+		if (rc == 0)
+			return 1;
+	}
+	return 0;
+}
 
 struct run_state {
 	int64_t t0;
@@ -2002,7 +2178,19 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	rs.ticking = false;
 
 	rs.t0 = mono_us();
-	if ((rc = send_with_fds(sb->ctl, rq, sizeof *rq + used, fds, 4)) < 0) {
+	/* As root the worker can do the zygote's part itself and hand the request
+	 * straight to a waiting init (one hop less); else, or with no init offered
+	 * yet, the zygote does. */
+	int sent = 0;
+	if (sb->root) {
+		char err[300];
+		if ((sent = dispatch_direct(sb, rq, sizeof *rq + used, fds, box, err, sizeof err)) < 0) {
+			rc = sent;
+			fail_result(res, "%s", err);
+			goto out;
+		}
+	}
+	if (!sent && (rc = send_with_fds(sb->ctl, rq, sizeof *rq + used, fds, 4)) < 0) {
 		fail_result(res, "cannot reach the sandbox helper: %s", strerror(-rc));
 		goto out;
 	}

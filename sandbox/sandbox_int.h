@@ -86,7 +86,7 @@ int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run);
 /* The run starts: sets its limits (memory: mem_bytes over what is charged
  * already, returned in *baseline; pids) and zeroes the peak, failcnt and CPU
  * counters. Returns 0 or negative errno. */
-int sbx_cg_arm(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline);
+int sbx_cg_arm(struct sbx_cg *cg, const struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline);
 /* Off the critical path, one step per call: removes one finished run's
  * directories, or makes the spare. Returns whether it did anything. */
 bool sbx_cg_housekeep(struct sbx_cg *cg);
