@@ -7,7 +7,8 @@
  * Processes. Besides the caller there are three kinds of process:
  *
  *   worker (calls sandbox_new/sandbox_run; host namespaces; supervises each run)
- *     │ ctl: SOCK_SEQPACKET socketpair, one request per run, 4 fds passed with SCM_RIGHTS
+ *     │ ctl: SOCK_SEQPACKET socketpair: requests (4 fds with SCM_RIGHTS) to the zygote;
+ *     │ as root also OFFERs of waiting inits from it and TAKEN notices to it
  *     └─ zygote (forked once by sandbox_new; PDEATHSIG: dies with the worker)
  *          │ holds what is expensive to make: the user namespace (when not root), a mount
  *          │ namespace (slave of the host's), an empty net namespace (only a down lo), ipc and
@@ -30,11 +31,15 @@
  *                    no_new_privs, loads its profile's seccomp filter with a user-notification
  *                    listener (last), reports READY, and blocks reading the request from a pipe.
  *
- * A run. The worker sends the request (box path, argv, env, limits) with stdin, the stdout
- * and stderr pipes' write ends and its end of a status socket. The zygote makes the box a
+ * A run. The request is the box path, argv, env and limits, with stdin, the stdout and
+ * stderr pipes' write ends and the worker's end of a status socket. The box becomes a
  * detached read-only bind (open_tree + mount_setattr: never writable, even for a moment),
- * sets the cgroup limits and zeroes the counters through files opened in advance, and hands
- * the request on to the oldest waiting init of the profile, with the box's mount fd. The init
+ * passed as a mount fd with the request to the oldest waiting init of the profile. As root
+ * the worker does that itself: the zygote offers it every waiting init (its socket and
+ * pidfd) as soon as it is forked, and the worker tells it which one it took (TAKEN), so
+ * that it forks the next. In a user namespace (the worker has no privileges there), or
+ * with no offer at hand, the worker sends the request to the zygote, which does the same.
+ * The init sets its run's cgroup limits and zeroes the counters (files opened in advance),
  * attaches the box on /box (move_mount), resizes /tmp if this run wants another size, and
  * writes argv, env, the rlimits and the stdio fd numbers to its program, which shares its
  * file table until execve. The program lowers its rlimits, dup2s its stdio, enters /box and
@@ -64,9 +69,11 @@
  * capabilities, no_new_privs, and the filter of its profile (seccomp.c), compiled once in
  * sandbox_new and inherited through the forks.
  *
- * Cost per run on the critical path: two socket hops (worker → zygote → init), one pipe hop
- * (init → program), the box's detached mount and its attachment, a few writes to cgroup files
- * opened in advance, the program's rlimits, dup2s and execve, and the report. Namespaces,
+ * Cost per run on the critical path: one socket hop (worker → init; two through the zygote),
+ * one pipe hop (init → program), the box's detached mount and its attachment, a few writes to
+ * cgroup files opened in advance, the program's rlimits, dup2s and execve, and the report.
+ * Before it reports, the init lowers its priority (nice 19): its exit, the namespaces'
+ * teardown, then never delays the worker. Namespaces,
  * pivot_root, old-root detaching, forking the program, its identity and filter (loading a
  * filter costs ~50 us: the kernel JITs it and runs it for every syscall number), cgroup
  * mkdir/rmdir/join (a v1 join waits for an RCU grace period, milliseconds) all happen ahead of
@@ -561,8 +568,6 @@ static const struct sbx_cg_run *init_cg; /* in an init: its run's cgroup files *
 static void send_error(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void close_others(const int *keep, int nkeep);
 
-/* Forks the next init of a kind: it makes its pid and mount namespaces,
- * pivots into the kind's tree and waits for a request on a socket. */
 /* Forks an init of a kind into *w: it makes its pid and mount namespaces,
  * pivots into the kind's tree, forks its program, which gets ready, and
  * waits for a request on a socket. */
@@ -678,8 +683,9 @@ static int box_mount(const struct req *rq, const char *box, char *err, size_t er
 {
 	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, box, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (fd < 0) {
-		sbx_fmt(err, errlen, "cannot bind the box '%s': %s", box, strerror(errno));
-		return -errno;
+		int e = errno;
+		sbx_fmt(err, errlen, "cannot bind the box '%s': %s", box, strerror(e));
+		return -e;
 	}
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
 	if (!(rq->flags & REQ_BOX_WRITABLE))
@@ -836,6 +842,7 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 		_exit(1);
 	close(report);
 
+	int backoff_ms = 0; /* after a failed fork: do not spin */
 	for (;;) {
 		int missing_kind = -1, missing_slot = -1;
 		for (int k = 0; k < NKINDS && missing_kind < 0; k++)
@@ -844,7 +851,7 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 					missing_kind = k, missing_slot = i;
 		bool work = missing_kind >= 0 || (sb->any_cg && !z.cg_stuck && (!sb->cg.spare.ready || sb->cg.ndoomed > 0));
 		struct pollfd pf[2] = { { .fd = sb->ctl, .events = POLLIN }, { .fd = z.active_pidfd, .events = POLLIN } };
-		int r = poll(pf, 2, work ? 0 : -1);
+		int r = poll(pf, 2, work ? backoff_ms : -1);
 		if (r < 0 && errno != EINTR)
 			_exit(1);
 		if (pf[0].revents) {
@@ -883,9 +890,12 @@ static _Noreturn void zygote_main(struct sandbox *sb, int report)
 			}
 		if (dropped)
 			continue;
-		if (missing_kind >= 0)
-			prefork(&z, missing_kind, missing_slot);
-		else if (sb->any_cg)
+		if (missing_kind >= 0) {
+			int rc = prefork(&z, missing_kind, missing_slot);
+			if (rc < 0 && backoff_ms == 0)
+				sbx_logf(&sb->log, "cannot fork a sandbox init (will retry): %s", strerror(-rc));
+			backoff_ms = rc < 0 ? 100 : 0;
+		} else if (sb->any_cg)
 			z.cg_stuck = !sbx_cg_housekeep(&sb->cg);
 	}
 	/* The worker is done: end the waiting inits and wait for them and the
@@ -1747,6 +1757,12 @@ static int dispatch_direct(struct sandbox *sb, struct req *rq, size_t len, const
 {
 	int kind = (int)rq->profile;
 	drain_offers(sb);
+	if (sb->noffers[kind] == 0)
+		return 0;
+	/* the box first: an offer, once taken, is used or told about */
+	int bfd = box_mount(rq, box, err, errlen);
+	if (bfd < 0)
+		return bfd;
 	while (sb->noffers[kind] > 0) {
 		struct sbx_offer o = sb->offers[kind][0];
 		memmove(&sb->offers[kind][0], &sb->offers[kind][1], sizeof o * (size_t)--sb->noffers[kind]);
@@ -1755,14 +1771,8 @@ static int dispatch_direct(struct sandbox *sb, struct req *rq, size_t len, const
 			offer_close(&o); /* that init died; the zygote replaces it */
 			continue;
 		}
-		int rc, all[FD_REQ_N] = { fds[0], fds[1], fds[2], fds[3], -1 };
-		all[FD_BOX] = box_mount(rq, box, err, errlen);
-		if (all[FD_BOX] < 0) {
-			offer_close(&o);
-			return all[FD_BOX];
-		}
-		rc = send_with_fds(o.sock, rq, len, all, FD_REQ_N);
-		close(all[FD_BOX]);
+		int all[FD_REQ_N] = { fds[0], fds[1], fds[2], fds[3], bfd };
+		int rc = send_with_fds(o.sock, rq, len, all, FD_REQ_N);
 		if (rc == 0) {
 			struct ctl_msg t = { .magic = CTL_MAGIC, .type = CTL_TAKEN, .kind = (uint32_t)kind, .id = o.id,
 				.file_kb = rq->lim.file_kb };
@@ -1770,9 +1780,12 @@ static int dispatch_direct(struct sandbox *sb, struct req *rq, size_t len, const
 				sbx_logf(&sb->log, "cannot tell the sandbox helper about a run: %s", strerror(errno));
 		}
 		offer_close(&o);
-		if (rc == 0)
+		if (rc == 0) {
+			close(bfd);
 			return 1;
+		}
 	}
+	close(bfd);
 	return 0;
 }
 
