@@ -1241,9 +1241,13 @@ static _Noreturn void init_main(struct zygote_ctx *z, int kind, const struct sbx
 	 * are close-on-exec, so they go at its execve) */
 	wp.notes = notes[0];
 	wp.blob = blob[1];
-	struct exec_note n;
+	struct exec_note n = { 0 };
 	if (!read_full(wp.notes, &n, sizeof n) || n.kind != NOTE_READY) {
-		sbx_logf(&sb->log, "the sandboxed process could not get ready: cannot %s: %s", n.step, strerror(n.val));
+		if (n.kind == NOTE_SETUP_FAILED)
+			sbx_logf(&sb->log, "the sandboxed process could not get ready: cannot %s: %s", n.step,
+				strerror(n.val));
+		else
+			sbx_logf(&sb->log, "the sandboxed process died before it was ready");
 		_exit(1);
 	}
 	wp.listener = n.val;
@@ -2128,7 +2132,7 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	}
 	struct stat bs;
 	if (stat(box, &bs) < 0 || !S_ISDIR(bs.st_mode)) {
-		rc = errno == ENOENT ? -ENOENT : -ENOTDIR;
+		rc = stat(box, &bs) < 0 ? -errno : -ENOTDIR;
 		fail_result(res, "box dir '%s' is not a directory: %s", box, strerror(-rc));
 		return rc;
 	}
