@@ -7,7 +7,7 @@
  * run's peak). Making and removing three directories costs about 0.25 ms
  * here, so it happens off the critical path: the spare run's directories
  * are made, and finished runs' directories removed, while the worker waits
- * for the next run to start (sbx_cg_housekeep). The program joins its run's
+ * for the next run to start (sbx_cg_housekeep, one step per call). The program joins its run's
  * cgroups itself, by writing "0" to cgroup.procs files opened here, before
  * it execs: no window in which it runs unaccounted.
  *
@@ -42,7 +42,7 @@ static int write_str(const char *path, const char *s)
 	return rc;
 }
 
-static int64_t pread_num(int fd)
+int64_t sbx_cg_read_num(int fd)
 {
 	char buf[64];
 	if (fd < 0)
@@ -132,10 +132,11 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log)
 		sbx_logf(log, "WARNING: no cpuacct cgroup: CPU time of compiler children is known only once reaped");
 }
 
-static void run_close(struct sbx_cg_run *run)
+void sbx_cg_close(struct sbx_cg_run *run)
 {
 	int *fds[] = { &run->procs[0], &run->procs[1], &run->procs[2], &run->mem_peak, &run->mem_failcnt,
-		&run->mem_oom, &run->cpu_usage };
+		&run->mem_oom, &run->cpu_usage, &run->pids_current, &run->mem_limit, &run->memsw_limit,
+		&run->mem_usage, &run->pids_max };
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -162,12 +163,23 @@ static int open_in(const char *dir, const char *file, int flags)
 	return open(path, flags | O_CLOEXEC);
 }
 
-/* Makes the directories of a new run and opens its files. */
+static int write_fd_at(const char *dir, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	sbx_fmt(path, sizeof path, "%s/%s", dir, file);
+	return write_str(path, val);
+}
+
+/* Makes the directories of a new run and opens its files. The run's
+ * program joins them when it is pre-forked (so no task moves between
+ * cgroups while anyone waits); sbx_cg_arm then sets the limits and zeroes
+ * the counters when the run starts. */
 static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
 	memset(run, 0, sizeof *run);
 	run->procs[0] = run->procs[1] = run->procs[2] = -1;
-	run->mem_peak = run->mem_failcnt = run->mem_oom = run->cpu_usage = -1;
+	run->mem_peak = run->mem_failcnt = run->mem_oom = run->cpu_usage = run->pids_current = -1;
+	run->mem_limit = run->memsw_limit = run->mem_usage = run->pids_max = -1;
 	run->id = cg->next_id++;
 	for (int c = 0; c < SBX_CG_N; c++) {
 		if (!cg->have[c])
@@ -179,14 +191,27 @@ static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 		run->procs[c] = open_in(dir, "cgroup.procs", O_WRONLY);
 		if (run->procs[c] < 0)
 			goto fail;
+		/* Everything a run start writes is opened here, off the critical path. */
 		if (c == SBX_CG_MEMORY) {
-			run->mem_peak = open_in(dir, "memory.max_usage_in_bytes", O_RDONLY);
-			run->mem_failcnt = open_in(dir, "memory.failcnt", O_RDONLY);
+			run->mem_peak = open_in(dir, "memory.max_usage_in_bytes", O_RDWR);
+			run->mem_failcnt = open_in(dir, "memory.failcnt", O_RDWR);
 			run->mem_oom = open_in(dir, "memory.oom_control", O_RDONLY);
-			if (run->mem_peak < 0 || run->mem_failcnt < 0 || run->mem_oom < 0)
+			run->mem_limit = open_in(dir, "memory.limit_in_bytes", O_WRONLY);
+			run->mem_usage = open_in(dir, "memory.usage_in_bytes", O_RDONLY);
+			if (cg->memsw)
+				run->memsw_limit = open_in(dir, "memory.memsw.limit_in_bytes", O_WRONLY);
+			if (run->mem_peak < 0 || run->mem_failcnt < 0 || run->mem_oom < 0 || run->mem_limit < 0 ||
+			    run->mem_usage < 0 || (cg->memsw && run->memsw_limit < 0))
+				goto fail;
+			/* Swapping would hide memory; there is no swap here, but be explicit. */
+			write_fd_at(dir, "memory.swappiness", "0");
+		} else if (c == SBX_CG_PIDS) {
+			run->pids_current = open_in(dir, "pids.current", O_RDONLY);
+			run->pids_max = open_in(dir, "pids.max", O_WRONLY);
+			if (run->pids_current < 0 || run->pids_max < 0)
 				goto fail;
 		} else if (c == SBX_CG_CPU) {
-			run->cpu_usage = open_in(dir, "cpuacct.usage", O_RDONLY);
+			run->cpu_usage = open_in(dir, "cpuacct.usage", O_RDWR);
 			if (run->cpu_usage < 0)
 				goto fail;
 		}
@@ -195,80 +220,88 @@ static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 	return 0;
 fail: {
 	int rc = -errno;
-	run_close(run);
+	sbx_cg_close(run);
 	run_rmdir(cg, run->id, NULL);
 	return rc;
 }
 }
 
-void sbx_cg_housekeep(struct sbx_cg *cg)
+bool sbx_cg_housekeep(struct sbx_cg *cg)
 {
 	if (!cg->have[SBX_CG_MEMORY] && !cg->have[SBX_CG_PIDS] && !cg->have[SBX_CG_CPU])
-		return;
-	unsigned keep = 0;
+		return false;
+	/* One step at a time (each takes cgroup_mutex and can take milliseconds):
+	 * the caller looks for requests in between. */
 	for (unsigned i = 0; i < cg->ndoomed; i++) {
 		bool busy = false;
 		run_rmdir(cg, cg->doomed[i], &busy);
-		if (busy)
-			cg->doomed[keep++] = cg->doomed[i];
+		if (!busy) {
+			cg->doomed[i] = cg->doomed[--cg->ndoomed];
+			return true;
+		}
 	}
-	cg->ndoomed = keep;
-	if (!cg->spare.ready && run_make(cg, &cg->spare) < 0)
-		cg->spare.ready = false;
+	if (!cg->spare.ready && run_make(cg, &cg->spare) == 0)
+		return true;
+	return false;
 }
 
-static int write_fd_at(const char *dir, const char *file, const char *val)
-{
-	char path[PATH_MAX];
-	sbx_fmt(path, sizeof path, "%s/%s", dir, file);
-	return write_str(path, val);
-}
 
-int sbx_cg_start(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids)
+int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
-	int rc;
 	if (cg->spare.ready) {
 		*run = cg->spare;
 		cg->spare.ready = false;
-	} else if ((rc = run_make(cg, run)) < 0) {
-		return rc;
+		return 0;
 	}
-	char val[32], dir[PATH_MAX];
+	return run_make(cg, run);
+}
+
+static int pwrite_str(int fd, const char *v)
+{
+	return pwrite(fd, v, strlen(v), 0) < 0 ? -errno : 0;
+}
+
+int sbx_cg_arm(struct sbx_cg *cg, const struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline)
+{
+	char val[32];
+	int rc;
+
+	*baseline = 0;
 	if (cg->have[SBX_CG_MEMORY]) {
-		sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_MEMORY], run->id);
-		sbx_fmt(val, sizeof val, "%" PRIu64, mem_bytes);
-		if ((rc = write_fd_at(dir, "memory.limit_in_bytes", val)) < 0)
-			goto fail;
-		if (cg->memsw && (rc = write_fd_at(dir, "memory.memsw.limit_in_bytes", val)) < 0)
-			goto fail;
-		/* Swapping would hide memory; there is no swap here, but be explicit. */
-		write_fd_at(dir, "memory.swappiness", "0");
+		int64_t used = sbx_cg_read_num(run->mem_usage);
+		*baseline = used > 0 ? (uint64_t)used : 0;
+		uint64_t limit = mem_bytes >= (uint64_t)INT64_MAX / 2 ? (uint64_t)INT64_MAX : mem_bytes + *baseline;
+		sbx_fmt(val, sizeof val, "%" PRIu64, limit);
+		if ((rc = pwrite_str(run->mem_limit, val)) < 0 ||
+		    (run->memsw_limit >= 0 && (rc = pwrite_str(run->memsw_limit, val)) < 0))
+			return rc;
+		/* From now on: the peak starts at the init's usage, no failures yet. */
+		if ((rc = pwrite_str(run->mem_peak, "0")) < 0 || (rc = pwrite_str(run->mem_failcnt, "0")) < 0)
+			return rc;
 	}
 	if (cg->have[SBX_CG_PIDS]) {
-		sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_PIDS], run->id);
 		sbx_fmt(val, sizeof val, "%u", pids);
-		if ((rc = write_fd_at(dir, "pids.max", val)) < 0)
-			goto fail;
+		if ((rc = pwrite_str(run->pids_max, val)) < 0)
+			return rc;
 	}
+	if (cg->have[SBX_CG_CPU] && (rc = pwrite_str(run->cpu_usage, "0")) < 0)
+		return rc;
 	return 0;
-fail:
-	sbx_cg_finish(cg, run, NULL);
-	return rc;
 }
 
 int64_t sbx_cg_cpu_ns(const struct sbx_cg_run *run)
 {
-	return pread_num(run->cpu_usage);
+	return sbx_cg_read_num(run->cpu_usage);
 }
 
 void sbx_cg_stats(const struct sbx_cg_run *run, struct sbx_cg_stats *st)
 {
 	memset(st, 0, sizeof *st);
-	int64_t v = pread_num(run->mem_peak);
+	int64_t v = sbx_cg_read_num(run->mem_peak);
 	st->peak_bytes = v > 0 ? (uint64_t)v : 0;
-	v = pread_num(run->mem_failcnt);
+	v = sbx_cg_read_num(run->mem_failcnt);
 	st->failcnt = v > 0 ? (uint64_t)v : 0;
-	st->cpu_ns = pread_num(run->cpu_usage);
+	st->cpu_ns = sbx_cg_read_num(run->cpu_usage);
 	if (run->mem_oom >= 0) {
 		char buf[256];
 		ssize_t n = pread(run->mem_oom, buf, sizeof buf - 1, 0);
@@ -285,24 +318,40 @@ void sbx_cg_stats(const struct sbx_cg_run *run, struct sbx_cg_stats *st)
 	}
 }
 
-void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run, unsigned *pids_left)
+void sbx_cg_stat_fds(const struct sbx_cg_run *run, int out[SBX_CG_NSTATS])
 {
-	if (pids_left) {
-		*pids_left = 0;
-		if (cg->have[SBX_CG_PIDS]) {
-			char dir[PATH_MAX];
-			sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[SBX_CG_PIDS], run->id);
-			int fd = open_in(dir, "pids.current", O_RDONLY);
-			int64_t n = pread_num(fd);
-			if (fd >= 0)
-				close(fd);
-			*pids_left = n > 0 ? (unsigned)n : 0;
-		}
-	}
-	run_close(run);
+	out[0] = run->mem_peak;
+	out[1] = run->mem_failcnt;
+	out[2] = run->mem_oom;
+	out[3] = run->cpu_usage;
+	out[4] = run->pids_current;
+}
+
+void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS])
+{
+	memset(run, 0, sizeof *run);
+	run->procs[0] = run->procs[1] = run->procs[2] = -1;
+	run->mem_limit = run->memsw_limit = run->mem_usage = run->pids_max = -1;
+	run->mem_peak = in[0];
+	run->mem_failcnt = in[1];
+	run->mem_oom = in[2];
+	run->cpu_usage = in[3];
+	run->pids_current = in[4];
+	run->ready = true;
+}
+
+unsigned sbx_cg_pids_left(const struct sbx_cg_run *run)
+{
+	int64_t n = sbx_cg_read_num(run->pids_current);
+	return n > 0 ? (unsigned)n : 0;
+}
+
+void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run)
+{
+	sbx_cg_close(run);
 	if (run->ready) {
-		if (cg->ndoomed == sizeof cg->doomed / sizeof *cg->doomed)
-			sbx_cg_housekeep(cg);
+		while (cg->ndoomed == sizeof cg->doomed / sizeof *cg->doomed && sbx_cg_housekeep(cg))
+			;
 		if (cg->ndoomed < sizeof cg->doomed / sizeof *cg->doomed)
 			cg->doomed[cg->ndoomed++] = run->id;
 	}
@@ -311,17 +360,30 @@ void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run, unsigned *pids_lef
 
 void sbx_cg_destroy(struct sbx_cg *cg)
 {
-	if (cg->spare.ready) {
-		run_close(&cg->spare);
-		run_rmdir(cg, cg->spare.id, NULL);
-		cg->spare.ready = false;
-	}
-	for (unsigned i = 0; i < cg->ndoomed; i++)
-		run_rmdir(cg, cg->doomed[i], NULL);
-	cg->ndoomed = 0;
 	for (int c = 0; c < SBX_CG_N; c++) {
-		if (cg->base[c])
-			rmdir(cg->base[c]);
+		if (!cg->base[c])
+			continue;
+		/* The tasks of the last run may take a moment to leave. */
+		for (int tries = 0; tries < 100; tries++) {
+			DIR *d = opendir(cg->base[c]);
+			struct dirent *e;
+			bool busy = false;
+			while (d && (e = readdir(d))) {
+				if (e->d_name[0] != 'r')
+					continue;
+				char sub[PATH_MAX];
+				if (sbx_fmt(sub, sizeof sub, "%s/%s", cg->base[c], e->d_name) == 0 && rmdir(sub) < 0 &&
+				    errno == EBUSY)
+					busy = true;
+			}
+			if (d)
+				closedir(d);
+			if (!busy)
+				break;
+			usleep(10000);
+		}
+		if (rmdir(cg->base[c]) < 0 && errno != ENOENT)
+			sbx_logf(cg->log, "cannot remove cgroup '%s': %s", cg->base[c], strerror(errno));
 		free(cg->base[c]);
 		cg->base[c] = NULL;
 		cg->have[c] = false;

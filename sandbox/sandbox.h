@@ -10,7 +10,14 @@
  *
  * Threads: one struct sandbox belongs to one thread of one process. Create it
  * from the main thread of a small, single-threaded process (a judge worker):
- * sandbox_new forks a helper that dies with that thread. */
+ * sandbox_new forks a helper that dies with that thread.
+ *
+ * Processes: the helper keeps a few processes ready ahead of time (per
+ * profile: an init in fresh pid and mount namespaces and the program-to-be,
+ * already confined, waiting for its command), so each run costs little more
+ * than an execve. As root they use uid 60000+slot; give every worker its
+ * own slot (the uid, cgroup and directory names derive from it). See the top
+ * of run.c for the theory of operation. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,8 +47,8 @@ struct sandbox_config {
  * frees) when no confinement at all is possible (no root and no user
  * namespaces). Logs once, loudly, every protection that is unavailable. */
 struct sandbox *sandbox_new(const struct sandbox_config *cfg, char **err);
-/* Kills the helper, waits for the last run to be gone, removes the
- * cgroups and the mount point. Accepts NULL. */
+/* Ends the helper and its waiting processes, waits for them and the last
+ * run to be gone, removes the cgroups and the mount point. Accepts NULL. */
 void sandbox_free(struct sandbox *sb);
 
 enum sandbox_profile {
@@ -52,6 +59,9 @@ enum sandbox_profile {
 	SANDBOX_COMPILE, /* compilers: fork/exec allowed, deny-list of dangerous calls, root of ro_paths */
 };
 
+/* Zero means "no limit" for cpu_ms, wall_ms, memory_kb and output_kb (set
+ * them); stderr_kb 0 keeps no stderr; processes 0 means 1; open_files 0
+ * means 64; file_kb 0 means no file may grow (/tmp is then 64 KiB). */
 struct sandbox_limits {
 	uint64_t cpu_ms;     /* CPU time, user+system, all threads (and, as root, all processes) */
 	uint64_t wall_ms;    /* wall clock */
@@ -59,8 +69,9 @@ struct sandbox_limits {
 	uint64_t stack_kb;   /* 0 = memory_kb */
 	uint64_t output_kb;  /* stdout bytes allowed; one more byte = SANDBOX_OUTPUT, the run is killed */
 	uint64_t stderr_kb;  /* stderr bytes kept; the rest is drained and discarded, not an error */
-	uint32_t processes;  /* processes+threads allowed (RUN/INTERP: threads only) */
-	uint64_t file_kb;    /* largest file the program may write, and the size of its /tmp */
+	uint32_t processes;  /* processes+threads allowed (RUN/INTERP: threads only, no fork) */
+	uint64_t file_kb;    /* largest file the program may write (RLIMIT_FSIZE), and the size of its
+	                        /tmp (minimum 64 KiB) */
 	uint32_t open_files; /* RLIMIT_NOFILE, stdin/stdout/stderr included */
 };
 
@@ -102,7 +113,10 @@ struct sandbox_result {
 /* Runs one command and waits for it; returns 0 with *res filled (whatever
  * the program did), or negative errno if the sandbox could not even try
  * (res->status = SANDBOX_ERROR and res->message filled in either case).
- * Every process of the run is dead when it returns. */
+ * When it returns, the program and every process it started are dead and
+ * reaped; the run's own init may still be finishing its exit (sandbox_free
+ * waits for those; at most four are pending at a time). stdout_fd and stderr_fd should be files
+ * or memfds: a pipe nobody reads would stall the supervisor. */
 int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sandbox_result *res);
 
 /* "OK", "EXITED", "SIGNALED", "TIME", "WALL", "MEMORY", "OUTPUT", "SYSCALL", "ERROR". */

@@ -55,7 +55,16 @@ struct sbx_cg_run {
 	int mem_failcnt;      /* memory.failcnt */
 	int mem_oom;          /* memory.oom_control (oom_kill counter) */
 	int cpu_usage;        /* cpuacct.usage (ns) */
+	int pids_current;     /* pids.current */
+	int mem_limit;        /* memory.limit_in_bytes (written when the run starts) */
+	int memsw_limit;      /* memory.memsw.limit_in_bytes, or -1 */
+	int mem_usage;        /* memory.usage_in_bytes */
+	int pids_max;         /* pids.max */
 };
+/* The run's files the worker reads, in the order they are passed around. */
+#define SBX_CG_NSTATS 5
+void sbx_cg_stat_fds(const struct sbx_cg_run *run, int out[SBX_CG_NSTATS]);
+void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS]);
 
 struct sbx_cg {
 	bool have[SBX_CG_N];
@@ -71,11 +80,18 @@ struct sbx_cg {
 /* Finds usable v1 controllers (as root) and makes the per-sandbox parents.
  * Logs what is missing. Never fails: have[] says what works. */
 void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log);
-/* Takes the spare run cgroups (making them now if there are none) and sets
- * the limits. Returns 0 or negative errno. */
-int sbx_cg_start(struct sbx_cg *cg, struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids);
-/* Off the critical path: removes finished runs' directories and makes the spare. */
-void sbx_cg_housekeep(struct sbx_cg *cg);
+/* Takes the spare run cgroups (making them now if there are none). Returns
+ * 0 or negative errno. */
+int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run);
+/* The run starts: sets its limits (memory: mem_bytes over what is charged
+ * already, returned in *baseline; pids) and zeroes the peak, failcnt and CPU
+ * counters. Returns 0 or negative errno. */
+int sbx_cg_arm(struct sbx_cg *cg, const struct sbx_cg_run *run, uint64_t mem_bytes, uint32_t pids, uint64_t *baseline);
+/* Off the critical path, one step per call: removes one finished run's
+ * directories, or makes the spare. Returns whether it did anything. */
+bool sbx_cg_housekeep(struct sbx_cg *cg);
+/* The number in a cgroup file (read from offset 0), or -1. */
+int64_t sbx_cg_read_num(int fd);
 /* CPU time of the run so far in ns, or -1. */
 int64_t sbx_cg_cpu_ns(const struct sbx_cg_run *run);
 struct sbx_cg_stats {
@@ -85,7 +101,12 @@ struct sbx_cg_stats {
 	int64_t cpu_ns;     /* -1 when not known */
 };
 void sbx_cg_stats(const struct sbx_cg_run *run, struct sbx_cg_stats *st);
-/* Closes the run's files and queues its directories for removal; *pids_left
- * says how many tasks were still in it (should be 0). */
-void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run, unsigned *pids_left);
+/* Tasks still in the run's cgroups (should be 0 once the run has ended), or 0 if unknown. */
+unsigned sbx_cg_pids_left(const struct sbx_cg_run *run);
+/* Closes the run's files and queues its directories for removal. */
+void sbx_cg_finish(struct sbx_cg *cg, struct sbx_cg_run *run);
+/* Closes the files of a run without touching its directories. */
+void sbx_cg_close(struct sbx_cg_run *run);
+/* Removes every run directory and the per-sandbox parents (after the
+ * zygote, which made them, is gone). */
 void sbx_cg_destroy(struct sbx_cg *cg);

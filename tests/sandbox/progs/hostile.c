@@ -158,6 +158,13 @@ int main(int argc, char **argv)
 				printf("%s\n", e->d_name);
 		return 0;
 	}
+	if (!strcmp(m, "openmany")) { /* open files until it fails */
+		int n = 0;
+		while (open("/box/prog", O_RDONLY) >= 0)
+			n++;
+		printf("opened %d: %s\n", n, strerror(errno));
+		return 0;
+	}
 	if (!strcmp(m, "env")) {
 		for (char **e = environ; *e; e++)
 			printf("%s\n", *e);
