@@ -38,6 +38,7 @@ static void save(struct http_request *req, struct http_response *res, const json
 	if (problem_json_parse(req->json, current, &pj, &err) != 0) {
 		http_error(res, 400, "validation", "%s", err);
 		free(err);
+		problem_json_release(&pj);
 		return;
 	}
 	int64_t id = current ? req->id[0] : 0;

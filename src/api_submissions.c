@@ -42,7 +42,8 @@ void api_submissions_create(struct http_request *req, struct http_response *res)
 		return;
 	}
 	int64_t id;
-	int rc = db_submission_create(app->db, req->id[0], req->user->id, language, source, &id);
+	json_t *created = NULL;
+	int rc = db_submission_create(app->db, req->id[0], req->user->id, language, source, &id, &created);
 	if (rc == DB_E_NOT_FOUND) {
 		not_found(res, "problem", req->id[0]);
 		return;
@@ -52,7 +53,7 @@ void api_submissions_create(struct http_request *req, struct http_response *res)
 		return;
 	}
 	judge_wake(app->judge);
-	http_json(res, 201, db_submission_json(app->db, id, false, false, NULL));
+	http_json(res, 201, created);
 }
 
 void api_problem_submissions(struct http_request *req, struct http_response *res)

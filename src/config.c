@@ -36,7 +36,9 @@ static int set_listen(struct config *cfg, const char *value, char **err)
 {
 	const char *colon = strrchr(value, ':');
 	unsigned long long port;
-	if (!colon || colon == value || parse_uint(colon + 1, 65535, &port) != 0) {
+	/* Digits only: parse_uint would take "8k" as 8192. */
+	if (!colon || colon == value || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    parse_uint(colon + 1, 65535, &port) != 0) {
 		*err = xasprintf("invalid listen address '%s': expected HOST:PORT, e.g. 127.0.0.1:8100", value);
 		return 2;
 	}

@@ -97,8 +97,10 @@ struct db_problem {
 	int64_t memory_limit_kb;
 	int64_t output_limit_kb;
 	const char *checker_json;  /* the checker object, serialised */
-	const void *validator;     /* compiled custom validator, or NULL */
+	const void *validator;     /* custom output validator (binary or script), or NULL */
 	size_t validator_len;
+	const char *validator_language; /* "c", "cpp" or "python3" */
+	const char *validator_flags;    /* extra arguments (package validator_flags), or NULL */
 	const struct db_test *tests;
 	size_t test_count;
 	bool replace_tests;        /* on update: false keeps the stored tests */
@@ -121,13 +123,15 @@ json_t *db_problem_judging(struct db *db, int64_t id);
 /* Copies one test's input and answer (malloc'd) for the judge. */
 int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_t *input_len,
 		 char **output, size_t *output_len);
-/* The compiled custom validator (malloc'd), DB_E_NOT_FOUND if none. */
-int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len);
+/* The custom validator: program (malloc'd), its language and flags (malloc'd); DB_E_NOT_FOUND if none. */
+int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len, char **language, char **flags);
 
 /* ---- submissions (db_submissions.c) ---- */
 
+/* Stores a new queued submission. *created (may be NULL) gets its REST object
+   as committed, before any judging can change it (new reference). */
 int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, int64_t *id /* OUT */);
+			 const char *source, int64_t *id /* OUT */, json_t **created /* OUT */);
 /* The REST object; with tests, compile_output and (when with_source) source.
    NULL if not found. *owner_id (may be NULL) receives the owner's user id. */
 json_t *db_submission_json(struct db *db, int64_t id, bool with_details, bool with_source,
@@ -167,8 +171,10 @@ int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char 
 /* -> done with the verdict; score < 0 means none; compile_output may be NULL to keep the stored one. */
 int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
 		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log);
-/* The attempt failed for reasons of ours (a worker died): back to queued for another try. */
-int db_judge_retry(struct db *db, int64_t id, int64_t token);
+/* The attempt failed for reasons of ours (a worker died): back to queued for
+   another try. `counts` false when the attempt never really started (the
+   worker died before taking the job), so it does not use up a try. */
+int db_judge_retry(struct db *db, int64_t id, int64_t token, bool counts);
 /* Submissions left compiling or running by a stopped server go back to queued. Returns how many. */
 int64_t db_judge_recover(struct db *db);
 

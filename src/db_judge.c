@@ -194,7 +194,7 @@ int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdic
 	return db_write_end(db, c, update_one(c, id, st, "finish submission"));
 }
 
-int db_judge_retry(struct db *db, int64_t id, int64_t token)
+int db_judge_retry(struct db *db, int64_t id, int64_t token, bool counts)
 {
 	struct db_conn *c = db_write_begin(db);
 	if (!attempt_current(c, id, token))
@@ -204,6 +204,8 @@ int db_judge_retry(struct db *db, int64_t id, int64_t token)
 	sqlite3_bind_int64(st, 1, id);
 	int attempts = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_reset(st);
+	if (!counts && attempts > 0)
+		attempts--;
 	int rc = requeue_one(c, id);
 	if (rc == 0) {
 		st = db_stmt(c, "UPDATE submissions SET attempts = ? WHERE id = ?");

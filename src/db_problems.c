@@ -47,16 +47,25 @@ static void bind_fields(sqlite3_stmt *st, const struct db_problem *p)
 	sqlite3_bind_text(st, 8, p->checker_json, -1, SQLITE_STATIC);
 }
 
+/* Binds validator, validator_language, validator_flags from column `first`. */
+static void bind_validator(sqlite3_stmt *st, int first, const struct db_problem *p)
+{
+	if (p->validator) {
+		sqlite3_bind_blob64(st, first, p->validator, p->validator_len, SQLITE_STATIC);
+		sqlite3_bind_text(st, first + 1, p->validator_language, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(st, first + 2, p->validator_flags ? p->validator_flags : "", -1, SQLITE_STATIC);
+}
+
 int db_problem_create(struct db *db, const struct db_problem *p, int64_t *id)
 {
 	struct db_conn *c = db_write_begin(db);
 	sqlite3_stmt *st = db_stmt(c, "INSERT INTO problems (slug, title, statement, statement_format,"
 				      " time_limit_ms, memory_limit_kb, output_limit_kb, checker, validator,"
-				      " created_at, updated_at)"
-				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, " NOW_RFC3339 ", " NOW_RFC3339 ")");
+				      " validator_language, validator_flags, created_at, updated_at)"
+				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " NOW_RFC3339 ", " NOW_RFC3339 ")");
 	bind_fields(st, p);
-	if (p->validator)
-		sqlite3_bind_blob64(st, 9, p->validator, p->validator_len, SQLITE_STATIC);
+	bind_validator(st, 9, p);
 	int step = sqlite3_step(st);
 	int rc = step == SQLITE_DONE ? 0 : step == SQLITE_CONSTRAINT_UNIQUE ? DB_E_CONFLICT
 								     : db_fail(c, "insert problem");
@@ -85,10 +94,9 @@ int db_problem_update(struct db *db, int64_t id, const struct db_problem *p)
 		rc = DB_E_NOT_FOUND;
 	sqlite3_reset(st);
 	if (rc == 0 && p->replace_tests) {
-		st = db_stmt(c, "UPDATE problems SET validator = ? WHERE id = ?");
-		if (p->validator)
-			sqlite3_bind_blob64(st, 1, p->validator, p->validator_len, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, id);
+		st = db_stmt(c, "UPDATE problems SET validator = ?, validator_language = ?, validator_flags = ? WHERE id = ?");
+		bind_validator(st, 1, p);
+		sqlite3_bind_int64(st, 4, id);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "update validator");
 		sqlite3_reset(st);
 		if (rc == 0)
@@ -283,14 +291,17 @@ int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_
 	return rc;
 }
 
-int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len)
+int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len, char **language, char **flags)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT validator FROM problems WHERE id = ? AND validator IS NOT NULL");
+	sqlite3_stmt *st = db_stmt(c, "SELECT validator, coalesce(validator_language, ''), validator_flags FROM problems"
+				      " WHERE id = ? AND validator IS NOT NULL");
 	sqlite3_bind_int64(st, 1, problem_id);
 	int rc = DB_E_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*data = copy_blob(st, 0, len);
+		*language = xstrdup((const char *)sqlite3_column_text(st, 1));
+		*flags = xstrdup((const char *)sqlite3_column_text(st, 2));
 		rc = 0;
 	}
 	sqlite3_reset(st);

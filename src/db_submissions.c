@@ -46,7 +46,7 @@ static json_t *update_row(sqlite3_stmt *st)
 }
 
 int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, int64_t *id)
+			 const char *source, int64_t *id, json_t **created)
 {
 	struct db_conn *c = db_write_begin(db);
 	/* The new row's id is known before the insert: one more than the largest. */
@@ -70,7 +70,19 @@ int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, con
 		 : step == SQLITE_CONSTRAINT_FOREIGNKEY ? DB_E_NOT_FOUND
 							: db_fail(c, "insert submission");
 	sqlite3_reset(st);
+	json_t *row = NULL;
+	if (rc == 0 && created) {
+		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM " WHERE s.id = ?");
+		sqlite3_bind_int64(st, 1, new_id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			row = submission_row(st);
+		sqlite3_reset(st);
+	}
 	rc = db_write_end(db, c, rc);
+	if (created)
+		*created = rc == 0 ? row : NULL;
+	if (rc != 0)
+		json_decref(row);
 	if (rc == 0 && id)
 		*id = new_id;
 	return rc;

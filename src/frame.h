@@ -7,7 +7,7 @@
 
 #include "util.h"
 
-#define FRAME_MAX (4u << 20)
+#define FRAME_MAX (64u << 20) /* a compiled validator travels base64-encoded */
 
 /* Sends one message (blocking). 0 or negative errno. */
 int frame_send(int fd, const json_t *msg);

@@ -3,7 +3,7 @@
  * three phases (see on_request); every check that can refuse a request
  * (route, method, session, role, content type, declared size) happens in the
  * first phase, before a byte of the body is read. */
-#include "http.h"
+#include "http_int.h"
 
 #include <errno.h>
 #include <microhttpd.h>
@@ -30,22 +30,6 @@
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct app *app;
-};
-
-struct request_state {
-	struct http_request req;
-	struct http_response res;
-	const struct route *route;
-	int route_index;
-	int64_t started;
-	size_t limit;        /* body bytes allowed */
-	struct buf body;
-	size_t discarded;    /* bytes drained after the body went over the limit */
-	const char *method;  /* as sent, e.g. "PATCH" */
-	bool queued;         /* a response has been queued */
-	bool cookie_auth;    /* the session came from the cookie, not a bearer token */
-	struct db_user user;
-	char *token;
 };
 
 static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OTHER"};
@@ -111,10 +95,7 @@ bool http_paging(struct http_request *req, struct http_response *res, int *page,
 
 /* ---- routing ---- */
 
-/* Matches a path against a pattern. Returns the number of literal segments
-   (higher = more specific) or -1. {id} segments are copied into ids, and the
-   first one that is not a valid id into *bad. */
-static int match(const char *pattern, const char *path, int64_t ids[2], const char **bad, size_t *bad_len)
+int http_route_match(const char *pattern, const char *path, int64_t ids[2], const char **bad, size_t *bad_len)
 {
 	int literal = 0, nid = 0;
 	for (;;) {
@@ -146,8 +127,7 @@ static int match(const char *pattern, const char *path, int64_t ids[2], const ch
 	}
 }
 
-/* Finds the route for a request, or answers 400/404/405 in res. */
-static const struct route *find_route(struct request_state *rs, const char *path)
+const struct route *http_find_route(struct request_state *rs, const char *path)
 {
 	int best = -1, best_score = -1;
 	char allow[64] = "";
@@ -157,7 +137,7 @@ static const struct route *find_route(struct request_state *rs, const char *path
 		int64_t ids[2] = {0, 0};
 		const char *b = NULL;
 		size_t blen = 0;
-		int score = match(routes[i].pattern, path, ids, &b, &blen);
+		int score = http_route_match(routes[i].pattern, path, ids, &b, &blen);
 		if (score < 0 || score < best_score)
 			continue;
 		if (score > best_score) {
@@ -182,11 +162,9 @@ static const struct route *find_route(struct request_state *rs, const char *path
 		rs->res.allow = xstrdup(allow);
 		return &routes[0];
 	}
-	if (bad) {
-		http_error(&rs->res, 400, "bad_request", "invalid id '%.*s' in %s: ids are positive integers",
-			   (int)(bad_len > 32 ? 32 : bad_len), bad, path);
-		return &routes[0];
-	}
+	/* Answered (400) only after the session checks: without one, every endpoint says 401. */
+	rs->bad_id = bad;
+	rs->bad_id_len = bad_len;
 	rs->route_index = best;
 	return &routes[best];
 }
@@ -291,7 +269,7 @@ static bool content_type_is(struct request_state *rs, const char *want)
 static bool admit(struct request_state *rs, const char *url)
 {
 	struct app *app = rs->req.app;
-	rs->route = find_route(rs, url);
+	rs->route = http_find_route(rs, url);
 	if (rs->res.status)
 		return false;
 	if (!rs->route) {
@@ -310,6 +288,11 @@ static bool admit(struct request_state *rs, const char *url)
 	}
 	if (rs->route->auth == ROUTE_ADMIN && !rs->req.user->admin) {
 		http_error(&rs->res, 403, "forbidden", "only admins may %s %s", method_names[rs->req.method], url);
+		return false;
+	}
+	if (rs->bad_id) {
+		http_error(&rs->res, 400, "bad_request", "invalid id '%.*s' in %s: ids are positive integers",
+			   (int)(rs->bad_id_len > 32 ? 32 : rs->bad_id_len), rs->bad_id, url);
 		return false;
 	}
 	if (cross_site(rs)) {

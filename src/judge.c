@@ -1,9 +1,498 @@
-/* Judge: queue and worker pool (the pool arrives with the sandbox). */
+/* Judge dispatcher: theory of operation.
+ *
+ * Workers are separate processes: `/proc/self/exe worker --slot N ...`,
+ * started with posix_spawn, with one end of a socketpair as fd 3. Spawning
+ * by exec means a worker starts small and clean whether it is one of the
+ * first (spawned before any thread exists) or a replacement spawned by the
+ * dispatcher thread later.
+ *
+ * One dispatcher thread owns all worker state. It polls the worker sockets,
+ * an eventfd that judge_wake() signals, and a 1 s tick. For an idle worker it
+ * takes the oldest queued submission, marks it compiling in the database
+ * (which gives the attempt a token) and sends its id. Worker events are
+ * applied to the database with that token, so the results of an attempt that
+ * a rejudge overtook are ignored. Each change publishes itself through the
+ * database's change hook.
+ *
+ * A worker that dies (EOF on its socket) or stays silent past its deadline
+ * (then it is killed) is replaced; its submission goes back to the queue the
+ * first time and is judged JE the second time. A worker confirms each job
+ * ("taken") before working on it; one that dies before confirming (a job
+ * sent to a worker that was already dying) does not use up an attempt. */
 #include "judge.h"
 
-#include <stddef.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <time.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "config.h"
+#include "db.h"
+#include "frame.h"
+#include "log.h"
+#include "metrics.h"
+#include "util.h"
+#include "validator.h"
+
+#define SILENCE_LIMIT_US (300 * 1000000LL) /* a worker silent this long while judging is killed */
+#define MAX_ATTEMPTS 2
+
+extern char **environ;
+
+/* A validator compilation asked for by another thread (an import). */
+struct request {
+	json_t *msg;             /* what to send the worker */
+	bool done, abandoned;    /* under requests_lock */
+	int rc;
+	struct validator result;
+	char *message;
+	struct request *next;
+};
+
+struct worker {
+	int slot;
+	pid_t pid;          /* 0 when dead */
+	int fd;             /* -1 when dead */
+	struct buf in;      /* bytes received, not yet a whole frame */
+	bool ready;         /* said "ready" */
+	int64_t job;        /* submission being judged, 0 if idle */
+	bool taken;         /* the worker confirmed it took the job */
+	int64_t token;      /* its attempt token */
+	int attempt;
+	int64_t deadline;   /* now_us() past which a silent worker is killed */
+	int64_t respawn_at; /* when a dead worker may be started again */
+	int quick_deaths;   /* deaths soon after start, for backoff */
+	int64_t started;
+	struct request *request; /* being served instead of a job */
+};
+
+struct judge {
+	struct app *app;
+	struct worker *workers;
+	int count;
+	int wake_fd;
+	atomic_bool stop;
+	pthread_t thread;
+	bool running;
+	pthread_mutex_t requests_lock;
+	pthread_cond_t requests_done;
+	struct request *requests; /* waiting for a worker, oldest first */
+};
+
+static void request_finish(struct judge *j, struct request *r, int rc, char *message)
+{
+	pthread_mutex_lock(&j->requests_lock);
+	r->rc = rc;
+	r->message = message;
+	r->done = true;
+	bool abandoned = r->abandoned;
+	pthread_cond_broadcast(&j->requests_done);
+	pthread_mutex_unlock(&j->requests_lock);
+	if (abandoned) {
+		/* Its caller gave up waiting; nobody else will free it. */
+		validator_release(&r->result);
+		free(r->message);
+		json_decref(r->msg);
+		free(r);
+	}
+}
+
+static int spawn_worker(struct judge *j, struct worker *w)
+{
+	const struct config *cfg = j->app->cfg;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return -errno;
+	char slot[16];
+	snprintf(slot, sizeof slot, "%d", w->slot);
+	static const char *const levels[] = {"debug", "info", "warn", "error"};
+	const char *argv[16] = {"verdict", "worker", "--slot", slot, "--data", cfg->data_dir, "--log-level",
+				levels[cfg->log_level]};
+	int n = 8;
+	if (cfg->languages_file) {
+		argv[n++] = "--languages";
+		argv[n++] = cfg->languages_file;
+	}
+	argv[n] = NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 3); /* dup2 clears CLOEXEC on fd 3 */
+	pid_t pid;
+	int rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(sv[1]);
+	if (rc != 0) {
+		close(sv[0]);
+		return -rc;
+	}
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	w->pid = pid;
+	w->fd = sv[0];
+	w->ready = false;
+	w->job = 0;
+	w->in.len = 0;
+	w->started = now_us();
+	return 0;
+}
+
+static void apply_event(struct judge *j, struct worker *w, json_t *ev)
+{
+	struct db *db = j->app->db;
+	const char *event = json_string_value(json_object_get(ev, "event"));
+	if (!event)
+		return;
+	if (strcmp(event, "ready") == 0) {
+		w->ready = true;
+		w->quick_deaths = 0;
+		return;
+	}
+	if (w->request && strcmp(event, "validator") == 0) {
+		struct request *r = w->request;
+		w->request = NULL;
+		const char *message = json_string_value(json_object_get(ev, "message"));
+		int rc = (int)json_integer_value(json_object_get(ev, "rc"));
+		const char *program = json_string_value(json_object_get(ev, "program"));
+		if (rc == 0 && program) {
+			size_t cap = strlen(program), len = 0;
+			r->result.program = xmalloc(cap + 1);
+			if (sodium_base642bin((unsigned char *)r->result.program, cap, program, cap, NULL, &len, NULL,
+					      sodium_base64_VARIANT_ORIGINAL) != 0)
+				rc = -EIO;
+			r->result.len = len;
+			r->result.language = xstrdup(json_string_value(json_object_get(ev, "language")));
+		}
+		request_finish(j, r, rc, xstrdup(message ? message : ""));
+		return;
+	}
+	if (!w->job)
+		return;
+	w->deadline = now_us() + SILENCE_LIMIT_US;
+	if (strcmp(event, "taken") == 0) {
+		w->taken = true;
+	} else if (strcmp(event, "compiled") == 0) {
+		db_judge_compiled(db, w->job, w->token, json_string_value(json_object_get(ev, "output")));
+	} else if (strcmp(event, "test") == 0) {
+		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
+		db_judge_test(db, w->job, w->token, (int)json_integer_value(json_object_get(ev, "index")),
+			      json_string_value(json_object_get(ev, "group")), verdict,
+			      json_integer_value(json_object_get(ev, "time_ms")),
+			      json_integer_value(json_object_get(ev, "memory_kb")), verdict && strcmp(verdict, "AC") == 0);
+	} else if (strcmp(event, "done") == 0) {
+		json_t *score = json_object_get(ev, "score");
+		json_t *time_ms = json_object_get(ev, "time_ms"), *memory_kb = json_object_get(ev, "memory_kb");
+		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
+		if (db_judge_finish(db, w->job, w->token, verdict ? verdict : "JE",
+				    json_is_number(score) ? json_number_value(score) : -1,
+				    time_ms ? json_integer_value(time_ms) : -1, memory_kb ? json_integer_value(memory_kb) : -1,
+				    json_integer_value(json_object_get(ev, "tests_passed")),
+				    json_string_value(json_object_get(ev, "compile_output")),
+				    json_string_value(json_object_get(ev, "log"))) == 0) {
+			metrics_add(METRIC_JUDGED, 1);
+			log_info("judge: submission %lld: %s", (long long)w->job, verdict ? verdict : "JE");
+		}
+		w->job = 0;
+	}
+}
+
+/* A worker is gone: reap it, and put its submission back or give up on it. */
+static void worker_died(struct judge *j, struct worker *w, const char *why)
+{
+	int status = 0;
+	if (w->pid > 0) {
+		kill(w->pid, SIGKILL);
+		waitpid(w->pid, &status, 0);
+	}
+	close(w->fd);
+	log_warnx("judge: worker %d (pid %d) %s%s", w->slot, (int)w->pid, why,
+		  w->job ? "; its submission goes back to the queue" : "");
+	if (w->request) {
+		request_finish(j, w->request, -EIO, xasprintf("the judge worker %s while compiling the validator", why));
+		w->request = NULL;
+	}
+	if (w->job) {
+		struct db *db = j->app->db;
+		/* A worker that died before taking the job did not really try it. */
+		if (!w->taken || w->attempt < MAX_ATTEMPTS) {
+			db_judge_retry(db, w->job, w->token, w->taken);
+		} else {
+			char *log = xasprintf("the judge worker died %d times while judging this submission (%s)",
+					      w->attempt, why);
+			db_judge_finish(db, w->job, w->token, "JE", -1, -1, -1, 0, NULL, log);
+			free(log);
+		}
+	}
+	w->pid = 0;
+	w->fd = -1;
+	w->job = 0;
+	w->ready = false;
+	int64_t now = now_us();
+	/* A worker that cannot even start (no sandbox) must not spin: back off. */
+	if (now - w->started < 2000000)
+		w->quick_deaths++;
+	int64_t delay = w->quick_deaths ? (int64_t)1000000 << (w->quick_deaths < 5 ? w->quick_deaths : 5) : 0;
+	w->respawn_at = now + delay;
+	metrics_add(METRIC_JUDGE_RESTARTS, 1);
+}
+
+static void read_worker(struct judge *j, struct worker *w)
+{
+	int rc = frame_fill(w->fd, &w->in);
+	bool bad = false;
+	json_t *ev;
+	while ((ev = frame_next(&w->in, &bad))) {
+		apply_event(j, w, ev);
+		json_decref(ev);
+	}
+	if (bad)
+		worker_died(j, w, "sent a malformed message");
+	else if (rc != 0)
+		worker_died(j, w, rc == -EPIPE ? "exited" : "failed");
+}
+
+/* Gives waiting validator compilations to idle workers, before any submission. */
+static void dispatch_requests(struct judge *j)
+{
+	for (int i = 0; i < j->count; i++) {
+		struct worker *w = &j->workers[i];
+		if (w->fd < 0 || !w->ready || w->job || w->request)
+			continue;
+		pthread_mutex_lock(&j->requests_lock);
+		struct request *r = j->requests;
+		if (r)
+			j->requests = r->next;
+		pthread_mutex_unlock(&j->requests_lock);
+		if (!r)
+			return;
+		w->request = r;
+		w->deadline = now_us() + SILENCE_LIMIT_US;
+		if (frame_send(w->fd, r->msg) != 0)
+			worker_died(j, w, "cannot be reached");
+	}
+}
+
+static void dispatch(struct judge *j)
+{
+	dispatch_requests(j);
+	for (int i = 0; i < j->count; i++) {
+		struct worker *w = &j->workers[i];
+		if (w->fd < 0 || !w->ready || w->job || w->request)
+			continue;
+		int64_t id;
+		int64_t token = 0;
+		int attempt = 0;
+		for (;;) {
+			if (db_judge_pending(j->app->db, 0, &id, 1) == 0)
+				return;
+			if (db_judge_begin(j->app->db, id, &token, &attempt) == 0)
+				break;
+		}
+		json_t *msg = json_pack("{s:I}", "id", (json_int_t)id);
+		int rc = frame_send(w->fd, msg);
+		json_decref(msg);
+		w->job = id;
+		w->taken = false;
+		w->token = token;
+		w->attempt = attempt;
+		w->deadline = now_us() + SILENCE_LIMIT_US;
+		if (rc != 0)
+			worker_died(j, w, "cannot be reached");
+	}
+}
+
+static void *dispatcher_main(void *arg)
+{
+	struct judge *j = arg;
+	struct pollfd *fds = xcalloc((size_t)j->count + 1, sizeof *fds);
+	while (!atomic_load(&j->stop)) {
+		int64_t now = now_us();
+		int live = 0;
+		for (int i = 0; i < j->count; i++) {
+			struct worker *w = &j->workers[i];
+			if (w->fd < 0 && now >= w->respawn_at) {
+				int rc = spawn_worker(j, w);
+				if (rc != 0) {
+					log_warnx("judge: cannot start worker %d: %s", w->slot, strerror(-rc));
+					w->respawn_at = now + 5000000;
+				}
+			}
+			if (w->fd >= 0 && (w->job || w->request) && now > w->deadline)
+				worker_died(j, w, "stayed silent too long and was killed");
+			live += w->fd >= 0;
+		}
+		metrics_set(METRIC_JUDGE_WORKERS, live);
+		dispatch(j);
+		fds[0] = (struct pollfd){.fd = j->wake_fd, .events = POLLIN};
+		for (int i = 0; i < j->count; i++)
+			fds[i + 1] = (struct pollfd){.fd = j->workers[i].fd, .events = POLLIN};
+		if (poll(fds, (nfds_t)j->count + 1, 1000) < 0 && errno != EINTR) {
+			log_warn("judge: poll");
+			continue;
+		}
+		if (fds[0].revents) {
+			uint64_t v;
+			if (read(j->wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
+				log_warn("judge: wake");
+		}
+		for (int i = 0; i < j->count; i++)
+			if (j->workers[i].fd >= 0 && fds[i + 1].revents)
+				read_worker(j, &j->workers[i]);
+	}
+	free(fds);
+	return NULL;
+}
+
+struct judge *judge_new(struct app *app, int workers, char **err)
+{
+	int64_t recovered = db_judge_recover(app->db);
+	if (recovered < 0) {
+		*err = xstrdup("cannot re-queue the submissions a previous run left half-judged");
+		return NULL;
+	}
+	if (recovered > 0)
+		log_info("judge: re-queued %lld submissions left half-judged by the previous run", (long long)recovered);
+	/* Boxes a killed run left behind (workers make theirs under DATA/work). */
+	char *work = xasprintf("%s/work", app->cfg->data_dir);
+	remove_tree(work);
+	free(work);
+	struct judge *j = xcalloc(1, sizeof *j);
+	j->app = app;
+	j->count = workers;
+	j->workers = xcalloc((size_t)workers, sizeof *j->workers);
+	j->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	pthread_mutex_init(&j->requests_lock, NULL);
+	pthread_cond_init(&j->requests_done, NULL);
+	for (int i = 0; i < workers; i++) {
+		struct worker *w = &j->workers[i];
+		w->slot = i;
+		w->fd = -1;
+		buf_init(&w->in);
+		int rc = spawn_worker(j, w);
+		if (rc != 0) {
+			*err = xasprintf("cannot start judge worker %d: %s", i, strerror(-rc));
+			judge_free(j);
+			return NULL;
+		}
+	}
+	return j;
+}
+
+int judge_start(struct judge *j)
+{
+	int rc = pthread_create(&j->thread, NULL, dispatcher_main, j);
+	if (rc != 0)
+		return -rc;
+	j->running = true;
+	return 0;
+}
 
 void judge_wake(struct judge *j)
 {
-	(void)j;
+	uint64_t one = 1;
+	if (j && write(j->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+		log_warn("judge: cannot wake the dispatcher");
+}
+
+void judge_free(struct judge *j)
+{
+	if (!j)
+		return;
+	if (j->running) {
+		atomic_store(&j->stop, true);
+		judge_wake(j);
+		pthread_join(j->thread, NULL);
+	}
+	/* Closing the channel tells a worker to stop; one busy judging is killed. */
+	for (int i = 0; i < j->count; i++) {
+		struct worker *w = &j->workers[i];
+		if (w->fd >= 0)
+			close(w->fd);
+		if (w->pid > 0) {
+			if (w->job)
+				kill(w->pid, SIGKILL);
+			waitpid(w->pid, NULL, 0);
+		}
+		buf_release(&w->in);
+	}
+	/* Requests nobody served: their callers have timed out or are told now. */
+	for (int i = 0; i < j->count; i++)
+		if (j->workers[i].request)
+			request_finish(j, j->workers[i].request, -ECANCELED, xstrdup("the server is shutting down"));
+	while (j->requests) {
+		struct request *r = j->requests;
+		j->requests = r->next;
+		request_finish(j, r, -ECANCELED, xstrdup("the server is shutting down"));
+	}
+	close(j->wake_fd);
+	pthread_mutex_destroy(&j->requests_lock);
+	pthread_cond_destroy(&j->requests_done);
+	free(j->workers);
+	free(j);
+}
+
+int judge_compile_validator(struct judge *j, const struct validator_source *files, size_t count, int timeout_s,
+			    struct validator *out, char **message)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < count; i++) {
+		size_t cap = sodium_base64_ENCODED_LEN(files[i].len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = xmalloc(cap);
+		sodium_bin2base64(b64, cap, (const unsigned char *)files[i].data, files[i].len,
+				  sodium_base64_VARIANT_ORIGINAL);
+		json_array_append_new(list, json_pack("{s:s, s:s}", "path", files[i].path, "data", b64));
+		free(b64);
+	}
+	struct request *r = xcalloc(1, sizeof *r);
+	r->msg = json_pack("{s:o}", "compile_validator", list);
+	pthread_mutex_lock(&j->requests_lock);
+	struct request **tail = &j->requests;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = r;
+	pthread_mutex_unlock(&j->requests_lock);
+	judge_wake(j);
+
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_s;
+	pthread_mutex_lock(&j->requests_lock);
+	while (!r->done && pthread_cond_timedwait(&j->requests_done, &j->requests_lock, &until) == 0)
+		;
+	if (!r->done) {
+		/* Still queued: take it out. Being compiled: the dispatcher frees it when done. */
+		bool queued = false;
+		for (struct request **p = &j->requests; *p; p = &(*p)->next)
+			if (*p == r) {
+				*p = r->next;
+				queued = true;
+				break;
+			}
+		r->abandoned = !queued;
+		pthread_mutex_unlock(&j->requests_lock);
+		if (queued) {
+			json_decref(r->msg);
+			free(r);
+		}
+		*message = xasprintf("no judge worker compiled the validator within %d s", timeout_s);
+		return -ETIMEDOUT;
+	}
+	pthread_mutex_unlock(&j->requests_lock);
+	int rc = r->rc;
+	*message = r->message;
+	*out = r->result;
+	json_decref(r->msg);
+	free(r);
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include "server.h"
 #include "users.h"
 #include "util.h"
+#include "worker.h"
 
 #define VERSION "0.1.0"
 
@@ -227,6 +228,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "worker") == 0)
+		return worker_main(argc - 1, argv + 1);
 	struct config cfg;
 	char *err = NULL;
 	if (config_init(&cfg, &err) != 0) {

@@ -85,7 +85,7 @@ int problem_json_parse(const json_t *body, const json_t *current, struct problem
 {
 	memset(pj, 0, sizeof *pj);
 	struct db_problem *p = &pj->problem;
-	const json_t *base = current ? current : json_object();
+	const json_t *base = current; /* NULL on create: json_object_get(NULL, ...) is NULL */
 	p->slug = json_string_value(json_object_get(base, "slug"));
 	p->title = json_string_value(json_object_get(base, "title"));
 	p->statement = json_string_value(json_object_get(base, "statement"));

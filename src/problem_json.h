@@ -14,6 +14,7 @@ struct problem_json {
 
 /* Reads body (a JSON object). With `current` (the stored problem's full
    JSON), absent fields keep their current values and tests are kept unless
-   given. Returns 0, or 1 with *err (malloc'd) saying what is wrong. */
+   given. Returns 0, or 1 with *err (malloc'd) saying what is wrong; either
+   way the caller calls problem_json_release. */
 int problem_json_parse(const json_t *body, const json_t *current, struct problem_json *out, char **err);
 void problem_json_release(struct problem_json *pj);

@@ -16,6 +16,7 @@
 #include "demo.h"
 #include "http.h"
 #include "hub.h"
+#include "judge.h"
 #include "languages.h"
 #include "listener.h"
 #include "log.h"
@@ -57,6 +58,10 @@ int server_run(const struct config *cfg)
 		err = xstrdup("cannot create the demo data");
 		goto out;
 	}
+	/* Forks (spawns) the workers: before any thread. */
+	app.judge = judge_new(&app, cfg->workers, &err);
+	if (!app.judge)
+		goto out;
 
 	sigset_t signals;
 	sigemptyset(&signals);
@@ -74,16 +79,15 @@ int server_run(const struct config *cfg)
 	ws = ws_server_new(&app, &err);
 	if (!ws)
 		goto out;
-	int rc = hub_start(app.hub);
+	int rc = judge_start(app.judge);
+	if (rc == 0)
+		rc = hub_start(app.hub);
 	if (rc == 0)
 		rc = ws_server_start(ws);
+	if (rc == 0)
+		rc = listener_start(listener, http_server_adopt, http, ws_server_offer, ws);
 	if (rc != 0) {
-		err = xasprintf("cannot start the WebSocket threads: %s", strerror(-rc));
-		goto out;
-	}
-	rc = listener_start(listener, http_server_adopt, http, ws_server_offer, ws);
-	if (rc != 0) {
-		err = xasprintf("cannot start the acceptor thread: %s", strerror(-rc));
+		err = xasprintf("cannot start the judge, WebSocket and acceptor threads: %s", strerror(-rc));
 		goto out;
 	}
 	uint16_t port = listener_port(listener);
@@ -106,6 +110,7 @@ out:
 	listener_free(listener);
 	ws_server_free(ws);
 	http_server_free(http);
+	judge_free(app.judge);
 	hub_stop(app.hub);
 	db_close(app.db);
 	hub_free(app.hub);

@@ -41,7 +41,10 @@ void format_rfc3339(int64_t unix_seconds, char out[32]);
 /* Parses a positive decimal id ("42"); false for anything else. */
 bool parse_id(const char *s, int64_t *out);
 
-/* Reads a whole file (up to max bytes); returns 0 or negative errno, -EFBIG if larger. */
+/* Reads a whole regular file (up to max bytes), never through a symlink in the
+   last component; returns 0 or negative errno, -EFBIG if larger, -EINVAL if not a regular file. */
 int read_file(const char *path, size_t max, char **out, size_t *len);
 /* Writes all of data to fd, retrying on EINTR and short writes; 0 or negative errno. */
 int write_all(int fd, const void *data, size_t n);
+/* Removes a directory tree without following symlinks; errors are ignored. */
+void remove_tree(const char *dir);

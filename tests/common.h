@@ -27,12 +27,22 @@ void test_rmtree(const char *dir);
    may be NULL) and waits until it answers /healthz; logs the admin in. Aborts
    the test on failure. */
 void server_start(struct server *s, const char *const *extra_args);
+/* Only makes the temporary dir (data dir path and log path set, nothing
+   created in the data dir, no server): prepare the data dir, then call
+   server_restart and test_login. */
+void server_init(struct server *s);
 /* Starts again on the same data dir (after server_stop or server_kill). */
 void server_restart(struct server *s, const char *const *extra_args);
 /* SIGTERM and wait; returns the exit status (or -signal). */
 int server_stop(struct server *s);
+/* Sends a signal and waits; returns the exit status (or -signal). */
+int server_signal(struct server *s, int sig);
 /* SIGKILL and wait. */
 void server_kill(struct server *s);
+/* The end of a test's server: SIGTERM, and the test fails unless it exits 0
+   (a sanitizer report, for one, makes it exit non-zero; the log is then
+   copied to stderr and the temporary dir kept). Then server_cleanup. */
+void server_finish(struct server *s);
 /* Stops if running and removes the temporary dir. */
 void server_cleanup(struct server *s);
 
@@ -51,6 +61,13 @@ struct response {
 void http_request(struct response *r, const struct server *s, const char *method, const char *path,
 		  const char *token, const char *content_type, const void *body, size_t body_len,
 		  const char *const *extra_headers);
+/* Streams body_len bytes ('x' repeated, never all in memory) as the request
+   body, with a Content-Length or (chunked) Transfer-Encoding: chunked, and
+   without "Expect: 100-continue", so the client sends at once. Unlike
+   http_request it does not fail the test when the transfer breaks off: it
+   returns the CURLcode; r->uploaded counts the body bytes the client sent. */
+int http_stream_request(struct response *r, const struct server *s, const char *method, const char *path,
+			const char *token, const char *content_type, size_t body_len, bool chunked);
 /* JSON convenience: body is a JSON text (or NULL). */
 void http_json_request(struct response *r, const struct server *s, const char *method, const char *path,
 		       const char *token, const char *json_body);
@@ -59,6 +76,30 @@ void response_free(struct response *r);
 bool response_header(const struct response *r, const char *name, char *out, size_t size);
 /* The error code of an {"error": {"code": ...}} body, or "" */
 const char *response_error_code(const struct response *r);
+
+/* Asserts an API error: the status, Content-Type application/json and exactly
+   {"error": {"code": code, "message": "<not empty>"}}. */
+void expect_error(const struct response *r, long status, const char *code);
+/* Like http_json_request, then expect_error, then response_free. */
+void expect_json_error(const struct server *s, const char *method, const char *path, const char *token,
+		       const char *json_body, long status, const char *code);
+
+/* The value of one series in /metrics, e.g.
+   verdict_http_requests_total{route="/healthz",status="200"}; 0 if absent. */
+double test_metric(const struct server *s, const char *series);
+/* Lines of the server's log that contain needle. */
+int test_log_count(const struct server *s, const char *needle);
+
+/* A run of the verdict binary as a command-line tool. */
+struct run_result {
+	int status;        /* exit code, or -signal */
+	char out[16384];   /* stdout, truncated */
+	char err[16384];   /* stderr, truncated */
+};
+/* Runs `verdict ARGS...` (args NULL-terminated) with stdin_text (NULL: no
+   stdin, i.e. /dev/null) and extra environment entries "NAME=value"
+   (NULL-terminated, may be NULL), and waits for it. Returns r->status. */
+int test_run(struct run_result *r, const char *const *args, const char *stdin_text, const char *const *env);
 
 /* Creates a user through the API as admin and logs it in; the token goes to token_out. Returns the user id. */
 long long test_create_user(const struct server *s, const char *name, bool admin, char *token_out, size_t token_size);

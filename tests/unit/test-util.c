@@ -41,6 +41,24 @@ START_TEST(buf_grows_and_detaches)
 }
 END_TEST
 
+START_TEST(buf_printf_longer_than_the_spare_room)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_adds(&b, "x");
+	char big[300];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	buf_printf(&b, "[%s]%d", big, 7);
+	ck_assert_uint_eq(b.len, 1 + 1 + 299 + 1 + 1);
+	ck_assert_uint_eq(strlen(b.data), b.len);
+	ck_assert(b.data[0] == 'x' && b.data[1] == '[' && b.data[301] == ']' && b.data[302] == '7');
+	buf_printf(&b, "%s", "");
+	ck_assert_uint_eq(b.len, 303);
+	buf_release(&b);
+}
+END_TEST
+
 START_TEST(rfc3339_formats_utc)
 {
 	char out[32];
@@ -56,6 +74,7 @@ int main(void)
 	tcase_add_test(tc, parse_id_accepts_positive_decimals);
 	tcase_add_test(tc, parse_id_rejects_everything_else);
 	tcase_add_test(tc, buf_grows_and_detaches);
+	tcase_add_test(tc, buf_printf_longer_than_the_spare_room);
 	tcase_add_test(tc, rfc3339_formats_utc);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

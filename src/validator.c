@@ -1,0 +1,301 @@
+/* Custom output validators: compile once at import, run per test, both in the sandbox. */
+#include "validator.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json_util.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define MESSAGE_MAX (64 * 1024)
+#define FEEDBACK_MAX 2048
+
+static const char *const env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp", "LANG=C.UTF-8",
+				   NULL};
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+static bool is_cpp(const char *p)
+{
+	return has_suffix(p, ".cpp") || has_suffix(p, ".cc") || has_suffix(p, ".cxx");
+}
+
+static int write_file(const char *dir, const char *rel, const void *data, size_t len, mode_t mode)
+{
+	char *path = xasprintf("%s/%s", dir, rel);
+	/* Make the folders of "lib/x.h". */
+	for (char *slash = strchr(path + strlen(dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	free(path);
+	if (fd < 0)
+		return -errno;
+	int rc = write_all(fd, data, len);
+	close(fd);
+	return rc;
+}
+
+static char *memfd_text(int fd)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	size_t n = size > 0 ? (size_t)size : 0;
+	if (n > MESSAGE_MAX)
+		n = MESSAGE_MAX;
+	char *p = xmalloc(n + 1);
+	ssize_t r = pread(fd, p, n, 0);
+	n = r > 0 ? (size_t)r : 0;
+	json_t *s = json_string_lossy(p, n);
+	free(p);
+	char *text = xstrdup(json_string_value(s));
+	json_decref(s);
+	return text;
+}
+
+/* Picks the language and the sources to compile; NULL language when there is nothing runnable. */
+static const char *choose(const struct validator_source *files, size_t count, const char **python_main)
+{
+	bool c = false, cpp = false;
+	const char *py = NULL;
+	int py_count = 0;
+	for (size_t i = 0; i < count; i++) {
+		const char *p = files[i].path;
+		if (strchr(p, '/'))
+			continue; /* sources at the top of the validator's folder only; below are includes */
+		cpp |= is_cpp(p);
+		c |= has_suffix(p, ".c");
+		if (has_suffix(p, ".py")) {
+			py_count++;
+			if (!py || strncmp(p, "valid", 5) == 0)
+				py = p;
+		}
+	}
+	*python_main = py;
+	if (cpp)
+		return "cpp";
+	if (c)
+		return "c";
+	return py && (py_count == 1 || strncmp(py, "valid", 5) == 0) ? "python3" : NULL;
+}
+
+int validator_compile(struct sandbox *sb, const char *work_dir, const struct validator_source *files, size_t count,
+		      struct validator *out, char **message)
+{
+	memset(out, 0, sizeof *out);
+	const char *py_main = NULL;
+	const char *lang = choose(files, count, &py_main);
+	if (!lang) {
+		*message = xstrdup("no C, C++ or Python source to build a validator from (validate.c, validate.cpp or validate.py)");
+		return 1;
+	}
+	char *box = xasprintf("%s/validator-build-%d", work_dir, (int)getpid());
+	remove_tree(box);
+	int rc = mkdir(box, 0755) == 0 ? 0 : -errno;
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		rc = write_file(box, files[i].path, files[i].data, files[i].len, 0644);
+	if (rc != 0) {
+		*message = xasprintf("cannot write the validator's sources to '%s': %s", box, strerror(-rc));
+		goto out;
+	}
+	/* argv: the compiler, its flags, every top-level source of the language. */
+	const char *argv[256];
+	size_t n = 0;
+	if (strcmp(lang, "python3") == 0) {
+		argv[n++] = "/usr/bin/python3";
+		argv[n++] = "-I";
+		argv[n++] = "-m";
+		argv[n++] = "py_compile";
+		argv[n++] = py_main;
+	} else {
+		bool cpp = strcmp(lang, "cpp") == 0;
+		argv[n++] = cpp ? "/usr/bin/g++" : "/usr/bin/gcc";
+		argv[n++] = cpp ? "-std=gnu++17" : "-std=gnu17";
+		argv[n++] = "-O2";
+		argv[n++] = "-static";
+		argv[n++] = "-o";
+		argv[n++] = "validator";
+		for (size_t i = 0; i < count && n < 250; i++)
+			if (!strchr(files[i].path, '/') && (cpp ? is_cpp(files[i].path) : has_suffix(files[i].path, ".c")))
+				argv[n++] = files[i].path;
+		argv[n++] = "-lm";
+	}
+	argv[n] = NULL;
+	int output = memfd_create("validator-compile", MFD_CLOEXEC);
+	if (output < 0) {
+		rc = -errno;
+		*message = xasprintf("cannot make a memfd: %s", strerror(errno));
+		goto out;
+	}
+	struct sandbox_spec spec = {
+		.profile = SANDBOX_COMPILE,
+		.argv = argv,
+		.env = env,
+		.box_dir = box,
+		.box_writable = true,
+		.stdin_fd = -1,
+		.stdout_fd = output,
+		.stderr_fd = output,
+		.limits = {.cpu_ms = 60000, .wall_ms = 120000, .memory_kb = 2 * 1024 * 1024, .output_kb = 64,
+			   .stderr_kb = 64, .processes = 64, .file_kb = 256 * 1024, .open_files = 256},
+	};
+	struct sandbox_result r;
+	sandbox_run(sb, &spec, &r);
+	char *text = memfd_text(output);
+	close(output);
+	if (r.status == SANDBOX_ERROR) {
+		rc = -EIO;
+		*message = xasprintf("the sandbox failed: %s", r.message);
+	} else if (r.status != SANDBOX_OK) {
+		rc = 1;
+		*message = xasprintf("%s (%s)", *text ? text : "the compiler failed", sandbox_status_name(r.status));
+	} else {
+		const char *name = strcmp(lang, "python3") == 0 ? py_main : "validator";
+		char *path = xasprintf("%s/%s", box, name);
+		size_t len;
+		char *program;
+		rc = read_file(path, 512u << 20, &program, &len); /* read_file does not follow symlinks */
+		free(path);
+		if (rc == 0) {
+			out->language = xstrdup(lang);
+			out->program = program;
+			out->len = len;
+			*message = text;
+			text = NULL;
+		} else {
+			*message = xasprintf("the compiler made no program: %s", strerror(-rc));
+		}
+	}
+	free(text);
+out:
+	remove_tree(box);
+	free(box);
+	return rc;
+}
+
+void validator_release(struct validator *v)
+{
+	free(v->language);
+	free(v->program);
+	memset(v, 0, sizeof *v);
+}
+
+/* Reads feedback/judgemessage.txt of a box without following any symlink the
+   validator may have planted there. */
+static ssize_t read_feedback(const char *dir, char *out, size_t size)
+{
+	int box = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fb = box < 0 ? -1 : openat(box, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = fb < 0 ? -1 : openat(fb, "judgemessage.txt", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, out, size) : -1;
+	for (int *f = (int[]){fd, fb, box}, i = 0; i < 3; i++)
+		if (f[i] >= 0)
+			close(f[i]);
+	return n;
+}
+
+static const char *program_name(const struct validator *v)
+{
+	return strcmp(v->language, "python3") == 0 ? "validator.py" : "validator";
+}
+
+int validator_install(const struct validator *v, const char *dir)
+{
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return -errno;
+	return write_file(dir, program_name(v), v->program, v->len, 0755);
+}
+
+enum validator_verdict validator_run(struct sandbox *sb, const struct validator *v, const char *dir,
+				     const char *flags, const void *input, size_t input_len, const void *answer,
+				     size_t answer_len, int output_fd, uint64_t time_limit_ms, struct buf *log)
+{
+	char *feedback = xasprintf("%s/feedback", dir);
+	remove_tree(feedback);
+	int rc = write_file(dir, "input", input, input_len, 0644);
+	if (rc == 0)
+		rc = write_file(dir, "answer", answer, answer_len, 0644);
+	if (rc == 0 && (mkdir(feedback, 0777) != 0 || chmod(feedback, 0777) != 0))
+		rc = -errno;
+	int messages = rc == 0 ? memfd_create("validator-output", MFD_CLOEXEC) : -1;
+	if (rc != 0 || messages < 0 || lseek(output_fd, 0, SEEK_SET) != 0) {
+		buf_printf(log, "validator: cannot prepare its files in '%s': %s\n", dir, strerror(rc ? -rc : errno));
+		free(feedback);
+		if (messages >= 0)
+			close(messages);
+		return VALIDATOR_JE;
+	}
+	/* argv: program input answer feedback_dir [flags...] */
+	char *flag_copy = xstrdup(flags ? flags : "");
+	const char *argv[72];
+	size_t n = 0;
+	bool python = strcmp(v->language, "python3") == 0;
+	if (python) {
+		argv[n++] = "/usr/bin/python3";
+		argv[n++] = "-I";
+		argv[n++] = "/box/validator.py";
+	} else {
+		argv[n++] = "/box/validator";
+	}
+	argv[n++] = "/box/input";
+	argv[n++] = "/box/answer";
+	argv[n++] = "/box/feedback/";
+	for (char *save = NULL, *tok = strtok_r(flag_copy, " \t\n", &save); tok && n < 70;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	uint64_t cpu = time_limit_ms * 2 > 10000 ? time_limit_ms * 2 : 10000;
+	struct sandbox_spec spec = {
+		.profile = SANDBOX_COMPILE, /* it writes its feedback files, and may be Python */
+		.argv = argv,
+		.env = env,
+		.box_dir = dir,
+		.box_writable = true,
+		.stdin_fd = output_fd,
+		.stdout_fd = messages,
+		.stderr_fd = messages,
+		.limits = {.cpu_ms = cpu, .wall_ms = 2 * cpu, .memory_kb = 1024 * 1024, .output_kb = 64, .stderr_kb = 64,
+			   .processes = 8, .file_kb = 64 * 1024, .open_files = 64},
+	};
+	struct sandbox_result r;
+	sandbox_run(sb, &spec, &r);
+	enum validator_verdict verdict = VALIDATOR_JE;
+	if (r.status == SANDBOX_EXITED && r.exit_code == 42)
+		verdict = VALIDATOR_AC;
+	else if (r.status == SANDBOX_EXITED && r.exit_code == 43)
+		verdict = VALIDATOR_WA;
+	if (verdict == VALIDATOR_JE)
+		buf_printf(log, "validator misbehaved: %s (exit code %d); %s\n", sandbox_status_name(r.status), r.exit_code,
+			   r.message);
+	char text[FEEDBACK_MAX];
+	ssize_t len = read_feedback(dir, text, sizeof text);
+	if (len > 0) {
+		json_t *s = json_string_lossy(text, (size_t)len);
+		buf_printf(log, "validator says: %s\n", json_string_value(s));
+		json_decref(s);
+	}
+	if (verdict == VALIDATOR_JE) {
+		char *out = memfd_text(messages);
+		if (*out)
+			buf_printf(log, "validator output: %.2000s\n", out);
+		free(out);
+	}
+	close(messages);
+	remove_tree(feedback);
+	free(feedback);
+	free(flag_copy);
+	return verdict;
+}

@@ -1,0 +1,534 @@
+/* The judge worker. One process per slot; it owns one sandbox (whose helper
+ * process holds the namespaces) and a read-only database connection, and
+ * talks to the dispatcher over fd 3 with frame.h messages:
+ *
+ *   dispatcher -> worker   {"id": 42}                       judge submission 42
+ *   worker -> dispatcher   {"event": "ready"}                after start-up
+ *                          {"event": "taken", "id": 42}      the job is being worked on
+ *                          {"event": "compiled", "output": "..."}
+ *                          {"event": "test", "index": 1, "group": "sample", "verdict": "AC",
+ *                           "time_ms": 3, "memory_kb": 1200}
+ *                          {"event": "done", "verdict": "WA", "score": null, "time_ms": 3,
+ *                           "memory_kb": 1200, "tests_passed": 2, "compile_output": "...", "log": "..."}
+ *
+ * Submitted code only ever runs inside sandbox_run; the worker itself reads
+ * tests from the database and writes the box dir, which the run sees at /box.
+ * The box dir is private to the worker (0700 parent) and removed after each job. */
+#include "worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "checker.h"
+#include "config.h"
+#include "db.h"
+#include "frame.h"
+#include "json_util.h"
+#include "languages.h"
+#include "log.h"
+#include "sandbox.h"
+#include "util.h"
+#include "validator.h"
+
+#define CHANNEL_FD 3
+#define COMPILE_OUTPUT_MAX (64 * 1024)
+#define STDERR_KEPT (4 * 1024)
+
+struct worker {
+	int slot;
+	struct db *db;
+	struct languages *languages;
+	struct sandbox *sandbox;
+	char dir[256];        /* private work dir: boxes are made inside */
+};
+
+/* Everything one judging needs and accumulates. */
+struct job {
+	int64_t id;
+	struct db_job sub;
+	const struct language *lang;
+	json_t *problem;      /* db_problem_judging */
+	struct checker checker;
+	struct validator validator; /* custom checker */
+	char *validator_flags;
+	char validator_dir[300];
+	char box[300];
+	struct buf log;       /* judge log, for admins */
+	char *compile_output;
+};
+
+static const char *const compile_env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp",
+					  "LANG=C.UTF-8", NULL};
+static const char *const run_env[] = {"PATH=/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp", "LANG=C.UTF-8", NULL};
+
+static void send_event(json_t *msg)
+{
+	int rc = frame_send(CHANNEL_FD, msg);
+	json_decref(msg);
+	if (rc != 0) {
+		/* The dispatcher is gone: nothing left to work for. */
+		log_warnx("worker: lost the dispatcher (%s), exiting", strerror(-rc));
+		exit(1);
+	}
+}
+
+static int memfd_with(const char *name, const void *data, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write_all(fd, data, len) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* Reads up to max bytes of a memfd from its start. */
+static char *memfd_text(int fd, size_t max, size_t *len)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	size_t n = size > 0 ? (size_t)size : 0;
+	if (n > max)
+		n = max;
+	char *p = xmalloc(n + 1);
+	ssize_t r = pread(fd, p, n, 0);
+	n = r > 0 ? (size_t)r : 0;
+	p[n] = '\0';
+	*len = n;
+	return p;
+}
+
+static const char *verdict_of(const struct sandbox_result *r)
+{
+	switch (r->status) {
+	case SANDBOX_OK:
+		return NULL; /* the checker decides */
+	case SANDBOX_TIME:
+	case SANDBOX_WALL:
+		return "TLE";
+	case SANDBOX_MEMORY:
+		return "MLE";
+	case SANDBOX_OUTPUT:
+		return "OLE";
+	case SANDBOX_EXITED:
+	case SANDBOX_SIGNALED:
+	case SANDBOX_SYSCALL:
+		return "RTE";
+	case SANDBOX_ERROR:
+		break;
+	}
+	return "JE";
+}
+
+static void log_result(struct job *job, const char *what, const struct sandbox_result *r)
+{
+	buf_printf(&job->log, "%s: %s", what, sandbox_status_name(r->status));
+	if (r->status == SANDBOX_EXITED)
+		buf_printf(&job->log, " (exit code %d)", r->exit_code);
+	if (r->status == SANDBOX_SIGNALED)
+		buf_printf(&job->log, " (signal %d, %s)", r->signal, strsignal(r->signal));
+	if (r->status == SANDBOX_SYSCALL)
+		buf_printf(&job->log, " (forbidden system call '%s')", r->syscall);
+	buf_printf(&job->log, ", cpu %llu ms, wall %llu ms, memory %llu KiB; %s\n", (unsigned long long)r->cpu_ms,
+		   (unsigned long long)r->wall_ms, (unsigned long long)r->memory_kb, r->message);
+}
+
+/* Compiles the source in the box. Returns NULL on success, else the verdict (CE or JE). */
+static const char *compile(struct worker *w, struct job *job)
+{
+	if (!job->lang->compile) {
+		job->compile_output = xstrdup("");
+		return NULL;
+	}
+	int out = memfd_with("compile-output", "", 0);
+	if (out < 0) {
+		buf_printf(&job->log, "compile: cannot make a memfd: %s\n", strerror(-out));
+		return "JE";
+	}
+	struct sandbox_spec spec = {
+		.profile = SANDBOX_COMPILE,
+		.argv = (const char *const *)job->lang->compile,
+		.env = compile_env,
+		.box_dir = job->box,
+		.box_writable = true,
+		.stdin_fd = -1,
+		.stdout_fd = out,
+		.stderr_fd = out,
+		.limits = {.cpu_ms = 10000, .wall_ms = 20000, .memory_kb = 1024 * 1024, .output_kb = 64,
+			   .stderr_kb = 64, .processes = 64, .file_kb = 256 * 1024, .open_files = 256},
+	};
+	struct sandbox_result r;
+	sandbox_run(w->sandbox, &spec, &r);
+	size_t len;
+	char *text = memfd_text(out, COMPILE_OUTPUT_MAX, &len);
+	close(out);
+	json_t *s = json_string_lossy(text, len);
+	free(text);
+	job->compile_output = xstrdup(json_string_value(s));
+	json_decref(s);
+	log_result(job, "compile", &r);
+	if (r.status == SANDBOX_OK)
+		return NULL;
+	if (r.status == SANDBOX_ERROR)
+		return "JE";
+	if (r.status != SANDBOX_EXITED) {
+		/* Say why the compiler stopped when it did not just report errors. */
+		char *more = xasprintf("%s%scompilation stopped: %s\n", job->compile_output,
+				       *job->compile_output ? "\n" : "",
+				       r.status == SANDBOX_TIME || r.status == SANDBOX_WALL ? "time limit exceeded"
+				       : r.status == SANDBOX_MEMORY ? "memory limit exceeded"
+				       : r.status == SANDBOX_OUTPUT ? "output limit exceeded"
+								    : "the compiler was killed");
+		free(job->compile_output);
+		job->compile_output = more;
+	}
+	return "CE";
+}
+
+struct test_outcome {
+	const char *verdict;
+	int64_t time_ms, memory_kb;
+};
+
+/* Runs one test and checks its output. */
+static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
+{
+	struct test_outcome o = {"JE", 0, 0};
+	char *input = NULL, *answer = NULL;
+	size_t input_len = 0, answer_len = 0;
+	int in = -1, out = -1, err = -1, ans = -1;
+	char what[32];
+	snprintf(what, sizeof what, "test %d", idx);
+	if (db_test_data(w->db, job->sub.problem_id, idx, &input, &input_len, &answer, &answer_len) != 0) {
+		buf_printf(&job->log, "%s: the test is gone from the database\n", what);
+		goto out;
+	}
+	in = memfd_with("input", input, input_len);
+	out = memfd_with("output", "", 0);
+	err = memfd_with("stderr", "", 0);
+	if (in < 0 || out < 0 || err < 0) {
+		buf_printf(&job->log, "%s: cannot make memfds\n", what);
+		goto out;
+	}
+	json_t *p = job->problem;
+	uint64_t tl = (uint64_t)json_integer_value(json_object_get(p, "time_limit_ms"));
+	struct sandbox_spec spec = {
+		.profile = job->lang->interpreted ? SANDBOX_INTERP : SANDBOX_RUN,
+		.argv = (const char *const *)job->lang->run,
+		.env = run_env,
+		.box_dir = job->box,
+		.box_writable = false,
+		.stdin_fd = in,
+		.stdout_fd = out,
+		.stderr_fd = err,
+		.limits = {.cpu_ms = tl, .wall_ms = 3 * tl + 1000,
+			   .memory_kb = (uint64_t)json_integer_value(json_object_get(p, "memory_limit_kb")),
+			   .output_kb = (uint64_t)json_integer_value(json_object_get(p, "output_limit_kb")),
+			   .stderr_kb = STDERR_KEPT / 1024, .processes = 16, .file_kb = 16 * 1024, .open_files = 64},
+	};
+	struct sandbox_result r;
+	sandbox_run(w->sandbox, &spec, &r);
+	o.time_ms = (int64_t)r.cpu_ms;
+	o.memory_kb = (int64_t)r.memory_kb;
+	o.verdict = verdict_of(&r);
+	if (!o.verdict && r.cpu_ms > tl)
+		o.verdict = "TLE"; /* finished, but over the limit between two polls */
+	if (!o.verdict && job->checker.type == CHECKER_CUSTOM) {
+		enum validator_verdict v = validator_run(w->sandbox, &job->validator, job->validator_dir,
+							 job->validator_flags, input, input_len, answer, answer_len, out,
+							 tl, &job->log);
+		o.verdict = v == VALIDATOR_AC ? "AC" : v == VALIDATOR_WA ? "WA" : "JE";
+		if (v != VALIDATOR_AC)
+			buf_printf(&job->log, "%s: the validator says %s\n", what, o.verdict);
+	} else if (!o.verdict) {
+		ans = memfd_with("answer", answer, answer_len);
+		char msg[256] = "";
+		int rc = ans < 0 || lseek(out, 0, SEEK_SET) != 0 ? -EIO
+			 : checker_compare(&job->checker, out, ans, msg, sizeof msg);
+		o.verdict = rc == CHECKER_ACCEPTED ? "AC" : rc == CHECKER_WRONG ? "WA" : "JE";
+		if (rc == CHECKER_WRONG)
+			buf_printf(&job->log, "%s: wrong answer: %s\n", what, msg);
+		else if (rc < 0)
+			buf_printf(&job->log, "%s: the checker failed: %s\n", what, strerror(-rc));
+	}
+	if (strcmp(o.verdict, "AC") != 0) {
+		log_result(job, what, &r);
+		size_t len;
+		char *text = memfd_text(err, STDERR_KEPT, &len);
+		if (len) {
+			json_t *s = json_string_lossy(text, len);
+			buf_printf(&job->log, "%s: stderr: %s\n", what, json_string_value(s));
+			json_decref(s);
+		}
+		free(text);
+	}
+out:
+	free(input);
+	free(answer);
+	for (int *fd = (int[]){in, out, err, ans}, i = 0; i < 4; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return o;
+}
+
+/* Sets up the job: submission, language, problem, checker, box with the source. NULL or the verdict JE. */
+static const char *prepare(struct worker *w, struct job *job)
+{
+	if (db_job_load(w->db, job->id, &job->sub) != 0) {
+		buf_printf(&job->log, "submission %lld is gone\n", (long long)job->id);
+		return "JE";
+	}
+	job->lang = languages_find(w->languages, job->sub.language);
+	if (!job->lang) {
+		buf_printf(&job->log, "language '%s' is not available on this judge\n", job->sub.language);
+		return "JE";
+	}
+	job->problem = db_problem_judging(w->db, job->sub.problem_id);
+	if (!job->problem) {
+		buf_printf(&job->log, "problem %lld is gone\n", (long long)job->sub.problem_id);
+		return "JE";
+	}
+	char *err = NULL;
+	if (checker_from_json(json_object_get(job->problem, "checker"), &job->checker, &err) != 0) {
+		buf_printf(&job->log, "cannot use the problem's checker: %s\n", err);
+		free(err);
+		return "JE";
+	}
+	if (job->checker.type == CHECKER_CUSTOM) {
+		struct validator *v = &job->validator;
+		if (db_problem_validator(w->db, job->sub.problem_id, &v->program, &v->len, &v->language,
+					 &job->validator_flags) != 0) {
+			buf_printf(&job->log, "the problem's custom validator is missing\n");
+			return "JE";
+		}
+		snprintf(job->validator_dir, sizeof job->validator_dir, "%s/validator-%lld", w->dir, (long long)job->id);
+		remove_tree(job->validator_dir);
+		int rc = validator_install(v, job->validator_dir);
+		if (rc != 0) {
+			buf_printf(&job->log, "cannot install the validator in '%s': %s\n", job->validator_dir, strerror(-rc));
+			return "JE";
+		}
+	}
+	snprintf(job->box, sizeof job->box, "%s/box-%lld", w->dir, (long long)job->id);
+	remove_tree(job->box);
+	char *path = xasprintf("%s/%s", job->box, job->lang->source);
+	int fd = -1;
+	if (mkdir(job->box, 0755) == 0)
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int rc = fd < 0 ? -errno : write_all(fd, job->sub.source, strlen(job->sub.source));
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	if (rc != 0) {
+		buf_printf(&job->log, "cannot write the source to '%s': %s\n", job->box, strerror(-rc));
+		return "JE";
+	}
+	return NULL;
+}
+
+static void judge(struct worker *w, int64_t id)
+{
+	struct job job = {.id = id};
+	buf_init(&job.log);
+	const char *verdict = prepare(w, &job);
+	if (!verdict)
+		verdict = compile(w, &job);
+	if (verdict) {
+		send_event(json_pack("{s:s, s:s, s:o, s:I, s:s?, s:s}", "event", "done", "verdict", verdict, "score",
+				     json_null(), "tests_passed", (json_int_t)0, "compile_output", job.compile_output,
+				     "log", job.log.data ? job.log.data : ""));
+		goto out;
+	}
+	send_event(json_pack("{s:s, s:s}", "event", "compiled", "output", job.compile_output));
+
+	/* Run the tests in order: all of them when the problem has points, else up to the first failure. */
+	json_t *tests = json_object_get(job.problem, "tests");
+	bool ioi = strcmp(json_string_value(json_object_get(job.problem, "scoring")), "ioi") == 0;
+	const char *first_failure = NULL;
+	int64_t max_time = 0, max_memory = 0, passed = 0;
+	json_t *groups = json_object(); /* group -> {"points": p, "ok": bool} */
+	size_t i;
+	json_t *t;
+	json_array_foreach(tests, i, t) {
+		int idx = (int)json_integer_value(json_object_get(t, "idx"));
+		const char *group = json_string_value(json_object_get(t, "group"));
+		struct test_outcome o = run_test(w, &job, idx);
+		bool ok = strcmp(o.verdict, "AC") == 0;
+		passed += ok;
+		if (o.time_ms > max_time)
+			max_time = o.time_ms;
+		if (o.memory_kb > max_memory)
+			max_memory = o.memory_kb;
+		json_t *g = json_object_get(groups, group);
+		if (!g) {
+			g = json_pack("{s:f, s:b}", "points", 0.0, "ok", 1);
+			json_object_set_new(groups, group, g);
+		}
+		json_object_set_new(g, "points", json_real(json_real_value(json_object_get(g, "points")) +
+							   json_number_value(json_object_get(t, "points"))));
+		if (!ok)
+			json_object_set_new(g, "ok", json_false());
+		send_event(json_pack("{s:s, s:i, s:s, s:s, s:I, s:I}", "event", "test", "index", idx, "group", group,
+				     "verdict", o.verdict, "time_ms", (json_int_t)o.time_ms, "memory_kb",
+				     (json_int_t)o.memory_kb));
+		if (!ok && !first_failure)
+			first_failure = o.verdict;
+		if (!ok && !ioi)
+			break;
+	}
+	double score = 0;
+	const char *name;
+	json_t *g;
+	json_object_foreach(groups, name, g)
+		if (json_is_true(json_object_get(g, "ok")))
+			score += json_real_value(json_object_get(g, "points"));
+	json_decref(groups);
+	send_event(json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:s}", "event", "done", "verdict",
+			     first_failure ? first_failure : "AC", "score", ioi ? json_real(score) : json_null(),
+			     "time_ms", (json_int_t)max_time, "memory_kb", (json_int_t)max_memory, "tests_passed",
+			     (json_int_t)passed, "log", job.log.data ? job.log.data : ""));
+out:
+	if (job.box[0])
+		remove_tree(job.box);
+	if (job.validator_dir[0])
+		remove_tree(job.validator_dir);
+	validator_release(&job.validator);
+	free(job.validator_flags);
+	free(job.sub.source);
+	free(job.compile_output);
+	json_decref(job.problem);
+	buf_release(&job.log);
+}
+
+/* {"compile_validator": [{"path", "data" (base64)}]} -> {"event": "validator", "rc", "message", "language", "program"} */
+static void compile_validator(struct worker *w, json_t *files)
+{
+	size_t count = json_array_size(files);
+	struct validator_source *src = xcalloc(count ? count : 1, sizeof *src);
+	int rc = 0;
+	for (size_t i = 0; i < count; i++) {
+		json_t *f = json_array_get(files, i);
+		const char *b64 = json_string_value(json_object_get(f, "data"));
+		size_t cap = b64 ? strlen(b64) : 0, len = 0;
+		char *data = xmalloc(cap + 1);
+		if (!b64 || sodium_base642bin((unsigned char *)data, cap, b64, cap, NULL, &len, NULL,
+					      sodium_base64_VARIANT_ORIGINAL) != 0)
+			rc = -EINVAL;
+		data[len] = '\0';
+		src[i] = (struct validator_source){json_string_value(json_object_get(f, "path")), data, len};
+	}
+	struct validator v = {0};
+	char *message = NULL;
+	if (rc == 0)
+		rc = validator_compile(w->sandbox, w->dir, src, count, &v, &message);
+	else
+		message = xstrdup("the validator's files arrived damaged");
+	json_t *ev = json_pack("{s:s, s:i, s:s}", "event", "validator", "rc", rc, "message", message ? message : "");
+	if (rc == 0) {
+		size_t cap = sodium_base64_ENCODED_LEN(v.len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = xmalloc(cap);
+		sodium_bin2base64(b64, cap, (const unsigned char *)v.program, v.len, sodium_base64_VARIANT_ORIGINAL);
+		json_object_set_new(ev, "program", json_string(b64));
+		json_object_set_new(ev, "language", json_string(v.language));
+		free(b64);
+	}
+	send_event(ev);
+	for (size_t i = 0; i < count; i++)
+		free((char *)src[i].data);
+	free(src);
+	free(message);
+	validator_release(&v);
+}
+
+static void sandbox_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	log_warnx("sandbox: %s", line);
+}
+
+int worker_main(int argc, char **argv)
+{
+	struct config cfg;
+	char *err = NULL;
+	int slot = 0;
+	if (config_init(&cfg, &err) != 0)
+		goto usage;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--slot") == 0)
+			slot = atoi(argv[i + 1]);
+		else if (config_set(&cfg, argv[i] + 2, argv[i + 1], &err) != 0)
+			goto usage;
+	}
+	log_set_level(cfg.log_level);
+	/* Die with the server; never outlive it holding a sandbox. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+
+	struct worker w = {.slot = slot};
+	struct sandbox_config scfg = {.slot = slot, .log = sandbox_log};
+	w.sandbox = sandbox_new(&scfg, &err);
+	if (!w.sandbox) {
+		log_error("worker %d: cannot set up the sandbox: %s", slot, err);
+		send_event(json_pack("{s:s, s:s}", "event", "failed", "error", err));
+		return 1;
+	}
+	if (db_open_readonly(cfg.data_dir, &w.db, &err) != 0 ||
+	    !(w.languages = languages_load(cfg.languages_file, &err))) {
+		log_error("worker %d: %s", slot, err);
+		return 1;
+	}
+	/* DATA/work/worker-N: private (the data dir is 0700), and wiped by the
+	   server at start, so a killed worker leaves nothing behind for long. */
+	snprintf(w.dir, sizeof w.dir, "%s/work/worker-%d", cfg.data_dir, slot);
+	remove_tree(w.dir);
+	char *parent = xasprintf("%s/work", cfg.data_dir);
+	mkdir(parent, 0700);
+	free(parent);
+	if (mkdir(w.dir, 0700) != 0) {
+		log_error("worker %d: cannot make the work dir '%s': %s", slot, w.dir, strerror(errno));
+		return 1;
+	}
+	send_event(json_pack("{s:s, s:i}", "event", "ready", "pid", (int)getpid()));
+	for (;;) {
+		json_t *msg = NULL;
+		int rc = frame_recv(CHANNEL_FD, &msg);
+		if (rc != 0)
+			break; /* the server closed the channel: shut down */
+		json_t *validator = json_object_get(msg, "compile_validator");
+		if (validator) {
+			compile_validator(&w, validator);
+			json_decref(msg);
+			continue;
+		}
+		json_int_t id = json_integer_value(json_object_get(msg, "id"));
+		json_decref(msg);
+		if (id <= 0)
+			continue;
+		send_event(json_pack("{s:s, s:I}", "event", "taken", "id", id));
+		judge(&w, id);
+	}
+	remove_tree(w.dir);
+	sandbox_free(w.sandbox);
+	db_close(w.db);
+	languages_free(w.languages);
+	config_release(&cfg);
+	return 0;
+usage:
+	fprintf(stderr, "verdict worker: %s (this command is started by 'verdict serve')\n", err ? err : "bad arguments");
+	free(err);
+	return 2;
+}

@@ -1,0 +1,257 @@
+/* Judging through the API: every verdict in C, C++ and Python with metrics and
+ * per-test results; a worker killed mid-run; the server killed mid-judging. */
+#include <check.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static struct server srv;
+static long long problem;
+
+static const char problem_json[] =
+	"{\"slug\": \"sum\", \"title\": \"A plus B\", \"time_limit_ms\": 1000, \"memory_limit_kb\": 131072,"
+	" \"output_limit_kb\": 1024, \"checker\": {\"type\": \"tokens\"}, \"tests\": ["
+	"{\"input\": \"1 2\\n\", \"output\": \"3\\n\", \"sample\": true},"
+	"{\"input\": \"10 20\\n\", \"output\": \"30\\n\"},"
+	"{\"input\": \"-7 7\\n\", \"output\": \"0\\n\"}]}";
+
+struct program {
+	const char *language, *verdict, *source;
+};
+
+static const struct program programs[] = {
+	{"c", "AC", "#include <stdio.h>\nint main(void){long a,b;scanf(\"%ld %ld\",&a,&b);printf(\"%ld\\n\",a+b);return 0;}\n"},
+	{"c", "WA", "#include <stdio.h>\nint main(void){long a,b;scanf(\"%ld %ld\",&a,&b);printf(\"%ld\\n\",a-b);return 0;}\n"},
+	{"c", "TLE", "int main(void){volatile unsigned long x=0;for(;;)x++;}\n"},
+	{"c", "MLE", "#include <stdlib.h>\n#include <string.h>\nint main(void){for(int i=0;i<64;i++){char*p=malloc(16<<20);if(!p)return 3;memset(p,1,16<<20);}return 0;}\n"},
+	{"c", "RTE", "int main(void){volatile int *p=0;return *p;}\n"},
+	{"c", "OLE", "#include <stdio.h>\nint main(void){for(;;)puts(\"yes yes yes yes yes yes\");}\n"},
+	{"c", "CE", "int main(void){ this is not C }\n"},
+	{"cpp", "AC", "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<std::endl;}\n"},
+	{"cpp", "WA", "#include <iostream>\nint main(){std::cout<<42<<std::endl;}\n"},
+	{"cpp", "TLE", "int main(){volatile unsigned long x=0;while(true)x++;}\n"},
+	{"cpp", "MLE", "#include <vector>\n#include <cstdio>\nint main(){std::vector<long> v;for(long i=0;i<100000000;i++)v.push_back(i);printf(\"%ld\\n\",(long)v.size());}\n"},
+	{"cpp", "RTE", "#include <stdexcept>\nint main(){throw std::runtime_error(\"boom\");}\n"},
+	{"cpp", "OLE", "#include <cstdio>\nint main(){for(;;)std::puts(\"0123456789\");}\n"},
+	{"cpp", "CE", "int main(){ return undefined_name; }\n"},
+	{"python3", "AC", "a, b = map(int, input().split())\nprint(a + b)\n"},
+	{"python3", "WA", "print(0)\n"},
+	{"python3", "TLE", "x = 0\nwhile True:\n    x += 1\n"},
+	{"python3", "MLE", "data = bytearray(400 * 1024 * 1024)\nprint(len(data))\n"},
+	{"python3", "RTE", "raise SystemExit(3)\n"},
+	{"python3", "OLE", "while True:\n    print('spam ' * 20)\n"},
+	{"python3", "CE", "def broken(:\n    pass\n"},
+};
+
+static long long submit(const char *language, const char *source)
+{
+	json_t *body = json_pack("{s:s, s:s}", "language", language, "source", source);
+	char *text = json_dumps(body, 0);
+	char path[64];
+	snprintf(path, sizeof path, "/api/problems/%lld/submissions", problem);
+	struct response r;
+	http_json_request(&r, &srv, "POST", path, srv.admin_token, text);
+	ck_assert_msg(r.status == 201, "submit: %ld %s", r.status, r.body);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "queued");
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	free(text);
+	json_decref(body);
+	return id;
+}
+
+/* GET /api/submissions/{id}; the caller frees. */
+static json_t *get_submission(long long id)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/api/submissions/%lld", id);
+	struct response r;
+	http_json_request(&r, &srv, "GET", path, srv.admin_token, NULL);
+	ck_assert_int_eq(r.status, 200);
+	json_t *j = json_incref(r.json);
+	response_free(&r);
+	return j;
+}
+
+static json_t *wait_status(long long id, const char *status, int seconds)
+{
+	for (int i = 0; i < seconds * 20; i++) {
+		json_t *s = get_submission(id);
+		if (strcmp(json_string_value(json_object_get(s, "status")), status) == 0)
+			return s;
+		json_decref(s);
+		usleep(50000);
+	}
+	ck_abort_msg("submission %lld did not reach '%s' within %d s", id, status, seconds);
+	return NULL;
+}
+
+static void setup(void)
+{
+	const char *args[] = {"--workers", "2", NULL};
+	server_start(&srv, args);
+	problem = test_create_problem(&srv, problem_json);
+}
+
+static void teardown(void)
+{
+	ck_assert_int_eq(server_stop(&srv), 0);
+	server_cleanup(&srv);
+}
+
+START_TEST(every_verdict_in_every_language)
+{
+	size_t n = sizeof programs / sizeof programs[0];
+	long long ids[sizeof programs / sizeof programs[0]];
+	for (size_t i = 0; i < n; i++)
+		ids[i] = submit(programs[i].language, programs[i].source);
+	for (size_t i = 0; i < n; i++) {
+		json_t *s = wait_status(ids[i], "done", 120);
+		const char *verdict = json_string_value(json_object_get(s, "verdict"));
+		ck_assert_msg(verdict && strcmp(verdict, programs[i].verdict) == 0, "%s %s: got %s: %s",
+			      programs[i].language, programs[i].verdict, verdict ? verdict : "null",
+			      json_dumps(s, 0));
+		json_t *metrics = json_object_get(s, "metrics");
+		json_t *tests = json_object_get(s, "tests");
+		ck_assert_int_eq(json_integer_value(json_object_get(metrics, "tests_total")), 3);
+		ck_assert_ptr_nonnull(json_string_value(json_object_get(s, "judged_at")));
+		if (strcmp(programs[i].verdict, "CE") == 0) {
+			ck_assert_int_eq(json_array_size(tests), 0);
+			ck_assert_msg(strlen(json_string_value(json_object_get(s, "compile_output"))) > 0,
+				      "CE without compiler messages");
+		} else if (strcmp(programs[i].verdict, "AC") == 0) {
+			ck_assert_int_eq(json_integer_value(json_object_get(metrics, "tests_passed")), 3);
+			ck_assert_int_eq(json_array_size(tests), 3);
+			for (size_t t = 0; t < 3; t++) {
+				json_t *tr = json_array_get(tests, t);
+				ck_assert_int_eq(json_integer_value(json_object_get(tr, "index")), (long long)t + 1);
+				ck_assert_str_eq(json_string_value(json_object_get(tr, "verdict")), "AC");
+				ck_assert_int_gt(json_integer_value(json_object_get(tr, "memory_kb")), 0);
+			}
+			ck_assert_str_eq(json_string_value(json_object_get(json_array_get(tests, 0), "group")), "sample");
+			ck_assert_str_eq(json_string_value(json_object_get(json_array_get(tests, 1), "group")), "secret");
+		} else {
+			/* ICPC: judging stops at the first failing test, which is the first test. */
+			ck_assert_int_eq(json_integer_value(json_object_get(metrics, "tests_passed")), 0);
+			ck_assert_int_eq(json_array_size(tests), 1);
+			ck_assert_str_eq(json_string_value(json_object_get(json_array_get(tests, 0), "verdict")),
+					 programs[i].verdict);
+		}
+		if (strcmp(programs[i].verdict, "TLE") == 0)
+			ck_assert_int_ge(json_integer_value(json_object_get(metrics, "time_ms")), 900);
+		if (strcmp(programs[i].verdict, "CE") != 0)
+			ck_assert_int_gt(json_integer_value(json_object_get(metrics, "memory_kb")), 0);
+		json_decref(s);
+	}
+}
+END_TEST
+
+/* A C program that burns about `ms` of CPU per test, then answers right. */
+static char *slow_ac(int ms)
+{
+	char *src = NULL;
+	if (asprintf(&src,
+		     "#include <stdio.h>\n#include <time.h>\n"
+		     "int main(void){long a,b;scanf(\"%%ld %%ld\",&a,&b);"
+		     "while((double)clock()/CLOCKS_PER_SEC<%d/1000.0);printf(\"%%ld\\n\",a+b);return 0;}\n",
+		     ms) < 0)
+		abort();
+	return src;
+}
+
+/* The pids of the server's worker processes ("verdict worker"). */
+static int worker_pids(pid_t server, pid_t *out, int max)
+{
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d)) && n < max) {
+		char path[300], line[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		int pid = 0, ppid = 0;
+		char comm[64], state;
+		if (fgets(line, sizeof line, f) && sscanf(line, "%d %63s %c %d", &pid, comm, &state, &ppid) == 4 &&
+		    ppid == server)
+			out[n++] = pid;
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+START_TEST(worker_killed_mid_run_is_replaced_and_the_submission_retried)
+{
+	char *src = slow_ac(400);
+	long long id = submit("c", src);
+	free(src);
+	json_t *s = wait_status(id, "running", 60);
+	json_decref(s);
+	pid_t pids[8];
+	int n = worker_pids(srv.pid, pids, 8);
+	ck_assert_int_eq(n, 2);
+	for (int i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	s = wait_status(id, "done", 120);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "AC");
+	ck_assert_int_eq(json_array_size(json_object_get(s, "tests")), 3);
+	json_decref(s);
+	/* Both workers came back. */
+	for (int i = 0; i < 100 && worker_pids(srv.pid, pids, 8) != 2; i++)
+		usleep(100000);
+	ck_assert_int_eq(worker_pids(srv.pid, pids, 8), 2);
+	struct response r;
+	http_json_request(&r, &srv, "GET", "/metrics", NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(r.body, "verdict_judge_worker_restarts_total 2"));
+	response_free(&r);
+}
+END_TEST
+
+START_TEST(server_killed_mid_judging_judges_after_restart)
+{
+	char *src = slow_ac(500);
+	long long id = submit("c", src);
+	free(src);
+	json_t *s = wait_status(id, "running", 60);
+	json_decref(s);
+	server_kill(&srv);
+	const char *args[] = {"--workers", "2", NULL};
+	server_restart(&srv, args);
+	s = wait_status(id, "done", 120);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "AC");
+	/* Judged once after the restart: one result per test, no leftovers of the killed attempt. */
+	ck_assert_int_eq(json_array_size(json_object_get(s, "tests")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(s, "metrics"), "tests_passed")), 3);
+	json_decref(s);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *suite = suite_create("judge");
+	TCase *tc = tcase_create("verdicts");
+	tcase_set_timeout(tc, 600);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, every_verdict_in_every_language);
+	suite_add_tcase(suite, tc);
+	TCase *crash = tcase_create("crashes");
+	tcase_set_timeout(crash, 600);
+	tcase_add_checked_fixture(crash, setup, teardown);
+	tcase_add_test(crash, worker_killed_mid_run_is_replaced_and_the_submission_retried);
+	tcase_add_test(crash, server_killed_mid_judging_judges_after_restart);
+	suite_add_tcase(suite, crash);
+	SRunner *sr = srunner_create(suite);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
