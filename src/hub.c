@@ -17,6 +17,10 @@
  *     HUB_REPLAY_PAGE submissions at a time) and posts the serialised results
  *     back like a producer. The owner thread never waits for the database.
  *
+ * hub_dispatch fans out at most HUB_DISPATCH_MAX changes per call and wakes
+ * the owner again for the rest, so a burst (a problem rejudge) reaches the
+ * sockets in slices that subscribers who keep up can write out in between.
+ *
  * Per subscriber there are two queues: `replay` (pages from the database)
  * and `live` (messages from dispatch). hub_sub_next drains replay first and
  * never returns a live message while a replay is under way.
@@ -32,9 +36,10 @@
  * rest follow. `floor` is the highest seq handed to the subscriber's queues;
  * later updates at or below it are dropped, so seq strictly increases.
  *
- * Slow subscribers. A pending update of the same submission is replaced by
- * the newer one (moved to the tail so that seq order holds): the newest state
- * wins, counted as coalesced. If the live queue still reaches HUB_QUEUE_MAX,
+ * Slow subscribers. A subscriber with HUB_COALESCE_AFTER or more messages
+ * waiting is behind: a pending update of the same submission is then replaced
+ * by the newer one (moved to the tail so that seq order holds), so the newest
+ * state wins, counted as coalesced. One that keeps up sees every state. If the live queue still reaches HUB_QUEUE_MAX,
  * a per-problem subscriber is resynchronised from the database: both queues
  * are dropped and a replay starts from the last seq actually sent, which
  * delivers the current state of everything changed since, i.e. a correct,
@@ -557,7 +562,9 @@ static void sub_deliver(struct hub_sub *sub, struct hub_msg *m)
 	if (m->kind == MSG_UPDATE) {
 		if (m->seq <= sub->floor)
 			return;
-		for (uint32_t i = 0; i < sub->live.len; i++) {
+		/* A subscriber that keeps up sees every state; one that is behind
+		   gets the newest state of a submission in place of an older one. */
+		for (uint32_t i = 0; sub->live.len >= HUB_COALESCE_AFTER && i < sub->live.len; i++) {
 			struct hub_msg *old = *ring_at(&sub->live, i);
 			if (old->kind == MSG_UPDATE && old->submission_id == m->submission_id) {
 				ring_remove(&sub->live, i);
@@ -632,13 +639,19 @@ static void fan_out(struct topic *t, struct hub_msg *m)
 void hub_dispatch(struct hub *hub)
 {
 	pthread_mutex_lock(&hub->lock);
-	struct event *events = hub->events;
+	struct event *events = hub->events, **cut = &hub->events;
+	for (int n = 0; *cut && n < HUB_DISPATCH_MAX; n++)
+		cut = &(*cut)->next;
+	hub->events = *cut;
+	*cut = NULL;
+	if (!hub->events)
+		hub->events_tail = &hub->events;
 	struct result *results = hub->results;
-	hub->events = NULL;
-	hub->events_tail = &hub->events;
 	hub->results = NULL;
 	hub->results_tail = &hub->results;
 	hub->wake_pending = false;
+	if (hub->events)
+		wake_locked(hub); /* the rest after the subscribers have written */
 	pthread_mutex_unlock(&hub->lock);
 
 	while (events) {
@@ -726,11 +739,6 @@ struct hub_msg *hub_sub_next(struct hub_sub *sub)
 	if (sub->replaying && !sub->replay.len)
 		sub_maybe_query(sub); /* prefetch: the page just emptied */
 	return m;
-}
-
-bool hub_sub_ready(const struct hub_sub *sub)
-{
-	return sub_ready(sub);
 }
 
 bool hub_sub_failed(const struct hub_sub *sub)

@@ -24,6 +24,8 @@ struct hub_msg;
 enum hub_topic { HUB_TOPIC_PROBLEM, HUB_TOPIC_SUBMISSION };
 
 #define HUB_QUEUE_MAX 256   /* unsent live messages per subscriber */
+#define HUB_COALESCE_AFTER 16 /* a subscriber with this many waiting is behind: coalesce */
+#define HUB_DISPATCH_MAX 64 /* changes fanned out per hub_dispatch call */
 #define HUB_REPLAY_PAGE 64  /* submissions per database query when replaying */
 
 struct hub *hub_new(struct db *db);
@@ -53,15 +55,19 @@ int hub_user_count(struct hub *hub, int64_t user_id);
 
 /* ---- owner thread only ---- */
 
-/* Delivers everything published and replayed since the last call. */
+/* Delivers the replay results and up to HUB_DISPATCH_MAX published changes;
+   if more are waiting it wakes the owner again, so that the owner can let
+   subscribers write in between (a burst does not fill every queue at once). */
 void hub_dispatch(struct hub *hub);
 
 /* Subscribes to a topic. With after >= 0 the subscriber first receives the
    current state of every submission in scope whose seq is greater than
    `after`, read from the database, then the live changes, with no gap and no
    duplicate; with after < 0 only the live changes. notify(ctx) is called (from
-   hub_dispatch or hub_sub_next) whenever hub_sub_next has something new to
-   return after it returned NULL, and when the subscriber has failed. */
+   hub_dispatch) when hub_sub_next has something to return again after it
+   returned NULL, and when the subscriber has failed. Until hub_sub_next
+   returns NULL there is no notify: the caller keeps calling it (at its own
+   pace) until then. */
 struct hub_sub *hub_subscribe(struct hub *hub, enum hub_topic topic, int64_t id, int64_t after,
 			      void (*notify)(void *ctx), void *ctx);
 /* Unsubscribes and frees (perhaps later, when a replay query returns). NULL is fine. */
@@ -70,8 +76,6 @@ void hub_unsubscribe(struct hub_sub *sub);
    returned reference (hub_msg_unref it once written). Submission updates come
    in strictly increasing seq order. */
 struct hub_msg *hub_sub_next(struct hub_sub *sub);
-/* True when messages are waiting (hub_sub_next would return one). */
-bool hub_sub_ready(const struct hub_sub *sub);
 /* True when the subscriber fell too far behind to be resynchronised (only
    per-submission subscribers, whose test results the database cannot replay):
    the connection should be closed. */

@@ -47,7 +47,7 @@
 #include "metrics.h"
 #include "util.h"
 
-#define WS_BATCH 16            /* frames per WRITEABLE callback */
+#define WS_BATCH HUB_DISPATCH_MAX /* frames per WRITEABLE callback: keeps up with a dispatch slice */
 #define WS_SNDBUF 16384        /* SO_SNDBUF (the kernel doubles it) */
 #define WS_MAX_RX 4096         /* largest message a client may send */
 #define HEAD_MAX 8192          /* the listener peeks at most this much */
@@ -613,15 +613,20 @@ static int session_write(struct ws_server *ws, struct ws_session *s)
 		return -1;
 	}
 	if (s->ping_due) {
-		unsigned char *buf = scratch(ws, 0);
+		/* Not empty: lws 4.1 does not report empty pongs (RECEIVE_PONG). */
+		unsigned char *buf = scratch(ws, 8);
+		memcpy(buf + LWS_PRE, &s->ping_at, 8);
 		s->ping_due = false;
-		if (lws_write(wsi, buf + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+		if (lws_write(wsi, buf + LWS_PRE, 8, LWS_WRITE_PING) < 8)
 			return -1;
 	}
+	bool drained = false;
 	for (int i = 0; i < WS_BATCH && !lws_partial_buffered(wsi); i++) {
 		struct hub_msg *m = hub_sub_next(s->sub);
-		if (!m)
+		if (!m) {
+			drained = true; /* the hub notifies when there is more */
 			break;
+		}
 		size_t len;
 		const char *text = hub_msg_text(m, &len);
 		unsigned char *buf = scratch(ws, len);
@@ -631,7 +636,7 @@ static int session_write(struct ws_server *ws, struct ws_session *s)
 			return -1;
 		metrics_add(METRIC_WS_SENT, 1);
 	}
-	if (hub_sub_ready(s->sub) || hub_sub_failed(s->sub))
+	if (!drained || hub_sub_failed(s->sub))
 		lws_callback_on_writable(wsi);
 	return 0;
 }
@@ -767,7 +772,7 @@ static void wake(void *ctx)
 struct ws_server *ws_server_new(struct app *app, char **err)
 {
 	const struct ws_settings *cfg = ws_settings();
-	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
+	lws_set_log_level(getenv("VERDICT_LWS_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO : LLL_ERR | LLL_WARN, lws_log);
 	struct ws_server *ws = xcalloc(1, sizeof *ws);
 	ws->app = app;
 	pthread_mutex_init(&ws->lock, NULL);

@@ -149,7 +149,7 @@ struct ws_client *ws_client_connect(int port, const char *path, const struct ws_
 	static const struct ws_client_opts none;
 	if (!opts)
 		opts = &none;
-	lws_set_log_level(LLL_ERR, NULL);
+	lws_set_log_level(getenv("WS_CLIENT_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO : LLL_ERR, NULL);
 	struct ws_client *c = calloc(1, sizeof *c);
 	c->tail = &c->head;
 	c->rcvbuf = opts->rcvbuf;
@@ -163,6 +163,7 @@ struct ws_client *ws_client_connect(int port, const char *path, const struct ws_
 	info.uid = -1;
 	info.user = c;
 	info.fd_limit_per_thread = 16;
+	info.options = LWS_SERVER_OPTION_JUST_USE_RAW_ORIGIN; /* else lws prefixes "http://" */
 	c->ctx = lws_create_context(&info);
 	ck_assert_msg(c->ctx != NULL, "cannot create an lws client context");
 

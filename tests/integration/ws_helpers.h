@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "common.h"
 #include "ws_client.h"
@@ -142,3 +143,122 @@ static inline long wsh_rss_kb(pid_t pid)
 	fclose(f);
 	return kb;
 }
+
+#define CE_SOURCE "int main(void) { this is not C }\\n"
+
+static inline int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static inline json_t *get_json(const struct server *s, const char *token, const char *path)
+{
+	struct response r;
+	http_json_request(&r, s, "GET", path, token, NULL);
+	ck_assert_msg(r.status == 200, "GET %s: %ld %s", path, r.status, r.body);
+	json_t *j = json_incref(r.json);
+	response_free(&r);
+	return j;
+}
+
+/* Waits until every listed submission is done; returns false on timeout. */
+static inline bool wait_done(const struct server *s, const long long *ids, int n, int seconds)
+{
+	int64_t deadline = mono_ms() + seconds * 1000;
+	for (int i = 0; i < n; i++) {
+		char status[32] = "";
+		for (;;) {
+			wsh_seq(s, ids[i], status, sizeof status);
+			if (strcmp(status, "done") == 0)
+				break;
+			if (mono_ms() > deadline)
+				return false;
+			sleep_ms(50);
+		}
+	}
+	return true;
+}
+
+/* A C submission that does not compile: the judge is done with it quickly. */
+static inline long long submit_ce(const struct server *s, const char *token, long long problem)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/problems/%lld/submissions", problem);
+	struct response r;
+	http_json_request(&r, s, "POST", path, token, "{\"language\": \"c\", \"source\": \"" CE_SOURCE "\"}");
+	ck_assert_msg(r.status == 201, "submit: %ld %s", r.status, r.body);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	return id;
+}
+
+/* Receives until `until` says stop or nothing comes for quiet_ms; appends to got. */
+static inline void collect(struct ws_client *c, json_t *got, int quiet_ms, bool (*until)(json_t *got, void *arg), void *arg)
+{
+	json_t *m;
+	while ((!until || !until(got, arg)) && (m = ws_client_recv_json(c, quiet_ms)))
+		json_array_append_new(got, m);
+}
+
+static inline const char *str_at(json_t *a, size_t i, const char *key)
+{
+	const char *v = json_string_value(json_object_get(json_array_get(a, i), key));
+	return v ? v : "";
+}
+
+static inline long long int_at(json_t *a, size_t i, const char *key)
+{
+	return json_integer_value(json_object_get(json_array_get(a, i), key));
+}
+
+/* Stop once submission *arg has been seen done. */
+static inline bool seen_done(json_t *got, void *arg)
+{
+	long long id = *(long long *)arg;
+	for (size_t i = 0; i < json_array_size(got); i++)
+		if (strcmp(str_at(got, i, "type"), "submission_update") == 0 && int_at(got, i, "submission_id") == id &&
+		    strcmp(str_at(got, i, "status"), "done") == 0)
+			return true;
+	return false;
+}
+
+/* Submission updates strictly increase in seq and all come after `after`. */
+static inline void assert_increasing(json_t *got, long long after)
+{
+	long long last = after;
+	for (size_t i = 0; i < json_array_size(got); i++) {
+		if (strcmp(str_at(got, i, "type"), "submission_update") != 0)
+			continue;
+		long long seq = int_at(got, i, "seq");
+		ck_assert_msg(seq > last, "seq %lld after %lld (message %zu)", seq, last, i);
+		last = seq;
+	}
+}
+
+/* The last update of a submission in a stream, or -1. */
+static inline long long last_seq_of(json_t *got, long long id)
+{
+	long long seq = -1;
+	for (size_t i = 0; i < json_array_size(got); i++)
+		if (strcmp(str_at(got, i, "type"), "submission_update") == 0 && int_at(got, i, "submission_id") == id)
+			seq = int_at(got, i, "seq");
+	return seq;
+}
+
+static inline long long last_seq(json_t *got)
+{
+	long long seq = -1;
+	for (size_t i = 0; i < json_array_size(got); i++)
+		if (strcmp(str_at(got, i, "type"), "submission_update") == 0)
+			seq = int_at(got, i, "seq");
+	return seq;
+}
+
