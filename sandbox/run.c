@@ -629,9 +629,9 @@ static int apply_rlimits(const struct sandbox *sb, const struct req *rq)
 		rc |= set_rlimit(RLIMIT_CPU, s, s + 1);
 	}
 	if (l->memory_kb && !(rq->flags & REQ_CG_MEM)) {
-		/* Address space is not memory (thread stacks, arenas): a grace over the limit;
-		 * the verdict uses ru_maxrss. */
-		uint64_t as = l->memory_kb * 2048 + (64u << 20);
+		/* Only a safety net: address space is not memory (thread stacks, arenas).
+		 * The measure is resident memory: polled, and ru_maxrss at the end. */
+		uint64_t as = l->memory_kb * 4096 + (256u << 20);
 		rc |= set_rlimit(RLIMIT_AS, as, as);
 	}
 	uint64_t stack = l->stack_kb ? l->stack_kb * 1024 : l->memory_kb ? l->memory_kb * 1024 : inf;
@@ -918,6 +918,27 @@ static void close_others(const int *keep, int nkeep)
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
+/* Removes the (empty) mount point directories of sandboxes whose process
+ * is gone: a killed worker cannot clean up after itself. */
+static void sweep_mount_points(const char *dir, int slot)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int s, pid;
+		if (sscanf(e->d_name, "verdict-sandbox-%d-%d-", &s, &pid) != 2 || s != slot)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char path[PATH_MAX];
+		if (sbx_fmt(path, sizeof path, "%s/%s", dir, e->d_name) == 0)
+			rmdir(path);
+	}
+	closedir(d);
+}
+
 static char *strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *strdup_printf(const char *fmt, ...)
 {
@@ -1001,7 +1022,8 @@ struct sandbox *sandbox_new(const struct sandbox_config *cfg, char **err)
 		wr = getenv("XDG_RUNTIME_DIR");
 	if (!wr || !*wr || access(wr, W_OK) != 0)
 		wr = "/tmp";
-	sb->mnt = strdup_printf("%s/verdict-sandbox-%d-XXXXXX", wr, cfg->slot);
+	sweep_mount_points(wr, cfg->slot);
+	sb->mnt = strdup_printf("%s/verdict-sandbox-%d-%d-XXXXXX", wr, cfg->slot, (int)getpid());
 	if (!sb->mnt)
 		goto oom;
 	if (!mkdtemp(sb->mnt)) {
@@ -1396,8 +1418,8 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 		res->memory_kb = rss;
 		if (ml && (rss > ml || (abnormal && rss * 10 >= ml * 9)))
 			mle = true;
-		sbx_fmt(mem_how, sizeof mem_how, "memory from ru_maxrss (RLIMIT_AS %" PRIu64 " KiB)",
-			ml ? ml * 2 + 65536 : 0);
+		sbx_fmt(mem_how, sizeof mem_how, "memory from ru_maxrss and statm polls (RLIMIT_AS %" PRIu64 " KiB)",
+			ml ? ml * 4 + 262144 : 0);
 	}
 
 	if (have_result) {

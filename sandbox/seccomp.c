@@ -114,7 +114,8 @@ static int add_common_restricted(scmp_filter_ctx ctx, bool interp, const void *e
 {
 	const scmp_datum_t new_ns = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |
 		CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP;
-	const scmp_datum_t write_flags = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | O_TMPFILE;
+	/* O_TMPFILE includes O_DIRECTORY: only its own bit, or opendir() would be refused */
+	const scmp_datum_t write_flags = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | (O_TMPFILE & ~O_DIRECTORY);
 
 	/* The spawner's execve, nothing else (see the top of the file). */
 	ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(execve), 1,

@@ -1,12 +1,16 @@
 /* /api/languages and /api/problems: list, get, create, update, delete. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "app.h"
 #include "db.h"
+#include "import.h"
+#include "judge.h"
 #include "json_util.h"
 #include "languages.h"
+#include "package.h"
 #include "problem_json.h"
 #include "util.h"
 
@@ -83,7 +87,41 @@ void api_problems_delete(struct http_request *req, struct http_response *res)
 		res->status = 204;
 }
 
+static int compile_on_worker(void *ctx, const struct validator_source *files, size_t count, struct validator *out,
+			     char **message)
+{
+	return judge_compile_validator(ctx, files, count, 180, out, message);
+}
+
 void api_problems_import(struct http_request *req, struct http_response *res)
 {
-	http_error(res, 503, "unavailable", "problem package import is not available yet");
+	struct app *app = req->app;
+	const char *slug = http_query(req, "slug");
+	struct package *pkg = NULL;
+	char *err = NULL;
+	struct package_limits limits = PACKAGE_LIMITS_DEFAULT;
+	int rc = package_read_zip(req->body, req->body_len, &limits, &pkg, &err);
+	if (rc == PACKAGE_E_INVALID) {
+		http_error(res, 400, "validation", "%s", err);
+		goto out;
+	}
+	if (rc != 0) {
+		http_error(res, 500, "internal", "cannot read the package: %s", strerror(-rc));
+		goto out;
+	}
+	struct import_result result;
+	rc = import_package(app->db, pkg, slug && *slug ? slug : NULL, compile_on_worker, app->judge, &result, &err);
+	if (rc == IMPORT_E_INVALID)
+		http_error(res, 400, "validation", "%s", err);
+	else if (rc == -ETIMEDOUT || rc == -ECANCELED)
+		http_error(res, 503, "unavailable", "%s", err);
+	else if (rc != 0)
+		http_error(res, 500, "internal", "%s", err ? err : "cannot import the package");
+	else
+		http_json(res, result.created ? 201 : 200,
+			  json_pack("{s:I, s:s, s:I}", "id", (json_int_t)result.id, "slug", result.slug, "test_count",
+				    (json_int_t)result.test_count));
+out:
+	free(err);
+	package_free(pkg);
 }

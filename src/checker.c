@@ -357,11 +357,9 @@ static void c_locale_init(void)
 	c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 }
 
-/* Decimal numbers as strtod reads them, [+-]? (d+ (. d*)? | . d+) ([eE] [+-]? d+)?;
- * no hex, inf or nan, and no value that overflows to infinity. s is NUL-terminated
- * after n bytes. */
-static bool parse_number(const unsigned char *s, size_t n, double *out)
+bool checker_parse_number(const char *str, size_t n, double *out)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	bool digits = false;
 	if (i < n && (s[i] == '+' || s[i] == '-'))
@@ -516,8 +514,8 @@ static int compare_tokens(struct ctx *x, const struct token_opts *opt)
 			continue;
 		bool equal;
 		double ve, vg;
-		bool ne = !te->over && opt->fmode != FLOAT_NONE && parse_number(te->buf, te->len, &ve);
-		bool ng = ne && !tg->over && parse_number(tg->buf, tg->len, &vg);
+		bool ne = !te->over && opt->fmode != FLOAT_NONE && checker_parse_number((const char *)te->buf, te->len, &ve);
+		bool ng = ne && !tg->over && checker_parse_number((const char *)tg->buf, tg->len, &vg);
 		if (ne && (ng || opt->fmode == FLOAT_KATTIS)) {
 			equal = ng && within(ve, vg, opt->abs_tol, opt->rel_tol);
 			if (!equal) {
@@ -769,7 +767,7 @@ int checker_from_kattis_flags(const char *flags, struct checker *out, char **err
 		memcpy(value, p, m);
 		value[m] = '\0';
 		p += m;
-		if (!parse_number((const unsigned char *)value, m, &v) || v < 0)
+		if (!checker_parse_number(value, m, &v) || v < 0)
 			return invalid(err, "validator_flags: '%s' needs a non-negative number, got '%s'", word, value);
 		if (both || abs)
 			c.float_abs = v;

@@ -10,11 +10,19 @@
 
 #include <jansson.h>
 
+/* Whitespace means space, \t, \n, \v, \f and \r (as in the Kattis validator);
+ * every other byte, NUL and non-ASCII included, is part of a token or line. */
 enum checker_type {
-	CHECKER_EXACT,   /* bytes equal, ignoring trailing whitespace on lines and trailing blank lines */
+	CHECKER_EXACT,   /* bytes equal, except whitespace other than \n at the end of a
+	                    line (so CRLF = LF) and blank lines at the end of the file */
 	CHECKER_TOKENS,  /* whitespace-separated tokens equal, case-sensitive */
-	CHECKER_FLOAT,   /* tokens, numbers within float_abs or float_rel */
-	CHECKER_KATTIS,  /* the Kattis default output validator and its flags */
+	CHECKER_FLOAT,   /* tokens; two tokens that both parse as numbers match when
+	                    |out - ans| <= float_abs or <= float_rel * |ans| */
+	CHECKER_KATTIS,  /* problemtools' default validator: tokens compared with ASCII
+	                    case folding unless case_sensitive; whitespace free unless
+	                    space_change_sensitive (then byte-exact, trailing included);
+	                    with a tolerance, an answer token that is a number needs an
+	                    output number within float_abs or float_rel */
 	CHECKER_CUSTOM,  /* a package's output validator, run by the judge, not here */
 };
 
@@ -67,6 +75,11 @@ json_t *checker_to_json(const struct checker *c);
  * NULL or "" gives the defaults. Returns 0, or CHECKER_E_INVALID with *err set
  * (malloc'd) naming the offending flag. */
 int checker_from_kattis_flags(const char *flags, struct checker *out, char **err);
+
+/* Parses s[0..n) (s[n] must be NUL) as a decimal number, the grammar the float
+ * checkers use: [+-]? (d+ (. d*)? | . d+) ([eE] [+-]? d+)?; no hex, inf or nan,
+ * and no value that overflows to infinity. Locale-independent. */
+bool checker_parse_number(const char *s, size_t n, double *out);
 
 /* Compares the contestant's output (read from output_fd from its current offset
  * to EOF) with the expected answer (answer_fd, likewise). Both fds must be

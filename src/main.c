@@ -10,6 +10,7 @@
 #include "db.h"
 #include "log.h"
 #include "server.h"
+#include "cli_import.h"
 #include "users.h"
 #include "util.h"
 #include "worker.h"
@@ -210,8 +211,8 @@ static int cmd_problem(struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "verdict problem: expected 'import PATH'\nusage: %s\n", commands[2].usage);
 		return 2;
 	}
-	fprintf(stderr, "verdict problem import: not available yet\n");
-	return 1;
+	log_set_level(cfg->log_level > LOG_WARN ? cfg->log_level : LOG_WARN);
+	return cli_import(cfg, pos[1], slug);
 }
 
 int main(int argc, char **argv)

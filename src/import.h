@@ -1,0 +1,36 @@
+/* Problem package import: a package read by package.c becomes a stored
+ * problem, new or updated in place (same slug: tests, limits and statement
+ * replaced, submissions kept). Shared by POST /api/problems/import (which
+ * compiles validators on a judge worker) and `verdict problem import` (which
+ * compiles them in a sandbox of its own). */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+struct package;
+struct validator;
+struct validator_source;
+
+enum { IMPORT_E_INVALID = 20 }; /* a bad package or slug: *err is the message for a 400 */
+
+/* Compiles a custom validator; returns as judge_compile_validator does. */
+typedef int (*import_compile_fn)(void *ctx, const struct validator_source *files, size_t count,
+				 struct validator *out, char **message);
+
+struct import_result {
+	int64_t id;
+	char slug[65];
+	bool created;        /* false: an existing problem was updated */
+	size_t test_count;
+};
+
+/* Stores pkg under `slug` (NULL: the package's folder name, else derived from
+   its name). Nothing is written unless everything is valid. Returns 0,
+   IMPORT_E_INVALID with *err, or negative errno with *err (both malloc'd). */
+int import_package(struct db *db, const struct package *pkg, const char *slug, import_compile_fn compile, void *ctx,
+		   struct import_result *out, char **err);
+/* Makes a slug out of any text: lowercase letters, digits, '-' and '_'. */
+void import_slugify(const char *text, char out[65]);

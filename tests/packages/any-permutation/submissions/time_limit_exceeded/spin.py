@@ -1,0 +1,4 @@
+#!/usr/bin/env python3
+# Never finishes.
+while True:
+    pass

@@ -1,0 +1,14 @@
+// Prints each greeting exactly.
+#include <iostream>
+#include <string>
+
+int main()
+{
+	int n;
+	std::cin >> n;
+	for (int i = 0; i < n; i++) {
+		std::string name;
+		std::cin >> name;
+		std::cout << "Hello, " << name << "!\n";
+	}
+}

@@ -1,0 +1,20 @@
+/* Wrong only because of case: lowercases the names (accepted by a
+ * case-insensitive checker). */
+#include <ctype.h>
+#include <stdio.h>
+
+int main(void)
+{
+	int n;
+	char name[32];
+	if (scanf("%d", &n) != 1)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		if (scanf("%31s", name) != 1)
+			return 1;
+		for (char *p = name; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		printf("Hello, %s!\n", name);
+	}
+	return 0;
+}
