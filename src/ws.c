@@ -10,14 +10,18 @@
  * for WRITEABLE callbacks; messages are written only in
  * LWS_CALLBACK_SERVER_WRITEABLE.
  *
- * Writes. A hub message is serialised once and shared; each write copies it
- * behind LWS_PRE bytes of scratch headroom (lws builds the frame header in
- * front of the payload, so a shared buffer must not be written into). One
- * WRITEABLE callback sends up to WS_BATCH messages, one text frame each, and
- * stops as soon as lws had to buffer part of a frame: lws 4.1 appends
- * further writes to that buffer, so the frames stay whole and in order, but a
- * socket that does not drain gets no more. SO_SNDBUF is capped so that the
- * kernel does not hide a slow reader's backpressure from the hub.
+ * Writes. A hub message is serialised once and shared. A WRITEABLE callback
+ * takes up to WS_BATCH waiting messages (WS_BATCH_BYTES), copies each behind
+ * its own text-frame header (FIN, unmasked: what lws would put in the LWS_PRE
+ * headroom) into one scratch buffer with LWS_PRE headroom, and hands that to
+ * lws_write as LWS_WRITE_RAW: one write, one syscall, however many frames.
+ * Every frame is complete, so the stream stays valid WebSocket and each
+ * message is still one text frame; lws buffers any unsent tail itself and
+ * calls WRITEABLE again only once it has drained. (Several LWS_WRITE_TEXT
+ * writes per callback would cost one send each; a reader that fell behind
+ * then gets its backlog in one go, which is what keeps fan-out to 10,000
+ * sockets stable.) SO_SNDBUF is capped so that the kernel does not hide a slow
+ * reader's backpressure from the hub.
  *
  * Liveness. A periodic sweep pings every connection that has not been heard
  * from (pong or any frame) for the ping interval and drops, counting it in
@@ -48,6 +52,7 @@
 #include "util.h"
 
 #define WS_BATCH HUB_DISPATCH_MAX /* frames per WRITEABLE callback: keeps up with a dispatch slice */
+#define WS_BATCH_BYTES 16384   /* and bytes: one write that fits the send buffer */
 #define WS_SNDBUF 16384        /* SO_SNDBUF (the kernel doubles it) */
 #define WS_MAX_RX 4096         /* largest message a client may send */
 #define HEAD_MAX 8192          /* the listener peeks at most this much */
@@ -589,14 +594,35 @@ static void session_drop(struct ws_session *s, const char *why)
 	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 
-static unsigned char *scratch(struct ws_server *ws, size_t len)
+/* The scratch buffer with LWS_PRE bytes of headroom and room for len more
+   bytes after the first `used`. Service thread only. */
+static unsigned char *scratch(struct ws_server *ws, size_t used, size_t len)
 {
-	if (LWS_PRE + len > ws->scratch_cap) {
-		ws->scratch_cap = LWS_PRE + len + 1024;
-		free(ws->scratch);
-		ws->scratch = xmalloc(ws->scratch_cap);
+	if (LWS_PRE + used + len > ws->scratch_cap) {
+		ws->scratch_cap = (LWS_PRE + used + len) * 2;
+		ws->scratch = xrealloc(ws->scratch, ws->scratch_cap);
 	}
 	return ws->scratch;
+}
+
+/* Appends one complete text frame (FIN, unmasked, as a server sends it). */
+static size_t put_frame(struct ws_server *ws, size_t used, const char *text, size_t len)
+{
+	unsigned char *p = scratch(ws, used, len + 10) + LWS_PRE + used, *start = p;
+	*p++ = 0x81;
+	if (len < 126) {
+		*p++ = (unsigned char)len;
+	} else if (len < 65536) {
+		*p++ = 126;
+		*p++ = (unsigned char)(len >> 8);
+		*p++ = (unsigned char)len;
+	} else {
+		*p++ = 127;
+		for (int shift = 56; shift >= 0; shift -= 8)
+			*p++ = (unsigned char)((uint64_t)len >> shift);
+	}
+	memcpy(p, text, len);
+	return (size_t)(p - start) + len;
 }
 
 static int session_write(struct ws_server *ws, struct ws_session *s)
@@ -614,14 +640,21 @@ static int session_write(struct ws_server *ws, struct ws_session *s)
 	}
 	if (s->ping_due) {
 		/* Not empty: lws 4.1 does not report empty pongs (RECEIVE_PONG). */
-		unsigned char *buf = scratch(ws, 8);
+		unsigned char *buf = scratch(ws, 0, 8);
 		memcpy(buf + LWS_PRE, &s->ping_at, 8);
 		s->ping_due = false;
 		if (lws_write(wsi, buf + LWS_PRE, 8, LWS_WRITE_PING) < 8)
 			return -1;
 	}
+	if (lws_partial_buffered(wsi)) {
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	/* The waiting messages as consecutive text frames, sent with one write. */
+	size_t used = 0;
+	int count = 0;
 	bool drained = false;
-	for (int i = 0; i < WS_BATCH && !lws_partial_buffered(wsi); i++) {
+	while (count < WS_BATCH && used < WS_BATCH_BYTES) {
 		struct hub_msg *m = hub_sub_next(s->sub);
 		if (!m) {
 			drained = true; /* the hub notifies when there is more */
@@ -629,12 +662,14 @@ static int session_write(struct ws_server *ws, struct ws_session *s)
 		}
 		size_t len;
 		const char *text = hub_msg_text(m, &len);
-		unsigned char *buf = scratch(ws, len);
-		memcpy(buf + LWS_PRE, text, len);
+		used += put_frame(ws, used, text, len);
 		hub_msg_unref(m);
-		if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
+		count++;
+	}
+	if (count) {
+		if (lws_write(wsi, ws->scratch + LWS_PRE, used, LWS_WRITE_RAW) < (int)used)
 			return -1;
-		metrics_add(METRIC_WS_SENT, 1);
+		metrics_add(METRIC_WS_SENT, count);
 	}
 	if (!drained || hub_sub_failed(s->sub))
 		lws_callback_on_writable(wsi);
@@ -785,6 +820,10 @@ struct ws_server *ws_server_new(struct app *app, char **err)
 	info.user = ws;
 	info.max_http_header_data = HEAD_MAX;
 	info.timeout_secs = 10;
+	/* No lws validity timers: the sweep below pings and drops. Each such
+	   timer is a sorted-list insertion, linear in the number of connections. */
+	static const lws_retry_bo_t no_validity = {.secs_since_valid_ping = 0, .secs_since_valid_hangup = 0};
+	info.retry_and_idle_policy = &no_validity;
 	ws->ctx = lws_create_context(&info);
 	if (!ws->ctx) {
 		*err = xstrdup("cannot start the WebSocket server (libwebsockets context)");

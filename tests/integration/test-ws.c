@@ -21,6 +21,47 @@
 
 /* ---- streams ---- */
 
+/* A per-submission stream opened (with after=0) just after the submission
+   was created: its state when the replay query ran (two sockets may start at
+   different states), then the same updates as the problem's stream `a`, each
+   finished test's test_result right after the update that recorded it. */
+static void check_submission_stream(json_t *a, json_t *b, long long id)
+{
+	size_t n = json_array_size(a), u = 0, t = 0;
+	assert_increasing(b, 0);
+	for (size_t i = 0; i < json_array_size(b); i++)
+		if (strcmp(str_at(b, i, "type"), "submission_update") == 0)
+			u++;
+	ck_assert_int_ge(u, 1);
+	ck_assert_int_le(u, n);
+	size_t at = n - u; /* b's first update is a[at] */
+	long long index = -1;
+	for (size_t i = 0; i < json_array_size(b); i++) {
+		if (strcmp(str_at(b, i, "type"), "test_result") != 0) {
+			ck_assert(json_equal(json_array_get(b, i), json_array_get(a, at)));
+			at++;
+			continue;
+		}
+		ck_assert_int_gt(i, 0);
+		ck_assert_str_eq(str_at(b, i - 1, "type"), "submission_update");
+		ck_assert_int_eq(int_at(b, i, "submission_id"), id);
+		if (index < 0) /* the first one after the replay */
+			index = int_at(b, i, "index");
+		ck_assert_int_eq(int_at(b, i, "index"), index);
+		index++;
+		t++;
+		ck_assert_str_eq(str_at(b, i, "verdict"), "AC");
+		ck_assert_ptr_nonnull(json_object_get(json_array_get(b, i), "time_ms"));
+		ck_assert_ptr_nonnull(json_object_get(json_array_get(b, i), "memory_kb"));
+		ck_assert_ptr_nonnull(json_object_get(json_array_get(b, i), "group"));
+	}
+	ck_assert_int_eq(at, n);
+	ck_assert_int_eq(index, 4); /* through the last test */
+	/* Connected within milliseconds of the submission, long before the
+	   first test could finish: all three results arrive. */
+	ck_assert_int_eq(t, 3);
+}
+
 START_TEST(two_subscribers_see_the_full_stream_in_order)
 {
 	struct server s;
@@ -60,44 +101,9 @@ START_TEST(two_subscribers_see_the_full_stream_in_order)
 	ck_assert_str_eq(str_at(a, n - 1, "verdict"), "AC");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(json_array_get(a, n - 1), "metrics"),
 							    "tests_passed")), 3);
-	/* the submission's sockets, opened after the submission with after=0:
-	   its state at that moment (replayed), then the same updates as above,
-	   each finished test's test_result right after the update recording it */
-	ck_assert(json_equal(got[2], got[3]));
-	json_t *b = got[2];
-	assert_increasing(b, 0);
-	size_t u = 0, t = 0;
-	for (size_t i = 0; i < json_array_size(b); i++)
-		if (strcmp(str_at(b, i, "type"), "submission_update") == 0)
-			u++;
-	ck_assert_int_ge(u, 1);
-	ck_assert_int_le(u, n);
-	size_t at = n - u; /* b's first update is a[at] */
-	long long index = -1;
-	for (size_t i = 0; i < json_array_size(b); i++) {
-		if (strcmp(str_at(b, i, "type"), "test_result") == 0) {
-			ck_assert_int_gt(i, 0);
-			ck_assert_str_eq(str_at(b, i - 1, "type"), "submission_update");
-			ck_assert_int_eq(int_at(b, i, "submission_id"), id);
-			if (index < 0) /* the first one after the replay */
-				index = int_at(b, i, "index");
-			ck_assert_int_eq(int_at(b, i, "index"), index);
-			index++;
-			t++;
-			ck_assert_str_eq(str_at(b, i, "verdict"), "AC");
-			ck_assert_ptr_nonnull(json_object_get(json_array_get(b, i), "time_ms"));
-			ck_assert_ptr_nonnull(json_object_get(json_array_get(b, i), "memory_kb"));
-			ck_assert_ptr_nonnull(json_object_get(json_array_get(b, i), "group"));
-		} else {
-			ck_assert(json_equal(json_array_get(b, i), json_array_get(a, at)));
-			at++;
-		}
-	}
-	ck_assert_int_eq(at, n);
-	ck_assert_int_eq(index, 4); /* through the last test */
-	/* Connected within milliseconds of the submission, long before the
-	   first test could finish: all three results arrive. */
-	ck_assert_int_eq(t, 3);
+	/* the submission's sockets, opened after the submission with after=0 */
+	check_submission_stream(a, got[2], id);
+	check_submission_stream(a, got[3], id);
 	/* what REST says now is what the sockets said last */
 	ck_assert_int_eq(wsh_seq(&s, id, NULL, 0), int_at(a, n - 1, "seq"));
 	for (int k = 0; k < 4; k++)
