@@ -17,11 +17,12 @@
  * lws_write as LWS_WRITE_RAW: one write, one syscall, however many frames.
  * Every frame is complete, so the stream stays valid WebSocket and each
  * message is still one text frame; lws buffers any unsent tail itself and
- * calls WRITEABLE again only once it has drained. (Several LWS_WRITE_TEXT
- * writes per callback would cost one send each; a reader that fell behind
- * then gets its backlog in one go, which is what keeps fan-out to 10,000
- * sockets stable.) SO_SNDBUF is capped so that the kernel does not hide a slow
- * reader's backpressure from the hub.
+ * calls WRITEABLE again only once it has drained. (LWS_WRITE_RAW, alias of
+ * LWS_WRITE_HTTP, is sent as is on a ws connection. One LWS_WRITE_TEXT per
+ * frame would cost a send(2) and a loopback delivery per frame; batching is
+ * what lets a fan-out to 10,000 sockets that falls behind catch up instead of
+ * falling further behind.) SO_SNDBUF is capped so that the kernel does not
+ * hide a slow reader's backpressure from the hub.
  *
  * Liveness. A periodic sweep pings every connection that has not been heard
  * from (pong or any frame) for the ping interval and drops, counting it in
@@ -256,7 +257,7 @@ static int parse_path(const char *path, enum hub_topic *topic, int64_t *id)
 		{"/ws/submissions/", "/", HUB_TOPIC_SUBMISSION},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
-		size_t pl = strlen(forms[i].prefix), sl = strlen(forms[i].suffix);
+		size_t pl = strlen(forms[i].prefix);
 		if (strncmp(path, forms[i].prefix, pl) != 0)
 			continue;
 		const char *seg = path + pl;
@@ -268,7 +269,6 @@ static int parse_path(const char *path, enum hub_topic *topic, int64_t *id)
 			return 400;
 		memcpy(buf, seg, seglen);
 		buf[seglen] = '\0';
-		(void)sl;
 		if (!parse_id(buf, id))
 			return 400;
 		*topic = forms[i].topic;
@@ -340,7 +340,10 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 			snprintf(msg, msg_size, "invalid after '%.32s': expected a seq (a number from 0)", h->after);
 			return 400;
 		}
-		t->after = v;
+		/* A seq from the future (another database?) would hide every
+		   change until seq caught up: start from now instead. */
+		int64_t now = db_seq(app->db);
+		t->after = v < now ? v : now;
 	}
 	return 0;
 }
@@ -388,7 +391,8 @@ static bool parse_head(char *buf, struct handshake *h)
 	char *query = strchr(target, '?');
 	if (query) {
 		*query++ = '\0';
-		for (char *arg = strtok(query, "&"); arg; arg = strtok(NULL, "&")) {
+		char *save = NULL;
+		for (char *arg = strtok_r(query, "&", &save); arg; arg = strtok_r(NULL, "&", &save)) {
 			char *eq = strchr(arg, '=');
 			if (!eq)
 				continue;
@@ -713,6 +717,8 @@ static void sweep(lws_sorted_usec_list_t *sul)
 
 static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
+	(void)user; /* no per-session data: the session is the wsi's opaque pointer */
+	(void)in;
 	struct lws_context *ctx = lws_get_context(wsi);
 	struct ws_server *ws = ctx ? lws_context_user(ctx) : NULL;
 	struct ws_session *s;
@@ -764,8 +770,6 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	default:
 		return 0;
 	}
-	(void)user;
-	(void)in;
 }
 
 static const struct lws_protocols protocols[] = {

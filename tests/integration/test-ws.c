@@ -244,6 +244,26 @@ START_TEST(resume_after_server_restart_has_no_gap_and_no_duplicate)
 }
 END_TEST
 
+START_TEST(after_from_the_future_means_now)
+{
+	struct server s;
+	server_start(&s, NULL);
+	char alice[64];
+	test_create_user(&s, "alice", false, alice, sizeof alice);
+	long long p = wsh_problem(&s, "sum");
+	struct ws_client *c = wsh_open(&s, NULL, "/ws/problems/%lld/submissions/?token=%s&after=999999999", p, alice);
+	long long id = wsh_submit(&s, alice, p);
+	json_t *m = ws_client_recv_json(c, 10000);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(json_integer_value(json_object_get(m, "submission_id")), id);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "queued");
+	json_decref(m);
+	ws_client_free(c);
+	ck_assert_int_eq(server_stop(&s), 0);
+	server_cleanup(&s);
+}
+END_TEST
+
 /* ---- handshakes ---- */
 
 START_TEST(handshakes_are_authenticated_and_authorised)
@@ -494,6 +514,7 @@ int main(void)
 	ADD(tc, per_submission_socket_carries_only_its_submission);
 	ADD(tc, resume_after_disconnect_has_no_gap_and_no_duplicate);
 	ADD(tc, resume_after_server_restart_has_no_gap_and_no_duplicate);
+	ADD(tc, after_from_the_future_means_now);
 	ADD(tc, handshakes_are_authenticated_and_authorised);
 	ADD(tc, connections_per_user_are_limited);
 	ADD(tc, rest_and_websocket_share_one_port);
