@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packaging/install-deps.sh
+# The browser tests' npm packages (playwright-core; the browser is Debian's chromium).
+[ -d tests/browser/node_modules/playwright-core ] || (cd tests/browser && npm ci --no-audit --no-fund)
 
 [ -f build/build.ninja ] || meson setup build
 meson compile -C build

@@ -10,6 +10,7 @@
 #include "judge.h"
 #include "json_util.h"
 #include "languages.h"
+#include "markdown.h"
 #include "package.h"
 #include "problem_json.h"
 #include "util.h"
@@ -29,10 +30,18 @@ void api_problems_list(struct http_request *req, struct http_response *res)
 void api_problems_get(struct http_request *req, struct http_response *res)
 {
 	json_t *p = db_problem_json(req->app->db, req->id[0], true);
-	if (!p)
+	if (!p) {
 		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)req->id[0]);
-	else
-		http_json(res, 200, p);
+		return;
+	}
+	/* The web UI shows the statement as this safe HTML, rendered here once. */
+	const json_t *statement = json_object_get(p, "statement");
+	const char *format = json_string_value(json_object_get(p, "statement_format"));
+	char *html = markdown_render(json_string_value(statement), json_string_length(statement),
+				     !format || strcmp(format, "text") != 0);
+	json_object_set_new(p, "statement_html", json_string_lossy(html, strlen(html)));
+	free(html);
+	http_json(res, 200, p);
 }
 
 static void save(struct http_request *req, struct http_response *res, const json_t *current)

@@ -41,16 +41,19 @@ int db_submission_requeue(struct db *db, int64_t id)
 	return db_write_end(db, c, requeue_one(c, id));
 }
 
-int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count)
+/* Requeues, in batches by id, the submissions of a problem (0: all) that are
+   being judged (only_unfinished) or all of them. *count gets how many. */
+static int requeue_many(struct db_conn *c, int64_t problem_id, bool only_unfinished, int64_t *count)
 {
-	struct db_conn *c = db_write_begin(db);
 	int rc = 0;
 	int64_t n = 0, last = 0;
-	/* Walk by id in batches: the requeue updates the rows the query reads. */
 	for (;;) {
-		sqlite3_stmt *st = db_stmt(c, "SELECT id FROM submissions WHERE problem_id = ? AND id > ? ORDER BY id LIMIT 256");
+		sqlite3_stmt *st = db_stmt(c, "SELECT id FROM submissions WHERE (?1 = 0 OR problem_id = ?1)"
+					      " AND (?2 = 0 OR status IN ('compiling', 'running')) AND id > ?3"
+					      " ORDER BY id LIMIT 256");
 		sqlite3_bind_int64(st, 1, problem_id);
-		sqlite3_bind_int64(st, 2, last);
+		sqlite3_bind_int(st, 2, only_unfinished);
+		sqlite3_bind_int64(st, 3, last);
 		int64_t ids[256];
 		int k = 0;
 		while (k < 256 && sqlite3_step(st) == SQLITE_ROW)
@@ -65,7 +68,13 @@ int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count)
 	}
 	if (count)
 		*count = n;
-	return db_write_end(db, c, rc);
+	return rc;
+}
+
+int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count)
+{
+	struct db_conn *c = db_write_begin(db);
+	return db_write_end(db, c, requeue_many(c, problem_id, false, count));
 }
 
 size_t db_judge_pending(struct db *db, int64_t after_id, int64_t *ids, size_t max)
@@ -220,21 +229,8 @@ int db_judge_retry(struct db *db, int64_t id, int64_t token, bool counts)
 int64_t db_judge_recover(struct db *db)
 {
 	struct db_conn *c = db_write_begin(db);
-	int64_t ids[256], n = 0;
-	int rc = 0;
-	for (;;) {
-		sqlite3_stmt *st = db_stmt(c, "SELECT id FROM submissions WHERE status IN ('compiling', 'running')"
-					      " ORDER BY id LIMIT 256");
-		int k = 0;
-		while (k < 256 && sqlite3_step(st) == SQLITE_ROW)
-			ids[k++] = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		for (int i = 0; i < k && rc == 0; i++)
-			rc = requeue_one(c, ids[i]);
-		n += k;
-		if (k < 256 || rc)
-			break;
-	}
+	int64_t n = 0;
+	int rc = requeue_many(c, 0, true, &n);
 	return db_write_end(db, c, rc) == 0 ? n : -1;
 }
 

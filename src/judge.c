@@ -312,6 +312,26 @@ static void dispatch(struct judge *j)
 	}
 }
 
+/* Closing its channel tells a worker to stop; one busy judging is killed.
+   Runs on the dispatcher thread when it has one: workers it spawned die with
+   it (PR_SET_PDEATHSIG follows the spawning thread), so they must be gone
+   before it returns, and gone cleanly, having removed their work dirs. */
+static void stop_workers(struct judge *j)
+{
+	for (int i = 0; i < j->count; i++) {
+		struct worker *w = &j->workers[i];
+		if (w->fd >= 0)
+			close(w->fd);
+		w->fd = -1;
+		if (w->pid > 0) {
+			if (w->job)
+				kill(w->pid, SIGKILL);
+			waitpid(w->pid, NULL, 0);
+			w->pid = 0;
+		}
+	}
+}
+
 static void *dispatcher_main(void *arg)
 {
 	struct judge *j = arg;
@@ -351,6 +371,7 @@ static void *dispatcher_main(void *arg)
 				read_worker(j, &j->workers[i]);
 	}
 	free(fds);
+	stop_workers(j);
 	return NULL;
 }
 
@@ -413,23 +434,15 @@ void judge_free(struct judge *j)
 		atomic_store(&j->stop, true);
 		judge_wake(j);
 		pthread_join(j->thread, NULL);
-	}
-	/* Closing the channel tells a worker to stop; one busy judging is killed. */
-	for (int i = 0; i < j->count; i++) {
-		struct worker *w = &j->workers[i];
-		if (w->fd >= 0)
-			close(w->fd);
-		if (w->pid > 0) {
-			if (w->job)
-				kill(w->pid, SIGKILL);
-			waitpid(w->pid, NULL, 0);
-		}
-		buf_release(&w->in);
+	} else {
+		stop_workers(j);
 	}
 	/* Requests nobody served: their callers have timed out or are told now. */
-	for (int i = 0; i < j->count; i++)
+	for (int i = 0; i < j->count; i++) {
 		if (j->workers[i].request)
 			request_finish(j, j->workers[i].request, -ECANCELED, xstrdup("the server is shutting down"));
+		buf_release(&j->workers[i].in);
+	}
 	while (j->requests) {
 		struct request *r = j->requests;
 		j->requests = r->next;

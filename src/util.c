@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -239,4 +240,28 @@ void remove_tree(const char *dir)
 {
 	/* FTW_PHYS: never follow a symlink; FTW_MOUNT: never cross into a mount. */
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+int memfd_from(const char *name, const void *data, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = write_all(fd, data, len);
+	if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
+		rc = -errno;
+	if (rc != 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+char *fd_read_head(int fd, size_t max, size_t *len)
+{
+	char *p = xmalloc(max + 1);
+	ssize_t r = pread(fd, p, max, 0);
+	*len = r > 0 ? (size_t)r : 0;
+	p[*len] = '\0';
+	return p;
 }

@@ -48,3 +48,7 @@ int read_file(const char *path, size_t max, char **out, size_t *len);
 int write_all(int fd, const void *data, size_t n);
 /* Removes a directory tree without following symlinks; errors are ignored. */
 void remove_tree(const char *dir);
+/* A memfd holding data, positioned at its start; the fd or negative errno. */
+int memfd_from(const char *name, const void *data, size_t len);
+/* The first `max` bytes of a file from offset 0 (malloc'd, NUL-terminated); *len gets how many. */
+char *fd_read_head(int fd, size_t max, size_t *len);

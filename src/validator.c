@@ -49,17 +49,13 @@ static int write_file(const char *dir, const char *rel, const void *data, size_t
 	return rc;
 }
 
+/* The head of a memfd as valid UTF-8 (malloc'd). */
 static char *memfd_text(int fd)
 {
-	off_t size = lseek(fd, 0, SEEK_END);
-	size_t n = size > 0 ? (size_t)size : 0;
-	if (n > MESSAGE_MAX)
-		n = MESSAGE_MAX;
-	char *p = xmalloc(n + 1);
-	ssize_t r = pread(fd, p, n, 0);
-	n = r > 0 ? (size_t)r : 0;
-	json_t *s = json_string_lossy(p, n);
-	free(p);
+	size_t n;
+	char *raw = fd_read_head(fd, MESSAGE_MAX, &n);
+	json_t *s = json_string_lossy(raw, n);
+	free(raw);
 	char *text = xstrdup(json_string_value(s));
 	json_decref(s);
 	return text;
@@ -133,10 +129,10 @@ int validator_compile(struct sandbox *sb, const char *work_dir, const struct val
 		argv[n++] = "-lm";
 	}
 	argv[n] = NULL;
-	int output = memfd_create("validator-compile", MFD_CLOEXEC);
+	int output = memfd_from("validator-compile", "", 0);
 	if (output < 0) {
-		rc = -errno;
-		*message = xasprintf("cannot make a memfd: %s", strerror(errno));
+		rc = output;
+		*message = xasprintf("cannot make a memfd: %s", strerror(-rc));
 		goto out;
 	}
 	struct sandbox_spec spec = {
@@ -230,7 +226,7 @@ enum validator_verdict validator_run(struct sandbox *sb, const struct validator 
 		rc = write_file(dir, "answer", answer, answer_len, 0644);
 	if (rc == 0 && (mkdir(feedback, 0777) != 0 || chmod(feedback, 0777) != 0))
 		rc = -errno;
-	int messages = rc == 0 ? memfd_create("validator-output", MFD_CLOEXEC) : -1;
+	int messages = rc == 0 ? memfd_from("validator-output", "", 0) : -1;
 	if (rc != 0 || messages < 0 || lseek(output_fd, 0, SEEK_SET) != 0) {
 		buf_printf(log, "validator: cannot prepare its files in '%s': %s\n", dir, strerror(rc ? -rc : errno));
 		free(feedback);

@@ -82,34 +82,6 @@ static void send_event(json_t *msg)
 	}
 }
 
-static int memfd_with(const char *name, const void *data, size_t len)
-{
-	int fd = memfd_create(name, MFD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write_all(fd, data, len) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
-/* Reads up to max bytes of a memfd from its start. */
-static char *memfd_text(int fd, size_t max, size_t *len)
-{
-	off_t size = lseek(fd, 0, SEEK_END);
-	size_t n = size > 0 ? (size_t)size : 0;
-	if (n > max)
-		n = max;
-	char *p = xmalloc(n + 1);
-	ssize_t r = pread(fd, p, n, 0);
-	n = r > 0 ? (size_t)r : 0;
-	p[n] = '\0';
-	*len = n;
-	return p;
-}
-
 static const char *verdict_of(const struct sandbox_result *r)
 {
 	switch (r->status) {
@@ -152,7 +124,7 @@ static const char *compile(struct worker *w, struct job *job)
 		job->compile_output = xstrdup("");
 		return NULL;
 	}
-	int out = memfd_with("compile-output", "", 0);
+	int out = memfd_from("compile-output", "", 0);
 	if (out < 0) {
 		buf_printf(&job->log, "compile: cannot make a memfd: %s\n", strerror(-out));
 		return "JE";
@@ -172,7 +144,7 @@ static const char *compile(struct worker *w, struct job *job)
 	struct sandbox_result r;
 	sandbox_run(w->sandbox, &spec, &r);
 	size_t len;
-	char *text = memfd_text(out, COMPILE_OUTPUT_MAX, &len);
+	char *text = fd_read_head(out, COMPILE_OUTPUT_MAX, &len);
 	close(out);
 	json_t *s = json_string_lossy(text, len);
 	free(text);
@@ -215,9 +187,9 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 		buf_printf(&job->log, "%s: the test is gone from the database\n", what);
 		goto out;
 	}
-	in = memfd_with("input", input, input_len);
-	out = memfd_with("output", "", 0);
-	err = memfd_with("stderr", "", 0);
+	in = memfd_from("input", input, input_len);
+	out = memfd_from("output", "", 0);
+	err = memfd_from("stderr", "", 0);
 	if (in < 0 || out < 0 || err < 0) {
 		buf_printf(&job->log, "%s: cannot make memfds\n", what);
 		goto out;
@@ -253,7 +225,7 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 		if (v != VALIDATOR_AC)
 			buf_printf(&job->log, "%s: the validator says %s\n", what, o.verdict);
 	} else if (!o.verdict) {
-		ans = memfd_with("answer", answer, answer_len);
+		ans = memfd_from("answer", answer, answer_len);
 		char msg[256] = "";
 		int rc = ans < 0 || lseek(out, 0, SEEK_SET) != 0 ? -EIO
 			 : checker_compare(&job->checker, out, ans, msg, sizeof msg);
@@ -266,7 +238,7 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 	if (strcmp(o.verdict, "AC") != 0) {
 		log_result(job, what, &r);
 		size_t len;
-		char *text = memfd_text(err, STDERR_KEPT, &len);
+		char *text = fd_read_head(err, STDERR_KEPT, &len);
 		if (len) {
 			json_t *s = json_string_lossy(text, len);
 			buf_printf(&job->log, "%s: stderr: %s\n", what, json_string_value(s));

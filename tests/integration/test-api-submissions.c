@@ -83,6 +83,15 @@ static json_t *get_submission(const char *token, long long id)
 	return get_json(token, path);
 }
 
+/* How many submissions exist (the judge changes seq on its own, so count rows). */
+static long long submissions_total(void)
+{
+	json_t *j = get_json(srv.admin_token, "/api/submissions?per_page=1");
+	long long total = json_integer_value(json_object_get(j, "total"));
+	json_decref(j);
+	return total;
+}
+
 static long long healthz_seq(void)
 {
 	json_t *j = get_json(NULL, "/healthz");
@@ -131,7 +140,7 @@ START_TEST(create_validation)
 		"{\"language\": \"c\", \"source\": null}",
 		"{\"language\": \"c\", \"source\": [\"int main\"]}",
 	};
-	long long before = healthz_seq();
+	long long before = submissions_total();
 	for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)
 		expect_json_error(&srv, "POST", path, alice, invalid[i], 400, "validation");
 	expect_json_error(&srv, "POST", unknown, alice, "{\"language\": \"c\", \"source\": \"x\"}", 404, "not_found");
@@ -154,7 +163,7 @@ START_TEST(create_validation)
 	response_free(&r);
 	free(body);
 	/* Nothing was stored for the refused ones. */
-	ck_assert_int_eq(healthz_seq(), before + 1);
+	ck_assert_int_eq(submissions_total(), before + 1);
 	json_t *s = get_submission(alice, id);
 	ck_assert_uint_eq(json_string_length(json_object_get(s, "source")), 512 * 1024);
 	json_decref(s);

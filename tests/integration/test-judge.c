@@ -99,9 +99,26 @@ static void setup(void)
 	problem = test_create_problem(&srv, problem_json);
 }
 
+/* Nothing of a run outlives the server: no process of a sandbox uid
+   (60000 + slot, when root), no box left in the data dir. */
+static void assert_nothing_left(void)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s/work' 2>/dev/null)\"", srv.data);
+	ck_assert_msg(system(cmd) == 0, "files left in %s/work", srv.data);
+	if (geteuid() != 0)
+		return;
+	/* Other tests' servers may be judging right now with the same slot uids:
+	   look only for processes whose parent chain is gone (orphans of ours
+	   would be reparented to init, pid 1). */
+	ck_assert_msg(system("ps -eo uid=,ppid= | awk '$1 >= 60000 && $1 < 60256 && $2 == 1 { found = 1 } END { exit found }'") == 0,
+		      "a sandboxed process outlived its run");
+}
+
 static void teardown(void)
 {
 	ck_assert_int_eq(server_stop(&srv), 0);
+	assert_nothing_left();
 	server_cleanup(&srv);
 }
 
@@ -236,6 +253,46 @@ START_TEST(server_killed_mid_judging_judges_after_restart)
 }
 END_TEST
 
+START_TEST(language_file_adds_languages_and_hides_missing_toolchains)
+{
+	ck_assert_int_eq(server_stop(&srv), 0);
+	char path[400];
+	snprintf(path, sizeof path, "%s/languages.json", srv.dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("[{\"id\": \"c89\", \"name\": \"C89 (gcc, no optimisation)\", \"extensions\": [\"c\"],"
+	      " \"source\": \"prog.c\", \"compile\": [\"/usr/bin/gcc\", \"-std=c89\", \"-O0\", \"-static\","
+	      " \"-o\", \"prog\", \"prog.c\"], \"run\": [\"/box/prog\"]},"
+	      " {\"id\": \"cobol\", \"name\": \"COBOL\", \"extensions\": [\"cob\"], \"source\": \"main.cob\","
+	      " \"compile\": [\"/nonexistent/cobc\", \"-x\", \"main.cob\"], \"run\": [\"/box/main\"]}]\n", f);
+	fclose(f);
+	const char *args[] = {"--workers", "1", "--languages", path, NULL};
+	server_restart(&srv, args);
+	struct response r;
+	http_json_request(&r, &srv, "GET", "/api/languages", srv.admin_token, NULL);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"c89\""));
+	ck_assert_ptr_null(strstr(r.body, "cobol"));
+	response_free(&r);
+	long long id = submit("c89", "#include <stdio.h>\nint main(void){long a,b;scanf(\"%ld %ld\",&a,&b);"
+				     "printf(\"%ld\\n\",a+b);return 0;}\n");
+	json_t *s = wait_status(id, "done", 120);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "AC");
+	json_decref(s);
+	/* C99 comments are not C89: the language's own flags are used. */
+	id = submit("c89", "int main(void){ // not C89\n return 0; }\n");
+	s = wait_status(id, "done", 120);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "CE");
+	json_decref(s);
+	/* A language whose toolchain is missing is not offered. */
+	char url[64];
+	snprintf(url, sizeof url, "/api/problems/%lld/submissions", problem);
+	http_json_request(&r, &srv, "POST", url, srv.admin_token, "{\"language\": \"cobol\", \"source\": \"x\"}");
+	ck_assert_int_eq(r.status, 400);
+	response_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("judge");
@@ -249,6 +306,7 @@ int main(void)
 	tcase_add_checked_fixture(crash, setup, teardown);
 	tcase_add_test(crash, worker_killed_mid_run_is_replaced_and_the_submission_retried);
 	tcase_add_test(crash, server_killed_mid_judging_judges_after_restart);
+	tcase_add_test(crash, language_file_adds_languages_and_hides_missing_toolchains);
 	suite_add_tcase(suite, crash);
 	SRunner *sr = srunner_create(suite);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,132 @@
+import { get, post, qs } from '../api.js';
+import { h, copyButton, messageBox } from '../dom.js';
+import { fmtLimitMs, fmtLimitKb } from '../format.js';
+import { LiveFeed } from '../live.js';
+import { SubmissionTable } from '../submissions.js';
+
+const LANG_KEY = 'verdict.language';
+const MAX_SOURCE = 512 * 1024;
+
+const CHECKERS = { exact: 'exact', tokens: 'tokens', float: 'numbers', kattis: 'Kattis default', custom: 'custom' };
+
+function statement(p) {
+  const div = h('div', { class: 'statement' });
+  // statement_html is rendered and sanitised by the server (libcmark safe mode).
+  div.innerHTML = p.statement_html || '';
+  return div;
+}
+
+function samples(p) {
+  if (!p.samples || !p.samples.length) return null;
+  const list = p.samples.map((s, i) => {
+    const n = i + 1;
+    const io = (what, text) => h('div', { class: 'sample-io' },
+      h('div', { class: 'sample-head' }, h('h3', null, `${what}`), copyButton(() => text, `Copy ${what.toLowerCase()}`)),
+      h('pre', { class: 'sample-text' }, text));
+    return h('section', { class: 'sample', 'aria-label': `Sample ${n}` },
+      h('h3', { class: 'sample-title' }, `Sample ${n}`),
+      h('div', { class: 'sample-grid' }, io('Input', s.input), io('Output', s.output)));
+  });
+  return h('section', { class: 'samples' }, h('h2', null, 'Samples'), list);
+}
+
+function limits(p) {
+  const item = (k, v) => h('div', { class: 'limit' }, h('dt', null, k), h('dd', null, v));
+  return h('dl', { class: 'limits' },
+    item('Time', fmtLimitMs(p.time_limit_ms)),
+    item('Memory', fmtLimitKb(p.memory_limit_kb)),
+    item('Output', fmtLimitKb(p.output_limit_kb)),
+    item('Tests', String(p.test_count)),
+    item('Checker', CHECKERS[p.checker && p.checker.type] || (p.checker && p.checker.type) || '–'),
+    p.scoring === 'ioi' ? item('Scoring', 'points') : null);
+}
+
+/* The submit form: language (remembered), source from the textarea or a file. */
+function submitForm(ctx, p, languages) {
+  const msg = messageBox();
+  const lang = h('select', { id: 'submit-language', name: 'language', required: true },
+    languages.map((l) => h('option', { value: l.id }, l.name)));
+  const stored = localStorage.getItem(LANG_KEY);
+  if (stored && languages.some((l) => l.id === stored)) lang.value = stored;
+  const source = h('textarea', {
+    id: 'submit-source', name: 'source', rows: 14, spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off',
+    class: 'code', placeholder: 'Paste your program here, or choose a file below.',
+  });
+  const exts = languages.flatMap((l) => l.extensions.map((e) => '.' + e)).join(',');
+  const file = h('input', { id: 'submit-file', type: 'file', accept: exts });
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Submit');
+  file.addEventListener('change', async () => {
+    msg.clear();
+    const f = file.files[0];
+    if (!f) return;
+    if (f.size > MAX_SOURCE) { msg.error(`${f.name} is ${Math.ceil(f.size / 1024)} KiB; sources may be at most 512 KiB.`); file.value = ''; return; }
+    const text = await f.text();
+    if (text.includes('\u0000')) { msg.error(`${f.name} looks like a binary file; choose the source file.`); file.value = ''; return; }
+    source.value = text;
+    const ext = f.name.includes('.') ? f.name.split('.').pop().toLowerCase() : '';
+    const match = languages.find((l) => l.extensions.includes(ext));
+    if (match) lang.value = match.id;
+    else msg.error(`No language uses .${ext} files; pick the language yourself.`);
+  });
+  const form = h('form', { class: 'card submit', 'aria-labelledby': 'submit-title', novalidate: true },
+    h('h2', { id: 'submit-title' }, 'Submit'),
+    h('div', { class: 'field' }, h('label', { for: 'submit-language' }, 'Language'), lang),
+    h('div', { class: 'field' }, h('label', { for: 'submit-source' }, 'Source'), source),
+    h('div', { class: 'field' }, h('label', { for: 'submit-file' }, 'Or load a file'), file),
+    msg.el,
+    h('div', { class: 'actions' }, button));
+  if (!languages.length) {
+    button.disabled = true;
+    msg.error('No language is available on this server: its compilers are missing.');
+  }
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    msg.clear();
+    if (!source.value.trim()) { msg.error('Write your program in the box or load a file first.'); source.focus(); return; }
+    if (new Blob([source.value]).size > MAX_SOURCE) { msg.error('The source is over 512 KiB.'); return; }
+    button.disabled = true;
+    button.textContent = 'Submitting…';
+    try {
+      const created = await post(`/api/problems/${p.id}/submissions`, { language: lang.value, source: source.value });
+      localStorage.setItem(LANG_KEY, lang.value);
+      ctx.navigate(`/submissions/${created.id}`);
+    } catch (err) {
+      msg.error(err.message);
+    } finally {
+      button.disabled = false;
+      button.textContent = 'Submit';
+    }
+  });
+  return form;
+}
+
+export async function problemPage(ctx) {
+  const id = ctx.params[0];
+  const [p, languages, mine, latest] = await Promise.all([
+    get(`/api/problems/${id}`),
+    get('/api/languages'),
+    get('/api/submissions' + qs({ problem: id, user: 'me', per_page: 5 })),
+    // Only for its seq: a resume point that does not replay the whole problem.
+    get(`/api/problems/${id}/submissions` + qs({ per_page: 1 })),
+  ]);
+  if (ctx.disposed) return;
+  ctx.setTitle(p.title);
+  const admin = ctx.app.me.role === 'admin';
+  ctx.el.append(
+    h('div', { class: 'page-head' },
+      h('h1', null, p.title),
+      h('div', { class: 'head-links' },
+        h('a', { href: `/problems/${id}/submissions` }, 'All submissions'),
+        admin ? h('a', { href: `/admin/problems/${id}` }, 'Edit') : null)),
+    limits(p));
+  const table = new SubmissionTable({ me: ctx.app.me, perPage: 5, mine: true, title: p.title, showScore: p.scoring === 'ioi' });
+  const maxSeq = Math.max(table.fill(mine), ...latest.items.map((s) => s.seq || 0));
+  const recent = h('section', { class: 'recent', 'aria-labelledby': 'recent-title' },
+    h('h2', { id: 'recent-title' }, 'Your submissions'), table.el,
+    h('p', null, h('a', { href: `/problems/${id}/submissions?mine=1` }, 'All your submissions')));
+  ctx.el.append(h('div', { class: 'problem-layout' },
+    h('article', { class: 'problem-main', 'aria-label': 'Statement' }, statement(p), samples(p)),
+    h('aside', { class: 'problem-side' }, submitForm(ctx, p, languages), recent)));
+  const feed = new LiveFeed(`/ws/problems/${id}/submissions/`, { after: maxSeq, onMessage: (m) => table.apply(m) }).start();
+  ctx.onCleanup(() => feed.stop());
+}
