@@ -108,7 +108,7 @@ START_TEST(stalled_subscriber_neither_delays_others_nor_grows_memory)
 	/* The stalled reader catches up: strictly increasing, every submission at
 	   its final state (coalesced and resynchronised from the database). */
 	json_t *late = json_array();
-	collect(stalled, late, 2000, NULL, NULL);
+	collect(stalled, late, 5000, NULL, NULL);
 	ck_assert(!ws_client_closed(stalled, NULL));
 	assert_increasing(late, 0);
 	for (int i = 0; i < N; i++)

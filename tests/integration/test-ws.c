@@ -170,7 +170,9 @@ static json_t *resume_and_check(struct resume *r, long long after, const long lo
 	struct ws_client *c = wsh_open(&r->s, NULL, "/ws/problems/%lld/submissions/?token=%s&after=%lld", r->p,
 				       r->alice, after);
 	json_t *got = json_array();
-	collect(c, got, 2000, NULL, NULL);
+	size_t want = (size_t)n_changed;
+	collect(c, got, 10000, has_count, &want); /* the replay */
+	collect(c, got, 300, NULL, NULL);          /* and nothing more */
 	assert_increasing(got, after);
 	/* exactly the current state of each changed submission, once */
 	ck_assert_int_eq(json_array_size(got), n_changed);

@@ -208,6 +208,12 @@ static inline void collect(struct ws_client *c, json_t *got, int quiet_ms, bool 
 		json_array_append_new(got, m);
 }
 
+/* Stop once *arg messages have arrived. */
+static inline bool has_count(json_t *got, void *arg)
+{
+	return json_array_size(got) >= *(size_t *)arg;
+}
+
 static inline const char *str_at(json_t *a, size_t i, const char *key)
 {
 	const char *v = json_string_value(json_object_get(json_array_get(a, i), key));

@@ -144,6 +144,19 @@ static void drain(struct consumer *c, int quiet_ms)
 	}
 }
 
+/* Dispatches and takes until `count` messages have arrived (10 s at most:
+   replay queries run on another thread, at the machine's pace), then a
+   little longer, to catch any that should not come. */
+static void drain_until(struct consumer *c, size_t count)
+{
+	for (int ms = 0; json_array_size(c->got) < count && ms < 10000; ms++) {
+		hub_dispatch(hub);
+		if (!take(c))
+			sleep_ms(1);
+	}
+	drain(c, 20);
+}
+
 static const char *type_at(struct consumer *c, size_t i)
 {
 	return json_string_value(json_object_get(json_array_get(c->got, i), "type"));
@@ -185,6 +198,35 @@ static size_t check_stream(struct consumer *c, enum hub_topic topic, int64_t id,
 	}
 	json_decref(now);
 	return updates;
+}
+
+/* True when every submission in scope that changed after `after` has been
+   seen at its current state. */
+static bool stream_complete(struct consumer *c, int64_t problem, int64_t after)
+{
+	json_t *now = db_submissions_since(db, problem, 0, after, 1000000);
+	bool complete = true;
+	for (size_t k = 0; complete && k < json_array_size(now); k++) {
+		int64_t sid = json_integer_value(json_object_get(json_array_get(now, k), "submission_id"));
+		int64_t seq = json_integer_value(json_object_get(json_array_get(now, k), "seq"));
+		int64_t seen = -1;
+		for (size_t i = 0; i < json_array_size(c->got); i++)
+			if (strcmp(type_at(c, i), "submission_update") == 0 && int_at(c, i, "submission_id") == sid)
+				seen = int_at(c, i, "seq");
+		complete = seen == seq;
+	}
+	json_decref(now);
+	return complete;
+}
+
+static void drain_complete(struct consumer *c, int64_t problem, int64_t after)
+{
+	for (int ms = 0; !stream_complete(c, problem, after) && ms < 10000; ms += 5) {
+		hub_dispatch(hub);
+		if (!take(c))
+			sleep_ms(5);
+	}
+	drain(c, 20);
 }
 
 static int64_t seq_of(int64_t submission)
@@ -261,7 +303,7 @@ START_TEST(replay_pages_then_goes_live_exactly)
 	int64_t after = seq_of(ids[99]);
 	struct consumer c;
 	consumer_init(&c, HUB_TOPIC_PROBLEM, problem_id, after);
-	drain(&c, 100);
+	drain_until(&c, 60);
 	/* replayed: ids[100..149] at their seqs, then the rejudged ones (ids[0],
 	   ids[3], ... ids[27], which all moved past 150) in rejudge order */
 	ck_assert_int_eq(json_array_size(c.got), 60);
@@ -272,7 +314,7 @@ START_TEST(replay_pages_then_goes_live_exactly)
 	check_stream(&c, HUB_TOPIC_PROBLEM, problem_id, after);
 	/* live from here on, no duplicate at the seam */
 	ck_assert_int_eq(db_submission_requeue(db, ids[1]), 0);
-	drain(&c, 20);
+	drain_until(&c, 61);
 	ck_assert_int_eq(json_array_size(c.got), 61);
 	ck_assert_int_eq(int_at(&c, 60, "submission_id"), ids[1]);
 	check_stream(&c, HUB_TOPIC_PROBLEM, problem_id, after);
@@ -326,7 +368,7 @@ START_TEST(seam_holds_while_changes_flow)
 	pthread_join(t, NULL);
 	ck_assert_int_gt(ch.rounds, 0);
 	for (int k = 0; k < 8; k++) {
-		drain(&c[k], 100);
+		drain_complete(&c[k], problem_id, base + k * 40);
 		check_stream(&c[k], HUB_TOPIC_PROBLEM, problem_id, base + k * 40);
 		consumer_release(&c[k]);
 	}
@@ -389,7 +431,7 @@ START_TEST(overflow_resyncs_problem_subscriber_from_last_sent)
 	ck_assert_int_eq(db_submission_requeue(db, ids[5]), 0);
 	for (int i = 0; i < 20; i++) /* a subscriber that does not keep up */
 		hub_dispatch(hub);
-	drain(&c, 100);
+	drain_until(&c, 2 + (size_t)n);
 	ck_assert_int_eq(metrics_get(METRIC_WS_RESYNCS) - resyncs, 1);
 	/* 2 live, then the current state of every submission: ids[5] last */
 	ck_assert_int_eq(json_array_size(c.got), 2 + n);
@@ -432,7 +474,7 @@ START_TEST(unsubscribe_during_replay_is_safe)
 	consumer_init(&c, HUB_TOPIC_PROBLEM, problem_id, 0);
 	consumer_release(&c); /* query still pending: freed when it returns */
 	consumer_init(&c, HUB_TOPIC_PROBLEM, problem_id, 0);
-	drain(&c, 50);
+	drain_until(&c, 100);
 	ck_assert_int_eq(json_array_size(c.got), 100);
 	consumer_release(&c);
 	sleep_ms(20);
