@@ -532,14 +532,16 @@ static void sub_maybe_query(struct hub_sub *sub)
 /* The live queue is full. */
 static void sub_overflow(struct hub_sub *sub)
 {
-	metrics_add(METRIC_WS_COALESCED, sub->live.len);
-	ring_clear(&sub->live);
 	if (sub->topic->kind == HUB_TOPIC_SUBMISSION) {
+		ring_clear(&sub->live);
 		ring_clear(&sub->replay);
-		sub->failed = true;
+		sub->failed = true; /* the connection is closed (and counted) */
 		sub_wake(sub);
 		return;
 	}
+	/* What was waiting is replaced by the newest states from the database. */
+	metrics_add(METRIC_WS_COALESCED, sub->live.len);
+	ring_clear(&sub->live);
 	metrics_add(METRIC_WS_RESYNCS, 1);
 	if (sub->replaying) {
 		/* Lost live messages: once this round ends, another one follows. */
