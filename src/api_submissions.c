@@ -61,10 +61,13 @@ void api_problem_submissions(struct http_request *req, struct http_response *res
 	int page, per_page;
 	if (!http_paging(req, res, &page, &per_page))
 		return;
-	if (!db_problem_exists(req->app->db, req->id[0]))
+	size_t len;
+	char *text = db_problem_submissions_text(req->app->db, req->id[0], page, per_page, &len);
+	if (!text) {
 		not_found(res, "problem", req->id[0]);
-	else
-		http_json(res, 200, db_problem_submissions(req->app->db, req->id[0], page, per_page));
+		return;
+	}
+	http_json_text(res, 200, text, len);
 }
 
 static const char *const verdicts[] = {"AC", "WA", "TLE", "MLE", "RTE", "OLE", "CE", "JE"};
@@ -112,23 +115,22 @@ void api_submissions_list(struct http_request *req, struct http_response *res)
 			return;
 		}
 	}
-	http_json(res, 200, db_submissions_list(db, problem, user, v, page, per_page));
+	size_t len;
+	char *text = db_submissions_list_text(db, problem, user, v, page, per_page, &len);
+	http_json_text(res, 200, text, len);
 }
 
 void api_submissions_get(struct http_request *req, struct http_response *res)
 {
 	int64_t owner = 0;
-	struct db *db = req->app->db;
-	json_t *s = db_submission_json(db, req->id[0], true, false, &owner);
+	json_t *s = db_submission_json(req->app->db, req->id[0], true, true, &owner);
 	if (!s) {
 		not_found(res, "submission", req->id[0]);
 		return;
 	}
-	if (req->user->admin || owner == req->user->id) {
+	if (!req->user->admin && owner != req->user->id) {
 		/* Owners and admins see the source; compiler messages quote it, so they only. */
-		json_decref(s);
-		s = db_submission_json(db, req->id[0], true, true, NULL);
-	} else {
+		json_object_del(s, "source");
 		json_object_del(s, "compile_output");
 	}
 	http_json(res, 200, s);
@@ -146,8 +148,11 @@ void api_submission_rejudge(struct http_request *req, struct http_response *res)
 		http_error(res, 500, "internal", "cannot requeue submission %lld", (long long)req->id[0]);
 		return;
 	}
+	/* Read before waking the judge, so that the answer shows the requeued state
+	   (the judge's own tick may still come first). */
+	json_t *s = db_submission_json(app->db, req->id[0], false, false, NULL);
 	judge_wake(app->judge);
-	http_json(res, 202, db_submission_json(app->db, req->id[0], false, false, NULL));
+	http_json(res, 202, s);
 }
 
 void api_problem_rejudge(struct http_request *req, struct http_response *res)

@@ -15,14 +15,14 @@
 #include "log.h"
 #include "package.h"
 #include "sandbox.h"
+#include "slots.h"
 #include "util.h"
 #include "validator.h"
-
-#define CLI_SANDBOX_SLOT 255 /* apart from the server's workers (0..N-1) */
 
 struct compile_ctx {
 	const struct config *cfg;
 	struct sandbox *sandbox;
+	int slot_fd;
 	char *work_dir;
 };
 
@@ -31,7 +31,12 @@ static int compile_here(void *arg, const struct validator_source *files, size_t 
 {
 	struct compile_ctx *ctx = arg;
 	if (!ctx->sandbox) {
-		struct sandbox_config scfg = {.slot = CLI_SANDBOX_SLOT};
+		int slot;
+		if (slots_take(1, &slot, &ctx->slot_fd) != 0) {
+			*message = xstrdup("no free judge slot on this machine");
+			return -EAGAIN;
+		}
+		struct sandbox_config scfg = {.slot = slot};
 		ctx->sandbox = sandbox_new(&scfg, message);
 		if (!ctx->sandbox)
 			return -EPERM;
@@ -80,7 +85,7 @@ int cli_import(const struct config *cfg, const char *path, const char *slug)
 		package_free(pkg);
 		return 1;
 	}
-	struct compile_ctx ctx = {.cfg = cfg};
+	struct compile_ctx ctx = {.cfg = cfg, .slot_fd = -1};
 	struct import_result result;
 	rc = import_package(db, pkg, slug, compile_here, &ctx, &result, &err);
 	if (rc != 0)
@@ -93,6 +98,7 @@ int cli_import(const struct config *cfg, const char *path, const char *slug)
 		remove_tree(ctx.work_dir);
 	free(ctx.work_dir);
 	sandbox_free(ctx.sandbox);
+	slots_give(&ctx.slot_fd, 1);
 	db_close(db);
 	package_free(pkg);
 	return rc == 0 ? 0 : 1;

@@ -114,11 +114,19 @@ int config_set(struct config *cfg, const char *name, const char *value, char **e
 	return 1;
 }
 
+static const char *const names[] = {"listen",    "data",          "workers",   "demo",     "max-body",
+				    "max-upload", "languages", "session-hours", "log-level", "port-file"};
+
+bool config_has(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 int config_init(struct config *cfg, char **err)
 {
-	static const char *const names[] = {"listen", "data", "workers", "demo", "max-body",
-					    "max-upload", "languages", "session-hours", "log-level",
-					    "port-file"};
 	memset(cfg, 0, sizeof *cfg);
 	cfg->listen_host = xstrdup("127.0.0.1");
 	cfg->listen_port = 8100;

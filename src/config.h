@@ -27,4 +27,6 @@ int config_init(struct config *cfg, char **err);
 /* Applies one flag (long name without dashes, e.g. "listen") with its value.
    Returns 0, 1 if the name is not a config flag, or 2 with *err set for a bad value. */
 int config_set(struct config *cfg, const char *name, const char *value, char **err);
+/* Whether name (e.g. "max-body") is a config flag. */
+bool config_has(const char *name);
 void config_release(struct config *cfg);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "embedded.h"
+#include "json_util.h"
 #include "log.h"
 #include "util.h"
 
@@ -49,6 +51,8 @@ struct db {
 	pthread_key_t reader_key;
 	pthread_mutex_t conns_lock; /* guards conns */
 	struct db_conn *conns;      /* every open reader connection */
+	uint64_t serial;            /* unique among the process's databases, ever */
+	atomic_uint_fast64_t sessions_generation; /* bumped whenever sessions end */
 };
 
 static void clear_changes(struct db_conn *c)
@@ -200,6 +204,22 @@ sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql)
 	abort();
 }
 
+void db_read_begin(struct db_conn *c)
+{
+	sqlite3_stmt *st = db_stmt(c, "BEGIN");
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_fail(c, "begin a read transaction");
+	sqlite3_reset(st);
+}
+
+void db_read_end(struct db_conn *c)
+{
+	sqlite3_stmt *st = db_stmt(c, "COMMIT");
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_fail(c, "end a read transaction");
+	sqlite3_reset(st);
+}
+
 sqlite3 *db_handle(struct db_conn *c)
 {
 	return c->handle;
@@ -230,6 +250,45 @@ int64_t db_next_seq(struct db_conn *c, int64_t id)
 	return seq;
 }
 
+uint64_t db_serial(struct db *db)
+{
+	return db->serial;
+}
+
+uint64_t db_sessions_generation(struct db *db)
+{
+	return atomic_load(&db->sessions_generation);
+}
+
+void db_sessions_changed(struct db *db)
+{
+	atomic_fetch_add(&db->sessions_generation, 1);
+}
+
+int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT max(coalesce((SELECT value FROM counters WHERE name = ?1), 0), ?2) + 1");
+	sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, largest);
+	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (id < 0) {
+		db_fail(c, "choose a new id");
+		return -1;
+	}
+	st = db_stmt(c, "INSERT INTO counters (name, value) VALUES (?1, ?2)"
+			" ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+	sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(c, "remember a new id");
+		return -1;
+	}
+	return id;
+}
+
 int64_t db_seq(struct db *db)
 {
 	struct db_conn *c = db_reader(db);
@@ -244,8 +303,8 @@ json_t *db_col_string(sqlite3_stmt *st, int col)
 	const unsigned char *s = sqlite3_column_text(st, col);
 	if (!s)
 		return json_null();
-	json_t *j = json_stringn((const char *)s, (size_t)sqlite3_column_bytes(st, col));
-	return j ? j : json_string("");
+	/* Compiler output, for one, may quote invalid UTF-8 from a source: keep the rest of it. */
+	return json_string_lossy((const char *)s, (size_t)sqlite3_column_bytes(st, col));
 }
 
 json_t *db_col_int_or_null(sqlite3_stmt *st, int col)
@@ -376,7 +435,10 @@ static int lock_data_dir(struct db *db, const char *dir, char **err)
 
 static int open_common(const char *dir, bool readonly, bool exclusive, int upto, struct db **out, char **err)
 {
+	static atomic_uint_fast64_t serials;
 	struct db *db = xcalloc(1, sizeof *db);
+	db->serial = atomic_fetch_add(&serials, 1) + 1;
+	atomic_init(&db->sessions_generation, 1);
 	db->lock_fd = -1;
 	db->readonly = readonly;
 	db->path = xasprintf("%s/verdict.db", dir);

@@ -103,7 +103,9 @@ struct db_problem {
 	const char *validator_flags;    /* extra arguments (package validator_flags), or NULL */
 	const struct db_test *tests;
 	size_t test_count;
-	bool replace_tests;        /* on update: false keeps the stored tests */
+	bool replace_tests;        /* on update: false keeps the stored tests (and validator) */
+	bool keep_validator;       /* on update with replace_tests: keep the stored validator anyway
+	                              (a problem written as JSON carries none) */
 };
 
 /* Inserts a problem; DB_E_CONFLICT if the slug is taken. */
@@ -143,6 +145,13 @@ json_t *db_problem_submissions(struct db *db, int64_t problem_id, int page, int 
 /* Filters are optional (0 / NULL = any). */
 json_t *db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict,
 			    int page, int per_page);
+/* The same two pages as JSON text (malloc'd; *len gets its length), written
+   straight from the rows: they are the hottest reads, and building and
+   dumping json_t objects cost more than the queries. NULL from
+   db_problem_submissions_text when the problem does not exist. */
+char *db_problem_submissions_text(struct db *db, int64_t problem_id, int page, int per_page, size_t *len);
+char *db_submissions_list_text(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict,
+			       int page, int per_page, size_t *len);
 /* Submissions changed after `seq` within a scope (problem_id or submission_id, 0 = any),
    as update messages in seq order; at most `limit`. */
 json_t *db_submissions_since(struct db *db, int64_t problem_id, int64_t submission_id, int64_t seq,

@@ -60,16 +60,21 @@ static void bind_validator(sqlite3_stmt *st, int first, const struct db_problem 
 int db_problem_create(struct db *db, const struct db_problem *p, int64_t *id)
 {
 	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO problems (slug, title, statement, statement_format,"
-				      " time_limit_ms, memory_limit_kb, output_limit_kb, checker, validator,"
-				      " validator_language, validator_flags, created_at, updated_at)"
-				      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " NOW_RFC3339 ", " NOW_RFC3339 ")");
+	/* Never the id of a deleted problem (its topic and links would come back). */
+	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM problems");
+	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	int64_t new_id = db_next_row_id(c, "problem_id", largest);
+	st = db_stmt(c, "INSERT INTO problems (slug, title, statement, statement_format,"
+			" time_limit_ms, memory_limit_kb, output_limit_kb, checker, validator,"
+			" validator_language, validator_flags, created_at, updated_at, id)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " NOW_RFC3339 ", " NOW_RFC3339 ", ?)");
 	bind_fields(st, p);
 	bind_validator(st, 9, p);
-	int step = sqlite3_step(st);
+	sqlite3_bind_int64(st, 12, new_id);
+	int step = new_id < 0 ? SQLITE_ERROR : sqlite3_step(st);
 	int rc = step == SQLITE_DONE ? 0 : step == SQLITE_CONSTRAINT_UNIQUE ? DB_E_CONFLICT
-								     : db_fail(c, "insert problem");
-	int64_t new_id = sqlite3_last_insert_rowid(db_handle(c));
+								     : new_id < 0 ? -EIO : db_fail(c, "insert problem");
 	sqlite3_reset(st);
 	if (rc == 0)
 		rc = insert_tests(c, new_id, p);
@@ -93,15 +98,15 @@ int db_problem_update(struct db *db, int64_t id, const struct db_problem *p)
 	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
 		rc = DB_E_NOT_FOUND;
 	sqlite3_reset(st);
-	if (rc == 0 && p->replace_tests) {
+	if (rc == 0 && p->replace_tests && !p->keep_validator) {
 		st = db_stmt(c, "UPDATE problems SET validator = ?, validator_language = ?, validator_flags = ? WHERE id = ?");
 		bind_validator(st, 1, p);
 		sqlite3_bind_int64(st, 4, id);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "update validator");
 		sqlite3_reset(st);
-		if (rc == 0)
-			rc = insert_tests(c, id, p);
 	}
+	if (rc == 0 && p->replace_tests)
+		rc = insert_tests(c, id, p);
 	return db_write_end(db, c, rc);
 }
 

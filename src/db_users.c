@@ -1,4 +1,11 @@
-/* Users and login sessions. */
+/* Users and login sessions.
+ *
+ * Every request looks its session up, so the answers are cached per thread
+ * (SESSION_CACHE entries, by token hash). An entry holds only while the
+ * database's sessions generation is the one it was read under: every function
+ * here that ends sessions (logout, password change) bumps the generation after
+ * its commit, so an ended session is refused from the next request on. An
+ * expired one is refused by its expiry time, cached with it. */
 #include "db_int.h"
 
 #include <stdlib.h>
@@ -82,7 +89,9 @@ int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete sessions");
 		sqlite3_reset(st);
 	}
-	return db_write_end(db, c, rc);
+	rc = db_write_end(db, c, rc);
+	db_sessions_changed(db);
+	return rc;
 }
 
 json_t *db_users_list(struct db *db, int page, int per_page)
@@ -128,10 +137,32 @@ int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t
 	return db_write_end(db, c, rc);
 }
 
+#define SESSION_CACHE 64
+
+struct session_entry {
+	unsigned char hash[32];
+	uint64_t db_serial;  /* 0 = empty */
+	uint64_t generation;
+	int64_t expires_at;
+	struct db_user user;
+};
+
+static _Thread_local struct session_entry session_cache[SESSION_CACHE];
+
 int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t now, struct db_user *out)
 {
+	/* The generation is read before the query: an end of session that commits
+	   after this point makes the entry stale even if the query still saw it. */
+	uint64_t generation = db_sessions_generation(db);
+	struct session_entry *e = &session_cache[token_hash[0] % SESSION_CACHE];
+	if (e->db_serial == db_serial(db) && e->generation == generation && memcmp(e->hash, token_hash, 32) == 0) {
+		if (now >= e->expires_at)
+			return DB_E_NOT_FOUND;
+		*out = e->user;
+		return 0;
+	}
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT u.id, u.username, u.role FROM sessions s"
+	sqlite3_stmt *st = db_stmt(c, "SELECT u.id, u.username, u.role, s.expires_at FROM sessions s"
 				      " JOIN users u ON u.id = s.user_id"
 				      " WHERE s.token_hash = ? AND s.expires_at > ?");
 	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
@@ -139,6 +170,11 @@ int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t n
 	int rc = DB_E_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		fill_user(st, out);
+		memcpy(e->hash, token_hash, 32);
+		e->db_serial = db_serial(db);
+		e->generation = generation;
+		e->expires_at = sqlite3_column_int64(st, 3);
+		e->user = *out;
 		rc = 0;
 	}
 	sqlite3_reset(st);
@@ -152,7 +188,9 @@ int db_session_delete(struct db *db, const unsigned char token_hash[32])
 	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete session");
 	sqlite3_reset(st);
-	return db_write_end(db, c, rc);
+	rc = db_write_end(db, c, rc);
+	db_sessions_changed(db);
+	return rc;
 }
 
 int db_sessions_delete_user(struct db *db, int64_t user_id)
@@ -162,5 +200,7 @@ int db_sessions_delete_user(struct db *db, int64_t user_id)
 	sqlite3_bind_int64(st, 1, user_id);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete sessions");
 	sqlite3_reset(st);
-	return db_write_end(db, c, rc);
+	rc = db_write_end(db, c, rc);
+	db_sessions_changed(db);
+	return rc;
 }

@@ -6,12 +6,16 @@
 #include "http_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -25,12 +29,120 @@
 #include "util.h"
 
 #define STATIC_ROUTE route_count /* metrics index of the web UI */
-#define DRAIN_MAX (8u << 20)      /* bytes read and dropped past a body limit */
+#define LINGER_US (2 * 1000000) /* how long a refused upload may go on arriving */
+#define LINGER_MAX 256           /* connections lingering at once; beyond, closed at once */
+
+/* A request refused while its body is still arriving (413 part way through a
+   chunked body; 401, 413, 415... on the headers of one with a body) is
+   answered by writing straight to the socket: libmicrohttpd cannot queue an
+   answer in the middle of a body (MHD_queue_response fails), and after an
+   answer on the headers it closes the socket with the body arriving. A
+   socket closed with unread bytes in it is reset, and a client busy sending
+   sees the reset before the answer. So the socket is kept open (a dup of
+   MHD's fd) by the linger thread, which reads and drops what still arrives
+   until the client closes, or for LINGER_US at most (a lingering close, as in
+   RFC 9112, 9.6). */
+struct lingering {
+	pthread_mutex_t lock; /* guards fds, until, count */
+	int epoll_fd;
+	int wake_fd;          /* eventfd: stop */
+	pthread_t thread;
+	bool running;
+	int fds[LINGER_MAX];
+	int64_t until[LINGER_MAX];
+	int count;
+};
 
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct app *app;
+	struct lingering linger;
 };
+
+static void linger_close(struct lingering *l, int i)
+{
+	epoll_ctl(l->epoll_fd, EPOLL_CTL_DEL, l->fds[i], NULL);
+	close(l->fds[i]);
+	l->count--;
+	l->fds[i] = l->fds[l->count];
+	l->until[i] = l->until[l->count];
+}
+
+static void *linger_main(void *arg)
+{
+	struct lingering *l = arg;
+	static char sink[64 * 1024];
+	for (;;) {
+		struct epoll_event ev[16];
+		int n = epoll_wait(l->epoll_fd, ev, 16, 100);
+		pthread_mutex_lock(&l->lock);
+		for (int e = 0; e < n; e++) {
+			if (ev[e].data.fd == l->wake_fd) {
+				pthread_mutex_unlock(&l->lock);
+				return NULL;
+			}
+			for (int i = 0; i < l->count; i++) {
+				if (l->fds[i] != ev[e].data.fd)
+					continue;
+				ssize_t got;
+				while ((got = read(l->fds[i], sink, sizeof sink)) > 0)
+					;
+				if (got == 0 || (errno != EAGAIN && errno != EINTR))
+					linger_close(l, i);
+				break;
+			}
+		}
+		int64_t now = now_us();
+		for (int i = l->count - 1; i >= 0; i--)
+			if (now >= l->until[i])
+				linger_close(l, i);
+		pthread_mutex_unlock(&l->lock);
+	}
+}
+
+static int linger_start(struct lingering *l)
+{
+	pthread_mutex_init(&l->lock, NULL);
+	l->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	l->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = l->wake_fd};
+	if (l->epoll_fd < 0 || l->wake_fd < 0 || epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, l->wake_fd, &ev) != 0 ||
+	    pthread_create(&l->thread, NULL, linger_main, l) != 0)
+		return -1;
+	l->running = true;
+	return 0;
+}
+
+static void linger_stop(struct lingering *l)
+{
+	if (l->running) {
+		uint64_t one = 1;
+		if (write(l->wake_fd, &one, sizeof one) < 0)
+			log_warn("http: cannot stop the linger thread");
+		pthread_join(l->thread, NULL);
+	}
+	while (l->count)
+		linger_close(l, l->count - 1);
+	if (l->epoll_fd >= 0)
+		close(l->epoll_fd);
+	if (l->wake_fd >= 0)
+		close(l->wake_fd);
+	pthread_mutex_destroy(&l->lock);
+}
+
+/* Takes fd (a dup of a connection's socket) and closes it once the peer is done or time is up. */
+static void linger_add(struct lingering *l, int fd)
+{
+	pthread_mutex_lock(&l->lock);
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.fd = fd};
+	if (l->count == LINGER_MAX || epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		close(fd);
+	} else {
+		l->fds[l->count] = fd;
+		l->until[l->count++] = now_us() + LINGER_US;
+	}
+	pthread_mutex_unlock(&l->lock);
+}
 
 static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OTHER"};
 
@@ -47,6 +159,19 @@ void http_json(struct http_response *res, int status, json_t *body)
 	json_decref(res->json);
 	res->status = status;
 	res->json = body;
+}
+
+void http_json_text(struct http_response *res, int status, char *text, size_t len)
+{
+	json_decref(res->json);
+	res->json = NULL;
+	if (!res->body_static)
+		free(res->body);
+	res->status = status;
+	res->body = text;
+	res->body_len = len;
+	res->body_static = false;
+	res->content_type = "application/json";
 }
 
 void http_error(struct http_response *res, int status, const char *code, const char *fmt, ...)
@@ -258,6 +383,45 @@ static enum MHD_Result queue_response(struct request_state *rs)
 	return ok;
 }
 
+/* Answers rs->res (an error: JSON, maybe an Allow header) on the socket itself
+   and hands the socket to the linger thread; the caller then returns MHD_NO
+   so that MHD lets go of the connection. For refusals while the client may
+   still be sending a body: see struct lingering. */
+static void answer_raw(struct request_state *rs)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rs->req.conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	char *json = rs->res.json ? json_dumps(rs->res.json, JSON_COMPACT) : NULL;
+	if (!ci || !json) {
+		free(json);
+		return;
+	}
+	const char *reason = MHD_get_reason_phrase_for((unsigned)rs->res.status);
+	char *text = xasprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+			       "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s%s%s"
+			       "Connection: close\r\n\r\n%s",
+			       rs->res.status, reason && *reason ? reason : "Error", strlen(json),
+			       rs->res.allow ? "Allow: " : "", rs->res.allow ? rs->res.allow : "",
+			       rs->res.allow ? "\r\n" : "", json);
+	/* Nothing has been sent on this connection since the request began, so the
+	   few hundred bytes fit the socket buffer: one non-blocking write. */
+	size_t len = strlen(text);
+	if (write(ci->connect_fd, text, len) == (ssize_t)len) {
+		int fd = fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0);
+		if (fd >= 0)
+			linger_add(&rs->server->linger, fd);
+		rs->queued = rs->raw = true;
+	}
+	free(text);
+	free(json);
+}
+
+/* Whether the request comes with a body that nobody has read yet. */
+static bool body_pending(struct request_state *rs)
+{
+	const char *cl = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return (cl && strtoull(cl, NULL, 10) > 0) || http_header(&rs->req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
 static bool content_type_is(struct request_state *rs, const char *want)
 {
 	const char *ct = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -357,15 +521,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = rs;
 		rs->started = now_us();
 		rs->route_index = -1;
+		rs->server = s;
 		rs->req.app = s->app;
 		rs->req.conn = conn;
 		rs->req.method = parse_method(method);
 		rs->method = method;
 		rs->req.path = url;
 		buf_init(&rs->body);
-		if (!admit(rs, url))
-			return queue_response(rs);
-		return MHD_YES;
+		if (admit(rs, url))
+			return MHD_YES;
+		/* Refused on its headers. MHD would send the answer, then close with the
+		   body (if any) arriving: a reset the client may see first. */
+		if (body_pending(rs)) {
+			answer_raw(rs);
+			return MHD_NO;
+		}
+		return queue_response(rs);
 	}
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
@@ -374,26 +545,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_YES;
 		if (rs->route_index == STATIC_ROUTE || rs->route->body == ROUTE_NO_BODY)
 			return MHD_YES; /* a body nobody asked for is ignored */
-		if (rs->discarded || rs->body.len + n > rs->limit) {
-			/* Over the limit without a Content-Length (chunked): drain a while, so
-			   that the client is still reading when the 413 comes, but not forever:
-			   past DRAIN_MAX answer at once and let MHD close the connection. */
+		if (rs->body.len + n > rs->limit) {
+			/* Over the limit part way (chunked): answer now, read no more. */
 			buf_release(&rs->body);
-			rs->discarded += n;
-			if (rs->discarded <= DRAIN_MAX)
-				return MHD_YES;
 			http_error(&rs->res, 413, "too_large", "request body is over the limit of %zu bytes", rs->limit);
-			return queue_response(rs);
+			answer_raw(rs);
+			return MHD_NO;
 		}
 		buf_add(&rs->body, upload_data, n);
 		return MHD_YES;
 	}
 	if (rs->queued)
 		return MHD_YES;
-	if (rs->discarded)
-		http_error(&rs->res, 413, "too_large", "request body is over the limit of %zu bytes", rs->limit);
-	else
-		answer(rs);
+	answer(rs);
 	return queue_response(rs);
 }
 
@@ -409,7 +573,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		log_info("http %s %s %d %lldus%s%s%s", method_names[rs->req.method], rs->req.path ? rs->req.path : "?",
 			 status, (long long)elapsed, rs->req.user ? " user=" : "",
 			 rs->req.user ? rs->req.user->username : "",
-			 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+			 rs->raw ? " (answered before the end of the body)"
+			 : toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	json_decref(rs->req.json);
 	json_decref(rs->res.json);
 	if (!rs->res.body_static)
@@ -441,6 +606,12 @@ struct http_server *http_server_new(struct app *app, char **err)
 
 	struct http_server *s = xcalloc(1, sizeof *s);
 	s->app = app;
+	if (linger_start(&s->linger) != 0) {
+		*err = xasprintf("cannot start the HTTP server's linger thread: %s", strerror(errno));
+		linger_stop(&s->linger);
+		free(s);
+		return NULL;
+	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned pool = cores < 2 ? 2 : cores > 16 ? 16 : (unsigned)cores;
 	s->daemon = MHD_start_daemon(
@@ -448,10 +619,11 @@ struct http_server *http_server_new(struct app *app, char **err)
 			MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK,
 		0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_CONNECTION_LIMIT, 20000u,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_CONNECTION_LIMIT, 20000u,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
 	if (!s->daemon) {
 		*err = xstrdup("cannot start the HTTP server (libmicrohttpd)");
+		linger_stop(&s->linger);
 		free(s);
 		return NULL;
 	}
@@ -471,5 +643,6 @@ void http_server_free(struct http_server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->daemon);
+	linger_stop(&s->linger);
 	free(s);
 }

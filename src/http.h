@@ -47,6 +47,8 @@ typedef void (*http_handler)(struct http_request *req, struct http_response *res
 
 /* Answers with a JSON body (stolen). */
 void http_json(struct http_response *res, int status, json_t *body);
+/* Answers with a body that is JSON text already (malloc'd, stolen). */
+void http_json_text(struct http_response *res, int status, char *text, size_t len);
 /* Answers with the API error envelope: {"error": {"code": code, "message": ...}}. */
 void http_error(struct http_response *res, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

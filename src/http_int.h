@@ -12,6 +12,7 @@
 
 /* One request in flight: the route, the body as it arrives, the session and the answer. */
 struct request_state {
+	struct http_server *server;
 	struct http_request req;
 	struct http_response res;
 	const struct route *route;
@@ -19,11 +20,11 @@ struct request_state {
 	int64_t started;
 	size_t limit;        /* body bytes allowed */
 	struct buf body;
-	size_t discarded;    /* bytes drained after the body went over the limit */
 	const char *method;  /* as sent, e.g. "PATCH" */
 	const char *bad_id;  /* the first {id} segment that is not an id (in the path), or NULL */
 	size_t bad_id_len;
-	bool queued;         /* a response has been queued */
+	bool queued;         /* a response has been queued (or written, see answer_raw) */
+	bool raw;            /* answered on the socket before the end of the body */
 	bool cookie_auth;    /* the session came from the cookie, not a bearer token */
 	struct db_user user;
 	char *token;

@@ -2,6 +2,7 @@
 #include "json_util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,71 @@ json_t *json_string_lossy(const char *s, size_t len)
 	j = json_stringn(b.data ? b.data : "", b.len);
 	buf_release(&b);
 	return j;
+}
+
+void json_buf_string(struct buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	buf_reserve(out, len + 2);
+	buf_add(out, "\"", 1);
+	size_t run = 0; /* bytes at p that need no escaping, not yet copied */
+	for (size_t i = 0; i < len;) {
+		unsigned char c = p[i];
+		size_t n = c >= 0x20 && c != '"' && c != '\\' && c < 0x80 ? 1 : c >= 0x80 ? utf8_valid_len(p + i, len - i) : 0;
+		if (n > 0 && c >= 0x20) {
+			run += n;
+			i += n;
+			continue;
+		}
+		buf_add(out, p + i - run, run);
+		run = 0;
+		if (c >= 0x80) {
+			buf_adds(out, "\xEF\xBF\xBD"); /* U+FFFD */
+		} else {
+			char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
+			size_t elen = 2;
+			switch (c) {
+			case '"': case '\\': break;
+			case '\b': esc[1] = 'b'; break;
+			case '\f': esc[1] = 'f'; break;
+			case '\n': esc[1] = 'n'; break;
+			case '\r': esc[1] = 'r'; break;
+			case '\t': esc[1] = 't'; break;
+			default:
+				memcpy(esc + 1, "u00", 3);
+				esc[4] = hex[c >> 4];
+				esc[5] = hex[c & 15];
+				elen = 6;
+			}
+			buf_add(out, esc, elen);
+		}
+		i++;
+	}
+	buf_add(out, p + len - run, run);
+	buf_add(out, "\"", 1);
+}
+
+void json_buf_int(struct buf *out, int64_t v)
+{
+	char tmp[24];
+	char *end = tmp + sizeof tmp, *q = end;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--q = '-';
+	buf_add(out, q, (size_t)(end - q));
+}
+
+void json_buf_real(struct buf *out, double v)
+{
+	char tmp[40];
+	int n = snprintf(tmp, sizeof tmp, "%.17g", v);
+	buf_add(out, tmp, (size_t)n);
+	if (!strpbrk(tmp, ".eE") && isfinite(v))
+		buf_add(out, ".0", 2);
 }
 
 static int missing(const char *key, bool required, char **err)

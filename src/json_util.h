@@ -20,5 +20,15 @@ int json_get_int(const json_t *obj, const char *key, bool required, int64_t min,
 int json_get_number(const json_t *obj, const char *key, bool required, double *out, char **err);
 int json_get_bool(const json_t *obj, const char *key, bool required, bool *out, char **err);
 
+struct buf;
+/* Appends s (len bytes of anything) to out as a JSON string literal, quotes
+   included; invalid UTF-8 becomes U+FFFD as in json_string_lossy. For answers
+   written as text without building json_t objects (the hot list endpoints). */
+void json_buf_string(struct buf *out, const char *s, size_t len);
+/* Appends an integer, and a real the way jansson writes one ("%.17g", with
+   ".0" added to a whole number so that it reads back as a real). */
+void json_buf_int(struct buf *out, int64_t v);
+void json_buf_real(struct buf *out, double v);
+
 /* Serialises compactly (malloc'd). */
 char *json_compact(const json_t *j, size_t *len);

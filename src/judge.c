@@ -44,6 +44,7 @@
 #include "frame.h"
 #include "log.h"
 #include "metrics.h"
+#include "slots.h"
 #include "util.h"
 #include "validator.h"
 
@@ -63,7 +64,8 @@ struct request {
 };
 
 struct worker {
-	int slot;
+	int slot;           /* machine-wide (slots.h), so its sandbox uid is ours alone */
+	int slot_fd;        /* the slot's lock */
 	pid_t pid;          /* 0 when dead */
 	int fd;             /* -1 when dead */
 	struct buf in;      /* bytes received, not yet a whole frame */
@@ -395,11 +397,25 @@ struct judge *judge_new(struct app *app, int workers, char **err)
 	j->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	pthread_mutex_init(&j->requests_lock, NULL);
 	pthread_cond_init(&j->requests_done, NULL);
+	int *slots = xcalloc((size_t)workers, sizeof *slots), *locks = xcalloc((size_t)workers, sizeof *locks);
+	bool have_slots = slots_take(workers, slots, locks) == 0;
 	for (int i = 0; i < workers; i++) {
 		struct worker *w = &j->workers[i];
-		w->slot = i;
 		w->fd = -1;
+		w->slot = slots[i];
+		w->slot_fd = have_slots ? locks[i] : -1;
 		buf_init(&w->in);
+	}
+	free(slots);
+	free(locks);
+	if (!have_slots) {
+		*err = xasprintf("cannot take %d free judge slots (/tmp/verdict-slot-N.lock): too many verdict processes "
+				 "on this machine", workers);
+		judge_free(j);
+		return NULL;
+	}
+	for (int i = 0; i < workers; i++) {
+		struct worker *w = &j->workers[i];
 		int rc = spawn_worker(j, w);
 		if (rc != 0) {
 			*err = xasprintf("cannot start judge worker %d: %s", i, strerror(-rc));
@@ -442,6 +458,7 @@ void judge_free(struct judge *j)
 		if (j->workers[i].request)
 			request_finish(j, j->workers[i].request, -ECANCELED, xstrdup("the server is shutting down"));
 		buf_release(&j->workers[i].in);
+		slots_give(&j->workers[i].slot_fd, 1);
 	}
 	while (j->requests) {
 		struct request *r = j->requests;

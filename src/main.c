@@ -71,7 +71,8 @@ static int parse_flags(struct config *cfg, const struct command *cmd, int argc, 
 		const char *a = argv[i];
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
 			if (*npos == max_pos) {
-				fprintf(stderr, "verdict %s: unexpected argument '%s'\nusage: %s\n", cmd->name, a, cmd->usage);
+				fprintf(stderr, "verdict %s: unexpected argument '%s' (see 'verdict %s --help')\n", cmd->name, a,
+					cmd->name);
 				return 2;
 			}
 			positional[(*npos)++] = argv[i];
@@ -89,14 +90,24 @@ static int parse_flags(struct config *cfg, const struct command *cmd, int argc, 
 			return 0;
 		}
 		if ((bool_name && strcmp(name, bool_name) == 0) || strcmp(name, "demo") == 0) {
-			if (bool_name && strcmp(name, bool_name) == 0 && bool_flag)
+			if (bool_name && strcmp(name, bool_name) == 0 && bool_flag) {
+				if (eq) {
+					fprintf(stderr, "verdict %s: option '--%s' takes no value\n", cmd->name, name);
+					return 2;
+				}
 				*bool_flag = true;
-			else if (strcmp(cmd->name, "serve") == 0)
-				cfg->demo = true;
-			else
+			} else if (strcmp(cmd->name, "serve") == 0) {
+				/* --demo, or --demo=false as VERDICT_DEMO=false would say */
+				char *err = NULL;
+				config_set(cfg, "demo", eq ? eq + 1 : "1", &err);
+				free(err);
+			} else {
 				goto unknown;
+			}
 			continue;
 		}
+		if (!config_has(name) && !(slug && strcmp(name, "slug") == 0))
+			goto unknown;
 		const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 		if (!value) {
 			fprintf(stderr, "verdict %s: option '--%s' needs a value\n", cmd->name, name);
@@ -117,7 +128,7 @@ static int parse_flags(struct config *cfg, const struct command *cmd, int argc, 
 			goto unknown;
 		continue;
 unknown:
-		fprintf(stderr, "verdict %s: unknown option '%s'\nusage: %s\n", cmd->name, a, cmd->usage);
+		fprintf(stderr, "verdict %s: unknown option '%s' (see 'verdict %s --help')\n", cmd->name, a, cmd->name);
 		return 2;
 	}
 	return 0;
@@ -149,7 +160,7 @@ static int cmd_user(struct config *cfg, int argc, char **argv)
 		return rc;
 	}
 	if (npos != 2 || strcmp(pos[0], "add") != 0) {
-		fprintf(stderr, "verdict user: expected 'add NAME'\nusage: %s\n", commands[1].usage);
+		fprintf(stderr, "verdict user: expected 'add NAME' (see 'verdict user --help')\n");
 		return 2;
 	}
 	log_set_level(cfg->log_level > LOG_WARN ? cfg->log_level : LOG_WARN);
@@ -208,7 +219,7 @@ static int cmd_problem(struct config *cfg, int argc, char **argv)
 		return rc;
 	}
 	if (npos != 2 || strcmp(pos[0], "import") != 0) {
-		fprintf(stderr, "verdict problem: expected 'import PATH'\nusage: %s\n", commands[2].usage);
+		fprintf(stderr, "verdict problem: expected 'import PATH' (see 'verdict problem --help')\n");
 		return 2;
 	}
 	log_set_level(cfg->log_level > LOG_WARN ? cfg->log_level : LOG_WARN);
@@ -244,8 +255,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			rc = commands[i].run(&cfg, argc - 1, argv + 1);
 	if (rc == -1) {
-		fprintf(stderr, "verdict: unknown command '%s'\n", argv[1]);
-		usage(stderr);
+		fprintf(stderr, "verdict: unknown command '%s' (see 'verdict --help')\n", argv[1]);
 		rc = 2;
 	}
 	config_release(&cfg);

@@ -78,6 +78,8 @@ static int parse_tests(const json_t *tests, struct problem_json *pj, char **err)
 	pj->problem.tests = pj->tests;
 	pj->problem.test_count = n;
 	pj->problem.replace_tests = true;
+	/* New tests for an imported problem with a custom checker: its validator stays. */
+	pj->problem.keep_validator = true;
 	return 0;
 }
 

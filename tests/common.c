@@ -228,7 +228,9 @@ void http_request(struct response *r, const struct server *s, const char *method
 		headers = curl_slist_append(headers, line);
 	}
 	if (body) {
-		snprintf(line, sizeof line, "Content-Type: %s", content_type ? content_type : "application/json");
+		/* "" sends no Content-Type at all ("Content-Type:" stops curl adding its own). */
+		snprintf(line, sizeof line, "Content-Type:%s%s", content_type && !*content_type ? "" : " ",
+			 content_type ? content_type : "application/json");
 		headers = curl_slist_append(headers, line);
 	}
 	for (int i = 0; extra_headers && extra_headers[i]; i++)

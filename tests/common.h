@@ -56,7 +56,7 @@ struct response {
 };
 
 /* Sends a request. token may be NULL; body may be NULL (no body).
-   content_type NULL means application/json when there is a body.
+   content_type NULL means application/json when there is a body, "" none.
    extra_headers: NULL-terminated "Name: value" strings, or NULL. */
 void http_request(struct response *r, const struct server *s, const char *method, const char *path,
 		  const char *token, const char *content_type, const void *body, size_t body_len,

@@ -234,6 +234,14 @@ END_TEST
 
 START_TEST(unknown_names_are_not_config)
 {
+	static const char *const known[] = {"listen", "data", "workers", "demo", "max-body", "max-upload",
+					    "languages", "session-hours", "log-level", "port-file"};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		ck_assert_msg(config_has(known[i]), "%s", known[i]);
+	ck_assert(!config_has("slug"));
+	ck_assert(!config_has("admin"));
+	ck_assert(!config_has("max_body"));
+	ck_assert(!config_has(""));
 	char *err = NULL;
 	ck_assert_int_eq(config_set(&cfg, "slug", "x", &err), 1);
 	ck_assert_int_eq(config_set(&cfg, "max_body", "1M", &err), 1);

@@ -390,6 +390,76 @@ START_TEST(sessions)
 }
 END_TEST
 
+struct lookup_arg {
+	const unsigned char *hash;
+	int64_t now;
+	int rc;
+};
+
+static void *lookup_in_thread(void *p)
+{
+	struct lookup_arg *a = p;
+	struct db_user u;
+	a->rc = db_session_user(db, a->hash, a->now, &u);
+	return NULL;
+}
+
+static int lookup_elsewhere(const unsigned char *hash, int64_t now)
+{
+	struct lookup_arg a = {hash, now, -1};
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, lookup_in_thread, &a), 0);
+	pthread_join(t, NULL);
+	return a.rc;
+}
+
+/* Session lookups are cached per thread; no cache may outlive the session. */
+START_TEST(session_cache)
+{
+	open_db();
+	int64_t a = add_user("alice", false);
+	unsigned char t1[32];
+	token(t1, 1);
+	int64_t now = 2000000000;
+	ck_assert_int_eq(db_session_create(db, t1, a, now + 100), 0);
+	struct db_user u;
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(db_session_user(db, t1, now, &u), 0);
+		ck_assert_int_eq(u.id, a);
+		ck_assert_str_eq(u.username, "alice");
+	}
+	ck_assert_int_eq(db_session_user(db, t1, now + 100, &u), DB_E_NOT_FOUND);
+	/* Another thread's cache learns of a logout made here. */
+	ck_assert_int_eq(lookup_elsewhere(t1, now), 0);
+	ck_assert_int_eq(db_session_delete(db, t1), 0);
+	ck_assert_int_eq(db_session_user(db, t1, now, &u), DB_E_NOT_FOUND);
+	/* (a fresh thread has no cache; this one looked it up before:) */
+	ck_assert_int_eq(lookup_elsewhere(t1, now), DB_E_NOT_FOUND);
+
+	/* Another database in the same thread, the same token: its own answer. */
+	char other_dir[320];
+	snprintf(other_dir, sizeof other_dir, "%s/other", dir);
+	struct db *other = NULL;
+	char *err = NULL;
+	ck_assert_int_eq(db_open(other_dir, false, &other, &err), 0);
+	int64_t b = 0;
+	ck_assert_int_eq(db_user_create(other, "bob", "h", true, &b), 0);
+	ck_assert_int_eq(db_session_create(db, t1, a, now + 100), 0);
+	ck_assert_int_eq(db_session_user(db, t1, now, &u), 0);
+	ck_assert_str_eq(u.username, "alice");
+	ck_assert_int_eq(db_session_user(other, t1, now, &u), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_session_create(other, t1, b, now + 100), 0);
+	ck_assert_int_eq(db_session_user(other, t1, now, &u), 0);
+	ck_assert_str_eq(u.username, "bob");
+	ck_assert_int_eq(db_session_user(db, t1, now, &u), 0);
+	ck_assert_str_eq(u.username, "alice");
+	db_close(other);
+	/* A password change ends cached sessions too. */
+	ck_assert_int_eq(db_user_set_password(db, a, "new"), 0);
+	ck_assert_int_eq(db_session_user(db, t1, now, &u), DB_E_NOT_FOUND);
+}
+END_TEST
+
 START_TEST(expired_sessions_are_purged)
 {
 	open_db();
@@ -811,6 +881,129 @@ START_TEST(seq_survives_reopen)
 }
 END_TEST
 
+/* The list endpoints write their JSON as text; it must say exactly what the
+   json_t builders say, for every kind of value a column can hold. */
+START_TEST(list_text_matches_the_objects)
+{
+	open_db();
+	int64_t plain = add_user("alice", false);
+	int64_t odd = 0;
+	ck_assert_int_eq(db_user_create(db, "we\"ird\\na\tme\n\x01/\xc3\xa9\xe2\x82\xac", "h", false, &odd), 0);
+	int64_t broken = 0;
+	ck_assert_int_eq(db_user_create(db, "bad\xff\xfeutf8\xc3", "h", false, &broken), 0);
+	int64_t pid = add_problem("sum");
+	int64_t ids[6];
+	for (int i = 0; i < 6; i++)
+		ids[i] = add_submission(pid, i % 3 == 0 ? plain : i % 3 == 1 ? odd : broken, "x");
+	sqlite3 *h = raw_open();
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "UPDATE submissions SET status = 'done', verdict = 'AC', score = 42.5, time_ms = 7, memory_kb = 1234,"
+		 " tests_passed = 3, judged_at = '2026-01-01T00:00:00Z' WHERE id = %lld;"
+		 "UPDATE submissions SET status = 'done', verdict = 'WA', score = 100, time_ms = 0, memory_kb = 0"
+		 " WHERE id = %lld;"
+		 "UPDATE submissions SET score = 0.1, created_at = 'x\"y' WHERE id = %lld;"
+		 "UPDATE submissions SET score = -3e-7, tests_total = 9223372036854775807 WHERE id = %lld;",
+		 (long long)ids[1], (long long)ids[2], (long long)ids[3], (long long)ids[4]);
+	raw_exec(h, sql);
+	sqlite3_close(h);
+
+	size_t len = 0;
+	char *text = db_problem_submissions_text(db, pid, 1, 20, &len);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(len, strlen(text));
+	json_error_t e;
+	json_t *page = json_loads(text, 0, &e);
+	ck_assert_msg(page != NULL, "not JSON: %s at %d: %s", e.text, e.position, text);
+	json_t *want = db_problem_submissions(db, pid, 1, 20);
+	ck_assert_msg(json_equal(page, want), "text %s\nobjects %s", text, json_dumps(want, 0));
+	/* Item by item against the single-submission object too. */
+	json_t *items = json_object_get(page, "items");
+	ck_assert_uint_eq(json_array_size(items), 6);
+	for (size_t i = 0; i < 6; i++) {
+		json_t *one = db_submission_json(db, ids[5 - i], false, false, NULL);
+		ck_assert_msg(json_equal(json_array_get(items, i), one), "item %zu differs", i);
+		json_decref(one);
+	}
+	/* Invalid UTF-8 is replaced, not dropped. */
+	ck_assert_ptr_nonnull(strstr(text, "bad\xef\xbf\xbd\xef\xbf\xbdutf8\xef\xbf\xbd"));
+	json_decref(want);
+	json_decref(page);
+	free(text);
+
+	text = db_submissions_list_text(db, pid, odd, NULL, 1, 1, &len);
+	page = json_loads(text, 0, NULL);
+	want = db_submissions_list(db, pid, odd, NULL, 1, 1);
+	ck_assert(json_equal(page, want));
+	ck_assert_int_eq(json_integer_value(json_object_get(page, "total")), 2);
+	json_decref(want);
+	json_decref(page);
+	free(text);
+	text = db_submissions_list_text(db, 0, 0, "WA", 1, 100, &len);
+	page = json_loads(text, 0, NULL);
+	want = db_submissions_list(db, 0, 0, "WA", 1, 100);
+	ck_assert(json_equal(page, want));
+	ck_assert_uint_eq(json_array_size(json_object_get(page, "items")), 1);
+	json_decref(want);
+	json_decref(page);
+	free(text);
+	/* An empty page, and an unknown problem. */
+	text = db_problem_submissions_text(db, pid, 9, 20, &len);
+	ck_assert_str_eq(text, "{\"items\":[],\"page\":9,\"per_page\":20,\"total\":6}");
+	free(text);
+	ck_assert_ptr_null(db_problem_submissions_text(db, pid + 1, 1, 20, &len));
+}
+END_TEST
+
+START_TEST(invalid_utf8_in_columns_is_replaced)
+{
+	open_db();
+	int64_t alice = add_user("alice", false);
+	int64_t pid = add_problem("sum");
+	int64_t id = add_submission(pid, alice, "x");
+	sqlite3 *h = raw_open();
+	char sql[200];
+	snprintf(sql, sizeof sql, "UPDATE submissions SET compile_output = 'error: stray \xff\xfe in program' WHERE id = %lld",
+		 (long long)id);
+	raw_exec(h, sql);
+	sqlite3_close(h);
+	json_t *s = db_submission_json(db, id, true, true, NULL);
+	ck_assert_str_eq(jstr(s, "compile_output"), "error: stray \xef\xbf\xbd\xef\xbf\xbd in program");
+	json_decref(s);
+}
+END_TEST
+
+/* Ids of deleted problems and submissions never come back, not even after a reopen. */
+START_TEST(ids_are_never_reused)
+{
+	open_db();
+	int64_t alice = add_user("alice", false);
+	int64_t keep = add_problem("keep");
+	int64_t gone = add_problem("gone");
+	add_submission(keep, alice, "k");
+	int64_t s1 = add_submission(gone, alice, "a"), s2 = add_submission(gone, alice, "b");
+	ck_assert_int_eq(db_problem_delete(db, gone), 0);
+	int64_t next = add_problem("next");
+	ck_assert_int_gt(next, gone);
+	int64_t s3 = add_submission(next, alice, "c");
+	ck_assert_int_gt(s3, s2);
+	ck_assert_ptr_null(db_submission_json(db, s1, false, false, NULL));
+	/* Across a reopen too. */
+	ck_assert_int_eq(db_problem_delete(db, next), 0);
+	db_close(db);
+	db = NULL;
+	open_db();
+	int64_t again = add_problem("again");
+	ck_assert_int_gt(again, next);
+	ck_assert_int_gt(add_submission(again, alice, "d"), s3);
+	/* A refused create uses no id. */
+	struct db_problem p = problem("again");
+	int64_t none = 0;
+	ck_assert_int_eq(db_problem_create(db, &p, &none), DB_E_CONFLICT);
+	ck_assert_int_eq(add_problem("after"), again + 1);
+}
+END_TEST
+
 struct writer_arg {
 	int64_t problem, user;
 	int count;
@@ -864,21 +1057,21 @@ int main(void)
 	Suite *s = suite_create("db");
 	struct {
 		const char *name;
-		const TTest *tests[8];
+		const TTest *tests[12];
 	} cases[] = {
 		{"open", {open_creates_and_migrates, open_upto_then_upgrade, newer_schema_is_refused, data_dir_lock,
 			  open_failures_say_where}},
-		{"users", {users, users_list_pages, sessions, expired_sessions_are_purged}},
+		{"users", {users, users_list_pages, sessions, session_cache, expired_sessions_are_purged}},
 		{"problems", {problems_create_and_read, problems_update_keeps_or_replaces_tests, problems_list_and_delete}},
-		{"submissions", {submissions_create_and_read, submission_lists, seq_and_change_hook, failed_change_publishes_nothing,
-				 seq_survives_reopen,
-				 hook_order_under_concurrent_writers}},
+		{"submissions", {submissions_create_and_read, submission_lists, list_text_matches_the_objects,
+				 invalid_utf8_in_columns_is_replaced, seq_and_change_hook, failed_change_publishes_nothing,
+				 seq_survives_reopen, ids_are_never_reused, hook_order_under_concurrent_writers}},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		TCase *tc = tcase_create(cases[i].name);
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_set_timeout(tc, 60);
-		for (int k = 0; k < 8 && cases[i].tests[k]; k++)
+		for (int k = 0; k < 12 && cases[i].tests[k]; k++)
 			tcase_add_test(tc, cases[i].tests[k]);
 		suite_add_tcase(s, tc);
 	}

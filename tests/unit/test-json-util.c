@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json_util.h"
+#include "util.h"
 
 #define FFFD "\xEF\xBF\xBD"
 
@@ -58,6 +59,80 @@ START_TEST(lossy_handles_large_input)
 	ck_assert_uint_eq(json_string_length(j), n + 2 * ((n + 2) / 3));
 	json_decref(j);
 	free(in);
+}
+END_TEST
+
+/* ---- writing JSON text ---- */
+
+/* json_buf_string's literal reads back as the string json_string_lossy makes. */
+static void expect_literal(const char *in, size_t len)
+{
+	struct buf b;
+	buf_init(&b);
+	buf_adds(&b, "[");
+	json_buf_string(&b, in, len);
+	buf_adds(&b, "]");
+	json_error_t e;
+	json_t *parsed = json_loadb(b.data, b.len, JSON_ALLOW_NUL, &e);
+	ck_assert_msg(parsed != NULL, "not JSON: %s: %s", e.text, b.data);
+	json_t *want = json_string_lossy(in, len);
+	ck_assert_msg(json_equal(json_array_get(parsed, 0), want), "'%s' != '%s'", b.data, json_string_value(want));
+	json_decref(want);
+	json_decref(parsed);
+	buf_release(&b);
+}
+
+#define LITERAL(s) expect_literal(s, sizeof(s) - 1)
+
+START_TEST(string_literals)
+{
+	LITERAL("");
+	LITERAL("plain");
+	LITERAL("quote \" backslash \\ slash /");
+	LITERAL("\b\f\n\r\t\x01\x1f\x7f");
+	LITERAL("a\0b");
+	LITERAL("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9D\x84\x9E");
+	LITERAL("\xFF\xC3\xED\xA0\x80 \xF4\x90\x80\x80 end\xE2\x82");
+	struct buf b;
+	buf_init(&b);
+	json_buf_string(&b, "a\"\n\x01", 4);
+	ck_assert_str_eq(b.data, "\"a\\\"\\n\\u0001\"");
+	buf_release(&b);
+	/* Every single byte. */
+	for (int c = 0; c < 256; c++) {
+		char one = (char)c;
+		expect_literal(&one, 1);
+	}
+}
+END_TEST
+
+START_TEST(numbers)
+{
+	static const int64_t ints[] = {0, 1, -1, 9, 10, -10, 1234567890, INT64_MAX, INT64_MIN};
+	static const char *const want[] = {"0", "1", "-1", "9", "10", "-10", "1234567890", "9223372036854775807",
+					   "-9223372036854775808"};
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		struct buf b;
+		buf_init(&b);
+		json_buf_int(&b, ints[i]);
+		ck_assert_str_eq(b.data, want[i]);
+		buf_release(&b);
+	}
+	static const double reals[] = {0, 100, -2.5, 0.1, 1e-7, 123456789.125, 1e300};
+	for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) {
+		struct buf b;
+		buf_init(&b);
+		json_buf_real(&b, reals[i]);
+		json_t *j = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
+		ck_assert_msg(json_is_real(j), "'%s' does not read back as a real", b.data);
+		ck_assert_msg(json_real_value(j) == reals[i], "'%s' is not %.17g", b.data, reals[i]);
+		/* What jansson itself writes reads back the same. */
+		json_t *mine = json_real(reals[i]);
+		ck_assert(json_equal(j, mine));
+		json_decref(mine);
+		json_decref(j);
+		buf_release(&b);
+	}
 }
 END_TEST
 
@@ -198,6 +273,10 @@ int main(void)
 	tcase_add_test(tc, valid_utf8_is_kept);
 	tcase_add_test(tc, invalid_bytes_become_replacement_characters);
 	tcase_add_test(tc, lossy_handles_large_input);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("writing");
+	tcase_add_test(tc, string_literals);
+	tcase_add_test(tc, numbers);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("readers");
 	tcase_add_checked_fixture(tc, setup, teardown);
