@@ -438,7 +438,7 @@ static bool admit(struct request_state *rs, const char *url)
 		return false;
 	if (!rs->route) {
 		if ((rs->req.method == HTTP_GET || rs->req.method == HTTP_HEAD) && strncmp(url, "/api/", 5) != 0 &&
-		    strcmp(url, "/api") != 0) {
+		    strcmp(url, "/api") != 0 && strncmp(url, "/ws/", 4) != 0) {
 			rs->route_index = STATIC_ROUTE;
 			return true; /* the web UI, answered in phase 3 */
 		}

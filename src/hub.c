@@ -1,28 +1,802 @@
-/* Publish/subscribe hub. Until the WebSocket side subscribes, publishing only counts. */
+/* Publish/subscribe hub: live submission changes to WebSocket subscribers,
+ * with database replay for subscribers that resume or fall behind.
+ *
+ * Theory of operation
+ *
+ * Three kinds of threads touch the hub:
+ *   - producers: whatever thread commits a change. The database calls
+ *     hub_on_change under its writer lock, once per change, in seq order. The
+ *     hook serialises the message once (JSON text in a refcounted hub_msg),
+ *     appends it to the ingress list under hub->lock and wakes the owner if
+ *     it is not already woken. No fan-out, no database access, no lws.
+ *   - the owner (the WebSocket service thread): hub_dispatch takes the whole
+ *     ingress list and the replay results, and appends references to the
+ *     message to the queues of the topics' subscribers. Topics, subscribers
+ *     and message reference counts are touched only here, so they need no lock.
+ *   - the replay thread: runs database queries for subscribers (one page of
+ *     HUB_REPLAY_PAGE submissions at a time) and posts the serialised results
+ *     back like a producer. The owner thread never waits for the database.
+ *
+ * hub_dispatch fans out at most HUB_DISPATCH_MAX changes per call and wakes
+ * the owner again for the rest, so a burst (a problem rejudge) reaches the
+ * sockets in slices that subscribers who keep up can write out in between.
+ *
+ * Per subscriber there are two queues: `replay` (pages from the database)
+ * and `live` (messages from dispatch). hub_sub_next drains replay first and
+ * never returns a live message while a replay is under way.
+ *
+ * Seam. A subscriber with ?after=SEQ is subscribed (its live queue starts
+ * buffering) before its first query is submitted, so every change committed
+ * after the query starts reaches the live queue; every change committed
+ * before is in the query's answer or superseded by a newer state. The query
+ * asks for seq > cursor, ordered by seq, one page at a time; the next page is
+ * asked for only when the previous one has been sent (flow control), from
+ * the last seq of that page. A short page ends the replay at its last seq L:
+ * live updates with seq <= L are dropped (the replay covered them) and the
+ * rest follow. `floor` is the highest seq handed to the subscriber's queues;
+ * later updates at or below it are dropped, so seq strictly increases.
+ *
+ * Slow subscribers. A subscriber with HUB_COALESCE_AFTER or more messages
+ * waiting is behind: a pending update of the same submission is then replaced
+ * by the newer one (moved to the tail so that seq order holds), so the newest
+ * state wins, counted as coalesced. One that keeps up sees every state. If the live queue still reaches HUB_QUEUE_MAX,
+ * a per-problem subscriber is resynchronised from the database: both queues
+ * are dropped and a replay starts from the last seq actually sent, which
+ * delivers the current state of everything changed since, i.e. a correct,
+ * coalesced catch-up. Memory per subscriber stays bounded by the two queues
+ * (pointers to shared messages). A per-submission subscriber cannot be
+ * resynchronised that way (the database cannot replay test results), so it is
+ * marked failed and its connection is closed; the client reconnects with
+ * ?after= and reads the tests over REST. */
 #include "hub.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "db.h"
+#include "log.h"
+#include "metrics.h"
 #include "util.h"
 
-struct hub {
-	atomic_llong published;
+#define USER_BUCKETS 64
+
+enum msg_kind { MSG_UPDATE, MSG_TEST };
+
+struct hub_msg {
+	int refs;               /* owner thread only, once published */
+	enum msg_kind kind;
+	int64_t seq;            /* of the change (a test result: that of its update) */
+	int64_t submission_id;
+	int64_t problem_id;
+	size_t len;
+	char *text;             /* JSON, NUL-terminated, owned */
 };
 
-struct hub *hub_new(void)
+/* A FIFO of message references that can also remove from the middle. */
+struct ring {
+	struct hub_msg **items;
+	uint32_t head, len, cap;
+};
+
+struct event {                  /* one change, producer -> owner */
+	struct event *next;
+	struct hub_msg *update, *test;
+};
+
+struct job {                    /* one replay query, owner -> replay thread */
+	struct job *next;
+	struct hub_sub *sub;
+	enum hub_topic topic;
+	int64_t id, cursor;
+};
+
+struct result {                 /* its answer, replay thread -> owner */
+	struct result *next;
+	struct hub_sub *sub;
+	struct hub_msg **msgs;
+	int count;
+	bool full;              /* a whole page: there may be more */
+};
+
+struct topic {
+	struct topic *next;     /* bucket chain */
+	enum hub_topic kind;
+	int64_t id;
+	struct hub_sub *subs;
+};
+
+struct hub_sub {
+	struct hub *hub;
+	struct topic *topic;    /* NULL once unsubscribed */
+	struct hub_sub *prev, *next;
+	void (*notify)(void *ctx);
+	void *ctx;
+	bool replaying;         /* the replay queue comes first; live waits */
+	bool buffering;         /* replaying: live messages are kept (false after an overflow) */
+	bool job_pending;       /* a query for this subscriber is queued or running */
+	bool more;              /* replaying: another query is needed once the replay queue drains */
+	bool dead;              /* unsubscribed while a query was pending */
+	bool failed;            /* overflowed beyond repair (per-submission) */
+	bool idle;              /* hub_sub_next returned NULL since the last notify */
+	int64_t floor;          /* highest update seq queued; updates at or below are dropped */
+	int64_t sent;           /* seq of the last update returned by hub_sub_next */
+	struct ring replay, live;
+};
+
+struct user_slot {
+	struct user_slot *next;
+	int64_t user_id;
+	int count;
+};
+
+struct hub {
+	struct db *db;
+	pthread_mutex_t lock;   /* guards the lists below, wake and the thread state */
+	pthread_cond_t cond;    /* jobs arrived or stopping */
+	struct event *events, **events_tail;
+	struct result *results, **results_tail;
+	struct job *jobs, **jobs_tail;
+	void (*wake)(void *ctx);
+	void *wake_ctx;
+	bool wake_pending;      /* the owner has been woken and has not dispatched yet */
+	bool running, stopping;
+	pthread_t thread;
+	atomic_int subscribers; /* producers skip all work while nobody listens */
+
+	struct topic **buckets; /* owner thread only */
+	size_t bucket_count, topic_count;
+
+	pthread_mutex_t users_lock;
+	struct user_slot *users[USER_BUCKETS];
+};
+
+/* ---- messages ---- */
+
+static struct hub_msg *msg_new(enum msg_kind kind, const json_t *json, int64_t seq)
 {
-	return xcalloc(1, sizeof(struct hub));
+	struct hub_msg *m = xcalloc(1, sizeof *m);
+	m->refs = 1;
+	m->kind = kind;
+	m->seq = seq;
+	m->submission_id = json_integer_value(json_object_get(json, "submission_id"));
+	m->problem_id = json_integer_value(json_object_get(json, "problem_id"));
+	m->text = json_dumps(json, JSON_COMPACT);
+	if (!m->text) {
+		log_error("cannot serialise a %s message", kind == MSG_UPDATE ? "submission_update" : "test_result");
+		abort();
+	}
+	m->len = strlen(m->text);
+	return m;
+}
+
+void hub_msg_unref(struct hub_msg *m)
+{
+	if (m && --m->refs == 0) {
+		free(m->text);
+		free(m);
+	}
+}
+
+const char *hub_msg_text(const struct hub_msg *m, size_t *len)
+{
+	*len = m->len;
+	return m->text;
+}
+
+int64_t hub_msg_seq(const struct hub_msg *m)
+{
+	return m->seq;
+}
+
+/* ---- rings ---- */
+
+static struct hub_msg **ring_at(struct ring *r, uint32_t i)
+{
+	return &r->items[(r->head + i) & (r->cap - 1)];
+}
+
+static void ring_push(struct ring *r, struct hub_msg *m)
+{
+	if (r->len == r->cap) {
+		uint32_t cap = r->cap ? r->cap * 2 : 4;
+		struct hub_msg **items = xmalloc(cap * sizeof *items);
+		for (uint32_t i = 0; i < r->len; i++)
+			items[i] = *ring_at(r, i);
+		free(r->items);
+		r->items = items;
+		r->cap = cap;
+		r->head = 0;
+	}
+	*ring_at(r, r->len++) = m;
+}
+
+static struct hub_msg *ring_pop(struct ring *r)
+{
+	struct hub_msg *m = r->items[r->head];
+	r->head = (r->head + 1) & (r->cap - 1);
+	r->len--;
+	return m;
+}
+
+/* Removes entry i (not unref'd), keeping the order of the others. */
+static void ring_remove(struct ring *r, uint32_t i)
+{
+	for (; i + 1 < r->len; i++)
+		*ring_at(r, i) = *ring_at(r, i + 1);
+	r->len--;
+}
+
+static void ring_clear(struct ring *r)
+{
+	while (r->len)
+		hub_msg_unref(ring_pop(r));
+}
+
+static void ring_release(struct ring *r)
+{
+	ring_clear(r);
+	free(r->items);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- topics (owner thread) ---- */
+
+static size_t topic_hash(struct hub *hub, enum hub_topic kind, int64_t id)
+{
+	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15u ^ (uint64_t)kind;
+	return (size_t)(h >> 32) & (hub->bucket_count - 1);
+}
+
+static struct topic *topic_find(struct hub *hub, enum hub_topic kind, int64_t id)
+{
+	for (struct topic *t = hub->buckets[topic_hash(hub, kind, id)]; t; t = t->next)
+		if (t->kind == kind && t->id == id)
+			return t;
+	return NULL;
+}
+
+static struct topic *topic_get(struct hub *hub, enum hub_topic kind, int64_t id)
+{
+	struct topic *t = topic_find(hub, kind, id);
+	if (t)
+		return t;
+	if (hub->topic_count >= hub->bucket_count) {
+		size_t old_count = hub->bucket_count;
+		struct topic **old = hub->buckets;
+		hub->bucket_count *= 2;
+		hub->buckets = xcalloc(hub->bucket_count, sizeof *hub->buckets);
+		for (size_t b = 0; b < old_count; b++)
+			while (old[b]) {
+				struct topic *move = old[b];
+				old[b] = move->next;
+				size_t h = topic_hash(hub, move->kind, move->id);
+				move->next = hub->buckets[h];
+				hub->buckets[h] = move;
+			}
+		free(old);
+	}
+	t = xcalloc(1, sizeof *t);
+	t->kind = kind;
+	t->id = id;
+	size_t h = topic_hash(hub, kind, id);
+	t->next = hub->buckets[h];
+	hub->buckets[h] = t;
+	hub->topic_count++;
+	return t;
+}
+
+static void topic_drop_if_empty(struct hub *hub, struct topic *t)
+{
+	if (t->subs)
+		return;
+	for (struct topic **p = &hub->buckets[topic_hash(hub, t->kind, t->id)]; *p; p = &(*p)->next)
+		if (*p == t) {
+			*p = t->next;
+			break;
+		}
+	hub->topic_count--;
+	free(t);
+}
+
+/* ---- life cycle ---- */
+
+struct hub *hub_new(struct db *db)
+{
+	struct hub *hub = xcalloc(1, sizeof *hub);
+	hub->db = db;
+	pthread_mutex_init(&hub->lock, NULL);
+	pthread_mutex_init(&hub->users_lock, NULL);
+	pthread_cond_init(&hub->cond, NULL);
+	hub->events_tail = &hub->events;
+	hub->results_tail = &hub->results;
+	hub->jobs_tail = &hub->jobs;
+	hub->bucket_count = 64;
+	hub->buckets = xcalloc(hub->bucket_count, sizeof *hub->buckets);
+	return hub;
+}
+
+static void *replay_main(void *arg);
+
+int hub_start(struct hub *hub)
+{
+	int rc = pthread_create(&hub->thread, NULL, replay_main, hub);
+	if (rc != 0)
+		return -rc;
+	hub->running = true;
+	return 0;
+}
+
+void hub_stop(struct hub *hub)
+{
+	if (!hub || !hub->running)
+		return;
+	pthread_mutex_lock(&hub->lock);
+	hub->stopping = true;
+	pthread_cond_signal(&hub->cond);
+	pthread_mutex_unlock(&hub->lock);
+	pthread_join(hub->thread, NULL);
+	hub->running = false;
+}
+
+static void sub_free(struct hub_sub *sub)
+{
+	ring_release(&sub->replay);
+	ring_release(&sub->live);
+	free(sub);
+}
+
+static void result_free(struct result *r)
+{
+	for (int i = 0; i < r->count; i++)
+		hub_msg_unref(r->msgs[i]);
+	free(r->msgs);
+	free(r);
 }
 
 void hub_free(struct hub *hub)
 {
+	if (!hub)
+		return;
+	hub_stop(hub);
+	while (hub->events) {
+		struct event *e = hub->events;
+		hub->events = e->next;
+		hub_msg_unref(e->update);
+		hub_msg_unref(e->test);
+		free(e);
+	}
+	/* Subscribers still referenced here were unsubscribed while their query
+	   was pending; each is referenced by exactly one job or result. */
+	while (hub->jobs) {
+		struct job *j = hub->jobs;
+		hub->jobs = j->next;
+		if (j->sub->dead)
+			sub_free(j->sub);
+		free(j);
+	}
+	while (hub->results) {
+		struct result *r = hub->results;
+		hub->results = r->next;
+		if (r->sub->dead)
+			sub_free(r->sub);
+		result_free(r);
+	}
+	for (size_t b = 0; b < hub->bucket_count; b++)
+		if (hub->buckets[b])
+			log_error("hub: topics still have subscribers at exit");
+	free(hub->buckets);
+	for (int b = 0; b < USER_BUCKETS; b++)
+		while (hub->users[b]) {
+			struct user_slot *u = hub->users[b];
+			hub->users[b] = u->next;
+			free(u);
+		}
+	pthread_mutex_destroy(&hub->lock);
+	pthread_mutex_destroy(&hub->users_lock);
+	pthread_cond_destroy(&hub->cond);
 	free(hub);
+}
+
+/* ---- producers ---- */
+
+/* Wakes the owner once per batch. hub->lock held. */
+static void wake_locked(struct hub *hub)
+{
+	if (!hub->wake_pending && hub->wake) {
+		hub->wake_pending = true;
+		hub->wake(hub->wake_ctx);
+	}
+}
+
+void hub_set_wake(struct hub *hub, void (*wake)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&hub->lock);
+	hub->wake = wake;
+	hub->wake_ctx = ctx;
+	hub->wake_pending = false;
+	if (wake && (hub->events || hub->results))
+		wake_locked(hub);
+	pthread_mutex_unlock(&hub->lock);
 }
 
 void hub_on_change(void *arg, const json_t *update, const json_t *test)
 {
 	struct hub *hub = arg;
-	if (hub && update)
-		atomic_fetch_add(&hub->published, test ? 2 : 1);
+	/* Nobody listening: skip the work. A subscriber that appears later asks
+	   the database for anything committed before it subscribed. */
+	if (!hub || !update || atomic_load(&hub->subscribers) == 0)
+		return;
+	struct event *e = xmalloc(sizeof *e);
+	e->next = NULL;
+	int64_t seq = json_integer_value(json_object_get(update, "seq"));
+	e->update = msg_new(MSG_UPDATE, update, seq);
+	e->test = test ? msg_new(MSG_TEST, test, seq) : NULL;
+	if (e->test && !e->test->submission_id)
+		e->test->submission_id = e->update->submission_id;
+	pthread_mutex_lock(&hub->lock);
+	if (hub->wake) {
+		*hub->events_tail = e;
+		hub->events_tail = &e->next;
+		wake_locked(hub);
+		e = NULL;
+	}
+	pthread_mutex_unlock(&hub->lock);
+	if (e) { /* not publishing (yet, or any more) */
+		hub_msg_unref(e->update);
+		hub_msg_unref(e->test);
+		free(e);
+	}
+}
+
+/* ---- the replay thread ---- */
+
+static void *replay_main(void *arg)
+{
+	struct hub *hub = arg;
+	pthread_mutex_lock(&hub->lock);
+	while (!hub->stopping) {
+		struct job *j = hub->jobs;
+		if (!j) {
+			pthread_cond_wait(&hub->cond, &hub->lock);
+			continue;
+		}
+		hub->jobs = j->next;
+		if (!hub->jobs)
+			hub->jobs_tail = &hub->jobs;
+		pthread_mutex_unlock(&hub->lock);
+
+		json_t *items = db_submissions_since(hub->db, j->topic == HUB_TOPIC_PROBLEM ? j->id : 0,
+						     j->topic == HUB_TOPIC_SUBMISSION ? j->id : 0, j->cursor,
+						     HUB_REPLAY_PAGE);
+		struct result *r = xcalloc(1, sizeof *r);
+		r->sub = j->sub;
+		size_t n = json_array_size(items);
+		r->msgs = xcalloc(n ? n : 1, sizeof *r->msgs);
+		for (size_t i = 0; i < n; i++) {
+			json_t *item = json_array_get(items, i);
+			int64_t seq = json_integer_value(json_object_get(item, "seq"));
+			r->msgs[r->count++] = msg_new(MSG_UPDATE, item, seq);
+		}
+		r->full = n >= HUB_REPLAY_PAGE;
+		json_decref(items);
+		free(j);
+
+		pthread_mutex_lock(&hub->lock);
+		*hub->results_tail = r;
+		hub->results_tail = &r->next;
+		wake_locked(hub);
+	}
+	pthread_mutex_unlock(&hub->lock);
+	return NULL;
+}
+
+/* ---- subscribers (owner thread) ---- */
+
+static bool sub_ready(const struct hub_sub *sub)
+{
+	return !sub->failed && (sub->replay.len || (!sub->replaying && sub->live.len));
+}
+
+static void sub_wake(struct hub_sub *sub)
+{
+	if (sub->idle && (sub->failed || sub_ready(sub))) {
+		sub->idle = false;
+		sub->notify(sub->ctx);
+	}
+}
+
+/* Asks the replay thread for the next page once the previous one is sent. */
+static void sub_maybe_query(struct hub_sub *sub)
+{
+	if (!sub->replaying || sub->job_pending || !sub->more || sub->replay.len || sub->failed)
+		return;
+	struct hub *hub = sub->hub;
+	struct job *j = xcalloc(1, sizeof *j);
+	j->sub = sub;
+	j->topic = sub->topic->kind;
+	j->id = sub->topic->id;
+	j->cursor = sub->floor;
+	sub->job_pending = true;
+	sub->more = false;
+	sub->buffering = true; /* before the query starts: see "Seam" above */
+	pthread_mutex_lock(&hub->lock);
+	*hub->jobs_tail = j;
+	hub->jobs_tail = &j->next;
+	pthread_cond_signal(&hub->cond);
+	pthread_mutex_unlock(&hub->lock);
+}
+
+/* The live queue is full. */
+static void sub_overflow(struct hub_sub *sub)
+{
+	if (sub->topic->kind == HUB_TOPIC_SUBMISSION) {
+		ring_clear(&sub->live);
+		ring_clear(&sub->replay);
+		sub->failed = true; /* the connection is closed (and counted) */
+		sub_wake(sub);
+		return;
+	}
+	/* What was waiting is replaced by the newest states from the database. */
+	metrics_add(METRIC_WS_COALESCED, sub->live.len);
+	ring_clear(&sub->live);
+	metrics_add(METRIC_WS_RESYNCS, 1);
+	if (sub->replaying) {
+		/* Lost live messages: once this round ends, another one follows. */
+		sub->buffering = false;
+		sub->more = true;
+	} else {
+		metrics_add(METRIC_WS_COALESCED, sub->replay.len);
+		ring_clear(&sub->replay);
+		sub->replaying = true;
+		sub->floor = sub->sent;
+		sub->more = true;
+	}
+	sub_maybe_query(sub);
+}
+
+static void sub_deliver(struct hub_sub *sub, struct hub_msg *m)
+{
+	if (sub->failed || (sub->replaying && !sub->buffering))
+		return;
+	if (m->kind == MSG_UPDATE) {
+		if (m->seq <= sub->floor)
+			return;
+		/* A subscriber that keeps up sees every state; one that is behind
+		   gets the newest state of a submission in place of an older one. */
+		for (uint32_t i = 0; sub->live.len >= HUB_COALESCE_AFTER && i < sub->live.len; i++) {
+			struct hub_msg *old = *ring_at(&sub->live, i);
+			if (old->kind == MSG_UPDATE && old->submission_id == m->submission_id) {
+				ring_remove(&sub->live, i);
+				hub_msg_unref(old);
+				metrics_add(METRIC_WS_COALESCED, 1);
+				break; /* there is at most one */
+			}
+		}
+	}
+	if (sub->live.len >= HUB_QUEUE_MAX) {
+		sub_overflow(sub);
+		return;
+	}
+	m->refs++;
+	ring_push(&sub->live, m);
+	if (!sub->replaying && m->kind == MSG_UPDATE)
+		sub->floor = m->seq;
+	sub_wake(sub);
+}
+
+/* The replay covered everything up to floor: live updates at or below it go. */
+static void sub_go_live(struct hub_sub *sub)
+{
+	sub->replaying = false;
+	for (uint32_t i = 0; i < sub->live.len;) {
+		struct hub_msg *m = *ring_at(&sub->live, i);
+		if (m->kind == MSG_UPDATE && m->seq <= sub->floor) {
+			ring_remove(&sub->live, i);
+			hub_msg_unref(m);
+		} else {
+			if (m->kind == MSG_UPDATE)
+				sub->floor = m->seq;
+			i++;
+		}
+	}
+}
+
+static void apply_result(struct result *r)
+{
+	struct hub_sub *sub = r->sub;
+	sub->job_pending = false;
+	if (sub->dead || sub->failed) {
+		if (sub->dead)
+			sub_free(sub);
+		result_free(r);
+		return;
+	}
+	for (int i = 0; i < r->count; i++) {
+		ring_push(&sub->replay, r->msgs[i]); /* the result's reference moves */
+		sub->floor = r->msgs[i]->seq;
+	}
+	r->count = 0;
+	if (r->full || !sub->buffering)
+		sub->more = true;
+	else
+		sub_go_live(sub);
+	result_free(r);
+	sub_maybe_query(sub);
+	sub_wake(sub);
+}
+
+static void fan_out(struct topic *t, struct hub_msg *m)
+{
+	if (!t)
+		return;
+	for (struct hub_sub *sub = t->subs, *next; sub; sub = next) {
+		next = sub->next;
+		sub_deliver(sub, m);
+	}
+}
+
+void hub_dispatch(struct hub *hub)
+{
+	pthread_mutex_lock(&hub->lock);
+	struct event *events = hub->events, **cut = &hub->events;
+	for (int n = 0; *cut && n < HUB_DISPATCH_MAX; n++)
+		cut = &(*cut)->next;
+	hub->events = *cut;
+	*cut = NULL;
+	if (!hub->events)
+		hub->events_tail = &hub->events;
+	struct result *results = hub->results;
+	hub->results = NULL;
+	hub->results_tail = &hub->results;
+	hub->wake_pending = false;
+	if (hub->events)
+		wake_locked(hub); /* the rest after the subscribers have written */
+	pthread_mutex_unlock(&hub->lock);
+
+	while (events) {
+		struct event *e = events;
+		events = e->next;
+		fan_out(topic_find(hub, HUB_TOPIC_PROBLEM, e->update->problem_id), e->update);
+		struct topic *t = topic_find(hub, HUB_TOPIC_SUBMISSION, e->update->submission_id);
+		fan_out(t, e->update);
+		if (e->test)
+			fan_out(t, e->test);
+		hub_msg_unref(e->update);
+		hub_msg_unref(e->test);
+		free(e);
+	}
+	while (results) {
+		struct result *r = results;
+		results = r->next;
+		apply_result(r);
+	}
+}
+
+struct hub_sub *hub_subscribe(struct hub *hub, enum hub_topic kind, int64_t id, int64_t after,
+			      void (*notify)(void *ctx), void *ctx)
+{
+	struct hub_sub *sub = xcalloc(1, sizeof *sub);
+	sub->hub = hub;
+	sub->notify = notify;
+	sub->ctx = ctx;
+	sub->idle = true;
+	sub->topic = topic_get(hub, kind, id);
+	sub->next = sub->topic->subs;
+	if (sub->next)
+		sub->next->prev = sub;
+	sub->topic->subs = sub;
+	atomic_fetch_add(&hub->subscribers, 1);
+	if (after >= 0) {
+		sub->replaying = true;
+		sub->floor = sub->sent = after;
+		sub->more = true;
+		sub_maybe_query(sub);
+	}
+	return sub;
+}
+
+void hub_unsubscribe(struct hub_sub *sub)
+{
+	if (!sub)
+		return;
+	struct hub *hub = sub->hub;
+	if (sub->prev)
+		sub->prev->next = sub->next;
+	else
+		sub->topic->subs = sub->next;
+	if (sub->next)
+		sub->next->prev = sub->prev;
+	topic_drop_if_empty(hub, sub->topic);
+	sub->topic = NULL;
+	atomic_fetch_sub(&hub->subscribers, 1);
+	if (sub->job_pending) {
+		ring_release(&sub->replay);
+		ring_release(&sub->live);
+		sub->dead = true; /* freed when its query returns */
+	} else {
+		sub_free(sub);
+	}
+}
+
+struct hub_msg *hub_sub_next(struct hub_sub *sub)
+{
+	struct hub_msg *m = NULL;
+	if (sub->failed)
+		;
+	else if (sub->replay.len)
+		m = ring_pop(&sub->replay);
+	else if (sub->replaying)
+		sub_maybe_query(sub);
+	else if (sub->live.len)
+		m = ring_pop(&sub->live);
+	if (!m) {
+		sub->idle = true;
+		return NULL;
+	}
+	if (m->kind == MSG_UPDATE)
+		sub->sent = m->seq;
+	if (sub->replaying && !sub->replay.len)
+		sub_maybe_query(sub); /* prefetch: the page just emptied */
+	return m;
+}
+
+bool hub_sub_failed(const struct hub_sub *sub)
+{
+	return sub->failed;
+}
+
+/* ---- connections per user ---- */
+
+static struct user_slot **user_find(struct hub *hub, int64_t user_id)
+{
+	struct user_slot **p = &hub->users[(uint64_t)user_id % USER_BUCKETS];
+	while (*p && (*p)->user_id != user_id)
+		p = &(*p)->next;
+	return p;
+}
+
+bool hub_user_acquire(struct hub *hub, int64_t user_id, int max)
+{
+	bool ok = true;
+	pthread_mutex_lock(&hub->users_lock);
+	struct user_slot **p = user_find(hub, user_id);
+	if (!*p) {
+		*p = xcalloc(1, sizeof **p);
+		(*p)->user_id = user_id;
+	}
+	if ((*p)->count >= max)
+		ok = false;
+	else
+		(*p)->count++;
+	if ((*p)->count == 0) {
+		struct user_slot *u = *p;
+		*p = u->next;
+		free(u);
+	}
+	pthread_mutex_unlock(&hub->users_lock);
+	return ok;
+}
+
+void hub_user_release(struct hub *hub, int64_t user_id)
+{
+	pthread_mutex_lock(&hub->users_lock);
+	struct user_slot **p = user_find(hub, user_id);
+	if (*p && --(*p)->count <= 0) {
+		struct user_slot *u = *p;
+		*p = u->next;
+		free(u);
+	}
+	pthread_mutex_unlock(&hub->users_lock);
+}
+
+int hub_user_count(struct hub *hub, int64_t user_id)
+{
+	pthread_mutex_lock(&hub->users_lock);
+	struct user_slot **p = user_find(hub, user_id);
+	int n = *p ? (*p)->count : 0;
+	pthread_mutex_unlock(&hub->users_lock);
+	return n;
 }

@@ -4,7 +4,12 @@
  * Pending connections (accepted, not yet routed) are watched with edge-
  * triggered epoll, so a partial request line does not spin the loop; they are
  * closed after PENDING_TIMEOUT_US and their number is capped, so slow or idle
- * clients cannot pile up here. */
+ * clients cannot pile up here.
+ *
+ * A connection that starts with "GET /ws/" is held until its whole request
+ * head (up to HEAD_MAX bytes) has arrived, so that the WebSocket side can
+ * authenticate the handshake before taking it; if it declines, or the head
+ * is too large, the connection goes to the HTTP server, which answers. */
 #include "listener.h"
 
 #include <errno.h>
@@ -25,6 +30,7 @@
 #define PENDING_TIMEOUT_US (10 * 1000000)
 static const char ws_prefix[] = "GET /ws/";
 #define WS_PREFIX_LEN (sizeof ws_prefix - 1)
+#define HEAD_MAX 8192
 
 struct pending {
 	int fd;
@@ -40,8 +46,10 @@ struct listener {
 	uint16_t port;
 	pthread_t thread;
 	bool running;
-	listener_handoff http, ws;
+	listener_handoff http;
+	listener_ws_handoff ws;
 	void *http_ctx, *ws_ctx;
+	char head[HEAD_MAX]; /* peek buffer for WebSocket request heads */
 	struct pending pending[MAX_PENDING];
 	int pending_count;
 };
@@ -142,11 +150,26 @@ static void route(struct listener *l, int i)
 	bool ws_so_far = memcmp(head, ws_prefix, (size_t)n) == 0;
 	if (ws_so_far && (size_t)n < WS_PREFIX_LEN)
 		return; /* wait for more; the edge trigger fires again */
-	pending_remove(l, i);
-	if (ws_so_far && l->ws)
-		l->ws(l->ws_ctx, p.fd, (struct sockaddr *)&p.addr, p.addr_len);
-	else
+	if (ws_so_far && l->ws) {
+		n = recv(p.fd, l->head, sizeof l->head, MSG_PEEK);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			pending_close(l, i);
+			return;
+		}
+		const char *end = memmem(l->head, (size_t)n, "\r\n\r\n", 4);
+		if (!end && (size_t)n < sizeof l->head)
+			return; /* wait for the rest of the head */
+		pending_remove(l, i);
+		if (end && l->ws(l->ws_ctx, p.fd, (struct sockaddr *)&p.addr, p.addr_len, l->head,
+				 (size_t)(end + 4 - l->head)))
+			return;
 		l->http(l->http_ctx, p.fd, (struct sockaddr *)&p.addr, p.addr_len);
+		return;
+	}
+	pending_remove(l, i);
+	l->http(l->http_ctx, p.fd, (struct sockaddr *)&p.addr, p.addr_len);
 }
 
 static void *acceptor_main(void *arg)
@@ -180,7 +203,7 @@ static void *acceptor_main(void *arg)
 	}
 }
 
-int listener_start(struct listener *l, listener_handoff http, void *http_ctx, listener_handoff ws, void *ws_ctx)
+int listener_start(struct listener *l, listener_handoff http, void *http_ctx, listener_ws_handoff ws, void *ws_ctx)
 {
 	l->http = http;
 	l->http_ctx = http_ctx;

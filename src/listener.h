@@ -2,6 +2,8 @@
  * each new connection and hands it, unread, to the WebSocket server when it
  * starts with "GET /ws/", else to the HTTP server. */
 #pragma once
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -9,11 +11,16 @@ struct listener;
 
 /* Takes ownership of fd on every path (closes it if it cannot use it). */
 typedef void (*listener_handoff)(void *ctx, int fd, const struct sockaddr *addr, socklen_t addr_len);
+/* Offered a "GET /ws/" connection with its complete request head (peeked,
+   still unread, without a NUL): returns true if it took the fd, false to let
+   the HTTP hand-off have it. */
+typedef bool (*listener_ws_handoff)(void *ctx, int fd, const struct sockaddr *addr, socklen_t addr_len,
+				    const char *head, size_t head_len);
 
 /* Binds and listens (port 0 = any free port); no thread yet. NULL with *err on failure. */
 struct listener *listener_new(const char *host, uint16_t port, char **err);
 uint16_t listener_port(const struct listener *l);
 /* Starts the acceptor thread. ws may be NULL: then /ws/ connections go to http. */
-int listener_start(struct listener *l, listener_handoff http, void *http_ctx, listener_handoff ws, void *ws_ctx);
+int listener_start(struct listener *l, listener_handoff http, void *http_ctx, listener_ws_handoff ws, void *ws_ctx);
 /* Stops accepting, closes pending connections and the socket, joins the thread, frees. */
 void listener_free(struct listener *l);

@@ -16,6 +16,8 @@ static const struct {
 				 "Updates replaced by a newer state of the same submission before sending."},
 	[METRIC_WS_DROPPED] = {"verdict_ws_connections_dropped_total", "counter",
 			       "WebSocket connections closed by the server (dead, too slow, invalid)."},
+	[METRIC_WS_RESYNCS] = {"verdict_ws_resyncs_total", "counter",
+			       "WebSocket subscribers that fell behind and were resynchronised from the database."},
 	[METRIC_JUDGE_WORKERS] = {"verdict_judge_workers", "gauge", "Live judge worker processes."},
 	[METRIC_JUDGE_RESTARTS] = {"verdict_judge_worker_restarts_total", "counter",
 				   "Judge workers replaced after dying."},

@@ -12,6 +12,7 @@ enum metric {
 	METRIC_WS_SENT,          /* counter: WebSocket messages sent */
 	METRIC_WS_COALESCED,     /* counter: updates replaced by a newer one before sending */
 	METRIC_WS_DROPPED,       /* counter: connections dropped (dead, too slow, protocol errors) */
+	METRIC_WS_RESYNCS,       /* counter: subscribers that fell behind and were resynchronised from the database */
 	METRIC_JUDGE_WORKERS,    /* gauge: live judge workers */
 	METRIC_JUDGE_RESTARTS,   /* counter: workers replaced after dying */
 	METRIC_JUDGED,           /* counter: submissions judged to the end */

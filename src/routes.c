@@ -2,6 +2,7 @@
 #include "routes.h"
 
 #include "api.h"
+#include "ws.h"
 
 const struct route routes[] = {
 	{HTTP_POST, "/api/auth/login", api_login, ROUTE_PUBLIC, ROUTE_JSON},
@@ -25,6 +26,9 @@ const struct route routes[] = {
 	{HTTP_POST, "/api/submissions/{id}/rejudge", api_submission_rejudge, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_GET, "/healthz", api_healthz, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/metrics", api_metrics, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	/* WebSocket handshakes the WebSocket server refused, and plain GETs (ws.c) */
+	{HTTP_GET, "/ws/problems/{id}/submissions/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/ws/submissions/{id}/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

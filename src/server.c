@@ -21,6 +21,7 @@
 #include "listener.h"
 #include "log.h"
 #include "util.h"
+#include "ws.h"
 
 static int write_port_file(const char *path, uint16_t port)
 {
@@ -40,6 +41,7 @@ int server_run(const struct config *cfg)
 	struct app app = {.cfg = cfg};
 	struct listener *listener = NULL;
 	struct http_server *http = NULL;
+	struct ws_server *ws = NULL;
 
 	if (!auth_init()) {
 		log_error("cannot initialise libsodium");
@@ -50,7 +52,7 @@ int server_run(const struct config *cfg)
 		goto out;
 	if (db_open(cfg->data_dir, true, &app.db, &err) != 0)
 		goto out;
-	app.hub = hub_new();
+	app.hub = hub_new(app.db);
 	db_set_change_hook(app.db, hub_on_change, app.hub);
 	if (cfg->demo && demo_seed(app.db) != 0) {
 		err = xstrdup("cannot create the demo data");
@@ -74,11 +76,18 @@ int server_run(const struct config *cfg)
 	http = http_server_new(&app, &err);
 	if (!http)
 		goto out;
+	ws = ws_server_new(&app, &err);
+	if (!ws)
+		goto out;
 	int rc = judge_start(app.judge);
 	if (rc == 0)
-		rc = listener_start(listener, http_server_adopt, http, NULL, NULL);
+		rc = hub_start(app.hub);
+	if (rc == 0)
+		rc = ws_server_start(ws);
+	if (rc == 0)
+		rc = listener_start(listener, http_server_adopt, http, ws_server_offer, ws);
 	if (rc != 0) {
-		err = xasprintf("cannot start the judge and acceptor threads: %s", strerror(-rc));
+		err = xasprintf("cannot start the judge, WebSocket and acceptor threads: %s", strerror(-rc));
 		goto out;
 	}
 	uint16_t port = listener_port(listener);
@@ -99,8 +108,10 @@ out:
 		free(err);
 	}
 	listener_free(listener);
+	ws_server_free(ws);
 	http_server_free(http);
 	judge_free(app.judge);
+	hub_stop(app.hub);
 	db_close(app.db);
 	hub_free(app.hub);
 	languages_free(app.languages);

@@ -1,0 +1,889 @@
+/* libwebsockets glue: handshake admission, adoption of the acceptor's
+ * sockets, one service thread, per-connection writes, pings.
+ *
+ * Threads. Only lws_cancel_service may be called on the lws context from
+ * other threads. The acceptor thread admits a connection (ws_server_offer),
+ * puts it with its session on `adopt` under `lock` and cancels the service
+ * wait; producers wake the service thread the same way through the hub. The
+ * service thread, in LWS_CALLBACK_EVENT_WAIT_CANCELLED, adopts the queued
+ * sockets and runs hub_dispatch, which fills the subscribers' queues and asks
+ * for WRITEABLE callbacks; messages are written only in
+ * LWS_CALLBACK_SERVER_WRITEABLE.
+ *
+ * Writes. A hub message is serialised once and shared. A WRITEABLE callback
+ * takes up to WS_BATCH waiting messages (WS_BATCH_BYTES), copies each behind
+ * its own text-frame header (FIN, unmasked: what lws would put in the LWS_PRE
+ * headroom) into one scratch buffer with LWS_PRE headroom, and hands that to
+ * lws_write as LWS_WRITE_RAW: one write, one syscall, however many frames.
+ * Every frame is complete, so the stream stays valid WebSocket and each
+ * message is still one text frame; lws buffers any unsent tail itself and
+ * calls WRITEABLE again only once it has drained. (LWS_WRITE_RAW, alias of
+ * LWS_WRITE_HTTP, is sent as is on a ws connection. One LWS_WRITE_TEXT per
+ * frame would cost a send(2) and a loopback delivery per frame; batching is
+ * what lets a fan-out to 10,000 sockets that falls behind catch up instead of
+ * falling further behind.) SO_SNDBUF is capped so that the kernel does not
+ * hide a slow reader's backpressure from the hub.
+ *
+ * Liveness. A periodic sweep pings every connection that has not been heard
+ * from (pong or any frame) for the ping interval and drops, counting it in
+ * METRIC_WS_DROPPED, one whose ping stays unanswered for the ping timeout;
+ * this also ends connections that stopped reading altogether, since their
+ * ping cannot even be delivered. */
+#include "ws.h"
+
+#include <errno.h>
+#include <libwebsockets.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "auth.h"
+#include "db.h"
+#include "http.h"
+#include "hub.h"
+#include "log.h"
+#include "metrics.h"
+#include "util.h"
+
+#define WS_BATCH HUB_DISPATCH_MAX /* frames per WRITEABLE callback: keeps up with a dispatch slice */
+#define WS_BATCH_BYTES 16384   /* and bytes: one write that fits the send buffer */
+#define WS_SNDBUF 16384        /* SO_SNDBUF (the kernel doubles it) */
+#define WS_MAX_RX 4096         /* largest message a client may send */
+#define HEAD_MAX 8192          /* the listener peeks at most this much */
+
+struct ws_settings {
+	int max_per_user;
+	int64_t ping_interval_us;
+	int64_t ping_timeout_us;
+};
+
+/* What an admitted handshake asks for. */
+struct ws_ticket {
+	int64_t user_id;
+	enum hub_topic topic;
+	int64_t id;
+	int64_t after;             /* -1: live only */
+};
+
+struct ws_session {
+	struct ws_server *ws;
+	struct lws *wsi;
+	struct ws_ticket ticket;
+	struct hub_sub *sub;
+	struct ws_session *prev, *next; /* open sessions, service thread */
+	int64_t last_heard;        /* last pong or frame from the client */
+	int64_t ping_at;           /* when the unanswered ping was decided */
+	size_t rx_len;             /* bytes of the client's current message */
+	bool open;                 /* established and subscribed */
+	bool ping_due;             /* a ping waits for WRITEABLE */
+	bool ping_pending;         /* a ping is unanswered */
+	bool dropping;             /* closed by us: counted in METRIC_WS_DROPPED */
+};
+
+struct pending_adopt {
+	int fd;
+	struct ws_session *session;
+};
+
+struct ws_server {
+	struct app *app;
+	struct lws_context *ctx;
+	struct lws_vhost *vhost;
+	pthread_t thread;
+	bool running;
+	atomic_bool stop;
+
+	pthread_mutex_t lock;      /* guards adopt */
+	struct pending_adopt *adopt;
+	size_t adopt_len, adopt_cap;
+
+	/* service thread only */
+	struct ws_session *sessions;
+	lws_sorted_usec_list_t sweep;
+	int64_t sweep_us;
+	unsigned char *scratch;
+	size_t scratch_cap;
+};
+
+/* The handshake's parts, from the acceptor's peek or from libmicrohttpd. */
+struct handshake {
+	const char *path;          /* without the query */
+	const char *token;         /* ?token=, or NULL */
+	const char *after;         /* ?after=, or NULL */
+	const char *cookie;        /* the whole Cookie header, or NULL */
+	const char *origin;
+	const char *host;
+	bool upgrade;              /* a well-formed WebSocket upgrade request */
+};
+
+/* ---- settings ---- */
+
+static struct ws_settings settings;
+static pthread_once_t settings_once = PTHREAD_ONCE_INIT;
+
+static double env_number(const char *name, double def, double min, double max)
+{
+	const char *v = getenv(name);
+	if (!v || !*v)
+		return def;
+	char *end;
+	double d = strtod(v, &end);
+	if (*end || !(d >= min && d <= max)) {
+		log_warnx("ignoring %s='%s': expected a number from %g to %g", name, v, min, max);
+		return def;
+	}
+	return d;
+}
+
+static void settings_load(void)
+{
+	settings.max_per_user = (int)env_number("VERDICT_WS_MAX_PER_USER", 64, 1, 100000);
+	settings.ping_interval_us = (int64_t)(env_number("VERDICT_WS_PING_INTERVAL", 30, 0.05, 86400) * 1e6);
+	settings.ping_timeout_us = (int64_t)(env_number("VERDICT_WS_PING_TIMEOUT", 20, 0.05, 86400) * 1e6);
+}
+
+static const struct ws_settings *ws_settings(void)
+{
+	pthread_once(&settings_once, settings_load);
+	return &settings;
+}
+
+/* ---- handshake checks (acceptor thread and HTTP threads) ---- */
+
+/* Does a comma-separated header value contain `token` (case-insensitive)? */
+static bool has_token(const char *value, const char *token)
+{
+	size_t n = strlen(token);
+	for (const char *p = value; p && *p;) {
+		p += strspn(p, " \t,");
+		size_t len = strcspn(p, ",");
+		size_t trim = len;
+		while (trim && (p[trim - 1] == ' ' || p[trim - 1] == '\t'))
+			trim--;
+		if (trim == n && strncasecmp(p, token, n) == 0)
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+static bool is_upgrade(const char *upgrade, const char *connection, const char *key, const char *version)
+{
+	return upgrade && has_token(upgrade, "websocket") && connection && has_token(connection, "upgrade") && key &&
+	       *key && version && strcmp(version, "13") == 0;
+}
+
+/* The verdict_session value of a Cookie header, copied into out; false if absent. */
+static bool cookie_session(const char *cookie, char *out, size_t size)
+{
+	static const char name[] = "verdict_session=";
+	for (const char *p = cookie; p && *p;) {
+		p += strspn(p, " \t;");
+		size_t len = strcspn(p, ";");
+		if (len > sizeof name - 1 && strncmp(p, name, sizeof name - 1) == 0) {
+			size_t vlen = len - (sizeof name - 1);
+			while (vlen && (p[sizeof name - 2 + vlen] == ' '))
+				vlen--;
+			if (vlen >= size)
+				return false;
+			memcpy(out, p + sizeof name - 1, vlen);
+			out[vlen] = '\0';
+			return true;
+		}
+		p += len;
+	}
+	return false;
+}
+
+/* Splits "host[:port]" (IPv6 in brackets); port 0 when absent. */
+static void split_authority(const char *s, size_t len, const char **host, size_t *host_len, long *port)
+{
+	*host = s;
+	*host_len = len;
+	*port = 0;
+	const char *colon = NULL;
+	if (len && s[0] == '[') {
+		const char *close = memchr(s, ']', len);
+		if (close && (size_t)(close - s) + 1 < len && close[1] == ':')
+			colon = close + 1;
+	} else {
+		colon = memchr(s, ':', len);
+	}
+	if (colon) {
+		*host_len = (size_t)(colon - s);
+		*port = strtol(colon + 1, NULL, 10);
+	}
+}
+
+/* Is the Origin the server the client talks to (the Host header)? */
+static bool same_origin(const char *origin, const char *host)
+{
+	long def;
+	if (strncasecmp(origin, "http://", 7) == 0) {
+		origin += 7;
+		def = 80;
+	} else if (strncasecmp(origin, "https://", 8) == 0) {
+		origin += 8;
+		def = 443;
+	} else {
+		return false; /* "null" and anything else */
+	}
+	if (!host)
+		return false;
+	size_t olen = strcspn(origin, "/"), ohl, hhl;
+	const char *oh, *hh;
+	long op, hp;
+	split_authority(origin, olen, &oh, &ohl, &op);
+	split_authority(host, strlen(host), &hh, &hhl, &hp);
+	return ohl == hhl && strncasecmp(oh, hh, ohl) == 0 && (op ? op : def) == (hp ? hp : def);
+}
+
+/* Parses "/ws/problems/{id}/submissions/" and "/ws/submissions/{id}/".
+   Returns 0, 404 for another path, 400 for a bad id. */
+static int parse_path(const char *path, enum hub_topic *topic, int64_t *id)
+{
+	static const struct {
+		const char *prefix, *suffix;
+		enum hub_topic topic;
+	} forms[] = {
+		{"/ws/problems/", "/submissions/", HUB_TOPIC_PROBLEM},
+		{"/ws/submissions/", "/", HUB_TOPIC_SUBMISSION},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+		size_t pl = strlen(forms[i].prefix);
+		if (strncmp(path, forms[i].prefix, pl) != 0)
+			continue;
+		const char *seg = path + pl;
+		size_t seglen = strcspn(seg, "/");
+		if (seglen == 0 || strcmp(seg + seglen, forms[i].suffix) != 0)
+			continue;
+		char buf[24];
+		if (seglen >= sizeof buf)
+			return 400;
+		memcpy(buf, seg, seglen);
+		buf[seglen] = '\0';
+		if (!parse_id(buf, id))
+			return 400;
+		*topic = forms[i].topic;
+		return 0;
+	}
+	return 404;
+}
+
+/* Decides a handshake. Returns 0 with *t filled in, or an HTTP status with
+   the API error code and a message. Reads the database; no side effects. */
+static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t, const char **code, char *msg,
+		 size_t msg_size)
+{
+	int rc = parse_path(h->path, &t->topic, &t->id);
+	if (rc == 404) {
+		*code = "not_found";
+		snprintf(msg, msg_size, "no such endpoint: GET %.200s", h->path);
+		return 404;
+	}
+	if (rc) {
+		*code = "bad_request";
+		snprintf(msg, msg_size, "invalid id in %.200s: ids are positive integers", h->path);
+		return 400;
+	}
+	char cookie[AUTH_TOKEN_LEN + 2];
+	const char *token = h->token;
+	if (!token && h->cookie && cookie_session(h->cookie, cookie, sizeof cookie))
+		token = cookie;
+	struct db_user user;
+	unsigned char hash[32];
+	if (token && strlen(token) == AUTH_TOKEN_LEN)
+		auth_token_hash(token, hash);
+	if (!token || strlen(token) != AUTH_TOKEN_LEN || db_session_user(app->db, hash, now_unix(), &user) != 0) {
+		*code = "unauthorized";
+		snprintf(msg, msg_size, "log in first: send the session cookie or ?token=TOKEN");
+		return 401;
+	}
+	t->user_id = user.id;
+	if (h->origin && !same_origin(h->origin, h->host)) {
+		*code = "forbidden";
+		snprintf(msg, msg_size, "cross-origin WebSocket refused: origin '%.100s' is not this server", h->origin);
+		return 403;
+	}
+	if (t->topic == HUB_TOPIC_PROBLEM && !db_problem_exists(app->db, t->id)) {
+		*code = "not_found";
+		snprintf(msg, msg_size, "problem %lld does not exist", (long long)t->id);
+		return 404;
+	}
+	if (t->topic == HUB_TOPIC_SUBMISSION) {
+		int64_t owner = 0;
+		json_t *s = db_submission_json(app->db, t->id, false, false, &owner);
+		json_decref(s);
+		if (!s) {
+			*code = "not_found";
+			snprintf(msg, msg_size, "submission %lld does not exist", (long long)t->id);
+			return 404;
+		}
+		if (owner != user.id && !user.admin) {
+			*code = "forbidden";
+			snprintf(msg, msg_size, "submission %lld belongs to another user", (long long)t->id);
+			return 403;
+		}
+	}
+	t->after = -1;
+	if (h->after) {
+		int64_t v = 0;
+		if (strcmp(h->after, "0") != 0 && !parse_id(h->after, &v)) {
+			*code = "bad_request";
+			snprintf(msg, msg_size, "invalid after '%.32s': expected a seq (a number from 0)", h->after);
+			return 400;
+		}
+		/* A seq from the future (another database?) would hide every
+		   change until seq caught up: start from now instead. */
+		int64_t now = db_seq(app->db);
+		t->after = v < now ? v : now;
+	}
+	return 0;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Percent-decodes in place ('+' is a space, as in forms). */
+static void url_decode(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (*s == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+			*o++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+			s += 2;
+		} else {
+			*o++ = *s == '+' ? ' ' : *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* Parses a peeked request head into h; its strings point into buf, which
+   this function overwrites. False if it is not a sane HTTP/1.1 GET. */
+static bool parse_head(char *buf, struct handshake *h)
+{
+	const char *upgrade = NULL, *connection = NULL, *key = NULL, *version = NULL;
+	memset(h, 0, sizeof *h);
+	char *line = buf, *next;
+	char *eol = strstr(line, "\r\n");
+	if (!eol)
+		return false;
+	*eol = '\0';
+	next = eol + 2;
+	/* GET <target> HTTP/1.1 */
+	if (strncmp(line, "GET ", 4) != 0)
+		return false;
+	char *target = line + 4;
+	char *sp = strchr(target, ' ');
+	if (!sp || strcmp(sp + 1, "HTTP/1.1") != 0)
+		return false;
+	*sp = '\0';
+	char *query = strchr(target, '?');
+	if (query) {
+		*query++ = '\0';
+		char *save = NULL;
+		for (char *arg = strtok_r(query, "&", &save); arg; arg = strtok_r(NULL, "&", &save)) {
+			char *eq = strchr(arg, '=');
+			if (!eq)
+				continue;
+			*eq = '\0';
+			url_decode(eq + 1);
+			if (strcmp(arg, "token") == 0 && !h->token)
+				h->token = eq + 1;
+			else if (strcmp(arg, "after") == 0 && !h->after)
+				h->after = eq + 1;
+		}
+	}
+	url_decode(target);
+	h->path = target;
+	for (line = next; *line; line = next) {
+		eol = strstr(line, "\r\n");
+		if (!eol)
+			return false;
+		*eol = '\0';
+		next = eol + 2;
+		if (!*line)
+			break; /* the empty line ends the head */
+		char *colon = strchr(line, ':');
+		if (!colon)
+			return false;
+		*colon = '\0';
+		char *v = colon + 1;
+		v += strspn(v, " \t");
+		for (char *e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t');)
+			*--e = '\0';
+		const char **slot = NULL;
+		if (strcasecmp(line, "Upgrade") == 0)
+			slot = &upgrade;
+		else if (strcasecmp(line, "Connection") == 0)
+			slot = &connection;
+		else if (strcasecmp(line, "Sec-WebSocket-Key") == 0)
+			slot = &key;
+		else if (strcasecmp(line, "Sec-WebSocket-Version") == 0)
+			slot = &version;
+		else if (strcasecmp(line, "Cookie") == 0)
+			slot = &h->cookie;
+		else if (strcasecmp(line, "Origin") == 0)
+			slot = &h->origin;
+		else if (strcasecmp(line, "Host") == 0)
+			slot = &h->host;
+		if (slot && *slot)
+			return false; /* repeated: let the HTTP server judge it */
+		if (slot)
+			*slot = v;
+	}
+	h->upgrade = is_upgrade(upgrade, connection, key, version);
+	return true;
+}
+
+/* ---- the HTTP side ---- */
+
+void ws_http_answer(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+	struct handshake h = {
+		.path = req->path,
+		.token = http_query(req, "token"),
+		.after = http_query(req, "after"),
+		.cookie = http_header(req, "Cookie"),
+		.origin = http_header(req, "Origin"),
+		.host = http_header(req, "Host"),
+		.upgrade = is_upgrade(http_header(req, "Upgrade"), http_header(req, "Connection"),
+				      http_header(req, "Sec-WebSocket-Key"), http_header(req, "Sec-WebSocket-Version")),
+	};
+	struct ws_ticket t;
+	const char *code = NULL;
+	char msg[256];
+	int status = admit(app, &h, &t, &code, msg, sizeof msg);
+	if (status)
+		http_error(res, status, code, "%s", msg);
+	else if (!h.upgrade)
+		http_error(res, 400, "bad_request",
+			   "%s is a WebSocket endpoint: send a WebSocket handshake (Upgrade: websocket, version 13)",
+			   req->path);
+	else if (hub_user_count(app->hub, t.user_id) >= ws_settings()->max_per_user)
+		http_error(res, 429, "rate_limited", "too many WebSocket connections: at most %d per user",
+			   ws_settings()->max_per_user);
+	else /* admissible now, but not when the acceptor looked (a slot was freed since) */
+		http_error(res, 503, "unavailable", "the WebSocket could not be opened just now: try again");
+}
+
+/* ---- the acceptor side ---- */
+
+bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t addr_len, const char *head,
+		     size_t head_len)
+{
+	struct ws_server *ws = arg;
+	char buf[HEAD_MAX + 1];
+	struct handshake h;
+	if (head_len > HEAD_MAX)
+		return false;
+	memcpy(buf, head, head_len);
+	buf[head_len] = '\0';
+	if (!parse_head(buf, &h) || !h.upgrade)
+		return false;
+	struct ws_ticket t;
+	const char *code;
+	char msg[256];
+	if (admit(ws->app, &h, &t, &code, msg, sizeof msg) != 0)
+		return false;
+	if (!hub_user_acquire(ws->app->hub, t.user_id, ws_settings()->max_per_user))
+		return false;
+	int one = 1, sndbuf = WS_SNDBUF;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+	struct ws_session *s = xcalloc(1, sizeof *s);
+	s->ws = ws;
+	s->ticket = t;
+	pthread_mutex_lock(&ws->lock);
+	if (ws->adopt_len == ws->adopt_cap) {
+		ws->adopt_cap = ws->adopt_cap ? ws->adopt_cap * 2 : 64;
+		ws->adopt = xrealloc(ws->adopt, ws->adopt_cap * sizeof *ws->adopt);
+	}
+	ws->adopt[ws->adopt_len++] = (struct pending_adopt){fd, s};
+	pthread_mutex_unlock(&ws->lock);
+	lws_cancel_service(ws->ctx);
+	return true;
+}
+
+/* ---- the service thread ---- */
+
+static void session_free(struct ws_session *s)
+{
+	hub_user_release(s->ws->app->hub, s->ticket.user_id);
+	free(s);
+}
+
+static void adopt_pending(struct ws_server *ws)
+{
+	pthread_mutex_lock(&ws->lock);
+	struct pending_adopt *list = ws->adopt;
+	size_t n = ws->adopt_len;
+	ws->adopt = NULL;
+	ws->adopt_len = ws->adopt_cap = 0;
+	pthread_mutex_unlock(&ws->lock);
+	for (size_t i = 0; i < n; i++) {
+		lws_adopt_desc_t desc = {
+			.vh = ws->vhost,
+			.type = LWS_ADOPT_SOCKET | LWS_ADOPT_HTTP,
+			.fd.sockfd = list[i].fd,
+			.vh_prot_name = "verdict",
+			.opaque = list[i].session,
+		};
+		/* On failure lws has closed the fd. */
+		if (!lws_adopt_descriptor_vhost_via_info(&desc)) {
+			log_warnx("ws: cannot adopt a connection");
+			session_free(list[i].session);
+		}
+	}
+	free(list);
+}
+
+static void session_notify(void *arg)
+{
+	struct ws_session *s = arg;
+	lws_callback_on_writable(s->wsi);
+}
+
+static void session_open(struct ws_server *ws, struct ws_session *s, struct lws *wsi)
+{
+	s->wsi = wsi;
+	s->last_heard = now_us();
+	s->next = ws->sessions;
+	if (s->next)
+		s->next->prev = s;
+	ws->sessions = s;
+	s->open = true;
+	metrics_add(METRIC_WS_OPEN, 1);
+	s->sub = hub_subscribe(ws->app->hub, s->ticket.topic, s->ticket.id, s->ticket.after, session_notify, s);
+	log_debug("ws: user %lld subscribed to %s %lld after %lld", (long long)s->ticket.user_id,
+		  s->ticket.topic == HUB_TOPIC_PROBLEM ? "problem" : "submission", (long long)s->ticket.id,
+		  (long long)s->ticket.after);
+}
+
+static void session_close(struct ws_server *ws, struct ws_session *s)
+{
+	if (!s->open)
+		return;
+	s->open = false;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		ws->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	hub_unsubscribe(s->sub);
+	s->sub = NULL;
+	metrics_add(METRIC_WS_OPEN, -1);
+}
+
+/* Ends a connection from outside its own callbacks. */
+static void session_drop(struct ws_session *s, const char *why)
+{
+	if (s->dropping)
+		return;
+	s->dropping = true;
+	metrics_add(METRIC_WS_DROPPED, 1);
+	log_info("ws: dropping a connection of user %lld: %s", (long long)s->ticket.user_id, why);
+	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+/* The scratch buffer with LWS_PRE bytes of headroom and room for len more
+   bytes after the first `used`. Service thread only. */
+static unsigned char *scratch(struct ws_server *ws, size_t used, size_t len)
+{
+	if (LWS_PRE + used + len > ws->scratch_cap) {
+		ws->scratch_cap = (LWS_PRE + used + len) * 2;
+		ws->scratch = xrealloc(ws->scratch, ws->scratch_cap);
+	}
+	return ws->scratch;
+}
+
+/* Appends one complete text frame (FIN, unmasked, as a server sends it). */
+static size_t put_frame(struct ws_server *ws, size_t used, const char *text, size_t len)
+{
+	unsigned char *p = scratch(ws, used, len + 10) + LWS_PRE + used, *start = p;
+	*p++ = 0x81;
+	if (len < 126) {
+		*p++ = (unsigned char)len;
+	} else if (len < 65536) {
+		*p++ = 126;
+		*p++ = (unsigned char)(len >> 8);
+		*p++ = (unsigned char)len;
+	} else {
+		*p++ = 127;
+		for (int shift = 56; shift >= 0; shift -= 8)
+			*p++ = (unsigned char)((uint64_t)len >> shift);
+	}
+	memcpy(p, text, len);
+	return (size_t)(p - start) + len;
+}
+
+static int session_write(struct ws_server *ws, struct ws_session *s)
+{
+	struct lws *wsi = s->wsi;
+	if (!s->open || s->dropping)
+		return 0;
+	if (hub_sub_failed(s->sub)) {
+		static const char why[] = "too slow";
+		s->dropping = true;
+		metrics_add(METRIC_WS_DROPPED, 1);
+		log_info("ws: closing a connection of user %lld: it fell too far behind", (long long)s->ticket.user_id);
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why, sizeof why - 1);
+		return -1;
+	}
+	if (s->ping_due) {
+		/* Not empty: lws 4.1 does not report empty pongs (RECEIVE_PONG). */
+		unsigned char *buf = scratch(ws, 0, 8);
+		memcpy(buf + LWS_PRE, &s->ping_at, 8);
+		s->ping_due = false;
+		if (lws_write(wsi, buf + LWS_PRE, 8, LWS_WRITE_PING) < 8)
+			return -1;
+	}
+	if (lws_partial_buffered(wsi)) {
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	/* The waiting messages as consecutive text frames, sent with one write. */
+	size_t used = 0;
+	int count = 0;
+	bool drained = false;
+	while (count < WS_BATCH && used < WS_BATCH_BYTES) {
+		struct hub_msg *m = hub_sub_next(s->sub);
+		if (!m) {
+			drained = true; /* the hub notifies when there is more */
+			break;
+		}
+		size_t len;
+		const char *text = hub_msg_text(m, &len);
+		used += put_frame(ws, used, text, len);
+		hub_msg_unref(m);
+		count++;
+	}
+	if (count) {
+		if (lws_write(wsi, ws->scratch + LWS_PRE, used, LWS_WRITE_RAW) < (int)used)
+			return -1;
+		metrics_add(METRIC_WS_SENT, count);
+	}
+	if (!drained || hub_sub_failed(s->sub))
+		lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int session_receive(struct ws_session *s, struct lws *wsi, size_t len)
+{
+	s->last_heard = now_us();
+	s->rx_len += len;
+	size_t remaining = lws_remaining_packet_payload(wsi);
+	if (s->rx_len + remaining > WS_MAX_RX) {
+		static const char why[] = "message too large";
+		s->dropping = true;
+		metrics_add(METRIC_WS_DROPPED, 1);
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)why, sizeof why - 1);
+		return -1;
+	}
+	if (!remaining && lws_is_final_fragment(wsi))
+		s->rx_len = 0; /* clients have nothing to say: the message is ignored */
+	return 0;
+}
+
+static void sweep(lws_sorted_usec_list_t *sul)
+{
+	struct ws_server *ws = lws_container_of(sul, struct ws_server, sweep);
+	const struct ws_settings *cfg = ws_settings();
+	int64_t now = now_us();
+	for (struct ws_session *s = ws->sessions; s; s = s->next) {
+		if (s->ping_pending) {
+			if (now - s->ping_at >= cfg->ping_timeout_us)
+				session_drop(s, "no answer to a ping");
+		} else if (now - s->last_heard >= cfg->ping_interval_us) {
+			s->ping_due = s->ping_pending = true;
+			s->ping_at = now;
+			lws_callback_on_writable(s->wsi);
+		}
+	}
+	lws_sul_schedule(ws->ctx, 0, &ws->sweep, sweep, ws->sweep_us);
+}
+
+static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	(void)user; /* no per-session data: the session is the wsi's opaque pointer */
+	(void)in;
+	struct lws_context *ctx = lws_get_context(wsi);
+	struct ws_server *ws = ctx ? lws_context_user(ctx) : NULL;
+	struct ws_session *s;
+	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		if (ws && !atomic_load(&ws->stop)) {
+			adopt_pending(ws);
+			hub_dispatch(ws->app->hub);
+		}
+		return 0;
+	case LWS_CALLBACK_HTTP:
+		/* The acceptor hands over upgrade requests only. */
+		lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST, NULL);
+		return -1;
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return lws_get_opaque_user_data(wsi) ? 0 : -1;
+	case LWS_CALLBACK_ESTABLISHED:
+		s = lws_get_opaque_user_data(wsi);
+		if (!s)
+			return -1;
+		session_open(ws, s, wsi);
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		s = lws_get_opaque_user_data(wsi);
+		return s ? session_write(ws, s) : -1;
+	case LWS_CALLBACK_RECEIVE:
+		s = lws_get_opaque_user_data(wsi);
+		return s ? session_receive(s, wsi, len) : -1;
+	case LWS_CALLBACK_RECEIVE_PONG:
+		s = lws_get_opaque_user_data(wsi);
+		if (s) {
+			s->last_heard = now_us();
+			s->ping_pending = false;
+		}
+		return 0;
+	case LWS_CALLBACK_CLOSED:
+		s = lws_get_opaque_user_data(wsi);
+		if (s)
+			session_close(ws, s);
+		return 0;
+	case LWS_CALLBACK_WSI_DESTROY:
+		s = lws_get_opaque_user_data(wsi);
+		if (s) {
+			session_close(ws, s);
+			lws_set_opaque_user_data(wsi, NULL);
+			session_free(s);
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static const struct lws_protocols protocols[] = {
+	{
+		.name = "verdict",
+		.callback = on_event,
+		.per_session_data_size = 0, /* the session is the wsi's opaque pointer */
+		.rx_buffer_size = 1024,
+		.tx_packet_size = 65536,
+	},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static void lws_log(int level, const char *line)
+{
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (level & LLL_ERR)
+		log_error("lws: %.*s", (int)n, line);
+	else
+		log_warnx("lws: %.*s", (int)n, line);
+}
+
+static void *service_main(void *arg)
+{
+	struct ws_server *ws = arg;
+	while (!atomic_load(&ws->stop))
+		if (lws_service(ws->ctx, 0) < 0)
+			break;
+	return NULL;
+}
+
+static void wake(void *ctx)
+{
+	lws_cancel_service(ctx);
+}
+
+struct ws_server *ws_server_new(struct app *app, char **err)
+{
+	const struct ws_settings *cfg = ws_settings();
+	lws_set_log_level(getenv("VERDICT_LWS_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO : LLL_ERR | LLL_WARN, lws_log);
+	struct ws_server *ws = xcalloc(1, sizeof *ws);
+	ws->app = app;
+	pthread_mutex_init(&ws->lock, NULL);
+	struct lws_context_creation_info info;
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.gid = -1;
+	info.uid = -1;
+	info.user = ws;
+	info.max_http_header_data = HEAD_MAX;
+	info.timeout_secs = 10;
+	/* No lws validity timers: the sweep below pings and drops. Each such
+	   timer is a sorted-list insertion, linear in the number of connections. */
+	static const lws_retry_bo_t no_validity = {.secs_since_valid_ping = 0, .secs_since_valid_hangup = 0};
+	info.retry_and_idle_policy = &no_validity;
+	ws->ctx = lws_create_context(&info);
+	if (!ws->ctx) {
+		*err = xstrdup("cannot start the WebSocket server (libwebsockets context)");
+		goto out_free;
+	}
+	info.vhost_name = "verdict";
+	info.protocols = protocols;
+	ws->vhost = lws_create_vhost(ws->ctx, &info);
+	if (!ws->vhost) {
+		*err = xstrdup("cannot start the WebSocket server (libwebsockets vhost)");
+		goto out_destroy;
+	}
+	int64_t period = (cfg->ping_interval_us < cfg->ping_timeout_us ? cfg->ping_interval_us : cfg->ping_timeout_us) / 4;
+	ws->sweep_us = period < 50000 ? 50000 : period > 5000000 ? 5000000 : period;
+	return ws;
+out_destroy:
+	lws_context_destroy(ws->ctx);
+out_free:
+	pthread_mutex_destroy(&ws->lock);
+	free(ws);
+	return NULL;
+}
+
+int ws_server_start(struct ws_server *ws)
+{
+	lws_sul_schedule(ws->ctx, 0, &ws->sweep, sweep, ws->sweep_us);
+	hub_set_wake(ws->app->hub, wake, ws->ctx);
+	int rc = pthread_create(&ws->thread, NULL, service_main, ws);
+	if (rc != 0) {
+		hub_set_wake(ws->app->hub, NULL, NULL);
+		return -rc;
+	}
+	ws->running = true;
+	return 0;
+}
+
+void ws_server_free(struct ws_server *ws)
+{
+	if (!ws)
+		return;
+	hub_set_wake(ws->app->hub, NULL, NULL);
+	if (ws->running) {
+		atomic_store(&ws->stop, true);
+		lws_cancel_service(ws->ctx);
+		pthread_join(ws->thread, NULL);
+	}
+	/* The service thread is gone: the callbacks lws makes while closing
+	   every connection run here. */
+	lws_sul_cancel(&ws->sweep);
+	lws_context_destroy(ws->ctx);
+	for (size_t i = 0; i < ws->adopt_len; i++) {
+		close(ws->adopt[i].fd);
+		session_free(ws->adopt[i].session);
+	}
+	free(ws->adopt);
+	free(ws->scratch);
+	pthread_mutex_destroy(&ws->lock);
+	free(ws);
+}
