@@ -217,6 +217,11 @@ START_TEST(worker_killed_mid_run_is_replaced_and_the_submission_retried)
 	pid_t pids[8];
 	int n = worker_pids(srv.pid, pids, 8);
 	ck_assert_int_eq(n, 2);
+	/* Stop them all before killing any: a worker killed a moment after the
+	   others could already have taken the retried submission, and a second
+	   death while judging rightly ends in JE. */
+	for (int i = 0; i < n; i++)
+		kill(pids[i], SIGSTOP);
 	for (int i = 0; i < n; i++)
 		kill(pids[i], SIGKILL);
 	s = wait_status(id, "done", 120);
