@@ -106,6 +106,24 @@ int config_set(struct config *cfg, const char *name, const char *value, char **e
 		}
 		return 0;
 	}
+	if (strcmp(name, "ws-max-per-user") == 0) {
+		if (parse_uint(value, 100000, &v) != 0 || v == 0) {
+			*err = xasprintf("invalid ws-max-per-user '%s': expected 1 to 100000", value);
+			return 2;
+		}
+		cfg->ws_max_per_user = (int)v;
+		return 0;
+	}
+	if (strcmp(name, "ws-ping-interval") == 0 || strcmp(name, "ws-ping-timeout") == 0) {
+		char *end;
+		double seconds = strtod(value, &end);
+		if (!*value || *end || !(seconds >= 0.05 && seconds <= 86400)) {
+			*err = xasprintf("invalid %s '%s': expected seconds from 0.05 to 86400", name, value);
+			return 2;
+		}
+		*(name[8] == 'i' ? &cfg->ws_ping_interval_ms : &cfg->ws_ping_timeout_ms) = (int)(seconds * 1000);
+		return 0;
+	}
 	if (strcmp(name, "port-file") == 0) {
 		free(cfg->port_file);
 		cfg->port_file = *value ? xstrdup(value) : NULL;
@@ -137,6 +155,9 @@ int config_init(struct config *cfg, char **err)
 	cfg->max_upload = 64 * 1024 * 1024;
 	cfg->session_hours = 24 * 7;
 	cfg->log_level = LOG_INFO;
+	cfg->ws_max_per_user = 64;
+	cfg->ws_ping_interval_ms = 30000;
+	cfg->ws_ping_timeout_ms = 20000;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		/* VERDICT_MAX_BODY for max-body, and so on. */

@@ -19,6 +19,9 @@ struct config {
 	int session_hours;        /* login session lifetime */
 	enum log_level log_level;
 	char *port_file;          /* write the bound port here once listening (tests), or NULL */
+	int ws_max_per_user;      /* WebSocket connections one user may hold */
+	int ws_ping_interval_ms;  /* ping a WebSocket silent this long */
+	int ws_ping_timeout_ms;   /* drop it when the pong takes longer than this */
 };
 
 /* Fills in the defaults, then applies VERDICT_* environment variables.

@@ -40,7 +40,10 @@ static const struct command commands[] = {
 	 "  --languages FILE     extra language definitions (JSON)\n"
 	 "  --session-hours N    login session lifetime (default 168)\n"
 	 "  --log-level LEVEL    debug, info, warn or error (default info)\n"
-	 "  --port-file FILE     write the port to FILE once listening\n"},
+	 "  --port-file FILE     write the port to FILE once listening\n"
+	 "  --ws-max-per-user N  WebSocket connections one user may hold (default 64)\n"
+	 "  --ws-ping-interval S ping a silent WebSocket after S seconds (default 30)\n"
+	 "  --ws-ping-timeout S  drop it when the answer takes over S seconds (default 20)\n"},
 	{"user", cmd_user, "verdict user add NAME [--admin] [--data DIR]",
 	 "Creates a user; the password is read from standard input (one line).\n"
 	 "  --admin              the user may manage problems, users and rejudges\n"

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "config.h"
 #include "auth.h"
 #include "db.h"
 #include "http.h"
@@ -125,33 +126,11 @@ struct handshake {
 
 /* ---- settings ---- */
 
-static struct ws_settings settings;
-static pthread_once_t settings_once = PTHREAD_ONCE_INIT;
-
-static double env_number(const char *name, double def, double min, double max)
-{
-	const char *v = getenv(name);
-	if (!v || !*v)
-		return def;
-	char *end;
-	double d = strtod(v, &end);
-	if (*end || !(d >= min && d <= max)) {
-		log_warnx("ignoring %s='%s': expected a number from %g to %g", name, v, min, max);
-		return def;
-	}
-	return d;
-}
-
-static void settings_load(void)
-{
-	settings.max_per_user = (int)env_number("VERDICT_WS_MAX_PER_USER", 64, 1, 100000);
-	settings.ping_interval_us = (int64_t)(env_number("VERDICT_WS_PING_INTERVAL", 30, 0.05, 86400) * 1e6);
-	settings.ping_timeout_us = (int64_t)(env_number("VERDICT_WS_PING_TIMEOUT", 20, 0.05, 86400) * 1e6);
-}
+/* Copied from the config by ws_server_new, before any thread reads them. */
+static struct ws_settings settings = {64, 30000000, 20000000};
 
 static const struct ws_settings *ws_settings(void)
 {
-	pthread_once(&settings_once, settings_load);
 	return &settings;
 }
 
@@ -810,6 +789,9 @@ static void wake(void *ctx)
 
 struct ws_server *ws_server_new(struct app *app, char **err)
 {
+	settings.max_per_user = app->cfg->ws_max_per_user;
+	settings.ping_interval_us = (int64_t)app->cfg->ws_ping_interval_ms * 1000;
+	settings.ping_timeout_us = (int64_t)app->cfg->ws_ping_timeout_ms * 1000;
 	const struct ws_settings *cfg = ws_settings();
 	lws_set_log_level(getenv("VERDICT_LWS_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_INFO : LLL_ERR | LLL_WARN, lws_log);
 	struct ws_server *ws = xcalloc(1, sizeof *ws);
