@@ -133,7 +133,8 @@ int config_set(struct config *cfg, const char *name, const char *value, char **e
 }
 
 static const char *const names[] = {"listen",    "data",          "workers",   "demo",     "max-body",
-				    "max-upload", "languages", "session-hours", "log-level", "port-file"};
+				    "max-upload", "languages", "session-hours", "log-level", "port-file",
+				    "ws-max-per-user", "ws-ping-interval", "ws-ping-timeout"};
 
 bool config_has(const char *name)
 {
