@@ -337,6 +337,16 @@ static bool cross_site(struct request_state *rs)
 
 /* ---- answering ---- */
 
+/* Counts a request in /metrics as its answer is handed over, so that a client
+   that has its answer also finds it counted. */
+static void count_request(struct request_state *rs)
+{
+	if (rs->counted)
+		return;
+	rs->counted = true;
+	metrics_request(rs->route_index, rs->res.status, now_us() - rs->started);
+}
+
 static enum MHD_Result queue_response(struct request_state *rs)
 {
 	struct http_response *res = &rs->res;
@@ -377,6 +387,7 @@ static enum MHD_Result queue_response(struct request_state *rs)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
 	if (res->status == 413)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	count_request(rs);
 	enum MHD_Result ok = MHD_queue_response(rs->req.conn, (unsigned)res->status, r);
 	MHD_destroy_response(r);
 	rs->queued = true;
@@ -405,6 +416,7 @@ static void answer_raw(struct request_state *rs)
 	/* Nothing has been sent on this connection since the request began, so the
 	   few hundred bytes fit the socket buffer: one non-blocking write. */
 	size_t len = strlen(text);
+	count_request(rs);
 	if (write(ci->connect_fd, text, len) == (ssize_t)len) {
 		int fd = fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0);
 		if (fd >= 0)
@@ -568,7 +580,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	int64_t elapsed = now_us() - rs->started;
 	int status = rs->res.status ? rs->res.status : 0;
-	metrics_request(rs->route_index, status, elapsed);
+	count_request(rs); /* one that ended before it was answered */
 	if (log_enabled(LOG_INFO))
 		log_info("http %s %s %d %lldus%s%s%s", method_names[rs->req.method], rs->req.path ? rs->req.path : "?",
 			 status, (long long)elapsed, rs->req.user ? " user=" : "",

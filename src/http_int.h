@@ -24,6 +24,7 @@ struct request_state {
 	const char *bad_id;  /* the first {id} segment that is not an id (in the path), or NULL */
 	size_t bad_id_len;
 	bool queued;         /* a response has been queued (or written, see answer_raw) */
+	bool counted;        /* in /metrics already */
 	bool raw;            /* answered on the socket before the end of the body */
 	bool cookie_auth;    /* the session came from the cookie, not a bearer token */
 	struct db_user user;
