@@ -76,8 +76,11 @@ static void send_event(json_t *msg)
 	int rc = frame_send(CHANNEL_FD, msg);
 	json_decref(msg);
 	if (rc != 0) {
-		/* The dispatcher is gone: nothing left to work for. */
-		log_warnx("worker: lost the dispatcher (%s), exiting", strerror(-rc));
+		/* The dispatcher is gone (the server stopped or died): nothing left to work for. */
+		if (rc == -EPIPE)
+			log_info("worker: the server has gone, exiting");
+		else
+			log_warnx("worker: lost the dispatcher (%s), exiting", strerror(-rc));
 		exit(1);
 	}
 }
