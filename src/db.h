@@ -140,15 +140,11 @@ json_t *db_submission_json(struct db *db, int64_t id, bool with_details, bool wi
 			   int64_t *owner_id /* OUT */);
 /* The WebSocket "submission_update" message of the submission's current state. */
 json_t *db_submission_update_json(struct db *db, int64_t id);
-/* Newest first. */
-json_t *db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_page);
-/* Filters are optional (0 / NULL = any). */
-json_t *db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict,
-			    int page, int per_page);
-/* The same two pages as JSON text (malloc'd; *len gets its length), written
-   straight from the rows: they are the hottest reads, and building and
-   dumping json_t objects cost more than the queries. NULL from
-   db_problem_submissions_text when the problem does not exist. */
+/* Pages of submissions, newest first, as the JSON text of a paging envelope
+   (malloc'd; *len gets its length), written straight from the rows: they are
+   the hottest reads, and building and dumping json_t objects cost more than
+   the queries. A problem's submissions: NULL when the problem does not exist.
+   The list: filters are optional (0 / NULL = any). */
 char *db_problem_submissions_text(struct db *db, int64_t problem_id, int page, int per_page, size_t *len);
 char *db_submissions_list_text(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict,
 			       int page, int per_page, size_t *len);

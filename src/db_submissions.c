@@ -275,55 +275,6 @@ char *db_submissions_list_text(struct db *db, int64_t problem_id, int64_t user_i
 	return text;
 }
 
-json_t *db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_page)
-{
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
-				      " WHERE s.problem_id = ? ORDER BY s.id DESC LIMIT ? OFFSET ?");
-	sqlite3_bind_int64(st, 1, problem_id);
-	sqlite3_bind_int(st, 2, per_page);
-	sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
-	json_t *items = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(items, submission_row(st));
-	sqlite3_reset(st);
-	st = db_stmt(c, "SELECT submission_count FROM problems WHERE id = ?");
-	sqlite3_bind_int64(st, 1, problem_id);
-	int64_t total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return db_page(items, page, per_page, total);
-}
-
-json_t *db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict,
-			    int page, int per_page)
-{
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
-				      " WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
-				      " AND (?3 IS NULL OR s.verdict = ?3)"
-				      " ORDER BY s.id DESC LIMIT ?4 OFFSET ?5");
-	sqlite3_bind_int64(st, 1, problem_id);
-	sqlite3_bind_int64(st, 2, user_id);
-	if (verdict)
-		sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, per_page);
-	sqlite3_bind_int64(st, 5, (int64_t)(page - 1) * per_page);
-	json_t *items = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(items, submission_row(st));
-	sqlite3_reset(st);
-	st = db_stmt(c, "SELECT count(*) FROM submissions s"
-			" WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
-			" AND (?3 IS NULL OR s.verdict = ?3)");
-	sqlite3_bind_int64(st, 1, problem_id);
-	sqlite3_bind_int64(st, 2, user_id);
-	if (verdict)
-		sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
-	int64_t total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return db_page(items, page, per_page, total);
-}
-
 json_t *db_submissions_since(struct db *db, int64_t problem_id, int64_t submission_id, int64_t seq, int limit)
 {
 	struct db_conn *c = db_reader(db);

@@ -704,6 +704,41 @@ START_TEST(submissions_create_and_read)
 }
 END_TEST
 
+/* The pages as parsed JSON (the database writes them as text). */
+static json_t *problem_page(int64_t problem, int page, int per_page)
+{
+	size_t len;
+	char *text = db_problem_submissions_text(db, problem, page, per_page, &len);
+	ck_assert_ptr_nonnull(text);
+	json_t *j = json_loads(text, 0, NULL);
+	ck_assert_msg(j != NULL, "not JSON: %s", text);
+	free(text);
+	return j;
+}
+
+static json_t *list_page(int64_t problem, int64_t user, const char *verdict, int page, int per_page)
+{
+	size_t len;
+	char *text = db_submissions_list_text(db, problem, user, verdict, page, per_page, &len);
+	ck_assert_ptr_nonnull(text);
+	json_t *j = json_loads(text, 0, NULL);
+	ck_assert_msg(j != NULL, "not JSON: %s", text);
+	free(text);
+	return j;
+}
+
+/* Every item of a page equals the single-submission object (built with jansson). */
+static void items_match_objects(json_t *page)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(json_object_get(page, "items"), i, item) {
+		json_t *one = db_submission_json(db, json_integer_value(json_object_get(item, "id")), false, false, NULL);
+		ck_assert_msg(json_equal(item, one), "item %zu differs: %s vs %s", i, json_dumps(item, 0), json_dumps(one, 0));
+		json_decref(one);
+	}
+}
+
 START_TEST(submission_lists)
 {
 	open_db();
@@ -713,7 +748,7 @@ START_TEST(submission_lists)
 	for (int i = 0; i < 30; i++)
 		ids[i] = add_submission(i % 3 == 0 ? p2 : p1, i % 2 ? bob : alice, "src");
 	/* Newest first, paged, with the problem's total. */
-	json_t *page = db_problem_submissions(db, p1, 1, 5);
+	json_t *page = problem_page(p1, 1, 5);
 	ck_assert_int_eq(jint(page, "total"), 20);
 	json_t *items = json_object_get(page, "items");
 	ck_assert_uint_eq(json_array_size(items), 5);
@@ -722,20 +757,20 @@ START_TEST(submission_lists)
 	ck_assert_int_eq(jint(json_array_get(items, 2), "id"), ids[26]);
 	ck_assert_ptr_null(json_object_get(json_array_get(items, 0), "source"));
 	json_decref(page);
-	page = db_problem_submissions(db, p1, 4, 5);
+	page = problem_page(p1, 4, 5);
 	items = json_object_get(page, "items");
 	ck_assert_uint_eq(json_array_size(items), 5);
 	ck_assert_int_eq(jint(json_array_get(items, 4), "id"), ids[1]);
 	json_decref(page);
-	page = db_problem_submissions(db, p1, 5, 5);
+	page = problem_page(p1, 5, 5);
 	ck_assert_uint_eq(json_array_size(json_object_get(page, "items")), 0);
 	json_decref(page);
 
-	page = db_submissions_list(db, 0, 0, NULL, 1, 100);
+	page = list_page(0, 0, NULL, 1, 100);
 	ck_assert_int_eq(jint(page, "total"), 30);
 	ck_assert_int_eq(jint(json_array_get(json_object_get(page, "items"), 29), "id"), ids[0]);
 	json_decref(page);
-	page = db_submissions_list(db, p2, bob, NULL, 1, 100);
+	page = list_page(p2, bob, NULL, 1, 100);
 	ck_assert_int_eq(jint(page, "total"), 5); /* i = 3, 9, 15, 21, 27 */
 	items = json_object_get(page, "items");
 	ck_assert_int_eq(jint(json_array_get(items, 0), "id"), ids[27]);
@@ -744,7 +779,7 @@ START_TEST(submission_lists)
 		ck_assert_int_eq(jint(json_array_get(items, i), "problem_id"), p2);
 	}
 	json_decref(page);
-	page = db_submissions_list(db, 0, alice, "AC", 1, 100);
+	page = list_page(0, alice, "AC", 1, 100);
 	ck_assert_int_eq(jint(page, "total"), 0);
 	json_decref(page);
 }
@@ -915,9 +950,8 @@ START_TEST(list_text_matches_the_objects)
 	json_error_t e;
 	json_t *page = json_loads(text, 0, &e);
 	ck_assert_msg(page != NULL, "not JSON: %s at %d: %s", e.text, e.position, text);
-	json_t *want = db_problem_submissions(db, pid, 1, 20);
-	ck_assert_msg(json_equal(page, want), "text %s\nobjects %s", text, json_dumps(want, 0));
-	/* Item by item against the single-submission object too. */
+	ck_assert_int_eq(json_integer_value(json_object_get(page, "total")), 6);
+	/* Item by item against the single-submission object, built with jansson. */
 	json_t *items = json_object_get(page, "items");
 	ck_assert_uint_eq(json_array_size(items), 6);
 	for (size_t i = 0; i < 6; i++) {
@@ -927,24 +961,20 @@ START_TEST(list_text_matches_the_objects)
 	}
 	/* Invalid UTF-8 is replaced, not dropped. */
 	ck_assert_ptr_nonnull(strstr(text, "bad\xef\xbf\xbd\xef\xbf\xbdutf8\xef\xbf\xbd"));
-	json_decref(want);
 	json_decref(page);
 	free(text);
 
 	text = db_submissions_list_text(db, pid, odd, NULL, 1, 1, &len);
 	page = json_loads(text, 0, NULL);
-	want = db_submissions_list(db, pid, odd, NULL, 1, 1);
-	ck_assert(json_equal(page, want));
+	items_match_objects(page);
+	ck_assert_uint_eq(json_array_size(json_object_get(page, "items")), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(page, "total")), 2);
-	json_decref(want);
 	json_decref(page);
 	free(text);
 	text = db_submissions_list_text(db, 0, 0, "WA", 1, 100, &len);
 	page = json_loads(text, 0, NULL);
-	want = db_submissions_list(db, 0, 0, "WA", 1, 100);
-	ck_assert(json_equal(page, want));
+	items_match_objects(page);
 	ck_assert_uint_eq(json_array_size(json_object_get(page, "items")), 1);
-	json_decref(want);
 	json_decref(page);
 	free(text);
 	/* An empty page, and an unknown problem. */
@@ -1045,7 +1075,7 @@ START_TEST(hook_order_under_concurrent_writers)
 		ck_assert_int_eq(log.seq[i], i + 1);
 	ck_assert_int_eq(log.committed, log.count);
 	ck_assert_int_eq(db_seq(db), THREADS * EACH);
-	json_t *page = db_problem_submissions(db, pid, 1, 1);
+	json_t *page = problem_page(pid, 1, 1);
 	ck_assert_int_eq(jint(page, "total"), THREADS * EACH);
 	json_decref(page);
 }
