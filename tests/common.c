@@ -17,6 +17,15 @@
 
 #define ADMIN_PASSWORD "admin-password"
 
+int test_run_suite(Suite *suite)
+{
+	SRunner *sr = srunner_create(suite);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
+
 const char *test_verdict_bin(void)
 {
 	const char *bin = getenv("VERDICT_BIN");

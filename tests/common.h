@@ -1,6 +1,7 @@
 /* Test fixtures: a real verdict server on an ephemeral loopback port with a
  * temporary data dir, and a small HTTP client (libcurl) that speaks JSON. */
 #pragma once
+#include <check.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,6 +15,9 @@ struct server {
 	char log[300];       /* the server's stderr */
 	char admin_token[64];
 };
+
+/* Runs a Check suite (frees it); the exit code for main(): 0 when every test passed. */
+int test_run_suite(Suite *suite);
 
 /* The verdict binary under test ($VERDICT_BIN, set by meson). */
 const char *test_verdict_bin(void);

@@ -322,9 +322,5 @@ int main(void)
 	tcase_add_test(tc, every_error_is_an_envelope_with_headers);
 	tcase_add_test(tc, max_body_flag);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

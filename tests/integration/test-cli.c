@@ -368,9 +368,5 @@ int main(void)
 	tcase_add_test(tc, every_flag_as_environment_variable);
 	tcase_add_test(tc, flag_overrides_environment);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

@@ -313,9 +313,5 @@ int main(void)
 	tcase_add_test(crash, server_killed_mid_judging_judges_after_restart);
 	tcase_add_test(crash, language_file_adds_languages_and_hides_missing_toolchains);
 	suite_add_tcase(suite, crash);
-	SRunner *sr = srunner_create(suite);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(suite);
 }

@@ -634,9 +634,5 @@ int main(void)
 	tcase_add_test(tc, upgrade_from_the_first_schema);
 	tcase_add_test(tc, newer_schema_is_refused);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

@@ -457,9 +457,5 @@ int main(void)
 	tcase_add_test(tc, cli_imports_a_directory_and_updates_it);
 	tcase_add_test(tc, packages_import_and_judge_as_their_folders_say);
 	suite_add_tcase(suite, tc);
-	SRunner *sr = srunner_create(suite);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(suite);
 }

@@ -30,9 +30,5 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, starts_answers_and_stops);
 	suite_add_tcase(suite, tc);
-	SRunner *sr = srunner_create(suite);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(suite);
 }

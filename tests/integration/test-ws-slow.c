@@ -130,9 +130,5 @@ int main(void)
 	tcase_set_timeout(tc, 280);
 	tcase_add_test(tc, stalled_subscriber_neither_delays_others_nor_grows_memory);
 	suite_add_tcase(suite, tc);
-	SRunner *sr = srunner_create(suite);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(suite);
 }

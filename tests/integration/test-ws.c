@@ -531,9 +531,5 @@ int main(void)
 	ADD(tc, rest_and_websocket_share_one_port);
 	ADD(tc, dead_clients_are_dropped_live_ones_kept);
 	suite_add_tcase(suite, tc);
-	SRunner *sr = srunner_create(suite);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(suite);
 }
