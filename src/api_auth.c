@@ -9,6 +9,7 @@
 #include "db.h"
 #include "json_util.h"
 #include "log.h"
+#include "login_limit.h"
 #include "util.h"
 
 static json_t *user_json(const struct db_user *u)
@@ -28,19 +29,28 @@ void api_login(struct http_request *req, struct http_response *res)
 		return;
 	}
 	struct db *db = req->app->db;
+	int64_t now = now_unix(), wait = 0;
+	if (login_limit_blocked(username, now, &wait)) {
+		http_error(res, 429, "rate_limited", "too many failed logins for '%s': try again in %lld s", username,
+			   (long long)wait);
+		return;
+	}
 	struct db_user user;
 	char *hash = NULL;
+	bool ok;
 	if (db_user_by_name(db, username, &user, &hash) != 0) {
 		auth_verify_dummy(password);
-		http_error(res, 401, "unauthorized", "wrong username or password");
-		return;
+		ok = false;
+	} else {
+		ok = auth_verify_password(hash, password);
+		free(hash);
 	}
-	bool ok = auth_verify_password(hash, password);
-	free(hash);
 	if (!ok) {
+		login_limit_failed(username, now);
 		http_error(res, 401, "unauthorized", "wrong username or password");
 		return;
 	}
+	login_limit_succeeded(username, now);
 	char token[AUTH_TOKEN_LEN + 1];
 	unsigned char token_hash[32];
 	auth_new_token(token, token_hash);
