@@ -71,8 +71,6 @@ int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t
 /* Finds the user of a live session; DB_E_NOT_FOUND when unknown or expired. */
 int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t now, struct db_user *out);
 int db_session_delete(struct db *db, const unsigned char token_hash[32]);
-/* Deletes all sessions of a user (password reset). */
-int db_sessions_delete_user(struct db *db, int64_t user_id);
 
 /* ---- problems (db_problems.c) ---- */
 

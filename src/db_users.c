@@ -193,14 +193,3 @@ int db_session_delete(struct db *db, const unsigned char token_hash[32])
 	return rc;
 }
 
-int db_sessions_delete_user(struct db *db, int64_t user_id)
-{
-	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "DELETE FROM sessions WHERE user_id = ?");
-	sqlite3_bind_int64(st, 1, user_id);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete sessions");
-	sqlite3_reset(st);
-	rc = db_write_end(db, c, rc);
-	db_sessions_changed(db);
-	return rc;
-}

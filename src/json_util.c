@@ -199,12 +199,3 @@ int json_get_bool(const json_t *obj, const char *key, bool required, bool *out, 
 	return 0;
 }
 
-char *json_compact(const json_t *j, size_t *len)
-{
-	char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
-	if (!s)
-		s = xstrdup("null");
-	if (len)
-		*len = strlen(s);
-	return s;
-}

@@ -30,5 +30,3 @@ void json_buf_string(struct buf *out, const char *s, size_t len);
 void json_buf_int(struct buf *out, int64_t v);
 void json_buf_real(struct buf *out, double v);
 
-/* Serialises compactly (malloc'd). */
-char *json_compact(const json_t *j, size_t *len);

@@ -151,14 +151,6 @@ int64_t now_unix(void)
 	return (int64_t)time(NULL);
 }
 
-void format_rfc3339(int64_t unix_seconds, char out[32])
-{
-	time_t t = (time_t)unix_seconds;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 bool parse_id(const char *s, int64_t *out)
 {
 	int64_t v = 0;

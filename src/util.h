@@ -35,8 +35,6 @@ char *buf_detach(struct buf *b, size_t *len);
 int64_t now_us(void);
 /* Wall clock in seconds since the epoch. */
 int64_t now_unix(void);
-/* Writes "2026-11-26T04:00:00Z" (21 bytes with NUL) for a unix time. */
-void format_rfc3339(int64_t unix_seconds, char out[32]);
 
 /* Parses a positive decimal id ("42"); false for anything else. */
 bool parse_id(const char *s, int64_t *out);

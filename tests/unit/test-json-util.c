@@ -249,23 +249,6 @@ START_TEST(get_bool)
 }
 END_TEST
 
-START_TEST(compact)
-{
-	size_t len = 0;
-	json_t *j = json_pack("{s:i, s:[s, n]}", "a", 1, "b", "x", NULL);
-	char *s = json_compact(j, &len);
-	ck_assert_str_eq(s, "{\"a\":1,\"b\":[\"x\",null]}");
-	ck_assert_uint_eq(len, strlen(s));
-	free(s);
-	json_decref(j);
-	j = json_string("scalar");
-	s = json_compact(j, NULL);
-	ck_assert_str_eq(s, "\"scalar\"");
-	free(s);
-	json_decref(j);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("json_util");
@@ -284,7 +267,6 @@ int main(void)
 	tcase_add_test(tc, get_int);
 	tcase_add_test(tc, get_number);
 	tcase_add_test(tc, get_bool);
-	tcase_add_test(tc, compact);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
