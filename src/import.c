@@ -8,6 +8,7 @@
 
 #include "checker.h"
 #include "package.h"
+#include "problem_json.h"
 #include "util.h"
 #include "validator.h"
 
@@ -34,19 +35,12 @@ void import_slugify(const char *text, char out[65])
 		strcpy(out, "problem");
 }
 
-static bool valid_slug(const char *s)
-{
-	size_t n = strlen(s);
-	return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n && s[0] != '-' &&
-	       s[0] != '_';
-}
-
 int import_package(struct db *db, const struct package *pkg, const char *slug, import_compile_fn compile, void *ctx,
 		   struct import_result *out, char **err)
 {
 	memset(out, 0, sizeof *out);
 	if (slug) {
-		if (!valid_slug(slug)) {
+		if (!problem_slug_valid(slug)) {
 			*err = xasprintf("invalid slug '%s': use 1 to 64 lowercase letters, digits, '-' or '_'", slug);
 			return IMPORT_E_INVALID;
 		}

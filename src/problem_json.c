@@ -11,7 +11,7 @@
 
 #define MAX_TESTS 1000
 
-static bool valid_slug(const char *s)
+bool problem_slug_valid(const char *s)
 {
 	size_t n = strlen(s);
 	return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n && s[0] != '-' &&
@@ -105,7 +105,7 @@ int problem_json_parse(const json_t *body, const json_t *current, struct problem
 	    json_get_int(body, "memory_limit_kb", false, 1024, 4 << 20, &p->memory_limit_kb, err) ||
 	    json_get_int(body, "output_limit_kb", false, 1, 1 << 20, &p->output_limit_kb, err))
 		return 1;
-	if (!valid_slug(p->slug)) {
+	if (!problem_slug_valid(p->slug)) {
 		*err = xasprintf("field 'slug' must be 1 to 64 lowercase letters, digits, '-' or '_', not starting"
 				 " with '-' or '_'");
 		return 1;

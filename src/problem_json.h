@@ -2,6 +2,7 @@
  * struct db_problem. */
 #pragma once
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "db.h"
 
@@ -18,3 +19,5 @@ struct problem_json {
    way the caller calls problem_json_release. */
 int problem_json_parse(const json_t *body, const json_t *current, struct problem_json *out, char **err);
 void problem_json_release(struct problem_json *pj);
+/* A slug: 1 to 64 lowercase letters, digits, '-' or '_', not starting with '-' or '_'. */
+bool problem_slug_valid(const char *slug);

@@ -17,7 +17,7 @@
 #define MESSAGE_MAX (64 * 1024)
 #define FEEDBACK_MAX 2048
 
-static const char *const env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp", "LANG=C.UTF-8",
+const char *const compile_env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp", "LANG=C.UTF-8",
 				   NULL};
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -138,7 +138,7 @@ int validator_compile(struct sandbox *sb, const char *work_dir, const struct val
 	struct sandbox_spec spec = {
 		.profile = SANDBOX_COMPILE,
 		.argv = argv,
-		.env = env,
+		.env = compile_env,
 		.box_dir = box,
 		.box_writable = true,
 		.stdin_fd = -1,
@@ -257,7 +257,7 @@ enum validator_verdict validator_run(struct sandbox *sb, const struct validator 
 	struct sandbox_spec spec = {
 		.profile = SANDBOX_COMPILE, /* it writes its feedback files, and may be Python */
 		.argv = argv,
-		.env = env,
+		.env = compile_env,
 		.box_dir = dir,
 		.box_writable = true,
 		.stdin_fd = output_fd,

@@ -12,6 +12,9 @@
 struct sandbox;
 struct buf;
 
+/* The environment of compilers (of submissions and validators) and of validators, in the sandbox. */
+extern const char *const compile_env[];
+
 struct validator_source {
 	const char *path; /* relative, e.g. "validate.cpp" or "lib/x.h" */
 	const char *data;

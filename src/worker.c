@@ -67,8 +67,6 @@ struct job {
 	char *compile_output;
 };
 
-static const char *const compile_env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp",
-					  "LANG=C.UTF-8", NULL};
 static const char *const run_env[] = {"PATH=/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp", "LANG=C.UTF-8", NULL};
 
 static void send_event(json_t *msg)
