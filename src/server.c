@@ -58,6 +58,11 @@ int server_run(const struct config *cfg)
 		err = xstrdup("cannot create the demo data");
 		goto out;
 	}
+	/* Bind first: a port in use fails before any worker is spawned. The
+	   socket is close-on-exec, so workers do not inherit it. */
+	listener = listener_new(cfg->listen_host, cfg->listen_port, &err);
+	if (!listener)
+		goto out;
 	/* Forks (spawns) the workers: before any thread. */
 	app.judge = judge_new(&app, cfg->workers, &err);
 	if (!app.judge)
@@ -70,9 +75,6 @@ int server_run(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	listener = listener_new(cfg->listen_host, cfg->listen_port, &err);
-	if (!listener)
-		goto out;
 	http = http_server_new(&app, &err);
 	if (!http)
 		goto out;
