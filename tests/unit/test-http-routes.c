@@ -82,7 +82,7 @@ static const struct route *lookup(struct request_state *rs, enum http_method m, 
 	rs->req.method = m;
 	rs->method = method_names[m];
 	rs->req.path = path;
-	return http_find_route(rs, path);
+	return http_find_route(&api_routes, rs, path);
 }
 
 static void release(struct request_state *rs)

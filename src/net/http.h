@@ -45,6 +45,25 @@ struct http_response {
 
 typedef void (*http_handler)(struct http_request *req, struct http_response *res);
 
+/* A route: method, path pattern, handler, who may call it, what body it takes.
+   The table itself belongs to the REST layer (api/routes.c). */
+enum route_auth { ROUTE_PUBLIC, ROUTE_USER, ROUTE_ADMIN };
+enum route_body { ROUTE_NO_BODY, ROUTE_JSON, ROUTE_ZIP };
+
+struct route {
+	enum http_method method;
+	const char *pattern;  /* "/api/problems/{id}"; also the metrics label */
+	http_handler handler;
+	enum route_auth auth;
+	enum route_body body;
+};
+
+struct http_routes {
+	const struct route *list;
+	int count;
+	http_handler fallback; /* a GET no route matches (the web UI) */
+};
+
 /* Answers with a JSON body (stolen). */
 void http_json(struct http_response *res, int status, json_t *body);
 /* Answers with a body that is JSON text already (malloc'd, stolen). */
@@ -61,7 +80,7 @@ const char *http_header(struct http_request *req, const char *name);
 
 /* Starts libmicrohttpd with no listening socket of its own: connections come
    from the listener through http_server_adopt. NULL with *err on failure. */
-struct http_server *http_server_new(struct app *app, char **err);
+struct http_server *http_server_new(struct app *app, const struct http_routes *routes, char **err);
 /* Hands an accepted connection to the HTTP server (a listener_handoff). */
 void http_server_adopt(void *server, int fd, const struct sockaddr *addr, socklen_t addr_len);
 void http_server_free(struct http_server *s);

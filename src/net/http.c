@@ -18,17 +18,15 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "api.h"
 #include "app.h"
 #include "auth.h"
 #include "config.h"
 #include "json_util.h"
 #include "log.h"
 #include "metrics.h"
-#include "routes.h"
 #include "util.h"
 
-#define STATIC_ROUTE route_count /* metrics index of the web UI */
+#define STATIC_ROUTE(s) ((s)->routes.count) /* metrics index of the web UI */
 #define LINGER_US (2 * 1000000) /* how long a refused upload may go on arriving */
 #define LINGER_MAX 256           /* connections lingering at once; beyond, closed at once */
 
@@ -56,6 +54,8 @@ struct lingering {
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct app *app;
+	struct http_routes routes;
+	const char **route_names; /* metrics labels: the patterns, then "static" */
 	struct lingering linger;
 };
 
@@ -252,13 +252,14 @@ int http_route_match(const char *pattern, const char *path, int64_t ids[2], cons
 	}
 }
 
-const struct route *http_find_route(struct request_state *rs, const char *path)
+const struct route *http_find_route(const struct http_routes *table, struct request_state *rs, const char *path)
 {
+	const struct route *routes = table->list;
 	int best = -1, best_score = -1;
 	char allow[64] = "";
 	const char *bad = NULL;
 	size_t bad_len = 0;
-	for (int i = 0; i < route_count; i++) {
+	for (int i = 0; i < table->count; i++) {
 		int64_t ids[2] = {0, 0};
 		const char *b = NULL;
 		size_t blen = 0;
@@ -445,13 +446,13 @@ static bool content_type_is(struct request_state *rs, const char *want)
 static bool admit(struct request_state *rs, const char *url)
 {
 	struct app *app = rs->req.app;
-	rs->route = http_find_route(rs, url);
+	rs->route = http_find_route(&rs->server->routes, rs, url);
 	if (rs->res.status)
 		return false;
 	if (!rs->route) {
 		if ((rs->req.method == HTTP_GET || rs->req.method == HTTP_HEAD) && strncmp(url, "/api/", 5) != 0 &&
 		    strcmp(url, "/api") != 0 && strncmp(url, "/ws/", 4) != 0) {
-			rs->route_index = STATIC_ROUTE;
+			rs->route_index = STATIC_ROUTE(rs->server);
 			return true; /* the web UI, answered in phase 3 */
 		}
 		http_error(&rs->res, 404, "not_found", "no such endpoint: %s %s", rs->method, url);
@@ -498,8 +499,8 @@ static bool admit(struct request_state *rs, const char *url)
 static void answer(struct request_state *rs)
 {
 	struct http_request *req = &rs->req;
-	if (rs->route_index == STATIC_ROUTE) {
-		api_static(req, &rs->res);
+	if (rs->route_index == STATIC_ROUTE(rs->server)) {
+		rs->server->routes.fallback(req, &rs->res);
 		return;
 	}
 	req->body = rs->body.data ? rs->body.data : "";
@@ -555,7 +556,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		if (rs->queued)
 			return MHD_YES;
-		if (rs->route_index == STATIC_ROUTE || rs->route->body == ROUTE_NO_BODY)
+		if (rs->route_index == STATIC_ROUTE(rs->server) || rs->route->body == ROUTE_NO_BODY)
 			return MHD_YES; /* a body nobody asked for is ignored */
 		if (rs->body.len + n > rs->limit) {
 			/* Over the limit part way (chunked): answer now, read no more. */
@@ -608,19 +609,20 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("libmicrohttpd: %s", line);
 }
 
-struct http_server *http_server_new(struct app *app, char **err)
+struct http_server *http_server_new(struct app *app, const struct http_routes *routes, char **err)
 {
-	static const char *names[64];
-	for (int i = 0; i < route_count && i < 63; i++)
-		names[i] = routes[i].pattern;
-	names[route_count] = "static";
-	metrics_init(names, route_count + 1);
-
 	struct http_server *s = xcalloc(1, sizeof *s);
 	s->app = app;
+	s->routes = *routes;
+	s->route_names = xcalloc((size_t)routes->count + 1, sizeof *s->route_names);
+	for (int i = 0; i < routes->count; i++)
+		s->route_names[i] = routes->list[i].pattern;
+	s->route_names[routes->count] = "static";
+	metrics_init(s->route_names, routes->count + 1);
 	if (linger_start(&s->linger) != 0) {
 		*err = xasprintf("cannot start the HTTP server's linger thread: %s", strerror(errno));
 		linger_stop(&s->linger);
+		free(s->route_names);
 		free(s);
 		return NULL;
 	}
@@ -636,6 +638,7 @@ struct http_server *http_server_new(struct app *app, char **err)
 	if (!s->daemon) {
 		*err = xstrdup("cannot start the HTTP server (libmicrohttpd)");
 		linger_stop(&s->linger);
+		free(s->route_names);
 		free(s);
 		return NULL;
 	}
@@ -656,5 +659,6 @@ void http_server_free(struct http_server *s)
 		return;
 	MHD_stop_daemon(s->daemon);
 	linger_stop(&s->linger);
+	free(s->route_names);
 	free(s);
 }

@@ -7,7 +7,6 @@
 
 #include "db.h"
 #include "http.h"
-#include "routes.h"
 #include "util.h"
 
 /* One request in flight: the route, the body as it arrives, the session and the answer. */
@@ -16,7 +15,7 @@ struct request_state {
 	struct http_request req;
 	struct http_response res;
 	const struct route *route;
-	int route_index;     /* index in routes[], or -1 (metrics label "other") */
+	int route_index;     /* index in the route table, or -1 (metrics label "other") */
 	int64_t started;
 	size_t limit;        /* body bytes allowed */
 	struct buf body;
@@ -42,4 +41,4 @@ int http_route_match(const char *pattern, const char *path, int64_t ids[2], cons
    in rs->res (with res.allow) and returns routes[0]. An {id} segment that is
    not an id is left in rs->bad_id for the caller to answer 400 once the
    session checks are done. */
-const struct route *http_find_route(struct request_state *rs, const char *path);
+const struct route *http_find_route(const struct http_routes *routes, struct request_state *rs, const char *path);

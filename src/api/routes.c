@@ -32,3 +32,5 @@ const struct route routes[] = {
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);
+
+const struct http_routes api_routes = {routes, (int)(sizeof routes / sizeof routes[0]), api_static};

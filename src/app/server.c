@@ -20,6 +20,7 @@
 #include "languages.h"
 #include "listener.h"
 #include "log.h"
+#include "routes.h"
 #include "util.h"
 #include "ws.h"
 
@@ -75,7 +76,7 @@ int server_run(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	http = http_server_new(&app, &err);
+	http = http_server_new(&app, &api_routes, &err);
 	if (!http)
 		goto out;
 	ws = ws_server_new(&app, &err);
