@@ -16,6 +16,8 @@
 
 #include "sandbox.h"
 
+/* ---- box.c: the log hook, and formatting ---- */
+
 struct sbx_log {
 	void (*fn)(void *ctx, const char *line);
 	void *ctx;
@@ -24,7 +26,6 @@ void sbx_logf(const struct sbx_log *log, const char *fmt, ...) __attribute__((fo
 /* snprintf that says whether it fit: 0, or -ENAMETOOLONG when truncated
  * (paths and messages here are far shorter than their buffers). */
 int sbx_fmt(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* (Both in box.c.) */
 
 /* ---- seccomp.c ---- */
 
@@ -224,6 +225,7 @@ struct sandbox {
 	char reqbuf[sizeof(struct req) + MAX_REQ_DATA];
 };
 
+/* pidfd_open(2) and pidfd_send_signal(2) (no siginfo, no flags). */
 static inline int sbx_pidfd_open(pid_t pid, unsigned flags)
 {
 	return (int)syscall(SYS_pidfd_open, pid, flags);
