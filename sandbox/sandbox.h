@@ -16,8 +16,9 @@
  * profile: an init in fresh pid and mount namespaces and the program-to-be,
  * already confined, waiting for its command), so each run costs little more
  * than an execve. As root they use uid 60000+slot; give every worker its
- * own slot (the uid, cgroup and directory names derive from it). See the top
- * of run.c for the theory of operation. */
+ * own slot (the uid, cgroup and directory names derive from it). See
+ * README.md here for what the sandbox owns and must not use, its files, and
+ * the theory of operation. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>

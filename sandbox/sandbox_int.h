@@ -1,13 +1,22 @@
-/* Internals shared by the files of sandbox/ (and its tests): the seccomp
- * policies, the cgroup helpers and the log hook. Not for src/. */
+/* Internals shared by the files of sandbox/ (and its tests): the log hook,
+ * the seccomp policies, the cgroup helpers, the messages between the
+ * sandbox's processes, struct sandbox, and what each file offers the others.
+ * Not for src/ (README.md says who may use what). */
 #pragma once
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
 #include <linux/filter.h>
 
 #include "sandbox.h"
+
+/* ---- box.c: the log hook, and formatting ---- */
 
 struct sbx_log {
 	void (*fn)(void *ctx, const char *line);
@@ -110,3 +119,163 @@ void sbx_cg_close(struct sbx_cg_run *run);
 /* Removes every run directory and the per-sandbox parents (after the
  * zygote, which made them, is gone). */
 void sbx_cg_destroy(struct sbx_cg *cg);
+
+/* ---- the processes of a sandbox (README.md: theory of operation) ---- */
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define SBX_UID_BASE 60000
+#define SELF_PID 2               /* the program's pid in its pid namespace */
+#define MAX_REQ_DATA 65536       /* box path + argv + env */
+#define NFDS_MAX 10
+
+/* The one path the program's execve may use: the RUN and INTERP filters
+ * compare execve's first argument with this address. One object (defined in
+ * init.c), so it is the same in the worker (which compiles the filters), the
+ * zygote and its children. */
+extern char sbx_exec_path[PATH_MAX];
+
+/* fds of a request: 4 from the worker; the zygote adds the box (a detached
+ * mount); the init has its cgroup files since it was forked */
+enum { FD_STDIN, FD_STDOUT, FD_STDERR, FD_STATUS, FD_BOX, FD_REQ_N };
+
+enum {
+	REQ_BOX_WRITABLE = 1 << 0,
+};
+
+#define REQ_MAGIC 0x73627831u
+#define CTL_MAGIC 0x73627832u
+
+/* Between worker and zygote besides requests (root only: the direct path).
+ * OFFER (zygote → worker): a waiting init the worker may use directly, with
+ * fds: its request socket and its pidfd.
+ * TAKEN (worker → zygote): the worker has given that init a request. */
+enum { CTL_OFFER = 1, CTL_TAKEN };
+struct ctl_msg {
+	uint32_t magic;
+	uint32_t type;
+	uint32_t kind;
+	uint32_t id;
+	uint64_t file_kb;      /* TAKEN: the run's file limit (the next init's /tmp size) */
+};
+#define OFFER_NFDS 2
+struct req {
+	uint32_t magic;
+	uint32_t profile;
+	uint32_t flags;
+	uint32_t argc, envc;
+	uint32_t datalen;
+	uint32_t nproc_extra;  /* other processes of the program's uid (user namespace) */
+	struct sandbox_limits lim;
+	char data[];          /* box\0 argv...\0 env...\0 */
+};
+
+enum { MSG_STARTED = 1, MSG_RESULT, MSG_ERROR };
+
+struct msg {
+	int type;
+	int err;              /* MSG_ERROR: errno */
+	int wstatus;          /* MSG_RESULT */
+	int syscall_nr;       /* MSG_RESULT: the first denied call, or -1 */
+	int notify;           /* MSG_STARTED: a seccomp listener watches the program */
+	uint64_t cg_baseline; /* MSG_RESULT: the init's own memory in the run's cgroup */
+	uint64_t cg_prog_pre; /* MSG_RESULT: what the waiting program had charged before its execve
+	                         (all of cg_baseline, or nearly; freed by the execve) */
+	unsigned cg_left;     /* MSG_RESULT: tasks of the run still in its cgroup (should be 0) */
+	int have_cgs;         /* MSG_RESULT: cgs is filled in */
+	struct sbx_cg_stats cgs; /* MSG_RESULT: the run's cgroup counters, read by the init at the end
+	                            (the zygote may remove the cgroups as soon as the init is gone) */
+	struct rusage ru;     /* MSG_RESULT: of the program and its reaped children */
+	char text[200];       /* MSG_ERROR: what failed */
+};
+
+/* One per worker (sandbox_new, box.c); the zygote and the inits have their
+ * copies after the fork. */
+struct sandbox {
+	int slot;
+	bool root;
+	uid_t uid;                 /* the program's uid and gid inside */
+	gid_t gid;
+	uid_t host_uid;
+	gid_t host_gid;
+	int last_cap;
+	pid_t zygote;
+	int zygote_pidfd;
+	int ctl;                   /* to the zygote */
+	int tfd;                   /* the supervisor's tick timer, reused by every run */
+	int devnull;
+	char *mnt;                 /* host mount point of the zygote's root trees */
+	char **ro_paths;
+	struct sbx_filter filt[SBX_NPROFILES];
+	bool notify_ok;            /* kernel has seccomp user notification */
+	bool any_cg;
+	struct sbx_cg cg;
+	int pending[4];            /* pidfds of finished runs' inits that may still be exiting */
+	struct sbx_offer {         /* root: waiting inits the zygote has handed over (oldest first) */
+		int sock;
+		int pidfd;
+		uint32_t id;
+	} offers[SBX_NPROFILES][4];
+	int noffers[SBX_NPROFILES];
+	int npending;
+	struct sbx_log log;
+	char *iobuf;
+	char reqbuf[sizeof(struct req) + MAX_REQ_DATA];
+};
+
+/* pidfd_open(2) and pidfd_send_signal(2) (no siginfo, no flags). */
+static inline int sbx_pidfd_open(pid_t pid, unsigned flags)
+{
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
+static inline int sbx_pidfd_kill(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+/* ---- fdpass.c ---- */
+
+/* Writes all n bytes (retrying EINTR). Returns 0 or negative errno. */
+int sbx_write_all(int fd, const void *p, size_t n);
+/* Sends one message with nfds (up to NFDS_MAX) descriptors. Returns 0 or
+ * negative errno. */
+int sbx_send_with_fds(int sock, const void *buf, size_t len, const int *fds, int nfds);
+/* Receives one message; fds[] gets up to maxfds descriptors (CLOEXEC), the
+ * rest -1. Returns the byte count, 0 at EOF, or negative errno. */
+ssize_t sbx_recv_with_fds_flags(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds, int flags);
+ssize_t sbx_recv_with_fds(int sock, void *buf, size_t len, int *fds, int maxfds, int *nfds);
+/* Closes every fd but 0-2 and keep[] (in a freshly forked zygote or init). */
+void sbx_close_others(const int *keep, int nkeep);
+
+/* ---- zygote.c ---- */
+
+/* The zygote, in the child sandbox_new forks: makes the namespaces and root
+ * trees, writes "ok" (or what failed) to report, then serves the worker on
+ * sb->ctl until it closes. */
+_Noreturn void sbx_zygote_main(struct sandbox *sb, int report);
+/* The run's box as a detached mount (read-only unless the request says
+ * writable). Returns the mount's fd, or negative errno with err filled. */
+int sbx_box_mount(const struct req *rq, const char *box, char *err, size_t errlen);
+
+/* ---- init.c ---- */
+
+/* A pre-forked init of profile kind, pivoting into the tree root with a
+ * /tmp of tmp_kb; it forks its program and waits for a request on sock. */
+_Noreturn void sbx_init_main(struct sandbox *sb, int kind, const char *root, uint64_t tmp_kb,
+		const struct sbx_cg_run *cgr, int sock);
+/* Sends MSG_ERROR (errno err, the formatted text) on a run's status socket. */
+void sbx_send_error(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The size of a run's /tmp for its file limit. */
+uint64_t sbx_tmp_size_kb(uint64_t file_kb);
+
+/* ---- supervise.c ---- */
+
+/* Closes an offered init's socket and pidfd. */
+void sbx_offer_close(struct sbx_offer *o);
+/* Finished runs' inits exit (tearing down their namespaces) while the next
+ * run starts: forgets those that are gone; waits for all when all is set or
+ * when too many are still going. */
+void sbx_reap_pending(struct sandbox *sb, bool all);

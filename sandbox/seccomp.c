@@ -102,8 +102,9 @@ static int add_names(scmp_filter_ctx ctx, uint32_t action, const char *const *na
 	return 0;
 }
 
-#define ADD(ctx, act, nr, cnt, ...) do { \
-		int rc_ = seccomp_rule_add((ctx), (act), (nr), (cnt), ##__VA_ARGS__); \
+/* ADD(ctx, action, syscall, count, comparisons...): the rule, or return. */
+#define ADD(ctx, act, nr, ...) do { \
+		int rc_ = seccomp_rule_add((ctx), (act), (nr), __VA_ARGS__); \
 		if (rc_ < 0) { \
 			sbx_fmt(msg, msglen, "cannot add seccomp rule for %s: %s", #nr, strerror(-rc_)); \
 			return rc_; \
