@@ -53,11 +53,11 @@ static bool wanted(const char *p)
 	}
 	if (path_starts(p, "problem_statement/") || path_starts(p, "statement/")) {
 		const char *rest = strchr(p, '/') + 1;
-		return !strchr(rest, '/') && path_starts(rest, "problem.") && (path_ends(rest, ".md") || path_ends(rest, ".tex"));
+		return !strchr(rest, '/') && path_starts(rest, "problem.") &&
+		       (path_ends(rest, ".md") || path_ends(rest, ".tex"));
 	}
 	return path_starts(p, "output_validators/") || path_starts(p, "output_validator/");
 }
-
 
 /* Every folder or file at the root that wanted() can take something from. */
 static const char *const top_level[] = {"problem.yaml", ".timelimit", "data", "problem_statement",

@@ -549,7 +549,7 @@ static int walk_dir(struct walker *w, int dirfd, const char *rel, int depth)
 		const char *name = de->d_name;
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
-		if (!*rel) {
+		if (!*rel && l->rules->top_level) {
 			bool keep = false;
 			for (size_t i = 0; i < l->rules->top_level_count; i++)
 				keep |= strcmp(name, l->rules->top_level[i]) == 0;

@@ -30,9 +30,9 @@ struct loader_tree {
 /* What a package format says about its files. */
 struct loader_rules {
 	const char *marker;           /* the file at the root: at the top, or in the single top-level folder */
-	const char *const *top_level; /* folder: the only names walked at the root */
+	const char *const *top_level; /* folder: the only names walked at the root (NULL: all but hidden ones) */
 	size_t top_level_count;
-	bool (*ignored)(const char *path); /* entries not part of the package at all */
+	bool (*ignored)(const char *path); /* zip entries not part of the package (a folder skips hidden names) */
 	bool (*wanted)(const char *path);  /* files to load; the rest are only checked and counted */
 };
 
