@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "views.h"
 
 static void expect_json(json_t *j, const char *want)
@@ -111,9 +112,5 @@ int main(void)
 	tcase_add_test(tc, problems_page);
 	tcase_add_test(tc, users);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }
