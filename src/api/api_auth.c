@@ -11,12 +11,7 @@
 #include "log.h"
 #include "login_limit.h"
 #include "util.h"
-
-static json_t *user_json(const struct db_user *u)
-{
-	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id, "username", u->username, "role",
-			 u->admin ? "admin" : "user");
-}
+#include "views.h"
 
 void api_login(struct http_request *req, struct http_response *res)
 {
@@ -61,7 +56,7 @@ void api_login(struct http_request *req, struct http_response *res)
 	}
 	res->set_cookie = xasprintf("verdict_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld", token,
 				    (long long)lifetime);
-	http_json(res, 200, json_pack("{s:s, s:o}", "token", token, "user", user_json(&user)));
+	http_json(res, 200, json_pack("{s:s, s:o}", "token", token, "user", view_user(&user)));
 }
 
 void api_logout(struct http_request *req, struct http_response *res)
@@ -78,5 +73,5 @@ void api_logout(struct http_request *req, struct http_response *res)
 
 void api_me(struct http_request *req, struct http_response *res)
 {
-	http_json(res, 200, user_json(req->user));
+	http_json(res, 200, view_user(req->user));
 }

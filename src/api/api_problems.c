@@ -14,6 +14,7 @@
 #include "package.h"
 #include "problem_json.h"
 #include "util.h"
+#include "views.h"
 
 void api_languages(struct http_request *req, struct http_response *res)
 {
@@ -23,28 +24,42 @@ void api_languages(struct http_request *req, struct http_response *res)
 void api_problems_list(struct http_request *req, struct http_response *res)
 {
 	int page, per_page;
-	if (http_paging(req, res, &page, &per_page))
-		http_json(res, 200, db_problems_list(req->app->db, page, per_page));
+	if (!http_paging(req, res, &page, &per_page))
+		return;
+	struct db_problem_list *list = db_problems_list(req->app->db, page, per_page);
+	http_json(res, 200, view_problems_page(list, page, per_page));
+	db_problem_list_free(list);
 }
 
 void api_problems_get(struct http_request *req, struct http_response *res)
 {
-	json_t *p = db_problem_json(req->app->db, req->id[0], true);
-	if (!p) {
+	struct db_problem_row *row = db_problem_get(req->app->db, req->id[0], true);
+	if (!row) {
 		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)req->id[0]);
 		return;
 	}
-	/* The web UI shows the statement as this safe HTML, rendered here once. */
+	json_t *p = view_problem(row, true);
+	/* The web UI shows the statement as this safe HTML, rendered here once
+	   (from the statement as sent: invalid UTF-8 already replaced). */
 	const json_t *statement = json_object_get(p, "statement");
-	const char *format = json_string_value(json_object_get(p, "statement_format"));
 	char *html = markdown_render(json_string_value(statement), json_string_length(statement),
-				     !format || strcmp(format, "text") != 0);
+				     strcmp(row->statement_format, "text") != 0);
 	json_object_set_new(p, "statement_html", json_string_lossy(html, strlen(html)));
 	free(html);
+	db_problem_row_free(row);
 	http_json(res, 200, p);
 }
 
-static void save(struct http_request *req, struct http_response *res, const json_t *current)
+/* The stored problem as PUT answers it; NULL if it is gone. */
+static json_t *problem_full(struct db *db, int64_t id)
+{
+	struct db_problem_row *row = db_problem_get(db, id, true);
+	json_t *p = row ? view_problem(row, true) : NULL;
+	db_problem_row_free(row);
+	return p;
+}
+
+static void save(struct http_request *req, struct http_response *res, const struct db_problem_row *current)
 {
 	struct problem_json pj;
 	char *err = NULL;
@@ -63,7 +78,7 @@ static void save(struct http_request *req, struct http_response *res, const json
 	else if (rc != 0)
 		http_error(res, 500, "internal", "cannot store the problem");
 	else if (current)
-		http_json(res, 200, db_problem_json(req->app->db, id, true));
+		http_json(res, 200, problem_full(req->app->db, id));
 	else
 		http_json(res, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "slug", pj.problem.slug));
 	problem_json_release(&pj);
@@ -76,13 +91,13 @@ void api_problems_create(struct http_request *req, struct http_response *res)
 
 void api_problems_update(struct http_request *req, struct http_response *res)
 {
-	json_t *current = db_problem_json(req->app->db, req->id[0], true);
+	struct db_problem_row *current = db_problem_get(req->app->db, req->id[0], true);
 	if (!current) {
 		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)req->id[0]);
 		return;
 	}
 	save(req, res, current);
-	json_decref(current);
+	db_problem_row_free(current);
 }
 
 void api_problems_delete(struct http_request *req, struct http_response *res)

@@ -1,4 +1,5 @@
 /* /api/users (admin): list, create, reset a password. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,12 +10,16 @@
 #include "json_util.h"
 #include "users.h"
 #include "util.h"
+#include "views.h"
 
 void api_users_list(struct http_request *req, struct http_response *res)
 {
 	int page, per_page;
-	if (http_paging(req, res, &page, &per_page))
-		http_json(res, 200, db_users_list(req->app->db, page, per_page));
+	if (!http_paging(req, res, &page, &per_page))
+		return;
+	struct db_user_list *list = db_users_list(req->app->db, page, per_page);
+	http_json(res, 200, view_users_page(list, page, per_page));
+	db_user_list_free(list);
 }
 
 void api_users_create(struct http_request *req, struct http_response *res)
@@ -32,8 +37,10 @@ void api_users_create(struct http_request *req, struct http_response *res)
 		http_error(res, 400, "validation", "field 'role' must be \"admin\" or \"user\"");
 		return;
 	}
-	int64_t id;
-	int rc = users_create(req->app->db, username, password, strcmp(role, "admin") == 0, &id, &err);
+	/* The answer's user; a name too long to fit is refused by users_create. */
+	struct db_user user = {.admin = strcmp(role, "admin") == 0};
+	snprintf(user.username, sizeof user.username, "%s", username);
+	int rc = users_create(req->app->db, username, password, user.admin, &user.id, &err);
 	if (rc == USERS_E_INVALID)
 		http_error(res, 400, "validation", "%s", err);
 	else if (rc == DB_E_CONFLICT)
@@ -41,7 +48,7 @@ void api_users_create(struct http_request *req, struct http_response *res)
 	else if (rc != 0)
 		http_error(res, 500, "internal", "cannot create user '%s'", username);
 	else
-		http_json(res, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "username", username, "role", role));
+		http_json(res, 201, view_user(&user));
 	free(err);
 }
 
@@ -65,7 +72,6 @@ void api_users_update(struct http_request *req, struct http_response *res)
 	else if (rc != 0)
 		http_error(res, 500, "internal", "cannot change the password of user %lld", (long long)user.id);
 	else
-		http_json(res, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)user.id, "username", user.username,
-					      "role", user.admin ? "admin" : "user"));
+		http_json(res, 200, view_user(&user));
 	free(err);
 }

@@ -28,9 +28,9 @@ int demo_seed(struct db *db)
 		printf("demo: created user 'admin' with password '%s'\n", password);
 		fflush(stdout);
 	}
-	json_t *problems = db_problems_list(db, 1, 1);
-	int64_t total = json_integer_value(json_object_get(problems, "total"));
-	json_decref(problems);
+	struct db_problem_list *problems = db_problems_list(db, 1, 1);
+	int64_t total = problems->total;
+	db_problem_list_free(problems);
 	if (total > 0)
 		return 0;
 	static const struct db_test tests[] = {

@@ -57,7 +57,7 @@ struct job {
 	int64_t id;
 	struct db_job sub;
 	const struct language *lang;
-	json_t *problem;      /* db_problem_judging */
+	json_t *problem;      /* problem_judging_json */
 	struct checker checker;
 	struct validator validator; /* custom checker */
 	char *validator_flags;
@@ -256,6 +256,32 @@ out:
 	return o;
 }
 
+/* What storage says about judging the problem, as the JSON object the job
+   keeps: limits, checker, tests [{"idx", "group", "points", "sample"}],
+   scoring. NULL if the problem is gone. */
+static json_t *problem_judging_json(struct db *db, int64_t id)
+{
+	struct db_problem_judging *pj = db_problem_judging(db, id);
+	if (!pj)
+		return NULL;
+	json_t *checker = json_loads(pj->checker_json, 0, NULL);
+	json_t *p = json_pack("{s:I, s:I, s:I, s:I, s:o, s:b}", "id", (json_int_t)id, "time_limit_ms",
+			      (json_int_t)pj->time_limit_ms, "memory_limit_kb", (json_int_t)pj->memory_limit_kb,
+			      "output_limit_kb", (json_int_t)pj->output_limit_kb, "checker",
+			      checker ? checker : json_object(), "has_validator", pj->has_validator);
+	json_t *tests = json_array();
+	for (size_t i = 0; i < pj->test_count; i++) {
+		const struct db_judging_test *t = &pj->tests[i];
+		json_array_append_new(tests, json_pack("{s:i, s:o, s:f, s:b}", "idx", t->idx, "group",
+						       json_string_lossy(t->group, strlen(t->group)), "points",
+						       t->points, "sample", t->sample));
+	}
+	json_object_set_new(p, "tests", tests);
+	json_object_set_new(p, "scoring", json_string(pj->scoring));
+	db_problem_judging_free(pj);
+	return p;
+}
+
 /* Sets up the job: submission, language, problem, checker, box with the source. NULL or the verdict JE. */
 static const char *prepare(struct worker *w, struct job *job)
 {
@@ -268,7 +294,7 @@ static const char *prepare(struct worker *w, struct job *job)
 		buf_printf(&job->log, "language '%s' is not available on this judge\n", job->sub.language);
 		return "JE";
 	}
-	job->problem = db_problem_judging(w->db, job->sub.problem_id);
+	job->problem = problem_judging_json(w->db, job->sub.problem_id);
 	if (!job->problem) {
 		buf_printf(&job->log, "problem %lld is gone\n", (long long)job->sub.problem_id);
 		return "JE";

@@ -1,6 +1,8 @@
 /* Kattis problem packages: reads a package (a zip held in memory, or a
  * directory) into memory, checks it, and rejects hostile or malformed ones
  * with a message naming the offending file. Nothing is ever written to disk.
+ * loader.c reads the files and refuses hostile archives; kattis.c gives them
+ * their meaning under the rules below.
  *
  * Return convention: 0 on success, PACKAGE_E_INVALID (positive) for a bad
  * package with *err set, negative errno for a system failure.

@@ -83,19 +83,12 @@ static int parse_tests(const json_t *tests, struct problem_json *pj, char **err)
 	return 0;
 }
 
-int problem_json_parse(const json_t *body, const json_t *current, struct problem_json *pj, char **err)
+/* The fields besides tests, over what p holds already (the stored problem's,
+   or the defaults); `stored` is the stored checker, or NULL on create. */
+static int parse_fields(const json_t *body, bool required, const char *format, const json_t *stored,
+			struct problem_json *pj, char **err)
 {
-	memset(pj, 0, sizeof *pj);
 	struct db_problem *p = &pj->problem;
-	const json_t *base = current; /* NULL on create: json_object_get(NULL, ...) is NULL */
-	p->slug = json_string_value(json_object_get(base, "slug"));
-	p->title = json_string_value(json_object_get(base, "title"));
-	p->statement = json_string_value(json_object_get(base, "statement"));
-	const char *format = json_string_value(json_object_get(base, "statement_format"));
-	p->time_limit_ms = current ? json_integer_value(json_object_get(base, "time_limit_ms")) : 1000;
-	p->memory_limit_kb = current ? json_integer_value(json_object_get(base, "memory_limit_kb")) : 262144;
-	p->output_limit_kb = current ? json_integer_value(json_object_get(base, "output_limit_kb")) : 65536;
-	bool required = current == NULL;
 	const char *new_format = NULL;
 	if (json_get_string(body, "slug", required, 64, &p->slug, err) ||
 	    json_get_string(body, "title", required, 200, &p->title, err) ||
@@ -122,7 +115,6 @@ int problem_json_parse(const json_t *body, const json_t *current, struct problem
 	p->statement_markdown = !format || strcmp(format, "markdown") == 0;
 
 	const json_t *given = json_object_get(body, "checker");
-	const json_t *stored = json_object_get(base, "checker");
 	struct checker checker;
 	checker_init(&checker, CHECKER_TOKENS);
 	if (given || stored) {
@@ -138,6 +130,32 @@ int problem_json_parse(const json_t *body, const json_t *current, struct problem
 	pj->checker_json = json_dumps(canonical, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(canonical);
 	p->checker_json = pj->checker_json;
+	return 0;
+}
+
+int problem_json_parse(const json_t *body, const struct db_problem_row *current, struct problem_json *pj,
+		       char **err)
+{
+	memset(pj, 0, sizeof *pj);
+	struct db_problem *p = &pj->problem;
+	const char *format = NULL;
+	json_t *stored = NULL;
+	if (current) {
+		p->slug = current->slug;
+		p->title = current->title;
+		p->statement = current->statement;
+		format = current->statement_format;
+		stored = json_loads(current->checker_json, 0, NULL);
+		if (!stored)
+			stored = json_object();
+	}
+	p->time_limit_ms = current ? current->time_limit_ms : 1000;
+	p->memory_limit_kb = current ? current->memory_limit_kb : 262144;
+	p->output_limit_kb = current ? current->output_limit_kb : 65536;
+	int rc = parse_fields(body, current == NULL, format, stored, pj, err);
+	json_decref(stored);
+	if (rc)
+		return rc;
 
 	const json_t *tests = json_object_get(body, "tests");
 	if (tests)

@@ -13,11 +13,12 @@ struct problem_json {
 	char **names;              /* generated test names */
 };
 
-/* Reads body (a JSON object). With `current` (the stored problem's full
-   JSON), absent fields keep their current values and tests are kept unless
+/* Reads body (a JSON object). With `current` (the stored problem, read
+   full), absent fields keep their current values and tests are kept unless
    given. Returns 0, or 1 with *err (malloc'd) saying what is wrong; either
    way the caller calls problem_json_release. */
-int problem_json_parse(const json_t *body, const json_t *current, struct problem_json *out, char **err);
+int problem_json_parse(const json_t *body, const struct db_problem_row *current, struct problem_json *out,
+		       char **err);
 void problem_json_release(struct problem_json *pj);
 /* A slug: 1 to 64 lowercase letters, digits, '-' or '_', not starting with '-' or '_'. */
 bool problem_slug_valid(const char *slug);

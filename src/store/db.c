@@ -321,12 +321,6 @@ json_t *db_col_real_or_null(sqlite3_stmt *st, int col)
 	return json_real(sqlite3_column_double(st, col));
 }
 
-json_t *db_page(json_t *items, int page, int per_page, int64_t total)
-{
-	return json_pack("{s:o, s:i, s:i, s:I}", "items", items, "page", page, "per_page", per_page,
-			 "total", (json_int_t)total);
-}
-
 /* ---- migrations ---- */
 
 static int migration_version(const char *name)

@@ -63,8 +63,20 @@ int db_user_create(struct db *db, const char *username, const char *password_has
 int db_user_by_name(struct db *db, const char *username, struct db_user *out, char **hash);
 int db_user_get(struct db *db, int64_t id, struct db_user *out);
 int db_user_set_password(struct db *db, int64_t id, const char *password_hash);
-/* {"items": [...], "page", "per_page", "total"}; new reference. */
-json_t *db_users_list(struct db *db, int page, int per_page);
+/* A user as listed: the user and when it was made (RFC 3339). */
+struct db_user_row {
+	struct db_user user;
+	char created_at[32];
+};
+/* One page of users by id, and how many there are in all. */
+struct db_user_list {
+	struct db_user_row *items;
+	size_t count;
+	int64_t total;
+};
+/* A page of users (page from 1). Never NULL; free with db_user_list_free. */
+struct db_user_list *db_users_list(struct db *db, int page, int per_page);
+void db_user_list_free(struct db_user_list *list);
 int64_t db_user_count(struct db *db);
 
 int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id, int64_t expires_at);
@@ -113,13 +125,83 @@ int db_problem_update(struct db *db, int64_t id, const struct db_problem *p);
 int db_problem_delete(struct db *db, int64_t id);
 int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id /* OUT */);
 bool db_problem_exists(struct db *db, int64_t id);
-/* The public view: summary fields, plus statement, samples, limits, checker,
-   scoring and groups when `full`. NULL if not found. New reference. */
-json_t *db_problem_json(struct db *db, int64_t id, bool full);
-json_t *db_problems_list(struct db *db, int page, int per_page);
-/* Everything a judge needs to judge one submission of this problem, as JSON:
-   limits, checker, tests [{"idx","group","points","sample"}]; NULL if not found. */
-json_t *db_problem_judging(struct db *db, int64_t id);
+/* A sample test as shown to users: input and answer (NUL-terminated after len). */
+struct db_sample {
+	char *input;
+	size_t input_len;
+	char *output;
+	size_t output_len;
+};
+
+/* A test group: its name, the sum of its tests' points, how many tests. */
+struct db_group {
+	char *name;
+	double points;
+	int64_t test_count;
+};
+
+/* A stored problem. The summary fields are always set; the rest only when
+   read `full` (else NULL / 0). Strings are malloc'd and owned by the row. */
+struct db_problem_row {
+	int64_t id;
+	char *slug;
+	char *title;
+	int64_t time_limit_ms;
+	int64_t memory_limit_kb;
+	/* full only */
+	char *statement;
+	char *statement_format;    /* "markdown" or "text" */
+	int64_t output_limit_kb;
+	char *checker_json;        /* the checker object, serialised as stored */
+	char *created_at;
+	char *updated_at;
+	struct db_sample *samples; /* in run order */
+	size_t sample_count;
+	const char *scoring;       /* "icpc" or "ioi" (static) */
+	struct db_group *groups;   /* in run order of their first test */
+	size_t group_count;
+	int64_t test_count;
+};
+
+/* One page of problems (summary rows) by id, and how many there are in all. */
+struct db_problem_list {
+	struct db_problem_row *items;
+	size_t count;
+	int64_t total;
+};
+
+/* A problem: the summary, or everything users may see when `full` (hidden
+   tests never). NULL if not found; free with db_problem_row_free. */
+struct db_problem_row *db_problem_get(struct db *db, int64_t id, bool full);
+void db_problem_row_free(struct db_problem_row *row);
+/* A page of problems (page from 1). Never NULL; free with db_problem_list_free. */
+struct db_problem_list *db_problems_list(struct db *db, int page, int per_page);
+void db_problem_list_free(struct db_problem_list *list);
+
+/* One test as the judge sees it (no data: see db_test_data). */
+struct db_judging_test {
+	int idx;
+	char *group;
+	double points;
+	bool sample;
+};
+
+/* Everything a judge needs to judge one submission of a problem. */
+struct db_problem_judging {
+	int64_t id;
+	int64_t time_limit_ms;
+	int64_t memory_limit_kb;
+	int64_t output_limit_kb;
+	char *checker_json;        /* the checker object, serialised as stored */
+	bool has_validator;
+	struct db_judging_test *tests; /* in run order */
+	size_t test_count;
+	const char *scoring;       /* "icpc" or "ioi" (static) */
+};
+
+/* NULL if not found; free with db_problem_judging_free. */
+struct db_problem_judging *db_problem_judging(struct db *db, int64_t id);
+void db_problem_judging_free(struct db_problem_judging *pj);
 /* Copies one test's input and answer (malloc'd) for the judge. */
 int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_t *input_len,
 		 char **output, size_t *output_len);

@@ -54,5 +54,3 @@ json_t *db_update_json(struct db_conn *c, int64_t id);
 json_t *db_col_string(sqlite3_stmt *st, int col);
 json_t *db_col_int_or_null(sqlite3_stmt *st, int col);
 json_t *db_col_real_or_null(sqlite3_stmt *st, int col);
-/* A paging envelope {"items", "page", "per_page", "total"}; steals items. */
-json_t *db_page(json_t *items, int page, int per_page, int64_t total);

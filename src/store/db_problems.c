@@ -146,127 +146,13 @@ bool db_problem_exists(struct db *db, int64_t id)
 	return found;
 }
 
-static json_t *summary_json(sqlite3_stmt *st)
+/* items with room for one more than count elements of size bytes. */
+static void *grow(void *items, size_t count, size_t *cap, size_t size)
 {
-	return json_pack("{s:I, s:o, s:o, s:I, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			 "slug", db_col_string(st, 1), "title", db_col_string(st, 2), "time_limit_ms",
-			 (json_int_t)sqlite3_column_int64(st, 3), "memory_limit_kb",
-			 (json_int_t)sqlite3_column_int64(st, 4));
-}
-
-/* {"scoring": "icpc"|"ioi", "groups": [...], "test_count": n} from the tests' metadata. */
-static void add_groups(struct db_conn *c, int64_t id, json_t *obj)
-{
-	sqlite3_stmt *st = db_stmt(c, "SELECT grp, sum(points), count(*), min(idx) FROM tests"
-				      " WHERE problem_id = ? GROUP BY grp ORDER BY min(idx)");
-	sqlite3_bind_int64(st, 1, id);
-	json_t *groups = json_array();
-	double total_points = 0;
-	int64_t tests = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		double points = sqlite3_column_double(st, 1);
-		total_points += points;
-		tests += sqlite3_column_int64(st, 2);
-		json_array_append_new(groups, json_pack("{s:o, s:f, s:I}", "name", db_col_string(st, 0),
-							"points", points, "test_count",
-							(json_int_t)sqlite3_column_int64(st, 2)));
-	}
-	sqlite3_reset(st);
-	json_object_set_new(obj, "scoring", json_string(total_points > 0 ? "ioi" : "icpc"));
-	json_object_set_new(obj, "groups", groups);
-	json_object_set_new(obj, "test_count", json_integer(tests));
-}
-
-json_t *db_problem_json(struct db *db, int64_t id, bool full)
-{
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb, statement,"
-				      " statement_format, output_limit_kb, checker, created_at, updated_at"
-				      " FROM problems WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return NULL;
-	}
-	json_t *p = summary_json(st);
-	if (full) {
-		json_object_set_new(p, "statement", db_col_string(st, 5));
-		json_object_set_new(p, "statement_format", db_col_string(st, 6));
-		json_object_set_new(p, "output_limit_kb", json_integer(sqlite3_column_int64(st, 7)));
-		json_t *checker = json_loads((const char *)sqlite3_column_text(st, 8), 0, NULL);
-		json_object_set_new(p, "checker", checker ? checker : json_object());
-		json_object_set_new(p, "created_at", db_col_string(st, 9));
-		json_object_set_new(p, "updated_at", db_col_string(st, 10));
-	}
-	sqlite3_reset(st);
-	if (!full)
-		return p;
-
-	st = db_stmt(c, "SELECT input, output FROM tests WHERE problem_id = ? AND sample ORDER BY idx");
-	sqlite3_bind_int64(st, 1, id);
-	json_t *samples = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(samples, json_pack("{s:o, s:o}", "input",
-							 json_string_lossy(sqlite3_column_blob(st, 0),
-									   (size_t)sqlite3_column_bytes(st, 0)),
-							 "output",
-							 json_string_lossy(sqlite3_column_blob(st, 1),
-									   (size_t)sqlite3_column_bytes(st, 1))));
-	sqlite3_reset(st);
-	json_object_set_new(p, "samples", samples);
-	add_groups(c, id, p);
-	return p;
-}
-
-json_t *db_problems_list(struct db *db, int page, int per_page)
-{
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb FROM problems"
-				      " ORDER BY id LIMIT ? OFFSET ?");
-	sqlite3_bind_int(st, 1, per_page);
-	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
-	json_t *items = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(items, summary_json(st));
-	sqlite3_reset(st);
-	st = db_stmt(c, "SELECT count(*) FROM problems");
-	int64_t total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return db_page(items, page, per_page, total);
-}
-
-json_t *db_problem_judging(struct db *db, int64_t id)
-{
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT time_limit_ms, memory_limit_kb, output_limit_kb, checker,"
-				      " validator IS NOT NULL FROM problems WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return NULL;
-	}
-	json_t *checker = json_loads((const char *)sqlite3_column_text(st, 3), 0, NULL);
-	json_t *p = json_pack("{s:I, s:I, s:I, s:I, s:o, s:b}", "id", (json_int_t)id, "time_limit_ms",
-			      (json_int_t)sqlite3_column_int64(st, 0), "memory_limit_kb",
-			      (json_int_t)sqlite3_column_int64(st, 1), "output_limit_kb",
-			      (json_int_t)sqlite3_column_int64(st, 2), "checker",
-			      checker ? checker : json_object(), "has_validator", sqlite3_column_int(st, 4));
-	sqlite3_reset(st);
-	st = db_stmt(c, "SELECT idx, grp, points, sample FROM tests WHERE problem_id = ? ORDER BY idx");
-	sqlite3_bind_int64(st, 1, id);
-	json_t *tests = json_array();
-	double points = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		points += sqlite3_column_double(st, 2);
-		json_array_append_new(tests, json_pack("{s:i, s:o, s:f, s:b}", "idx", sqlite3_column_int(st, 0),
-						       "group", db_col_string(st, 1), "points",
-						       sqlite3_column_double(st, 2), "sample",
-						       sqlite3_column_int(st, 3)));
-	}
-	sqlite3_reset(st);
-	json_object_set_new(p, "tests", tests);
-	json_object_set_new(p, "scoring", json_string(points > 0 ? "ioi" : "icpc"));
-	return p;
+	if (count < *cap)
+		return items;
+	*cap = *cap ? 2 * *cap : 8;
+	return xrealloc(items, *cap * size);
 }
 
 static char *copy_blob(sqlite3_stmt *st, int col, size_t *len)
@@ -277,6 +163,189 @@ static char *copy_blob(sqlite3_stmt *st, int col, size_t *len)
 		memcpy(p, sqlite3_column_blob(st, col), *len);
 	p[*len] = '\0';
 	return p;
+}
+
+static char *copy_text(sqlite3_stmt *st, int col)
+{
+	size_t len;
+	return copy_blob(st, col, &len);
+}
+
+/* The summary from columns id, slug, title, time_limit_ms, memory_limit_kb. */
+static void read_summary(sqlite3_stmt *st, struct db_problem_row *row)
+{
+	row->id = sqlite3_column_int64(st, 0);
+	row->slug = copy_text(st, 1);
+	row->title = copy_text(st, 2);
+	row->time_limit_ms = sqlite3_column_int64(st, 3);
+	row->memory_limit_kb = sqlite3_column_int64(st, 4);
+}
+
+static void read_samples(struct db_conn *c, struct db_problem_row *row)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT input, output FROM tests WHERE problem_id = ? AND sample ORDER BY idx");
+	sqlite3_bind_int64(st, 1, row->id);
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		row->samples = grow(row->samples, row->sample_count, &cap, sizeof *row->samples);
+		struct db_sample *s = &row->samples[row->sample_count++];
+		s->input = copy_blob(st, 0, &s->input_len);
+		s->output = copy_blob(st, 1, &s->output_len);
+	}
+	sqlite3_reset(st);
+}
+
+/* Scoring, groups and test count from the tests' metadata. */
+static void read_groups(struct db_conn *c, struct db_problem_row *row)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT grp, sum(points), count(*), min(idx) FROM tests"
+				      " WHERE problem_id = ? GROUP BY grp ORDER BY min(idx)");
+	sqlite3_bind_int64(st, 1, row->id);
+	double total_points = 0;
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		double points = sqlite3_column_double(st, 1);
+		total_points += points;
+		row->test_count += sqlite3_column_int64(st, 2);
+		row->groups = grow(row->groups, row->group_count, &cap, sizeof *row->groups);
+		struct db_group *g = &row->groups[row->group_count++];
+		g->name = copy_text(st, 0);
+		g->points = points;
+		g->test_count = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	row->scoring = total_points > 0 ? "ioi" : "icpc";
+}
+
+struct db_problem_row *db_problem_get(struct db *db, int64_t id, bool full)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb, statement,"
+				      " statement_format, output_limit_kb, checker, created_at, updated_at"
+				      " FROM problems WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return NULL;
+	}
+	struct db_problem_row *row = xcalloc(1, sizeof *row);
+	read_summary(st, row);
+	if (full) {
+		row->statement = copy_text(st, 5);
+		row->statement_format = copy_text(st, 6);
+		row->output_limit_kb = sqlite3_column_int64(st, 7);
+		row->checker_json = copy_text(st, 8);
+		row->created_at = copy_text(st, 9);
+		row->updated_at = copy_text(st, 10);
+	}
+	sqlite3_reset(st);
+	if (full) {
+		read_samples(c, row);
+		read_groups(c, row);
+	}
+	return row;
+}
+
+static void row_release(struct db_problem_row *row)
+{
+	free(row->slug);
+	free(row->title);
+	free(row->statement);
+	free(row->statement_format);
+	free(row->checker_json);
+	free(row->created_at);
+	free(row->updated_at);
+	for (size_t i = 0; i < row->sample_count; i++) {
+		free(row->samples[i].input);
+		free(row->samples[i].output);
+	}
+	free(row->samples);
+	for (size_t i = 0; i < row->group_count; i++)
+		free(row->groups[i].name);
+	free(row->groups);
+}
+
+void db_problem_row_free(struct db_problem_row *row)
+{
+	if (!row)
+		return;
+	row_release(row);
+	free(row);
+}
+
+struct db_problem_list *db_problems_list(struct db *db, int page, int per_page)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb FROM problems"
+				      " ORDER BY id LIMIT ? OFFSET ?");
+	sqlite3_bind_int(st, 1, per_page);
+	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
+	struct db_problem_list *list = xcalloc(1, sizeof *list);
+	list->items = xcalloc(per_page > 0 ? (size_t)per_page : 1, sizeof *list->items);
+	while (list->count < (size_t)per_page && sqlite3_step(st) == SQLITE_ROW)
+		read_summary(st, &list->items[list->count++]);
+	sqlite3_reset(st);
+	st = db_stmt(c, "SELECT count(*) FROM problems");
+	list->total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return list;
+}
+
+void db_problem_list_free(struct db_problem_list *list)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < list->count; i++)
+		row_release(&list->items[i]);
+	free(list->items);
+	free(list);
+}
+
+struct db_problem_judging *db_problem_judging(struct db *db, int64_t id)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT time_limit_ms, memory_limit_kb, output_limit_kb, checker,"
+				      " validator IS NOT NULL FROM problems WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return NULL;
+	}
+	struct db_problem_judging *p = xcalloc(1, sizeof *p);
+	p->id = id;
+	p->time_limit_ms = sqlite3_column_int64(st, 0);
+	p->memory_limit_kb = sqlite3_column_int64(st, 1);
+	p->output_limit_kb = sqlite3_column_int64(st, 2);
+	p->checker_json = copy_text(st, 3);
+	p->has_validator = sqlite3_column_int(st, 4);
+	sqlite3_reset(st);
+	st = db_stmt(c, "SELECT idx, grp, points, sample FROM tests WHERE problem_id = ? ORDER BY idx");
+	sqlite3_bind_int64(st, 1, id);
+	double points = 0;
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		points += sqlite3_column_double(st, 2);
+		p->tests = grow(p->tests, p->test_count, &cap, sizeof *p->tests);
+		struct db_judging_test *t = &p->tests[p->test_count++];
+		t->idx = sqlite3_column_int(st, 0);
+		t->group = copy_text(st, 1);
+		t->points = sqlite3_column_double(st, 2);
+		t->sample = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	p->scoring = points > 0 ? "ioi" : "icpc";
+	return p;
+}
+
+void db_problem_judging_free(struct db_problem_judging *pj)
+{
+	if (!pj)
+		return;
+	free(pj->checker_json);
+	for (size_t i = 0; i < pj->test_count; i++)
+		free(pj->tests[i].group);
+	free(pj->tests);
+	free(pj);
 }
 
 int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_t *input_len,

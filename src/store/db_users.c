@@ -94,20 +94,30 @@ int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
 	return rc;
 }
 
-json_t *db_users_list(struct db *db, int page, int per_page)
+struct db_user_list *db_users_list(struct db *db, int page, int per_page)
 {
 	struct db_conn *c = db_reader(db);
 	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role, created_at FROM users ORDER BY id LIMIT ? OFFSET ?");
 	sqlite3_bind_int(st, 1, per_page);
 	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
-	json_t *items = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(items, json_pack("{s:I, s:o, s:o, s:o}", "id",
-						       (json_int_t)sqlite3_column_int64(st, 0), "username",
-						       db_col_string(st, 1), "role", db_col_string(st, 2),
-						       "created_at", db_col_string(st, 3)));
+	struct db_user_list *list = xcalloc(1, sizeof *list);
+	list->items = xcalloc(per_page > 0 ? (size_t)per_page : 1, sizeof *list->items);
+	while (list->count < (size_t)per_page && sqlite3_step(st) == SQLITE_ROW) {
+		struct db_user_row *row = &list->items[list->count++];
+		fill_user(st, &row->user);
+		snprintf(row->created_at, sizeof row->created_at, "%s", (const char *)sqlite3_column_text(st, 3));
+	}
 	sqlite3_reset(st);
-	return db_page(items, page, per_page, db_user_count(db));
+	list->total = db_user_count(db);
+	return list;
+}
+
+void db_user_list_free(struct db_user_list *list)
+{
+	if (!list)
+		return;
+	free(list->items);
+	free(list);
 }
 
 int64_t db_user_count(struct db *db)

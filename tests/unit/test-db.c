@@ -15,6 +15,7 @@
 #include "db.h"
 #include "embedded.h"
 #include "log.h"
+#include "views.h"
 
 static char dir[256];
 static char data[300];
@@ -145,6 +146,31 @@ static const char *jstr(const json_t *obj, const char *key)
 	const char *s = json_string_value(json_object_get(obj, key));
 	ck_assert_msg(s != NULL, "'%s' is not a string", key);
 	return s;
+}
+
+/* The wire objects of what storage returns, as the REST handlers write them. */
+static json_t *problem_view(struct db *d, int64_t id, bool full)
+{
+	struct db_problem_row *row = db_problem_get(d, id, full);
+	json_t *j = row ? view_problem(row, full) : NULL;
+	db_problem_row_free(row);
+	return j;
+}
+
+static json_t *problems_page(struct db *d, int page, int per_page)
+{
+	struct db_problem_list *list = db_problems_list(d, page, per_page);
+	json_t *j = view_problems_page(list, page, per_page);
+	db_problem_list_free(list);
+	return j;
+}
+
+static json_t *users_page(struct db *d, int page, int per_page)
+{
+	struct db_user_list *list = db_users_list(d, page, per_page);
+	json_t *j = view_users_page(list, page, per_page);
+	db_user_list_free(list);
+	return j;
 }
 
 /* ---- open and migrations ---- */
@@ -326,7 +352,7 @@ START_TEST(users_list_pages)
 		snprintf(name, sizeof name, "u%d", i);
 		add_user(name, i == 0);
 	}
-	json_t *page = db_users_list(db, 2, 2);
+	json_t *page = users_page(db, 2, 2);
 	ck_assert_int_eq(jint(page, "page"), 2);
 	ck_assert_int_eq(jint(page, "per_page"), 2);
 	ck_assert_int_eq(jint(page, "total"), 5);
@@ -338,10 +364,10 @@ START_TEST(users_list_pages)
 	/* The password hash stays in the database. */
 	ck_assert_ptr_null(json_object_get(json_array_get(items, 0), "password_hash"));
 	json_decref(page);
-	page = db_users_list(db, 3, 2);
+	page = users_page(db, 3, 2);
 	ck_assert_uint_eq(json_array_size(json_object_get(page, "items")), 1);
 	json_decref(page);
-	page = db_users_list(db, 4, 2);
+	page = users_page(db, 4, 2);
 	ck_assert_uint_eq(json_array_size(json_object_get(page, "items")), 0);
 	ck_assert_int_eq(jint(page, "total"), 5);
 	json_decref(page);
@@ -492,7 +518,7 @@ START_TEST(problems_create_and_read)
 	ck_assert_int_eq(found, id);
 	ck_assert_int_eq(db_problem_id_by_slug(db, "nope", &found), DB_E_NOT_FOUND);
 
-	json_t *j = db_problem_json(db, id, false);
+	json_t *j = problem_view(db, id, false);
 	ck_assert_int_eq(jint(j, "id"), id);
 	ck_assert_str_eq(jstr(j, "slug"), "sum");
 	ck_assert_str_eq(jstr(j, "title"), "A plus B");
@@ -501,7 +527,7 @@ START_TEST(problems_create_and_read)
 	ck_assert_ptr_null(json_object_get(j, "statement"));
 	json_decref(j);
 
-	j = db_problem_json(db, id, true);
+	j = problem_view(db, id, true);
 	ck_assert_str_eq(jstr(j, "statement"), "Add them.");
 	ck_assert_str_eq(jstr(j, "statement_format"), "markdown");
 	ck_assert_int_eq(jint(j, "output_limit_kb"), 65536);
@@ -517,7 +543,7 @@ START_TEST(problems_create_and_read)
 	ck_assert_ptr_null(strstr(text, "SECRET"));
 	free(text);
 	json_decref(j);
-	ck_assert_ptr_null(db_problem_json(db, id + 1, true));
+	ck_assert_ptr_null(problem_view(db, id + 1, true));
 
 	char *in = NULL, *out = NULL;
 	size_t in_len = 0, out_len = 0;
@@ -532,10 +558,10 @@ START_TEST(problems_create_and_read)
 	size_t vlen;
 	ck_assert_int_eq(db_problem_validator(db, id, &v, &vlen, &vlang, &vflags), DB_E_NOT_FOUND);
 
-	j = db_problem_judging(db, id);
-	ck_assert_uint_eq(json_array_size(json_object_get(j, "tests")), 3);
-	ck_assert(json_is_false(json_object_get(j, "has_validator")));
-	json_decref(j);
+	struct db_problem_judging *judging = db_problem_judging(db, id);
+	ck_assert_uint_eq(judging->test_count, 3);
+	ck_assert(!judging->has_validator);
+	db_problem_judging_free(judging);
 }
 END_TEST
 
@@ -552,7 +578,7 @@ START_TEST(problems_update_keeps_or_replaces_tests)
 	p.test_count = 1;
 	p.replace_tests = false;
 	ck_assert_int_eq(db_problem_update(db, id, &p), 0);
-	json_t *j = db_problem_json(db, id, true);
+	json_t *j = problem_view(db, id, true);
 	ck_assert_str_eq(jstr(j, "title"), "Renamed");
 	ck_assert_int_eq(jint(j, "time_limit_ms"), 2500);
 	ck_assert_int_eq(jint(j, "test_count"), 3);
@@ -564,7 +590,7 @@ START_TEST(problems_update_keeps_or_replaces_tests)
 	p.validator_language = "c";
 	p.validator_flags = "float_tolerance 1e-6";
 	ck_assert_int_eq(db_problem_update(db, id, &p), 0);
-	j = db_problem_json(db, id, true);
+	j = problem_view(db, id, true);
 	ck_assert_int_eq(jint(j, "test_count"), 1);
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "samples")), 0);
 	ck_assert_str_eq(jstr(j, "scoring"), "ioi");
@@ -582,7 +608,7 @@ START_TEST(problems_update_keeps_or_replaces_tests)
 
 	p.slug = "other";
 	ck_assert_int_eq(db_problem_update(db, id, &p), DB_E_CONFLICT);
-	j = db_problem_json(db, id, false);
+	j = problem_view(db, id, false);
 	ck_assert_str_eq(jstr(j, "slug"), "sum"); /* rolled back whole */
 	json_decref(j);
 	p.slug = "fresh";
@@ -598,7 +624,7 @@ START_TEST(problems_list_and_delete)
 	const char *slugs[] = {"a", "b", "c", "d"};
 	for (int i = 0; i < 4; i++)
 		ids[i] = add_problem(slugs[i]);
-	json_t *page = db_problems_list(db, 1, 3);
+	json_t *page = problems_page(db, 1, 3);
 	ck_assert_int_eq(jint(page, "total"), 4);
 	json_t *items = json_object_get(page, "items");
 	ck_assert_uint_eq(json_array_size(items), 3);
@@ -616,7 +642,7 @@ START_TEST(problems_list_and_delete)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM tests WHERE problem_id = %lld", (long long)ids[1]);
 	ck_assert_int_eq(raw_int(h, sql), 0);
 	sqlite3_close(h);
-	page = db_problems_list(db, 1, 20);
+	page = problems_page(db, 1, 20);
 	ck_assert_int_eq(jint(page, "total"), 3);
 	json_decref(page);
 }

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "log.h"
 #include "problem_json.h"
+#include "views.h"
 
 static json_t *parse_json(const char *text)
 {
@@ -90,6 +91,15 @@ END_TEST
 static char dir[256], data[300];
 static struct db *db;
 
+/* The problem as GET and PUT answer it. */
+static json_t *problem_view(int64_t id)
+{
+	struct db_problem_row *row = db_problem_get(db, id, true);
+	json_t *j = row ? view_problem(row, true) : NULL;
+	db_problem_row_free(row);
+	return j;
+}
+
 static void setup(void)
 {
 	log_set_level(LOG_WARN);
@@ -119,15 +129,15 @@ START_TEST(update_keeps_what_is_not_given)
 	problem_json_release(&pj);
 	json_decref(body);
 
-	json_t *current = db_problem_json(db, id, true);
+	struct db_problem_row *current = db_problem_get(db, id, true);
 	body = parse_json("{\"title\": \"Q\"}");
 	ck_assert_int_eq(problem_json_parse(body, current, &pj, &err), 0);
 	ck_assert(!pj.problem.replace_tests);
 	ck_assert_int_eq(db_problem_update(db, id, &pj.problem), 0);
 	problem_json_release(&pj);
 	json_decref(body);
-	json_decref(current);
-	json_t *p = db_problem_json(db, id, true);
+	db_problem_row_free(current);
+	json_t *p = problem_view(id);
 	ck_assert_str_eq(json_string_value(json_object_get(p, "title")), "Q");
 	ck_assert_str_eq(json_string_value(json_object_get(p, "slug")), "p");
 	ck_assert_str_eq(json_string_value(json_object_get(p, "statement")), "S");
@@ -151,7 +161,7 @@ START_TEST(new_tests_keep_the_validator)
 				      .replace_tests = true};
 	int64_t id;
 	ck_assert_int_eq(db_problem_create(db, &imported, &id), 0);
-	json_t *current = db_problem_json(db, id, true);
+	struct db_problem_row *current = db_problem_get(db, id, true);
 	json_t *body = parse_json("{\"tests\": [{\"input\": \"a\", \"output\": \"b\"}, {\"input\": \"c\", \"output\": \"d\"}]}");
 	struct problem_json pj;
 	char *err = NULL;
@@ -159,7 +169,7 @@ START_TEST(new_tests_keep_the_validator)
 	ck_assert_int_eq(db_problem_update(db, id, &pj.problem), 0);
 	problem_json_release(&pj);
 	json_decref(body);
-	json_decref(current);
+	db_problem_row_free(current);
 	char *v = NULL, *lang = NULL, *flags = NULL;
 	size_t len = 0;
 	ck_assert_int_eq(db_problem_validator(db, id, &v, &len, &lang, &flags), 0);
@@ -170,7 +180,7 @@ START_TEST(new_tests_keep_the_validator)
 	free(v);
 	free(lang);
 	free(flags);
-	json_t *p = db_problem_json(db, id, true);
+	json_t *p = problem_view(id);
 	ck_assert_int_eq(json_integer_value(json_object_get(p, "test_count")), 2);
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(p, "checker"), "type")), "custom");
 	json_decref(p);

@@ -1,0 +1,116 @@
+/* Unit tests for the views: the exact bytes of the problem and user objects
+ * and their pages, written from rows built by hand (no database). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "views.h"
+
+static void expect_json(json_t *j, const char *want)
+{
+	ck_assert_ptr_nonnull(j);
+	char *got = json_dumps(j, JSON_COMPACT);
+	ck_assert_str_eq(got, want);
+	free(got);
+	json_decref(j);
+}
+
+static struct db_problem_row summary_row(void)
+{
+	return (struct db_problem_row){.id = 3, .slug = "sum", .title = "A plus B", .time_limit_ms = 1000,
+				       .memory_limit_kb = 262144};
+}
+
+START_TEST(problem_summary)
+{
+	struct db_problem_row row = summary_row();
+	row.statement = "not shown"; /* the summary ignores the full fields */
+	expect_json(view_problem(&row, false),
+		    "{\"id\":3,\"slug\":\"sum\",\"title\":\"A plus B\",\"time_limit_ms\":1000,\"memory_limit_kb\":262144}");
+}
+END_TEST
+
+START_TEST(problem_full)
+{
+	struct db_sample samples[] = {{"1 2\n", 4, "3\n", 2}, {"a\0b", 3, "\xff", 1}};
+	struct db_group groups[] = {{"sample", 0, 2}, {"secret/g1", 40, 3}};
+	struct db_problem_row row = summary_row();
+	row.statement = "Add *them*.";
+	row.statement_format = "markdown";
+	row.output_limit_kb = 65536;
+	row.checker_json = "{\"type\":\"float\",\"abs\":0.5}";
+	row.created_at = "2026-11-26T04:00:00Z";
+	row.updated_at = "2026-11-27T04:00:00Z";
+	row.samples = samples;
+	row.sample_count = 2;
+	row.scoring = "ioi";
+	row.groups = groups;
+	row.group_count = 2;
+	row.test_count = 5;
+	expect_json(view_problem(&row, true),
+		    "{\"id\":3,\"slug\":\"sum\",\"title\":\"A plus B\",\"time_limit_ms\":1000,\"memory_limit_kb\":262144,"
+		    "\"statement\":\"Add *them*.\",\"statement_format\":\"markdown\",\"output_limit_kb\":65536,"
+		    "\"checker\":{\"type\":\"float\",\"abs\":0.5},\"created_at\":\"2026-11-26T04:00:00Z\","
+		    "\"updated_at\":\"2026-11-27T04:00:00Z\","
+		    "\"samples\":[{\"input\":\"1 2\\n\",\"output\":\"3\\n\"},{\"input\":\"a\\u0000b\",\"output\":\"\xef\xbf\xbd\"}],"
+		    "\"scoring\":\"ioi\",\"groups\":[{\"name\":\"sample\",\"points\":0.0,\"test_count\":2},"
+		    "{\"name\":\"secret/g1\",\"points\":40.0,\"test_count\":3}],\"test_count\":5}");
+}
+END_TEST
+
+/* A stored checker that does not parse shows as an empty object. */
+START_TEST(problem_bad_checker)
+{
+	struct db_problem_row row = summary_row();
+	row.statement = "";
+	row.statement_format = "text";
+	row.checker_json = "{broken";
+	row.created_at = row.updated_at = "";
+	row.scoring = "icpc";
+	json_t *j = view_problem(&row, true);
+	ck_assert_uint_eq(json_object_size(json_object_get(j, "checker")), 0);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "samples")), 0);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(problems_page)
+{
+	struct db_problem_row items[] = {summary_row(), summary_row()};
+	items[1].id = 4;
+	items[1].slug = "hard";
+	struct db_problem_list list = {items, 2, 7};
+	expect_json(view_problems_page(&list, 2, 2),
+		    "{\"items\":[{\"id\":3,\"slug\":\"sum\",\"title\":\"A plus B\",\"time_limit_ms\":1000,"
+		    "\"memory_limit_kb\":262144},{\"id\":4,\"slug\":\"hard\",\"title\":\"A plus B\","
+		    "\"time_limit_ms\":1000,\"memory_limit_kb\":262144}],\"page\":2,\"per_page\":2,\"total\":7}");
+	struct db_problem_list empty = {NULL, 0, 7};
+	expect_json(view_problems_page(&empty, 9, 20), "{\"items\":[],\"page\":9,\"per_page\":20,\"total\":7}");
+}
+END_TEST
+
+START_TEST(users)
+{
+	struct db_user admin = {.id = 1, .username = "admin", .admin = true};
+	expect_json(view_user(&admin), "{\"id\":1,\"username\":\"admin\",\"role\":\"admin\"}");
+	struct db_user_row rows[] = {{{2, "alice", false}, "2026-11-26T04:00:00Z"}};
+	struct db_user_list list = {rows, 1, 5};
+	expect_json(view_users_page(&list, 3, 2),
+		    "{\"items\":[{\"id\":2,\"username\":\"alice\",\"role\":\"user\",\"created_at\":"
+		    "\"2026-11-26T04:00:00Z\"}],\"page\":3,\"per_page\":2,\"total\":5}");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("views");
+	TCase *tc = tcase_create("views");
+	tcase_add_test(tc, problem_summary);
+	tcase_add_test(tc, problem_full);
+	tcase_add_test(tc, problem_bad_checker);
+	tcase_add_test(tc, problems_page);
+	tcase_add_test(tc, users);
+	suite_add_tcase(s, tc);
+	return test_run_suite(s);
+}
