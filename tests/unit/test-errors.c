@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "checker.h"
+#include "common.h"
 #include "config.h"
 #include "db.h"
 #include "errors.h"
@@ -82,9 +83,5 @@ int main(void)
 	tcase_add_test(tc, names_for_the_rest);
 	tcase_add_test(tc, checker_results_are_not_error_codes);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }
