@@ -5,8 +5,7 @@
 #include <stdint.h>
 
 #include "db.h"
-
-enum { USERS_E_INVALID = 10 }; /* bad name or password; *err says why */
+#include "errors.h" /* USERS_E_INVALID: bad name or password */
 
 /* 0, USERS_E_INVALID, DB_E_CONFLICT or negative errno. *err (malloc'd) on USERS_E_INVALID. */
 int users_create(struct db *db, const char *username, const char *password, bool admin, int64_t *id, char **err);

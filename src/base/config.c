@@ -1,4 +1,5 @@
-/* Configuration: defaults, then VERDICT_* environment, then flags (main.c). */
+/* Configuration: the option table, then defaults, VERDICT_* environment
+ * variables and flags, in that order, all read through the table. */
 #include "config.h"
 
 #include <ctype.h>
@@ -8,6 +9,62 @@
 #include <unistd.h>
 
 #include "util.h"
+
+#ifndef VERDICT_VERSION
+#error "VERDICT_VERSION comes from meson.build (src/meson.build, part_args)"
+#endif
+const char config_version[] = VERDICT_VERSION;
+
+#define SETTING(field) offsetof(struct config, field)
+#define ARG(field) offsetof(struct config_args, field)
+#define ALL (CONFIG_SERVE | CONFIG_USER | CONFIG_PROBLEM)
+
+const struct config_option config_options[] = {
+	{"listen", CONFIG_ADDRESS, "ADDR:PORT", "127.0.0.1:8100", "where to listen; port 0 picks a free one",
+	 CONFIG_SERVE, SETTING(listen_host), 0, 0},
+	{"data", CONFIG_PATH, "DIR", "./verdict-data", "the data dir, which holds the database", ALL,
+	 SETTING(data_dir), 0, 0},
+	{"workers", CONFIG_COUNT, "N", NULL, "judge worker processes (default: the number of cores)", CONFIG_SERVE,
+	 SETTING(workers), 1, 256},
+	{"demo", CONFIG_SWITCH, NULL, NULL, "create an admin (password printed) and a sample problem if missing",
+	 CONFIG_SERVE, SETTING(demo), 0, 0},
+	{"max-body", CONFIG_SIZE, "SIZE", "1M", "largest JSON request body", CONFIG_SERVE, SETTING(max_body), 1024,
+	 1LL << 32},
+	{"max-upload", CONFIG_SIZE, "SIZE", "64M", "largest problem package upload", CONFIG_SERVE,
+	 SETTING(max_upload), 1024, 1LL << 32},
+	{"languages", CONFIG_FILE, "FILE", NULL, "extra language definitions (JSON)", CONFIG_SERVE,
+	 SETTING(languages_file), 0, 0},
+	{"session-hours", CONFIG_COUNT, "N", "168", "login session lifetime", CONFIG_SERVE, SETTING(session_hours), 1,
+	 24 * 366},
+	{"log-level", CONFIG_LEVEL, "LEVEL", "info", "debug, info, warn or error", CONFIG_SERVE, SETTING(log_level),
+	 0, 0},
+	{"port-file", CONFIG_FILE, "FILE", NULL, "write the port to FILE once listening", CONFIG_SERVE,
+	 SETTING(port_file), 0, 0},
+	{"ws-max-per-user", CONFIG_COUNT, "N", "64", "WebSocket connections one user may hold", CONFIG_SERVE,
+	 SETTING(ws_max_per_user), 1, 100000},
+	{"ws-ping-interval", CONFIG_SECONDS, "S", "30", "ping a silent WebSocket after S seconds", CONFIG_SERVE,
+	 SETTING(ws_ping_interval_ms), 0, 0},
+	{"ws-ping-timeout", CONFIG_SECONDS, "S", "20", "drop it when the answer takes over S seconds", CONFIG_SERVE,
+	 SETTING(ws_ping_timeout_ms), 0, 0},
+	{"admin", CONFIG_FLAG, NULL, NULL, "the user may manage problems, users and rejudges", CONFIG_USER,
+	 ARG(admin), 0, 0},
+	{"slug", CONFIG_STRING, "SLUG", NULL, "the problem's slug (default: the package folder's name)",
+	 CONFIG_PROBLEM, ARG(slug), 0, 0},
+};
+const size_t config_option_count = ARRAY_SIZE(config_options);
+
+static bool is_setting(const struct config_option *o)
+{
+	return o->kind != CONFIG_FLAG && o->kind != CONFIG_STRING;
+}
+
+static const struct config_option *find_option(const char *name, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(config_options); i++)
+		if (strncmp(config_options[i].name, name, len) == 0 && config_options[i].name[len] == '\0')
+			return &config_options[i];
+	return NULL;
+}
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
@@ -40,7 +97,7 @@ static int set_listen(struct config *cfg, const char *value, char **err)
 	if (!colon || colon == value || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
 	    parse_uint(colon + 1, 65535, &port) != 0) {
 		*err = xasprintf("invalid listen address '%s': expected HOST:PORT, e.g. 127.0.0.1:8100", value);
-		return 2;
+		return CONFIG_E_INVALID;
 	}
 	free(cfg->listen_host);
 	const char *host = value;
@@ -52,132 +109,185 @@ static int set_listen(struct config *cfg, const char *value, char **err)
 	return 0;
 }
 
-int config_set(struct config *cfg, const char *name, const char *value, char **err)
+/* Sets the setting o from value; a refused value leaves the field as it was. */
+static int set_value(struct config *cfg, const struct config_option *o, const char *value, char **err)
 {
+	void *field = (char *)cfg + o->offset;
 	unsigned long long v;
-	if (strcmp(name, "listen") == 0)
+	switch (o->kind) {
+	case CONFIG_ADDRESS:
 		return set_listen(cfg, value, err);
-	if (strcmp(name, "data") == 0) {
-		if (!*value) {
-			*err = xstrdup("invalid data dir: empty path");
-			return 2;
+	case CONFIG_PATH:
+	case CONFIG_FILE:
+		if (o->kind == CONFIG_PATH && !*value) {
+			*err = xasprintf("invalid %s: empty path", o->name);
+			return CONFIG_E_INVALID;
 		}
-		free(cfg->data_dir);
-		cfg->data_dir = xstrdup(value);
+		free(*(char **)field);
+		*(char **)field = *value ? xstrdup(value) : NULL;
 		return 0;
-	}
-	if (strcmp(name, "workers") == 0) {
-		if (parse_uint(value, 256, &v) != 0 || v == 0) {
-			*err = xasprintf("invalid workers '%s': expected a number from 1 to 256", value);
-			return 2;
+	case CONFIG_COUNT:
+		if (parse_uint(value, (unsigned long long)o->max, &v) != 0 || v < (unsigned long long)o->min) {
+			*err = xasprintf("invalid %s '%s': expected a number from %lld to %lld", o->name, value, o->min,
+					 o->max);
+			return CONFIG_E_INVALID;
 		}
-		cfg->workers = (int)v;
+		*(int *)field = (int)v;
 		return 0;
-	}
-	if (strcmp(name, "demo") == 0) {
-		cfg->demo = !(strcmp(value, "0") == 0 || strcmp(value, "false") == 0 || strcmp(value, "no") == 0);
-		return 0;
-	}
-	if (strcmp(name, "max-body") == 0 || strcmp(name, "max-upload") == 0) {
-		if (parse_uint(value, 1ULL << 32, &v) != 0 || v < 1024) {
-			*err = xasprintf("invalid %s '%s': expected a size of at least 1024 bytes, e.g. 1M", name, value);
-			return 2;
+	case CONFIG_SIZE:
+		if (parse_uint(value, (unsigned long long)o->max, &v) != 0 || v < (unsigned long long)o->min) {
+			*err = xasprintf("invalid %s '%s': expected a size of at least %lld bytes, e.g. 1M", o->name,
+					 value, o->min);
+			return CONFIG_E_INVALID;
 		}
-		*(name[4] == 'b' ? &cfg->max_body : &cfg->max_upload) = (size_t)v;
+		*(size_t *)field = (size_t)v;
 		return 0;
-	}
-	if (strcmp(name, "languages") == 0) {
-		free(cfg->languages_file);
-		cfg->languages_file = *value ? xstrdup(value) : NULL;
-		return 0;
-	}
-	if (strcmp(name, "session-hours") == 0) {
-		if (parse_uint(value, 24 * 366, &v) != 0 || v == 0) {
-			*err = xasprintf("invalid session-hours '%s': expected 1 to 8784", value);
-			return 2;
-		}
-		cfg->session_hours = (int)v;
-		return 0;
-	}
-	if (strcmp(name, "log-level") == 0) {
-		if (!log_parse_level(value, &cfg->log_level)) {
-			*err = xasprintf("invalid log-level '%s': expected debug, info, warn or error", value);
-			return 2;
-		}
-		return 0;
-	}
-	if (strcmp(name, "ws-max-per-user") == 0) {
-		if (parse_uint(value, 100000, &v) != 0 || v == 0) {
-			*err = xasprintf("invalid ws-max-per-user '%s': expected 1 to 100000", value);
-			return 2;
-		}
-		cfg->ws_max_per_user = (int)v;
-		return 0;
-	}
-	if (strcmp(name, "ws-ping-interval") == 0 || strcmp(name, "ws-ping-timeout") == 0) {
+	case CONFIG_SECONDS: {
 		char *end;
 		double seconds = strtod(value, &end);
 		if (!*value || *end || !(seconds >= 0.05 && seconds <= 86400)) {
-			*err = xasprintf("invalid %s '%s': expected seconds from 0.05 to 86400", name, value);
-			return 2;
+			*err = xasprintf("invalid %s '%s': expected seconds from 0.05 to 86400", o->name, value);
+			return CONFIG_E_INVALID;
 		}
-		*(name[8] == 'i' ? &cfg->ws_ping_interval_ms : &cfg->ws_ping_timeout_ms) = (int)(seconds * 1000);
+		*(int *)field = (int)(seconds * 1000);
 		return 0;
 	}
-	if (strcmp(name, "port-file") == 0) {
-		free(cfg->port_file);
-		cfg->port_file = *value ? xstrdup(value) : NULL;
+	case CONFIG_LEVEL:
+		if (!log_parse_level(value, (enum log_level *)field)) {
+			*err = xasprintf("invalid %s '%s': expected debug, info, warn or error", o->name, value);
+			return CONFIG_E_INVALID;
+		}
 		return 0;
+	case CONFIG_SWITCH:
+		*(bool *)field = !(strcmp(value, "0") == 0 || strcmp(value, "false") == 0 || strcmp(value, "no") == 0);
+		return 0;
+	case CONFIG_FLAG:
+	case CONFIG_STRING:
+		break;
 	}
-	return 1;
+	return CONFIG_E_UNKNOWN;
 }
 
-static const char *const names[] = {"listen",    "data",          "workers",   "demo",     "max-body",
-				    "max-upload", "languages", "session-hours", "log-level", "port-file",
-				    "ws-max-per-user", "ws-ping-interval", "ws-ping-timeout"};
+int config_set(struct config *cfg, const char *name, const char *value, char **err)
+{
+	const struct config_option *o = find_option(name, strlen(name));
+	if (!o || !is_setting(o))
+		return CONFIG_E_UNKNOWN;
+	return set_value(cfg, o, value, err);
+}
 
 bool config_has(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return false;
+	const struct config_option *o = find_option(name, strlen(name));
+	return o && is_setting(o);
 }
 
 int config_init(struct config *cfg, char **err)
 {
 	memset(cfg, 0, sizeof *cfg);
-	cfg->listen_host = xstrdup("127.0.0.1");
-	cfg->listen_port = 8100;
-	cfg->data_dir = xstrdup("./verdict-data");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	cfg->workers = cores > 0 ? (int)(cores > 256 ? 256 : cores) : 1;
-	cfg->max_body = 1024 * 1024;
-	cfg->max_upload = 64 * 1024 * 1024;
-	cfg->session_hours = 24 * 7;
-	cfg->log_level = LOG_INFO;
-	cfg->ws_max_per_user = 64;
-	cfg->ws_ping_interval_ms = 30000;
-	cfg->ws_ping_timeout_ms = 20000;
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(config_options); i++) {
+		const struct config_option *o = &config_options[i];
+		char *msg = NULL;
+		if (o->def && set_value(cfg, o, o->def, &msg) != 0)
+			abort(); /* a default in the table is not a valid value */
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(config_options); i++) {
+		const struct config_option *o = &config_options[i];
+		if (!is_setting(o))
+			continue;
 		/* VERDICT_MAX_BODY for max-body, and so on. */
 		char env[64] = "VERDICT_";
 		size_t n = strlen(env);
-		for (const char *p = names[i]; *p && n < sizeof env - 1; p++)
+		for (const char *p = o->name; *p && n < sizeof env - 1; p++)
 			env[n++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
 		env[n] = '\0';
 		const char *value = getenv(env);
 		if (!value)
 			continue;
 		char *msg = NULL;
-		if (config_set(cfg, names[i], value, &msg) != 0) {
+		if (set_value(cfg, o, value, &msg) != 0) {
 			*err = xasprintf("%s (from %s)", msg, env);
 			free(msg);
-			return 2;
+			return CONFIG_E_INVALID;
 		}
 	}
 	return 0;
+}
+
+/* Whether cmd takes o: the options it is for, and every setting with a value. */
+static bool takes(const struct config_option *o, enum config_command cmd)
+{
+	return (o->commands & cmd) || (is_setting(o) && o->kind != CONFIG_SWITCH);
+}
+
+int config_parse_args(struct config *cfg, enum config_command cmd, int argc, char **argv, int max,
+		      struct config_args *args, char **err)
+{
+	const char *cmd_name = argv[0];
+	memset(args, 0, sizeof *args);
+	if (max > CONFIG_MAX_POSITIONAL)
+		max = CONFIG_MAX_POSITIONAL;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			if (args->count == max) {
+				*err = xasprintf("unexpected argument '%s' (see 'verdict %s --help')", a, cmd_name);
+				return CONFIG_E_UNKNOWN;
+			}
+			args->positional[args->count++] = a;
+			continue;
+		}
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		if (len == 4 && strncmp(name, "help", 4) == 0) {
+			args->help = true;
+			return 0;
+		}
+		const struct config_option *o = find_option(name, len);
+		if (!o || !takes(o, cmd)) {
+			*err = xasprintf("unknown option '%s' (see 'verdict %s --help')", a, cmd_name);
+			return CONFIG_E_UNKNOWN;
+		}
+		if (o->kind == CONFIG_FLAG) {
+			if (eq) {
+				*err = xasprintf("option '--%s' takes no value", o->name);
+				return CONFIG_E_INVALID;
+			}
+			*(bool *)((char *)args + o->offset) = true;
+			continue;
+		}
+		/* --demo, or --demo=false as VERDICT_DEMO=false would say */
+		const char *value = eq ? eq + 1 : o->kind == CONFIG_SWITCH ? "1" : i + 1 < argc ? argv[++i] : NULL;
+		if (!value) {
+			*err = xasprintf("option '--%s' needs a value", o->name);
+			return CONFIG_E_INVALID;
+		}
+		if (o->kind == CONFIG_STRING) {
+			*(const char **)((char *)args + o->offset) = value;
+			continue;
+		}
+		int rc = set_value(cfg, o, value, err);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void config_print_help(FILE *out, enum config_command cmd)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(config_options); i++) {
+		const struct config_option *o = &config_options[i];
+		if (!(o->commands & cmd))
+			continue;
+		char left[64];
+		snprintf(left, sizeof left, "%s%s%s", o->name, o->value ? " " : "", o->value ? o->value : "");
+		fprintf(out, "  --%-18s %s", left, o->help);
+		if (o->def)
+			fprintf(out, " (default %s)", o->def);
+		fputc('\n', out);
+	}
 }
 
 void config_release(struct config *cfg)

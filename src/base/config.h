@@ -1,10 +1,15 @@
-/* Command-line flags and VERDICT_* environment variables, merged into one
- * struct config that is read-only once the server starts. */
+/* Command-line options and VERDICT_* environment variables, merged into one
+ * struct config that is read-only once the server starts. One table,
+ * config_options, names every option: it drives flag parsing, the environment
+ * variables, each command's --help and the option list in README.md.
+ * Return codes follow errors.h: 0, CONFIG_E_UNKNOWN or CONFIG_E_INVALID. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "errors.h" /* CONFIG_E_UNKNOWN, CONFIG_E_INVALID */
 #include "log.h"
 
 struct config {
@@ -24,12 +29,71 @@ struct config {
 	int ws_ping_timeout_ms;   /* drop it when the pong takes longer than this */
 };
 
+/* What a command's arguments hold besides the settings. */
+#define CONFIG_MAX_POSITIONAL 2
+struct config_args {
+	char *positional[CONFIG_MAX_POSITIONAL]; /* pointers into argv */
+	int count;
+	bool help;        /* --help: the arguments after it were not read */
+	bool admin;       /* user: --admin */
+	const char *slug; /* problem: --slug SLUG, or NULL */
+};
+
+/* The commands that take options, as bits of config_option.commands. */
+enum config_command { CONFIG_SERVE = 1, CONFIG_USER = 2, CONFIG_PROBLEM = 4 };
+
+/* How an option reads its value. All but the last two are settings (a field
+ * of struct config, also read from the environment); the last two are a
+ * command's own (a field of struct config_args, flags only). */
+enum config_kind {
+	CONFIG_ADDRESS, /* HOST:PORT, into listen_host and listen_port */
+	CONFIG_PATH,    /* a path; "" is refused */
+	CONFIG_FILE,    /* a path; "" means none (NULL) */
+	CONFIG_COUNT,   /* an int from min to max */
+	CONFIG_SIZE,    /* a size_t of bytes from min to max, with an optional K, M or G */
+	CONFIG_SECONDS, /* seconds from 0.05 to 86400, kept as an int of milliseconds */
+	CONFIG_LEVEL,   /* debug, info, warn or error */
+	CONFIG_SWITCH,  /* a bool setting without a value; --demo=false turns it off */
+	CONFIG_FLAG,    /* a command's bool that takes no value */
+	CONFIG_STRING,  /* a command's string */
+};
+
+struct config_option {
+	const char *name;     /* "max-body": --max-body and VERDICT_MAX_BODY */
+	enum config_kind kind;
+	const char *value;    /* the value's name in help ("SIZE"); NULL for a switch or flag */
+	const char *def;      /* the default as text, applied by config_init; NULL: none, or said in help */
+	const char *help;     /* one line, for --help and README.md */
+	unsigned commands;    /* the CONFIG_SERVE | ... it is for, and listed under in --help */
+	size_t offset;        /* of its field in struct config (settings) or struct config_args */
+	long long min, max;   /* CONFIG_COUNT and CONFIG_SIZE */
+};
+
+/* Every option, in the order --help lists them. */
+extern const struct config_option config_options[];
+extern const size_t config_option_count;
+
+/* The version, from meson.build's project version ("0.1.0"). */
+extern const char config_version[];
+
 /* Fills in the defaults, then applies VERDICT_* environment variables.
-   Returns 0, or 2 (usage error) with a message in *err (malloc'd). */
+   Returns 0, or CONFIG_E_INVALID with a message in *err (malloc'd). */
 int config_init(struct config *cfg, char **err);
-/* Applies one flag (long name without dashes, e.g. "listen") with its value.
-   Returns 0, 1 if the name is not a config flag, or 2 with *err set for a bad value. */
+/* Applies one setting (long name without dashes, e.g. "listen") with its value.
+   Returns 0, CONFIG_E_UNKNOWN if the name is not a setting, or CONFIG_E_INVALID
+   with *err set (malloc'd) for a bad value. */
 int config_set(struct config *cfg, const char *name, const char *value, char **err);
-/* Whether name (e.g. "max-body") is a config flag. */
+/* Whether name (e.g. "max-body") is a setting. */
 bool config_has(const char *name);
+/* Reads a command's arguments, argv[1..argc) (argv[0] is the command's name):
+   --name value, --name=value, --help, and at most max positional arguments.
+   A command takes the options it is for, and every setting with a value
+   (which the environment sets for every command too). Settings go to cfg, the
+   rest to *args. Returns 0, or CONFIG_E_UNKNOWN (an option the command does not
+   take, an argument too many) or CONFIG_E_INVALID (a bad or missing value), with
+   a one-line message in *err (malloc'd). */
+int config_parse_args(struct config *cfg, enum config_command cmd, int argc, char **argv, int max,
+		      struct config_args *args, char **err);
+/* Writes the option lines of cmd's --help. */
+void config_print_help(FILE *out, enum config_command cmd);
 void config_release(struct config *cfg);

@@ -2,13 +2,16 @@
  * answer (exact, tokens, float, the Kattis default validator), streaming both
  * files through fixed-size buffers so memory stays bounded for any output.
  *
- * Return convention: 0 or a small positive code for an expected outcome
- * (CHECKER_WRONG, CHECKER_E_INVALID), negative errno for a system failure. */
+ * Return convention: checker_compare returns an enum checker_result (a result,
+ * not an error) or a negative errno; the parsers return 0, CHECKER_E_INVALID
+ * (errors.h) or a negative errno. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
+
+#include "errors.h" /* CHECKER_E_INVALID */
 
 /* Whitespace means space, \t, \n, \v, \f and \r (as in the Kattis validator);
  * every other byte, NUL and non-ASCII included, is part of a token or line. */
@@ -33,10 +36,10 @@ struct checker {
 	double float_abs, float_rel; /* float / kattis; NAN = not given */
 };
 
-enum {
-	CHECKER_ACCEPTED = 0,  /* checker_compare: the output is correct */
-	CHECKER_WRONG = 1,     /* checker_compare: the output is wrong, msg says why */
-	CHECKER_E_INVALID = 2, /* checker_from_json/checker_from_kattis_flags: bad configuration */
+/* What checker_compare decides: a verdict, not an error code (so not in errors.h). */
+enum checker_result {
+	CHECKER_ACCEPTED = 0, /* the output is correct */
+	CHECKER_WRONG = 1,    /* the output is wrong, msg says why */
 };
 
 /* Longest token (bytes) that is still parsed as a number; longer tokens are

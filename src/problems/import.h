@@ -9,12 +9,11 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "errors.h" /* IMPORT_E_INVALID: a bad package or slug */
 
 struct package;
 struct validator;
 struct validator_source;
-
-enum { IMPORT_E_INVALID = 20 }; /* a bad package or slug: *err is the message for a 400 */
 
 /* Compiles a custom validator; returns as judge_compile_validator does. */
 typedef int (*import_compile_fn)(void *ctx, const struct validator_source *files, size_t count,

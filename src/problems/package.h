@@ -60,10 +60,7 @@
 #include <stdint.h>
 
 #include "checker.h"
-
-enum {
-	PACKAGE_E_INVALID = 1, /* bad package; *err says which file and why */
-};
+#include "errors.h" /* PACKAGE_E_INVALID: bad package; *err says which file and why */
 
 struct package_test {
 	char *name;         /* path under data/ without ".in": "sample/1", "secret/g1/03" */

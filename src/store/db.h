@@ -8,20 +8,15 @@
  * connection and reused; no SQL is ever built from strings.
  *
  * Return codes: 0 on success, negative errno (or -EIO for an SQLite failure,
- * which is logged) for system failures, and the positive DB_E_* codes below
- * for outcomes the caller must handle. */
+ * which is logged) for system failures, and the positive DB_E_* codes of
+ * errors.h for outcomes the caller must handle. */
 #pragma once
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-enum {
-	DB_E_NOT_FOUND = 1,
-	DB_E_CONFLICT = 2, /* a unique key is taken (username, slug) */
-	DB_E_BUSY = 3,     /* another verdict process holds the data dir */
-	DB_E_NEWER = 4,    /* the database was made by a newer verdict */
-};
+#include "errors.h" /* DB_E_NOT_FOUND, DB_E_CONFLICT, DB_E_BUSY, DB_E_NEWER */
 
 struct db;
 

@@ -1,4 +1,4 @@
-/* Integration tests for the command line: --version, --help, CMD --help,
+/* Integration tests for the command line: --version, --help, CMD --help (against the option table),
  * usage errors (exit 2, one line on stderr), every flag as a VERDICT_*
  * environment variable, and `verdict user add` with the password on stdin. */
 #include <check.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "config.h"
 
 /* stderr is exactly one non-empty line. */
 static void expect_one_line(const struct run_result *r)
@@ -43,6 +44,9 @@ START_TEST(version)
 		char nl;
 		ck_assert_msg(sscanf(r.out, "verdict %d.%d.%d%c", &major, &minor, &patch, &nl) == 4 && nl == '\n',
 			      "version: '%s'", r.out);
+		char want[64];
+		snprintf(want, sizeof want, "verdict %s\n", config_version); /* meson.build's project version */
+		ck_assert_str_eq(r.out, want);
 		ck_assert_str_eq(r.err, "");
 	}
 }
@@ -96,6 +100,28 @@ START_TEST(command_help)
 				      i == 0 ? "/nonexistent/dir" : "x", "--help", NULL};
 		ck_assert_int_eq(test_run(&r, late, NULL, NULL), 0);
 		ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "%s ... --help: '%s'", cases[i].cmd, r.out);
+	}
+}
+END_TEST
+
+/* Each command's --help lists the options of the table that are for it, and no others. */
+START_TEST(command_help_follows_the_option_table)
+{
+	static const struct {
+		const char *cmd;
+		unsigned bit;
+	} cmds[] = {{"serve", CONFIG_SERVE}, {"user", CONFIG_USER}, {"problem", CONFIG_PROBLEM}};
+	for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+		const char *args[] = {cmds[c].cmd, "--help", NULL};
+		struct run_result r;
+		ck_assert_int_eq(test_run(&r, args, NULL, NULL), 0);
+		for (size_t i = 0; i < config_option_count; i++) {
+			char want[64];
+			snprintf(want, sizeof want, "\n  --%s ", config_options[i].name);
+			bool listed = strstr(r.out, want) != NULL;
+			ck_assert_msg(listed == ((config_options[i].commands & cmds[c].bit) != 0), "%s --help %s --%s",
+				      cmds[c].cmd, listed ? "lists" : "does not list", config_options[i].name);
+		}
 	}
 }
 END_TEST
@@ -362,6 +388,7 @@ int main(void)
 	tcase_add_test(tc, version);
 	tcase_add_test(tc, help);
 	tcase_add_test(tc, command_help);
+	tcase_add_test(tc, command_help_follows_the_option_table);
 	tcase_add_test(tc, usage_errors);
 	tcase_add_test(tc, bad_environment_values);
 	tcase_add_test(tc, user_add);

@@ -1,5 +1,6 @@
 /* Unit tests for config: defaults, VERDICT_* environment variables, flags
- * (config_set) and the messages for bad values. */
+ * (config_set, config_parse_args), the messages for bad values, --help, and
+ * README.md's option list against the option table. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "util.h"
 
 extern char **environ;
 
@@ -95,7 +97,7 @@ START_TEST(bad_environment_value_names_the_variable)
 		setenv(cases[i][0], cases[i][1], 1);
 		struct config cfg;
 		char *err = NULL;
-		ck_assert_msg(config_init(&cfg, &err) == 2, "%s=%s accepted", cases[i][0], cases[i][1]);
+		ck_assert_msg(config_init(&cfg, &err) == CONFIG_E_INVALID, "%s=%s accepted", cases[i][0], cases[i][1]);
 		ck_assert_ptr_nonnull(err);
 		ck_assert_msg(strstr(err, cases[i][0]) != NULL, "message '%s' does not name %s", err, cases[i][0]);
 		ck_assert_msg(strchr(err, '\n') == NULL, "message '%s' is not one line", err);
@@ -135,7 +137,7 @@ static int set(const char *name, const char *value)
 {
 	char *err = NULL;
 	int rc = config_set(&cfg, name, value, &err);
-	if (rc == 2) {
+	if (rc == CONFIG_E_INVALID) {
 		ck_assert_ptr_nonnull(err);
 		ck_assert_msg(strstr(err, value) != NULL || !*value, "message '%s' does not quote '%s'", err, value);
 		free(err);
@@ -155,7 +157,7 @@ START_TEST(listen_addresses)
 	ck_assert_uint_eq(cfg.listen_port, 65535);
 	const char *bad[] = {"8100", ":8100", "host:", "host:65536", "host:-1", "host:80x", "host:1k", "", "host: 80"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_msg(set("listen", bad[i]) == 2, "listen '%s' accepted", bad[i]);
+		ck_assert_msg(set("listen", bad[i]) == CONFIG_E_INVALID, "listen '%s' accepted", bad[i]);
 	/* A refused value leaves the last good one. */
 	ck_assert_str_eq(cfg.listen_host, "::1");
 	ck_assert_uint_eq(cfg.listen_port, 65535);
@@ -178,8 +180,8 @@ START_TEST(sizes_take_suffixes)
 	const char *bad[] = {"", "1023", "0", "1MB", "1T", "-1M", "+5", " 5k", "5 k", "1.5M", "5G", "0x400",
 			     "99999999999999999999", "k"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		ck_assert_msg(set("max-body", bad[i]) == 2, "max-body '%s' accepted", bad[i]);
-		ck_assert_msg(set("max-upload", bad[i]) == 2, "max-upload '%s' accepted", bad[i]);
+		ck_assert_msg(set("max-body", bad[i]) == CONFIG_E_INVALID, "max-body '%s' accepted", bad[i]);
+		ck_assert_msg(set("max-upload", bad[i]) == CONFIG_E_INVALID, "max-upload '%s' accepted", bad[i]);
 	}
 	ck_assert_uint_eq(cfg.max_body, 4ULL << 30);
 }
@@ -193,11 +195,11 @@ START_TEST(numbers_in_range)
 	ck_assert_int_eq(cfg.workers, 256);
 	const char *bad_workers[] = {"0", "257", "-1", "two", "", "1k"};
 	for (size_t i = 0; i < sizeof bad_workers / sizeof bad_workers[0]; i++)
-		ck_assert_msg(set("workers", bad_workers[i]) == 2, "workers '%s' accepted", bad_workers[i]);
+		ck_assert_msg(set("workers", bad_workers[i]) == CONFIG_E_INVALID, "workers '%s' accepted", bad_workers[i]);
 	ck_assert_int_eq(set("session-hours", "8784"), 0);
 	ck_assert_int_eq(cfg.session_hours, 8784);
-	ck_assert_int_eq(set("session-hours", "8785"), 2);
-	ck_assert_int_eq(set("session-hours", "0"), 2);
+	ck_assert_int_eq(set("session-hours", "8785"), CONFIG_E_INVALID);
+	ck_assert_int_eq(set("session-hours", "0"), CONFIG_E_INVALID);
 	ck_assert_int_eq(cfg.session_hours, 8784);
 }
 END_TEST
@@ -206,7 +208,7 @@ START_TEST(strings_and_switches)
 {
 	ck_assert_int_eq(set("data", "/var/lib/verdict"), 0);
 	ck_assert_str_eq(cfg.data_dir, "/var/lib/verdict");
-	ck_assert_int_eq(set("data", ""), 2);
+	ck_assert_int_eq(set("data", ""), CONFIG_E_INVALID);
 	ck_assert_str_eq(cfg.data_dir, "/var/lib/verdict");
 	ck_assert_int_eq(set("languages", "l.json"), 0);
 	ck_assert_str_eq(cfg.languages_file, "l.json");
@@ -227,8 +229,8 @@ START_TEST(strings_and_switches)
 		ck_assert_int_eq(set("log-level", levels[i]), 0);
 		ck_assert_int_eq(cfg.log_level, i);
 	}
-	ck_assert_int_eq(set("log-level", "WARN"), 2);
-	ck_assert_int_eq(set("log-level", "trace"), 2);
+	ck_assert_int_eq(set("log-level", "WARN"), CONFIG_E_INVALID);
+	ck_assert_int_eq(set("log-level", "trace"), CONFIG_E_INVALID);
 }
 END_TEST
 
@@ -243,10 +245,175 @@ START_TEST(unknown_names_are_not_config)
 	ck_assert(!config_has("max_body"));
 	ck_assert(!config_has(""));
 	char *err = NULL;
-	ck_assert_int_eq(config_set(&cfg, "slug", "x", &err), 1);
-	ck_assert_int_eq(config_set(&cfg, "max_body", "1M", &err), 1);
-	ck_assert_int_eq(config_set(&cfg, "", "x", &err), 1);
+	ck_assert_int_eq(config_set(&cfg, "slug", "x", &err), CONFIG_E_UNKNOWN);
+	ck_assert_int_eq(config_set(&cfg, "max_body", "1M", &err), CONFIG_E_UNKNOWN);
+	ck_assert_int_eq(config_set(&cfg, "", "x", &err), CONFIG_E_UNKNOWN);
 	ck_assert_ptr_null(err);
+}
+END_TEST
+
+/* ---- config_parse_args ---- */
+
+/* Parses the NULL-terminated arguments of a command (args[0] is its name). */
+static int parse(enum config_command cmd, int max, struct config_args *out, char **err, const char *const *args)
+{
+	int argc = 0;
+	while (args[argc])
+		argc++;
+	return config_parse_args(&cfg, cmd, argc, (char **)args, max, out, err);
+}
+
+START_TEST(parse_both_forms)
+{
+	struct config_args a;
+	char *err = NULL;
+	ck_assert_int_eq(parse(CONFIG_SERVE, 0, &a, &err,
+			       (const char *[]){"serve", "--listen", "1.2.3.4:5", "--workers=7", "--demo", "--max-body=2K",
+						"--ws-ping-timeout", "1.5", NULL}),
+			 0);
+	ck_assert_str_eq(cfg.listen_host, "1.2.3.4");
+	ck_assert_uint_eq(cfg.listen_port, 5);
+	ck_assert_int_eq(cfg.workers, 7);
+	ck_assert(cfg.demo);
+	ck_assert_uint_eq(cfg.max_body, 2048);
+	ck_assert_int_eq(cfg.ws_ping_timeout_ms, 1500);
+	ck_assert(!a.help && a.count == 0);
+	ck_assert_int_eq(parse(CONFIG_SERVE, 0, &a, &err, (const char *[]){"serve", "--demo=no", NULL}), 0);
+	ck_assert(!cfg.demo);
+	ck_assert_int_eq(parse(CONFIG_USER, 2, &a, &err,
+			       (const char *[]){"user", "add", "--admin", "bob", "--data=d", "--workers", "3", NULL}),
+			 0);
+	ck_assert_int_eq(a.count, 2);
+	ck_assert_str_eq(a.positional[0], "add");
+	ck_assert_str_eq(a.positional[1], "bob");
+	ck_assert(a.admin);
+	ck_assert_str_eq(cfg.data_dir, "d");
+	ck_assert_int_eq(cfg.workers, 3);
+	ck_assert_int_eq(parse(CONFIG_PROBLEM, 2, &a, &err, (const char *[]){"problem", "import", "--", "--slug=s", NULL}),
+			 0);
+	ck_assert_str_eq(a.positional[1], "--");
+	ck_assert_str_eq(a.slug, "s");
+	ck_assert_int_eq(parse(CONFIG_PROBLEM, 2, &a, &err, (const char *[]){"problem", "--slug", "t", NULL}), 0);
+	ck_assert_str_eq(a.slug, "t");
+	/* --help stops the reading, wherever it stands. */
+	ck_assert_int_eq(parse(CONFIG_SERVE, 0, &a, &err, (const char *[]){"serve", "--help", "--frobnicate", NULL}), 0);
+	ck_assert(a.help);
+	ck_assert_ptr_null(err);
+}
+END_TEST
+
+START_TEST(parse_errors)
+{
+	static const struct {
+		enum config_command cmd;
+		const char *args[5];
+		int rc;
+		const char *says;
+	} cases[] = {
+		{CONFIG_SERVE, {"serve", "--frobnicate", NULL}, CONFIG_E_UNKNOWN, "unknown option '--frobnicate'"},
+		{CONFIG_SERVE, {"serve", "--slug", "x", NULL}, CONFIG_E_UNKNOWN, "'--slug' (see 'verdict serve --help')"},
+		{CONFIG_SERVE, {"serve", "--admin", NULL}, CONFIG_E_UNKNOWN, "'--admin'"},
+		{CONFIG_SERVE, {"serve", "stray", NULL}, CONFIG_E_UNKNOWN, "unexpected argument 'stray'"},
+		{CONFIG_USER, {"user", "--demo", NULL}, CONFIG_E_UNKNOWN, "'--demo'"},
+		{CONFIG_USER, {"user", "--admin=yes", NULL}, CONFIG_E_INVALID, "'--admin' takes no value"},
+		{CONFIG_PROBLEM, {"problem", "--slug", NULL}, CONFIG_E_INVALID, "'--slug' needs a value"},
+		{CONFIG_SERVE, {"serve", "--listen", NULL}, CONFIG_E_INVALID, "'--listen' needs a value"},
+		{CONFIG_USER, {"user", "--workers", "-1", NULL}, CONFIG_E_INVALID, "invalid workers '-1'"},
+		{CONFIG_SERVE, {"serve", "--max-body=10", NULL}, CONFIG_E_INVALID, "invalid max-body '10'"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct config_args a;
+		char *err = NULL;
+		int rc = parse(cases[i].cmd, 0, &a, &err, cases[i].args);
+		ck_assert_msg(rc == cases[i].rc, "%s %s: %d", cases[i].args[0], cases[i].args[1], rc);
+		ck_assert_msg(err && strstr(err, cases[i].says), "'%s' does not say \"%s\"", err, cases[i].says);
+		free(err);
+	}
+}
+END_TEST
+
+/* ---- --help and README.md ---- */
+
+static const struct {
+	enum config_command cmd;
+	const char *name;
+} commands[] = {{CONFIG_SERVE, "serve"}, {CONFIG_USER, "user"}, {CONFIG_PROBLEM, "problem"}};
+
+START_TEST(help_lists_each_commands_options)
+{
+	for (size_t c = 0; c < ARRAY_SIZE(commands); c++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&text, &len);
+		config_print_help(out, commands[c].cmd);
+		fclose(out);
+		for (size_t i = 0; i < config_option_count; i++) {
+			const struct config_option *o = &config_options[i];
+			char line[128];
+			snprintf(line, sizeof line, "  --%s%s%s ", o->name, o->value ? " " : "", o->value ? o->value : "");
+			bool listed = strstr(text, line) != NULL;
+			ck_assert_msg(listed == ((o->commands & commands[c].cmd) != 0), "%s --help %s --%s:\n%s",
+				      commands[c].name, listed ? "lists" : "does not list", o->name, text);
+			if (listed && o->def) {
+				snprintf(line, sizeof line, "(default %s)\n", o->def);
+				ck_assert_msg(strstr(text, line), "%s --help: no '%s'", commands[c].name, line);
+			}
+		}
+		free(text);
+	}
+}
+END_TEST
+
+/* The row README.md's option table must hold for o. */
+static void readme_row(const struct config_option *o, char *row, size_t size)
+{
+	char cmds[64] = "", env[64] = "", def[64] = "";
+	for (size_t c = 0; c < ARRAY_SIZE(commands); c++)
+		if (o->commands & commands[c].cmd)
+			snprintf(cmds + strlen(cmds), sizeof cmds - strlen(cmds), "%s%s", *cmds ? ", " : "",
+				 commands[c].name);
+	if (o->kind != CONFIG_FLAG && o->kind != CONFIG_STRING) {
+		snprintf(env, sizeof env, "`VERDICT_");
+		for (const char *p = o->name; *p; p++)
+			snprintf(env + strlen(env), sizeof env - strlen(env), "%c", *p == '-' ? '_' : *p - 'a' + 'A');
+		strcat(env, "`");
+	}
+	if (o->def)
+		snprintf(def, sizeof def, "`%s`", o->def);
+	snprintf(row, size, "| `--%s%s%s` | %s | %s | %s | %s |", o->name, o->value ? " " : "",
+		 o->value ? o->value : "", cmds, def, env, o->help);
+}
+
+START_TEST(readme_lists_the_option_table)
+{
+	const char *path = getenv("TEST_README");
+	ck_assert_msg(path != NULL, "TEST_README is not set (tests/meson.build)");
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open '%s'", path);
+	char line[1024];
+	bool seen[64] = {false};
+	ck_assert_uint_le(config_option_count, ARRAY_SIZE(seen));
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "| `--", 5) != 0)
+			continue;
+		size_t i = 0;
+		char row[1024];
+		for (; i < config_option_count; i++) {
+			readme_row(&config_options[i], row, sizeof row);
+			if (strcmp(line, row) == 0)
+				break;
+		}
+		ck_assert_msg(i < config_option_count, "README.md has an option row the table does not: %s", line);
+		ck_assert_msg(!seen[i], "README.md lists --%s twice", config_options[i].name);
+		seen[i] = true;
+	}
+	fclose(f);
+	for (size_t i = 0; i < config_option_count; i++) {
+		char row[1024];
+		readme_row(&config_options[i], row, sizeof row);
+		ck_assert_msg(seen[i], "README.md does not list --%s as:\n%s", config_options[i].name, row);
+	}
 }
 END_TEST
 
@@ -267,6 +434,12 @@ int main(void)
 	tcase_add_test(tc, numbers_in_range);
 	tcase_add_test(tc, strings_and_switches);
 	tcase_add_test(tc, unknown_names_are_not_config);
+	tcase_add_test(tc, parse_both_forms);
+	tcase_add_test(tc, parse_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("table");
+	tcase_add_test(tc, help_lists_each_commands_options);
+	tcase_add_test(tc, readme_lists_the_option_table);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
