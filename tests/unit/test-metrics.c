@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common.h"
 #include "metrics.h"
 #include "util.h"
 
@@ -38,9 +39,5 @@ int main(void)
 	TCase *tc = tcase_create("routes");
 	tcase_add_test(tc, every_route_has_its_own_counters);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }

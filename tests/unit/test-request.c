@@ -410,9 +410,5 @@ int main(void)
 	tcase_add_checked_fixture(tc, session_setup, session_teardown);
 	tcase_add_test(tc, sessions_from_a_token_or_the_cookie);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(s);
 }
