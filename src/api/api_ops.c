@@ -49,13 +49,18 @@ static const char *content_type(const char *name)
 	return "application/octet-stream";
 }
 
-/* Validators from the content (FNV-1a), computed once for all files. */
-static char etags[128][24];
+/* Validators from the content (FNV-1a), computed once for all files: one
+   per entry of web_files, however many there are. */
+static char (*etags)[24];
 static pthread_once_t etags_once = PTHREAD_ONCE_INIT;
 
 static void compute_etags(void)
 {
-	for (size_t i = 0; web_files[i].name && i < ARRAY_SIZE(etags); i++) {
+	size_t count = 0;
+	while (web_files[count].name)
+		count++;
+	etags = xcalloc(count + 1, sizeof *etags);
+	for (size_t i = 0; i < count; i++) {
 		uint64_t h = 1469598103934665603ULL;
 		for (size_t k = 0; k < web_files[i].size; k++)
 			h = (h ^ web_files[i].data[k]) * 1099511628211ULL;
@@ -66,8 +71,7 @@ static void compute_etags(void)
 static const char *etag_of(const struct embedded_file *f)
 {
 	pthread_once(&etags_once, compute_etags);
-	size_t i = (size_t)(f - web_files);
-	return i < ARRAY_SIZE(etags) ? etags[i] : NULL;
+	return etags[f - web_files];
 }
 
 static const struct embedded_file *find(const char *name)

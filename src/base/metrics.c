@@ -5,7 +5,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#define MAX_ROUTES 64
+#include "util.h"
 
 static const struct {
 	const char *name, *type, *help;
@@ -33,15 +33,21 @@ static const double buckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 
 
 static const char *const *routes;
 static int route_count;
-static atomic_llong requests[MAX_ROUTES + 1][STATUS_COUNT + 1];
+/* One row per route, then "other"; sized by metrics_init (until then, "other" only). */
+static atomic_llong unrouted[1][STATUS_COUNT + 1];
+static atomic_llong (*requests)[STATUS_COUNT + 1] = unrouted;
 static atomic_llong latency[BUCKET_COUNT + 1];
 static atomic_llong latency_sum_us, latency_count;
 static atomic_llong named[METRIC_COUNT];
 
 void metrics_init(const char *const *route_names, int count)
 {
+	/* Called once, before any request is counted. */
+	if (requests != unrouted)
+		free(requests);
+	requests = xcalloc((size_t)count + 1, sizeof *requests);
 	routes = route_names;
-	route_count = count > MAX_ROUTES ? MAX_ROUTES : count;
+	route_count = count;
 }
 
 void metrics_request(int route, int status, int64_t duration_us)

@@ -19,7 +19,8 @@ enum metric {
 	METRIC_COUNT
 };
 
-/* Route names are borrowed and must outlive the process (string literals). */
+/* Sizes the request counters for route_count routes (once, before any request
+   is counted). Route names are borrowed and must outlive the process. */
 void metrics_init(const char *const *route_names, int route_count);
 /* Records one HTTP request: route index (or -1 for none), status, duration. */
 void metrics_request(int route, int status, int64_t duration_us);

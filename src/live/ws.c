@@ -45,19 +45,19 @@
 
 #include "app.h"
 #include "config.h"
-#include "auth.h"
 #include "db.h"
 #include "http.h"
 #include "hub.h"
 #include "log.h"
 #include "metrics.h"
+#include "request.h"
+#include "session.h"
 #include "util.h"
 
 #define WS_BATCH HUB_DISPATCH_MAX /* frames per WRITEABLE callback: keeps up with a dispatch slice */
 #define WS_BATCH_BYTES 16384   /* and bytes: one write that fits the send buffer */
 #define WS_SNDBUF 16384        /* SO_SNDBUF (the kernel doubles it) */
 #define WS_MAX_RX 4096         /* largest message a client may send */
-#define HEAD_MAX 8192          /* the listener peeks at most this much */
 
 struct ws_settings {
 	int max_per_user;
@@ -121,6 +121,7 @@ struct handshake {
 	const char *cookie;        /* the whole Cookie header, or NULL */
 	const char *origin;
 	const char *host;
+	const char *fetch_site;    /* Sec-Fetch-Site */
 	bool upgrade;              /* a well-formed WebSocket upgrade request */
 };
 
@@ -136,92 +137,10 @@ static const struct ws_settings *ws_settings(void)
 
 /* ---- handshake checks (acceptor thread and HTTP threads) ---- */
 
-/* Does a comma-separated header value contain `token` (case-insensitive)? */
-static bool has_token(const char *value, const char *token)
-{
-	size_t n = strlen(token);
-	for (const char *p = value; p && *p;) {
-		p += strspn(p, " \t,");
-		size_t len = strcspn(p, ",");
-		size_t trim = len;
-		while (trim && (p[trim - 1] == ' ' || p[trim - 1] == '\t'))
-			trim--;
-		if (trim == n && strncasecmp(p, token, n) == 0)
-			return true;
-		p += len;
-	}
-	return false;
-}
-
 static bool is_upgrade(const char *upgrade, const char *connection, const char *key, const char *version)
 {
-	return upgrade && has_token(upgrade, "websocket") && connection && has_token(connection, "upgrade") && key &&
-	       *key && version && strcmp(version, "13") == 0;
-}
-
-/* The verdict_session value of a Cookie header, copied into out; false if absent. */
-static bool cookie_session(const char *cookie, char *out, size_t size)
-{
-	static const char name[] = "verdict_session=";
-	for (const char *p = cookie; p && *p;) {
-		p += strspn(p, " \t;");
-		size_t len = strcspn(p, ";");
-		if (len > sizeof name - 1 && strncmp(p, name, sizeof name - 1) == 0) {
-			size_t vlen = len - (sizeof name - 1);
-			while (vlen && (p[sizeof name - 2 + vlen] == ' '))
-				vlen--;
-			if (vlen >= size)
-				return false;
-			memcpy(out, p + sizeof name - 1, vlen);
-			out[vlen] = '\0';
-			return true;
-		}
-		p += len;
-	}
-	return false;
-}
-
-/* Splits "host[:port]" (IPv6 in brackets); port 0 when absent. */
-static void split_authority(const char *s, size_t len, const char **host, size_t *host_len, long *port)
-{
-	*host = s;
-	*host_len = len;
-	*port = 0;
-	const char *colon = NULL;
-	if (len && s[0] == '[') {
-		const char *close = memchr(s, ']', len);
-		if (close && (size_t)(close - s) + 1 < len && close[1] == ':')
-			colon = close + 1;
-	} else {
-		colon = memchr(s, ':', len);
-	}
-	if (colon) {
-		*host_len = (size_t)(colon - s);
-		*port = strtol(colon + 1, NULL, 10);
-	}
-}
-
-/* Is the Origin the server the client talks to (the Host header)? */
-static bool same_origin(const char *origin, const char *host)
-{
-	long def;
-	if (strncasecmp(origin, "http://", 7) == 0) {
-		origin += 7;
-		def = 80;
-	} else if (strncasecmp(origin, "https://", 8) == 0) {
-		origin += 8;
-		def = 443;
-	} else {
-		return false; /* "null" and anything else */
-	}
-	if (!host)
-		return false;
-	size_t olen = strcspn(origin, "/"), ohl, hhl;
-	const char *oh, *hh;
-	long op, hp;
-	split_authority(origin, olen, &oh, &ohl, &op);
-	split_authority(host, strlen(host), &hh, &hhl, &hp);
-	return ohl == hhl && strncasecmp(oh, hh, ohl) == 0 && (op ? op : def) == (hp ? hp : def);
+	return upgrade && request_has_token(upgrade, "websocket") && connection &&
+	       request_has_token(connection, "upgrade") && key && *key && version && strcmp(version, "13") == 0;
 }
 
 /* Parses "/ws/problems/{id}/submissions/" and "/ws/submissions/{id}/".
@@ -272,23 +191,23 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 		snprintf(msg, msg_size, "invalid id in %.200s: ids are positive integers", h->path);
 		return 400;
 	}
-	char cookie[AUTH_TOKEN_LEN + 2];
-	const char *token = h->token;
-	if (!token && h->cookie && cookie_session(h->cookie, cookie, sizeof cookie))
-		token = cookie;
-	struct db_user user;
-	unsigned char hash[32];
-	if (token && strlen(token) == AUTH_TOKEN_LEN)
-		auth_token_hash(token, hash);
-	if (!token || strlen(token) != AUTH_TOKEN_LEN || db_session_user(app->db, hash, now_unix(), &user) != 0) {
+	struct request_session session;
+	if (session_from_request(app->db, h->token, h->cookie, now_unix(), &session) != 0) {
 		*code = "unauthorized";
 		snprintf(msg, msg_size, "log in first: send the session cookie or ?token=TOKEN");
 		return 401;
 	}
-	t->user_id = user.id;
-	if (h->origin && !same_origin(h->origin, h->host)) {
+	const struct db_user *user = &session.user;
+	t->user_id = user->id;
+	/* Browsers send cookies on cross-site handshakes, and a page can put a
+	   token it has in the URL: every handshake must come from our pages. */
+	if (request_cross_site(h->fetch_site, h->origin, h->host)) {
 		*code = "forbidden";
-		snprintf(msg, msg_size, "cross-origin WebSocket refused: origin '%.100s' is not this server", h->origin);
+		if (h->origin)
+			snprintf(msg, msg_size, "cross-origin WebSocket refused: origin '%.100s' is not this server",
+				 h->origin);
+		else
+			snprintf(msg, msg_size, "cross-site WebSocket refused (Sec-Fetch-Site: %.32s)", h->fetch_site);
 		return 403;
 	}
 	if (t->topic == HUB_TOPIC_PROBLEM && !db_problem_exists(app->db, t->id)) {
@@ -305,7 +224,7 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 			snprintf(msg, msg_size, "submission %lld does not exist", (long long)t->id);
 			return 404;
 		}
-		if (owner != user.id && !user.admin) {
+		if (owner != user->id && !user->admin) {
 			*code = "forbidden";
 			snprintf(msg, msg_size, "submission %lld belongs to another user", (long long)t->id);
 			return 403;
@@ -327,101 +246,33 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 	return 0;
 }
 
-static int hexval(char c)
+/* The handshake in a peeked request head; its strings point into rh, which
+   the caller releases. False if it is not a sane HTTP/1.1 GET, or repeats a
+   header the handshake reads (the HTTP server judges those). */
+static bool parse_head(const char *bytes, size_t len, struct request_head *rh, struct handshake *h)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* Percent-decodes in place ('+' is a space, as in forms). */
-static void url_decode(char *s)
-{
-	char *o = s;
-	for (; *s; s++) {
-		if (*s == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-			*o++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
-			s += 2;
-		} else {
-			*o++ = *s == '+' ? ' ' : *s;
-		}
-	}
-	*o = '\0';
-}
-
-/* Parses a peeked request head into h; its strings point into buf, which
-   this function overwrites. False if it is not a sane HTTP/1.1 GET. */
-static bool parse_head(char *buf, struct handshake *h)
-{
-	const char *upgrade = NULL, *connection = NULL, *key = NULL, *version = NULL;
+	static const char *const once[] = {"Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+					   "Cookie", "Origin", "Host", "Sec-Fetch-Site"};
 	memset(h, 0, sizeof *h);
-	char *line = buf, *next;
-	char *eol = strstr(line, "\r\n");
-	if (!eol)
+	if (request_head_parse(rh, bytes, len) != 0)
 		return false;
-	*eol = '\0';
-	next = eol + 2;
-	/* GET <target> HTTP/1.1 */
-	if (strncmp(line, "GET ", 4) != 0)
+	bool ok = strcmp(rh->method, "GET") == 0 && strcmp(rh->version, "HTTP/1.1") == 0;
+	for (size_t i = 0; ok && i < ARRAY_SIZE(once); i++)
+		ok = request_head_count(rh, once[i]) <= 1;
+	if (!ok) {
+		request_head_release(rh);
 		return false;
-	char *target = line + 4;
-	char *sp = strchr(target, ' ');
-	if (!sp || strcmp(sp + 1, "HTTP/1.1") != 0)
-		return false;
-	*sp = '\0';
-	char *query = strchr(target, '?');
-	if (query) {
-		*query++ = '\0';
-		char *save = NULL;
-		for (char *arg = strtok_r(query, "&", &save); arg; arg = strtok_r(NULL, "&", &save)) {
-			char *eq = strchr(arg, '=');
-			if (!eq)
-				continue;
-			*eq = '\0';
-			url_decode(eq + 1);
-			if (strcmp(arg, "token") == 0 && !h->token)
-				h->token = eq + 1;
-			else if (strcmp(arg, "after") == 0 && !h->after)
-				h->after = eq + 1;
-		}
 	}
-	url_decode(target);
-	h->path = target;
-	for (line = next; *line; line = next) {
-		eol = strstr(line, "\r\n");
-		if (!eol)
-			return false;
-		*eol = '\0';
-		next = eol + 2;
-		if (!*line)
-			break; /* the empty line ends the head */
-		char *colon = strchr(line, ':');
-		if (!colon)
-			return false;
-		*colon = '\0';
-		char *v = colon + 1;
-		v += strspn(v, " \t");
-		for (char *e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t');)
-			*--e = '\0';
-		const char **slot = NULL;
-		if (strcasecmp(line, "Upgrade") == 0)
-			slot = &upgrade;
-		else if (strcasecmp(line, "Connection") == 0)
-			slot = &connection;
-		else if (strcasecmp(line, "Sec-WebSocket-Key") == 0)
-			slot = &key;
-		else if (strcasecmp(line, "Sec-WebSocket-Version") == 0)
-			slot = &version;
-		else if (strcasecmp(line, "Cookie") == 0)
-			slot = &h->cookie;
-		else if (strcasecmp(line, "Origin") == 0)
-			slot = &h->origin;
-		else if (strcasecmp(line, "Host") == 0)
-			slot = &h->host;
-		if (slot && *slot)
-			return false; /* repeated: let the HTTP server judge it */
-		if (slot)
-			*slot = v;
-	}
-	h->upgrade = is_upgrade(upgrade, connection, key, version);
+	h->path = rh->path;
+	h->token = request_head_arg(rh, "token");
+	h->after = request_head_arg(rh, "after");
+	h->cookie = request_head_header(rh, "Cookie");
+	h->origin = request_head_header(rh, "Origin");
+	h->host = request_head_header(rh, "Host");
+	h->fetch_site = request_head_header(rh, "Sec-Fetch-Site");
+	h->upgrade = is_upgrade(request_head_header(rh, "Upgrade"), request_head_header(rh, "Connection"),
+				request_head_header(rh, "Sec-WebSocket-Key"),
+				request_head_header(rh, "Sec-WebSocket-Version"));
 	return true;
 }
 
@@ -437,6 +288,7 @@ void ws_http_answer(struct http_request *req, struct http_response *res)
 		.cookie = http_header(req, "Cookie"),
 		.origin = http_header(req, "Origin"),
 		.host = http_header(req, "Host"),
+		.fetch_site = http_header(req, "Sec-Fetch-Site"),
 		.upgrade = is_upgrade(http_header(req, "Upgrade"), http_header(req, "Connection"),
 				      http_header(req, "Sec-WebSocket-Key"), http_header(req, "Sec-WebSocket-Version")),
 	};
@@ -463,18 +315,16 @@ bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t a
 		     size_t head_len)
 {
 	struct ws_server *ws = arg;
-	char buf[HEAD_MAX + 1];
+	struct request_head rh;
 	struct handshake h;
-	if (head_len > HEAD_MAX)
-		return false;
-	memcpy(buf, head, head_len);
-	buf[head_len] = '\0';
-	if (!parse_head(buf, &h) || !h.upgrade)
+	if (!parse_head(head, head_len, &rh, &h))
 		return false;
 	struct ws_ticket t;
 	const char *code;
 	char msg[256];
-	if (admit(ws->app, &h, &t, &code, msg, sizeof msg) != 0)
+	int refused = h.upgrade ? admit(ws->app, &h, &t, &code, msg, sizeof msg) : 400;
+	request_head_release(&rh);
+	if (refused)
 		return false;
 	if (!hub_user_acquire(ws->app->hub, t.user_id, ws_settings()->max_per_user))
 		return false;
@@ -804,7 +654,7 @@ struct ws_server *ws_server_new(struct app *app, char **err)
 	info.gid = -1;
 	info.uid = -1;
 	info.user = ws;
-	info.max_http_header_data = HEAD_MAX;
+	info.max_http_header_data = REQUEST_HEAD_MAX;
 	info.timeout_secs = 10;
 	/* No lws validity timers: the sweep below pings and drops. Each such
 	   timer is a sorted-list insertion, linear in the number of connections. */

@@ -24,6 +24,8 @@
 #include "json_util.h"
 #include "log.h"
 #include "metrics.h"
+#include "request.h"
+#include "session.h"
 #include "util.h"
 
 #define STATIC_ROUTE(s) ((s)->routes.count) /* metrics index of the web UI */
@@ -252,11 +254,25 @@ int http_route_match(const char *pattern, const char *path, int64_t ids[2], cons
 	}
 }
 
+/* The methods of the routes whose pattern matches path with that score, for a 405's Allow. */
+static char *allowed_methods(const struct http_routes *table, const char *path, int score)
+{
+	struct buf allow;
+	buf_init(&allow);
+	for (int i = 0; i < table->count; i++) {
+		int64_t ids[2];
+		const char *b = NULL;
+		size_t blen;
+		if (http_route_match(table->list[i].pattern, path, ids, &b, &blen) == score)
+			buf_printf(&allow, "%s%s", allow.len ? ", " : "", method_names[table->list[i].method]);
+	}
+	return buf_detach(&allow, NULL);
+}
+
 const struct route *http_find_route(const struct http_routes *table, struct request_state *rs, const char *path)
 {
 	const struct route *routes = table->list;
 	int best = -1, best_score = -1;
-	char allow[64] = "";
 	const char *bad = NULL;
 	size_t bad_len = 0;
 	for (int i = 0; i < table->count; i++) {
@@ -269,11 +285,8 @@ const struct route *http_find_route(const struct http_routes *table, struct requ
 		if (score > best_score) {
 			best_score = score;
 			best = -1;
-			allow[0] = '\0';
 			bad = b, bad_len = blen;
 		}
-		size_t n = strlen(allow);
-		snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "", method_names[routes[i].method]);
 		enum http_method m = rs->req.method == HTTP_HEAD ? HTTP_GET : rs->req.method;
 		if (routes[i].method == m && best < 0) {
 			best = i;
@@ -283,9 +296,9 @@ const struct route *http_find_route(const struct http_routes *table, struct requ
 	if (best_score < 0)
 		return NULL;
 	if (best < 0) {
+		rs->res.allow = allowed_methods(table, path, best_score);
 		http_error(&rs->res, 405, "method_not_allowed", "method %s is not allowed on %s (allowed: %s)",
-			   rs->method, path, allow);
-		rs->res.allow = xstrdup(allow);
+			   rs->method, path, rs->res.allow);
 		return &routes[0];
 	}
 	/* Answered (400) only after the session checks: without one, every endpoint says 401. */
@@ -299,23 +312,11 @@ const struct route *http_find_route(const struct http_routes *table, struct requ
 
 static void authenticate(struct request_state *rs)
 {
-	struct MHD_Connection *conn = rs->req.conn;
-	const char *token = NULL;
-	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
-		token = auth + 7;
-	} else {
-		token = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "verdict_session");
-		rs->cookie_auth = token != NULL;
-	}
-	if (!token || strlen(token) != AUTH_TOKEN_LEN)
-		return;
-	unsigned char hash[32];
-	auth_token_hash(token, hash);
-	if (db_session_user(rs->req.app->db, hash, now_unix(), &rs->user) == 0) {
-		rs->req.user = &rs->user;
-		rs->token = xstrdup(token);
-		rs->req.token = rs->token;
+	const char *bearer = request_bearer(http_header(&rs->req, MHD_HTTP_HEADER_AUTHORIZATION));
+	if (session_from_request(rs->req.app->db, bearer, http_header(&rs->req, MHD_HTTP_HEADER_COOKIE), now_unix(),
+				 &rs->session) == 0) {
+		rs->req.user = &rs->session.user;
+		rs->req.token = rs->session.token;
 	}
 }
 
@@ -323,17 +324,10 @@ static void authenticate(struct request_state *rs)
    state-changing request authenticated by cookie must come from our own pages. */
 static bool cross_site(struct request_state *rs)
 {
-	if (!rs->cookie_auth || rs->req.method == HTTP_GET || rs->req.method == HTTP_HEAD)
+	if (!rs->session.from_cookie || rs->req.method == HTTP_GET || rs->req.method == HTTP_HEAD)
 		return false;
-	const char *site = http_header(&rs->req, "Sec-Fetch-Site");
-	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
-		return true;
-	const char *origin = http_header(&rs->req, "Origin");
-	const char *host = http_header(&rs->req, "Host");
-	if (!origin || strcmp(origin, "null") == 0)
-		return origin != NULL;
-	const char *sep = strstr(origin, "://");
-	return !host || !sep || strcasecmp(sep + 3, host) != 0;
+	return request_cross_site(http_header(&rs->req, "Sec-Fetch-Site"), http_header(&rs->req, "Origin"),
+				  http_header(&rs->req, "Host"));
 }
 
 /* ---- answering ---- */
@@ -595,10 +589,17 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(rs->res.set_cookie);
 	free(rs->res.location);
 	free(rs->res.allow);
-	free(rs->token);
 	buf_release(&rs->body);
 	free(rs);
 	*con_cls = NULL;
+}
+
+/* URLs and query arguments are decoded by the same code as WebSocket handshakes. */
+static size_t url_decode(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return request_url_decode(s);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -634,7 +635,8 @@ struct http_server *http_server_new(struct app *app, const struct http_routes *r
 		0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_CONNECTION_LIMIT, 20000u,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_UNESCAPE_CALLBACK, url_decode, NULL,
+		MHD_OPTION_END);
 	if (!s->daemon) {
 		*err = xstrdup("cannot start the HTTP server (libmicrohttpd)");
 		linger_stop(&s->linger);

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "http.h"
+#include "session.h"
 #include "util.h"
 
 /* One request in flight: the route, the body as it arrives, the session and the answer. */
@@ -25,9 +26,7 @@ struct request_state {
 	bool queued;         /* a response has been queued (or written, see answer_raw) */
 	bool counted;        /* in /metrics already */
 	bool raw;            /* answered on the socket before the end of the body */
-	bool cookie_auth;    /* the session came from the cookie, not a bearer token */
-	struct db_user user;
-	char *token;
+	struct request_session session; /* req.user and req.token point into it */
 };
 
 /* Matches a path against a route pattern. Returns the number of literal

@@ -7,9 +7,9 @@
  * clients cannot pile up here.
  *
  * A connection that starts with "GET /ws/" is held until its whole request
- * head (up to HEAD_MAX bytes) has arrived, so that the WebSocket side can
- * authenticate the handshake before taking it; if it declines, or the head
- * is too large, the connection goes to the HTTP server, which answers. */
+ * head (up to REQUEST_HEAD_MAX bytes) has arrived, so that the WebSocket side
+ * can authenticate the handshake before taking it; if it declines, or the
+ * head is too large, the connection goes to the HTTP server, which answers. */
 #include "listener.h"
 
 #include <errno.h>
@@ -24,13 +24,13 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "request.h"
 #include "util.h"
 
 #define MAX_PENDING 1024
 #define PENDING_TIMEOUT_US (10 * 1000000)
 static const char ws_prefix[] = "GET /ws/";
 #define WS_PREFIX_LEN (sizeof ws_prefix - 1)
-#define HEAD_MAX 8192
 
 struct pending {
 	int fd;
@@ -49,7 +49,7 @@ struct listener {
 	listener_handoff http;
 	listener_ws_handoff ws;
 	void *http_ctx, *ws_ctx;
-	char head[HEAD_MAX]; /* peek buffer for WebSocket request heads */
+	char head[REQUEST_HEAD_MAX]; /* peek buffer for WebSocket request heads */
 	struct pending pending[MAX_PENDING];
 	int pending_count;
 };
