@@ -26,6 +26,7 @@ struct request_state {
 	bool counted;        /* in /metrics already */
 	bool raw;            /* answered on the socket before the end of the body */
 	bool cookie_auth;    /* the session came from the cookie, not a bearer token */
+	bool deferred;       /* the handler called http_defer: http_resume answers */
 	struct db_user user;
 	char *token;
 };
