@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -51,6 +52,19 @@ static int set_listen(struct config *cfg, const char *value, char **err)
 	cfg->listen_port = (uint16_t)port;
 	return 0;
 }
+
+/* Settings that are a count from 1 to max. */
+static const struct {
+	const char *name;
+	size_t offset;
+	int max;
+} counts[] = {
+	{"login-pair-failures", offsetof(struct config, login_pair_failures), 1000000},
+	{"login-address-failures", offsetof(struct config, login_address_failures), 1000000},
+	{"login-window", offsetof(struct config, login_window), 86400},
+	{"hash-threads", offsetof(struct config, hash_threads), 64},
+	{"hash-queue", offsetof(struct config, hash_queue), 100000},
+};
 
 int config_set(struct config *cfg, const char *name, const char *value, char **err)
 {
@@ -124,6 +138,16 @@ int config_set(struct config *cfg, const char *name, const char *value, char **e
 		*(name[8] == 'i' ? &cfg->ws_ping_interval_ms : &cfg->ws_ping_timeout_ms) = (int)(seconds * 1000);
 		return 0;
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
+		if (strcmp(name, counts[i].name) != 0)
+			continue;
+		if (parse_uint(value, (unsigned long long)counts[i].max, &v) != 0 || v == 0) {
+			*err = xasprintf("invalid %s '%s': expected 1 to %d", name, value, counts[i].max);
+			return 2;
+		}
+		*(int *)((char *)cfg + counts[i].offset) = (int)v;
+		return 0;
+	}
 	if (strcmp(name, "port-file") == 0) {
 		free(cfg->port_file);
 		cfg->port_file = *value ? xstrdup(value) : NULL;
@@ -134,7 +158,8 @@ int config_set(struct config *cfg, const char *name, const char *value, char **e
 
 static const char *const names[] = {"listen",    "data",          "workers",   "demo",     "max-body",
 				    "max-upload", "languages", "session-hours", "log-level", "port-file",
-				    "ws-max-per-user", "ws-ping-interval", "ws-ping-timeout"};
+				    "ws-max-per-user", "ws-ping-interval", "ws-ping-timeout", "login-pair-failures",
+				    "login-address-failures", "login-window", "hash-threads", "hash-queue"};
 
 bool config_has(const char *name)
 {
@@ -159,6 +184,11 @@ int config_init(struct config *cfg, char **err)
 	cfg->ws_max_per_user = 64;
 	cfg->ws_ping_interval_ms = 30000;
 	cfg->ws_ping_timeout_ms = 20000;
+	cfg->login_pair_failures = 10;
+	cfg->login_address_failures = 150;
+	cfg->login_window = 300;
+	cfg->hash_threads = 2;
+	cfg->hash_queue = 64;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		/* VERDICT_MAX_BODY for max-body, and so on. */
