@@ -16,6 +16,7 @@ struct entry {
 	unsigned char key[ADDR_LEN + NAME_LEN]; /* the address, then the name (zeros for the address table) */
 	int64_t first;                          /* time of the first failure of the window */
 	int failures;
+	bool wrong;                             /* some were wrong passwords (not only refusals) */
 };
 
 struct table {
@@ -131,9 +132,10 @@ bool login_limit_suspect(const struct login_limits *l, const struct sockaddr *cl
 	unsigned char key[ADDR_LEN + NAME_LEN];
 	make_entry_key(key, client, NULL);
 	pthread_mutex_lock(&lock);
-	bool failed = find(&addresses, key, l->address_failures, l->window, now, false) != NULL;
+	struct entry *e = find(&addresses, key, l->address_failures, l->window, now, false);
+	bool suspect = e && e->wrong;
 	pthread_mutex_unlock(&lock);
-	return failed;
+	return suspect;
 }
 
 void login_limit_failed(const struct login_limits *l, const char *username, const struct sockaddr *client,
@@ -147,8 +149,10 @@ void login_limit_failed(const struct login_limits *l, const char *username, cons
 	if (e)
 		e->failures++;
 	e = find(&addresses, addr_key, l->address_failures, l->window, now, true);
-	if (e)
+	if (e) {
 		e->failures++;
+		e->wrong |= username != NULL;
+	}
 	pthread_mutex_unlock(&lock);
 }
 

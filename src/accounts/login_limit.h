@@ -8,7 +8,8 @@
  *    classroom of 30 behind one NAT address may make 5 typos each).
  * IPv6 addresses count by their /64. A success clears its pair, not its
  * address. An attempt refused because the hashing threads were busy counts
- * for its address too: a client hammering a busy server is throttled. Thread-safe; memory is two fixed tables. A full table evicts the
+ * toward its address's limit too, so a client hammering a busy server is
+ * throttled, but does not make the address suspect (see hash_pool.h). Thread-safe; memory is two fixed tables. A full table evicts the
  * live entry with the fewest failures and never a refused one, so flooding it
  * with cheap new entries cannot unlock a locked pair or address. */
 #pragma once
@@ -28,7 +29,7 @@ enum login_limit_verdict { LOGIN_LIMIT_OK, LOGIN_LIMIT_PAIR, LOGIN_LIMIT_ADDRESS
    which limit; *retry_after gets the seconds left. client may be NULL. */
 enum login_limit_verdict login_limit_check(const struct login_limits *l, const char *username,
 					   const struct sockaddr *client, int64_t now, int64_t *retry_after);
-/* Whether the client address has failed (or been refused) within the window. */
+/* Whether a password from the client address has been wrong within the window. */
 bool login_limit_suspect(const struct login_limits *l, const struct sockaddr *client, int64_t now);
 /* Counts a failure for the pair and the address; with username NULL, an
    attempt refused before its password was checked (the hashing threads were
