@@ -221,6 +221,13 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+static _Thread_local char source[64];
+
+void http_set_source(const char *address)
+{
+	snprintf(source, sizeof source, "%s%s", address ? "host!" : "", address ? address : "");
+}
+
 void http_request(struct response *r, const struct server *s, const char *method, const char *path,
 		  const char *token, const char *content_type, const void *body, size_t body_len,
 		  const char *const *extra_headers)
@@ -259,6 +266,8 @@ void http_request(struct response *r, const struct server *s, const char *method
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	if (source[0])
+		curl_easy_setopt(c, CURLOPT_INTERFACE, source);
 	CURLcode rc = curl_easy_perform(c);
 	ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);

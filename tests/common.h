@@ -59,6 +59,9 @@ struct response {
 	double uploaded;       /* bytes the client sent */
 };
 
+/* The source address of this thread's requests from now on (e.g. "127.0.0.2":
+   Linux routes all of 127.0.0.0/8 to lo), or NULL for the default. */
+void http_set_source(const char *address);
 /* Sends a request. token may be NULL; body may be NULL (no body).
    content_type NULL means application/json when there is a body, "" none.
    extra_headers: NULL-terminated "Name: value" strings, or NULL. */

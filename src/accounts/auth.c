@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "hash_pool.h"
 #include "util.h"
 
 /* libsodium's "interactive" costs: 64 MiB and 2 passes, about 0.1 s here. */
@@ -16,14 +17,26 @@ bool auth_init(void)
 	return sodium_init() >= 0;
 }
 
+struct hashing {
+	const char *password;
+	char *out;
+};
+
+static void hash_now(void *arg)
+{
+	struct hashing *h = arg;
+	h->out = xmalloc(crypto_pwhash_STRBYTES);
+	if (crypto_pwhash_str(h->out, h->password, strlen(h->password), PW_OPS, PW_MEM) != 0) {
+		free(h->out);
+		h->out = NULL;
+	}
+}
+
 char *auth_hash_password(const char *password)
 {
-	char *out = xmalloc(crypto_pwhash_STRBYTES);
-	if (crypto_pwhash_str(out, password, strlen(password), PW_OPS, PW_MEM) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+	struct hashing h = {password, NULL};
+	hash_pool_call(hash_now, &h);
+	return h.out;
 }
 
 bool auth_verify_password(const char *hash, const char *password)
@@ -59,6 +72,14 @@ void auth_new_token(char token[AUTH_TOKEN_LEN + 1], unsigned char hash[32])
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(token, AUTH_TOKEN_LEN + 1, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	auth_token_hash(token, hash);
+}
+
+void auth_free_secret(char *secret)
+{
+	if (!secret)
+		return;
+	sodium_memzero(secret, strlen(secret));
+	free(secret);
 }
 
 void auth_random_password(char *out, size_t len)

@@ -12,7 +12,8 @@
 
 /* Initialises libsodium; false if the system has no usable randomness. */
 bool auth_init(void);
-/* A self-describing argon2id hash of the password (malloc'd), or NULL on failure. */
+/* A self-describing argon2id hash of the password (malloc'd), or NULL on
+   failure. Made on the hashing pool when it runs (the caller waits). */
 char *auth_hash_password(const char *password);
 bool auth_verify_password(const char *hash, const char *password);
 /* Spends the same effort as a real verification, so that unknown user names
@@ -21,5 +22,7 @@ void auth_verify_dummy(const char *password);
 /* A fresh random token and its SHA-256 (what the database stores). */
 void auth_new_token(char token[AUTH_TOKEN_LEN + 1], unsigned char hash[32]);
 void auth_token_hash(const char *token, unsigned char hash[32]);
+/* Overwrites a secret string with zeros, then frees it; NULL is fine. */
+void auth_free_secret(char *secret);
 /* A random password of `len` characters from an unambiguous alphabet. */
 void auth_random_password(char *out, size_t len);

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "db.h"
 #include "demo.h"
+#include "hash_pool.h"
 #include "http.h"
 #include "hub.h"
 #include "judge.h"
@@ -76,13 +77,18 @@ int server_run(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	int rc = hash_pool_start(cfg->hash_threads, cfg->hash_queue);
+	if (rc != 0) {
+		err = xasprintf("cannot start the password hashing threads: %s", strerror(-rc));
+		goto out;
+	}
 	http = http_server_new(&app, &api_routes, &err);
 	if (!http)
 		goto out;
 	ws = ws_server_new(&app, &err);
 	if (!ws)
 		goto out;
-	int rc = judge_start(app.judge);
+	rc = judge_start(app.judge);
 	if (rc == 0)
 		rc = hub_start(app.hub);
 	if (rc == 0)
@@ -112,6 +118,7 @@ out:
 	}
 	listener_free(listener);
 	ws_server_free(ws);
+	hash_pool_stop(); /* resumes every login it holds: libmicrohttpd stops only without any */
 	http_server_free(http);
 	judge_free(app.judge);
 	hub_stop(app.hub);

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,6 +47,16 @@ const struct config_option config_options[] = {
 	 SETTING(ws_ping_interval_ms), 0, 0},
 	{"ws-ping-timeout", CONFIG_SECONDS, "S", "20", "drop it when the answer takes over S seconds", CONFIG_SERVE,
 	 SETTING(ws_ping_timeout_ms), 0, 0},
+	{"login-pair-failures", CONFIG_COUNT, "N", "10", "failed logins of one name from one address before refusing it",
+	 CONFIG_SERVE, SETTING(login_pair_failures), 1, 1000000},
+	{"login-address-failures", CONFIG_COUNT, "N", "150", "failed logins from one address, any names, before refusing it",
+	 CONFIG_SERVE, SETTING(login_address_failures), 1, 1000000},
+	{"login-window", CONFIG_COUNT, "S", "300", "seconds the two login limits count over", CONFIG_SERVE,
+	 SETTING(login_window), 1, 86400},
+	{"hash-threads", CONFIG_COUNT, "N", "2", "threads that check passwords", CONFIG_SERVE, SETTING(hash_threads), 1,
+	 64},
+	{"hash-queue", CONFIG_COUNT, "N", "64", "logins that may wait for them (per queue) before 429", CONFIG_SERVE,
+	 SETTING(hash_queue), 1, 100000},
 	{"admin", CONFIG_FLAG, NULL, NULL, "the user may manage problems, users and rejudges", CONFIG_USER,
 	 ARG(admin), 0, 0},
 	{"slug", CONFIG_STRING, "SLUG", NULL, "the problem's slug (default: the package folder's name)",

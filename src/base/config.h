@@ -27,6 +27,11 @@ struct config {
 	int ws_max_per_user;      /* WebSocket connections one user may hold */
 	int ws_ping_interval_ms;  /* ping a WebSocket silent this long */
 	int ws_ping_timeout_ms;   /* drop it when the pong takes longer than this */
+	int login_pair_failures;  /* failed logins per (name, address) within the window before refusing */
+	int login_address_failures; /* failed logins per address, across names, within the window */
+	int login_window;         /* seconds */
+	int hash_threads;         /* threads hashing passwords */
+	int hash_queue;           /* logins waiting for them (per queue) before refusing */
 };
 
 /* What a command's arguments hold besides the settings. */

@@ -4,11 +4,13 @@
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
+/* Entries of one name with different labels are next to each other. */
 static const struct {
-	const char *name, *type, *help;
+	const char *name, *type, *help, *labels;
 } metric_names[METRIC_COUNT] = {
 	[METRIC_WS_OPEN] = {"verdict_ws_connections", "gauge", "Open WebSocket connections."},
 	[METRIC_WS_SENT] = {"verdict_ws_messages_sent_total", "counter", "WebSocket messages sent."},
@@ -22,6 +24,11 @@ static const struct {
 	[METRIC_JUDGE_RESTARTS] = {"verdict_judge_worker_restarts_total", "counter",
 				   "Judge workers replaced after dying."},
 	[METRIC_JUDGED] = {"verdict_submissions_judged_total", "counter", "Submissions judged to the end."},
+#define RATE_LIMITED "verdict_rate_limited_total", "counter", "Requests refused with 429, by limit."
+	[METRIC_LIMITED_LOGIN_PAIR] = {RATE_LIMITED, "{limit=\"login_pair\"}"},
+	[METRIC_LIMITED_LOGIN_ADDRESS] = {RATE_LIMITED, "{limit=\"login_address\"}"},
+	[METRIC_LIMITED_LOGIN_BUSY] = {RATE_LIMITED, "{limit=\"login_busy\"}"},
+#undef RATE_LIMITED
 };
 
 /* Status codes the server answers with; anything else is counted as "other". */
@@ -112,8 +119,11 @@ void metrics_render(struct buf *out)
 		   (double)atomic_load_explicit(&latency_sum_us, memory_order_relaxed) / 1e6);
 	buf_printf(out, "verdict_http_request_duration_seconds_count %lld\n",
 		   (long long)atomic_load_explicit(&latency_count, memory_order_relaxed));
-	for (int m = 0; m < METRIC_COUNT; m++)
-		buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", metric_names[m].name, metric_names[m].help,
-			   metric_names[m].name, metric_names[m].type, metric_names[m].name,
+	for (int m = 0; m < METRIC_COUNT; m++) {
+		if (m == 0 || strcmp(metric_names[m].name, metric_names[m - 1].name) != 0)
+			buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", metric_names[m].name, metric_names[m].help,
+				   metric_names[m].name, metric_names[m].type);
+		buf_printf(out, "%s%s %lld\n", metric_names[m].name, metric_names[m].labels ? metric_names[m].labels : "",
 			   (long long)atomic_load_explicit(&named[m], memory_order_relaxed));
+	}
 }

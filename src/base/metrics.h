@@ -16,6 +16,9 @@ enum metric {
 	METRIC_JUDGE_WORKERS,    /* gauge: live judge workers */
 	METRIC_JUDGE_RESTARTS,   /* counter: workers replaced after dying */
 	METRIC_JUDGED,           /* counter: submissions judged to the end */
+	METRIC_LIMITED_LOGIN_PAIR,    /* counter: logins refused for failures of that name from that address */
+	METRIC_LIMITED_LOGIN_ADDRESS, /* counter: logins refused for failures from that address */
+	METRIC_LIMITED_LOGIN_BUSY,    /* counter: logins refused because the hashing threads were all busy */
 	METRIC_COUNT
 };
 

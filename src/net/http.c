@@ -199,6 +199,19 @@ const char *http_header(struct http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+/* Suspended before the work is handed over, so a resume never comes first. */
+void http_defer(struct http_request *req)
+{
+	struct request_state *rs = (struct request_state *)((char *)req - offsetof(struct request_state, req));
+	rs->deferred = true;
+	MHD_suspend_connection(req->conn);
+}
+
+void http_resume(struct http_request *req)
+{
+	MHD_resume_connection(req->conn);
+}
+
 bool http_paging(struct http_request *req, struct http_response *res, int *page, int *per_page)
 {
 	const char *names[2] = {"page", "per_page"};
@@ -380,6 +393,11 @@ static enum MHD_Result queue_response(struct request_state *rs)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
 	if (res->allow)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
+	if (res->retry_after > 0) {
+		char seconds[24];
+		snprintf(seconds, sizeof seconds, "%d", res->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, seconds);
+	}
 	if (res->status == 413)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	count_request(rs);
@@ -513,7 +531,7 @@ static void answer(struct request_state *rs)
 		}
 	}
 	rs->route->handler(req, &rs->res);
-	if (!rs->res.status)
+	if (!rs->deferred && !rs->res.status)
 		http_error(&rs->res, 500, "internal", "the handler gave no answer");
 }
 
@@ -534,6 +552,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		rs->req.method = parse_method(method);
 		rs->method = method;
 		rs->req.path = url;
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		rs->req.client = ci ? ci->client_addr : NULL;
 		buf_init(&rs->body);
 		if (admit(rs, url))
 			return MHD_YES;
@@ -564,7 +584,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (rs->queued)
 		return MHD_YES;
+	if (rs->deferred) /* called again after http_resume */
+		return queue_response(rs);
 	answer(rs);
+	if (rs->deferred)
+		return MHD_YES;
 	return queue_response(rs);
 }
 
@@ -631,7 +655,7 @@ struct http_server *http_server_new(struct app *app, const struct http_routes *r
 	unsigned pool = cores < 2 ? 2 : cores > 16 ? 16 : (unsigned)cores;
 	s->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
-			MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK,
+			MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME,
 		0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_CONNECTION_LIMIT, 20000u,

@@ -27,6 +27,7 @@ struct http_request {
 	json_t *json;               /* the parsed body of JSON routes (an object) */
 	const struct db_user *user; /* NULL when the request carries no valid session */
 	const char *token;          /* the session token the request came with, or NULL */
+	const struct sockaddr *client; /* the peer's address (libmicrohttpd's), or NULL */
 };
 
 struct http_response {
@@ -41,6 +42,7 @@ struct http_response {
 	const char *etag;           /* borrowed, must outlive the response */
 	char *location;             /* owned */
 	char *allow;                /* owned; the Allow header of a 405 */
+	int retry_after;            /* seconds; a Retry-After header when > 0 */
 };
 
 typedef void (*http_handler)(struct http_request *req, struct http_response *res);
@@ -77,6 +79,11 @@ const char *http_query(struct http_request *req, const char *key);
 bool http_paging(struct http_request *req, struct http_response *res, int *page, int *per_page);
 /* A request header, or NULL. */
 const char *http_header(struct http_request *req, const char *name);
+/* Answering later, without holding an HTTP thread: a handler calls http_defer
+   and returns without an answer; another thread fills in the response and
+   calls http_resume, after which neither req nor res may be touched. */
+void http_defer(struct http_request *req);
+void http_resume(struct http_request *req);
 
 /* Starts libmicrohttpd with no listening socket of its own: connections come
    from the listener through http_server_adopt. NULL with *err on failure. */

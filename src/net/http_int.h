@@ -27,6 +27,7 @@ struct request_state {
 	bool counted;        /* in /metrics already */
 	bool raw;            /* answered on the socket before the end of the body */
 	struct request_session session; /* req.user and req.token point into it */
+	bool deferred;       /* the handler called http_defer: http_resume answers */
 };
 
 /* Matches a path against a route pattern. Returns the number of literal

@@ -110,7 +110,8 @@ START_TEST(login_refusals)
 }
 END_TEST
 
-START_TEST(repeated_failed_logins_are_throttled_per_name)
+/* The throttle counts by name and address, never by name alone. */
+START_TEST(repeated_failed_logins_are_throttled_per_name_and_address)
 {
 	test_create_user(&srv, "victim", false, NULL, 0);
 	test_create_user(&srv, "bystander", false, NULL, 0);
@@ -118,11 +119,15 @@ START_TEST(repeated_failed_logins_are_throttled_per_name)
 	for (int i = 0; i < 10; i++)
 		expect_json_error(&srv, "POST", "/api/auth/login", NULL,
 				  "{\"username\": \"victim\", \"password\": \"guess-guess\"}", 401, "unauthorized");
-	/* ...then the name is refused for a while, even with the right password. */
+	/* ...then the name is refused from this address for a while, even with the right password... */
 	expect_json_error(&srv, "POST", "/api/auth/login", NULL,
 			  "{\"username\": \"victim\", \"password\": \"victim-password\"}", 429, "rate_limited");
-	/* Another name is not affected, and a success clears its own count. */
+	/* ...but not from another address. */
 	char token[64];
+	http_set_source("127.0.0.2");
+	ck_assert_int_eq(test_login(&srv, "victim", "victim-password", token, sizeof token), 200);
+	http_set_source(NULL);
+	/* Another name is not affected, and a success clears its own count. */
 	ck_assert_int_eq(test_login(&srv, "bystander", "bystander-password", token, sizeof token), 200);
 }
 END_TEST
@@ -468,7 +473,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, login_answers_token_user_and_cookie);
 	tcase_add_test(tc, login_refusals);
-	tcase_add_test(tc, repeated_failed_logins_are_throttled_per_name);
+	tcase_add_test(tc, repeated_failed_logins_are_throttled_per_name_and_address);
 	tcase_add_test(tc, bearer_and_cookie);
 	tcase_add_test(tc, me_shows_the_role);
 	tcase_add_test(tc, logout_ends_only_that_session);
