@@ -249,6 +249,14 @@ static void bind_kind(sqlite3_stmt *st, int col, enum db_kind kind)
 		sqlite3_bind_null(st, col);
 }
 
+/* A (kind, id) pair at col and col + 1: NULLs for DB_KIND_NONE. */
+static void bind_key(sqlite3_stmt *st, int col, enum db_kind kind, int64_t id)
+{
+	bind_kind(st, col, kind);
+	if (kind != DB_KIND_NONE)
+		sqlite3_bind_int64(st, col + 1, id);
+}
+
 static enum db_kind column_kind(sqlite3_stmt *st, int col)
 {
 	const char *name = (const char *)sqlite3_column_text(st, col);
@@ -272,12 +280,9 @@ int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind
 	st = db_stmt(c, "INSERT INTO changes (kind, id, seq, scope_kind, scope_id) VALUES (?1, ?2, ?3, ?4, ?5)"
 			" ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, scope_kind = excluded.scope_kind,"
 			" scope_id = excluded.scope_id");
-	bind_kind(st, 1, kind);
-	sqlite3_bind_int64(st, 2, id);
+	bind_key(st, 1, kind, id);
 	sqlite3_bind_int64(st, 3, seq);
-	bind_kind(st, 4, scope_kind);
-	if (scope_kind != DB_KIND_NONE)
-		sqlite3_bind_int64(st, 5, scope_id);
+	bind_key(st, 4, scope_kind, scope_id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -303,8 +308,7 @@ size_t db_changes_since(struct db *db, enum db_kind kind, enum db_kind scope_kin
 				      " AND (?3 IS NULL OR (scope_kind = ?3 AND scope_id = ?4)) ORDER BY seq LIMIT ?5");
 	sqlite3_bind_int64(st, 1, seq);
 	bind_kind(st, 2, kind);
-	bind_kind(st, 3, scope_kind);
-	sqlite3_bind_int64(st, 4, scope_id);
+	bind_key(st, 3, scope_kind, scope_id);
 	sqlite3_bind_int64(st, 5, (int64_t)max);
 	size_t n = 0;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
