@@ -242,6 +242,15 @@ int db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_
 	return found ? 0 : DB_E_NOT_FOUND;
 }
 
+/* The list's filters are ?1 (problem), ?2 (user) and ?3 (verdict) of both its statements. */
+static void bind_filters(sqlite3_stmt *st, int64_t problem_id, int64_t user_id, const char *verdict)
+{
+	sqlite3_bind_int64(st, 1, problem_id);
+	sqlite3_bind_int64(st, 2, user_id);
+	if (verdict)
+		sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
+}
+
 int db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict, int page,
 			int per_page, db_submission_fn fn, void *ctx, int64_t *total)
 {
@@ -250,20 +259,14 @@ int db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, cons
 	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM submissions s"
 				      " WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
 				      " AND (?3 IS NULL OR s.verdict = ?3)");
-	sqlite3_bind_int64(st, 1, problem_id);
-	sqlite3_bind_int64(st, 2, user_id);
-	if (verdict)
-		sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
+	bind_filters(st, problem_id, user_id, verdict);
 	*total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
 			" WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
 			" AND (?3 IS NULL OR s.verdict = ?3)"
 			" ORDER BY s.id DESC LIMIT ?4 OFFSET ?5");
-	sqlite3_bind_int64(st, 1, problem_id);
-	sqlite3_bind_int64(st, 2, user_id);
-	if (verdict)
-		sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
+	bind_filters(st, problem_id, user_id, verdict);
 	sqlite3_bind_int(st, 4, per_page);
 	sqlite3_bind_int64(st, 5, (int64_t)(page - 1) * per_page);
 	each_row(st, fn, ctx);
