@@ -9,12 +9,33 @@
 #include "json_util.h"
 #include "languages.h"
 #include "util.h"
+#include "views.h"
 
 #define MAX_SOURCE (512 * 1024)
 
 static void not_found(struct http_response *res, const char *what, int64_t id)
 {
 	http_error(res, 404, "not_found", "%s %lld does not exist", what, (long long)id);
+}
+
+/* Answers with the submission's REST object (the parts given) and releases it. */
+static void answer_submission(struct http_response *res, int status, struct db_submission *s, unsigned parts)
+{
+	struct buf b;
+	buf_init(&b);
+	view_submission(&b, s, parts);
+	db_submission_release(s);
+	size_t len;
+	char *text = buf_detach(&b, &len);
+	http_json_text(res, status, text, len);
+}
+
+/* Answers with a list page: the rows fn got, in the paging envelope. */
+static void answer_list(struct http_response *res, struct view_list *l, int page, int per_page, int64_t total)
+{
+	size_t len;
+	char *text = view_list_end(l, page, per_page, total, &len);
+	http_json_text(res, 200, text, len);
 }
 
 void api_submissions_create(struct http_request *req, struct http_response *res)
@@ -42,7 +63,7 @@ void api_submissions_create(struct http_request *req, struct http_response *res)
 		return;
 	}
 	int64_t id;
-	json_t *created = NULL;
+	struct db_submission created;
 	int rc = db_submission_create(app->db, req->id[0], req->user->id, language, source, &id, &created);
 	if (rc == DB_E_NOT_FOUND) {
 		not_found(res, "problem", req->id[0]);
@@ -53,7 +74,7 @@ void api_submissions_create(struct http_request *req, struct http_response *res)
 		return;
 	}
 	judge_wake(app->judge);
-	http_json(res, 201, created);
+	answer_submission(res, 201, &created, 0);
 }
 
 void api_problem_submissions(struct http_request *req, struct http_response *res)
@@ -61,13 +82,15 @@ void api_problem_submissions(struct http_request *req, struct http_response *res
 	int page, per_page;
 	if (!http_paging(req, res, &page, &per_page))
 		return;
-	size_t len;
-	char *text = db_problem_submissions_text(req->app->db, req->id[0], page, per_page, &len);
-	if (!text) {
+	struct view_list l;
+	int64_t total;
+	view_list_begin(&l);
+	if (db_problem_submissions(req->app->db, req->id[0], page, per_page, view_list_submission, &l, &total) != 0) {
+		buf_release(&l.buf);
 		not_found(res, "problem", req->id[0]);
 		return;
 	}
-	http_json_text(res, 200, text, len);
+	answer_list(res, &l, page, per_page, total);
 }
 
 static const char *const verdicts[] = {"AC", "WA", "TLE", "MLE", "RTE", "OLE", "CE", "JE"};
@@ -115,25 +138,23 @@ void api_submissions_list(struct http_request *req, struct http_response *res)
 			return;
 		}
 	}
-	size_t len;
-	char *text = db_submissions_list_text(db, problem, user, v, page, per_page, &len);
-	http_json_text(res, 200, text, len);
+	struct view_list l;
+	int64_t total;
+	view_list_begin(&l);
+	db_submissions_list(db, problem, user, v, page, per_page, view_list_submission, &l, &total);
+	answer_list(res, &l, page, per_page, total);
 }
 
 void api_submissions_get(struct http_request *req, struct http_response *res)
 {
-	int64_t owner = 0;
-	json_t *s = db_submission_json(req->app->db, req->id[0], true, true, &owner);
-	if (!s) {
+	struct db_submission s;
+	if (db_submission_get(req->app->db, req->id[0], DB_SUBMISSION_DETAILS | DB_SUBMISSION_SOURCE, &s) != 0) {
 		not_found(res, "submission", req->id[0]);
 		return;
 	}
-	if (!req->user->admin && owner != req->user->id) {
-		/* Owners and admins see the source; compiler messages quote it, so they only. */
-		json_object_del(s, "source");
-		json_object_del(s, "compile_output");
-	}
-	http_json(res, 200, s);
+	/* Owners and admins see the source; compiler messages quote it, so they only. */
+	bool theirs = req->user->admin || s.user_id == req->user->id;
+	answer_submission(res, 200, &s, VIEW_TESTS | (theirs ? VIEW_COMPILE_OUTPUT | VIEW_SOURCE : 0));
 }
 
 void api_submission_rejudge(struct http_request *req, struct http_response *res)
@@ -150,9 +171,14 @@ void api_submission_rejudge(struct http_request *req, struct http_response *res)
 	}
 	/* Read before waking the judge, so that the answer shows the requeued state
 	   (the judge's own tick may still come first). */
-	json_t *s = db_submission_json(app->db, req->id[0], false, false, NULL);
+	struct db_submission s;
+	rc = db_submission_get(app->db, req->id[0], 0, &s);
 	judge_wake(app->judge);
-	http_json(res, 202, s);
+	if (rc != 0) { /* deleted in between */
+		not_found(res, "submission", req->id[0]);
+		return;
+	}
+	answer_submission(res, 202, &s, 0);
 }
 
 void api_problem_rejudge(struct http_request *req, struct http_response *res)

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "db.h"
 #include "demo.h"
+#include "feed.h"
 #include "hash_pool.h"
 #include "http.h"
 #include "hub.h"
@@ -54,8 +55,8 @@ int server_run(const struct config *cfg)
 		goto out;
 	if (db_open(cfg->data_dir, true, &app.db, &err) != 0)
 		goto out;
-	app.hub = hub_new(app.db);
-	db_set_change_hook(app.db, hub_on_change, app.hub);
+	app.hub = feed_hub_new(app.db);
+	db_set_change_hook(app.db, feed_on_change, app.hub);
 	if (cfg->demo && demo_seed(app.db) != 0) {
 		err = xstrdup("cannot create the demo data");
 		goto out;

@@ -61,7 +61,7 @@ json_t *json_string_lossy(const char *s, size_t len)
 
 void json_buf_string(struct buf *out, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF"; /* as jansson writes them */
 	const unsigned char *p = (const unsigned char *)s;
 	buf_reserve(out, len + 2);
 	buf_add(out, "\"", 1);
@@ -119,6 +119,15 @@ void json_buf_real(struct buf *out, double v)
 {
 	char tmp[40];
 	int n = snprintf(tmp, sizeof tmp, "%.17g", v);
+	/* As jansson: no '+' and no leading zeros in the exponent ("1e-7", "1e300"). */
+	char *e = strchr(tmp, 'e');
+	if (e) {
+		char *digits = e + 1 + (e[1] == '-'), *from = e + 2;
+		while (*from == '0' && from[1])
+			from++;
+		memmove(digits, from, strlen(from) + 1);
+		n = (int)strlen(tmp);
+	}
 	buf_add(out, tmp, (size_t)n);
 	if (!strpbrk(tmp, ".eE") && isfinite(v))
 		buf_add(out, ".0", 2);

@@ -1,21 +1,33 @@
-/* Publish/subscribe hub: live submission changes to WebSocket subscribers,
- * with database replay for subscribers that resume or fall behind.
+/* Publish/subscribe hub: live changes of any kind of object to WebSocket
+ * subscribers, with replay from the change log for subscribers that resume
+ * or fall behind.
  *
  * Theory of operation
  *
+ * Keys. A topic is a (kind, id) key: a problem's submissions, one
+ * submission, and later a contest's scoreboard or clarifications (feed.h
+ * names them). A message is about one object, also a (kind, id) key, at one
+ * seq; it is either the object's whole current state (coalescible, and what
+ * a replay returns) or an event that goes with a change (a test result).
+ * The hub reads neither the keys' kinds nor the messages' text.
+ *
  * Three kinds of threads touch the hub:
- *   - producers: whatever thread commits a change. The database calls
- *     hub_on_change under its writer lock, once per change, in seq order. The
- *     hook serialises the message once (JSON text in a refcounted hub_msg),
- *     appends it to the ingress list under hub->lock and wakes the owner if
- *     it is not already woken. No fan-out, no database access, no lws.
+ *   - producers: whatever thread commits a change. The database calls its
+ *     change hook (feed_on_change) under its writer lock, once per change,
+ *     in seq order, with (kind, id, seq, scope); the feed writes the
+ *     message once with the views (JSON text in a refcounted hub_msg) and
+ *     hub_publish appends it, with the topics it goes to, to the ingress
+ *     list under hub->lock and wakes the owner if it is not already woken.
+ *     No fan-out, no database access, no lws.
  *   - the owner (the WebSocket service thread): hub_dispatch takes the whole
  *     ingress list and the replay results, and appends references to the
  *     message to the queues of the topics' subscribers. Topics, subscribers
  *     and message reference counts are touched only here, so they need no lock.
- *   - the replay thread: runs database queries for subscribers (one page of
- *     HUB_REPLAY_PAGE submissions at a time) and posts the serialised results
- *     back like a producer. The owner thread never waits for the database.
+ *   - the replay thread: asks the source (struct hub_source: the change log,
+ *     "objects of this topic changed after seq", joined to the objects and
+ *     written by the same views) for one page of HUB_REPLAY_PAGE at a time
+ *     and posts the messages back like a producer. The owner thread never
+ *     waits for the database.
  *
  * hub_dispatch fans out at most HUB_DISPATCH_MAX changes per call and wakes
  * the owner again for the rest, so a burst (a problem rejudge) reaches the
@@ -32,22 +44,25 @@
  * asks for seq > cursor, ordered by seq, one page at a time; the next page is
  * asked for only when the previous one has been sent (flow control), from
  * the last seq of that page. A short page ends the replay at its last seq L:
- * live updates with seq <= L are dropped (the replay covered them) and the
- * rest follow. `floor` is the highest seq handed to the subscriber's queues;
- * later updates at or below it are dropped, so seq strictly increases.
+ * live state messages with seq <= L are dropped (the replay covered them)
+ * and the rest follow. `floor` is the highest seq handed to the subscriber's
+ * queues; later state messages at or below it are dropped, so seq strictly
+ * increases.
  *
  * Slow subscribers. A subscriber with HUB_COALESCE_AFTER or more messages
- * waiting is behind: a pending update of the same submission is then replaced
- * by the newer one (moved to the tail so that seq order holds), so the newest
- * state wins, counted as coalesced. One that keeps up sees every state. If the live queue still reaches HUB_QUEUE_MAX,
- * a per-problem subscriber is resynchronised from the database: both queues
+ * waiting is behind: a pending state message of the same object (kind, id)
+ * is then replaced by the newer one (moved to the tail so that seq order
+ * holds), so the newest state wins, counted as coalesced. One that keeps up
+ * sees every state. If the live queue still reaches HUB_QUEUE_MAX, a
+ * subscriber of a topic that resyncs (source->resyncs: a problem's
+ * submissions) is resynchronised from the change log: both queues
  * are dropped and a replay starts from the last seq actually sent, which
  * delivers the current state of everything changed since, i.e. a correct,
  * coalesced catch-up. Memory per subscriber stays bounded by the two queues
- * (pointers to shared messages). A per-submission subscriber cannot be
- * resynchronised that way (the database cannot replay test results), so it is
- * marked failed and its connection is closed; the client reconnects with
- * ?after= and reads the tests over REST. */
+ * (pointers to shared messages). A subscriber of a topic with events (one
+ * submission, whose test results the change log cannot replay) cannot be
+ * resynchronised that way, so it is marked failed and its connection is
+ * closed; the client reconnects with ?after= and reads the tests over REST. */
 #include "hub.h"
 
 #include <errno.h>
@@ -56,21 +71,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
 
 #define USER_BUCKETS 64
 
-enum msg_kind { MSG_UPDATE, MSG_TEST };
-
 struct hub_msg {
 	int refs;               /* owner thread only, once published */
-	enum msg_kind kind;
-	int64_t seq;            /* of the change (a test result: that of its update) */
-	int64_t submission_id;
-	int64_t problem_id;
+	bool state;             /* the object's whole state, else an event */
+	struct hub_key object;  /* what changed */
+	int64_t seq;            /* of the change */
 	size_t len;
 	char *text;             /* JSON, NUL-terminated, owned */
 };
@@ -81,16 +92,18 @@ struct ring {
 	uint32_t head, len, cap;
 };
 
-struct event {                  /* one change, producer -> owner */
+struct event {                  /* one message, producer -> owner */
 	struct event *next;
-	struct hub_msg *update, *test;
+	struct hub_msg *msg;
+	struct hub_key topics[HUB_TOPICS_MAX];
+	size_t topic_count;
 };
 
 struct job {                    /* one replay query, owner -> replay thread */
 	struct job *next;
 	struct hub_sub *sub;
-	enum hub_topic topic;
-	int64_t id, cursor;
+	struct hub_key topic;
+	int64_t cursor;
 };
 
 struct result {                 /* its answer, replay thread -> owner */
@@ -103,8 +116,8 @@ struct result {                 /* its answer, replay thread -> owner */
 
 struct topic {
 	struct topic *next;     /* bucket chain */
-	enum hub_topic kind;
-	int64_t id;
+	struct hub_key key;
+	bool resyncs;           /* source->resyncs(key) */
 	struct hub_sub *subs;
 };
 
@@ -119,10 +132,10 @@ struct hub_sub {
 	bool job_pending;       /* a query for this subscriber is queued or running */
 	bool more;              /* replaying: another query is needed once the replay queue drains */
 	bool dead;              /* unsubscribed while a query was pending */
-	bool failed;            /* overflowed beyond repair (per-submission) */
+	bool failed;            /* overflowed beyond repair (a topic that does not resync) */
 	bool idle;              /* hub_sub_next returned NULL since the last notify */
-	int64_t floor;          /* highest update seq queued; updates at or below are dropped */
-	int64_t sent;           /* seq of the last update returned by hub_sub_next */
+	int64_t floor;          /* highest state seq queued; state messages at or below are dropped */
+	int64_t sent;           /* seq of the last state message returned by hub_sub_next */
 	struct ring replay, live;
 };
 
@@ -133,7 +146,7 @@ struct user_slot {
 };
 
 struct hub {
-	struct db *db;
+	struct hub_source source;
 	pthread_mutex_t lock;   /* guards the lists below, wake and the thread state */
 	pthread_cond_t cond;    /* jobs arrived or stopping */
 	struct event *events, **events_tail;
@@ -155,20 +168,10 @@ struct hub {
 
 /* ---- messages ---- */
 
-static struct hub_msg *msg_new(enum msg_kind kind, const json_t *json, int64_t seq)
+struct hub_msg *hub_msg_new(struct hub_key object, int64_t seq, bool state, char *text, size_t len)
 {
-	struct hub_msg *m = xcalloc(1, sizeof *m);
-	m->refs = 1;
-	m->kind = kind;
-	m->seq = seq;
-	m->submission_id = json_integer_value(json_object_get(json, "submission_id"));
-	m->problem_id = json_integer_value(json_object_get(json, "problem_id"));
-	m->text = json_dumps(json, JSON_COMPACT);
-	if (!m->text) {
-		log_error("cannot serialise a %s message", kind == MSG_UPDATE ? "submission_update" : "test_result");
-		abort();
-	}
-	m->len = strlen(m->text);
+	struct hub_msg *m = xmalloc(sizeof *m);
+	*m = (struct hub_msg){1, state, object, seq, len, text};
 	return m;
 }
 
@@ -244,23 +247,28 @@ static void ring_release(struct ring *r)
 
 /* ---- topics (owner thread) ---- */
 
-static size_t topic_hash(struct hub *hub, enum hub_topic kind, int64_t id)
+static bool key_eq(struct hub_key a, struct hub_key b)
 {
-	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15u ^ (uint64_t)kind;
+	return a.kind == b.kind && a.id == b.id;
+}
+
+static size_t topic_hash(struct hub *hub, struct hub_key key)
+{
+	uint64_t h = (uint64_t)key.id * 0x9e3779b97f4a7c15u ^ (uint64_t)key.kind;
 	return (size_t)(h >> 32) & (hub->bucket_count - 1);
 }
 
-static struct topic *topic_find(struct hub *hub, enum hub_topic kind, int64_t id)
+static struct topic *topic_find(struct hub *hub, struct hub_key key)
 {
-	for (struct topic *t = hub->buckets[topic_hash(hub, kind, id)]; t; t = t->next)
-		if (t->kind == kind && t->id == id)
+	for (struct topic *t = hub->buckets[topic_hash(hub, key)]; t; t = t->next)
+		if (key_eq(t->key, key))
 			return t;
 	return NULL;
 }
 
-static struct topic *topic_get(struct hub *hub, enum hub_topic kind, int64_t id)
+static struct topic *topic_get(struct hub *hub, struct hub_key key)
 {
-	struct topic *t = topic_find(hub, kind, id);
+	struct topic *t = topic_find(hub, key);
 	if (t)
 		return t;
 	if (hub->topic_count >= hub->bucket_count) {
@@ -272,16 +280,16 @@ static struct topic *topic_get(struct hub *hub, enum hub_topic kind, int64_t id)
 			while (old[b]) {
 				struct topic *move = old[b];
 				old[b] = move->next;
-				size_t h = topic_hash(hub, move->kind, move->id);
+				size_t h = topic_hash(hub, move->key);
 				move->next = hub->buckets[h];
 				hub->buckets[h] = move;
 			}
 		free(old);
 	}
 	t = xcalloc(1, sizeof *t);
-	t->kind = kind;
-	t->id = id;
-	size_t h = topic_hash(hub, kind, id);
+	t->key = key;
+	t->resyncs = hub->source.resyncs(hub->source.ctx, key);
+	size_t h = topic_hash(hub, key);
 	t->next = hub->buckets[h];
 	hub->buckets[h] = t;
 	hub->topic_count++;
@@ -292,7 +300,7 @@ static void topic_drop_if_empty(struct hub *hub, struct topic *t)
 {
 	if (t->subs)
 		return;
-	for (struct topic **p = &hub->buckets[topic_hash(hub, t->kind, t->id)]; *p; p = &(*p)->next)
+	for (struct topic **p = &hub->buckets[topic_hash(hub, t->key)]; *p; p = &(*p)->next)
 		if (*p == t) {
 			*p = t->next;
 			break;
@@ -303,10 +311,10 @@ static void topic_drop_if_empty(struct hub *hub, struct topic *t)
 
 /* ---- life cycle ---- */
 
-struct hub *hub_new(struct db *db)
+struct hub *hub_new(const struct hub_source *source)
 {
 	struct hub *hub = xcalloc(1, sizeof *hub);
-	hub->db = db;
+	hub->source = *source;
 	pthread_mutex_init(&hub->lock, NULL);
 	pthread_mutex_init(&hub->users_lock, NULL);
 	pthread_cond_init(&hub->cond, NULL);
@@ -364,8 +372,7 @@ void hub_free(struct hub *hub)
 	while (hub->events) {
 		struct event *e = hub->events;
 		hub->events = e->next;
-		hub_msg_unref(e->update);
-		hub_msg_unref(e->test);
+		hub_msg_unref(e->msg);
 		free(e);
 	}
 	/* Subscribers still referenced here were unsubscribed while their query
@@ -422,20 +429,20 @@ void hub_set_wake(struct hub *hub, void (*wake)(void *ctx), void *ctx)
 	pthread_mutex_unlock(&hub->lock);
 }
 
-void hub_on_change(void *arg, const json_t *update, const json_t *test)
+bool hub_listening(struct hub *hub)
 {
-	struct hub *hub = arg;
-	/* Nobody listening: skip the work. A subscriber that appears later asks
-	   the database for anything committed before it subscribed. */
-	if (!hub || !update || atomic_load(&hub->subscribers) == 0)
-		return;
+	/* A subscriber that appears later asks the source for anything
+	   committed before it subscribed. */
+	return hub && atomic_load(&hub->subscribers) > 0;
+}
+
+void hub_publish(struct hub *hub, const struct hub_key *topics, size_t count, struct hub_msg *msg)
+{
 	struct event *e = xmalloc(sizeof *e);
 	e->next = NULL;
-	int64_t seq = json_integer_value(json_object_get(update, "seq"));
-	e->update = msg_new(MSG_UPDATE, update, seq);
-	e->test = test ? msg_new(MSG_TEST, test, seq) : NULL;
-	if (e->test && !e->test->submission_id)
-		e->test->submission_id = e->update->submission_id;
+	e->msg = msg;
+	e->topic_count = count < HUB_TOPICS_MAX ? count : HUB_TOPICS_MAX;
+	memcpy(e->topics, topics, e->topic_count * sizeof *topics);
 	pthread_mutex_lock(&hub->lock);
 	if (hub->wake) {
 		*hub->events_tail = e;
@@ -445,8 +452,7 @@ void hub_on_change(void *arg, const json_t *update, const json_t *test)
 	}
 	pthread_mutex_unlock(&hub->lock);
 	if (e) { /* not publishing (yet, or any more) */
-		hub_msg_unref(e->update);
-		hub_msg_unref(e->test);
+		hub_msg_unref(e->msg);
 		free(e);
 	}
 }
@@ -468,20 +474,12 @@ static void *replay_main(void *arg)
 			hub->jobs_tail = &hub->jobs;
 		pthread_mutex_unlock(&hub->lock);
 
-		json_t *items = db_submissions_since(hub->db, j->topic == HUB_TOPIC_PROBLEM ? j->id : 0,
-						     j->topic == HUB_TOPIC_SUBMISSION ? j->id : 0, j->cursor,
-						     HUB_REPLAY_PAGE);
 		struct result *r = xcalloc(1, sizeof *r);
 		r->sub = j->sub;
-		size_t n = json_array_size(items);
-		r->msgs = xcalloc(n ? n : 1, sizeof *r->msgs);
-		for (size_t i = 0; i < n; i++) {
-			json_t *item = json_array_get(items, i);
-			int64_t seq = json_integer_value(json_object_get(item, "seq"));
-			r->msgs[r->count++] = msg_new(MSG_UPDATE, item, seq);
-		}
+		r->msgs = xcalloc(HUB_REPLAY_PAGE, sizeof *r->msgs);
+		int n = hub->source.replay(hub->source.ctx, j->topic, j->cursor, r->msgs, HUB_REPLAY_PAGE);
+		r->count = n > 0 ? n : 0;
 		r->full = n >= HUB_REPLAY_PAGE;
-		json_decref(items);
 		free(j);
 
 		pthread_mutex_lock(&hub->lock);
@@ -516,8 +514,7 @@ static void sub_maybe_query(struct hub_sub *sub)
 	struct hub *hub = sub->hub;
 	struct job *j = xcalloc(1, sizeof *j);
 	j->sub = sub;
-	j->topic = sub->topic->kind;
-	j->id = sub->topic->id;
+	j->topic = sub->topic->key;
 	j->cursor = sub->floor;
 	sub->job_pending = true;
 	sub->more = false;
@@ -532,7 +529,7 @@ static void sub_maybe_query(struct hub_sub *sub)
 /* The live queue is full. */
 static void sub_overflow(struct hub_sub *sub)
 {
-	if (sub->topic->kind == HUB_TOPIC_SUBMISSION) {
+	if (!sub->topic->resyncs) {
 		ring_clear(&sub->live);
 		ring_clear(&sub->replay);
 		sub->failed = true; /* the connection is closed (and counted) */
@@ -561,14 +558,14 @@ static void sub_deliver(struct hub_sub *sub, struct hub_msg *m)
 {
 	if (sub->failed || (sub->replaying && !sub->buffering))
 		return;
-	if (m->kind == MSG_UPDATE) {
+	if (m->state) {
 		if (m->seq <= sub->floor)
 			return;
 		/* A subscriber that keeps up sees every state; one that is behind
-		   gets the newest state of a submission in place of an older one. */
+		   gets the newest state of an object in place of an older one. */
 		for (uint32_t i = 0; sub->live.len >= HUB_COALESCE_AFTER && i < sub->live.len; i++) {
 			struct hub_msg *old = *ring_at(&sub->live, i);
-			if (old->kind == MSG_UPDATE && old->submission_id == m->submission_id) {
+			if (old->state && key_eq(old->object, m->object)) {
 				ring_remove(&sub->live, i);
 				hub_msg_unref(old);
 				metrics_add(METRIC_WS_COALESCED, 1);
@@ -582,22 +579,22 @@ static void sub_deliver(struct hub_sub *sub, struct hub_msg *m)
 	}
 	m->refs++;
 	ring_push(&sub->live, m);
-	if (!sub->replaying && m->kind == MSG_UPDATE)
+	if (!sub->replaying && m->state)
 		sub->floor = m->seq;
 	sub_wake(sub);
 }
 
-/* The replay covered everything up to floor: live updates at or below it go. */
+/* The replay covered everything up to floor: live states at or below it go. */
 static void sub_go_live(struct hub_sub *sub)
 {
 	sub->replaying = false;
 	for (uint32_t i = 0; i < sub->live.len;) {
 		struct hub_msg *m = *ring_at(&sub->live, i);
-		if (m->kind == MSG_UPDATE && m->seq <= sub->floor) {
+		if (m->state && m->seq <= sub->floor) {
 			ring_remove(&sub->live, i);
 			hub_msg_unref(m);
 		} else {
-			if (m->kind == MSG_UPDATE)
+			if (m->state)
 				sub->floor = m->seq;
 			i++;
 		}
@@ -659,13 +656,9 @@ void hub_dispatch(struct hub *hub)
 	while (events) {
 		struct event *e = events;
 		events = e->next;
-		fan_out(topic_find(hub, HUB_TOPIC_PROBLEM, e->update->problem_id), e->update);
-		struct topic *t = topic_find(hub, HUB_TOPIC_SUBMISSION, e->update->submission_id);
-		fan_out(t, e->update);
-		if (e->test)
-			fan_out(t, e->test);
-		hub_msg_unref(e->update);
-		hub_msg_unref(e->test);
+		for (size_t i = 0; i < e->topic_count; i++)
+			fan_out(topic_find(hub, e->topics[i]), e->msg);
+		hub_msg_unref(e->msg);
 		free(e);
 	}
 	while (results) {
@@ -675,15 +668,15 @@ void hub_dispatch(struct hub *hub)
 	}
 }
 
-struct hub_sub *hub_subscribe(struct hub *hub, enum hub_topic kind, int64_t id, int64_t after,
-			      void (*notify)(void *ctx), void *ctx)
+struct hub_sub *hub_subscribe(struct hub *hub, struct hub_key topic, int64_t after, void (*notify)(void *ctx),
+			      void *ctx)
 {
 	struct hub_sub *sub = xcalloc(1, sizeof *sub);
 	sub->hub = hub;
 	sub->notify = notify;
 	sub->ctx = ctx;
 	sub->idle = true;
-	sub->topic = topic_get(hub, kind, id);
+	sub->topic = topic_get(hub, topic);
 	sub->next = sub->topic->subs;
 	if (sub->next)
 		sub->next->prev = sub;
@@ -736,7 +729,7 @@ struct hub_msg *hub_sub_next(struct hub_sub *sub)
 		sub->idle = true;
 		return NULL;
 	}
-	if (m->kind == MSG_UPDATE)
+	if (m->state)
 		sub->sent = m->seq;
 	if (sub->replaying && !sub->replay.len)
 		sub_maybe_query(sub); /* prefetch: the page just emptied */

@@ -1,34 +1,55 @@
-/* In-process publish/subscribe between the database and the WebSocket
- * connections. The database calls hub_on_change after every commit that
- * changed submissions, in seq order (see db_set_change_hook); the hub
- * serialises each message once and fans it out to the subscribers of its
- * topics (the submission's problem, the submission itself), and replays
- * missed changes from the database for subscribers that resume (?after=) or
- * fall behind. See the theory of operation at the top of hub.c.
+/* In-process publish/subscribe between the change log and the WebSocket
+ * connections. Producers publish each change as one message, written once,
+ * to the topics it belongs to (a problem's submissions, one submission, and
+ * later a contest's scoreboard or clarifications); the hub fans it out to
+ * the subscribers of those topics and replays missed changes through its
+ * source (the change log, see feed.h) for subscribers that resume (?after=)
+ * or fall behind. The hub knows nothing of what the messages say: a topic
+ * and an object are (kind, id) keys. See the theory of operation at the top
+ * of hub.c.
  *
- * Threads: hub_on_change and the hub_user_* functions may be called from any
- * thread. Everything else after hub_start, including every struct hub_sub and
- * struct hub_msg, belongs to one owner thread (the WebSocket service thread),
- * which is woken through the callback given to hub_set_wake. */
+ * Threads: hub_publish, hub_listening, hub_msg_new and the hub_user_*
+ * functions may be called from any thread. Everything else after hub_start,
+ * including every struct hub_sub and every published struct hub_msg,
+ * belongs to one owner thread (the WebSocket service thread), which is woken
+ * through the callback given to hub_set_wake. */
 #pragma once
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-struct db;
 struct hub;
 struct hub_sub;
 struct hub_msg;
 
-enum hub_topic { HUB_TOPIC_PROBLEM, HUB_TOPIC_SUBMISSION };
+/* A topic (kind: enum feed_topic) or an object that changed (kind: its
+   store kind): messages of one object are coalesced with each other. */
+struct hub_key {
+	int kind;
+	int64_t id;
+};
 
 #define HUB_QUEUE_MAX 256   /* unsent live messages per subscriber */
 #define HUB_COALESCE_AFTER 16 /* a subscriber with this many waiting is behind: coalesce */
 #define HUB_DISPATCH_MAX 64 /* changes fanned out per hub_dispatch call */
-#define HUB_REPLAY_PAGE 64  /* submissions per database query when replaying */
+#define HUB_REPLAY_PAGE 64  /* objects per database query when replaying */
+#define HUB_TOPICS_MAX 4    /* topics one message is published to */
 
-struct hub *hub_new(struct db *db);
+/* Where replays come from. */
+struct hub_source {
+	/* Fills msgs (room for `limit`) with the current state of every object
+	   of `topic` that changed after seq `after`, in seq order, as state
+	   messages; returns how many (fewer than limit: there are no more).
+	   Runs on the replay thread. */
+	int (*replay)(void *ctx, struct hub_key topic, int64_t after, struct hub_msg **msgs, int limit);
+	/* True when replay rebuilds everything a topic's subscribers need (it
+	   carries no events): an overflowing subscriber is then resynchronised
+	   from it, else it fails and its connection is closed. */
+	bool (*resyncs)(void *ctx, struct hub_key topic);
+	void *ctx;
+};
+
+struct hub *hub_new(const struct hub_source *source);
 /* Starts the replay thread. 0 or negative errno. Call only once nothing forks any more. */
 int hub_start(struct hub *hub);
 /* Stops and joins the replay thread; call before the database closes. Idempotent. */
@@ -42,10 +63,20 @@ void hub_free(struct hub *hub);
    then dropped, as they are before the first call. Any thread. */
 void hub_set_wake(struct hub *hub, void (*wake)(void *ctx), void *ctx);
 
-/* A db_change_hook: `update` is a "submission_update" message, `test` a
-   "test_result" message or NULL; both borrowed. Serialises and enqueues, then
-   wakes the owner; never blocks on subscribers. Any thread. */
-void hub_on_change(void *hub, const json_t *update, const json_t *test);
+/* A message of `len` bytes of JSON text (malloc'd, NUL-terminated, taken
+   over) about a change of `object` at `seq`. A state message is the
+   object's whole current state: a newer one replaces it in a slow
+   subscriber's queue, and a replay covers it; an event (a test result) is
+   neither. Any thread. */
+struct hub_msg *hub_msg_new(struct hub_key object, int64_t seq, bool state, char *text, size_t len);
+/* Publishes msg (its reference is taken) to `count` topics (at most
+   HUB_TOPICS_MAX): enqueues and wakes the owner; never blocks on
+   subscribers. Messages reach each subscriber in the order published. Call
+   in seq order (the change hook does). Any thread. */
+void hub_publish(struct hub *hub, const struct hub_key *topics, size_t count, struct hub_msg *msg);
+/* False while nobody is subscribed or nothing is being delivered: then
+   publishing would drop the message, so a producer may skip writing it. */
+bool hub_listening(struct hub *hub);
 
 /* Connection accounting per user, any thread: takes one of a user's `max`
    slots (false when all are taken), or gives one back. */
@@ -61,24 +92,24 @@ int hub_user_count(struct hub *hub, int64_t user_id);
 void hub_dispatch(struct hub *hub);
 
 /* Subscribes to a topic. With after >= 0 the subscriber first receives the
-   current state of every submission in scope whose seq is greater than
-   `after`, read from the database, then the live changes, with no gap and no
-   duplicate; with after < 0 only the live changes. notify(ctx) is called (from
+   current state of every object of the topic whose seq is greater than
+   `after`, replayed from the source, then the live changes, with no gap and
+   no duplicate; with after < 0 only the live changes. notify(ctx) is called (from
    hub_dispatch) when hub_sub_next has something to return again after it
    returned NULL, and when the subscriber has failed. Until hub_sub_next
    returns NULL there is no notify: the caller keeps calling it (at its own
    pace) until then. */
-struct hub_sub *hub_subscribe(struct hub *hub, enum hub_topic topic, int64_t id, int64_t after,
-			      void (*notify)(void *ctx), void *ctx);
+struct hub_sub *hub_subscribe(struct hub *hub, struct hub_key topic, int64_t after, void (*notify)(void *ctx),
+			      void *ctx);
 /* Unsubscribes and frees (perhaps later, when a replay query returns). NULL is fine. */
 void hub_unsubscribe(struct hub_sub *sub);
 /* The next message to send, or NULL if none is ready. The caller owns the
-   returned reference (hub_msg_unref it once written). Submission updates come
+   returned reference (hub_msg_unref it once written). State messages come
    in strictly increasing seq order. */
 struct hub_msg *hub_sub_next(struct hub_sub *sub);
 /* True when the subscriber fell too far behind to be resynchronised (only
-   per-submission subscribers, whose test results the database cannot replay):
-   the connection should be closed. */
+   on topics that do not resync, whose events cannot be replayed): the
+   connection should be closed. */
 bool hub_sub_failed(const struct hub_sub *sub);
 
 /* The message's JSON text (NUL-terminated) and its length. */

@@ -46,6 +46,7 @@
 #include "app.h"
 #include "config.h"
 #include "db.h"
+#include "feed.h"
 #include "http.h"
 #include "hub.h"
 #include "log.h"
@@ -68,8 +69,7 @@ struct ws_settings {
 /* What an admitted handshake asks for. */
 struct ws_ticket {
 	int64_t user_id;
-	enum hub_topic topic;
-	int64_t id;
+	struct hub_key topic;      /* kind: enum feed_topic */
 	int64_t after;             /* -1: live only */
 };
 
@@ -145,14 +145,14 @@ static bool is_upgrade(const char *upgrade, const char *connection, const char *
 
 /* Parses "/ws/problems/{id}/submissions/" and "/ws/submissions/{id}/".
    Returns 0, 404 for another path, 400 for a bad id. */
-static int parse_path(const char *path, enum hub_topic *topic, int64_t *id)
+static int parse_path(const char *path, struct hub_key *topic)
 {
 	static const struct {
 		const char *prefix, *suffix;
-		enum hub_topic topic;
+		enum feed_topic topic;
 	} forms[] = {
-		{"/ws/problems/", "/submissions/", HUB_TOPIC_PROBLEM},
-		{"/ws/submissions/", "/", HUB_TOPIC_SUBMISSION},
+		{"/ws/problems/", "/submissions/", FEED_PROBLEM_SUBMISSIONS},
+		{"/ws/submissions/", "/", FEED_SUBMISSION},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
 		size_t pl = strlen(forms[i].prefix);
@@ -167,9 +167,9 @@ static int parse_path(const char *path, enum hub_topic *topic, int64_t *id)
 			return 400;
 		memcpy(buf, seg, seglen);
 		buf[seglen] = '\0';
-		if (!parse_id(buf, id))
+		if (!parse_id(buf, &topic->id))
 			return 400;
-		*topic = forms[i].topic;
+		topic->kind = forms[i].topic;
 		return 0;
 	}
 	return 404;
@@ -180,7 +180,7 @@ static int parse_path(const char *path, enum hub_topic *topic, int64_t *id)
 static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t, const char **code, char *msg,
 		 size_t msg_size)
 {
-	int rc = parse_path(h->path, &t->topic, &t->id);
+	int rc = parse_path(h->path, &t->topic);
 	if (rc == 404) {
 		*code = "not_found";
 		snprintf(msg, msg_size, "no such endpoint: GET %.200s", h->path);
@@ -210,23 +210,24 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 			snprintf(msg, msg_size, "cross-site WebSocket refused (Sec-Fetch-Site: %.32s)", h->fetch_site);
 		return 403;
 	}
-	if (t->topic == HUB_TOPIC_PROBLEM && !db_problem_exists(app->db, t->id)) {
+	int64_t id = t->topic.id;
+	if (t->topic.kind == FEED_PROBLEM_SUBMISSIONS && !db_problem_exists(app->db, id)) {
 		*code = "not_found";
-		snprintf(msg, msg_size, "problem %lld does not exist", (long long)t->id);
+		snprintf(msg, msg_size, "problem %lld does not exist", (long long)id);
 		return 404;
 	}
-	if (t->topic == HUB_TOPIC_SUBMISSION) {
-		int64_t owner = 0;
-		json_t *s = db_submission_json(app->db, t->id, false, false, &owner);
-		json_decref(s);
-		if (!s) {
+	if (t->topic.kind == FEED_SUBMISSION) {
+		struct db_submission s;
+		if (db_submission_get(app->db, id, 0, &s) != 0) {
 			*code = "not_found";
-			snprintf(msg, msg_size, "submission %lld does not exist", (long long)t->id);
+			snprintf(msg, msg_size, "submission %lld does not exist", (long long)id);
 			return 404;
 		}
+		int64_t owner = s.user_id;
+		db_submission_release(&s);
 		if (owner != user->id && !user->admin) {
 			*code = "forbidden";
-			snprintf(msg, msg_size, "submission %lld belongs to another user", (long long)t->id);
+			snprintf(msg, msg_size, "submission %lld belongs to another user", (long long)id);
 			return 403;
 		}
 	}
@@ -394,10 +395,10 @@ static void session_open(struct ws_server *ws, struct ws_session *s, struct lws 
 	ws->sessions = s;
 	s->open = true;
 	metrics_add(METRIC_WS_OPEN, 1);
-	s->sub = hub_subscribe(ws->app->hub, s->ticket.topic, s->ticket.id, s->ticket.after, session_notify, s);
+	s->sub = hub_subscribe(ws->app->hub, s->ticket.topic, s->ticket.after, session_notify, s);
 	log_debug("ws: user %lld subscribed to %s %lld after %lld", (long long)s->ticket.user_id,
-		  s->ticket.topic == HUB_TOPIC_PROBLEM ? "problem" : "submission", (long long)s->ticket.id,
-		  (long long)s->ticket.after);
+		  s->ticket.topic.kind == FEED_PROBLEM_SUBMISSIONS ? "problem" : "submission",
+		  (long long)s->ticket.topic.id, (long long)s->ticket.after);
 }
 
 static void session_close(struct ws_server *ws, struct ws_session *s)

@@ -25,9 +25,10 @@
 
 #define STMT_SLOTS 128 /* more than the number of distinct statements */
 
-struct change {
-	int64_t id, seq;
-	json_t *test; /* owned, or NULL */
+struct change {                /* one made by the open transaction */
+	struct db_change change;
+	struct db_test_result test;   /* change.test points here when set */
+	char *test_group, *test_verdict; /* owned */
 };
 
 struct db_conn {
@@ -57,8 +58,10 @@ struct db {
 
 static void clear_changes(struct db_conn *c)
 {
-	for (size_t i = 0; i < c->change_count; i++)
-		json_decref(c->changes[i].test);
+	for (size_t i = 0; i < c->change_count; i++) {
+		free(c->changes[i].test_group);
+		free(c->changes[i].test_verdict);
+	}
 	c->change_count = 0;
 }
 
@@ -151,14 +154,8 @@ int db_write_end(struct db *db, struct db_conn *c, int rc)
 	if (rc != 0 && sqlite3_get_autocommit(c->handle) == 0)
 		sqlite3_exec(c->handle, "ROLLBACK", NULL, NULL, NULL);
 	/* Publish under the lock: the hook sees changes in seq order. */
-	for (size_t i = 0; rc == 0 && db->hook && i < c->change_count; i++) {
-		json_t *update = db_update_json(c, c->changes[i].id);
-		if (update) {
-			json_object_set_new(update, "seq", json_integer(c->changes[i].seq));
-			db->hook(db->hook_ctx, update, c->changes[i].test);
-		}
-		json_decref(update);
-	}
+	for (size_t i = 0; rc == 0 && db->hook && i < c->change_count; i++)
+		db->hook(db->hook_ctx, db, &c->changes[i].change);
 	clear_changes(c);
 	pthread_mutex_unlock(&db->write_lock);
 	return rc;
@@ -170,15 +167,20 @@ void db_set_change_hook(struct db *db, db_change_hook hook, void *ctx)
 	db->hook_ctx = ctx;
 }
 
-void db_change_test(struct db_conn *c, int64_t id, json_t *test)
+void db_change_test(struct db_conn *c, int64_t id, const struct db_test_result *test)
 {
-	for (size_t i = c->change_count; i-- > 0;)
-		if (c->changes[i].id == id) {
-			json_decref(c->changes[i].test);
-			c->changes[i].test = test;
-			return;
-		}
-	json_decref(test);
+	for (size_t i = c->change_count; i-- > 0;) {
+		struct change *ch = &c->changes[i];
+		if (ch->change.kind != DB_KIND_SUBMISSION || ch->change.id != id)
+			continue;
+		free(ch->test_group);
+		free(ch->test_verdict);
+		ch->test = *test;
+		ch->test.group = ch->test_group = xstrdup(test->group);
+		ch->test.verdict = ch->test_verdict = xstrdup(test->verdict);
+		ch->change.test = &ch->test;
+		return;
+	}
 }
 
 sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql)
@@ -231,7 +233,40 @@ int db_fail(struct db_conn *c, const char *what)
 	return -EIO;
 }
 
-int64_t db_next_seq(struct db_conn *c, int64_t id)
+/* The change log spells kinds out: the database reads on its own. */
+static const char *const kind_names[] = {
+	[DB_KIND_NONE] = NULL,
+	[DB_KIND_PROBLEM] = "problem",
+	[DB_KIND_USER] = "user",
+	[DB_KIND_SUBMISSION] = "submission",
+};
+
+static void bind_kind(sqlite3_stmt *st, int col, enum db_kind kind)
+{
+	if (kind_names[kind])
+		sqlite3_bind_text(st, col, kind_names[kind], -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+/* A (kind, id) pair at col and col + 1: NULLs for DB_KIND_NONE. */
+static void bind_key(sqlite3_stmt *st, int col, enum db_kind kind, int64_t id)
+{
+	bind_kind(st, col, kind);
+	if (kind != DB_KIND_NONE)
+		sqlite3_bind_int64(st, col + 1, id);
+}
+
+static enum db_kind column_kind(sqlite3_stmt *st, int col)
+{
+	const char *name = (const char *)sqlite3_column_text(st, col);
+	for (size_t k = 1; name && k < ARRAY_SIZE(kind_names); k++)
+		if (strcmp(name, kind_names[k]) == 0)
+			return (enum db_kind)k;
+	return DB_KIND_NONE;
+}
+
+int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id)
 {
 	sqlite3_stmt *st = db_stmt(c, "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value");
 	int64_t seq = -1;
@@ -242,12 +277,45 @@ int64_t db_next_seq(struct db_conn *c, int64_t id)
 	sqlite3_reset(st);
 	if (seq < 0)
 		return seq;
+	st = db_stmt(c, "INSERT INTO changes (kind, id, seq, scope_kind, scope_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+			" ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, scope_kind = excluded.scope_kind,"
+			" scope_id = excluded.scope_id");
+	bind_key(st, 1, kind, id);
+	sqlite3_bind_int64(st, 3, seq);
+	bind_key(st, 4, scope_kind, scope_id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(c, "log a change");
+		return -1;
+	}
 	if (c->change_count == c->change_cap) {
 		c->change_cap = c->change_cap ? 2 * c->change_cap : 16;
 		c->changes = xrealloc(c->changes, c->change_cap * sizeof *c->changes);
 	}
-	c->changes[c->change_count++] = (struct change){id, seq, NULL};
+	c->changes[c->change_count++] = (struct change){
+		.change = {kind, id, seq, scope_kind, scope_kind != DB_KIND_NONE ? scope_id : 0, NULL},
+	};
 	return seq;
+}
+
+size_t db_changes_since(struct db *db, enum db_kind kind, enum db_kind scope_kind, int64_t scope_id, int64_t seq,
+			struct db_change *out, size_t max)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT kind, id, seq, scope_kind, scope_id FROM changes"
+				      " WHERE seq > ?1 AND (?2 IS NULL OR kind = ?2)"
+				      " AND (?3 IS NULL OR (scope_kind = ?3 AND scope_id = ?4)) ORDER BY seq LIMIT ?5");
+	sqlite3_bind_int64(st, 1, seq);
+	bind_kind(st, 2, kind);
+	bind_key(st, 3, scope_kind, scope_id);
+	sqlite3_bind_int64(st, 5, (int64_t)max);
+	size_t n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		out[n++] = (struct db_change){column_kind(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+					      column_kind(st, 3), sqlite3_column_int64(st, 4), NULL};
+	sqlite3_reset(st);
+	return n;
 }
 
 uint64_t db_serial(struct db *db)

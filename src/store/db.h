@@ -31,14 +31,43 @@ int db_open_readonly(const char *dir, struct db **out, char **err);
 int db_open_upto(const char *dir, int upto, struct db **out, char **err);
 void db_close(struct db *db);
 
-/* Called after each commit that changed submissions, once per change, in seq
+/* ---- the change log (db.c) ----
+   Every change of any object takes the next value of the global counter
+   `seq` in its transaction and is recorded as (kind, id, seq) with the scope
+   the object is visible in; the log keeps each object's latest change. */
+
+enum db_kind { DB_KIND_NONE, DB_KIND_PROBLEM, DB_KIND_USER, DB_KIND_SUBMISSION };
+
+/* One finished test of a submission. Strings are borrowed. */
+struct db_test_result {
+	int index;
+	const char *group;
+	const char *verdict;
+	int64_t time_ms;
+	int64_t memory_kb;
+};
+
+struct db_change {
+	enum db_kind kind;
+	int64_t id;
+	int64_t seq;
+	enum db_kind scope_kind;     /* a submission: DB_KIND_PROBLEM; DB_KIND_NONE: visible everywhere */
+	int64_t scope_id;
+	const struct db_test_result *test; /* the test a submission change finished, or NULL */
+};
+
+/* Called after each commit that changed objects, once per change, in seq
    order, while the writer lock is still held (so calls never overlap and
-   never reorder). `update` is the submission's "submission_update" message;
-   `test` is a "test_result" message when the change recorded a finished test,
-   else NULL. Both are borrowed. The hook must be quick and must not call back
-   into the database's write functions. Set it before any thread starts. */
-typedef void (*db_change_hook)(void *ctx, const json_t *update, const json_t *test);
+   never reorder, and a read from any connection sees the committed state).
+   `change` is borrowed. The hook must be quick and must not call the
+   database's write functions. Set it before any thread starts. */
+typedef void (*db_change_hook)(void *ctx, struct db *db, const struct db_change *change);
 void db_set_change_hook(struct db *db, db_change_hook hook, void *ctx);
+/* Up to `max` changes after `seq`, in seq order, of objects of `kind` (DB_KIND_NONE:
+   any) visible in the scope (DB_KIND_NONE: any scope). Returns how many; their
+   `test` is NULL. */
+size_t db_changes_since(struct db *db, enum db_kind kind, enum db_kind scope_kind, int64_t scope_id, int64_t seq,
+			struct db_change *out, size_t max);
 /* Number of the newest applied migration. */
 int db_schema_version(struct db *db);
 /* The last value of the global change counter. */
@@ -205,28 +234,59 @@ int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t 
 
 /* ---- submissions (db_submissions.c) ---- */
 
-/* Stores a new queued submission. *created (may be NULL) gets its REST object
-   as committed, before any judging can change it (new reference). */
+/* A submission as stored. Strings are borrowed from the row they were read
+   from (see each function), verdict and judged_at NULL until done. */
+struct db_submission {
+	int64_t id;
+	int64_t seq;                /* of its latest change */
+	int64_t problem_id;
+	int64_t user_id;
+	const char *user;           /* the owner's name */
+	const char *language;
+	const char *status;         /* queued, compiling, running, done */
+	const char *verdict;
+	bool has_score, has_time, has_memory;
+	double score;
+	int64_t time_ms, memory_kb;
+	int64_t tests_passed, tests_total;
+	const char *created_at;
+	const char *judged_at;
+	/* With DB_SUBMISSION_DETAILS: */
+	const char *compile_output;
+	const struct db_test_result *tests; /* in run order */
+	size_t test_count;
+	/* With DB_SUBMISSION_SOURCE: */
+	const char *source;
+	void *mem;                  /* what db_submission_release frees */
+};
+
+enum { DB_SUBMISSION_DETAILS = 1, DB_SUBMISSION_SOURCE = 2 };
+/* Reads one submission (with the parts asked for); its strings are its own
+   until db_submission_release. DB_E_NOT_FOUND if there is none. */
+int db_submission_get(struct db *db, int64_t id, unsigned parts, struct db_submission *out);
+/* Frees what db_submission_get or db_submission_create filled in. NULL is fine. */
+void db_submission_release(struct db_submission *s);
+/* Called per row of a list; the row's strings are valid during the call only. */
+typedef void (*db_submission_fn)(void *ctx, const struct db_submission *s);
+
+/* Stores a new queued submission. *created (may be NULL) gets it as
+   committed, before any judging can change it (release it). */
 int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, int64_t *id /* OUT */, json_t **created /* OUT */);
-/* The REST object; with tests, compile_output and (when with_source) source.
-   NULL if not found. *owner_id (may be NULL) receives the owner's user id. */
-json_t *db_submission_json(struct db *db, int64_t id, bool with_details, bool with_source,
-			   int64_t *owner_id /* OUT */);
-/* The WebSocket "submission_update" message of the submission's current state. */
-json_t *db_submission_update_json(struct db *db, int64_t id);
-/* Pages of submissions, newest first, as the JSON text of a paging envelope
-   (malloc'd; *len gets its length), written straight from the rows: they are
-   the hottest reads, and building and dumping json_t objects cost more than
-   the queries. A problem's submissions: NULL when the problem does not exist.
-   The list: filters are optional (0 / NULL = any). */
-char *db_problem_submissions_text(struct db *db, int64_t problem_id, int page, int per_page, size_t *len);
-char *db_submissions_list_text(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict,
-			       int page, int per_page, size_t *len);
-/* Submissions changed after `seq` within a scope (problem_id or submission_id, 0 = any),
-   as update messages in seq order; at most `limit`. */
-json_t *db_submissions_since(struct db *db, int64_t problem_id, int64_t submission_id, int64_t seq,
-			     int limit);
+			 const char *source, int64_t *id /* OUT */, struct db_submission *created /* OUT */);
+/* Pages of submissions, newest first: fn is called per row, then *total gets
+   the count of all pages (one snapshot). They are the hottest reads, so rows
+   go straight from the statement to fn. A problem's submissions:
+   DB_E_NOT_FOUND (and no call) when the problem does not exist. The list:
+   filters are optional (0 / NULL = any). */
+int db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_page, db_submission_fn fn,
+			   void *ctx, int64_t *total /* OUT */);
+int db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict, int page,
+			int per_page, db_submission_fn fn, void *ctx, int64_t *total /* OUT */);
+/* Submissions changed after `seq` (from the change log), in seq order, at most
+   `limit`, within a problem (problem_id) or one submission (submission_id;
+   0 = any): fn gets the current state of each. Returns how many. */
+int db_submissions_changed(struct db *db, int64_t problem_id, int64_t submission_id, int64_t seq, int limit,
+			   db_submission_fn fn, void *ctx);
 /* Counts by status, for /metrics: queued, compiling, running, done. */
 int db_submission_status_counts(struct db *db, int64_t counts[4]);
 

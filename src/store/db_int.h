@@ -28,9 +28,15 @@ sqlite3 *db_handle(struct db_conn *c);
 /* Logs an SQLite failure with what was being done; returns -EIO. */
 int db_fail(struct db_conn *c, const char *what);
 
-/* Bumps the global change counter for a change of submission `id` (writer
-   only) and returns the new value; the change is published after commit. */
-int64_t db_next_seq(struct db_conn *c, int64_t id);
+/* Records a change of object (kind, id), visible in the scope (scope_kind
+   DB_KIND_NONE: everywhere): takes the next seq, logs it in the change log
+   and queues it for the change hook, which sees it after commit (writer
+   only). Returns the seq, or -1 after an SQLite failure (logged). Call it
+   once per change of an object, in the transaction that makes the change. */
+int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id);
+/* db_change for submission `id`, in its problem's scope. 0 (nothing logged)
+   if there is no such submission. Writer only. */
+int64_t db_submission_change(struct db_conn *c, int64_t id);
 /* The id for a new row: one more than the largest ever given out under
    `counter` (remembered in the counters table) or than `largest` (the
    table's largest id now), whichever is larger; it is remembered in the same
@@ -38,17 +44,14 @@ int64_t db_next_seq(struct db_conn *c, int64_t id);
    KEY alone gives the largest id again once that row is gone). Writer only;
    -1 after an SQLite failure (logged). */
 int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest);
-/* Attaches a "test_result" message (stolen) to the last change of submission `id`. */
-void db_change_test(struct db_conn *c, int64_t id, json_t *test);
+/* Attaches a finished test (copied) to the last change of submission `id`. */
+void db_change_test(struct db_conn *c, int64_t id, const struct db_test_result *test);
 /* For caches of database answers (the session cache in db_users.c): a number
    that tells this database from every other opened in the process, and a
    counter bumped after every commit that ended sessions. */
 uint64_t db_serial(struct db *db);
 uint64_t db_sessions_generation(struct db *db);
 void db_sessions_changed(struct db *db);
-
-/* The "submission_update" message of a submission, read through connection c. */
-json_t *db_update_json(struct db_conn *c, int64_t id);
 
 /* Column helpers: text as a new JSON string (invalid UTF-8 as U+FFFD), or null. */
 json_t *db_col_string(sqlite3_stmt *st, int col);

@@ -1,6 +1,6 @@
 /* Submission state changes made by judging and rejudging. Each change of a
  * submission row takes the next value of the global seq in the same
- * transaction, so seq order is commit order. */
+ * transaction (db_submission_change), so seq order is commit order. */
 #include "db_int.h"
 
 #include <errno.h>
@@ -12,16 +12,15 @@
 
 static int requeue_one(struct db_conn *c, int64_t id)
 {
-	int64_t seq = db_next_seq(c, id);
-	if (seq < 0)
-		return -EIO;
-	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET seq = ?, status = 'queued', verdict = NULL, score = NULL,"
+	int64_t seq = db_submission_change(c, id);
+	if (seq <= 0)
+		return seq < 0 ? -EIO : DB_E_NOT_FOUND;
+	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET status = 'queued', verdict = NULL, score = NULL,"
 				      " time_ms = NULL, memory_kb = NULL, tests_passed = 0, compile_output = '',"
 				      " judge_log = '', attempts = 0, judged_at = NULL, judge_token = 0,"
 				      " tests_total = (SELECT count(*) FROM tests WHERE problem_id = submissions.problem_id)"
 				      " WHERE id = ?");
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "requeue submission");
 	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
 		rc = DB_E_NOT_FOUND;
@@ -90,13 +89,12 @@ size_t db_judge_pending(struct db *db, int64_t after_id, int64_t *ids, size_t ma
 	return n;
 }
 
-/* Runs an UPDATE of one submission that takes a new seq as ?1 and the id as ?2. */
+/* Runs an UPDATE of one submission, whose id is ?2, as a change that takes a new seq. */
 static int update_one(struct db_conn *c, int64_t id, sqlite3_stmt *st, const char *what)
 {
-	int64_t seq = db_next_seq(c, id);
-	if (seq < 0)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, seq);
+	int64_t seq = db_submission_change(c, id);
+	if (seq <= 0)
+		return seq < 0 ? -EIO : DB_E_NOT_FOUND;
 	sqlite3_bind_int64(st, 2, id);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, what);
 	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
@@ -108,13 +106,13 @@ static int update_one(struct db_conn *c, int64_t id, sqlite3_stmt *st, const cha
 int db_judge_begin(struct db *db, int64_t id, int64_t *token, int *attempt)
 {
 	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET seq = ?1, judge_token = ?1, status = 'compiling',"
+	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET judge_token = ?1, status = 'compiling',"
 				      " attempts = attempts + 1 WHERE id = ?2 AND status = 'queued' RETURNING attempts");
-	int64_t seq = db_next_seq(c, id);
+	int64_t seq = db_submission_change(c, id);
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, id);
 	int rc = DB_E_NOT_FOUND;
-	if (seq >= 0 && sqlite3_step(st) == SQLITE_ROW) {
+	if (seq > 0 && sqlite3_step(st) == SQLITE_ROW) {
 		if (attempt)
 			*attempt = sqlite3_column_int(st, 0);
 		*token = seq;
@@ -127,7 +125,7 @@ int db_judge_begin(struct db *db, int64_t id, int64_t *token, int *attempt)
 int db_judge_compiled(struct db *db, int64_t id, int64_t token, const char *compile_output)
 {
 	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET seq = ?1, status = 'running', compile_output = ?3"
+	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET status = 'running', compile_output = ?3"
 				      " WHERE id = ?2 AND judge_token = ?4 AND status <> 'done'");
 	sqlite3_bind_text(st, 3, compile_output ? compile_output : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, token);
@@ -163,7 +161,7 @@ int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char 
 									    : db_fail(c, "insert test result");
 	sqlite3_reset(st);
 	if (rc == 0) {
-		st = db_stmt(c, "UPDATE submissions SET seq = ?1, time_ms = max(coalesce(time_ms, 0), ?3),"
+		st = db_stmt(c, "UPDATE submissions SET time_ms = max(coalesce(time_ms, 0), ?3),"
 				" memory_kb = max(coalesce(memory_kb, 0), ?4), tests_passed = tests_passed + ?5"
 				" WHERE id = ?2");
 		sqlite3_bind_int64(st, 3, time_ms);
@@ -172,10 +170,7 @@ int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char 
 		rc = update_one(c, id, st, "update running metrics");
 	}
 	if (rc == 0)
-		db_change_test(c, id, json_pack("{s:s, s:I, s:i, s:s, s:s, s:I, s:I}", "type", "test_result",
-						 "submission_id", (json_int_t)id, "index", idx, "group", group,
-						 "verdict", verdict, "time_ms", (json_int_t)time_ms, "memory_kb",
-						 (json_int_t)memory_kb));
+		db_change_test(c, id, &(struct db_test_result){idx, group, verdict, time_ms, memory_kb});
 	return db_write_end(db, c, rc);
 }
 
@@ -183,7 +178,7 @@ int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdic
 		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log)
 {
 	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET seq = ?1, status = 'done', verdict = ?3, score = ?4,"
+	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET status = 'done', verdict = ?3, score = ?4,"
 				      " time_ms = ?5, memory_kb = ?6, tests_passed = ?7,"
 				      " compile_output = coalesce(?8, compile_output), judge_log = ?9,"
 				      " judged_at = " NOW_RFC3339 ", judge_token = 0"

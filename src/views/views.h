@@ -1,12 +1,17 @@
 /* The wire format: every object the API sends, written once here and used by
  * REST, WebSocket and (later) CLICS alike. Views read what storage returns and
- * decide nothing; one file per kind of object (page.c, submission.c, ...). */
+ * decide nothing; one file per kind of object (page.c, submission.c, ...).
+ * Objects are written as JSON text (compact, fields in a fixed order, the
+ * bytes jansson's JSON_COMPACT would give) into a struct buf. */
 #pragma once
 #include <jansson.h>
-#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
+#include "util.h"
+
+/* ---- page.c ---- */
 
 /* The paging envelope {"items", "page", "per_page", "total"}; steals items. */
 json_t *view_page(json_t *items, int page, int per_page, int64_t total);
@@ -22,3 +27,28 @@ json_t *view_problems_page(const struct db_problem_list *list, int page, int per
 json_t *view_user(const struct db_user *user);
 /* A page of users, each with its "created_at", in the paging envelope. */
 json_t *view_users_page(const struct db_user_list *list, int page, int per_page);
+/* The same envelope as text, items appended one by one between begin and end. */
+struct view_list {
+	struct buf buf;
+	size_t count;
+};
+void view_list_begin(struct view_list *l);
+/* Before each item: a comma after the first. */
+void view_list_item(struct view_list *l);
+/* Closes the envelope and hands its text over (free() it); *len gets its length. */
+char *view_list_end(struct view_list *l, int page, int per_page, int64_t total, size_t *len);
+
+/* ---- submission.c ---- */
+
+/* What of a submission's details the REST object shows (who may see what is the caller's call). */
+enum { VIEW_COMPILE_OUTPUT = 1, VIEW_SOURCE = 2, VIEW_TESTS = 4 };
+
+/* The REST submission object; the parts asked for are read from s (read with DB_SUBMISSION_DETAILS
+   or DB_SUBMISSION_SOURCE as needed). */
+void view_submission(struct buf *b, const struct db_submission *s, unsigned parts);
+/* A db_submission_fn: appends s's REST object to a view_list (ctx). */
+void view_list_submission(void *list, const struct db_submission *s);
+/* The WebSocket "submission_update" message of s's state. */
+void view_submission_update(struct buf *b, const struct db_submission *s);
+/* The WebSocket "test_result" message of a finished test. */
+void view_test_result(struct buf *b, int64_t submission_id, const struct db_test_result *t);

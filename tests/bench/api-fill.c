@@ -69,9 +69,9 @@ int main(int argc, char **argv)
 	snprintf(sql, sizeof sql,
 		 "BEGIN;"
 		 "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %ld)"
-		 " INSERT INTO submissions (id, seq, problem_id, user_id, language, source, status, verdict,"
+		 " INSERT INTO submissions (id, problem_id, user_id, language, source, status, verdict,"
 		 " time_ms, memory_kb, tests_passed, tests_total, compile_output, created_at, judged_at)"
-		 " SELECT i, i, %lld, CASE i %% 2 WHEN 0 THEN %lld ELSE %lld END, 'c',"
+		 " SELECT i, %lld, CASE i %% 2 WHEN 0 THEN %lld ELSE %lld END, 'c',"
 		 " '#include <stdio.h>\nint main(void) { long a, b; scanf(\"%%ld %%ld\", &a, &b);"
 		 " printf(\"%%ld\\n\", a + b); return 0; }\n',"
 		 " 'done', CASE WHEN i %% 2 = 0 THEN 'AC' ELSE 'WA' END, 3, 1200,"
@@ -81,6 +81,8 @@ int main(int argc, char **argv)
 		 " SELECT id, t.idx, t.grp, CASE WHEN t.idx = 1 OR verdict = 'AC' THEN 'AC' ELSE 'WA' END, 3, 1200"
 		 " FROM submissions, (SELECT 1 AS idx, 'sample' AS grp UNION ALL SELECT 2, 'secret') t"
 		 " WHERE status = 'done';"
+		 "INSERT INTO changes (kind, id, seq, scope_kind, scope_id)"
+		 " SELECT 'submission', id, id, 'problem', problem_id FROM submissions;"
 		 "UPDATE counters SET value = %ld WHERE name = 'seq';"
 		 "COMMIT;",
 		 n, (long long)problem, (long long)bench, (long long)other, n);

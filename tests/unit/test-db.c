@@ -14,7 +14,9 @@
 #include "common.h"
 #include "db.h"
 #include "embedded.h"
+#include "json_util.h"
 #include "log.h"
+#include "util.h"
 #include "views.h"
 
 static char dir[256];
@@ -170,6 +172,115 @@ static json_t *users_page(struct db *d, int page, int per_page)
 	struct db_user_list *list = db_users_list(d, page, per_page);
 	json_t *j = view_users_page(list, page, per_page);
 	db_user_list_free(list);
+	return j;
+}
+
+/* ---- submissions as the API writes them: the views over what the database returns ---- */
+
+static json_t *parse(char *text, size_t len)
+{
+	json_error_t e;
+	json_t *j = json_loadb(text, len, 0, &e);
+	ck_assert_msg(j != NULL, "not JSON: %s: %s", e.text, text);
+	free(text);
+	return j;
+}
+
+/* The REST object, with details and source when asked; NULL if there is none. */
+static json_t *submission_json(int64_t id, bool details, bool source, int64_t *owner)
+{
+	struct db_submission s;
+	if (db_submission_get(db, id, (details ? DB_SUBMISSION_DETAILS : 0) | (source ? DB_SUBMISSION_SOURCE : 0), &s))
+		return NULL;
+	if (owner)
+		*owner = s.user_id;
+	struct buf b;
+	buf_init(&b);
+	view_submission(&b, &s, (details ? VIEW_COMPILE_OUTPUT | VIEW_TESTS : 0) | (source ? VIEW_SOURCE : 0));
+	db_submission_release(&s);
+	size_t len;
+	char *text = buf_detach(&b, &len);
+	return parse(text, len);
+}
+
+/* The "submission_update" message of the current state; NULL if there is none. */
+static json_t *update_json(int64_t id)
+{
+	struct db_submission s;
+	if (db_submission_get(db, id, 0, &s))
+		return NULL;
+	struct buf b;
+	buf_init(&b);
+	view_submission_update(&b, &s);
+	db_submission_release(&s);
+	size_t len;
+	char *text = buf_detach(&b, &len);
+	return parse(text, len);
+}
+
+/* A page of a problem's submissions as text; NULL when the problem does not exist. */
+static char *problem_page_text(int64_t problem, int page, int per_page, size_t *len)
+{
+	struct view_list l;
+	int64_t total;
+	view_list_begin(&l);
+	if (db_problem_submissions(db, problem, page, per_page, view_list_submission, &l, &total) != 0) {
+		buf_release(&l.buf);
+		return NULL;
+	}
+	return view_list_end(&l, page, per_page, total, len);
+}
+
+static char *list_page_text(int64_t problem, int64_t user, const char *verdict, int page, int per_page, size_t *len)
+{
+	struct view_list l;
+	int64_t total;
+	view_list_begin(&l);
+	ck_assert_int_eq(db_submissions_list(db, problem, user, verdict, page, per_page, view_list_submission, &l, &total), 0);
+	return view_list_end(&l, page, per_page, total, len);
+}
+
+static void add_update(void *items, const struct db_submission *s)
+{
+	struct buf b;
+	buf_init(&b);
+	view_submission_update(&b, s);
+	size_t len;
+	char *text = buf_detach(&b, &len);
+	json_array_append_new(items, parse(text, len));
+}
+
+/* The update messages of the submissions changed after seq, as a replay sends them. */
+static json_t *changed_since(int64_t problem, int64_t submission, int64_t seq, int limit)
+{
+	json_t *items = json_array();
+	int n = db_submissions_changed(db, problem, submission, seq, limit, add_update, items);
+	ck_assert_int_eq(n, (int)json_array_size(items));
+	return items;
+}
+
+static json_t *string_or_null(const char *s)
+{
+	return s ? json_string_lossy(s, strlen(s)) : json_null();
+}
+
+/* The REST object built with jansson from the stored fields, as the server
+   built it before the views wrote text: the view must say exactly this. */
+static json_t *jansson_submission(int64_t id)
+{
+	struct db_submission s;
+	ck_assert_int_eq(db_submission_get(db, id, 0, &s), 0);
+	json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:I, s:I}, s:o, s:o}",
+			      "id", (json_int_t)s.id, "seq", (json_int_t)s.seq, "problem_id", (json_int_t)s.problem_id,
+			      "user", string_or_null(s.user), "language", string_or_null(s.language),
+			      "status", string_or_null(s.status), "verdict", string_or_null(s.verdict),
+			      "score", s.has_score ? json_real(s.score) : json_null(),
+			      "metrics", "time_ms", s.has_time ? json_integer(s.time_ms) : json_null(),
+			      "memory_kb", s.has_memory ? json_integer(s.memory_kb) : json_null(),
+			      "tests_passed", (json_int_t)s.tests_passed, "tests_total", (json_int_t)s.tests_total,
+			      "created_at", string_or_null(s.created_at), "judged_at", string_or_null(s.judged_at));
+	db_submission_release(&s);
+	ck_assert_ptr_nonnull(j);
 	return j;
 }
 
@@ -636,7 +747,7 @@ START_TEST(problems_list_and_delete)
 	ck_assert_int_eq(db_problem_delete(db, ids[1]), DB_E_NOT_FOUND);
 	ck_assert(!db_problem_exists(db, ids[1]));
 	/* Its tests and submissions go with it. */
-	ck_assert_ptr_null(db_submission_json(db, s, false, false, NULL));
+	ck_assert_ptr_null(submission_json(s, false, false, NULL));
 	sqlite3 *h = raw_open();
 	char sql[100];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM tests WHERE problem_id = %lld", (long long)ids[1]);
@@ -659,20 +770,23 @@ struct change_log {
 	struct db *db;
 };
 
-static void on_change(void *ctx, const json_t *update, const json_t *test)
+static void on_change(void *ctx, struct db *from, const struct db_change *change)
 {
 	struct change_log *log = ctx;
-	ck_assert_ptr_null(test);
-	ck_assert_str_eq(json_string_value(json_object_get(update, "type")), "submission_update");
+	ck_assert_ptr_eq(from, log->db);
+	ck_assert_ptr_null(change->test);
+	ck_assert_int_eq(change->kind, DB_KIND_SUBMISSION);
 	int i = log->count++;
 	ck_assert_int_lt(i, 4096);
-	log->seq[i] = json_integer_value(json_object_get(update, "seq"));
-	log->id[i] = json_integer_value(json_object_get(update, "submission_id"));
-	snprintf(log->status[i], sizeof log->status[i], "%s", json_string_value(json_object_get(update, "status")));
+	log->seq[i] = change->seq;
+	log->id[i] = change->id;
 	/* After commit: another connection already sees this change (or a later one). */
-	json_t *now = db_submission_update_json(log->db, log->id[i]);
+	json_t *now = update_json(log->id[i]);
+	snprintf(log->status[i], sizeof log->status[i], "%s", json_string_value(json_object_get(now, "status")));
 	if (now && json_integer_value(json_object_get(now, "seq")) >= log->seq[i])
 		log->committed++;
+	ck_assert_int_eq(change->scope_kind, DB_KIND_PROBLEM);
+	ck_assert_int_eq(change->scope_id, json_integer_value(json_object_get(now, "problem_id")));
 	json_decref(now);
 }
 
@@ -682,7 +796,7 @@ START_TEST(submissions_create_and_read)
 	int64_t alice = add_user("alice", false);
 	int64_t pid = add_problem("sum");
 	int64_t id = add_submission(pid, alice, "int main(void) { return 0; }");
-	json_t *s = db_submission_json(db, id, false, false, NULL);
+	json_t *s = submission_json(id, false, false, NULL);
 	ck_assert_int_eq(jint(s, "id"), id);
 	ck_assert_int_eq(jint(s, "seq"), 1);
 	ck_assert_int_eq(jint(s, "problem_id"), pid);
@@ -704,16 +818,16 @@ START_TEST(submissions_create_and_read)
 	json_decref(s);
 
 	int64_t owner = 0;
-	s = db_submission_json(db, id, true, false, &owner);
+	s = submission_json(id, true, false, &owner);
 	ck_assert_int_eq(owner, alice);
 	ck_assert_ptr_null(json_object_get(s, "source"));
 	ck_assert_str_eq(jstr(s, "compile_output"), "");
 	ck_assert(json_is_array(json_object_get(s, "tests")));
 	json_decref(s);
-	s = db_submission_json(db, id, true, true, NULL);
+	s = submission_json(id, true, true, NULL);
 	ck_assert_str_eq(jstr(s, "source"), "int main(void) { return 0; }");
 	json_decref(s);
-	ck_assert_ptr_null(db_submission_json(db, id + 1, true, true, &owner));
+	ck_assert_ptr_null(submission_json(id + 1, true, true, &owner));
 
 	/* Unknown problem or user: refused, nothing stored, seq untouched. */
 	int64_t none = 0;
@@ -732,7 +846,7 @@ END_TEST
 static json_t *problem_page(int64_t problem, int page, int per_page)
 {
 	size_t len;
-	char *text = db_problem_submissions_text(db, problem, page, per_page, &len);
+	char *text = problem_page_text(problem, page, per_page, &len);
 	ck_assert_ptr_nonnull(text);
 	json_t *j = json_loads(text, 0, NULL);
 	ck_assert_msg(j != NULL, "not JSON: %s", text);
@@ -743,7 +857,7 @@ static json_t *problem_page(int64_t problem, int page, int per_page)
 static json_t *list_page(int64_t problem, int64_t user, const char *verdict, int page, int per_page)
 {
 	size_t len;
-	char *text = db_submissions_list_text(db, problem, user, verdict, page, per_page, &len);
+	char *text = list_page_text(problem, user, verdict, page, per_page, &len);
 	ck_assert_ptr_nonnull(text);
 	json_t *j = json_loads(text, 0, NULL);
 	ck_assert_msg(j != NULL, "not JSON: %s", text);
@@ -751,13 +865,13 @@ static json_t *list_page(int64_t problem, int64_t user, const char *verdict, int
 	return j;
 }
 
-/* Every item of a page equals the single-submission object (built with jansson). */
+/* Every item of a page equals the submission's object built with jansson from its stored fields. */
 static void items_match_objects(json_t *page)
 {
 	size_t i;
 	json_t *item;
 	json_array_foreach(json_object_get(page, "items"), i, item) {
-		json_t *one = db_submission_json(db, json_integer_value(json_object_get(item, "id")), false, false, NULL);
+		json_t *one = jansson_submission(json_integer_value(json_object_get(item, "id")));
 		ck_assert_msg(json_equal(item, one), "item %zu differs: %s vs %s", i, json_dumps(item, 0), json_dumps(one, 0));
 		json_decref(one);
 	}
@@ -828,7 +942,7 @@ START_TEST(seq_and_change_hook)
 	ck_assert_int_eq(log.count, 4);
 	ck_assert_int_eq(log.id[3], a);
 	ck_assert_str_eq(log.status[3], "queued");
-	json_t *s = db_submission_json(db, a, false, false, NULL);
+	json_t *s = submission_json(a, false, false, NULL);
 	ck_assert_int_eq(jint(s, "seq"), 4);
 	json_decref(s);
 
@@ -853,20 +967,20 @@ START_TEST(seq_and_change_hook)
 	(void)c;
 
 	/* Since: the newest state of each changed submission, in seq order. */
-	json_t *since = db_submissions_since(db, 0, 0, 3, 100);
+	json_t *since = changed_since(0, 0, 3, 100);
 	ck_assert_uint_eq(json_array_size(since), 2);
 	ck_assert_int_eq(jint(json_array_get(since, 0), "submission_id"), a);
 	ck_assert_int_eq(jint(json_array_get(since, 0), "seq"), 5);
 	ck_assert_int_eq(jint(json_array_get(since, 1), "submission_id"), b);
 	json_decref(since);
-	since = db_submissions_since(db, other, 0, 0, 100);
+	since = changed_since(other, 0, 0, 100);
 	ck_assert_uint_eq(json_array_size(since), 1);
 	ck_assert_int_eq(jint(json_array_get(since, 0), "submission_id"), c);
 	json_decref(since);
-	since = db_submissions_since(db, 0, b, 0, 100);
+	since = changed_since(0, b, 0, 100);
 	ck_assert_uint_eq(json_array_size(since), 1);
 	json_decref(since);
-	since = db_submissions_since(db, 0, 0, 0, 1);
+	since = changed_since(0, 0, 0, 1);
 	ck_assert_uint_eq(json_array_size(since), 1);
 	ck_assert_int_eq(jint(json_array_get(since, 0), "submission_id"), c);
 	json_decref(since);
@@ -900,7 +1014,7 @@ START_TEST(failed_change_publishes_nothing)
 	ck_assert_int_lt(db_problem_requeue(db, pid, &n), 0);
 	ck_assert_int_eq(log.count, 2);
 	ck_assert_int_eq(db_seq(db), 2);
-	json_t *s = db_submission_json(db, a, false, false, NULL);
+	json_t *s = submission_json(a, false, false, NULL);
 	ck_assert_int_eq(jint(s, "seq"), 1);
 	json_decref(s);
 	raw_exec(h, "DROP TRIGGER boom");
@@ -927,14 +1041,14 @@ START_TEST(seq_survives_reopen)
 	open_db();
 	ck_assert_int_eq(db_seq(db), 3);
 	int64_t c = add_submission(pid, alice, "c");
-	json_t *s = db_submission_json(db, c, false, false, NULL);
+	json_t *s = submission_json(c, false, false, NULL);
 	ck_assert_int_eq(jint(s, "seq"), 4);
 	json_decref(s);
 	/* Deleting the newest submission does not hand its seq out again. */
 	ck_assert_int_eq(db_problem_delete(db, pid), 0);
 	pid = add_problem("again");
 	c = add_submission(pid, alice, "d");
-	s = db_submission_json(db, c, false, false, NULL);
+	s = submission_json(c, false, false, NULL);
 	ck_assert_int_eq(jint(s, "seq"), 5);
 	json_decref(s);
 }
@@ -968,19 +1082,30 @@ START_TEST(list_text_matches_the_objects)
 	sqlite3_close(h);
 
 	size_t len = 0;
-	char *text = db_problem_submissions_text(db, pid, 1, 20, &len);
+	char *text = problem_page_text(pid, 1, 20, &len);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_uint_eq(len, strlen(text));
 	json_error_t e;
 	json_t *page = json_loads(text, 0, &e);
 	ck_assert_msg(page != NULL, "not JSON: %s at %d: %s", e.text, e.position, text);
 	ck_assert_int_eq(json_integer_value(json_object_get(page, "total")), 6);
-	/* Item by item against the single-submission object, built with jansson. */
+	/* Item by item against the object built with jansson from the stored
+	   fields; the single object's text is byte for byte what jansson writes. */
 	json_t *items = json_object_get(page, "items");
 	ck_assert_uint_eq(json_array_size(items), 6);
 	for (size_t i = 0; i < 6; i++) {
-		json_t *one = db_submission_json(db, ids[5 - i], false, false, NULL);
+		json_t *one = jansson_submission(ids[5 - i]);
 		ck_assert_msg(json_equal(json_array_get(items, i), one), "item %zu differs", i);
+		struct db_submission row;
+		ck_assert_int_eq(db_submission_get(db, ids[5 - i], 0, &row), 0);
+		struct buf b;
+		buf_init(&b);
+		view_submission(&b, &row, 0);
+		db_submission_release(&row);
+		char *want = json_dumps(one, JSON_COMPACT);
+		ck_assert_str_eq(b.data, want);
+		free(want);
+		buf_release(&b);
 		json_decref(one);
 	}
 	/* Invalid UTF-8 is replaced, not dropped. */
@@ -988,24 +1113,24 @@ START_TEST(list_text_matches_the_objects)
 	json_decref(page);
 	free(text);
 
-	text = db_submissions_list_text(db, pid, odd, NULL, 1, 1, &len);
+	text = list_page_text(pid, odd, NULL, 1, 1, &len);
 	page = json_loads(text, 0, NULL);
 	items_match_objects(page);
 	ck_assert_uint_eq(json_array_size(json_object_get(page, "items")), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(page, "total")), 2);
 	json_decref(page);
 	free(text);
-	text = db_submissions_list_text(db, 0, 0, "WA", 1, 100, &len);
+	text = list_page_text(0, 0, "WA", 1, 100, &len);
 	page = json_loads(text, 0, NULL);
 	items_match_objects(page);
 	ck_assert_uint_eq(json_array_size(json_object_get(page, "items")), 1);
 	json_decref(page);
 	free(text);
 	/* An empty page, and an unknown problem. */
-	text = db_problem_submissions_text(db, pid, 9, 20, &len);
+	text = problem_page_text(pid, 9, 20, &len);
 	ck_assert_str_eq(text, "{\"items\":[],\"page\":9,\"per_page\":20,\"total\":6}");
 	free(text);
-	ck_assert_ptr_null(db_problem_submissions_text(db, pid + 1, 1, 20, &len));
+	ck_assert_ptr_null(problem_page_text(pid + 1, 1, 20, &len));
 }
 END_TEST
 
@@ -1021,7 +1146,7 @@ START_TEST(invalid_utf8_in_columns_is_replaced)
 		 (long long)id);
 	raw_exec(h, sql);
 	sqlite3_close(h);
-	json_t *s = db_submission_json(db, id, true, true, NULL);
+	json_t *s = submission_json(id, true, true, NULL);
 	ck_assert_str_eq(jstr(s, "compile_output"), "error: stray \xef\xbf\xbd\xef\xbf\xbd in program");
 	json_decref(s);
 }
@@ -1041,7 +1166,7 @@ START_TEST(ids_are_never_reused)
 	ck_assert_int_gt(next, gone);
 	int64_t s3 = add_submission(next, alice, "c");
 	ck_assert_int_gt(s3, s2);
-	ck_assert_ptr_null(db_submission_json(db, s1, false, false, NULL));
+	ck_assert_ptr_null(submission_json(s1, false, false, NULL));
 	/* Across a reopen too. */
 	ck_assert_int_eq(db_problem_delete(db, next), 0);
 	db_close(db);

@@ -12,10 +12,12 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "feed.h"
 #include "hub.h"
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
+#include "views.h"
 
 static char dir[256];
 static struct db *db;
@@ -63,8 +65,8 @@ static void setup(void)
 	ck_assert_int_eq(db_user_create(db, "alice", "x", false, &user_id), 0);
 	problem_id = make_problem("p");
 	other_problem_id = make_problem("q");
-	hub = hub_new(db);
-	db_set_change_hook(db, hub_on_change, hub);
+	hub = feed_hub_new(db);
+	db_set_change_hook(db, feed_on_change, hub);
 	ck_assert_int_eq(hub_start(hub), 0);
 	hub_set_wake(hub, NULL, NULL);
 }
@@ -97,12 +99,12 @@ static void on_notify(void *ctx)
 	((struct consumer *)ctx)->notified++;
 }
 
-static void consumer_init(struct consumer *c, enum hub_topic topic, int64_t id, int64_t after)
+static void consumer_init(struct consumer *c, enum feed_topic topic, int64_t id, int64_t after)
 {
 	memset(c, 0, sizeof *c);
 	c->got = json_array();
 	hub_set_wake(hub, noop_wake, NULL); /* publishing on */
-	c->sub = hub_subscribe(hub, topic, id, after, on_notify, c);
+	c->sub = hub_subscribe(hub, (struct hub_key){topic, id}, after, on_notify, c);
 }
 
 static void consumer_release(struct consumer *c)
@@ -172,7 +174,24 @@ static int64_t int_at(struct consumer *c, size_t i, const char *key)
    `after` is there, its last update being its current state (no gap, since
    a newer state may replace older ones but nothing is lost). Returns the
    number of updates. */
-static size_t check_stream(struct consumer *c, enum hub_topic topic, int64_t id, int64_t after)
+static void add_update(void *items, const struct db_submission *s)
+{
+	struct buf b;
+	buf_init(&b);
+	view_submission_update(&b, s);
+	json_array_append_new(items, json_loadb(b.data, b.len, 0, NULL));
+	buf_release(&b);
+}
+
+/* The update messages of the submissions in scope changed after seq, as a replay sends them. */
+static json_t *since(int64_t problem, int64_t submission, int64_t seq)
+{
+	json_t *items = json_array();
+	db_submissions_changed(db, problem, submission, seq, 1000000, add_update, items);
+	return items;
+}
+
+static size_t check_stream(struct consumer *c, enum feed_topic topic, int64_t id, int64_t after)
 {
 	int64_t last = after;
 	size_t updates = 0;
@@ -184,8 +203,7 @@ static size_t check_stream(struct consumer *c, enum hub_topic topic, int64_t id,
 		last = seq;
 		updates++;
 	}
-	json_t *now = db_submissions_since(db, topic == HUB_TOPIC_PROBLEM ? id : 0, topic == HUB_TOPIC_SUBMISSION ? id : 0,
-					   after, 1000000);
+	json_t *now = since(topic == FEED_PROBLEM_SUBMISSIONS ? id : 0, topic == FEED_SUBMISSION ? id : 0, after);
 	for (size_t k = 0; k < json_array_size(now); k++) {
 		int64_t sid = json_integer_value(json_object_get(json_array_get(now, k), "submission_id"));
 		int64_t seq = json_integer_value(json_object_get(json_array_get(now, k), "seq"));
@@ -204,7 +222,7 @@ static size_t check_stream(struct consumer *c, enum hub_topic topic, int64_t id,
    seen at its current state. */
 static bool stream_complete(struct consumer *c, int64_t problem, int64_t after)
 {
-	json_t *now = db_submissions_since(db, problem, 0, after, 1000000);
+	json_t *now = since(problem, 0, after);
 	bool complete = true;
 	for (size_t k = 0; complete && k < json_array_size(now); k++) {
 		int64_t sid = json_integer_value(json_object_get(json_array_get(now, k), "submission_id"));
@@ -231,9 +249,10 @@ static void drain_complete(struct consumer *c, int64_t problem, int64_t after)
 
 static int64_t seq_of(int64_t submission)
 {
-	json_t *u = db_submission_update_json(db, submission);
-	int64_t seq = json_integer_value(json_object_get(u, "seq"));
-	json_decref(u);
+	struct db_submission s;
+	ck_assert_int_eq(db_submission_get(db, submission, 0, &s), 0);
+	int64_t seq = s.seq;
+	db_submission_release(&s);
 	return seq;
 }
 
@@ -242,9 +261,9 @@ START_TEST(live_updates_in_order_and_tests_only_per_submission)
 	int64_t s = submit(problem_id);
 	int64_t start = seq_of(s);
 	struct consumer prob, subm, other;
-	consumer_init(&prob, HUB_TOPIC_PROBLEM, problem_id, -1);
-	consumer_init(&subm, HUB_TOPIC_SUBMISSION, s, -1);
-	consumer_init(&other, HUB_TOPIC_PROBLEM, other_problem_id, -1);
+	consumer_init(&prob, FEED_PROBLEM_SUBMISSIONS, problem_id, -1);
+	consumer_init(&subm, FEED_SUBMISSION, s, -1);
+	consumer_init(&other, FEED_PROBLEM_SUBMISSIONS, other_problem_id, -1);
 	int64_t token;
 	int attempt;
 	/* A consumer that keeps up: take after every change (else the updates
@@ -268,8 +287,8 @@ START_TEST(live_updates_in_order_and_tests_only_per_submission)
 	ck_assert_int_eq(json_array_size(prob.got), 6);
 	ck_assert_int_eq(json_array_size(subm.got), 9);
 	ck_assert_int_eq(json_array_size(other.got), 0);
-	ck_assert_int_eq(check_stream(&prob, HUB_TOPIC_PROBLEM, problem_id, start), 6);
-	ck_assert_int_eq(check_stream(&subm, HUB_TOPIC_SUBMISSION, s, start), 6);
+	ck_assert_int_eq(check_stream(&prob, FEED_PROBLEM_SUBMISSIONS, problem_id, start), 6);
+	ck_assert_int_eq(check_stream(&subm, FEED_SUBMISSION, s, start), 6);
 	static const char *const statuses[] = {"compiling", "running", "running", "running", "running", "done"};
 	for (int i = 0; i < 6; i++) {
 		ck_assert_str_eq(type_at(&prob, i), "submission_update");
@@ -302,7 +321,7 @@ START_TEST(replay_pages_then_goes_live_exactly)
 		ck_assert_int_eq(db_submission_requeue(db, ids[i * 3]), 0);
 	int64_t after = seq_of(ids[99]);
 	struct consumer c;
-	consumer_init(&c, HUB_TOPIC_PROBLEM, problem_id, after);
+	consumer_init(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, after);
 	drain_until(&c, 60);
 	/* replayed: ids[100..149] at their seqs, then the rejudged ones (ids[0],
 	   ids[3], ... ids[27], which all moved past 150) in rejudge order */
@@ -311,13 +330,13 @@ START_TEST(replay_pages_then_goes_live_exactly)
 		ck_assert_int_eq(int_at(&c, (size_t)i, "submission_id"), ids[100 + i]);
 	for (int i = 0; i < 10; i++)
 		ck_assert_int_eq(int_at(&c, (size_t)(50 + i), "submission_id"), ids[i * 3]);
-	check_stream(&c, HUB_TOPIC_PROBLEM, problem_id, after);
+	check_stream(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, after);
 	/* live from here on, no duplicate at the seam */
 	ck_assert_int_eq(db_submission_requeue(db, ids[1]), 0);
 	drain_until(&c, 61);
 	ck_assert_int_eq(json_array_size(c.got), 61);
 	ck_assert_int_eq(int_at(&c, 60, "submission_id"), ids[1]);
-	check_stream(&c, HUB_TOPIC_PROBLEM, problem_id, after);
+	check_stream(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, after);
 	consumer_release(&c);
 }
 END_TEST
@@ -355,7 +374,7 @@ START_TEST(seam_holds_while_changes_flow)
 	int64_t base = seq_of(ch.ids[0]) - 1;
 	for (int k = 0; k < 8; k++) {
 		hub_dispatch(hub);
-		consumer_init(&c[k], HUB_TOPIC_PROBLEM, problem_id, base + k * 40);
+		consumer_init(&c[k], FEED_PROBLEM_SUBMISSIONS, problem_id, base + k * 40);
 		for (int spin = 0; spin < 5; spin++) {
 			hub_dispatch(hub);
 			for (int j = 0; j <= k; j++)
@@ -369,7 +388,7 @@ START_TEST(seam_holds_while_changes_flow)
 	ck_assert_int_gt(ch.rounds, 0);
 	for (int k = 0; k < 8; k++) {
 		drain_complete(&c[k], problem_id, base + k * 40);
-		check_stream(&c[k], HUB_TOPIC_PROBLEM, problem_id, base + k * 40);
+		check_stream(&c[k], FEED_PROBLEM_SUBMISSIONS, problem_id, base + k * 40);
 		consumer_release(&c[k]);
 	}
 }
@@ -383,7 +402,7 @@ START_TEST(slow_subscriber_gets_newest_state_coalesced)
 		ids[i] = submit(problem_id);
 	int64_t start = seq_of(ids[N - 1]);
 	struct consumer c;
-	consumer_init(&c, HUB_TOPIC_PROBLEM, problem_id, -1);
+	consumer_init(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, -1);
 	int64_t before = metrics_get(METRIC_WS_COALESCED);
 	/* a few pending: nothing is coalesced */
 	for (int k = 0; k < 3; k++)
@@ -406,7 +425,7 @@ START_TEST(slow_subscriber_gets_newest_state_coalesced)
 		ck_assert_int_eq(int_at(&c, (size_t)(3 + i - 2), "submission_id"), ids[i]);
 	ck_assert_int_eq(int_at(&c, 3 + N - 2, "submission_id"), ids[0]);
 	ck_assert_int_eq(int_at(&c, 3 + N - 1, "submission_id"), ids[1]);
-	check_stream(&c, HUB_TOPIC_PROBLEM, problem_id, start);
+	check_stream(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, start);
 	consumer_release(&c);
 }
 END_TEST
@@ -419,7 +438,7 @@ START_TEST(overflow_resyncs_problem_subscriber_from_last_sent)
 		ids[i] = submit(problem_id);
 	int64_t start = seq_of(ids[n - 1]);
 	struct consumer c;
-	consumer_init(&c, HUB_TOPIC_PROBLEM, problem_id, -1);
+	consumer_init(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, -1);
 	ck_assert_int_eq(db_submission_requeue(db, ids[0]), 0);
 	ck_assert_int_eq(db_submission_requeue(db, ids[1]), 0);
 	hub_dispatch(hub);
@@ -436,7 +455,7 @@ START_TEST(overflow_resyncs_problem_subscriber_from_last_sent)
 	/* 2 live, then the current state of every submission: ids[5] last */
 	ck_assert_int_eq(json_array_size(c.got), 2 + n);
 	ck_assert_int_eq(int_at(&c, json_array_size(c.got) - 1, "submission_id"), ids[5]);
-	check_stream(&c, HUB_TOPIC_PROBLEM, problem_id, start);
+	check_stream(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, start);
 	consumer_release(&c);
 }
 END_TEST
@@ -445,7 +464,7 @@ START_TEST(overflow_fails_per_submission_subscriber)
 {
 	int64_t s = submit(problem_id);
 	struct consumer c;
-	consumer_init(&c, HUB_TOPIC_SUBMISSION, s, -1);
+	consumer_init(&c, FEED_SUBMISSION, s, -1);
 	for (int i = 0; i < 5; i++)
 		ck_assert_int_eq(db_submission_requeue(db, s), 0);
 	hub_dispatch(hub);
@@ -471,9 +490,9 @@ START_TEST(unsubscribe_during_replay_is_safe)
 	for (int i = 0; i < 100; i++)
 		submit(problem_id);
 	struct consumer c;
-	consumer_init(&c, HUB_TOPIC_PROBLEM, problem_id, 0);
+	consumer_init(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, 0);
 	consumer_release(&c); /* query still pending: freed when it returns */
-	consumer_init(&c, HUB_TOPIC_PROBLEM, problem_id, 0);
+	consumer_init(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, 0);
 	drain_until(&c, 100);
 	ck_assert_int_eq(json_array_size(c.got), 100);
 	consumer_release(&c);
@@ -504,7 +523,7 @@ START_TEST(nothing_is_published_without_subscribers)
 	submit(problem_id);
 	hub_dispatch(hub); /* nothing queued: frees nothing, crashes nothing */
 	struct consumer c;
-	consumer_init(&c, HUB_TOPIC_PROBLEM, problem_id, -1);
+	consumer_init(&c, FEED_PROBLEM_SUBMISSIONS, problem_id, -1);
 	drain(&c, 10);
 	ck_assert_int_eq(json_array_size(c.got), 0);
 	consumer_release(&c);

@@ -118,7 +118,7 @@ START_TEST(numbers)
 		ck_assert_str_eq(b.data, want[i]);
 		buf_release(&b);
 	}
-	static const double reals[] = {0, 100, -2.5, 0.1, 1e-7, 123456789.125, 1e300};
+	static const double reals[] = {0, 100, -2.5, 0.1, 1e-7, -3e-7, 123456789.125, 1e300, 1e21, 1e-300, 5e-324};
 	for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) {
 		struct buf b;
 		buf_init(&b);
@@ -126,9 +126,12 @@ START_TEST(numbers)
 		json_t *j = json_loadb(b.data, b.len, JSON_DECODE_ANY, NULL);
 		ck_assert_msg(json_is_real(j), "'%s' does not read back as a real", b.data);
 		ck_assert_msg(json_real_value(j) == reals[i], "'%s' is not %.17g", b.data, reals[i]);
-		/* What jansson itself writes reads back the same. */
+		/* What jansson itself writes reads back the same, and is the same bytes. */
 		json_t *mine = json_real(reals[i]);
 		ck_assert(json_equal(j, mine));
+		char *theirs = json_dumps(mine, JSON_ENCODE_ANY);
+		ck_assert_str_eq(b.data, theirs);
+		free(theirs);
 		json_decref(mine);
 		json_decref(j);
 		buf_release(&b);

@@ -1,0 +1,102 @@
+/* Submissions on the wire: the REST object, and the WebSocket
+ * "submission_update" and "test_result" messages, each written once. */
+#include "views.h"
+
+#include <string.h>
+
+#include "json_util.h"
+
+/* Each writes one member: `key` is the text before the value (",\"name\":"). */
+static void put_int(struct buf *b, const char *key, int64_t v)
+{
+	buf_adds(b, key);
+	json_buf_int(b, v);
+}
+
+static void put_string(struct buf *b, const char *key, const char *s)
+{
+	buf_adds(b, key);
+	if (s)
+		json_buf_string(b, s, strlen(s));
+	else
+		buf_add(b, "null", 4);
+}
+
+static void put_int_or_null(struct buf *b, const char *key, bool has, int64_t v)
+{
+	if (has)
+		put_int(b, key, v);
+	else
+		put_string(b, key, NULL);
+}
+
+/* The members from "problem_id" to "judged_at", shared by the REST object and the update message. */
+static void state_members(struct buf *b, const struct db_submission *s)
+{
+	put_int(b, ",\"problem_id\":", s->problem_id);
+	put_string(b, ",\"user\":", s->user);
+	put_string(b, ",\"language\":", s->language);
+	put_string(b, ",\"status\":", s->status);
+	put_string(b, ",\"verdict\":", s->verdict);
+	buf_adds(b, ",\"score\":");
+	if (s->has_score)
+		json_buf_real(b, s->score);
+	else
+		buf_add(b, "null", 4);
+	put_int_or_null(b, ",\"metrics\":{\"time_ms\":", s->has_time, s->time_ms);
+	put_int_or_null(b, ",\"memory_kb\":", s->has_memory, s->memory_kb);
+	put_int(b, ",\"tests_passed\":", s->tests_passed);
+	put_int(b, ",\"tests_total\":", s->tests_total);
+	put_string(b, "},\"created_at\":", s->created_at);
+	put_string(b, ",\"judged_at\":", s->judged_at);
+}
+
+/* The members from "index" on and the closing brace, shared by the REST tests and the test_result message. */
+static void test_members(struct buf *b, const char *before, const struct db_test_result *t)
+{
+	put_int(b, before, t->index);
+	put_string(b, ",\"group\":", t->group);
+	put_string(b, ",\"verdict\":", t->verdict);
+	put_int(b, ",\"time_ms\":", t->time_ms);
+	put_int(b, ",\"memory_kb\":", t->memory_kb);
+	buf_add(b, "}", 1);
+}
+
+void view_submission(struct buf *b, const struct db_submission *s, unsigned parts)
+{
+	put_int(b, "{\"id\":", s->id);
+	put_int(b, ",\"seq\":", s->seq);
+	state_members(b, s);
+	if (parts & VIEW_COMPILE_OUTPUT)
+		put_string(b, ",\"compile_output\":", s->compile_output);
+	if (parts & VIEW_SOURCE)
+		put_string(b, ",\"source\":", s->source);
+	if (parts & VIEW_TESTS) {
+		buf_adds(b, ",\"tests\":[");
+		for (size_t i = 0; i < s->test_count; i++)
+			test_members(b, i ? ",{\"index\":" : "{\"index\":", &s->tests[i]);
+		buf_add(b, "]", 1);
+	}
+	buf_add(b, "}", 1);
+}
+
+void view_list_submission(void *list, const struct db_submission *s)
+{
+	struct view_list *l = list;
+	view_list_item(l);
+	view_submission(&l->buf, s, 0);
+}
+
+void view_submission_update(struct buf *b, const struct db_submission *s)
+{
+	put_int(b, "{\"type\":\"submission_update\",\"seq\":", s->seq);
+	put_int(b, ",\"submission_id\":", s->id);
+	state_members(b, s);
+	buf_add(b, "}", 1);
+}
+
+void view_test_result(struct buf *b, int64_t submission_id, const struct db_test_result *t)
+{
+	put_int(b, "{\"type\":\"test_result\",\"submission_id\":", submission_id);
+	test_members(b, ",\"index\":", t);
+}
