@@ -50,6 +50,7 @@
 
 #define SILENCE_LIMIT_US (300 * 1000000LL) /* a worker silent this long while judging is killed */
 #define MAX_ATTEMPTS 2
+#define SEND_TIMEOUT_MS 5000 /* a worker that takes in no message this fast is stuck, and killed */
 
 extern char **environ;
 
@@ -264,6 +265,16 @@ static void read_worker(struct judge *j, struct worker *w)
 		worker_died(j, w, rc == -EPIPE ? "exited" : "failed");
 }
 
+/* Sends a message to a worker; one that cannot take it in within SEND_TIMEOUT_MS is dead. */
+static void send_to(struct judge *j, struct worker *w, const json_t *msg)
+{
+	int rc = frame_send(w->fd, msg, SEND_TIMEOUT_MS);
+	if (rc == -ETIMEDOUT)
+		worker_died(j, w, "took in no message for too long and was killed");
+	else if (rc != 0)
+		worker_died(j, w, "cannot be reached");
+}
+
 /* Gives waiting validator compilations to idle workers, before any submission. */
 static void dispatch_requests(struct judge *j)
 {
@@ -280,8 +291,7 @@ static void dispatch_requests(struct judge *j)
 			return;
 		w->request = r;
 		w->deadline = now_us() + SILENCE_LIMIT_US;
-		if (frame_send(w->fd, r->msg) != 0)
-			worker_died(j, w, "cannot be reached");
+		send_to(j, w, r->msg);
 	}
 }
 
@@ -302,15 +312,13 @@ static void dispatch(struct judge *j)
 				break;
 		}
 		json_t *msg = json_pack("{s:I}", "id", (json_int_t)id);
-		int rc = frame_send(w->fd, msg);
-		json_decref(msg);
 		w->job = id;
 		w->taken = false;
 		w->token = token;
 		w->attempt = attempt;
 		w->deadline = now_us() + SILENCE_LIMIT_US;
-		if (rc != 0)
-			worker_died(j, w, "cannot be reached");
+		send_to(j, w, msg);
+		json_decref(msg);
 	}
 }
 

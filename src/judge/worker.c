@@ -71,7 +71,7 @@ static const char *const run_env[] = {"PATH=/usr/bin:/bin", "HOME=/tmp", "TMPDIR
 
 static void send_event(json_t *msg)
 {
-	int rc = frame_send(CHANNEL_FD, msg);
+	int rc = frame_send(CHANNEL_FD, msg, -1);
 	json_decref(msg);
 	if (rc != 0) {
 		/* The dispatcher is gone (the server stopped or died): nothing left to work for. */
