@@ -13,6 +13,7 @@
 #include "markdown.h"
 #include "package.h"
 #include "problem_json.h"
+#include "scoring.h"
 #include "util.h"
 
 void api_languages(struct http_request *req, struct http_response *res)
@@ -27,9 +28,17 @@ void api_problems_list(struct http_request *req, struct http_response *res)
 		http_json(res, 200, db_problems_list(req->app->db, page, per_page));
 }
 
+/* A stored problem with its kind of scoring, as the API shows it. */
+static json_t *described(json_t *problem)
+{
+	if (problem)
+		scoring_describe(problem);
+	return problem;
+}
+
 void api_problems_get(struct http_request *req, struct http_response *res)
 {
-	json_t *p = db_problem_json(req->app->db, req->id[0], true);
+	json_t *p = described(db_problem_json(req->app->db, req->id[0], true));
 	if (!p) {
 		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)req->id[0]);
 		return;
@@ -63,7 +72,7 @@ static void save(struct http_request *req, struct http_response *res, const json
 	else if (rc != 0)
 		http_error(res, 500, "internal", "cannot store the problem");
 	else if (current)
-		http_json(res, 200, db_problem_json(req->app->db, id, true));
+		http_json(res, 200, described(db_problem_json(req->app->db, id, true)));
 	else
 		http_json(res, 201, json_pack("{s:I, s:s}", "id", (json_int_t)id, "slug", pj.problem.slug));
 	problem_json_release(&pj);

@@ -114,7 +114,8 @@ int db_problem_delete(struct db *db, int64_t id);
 int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id /* OUT */);
 bool db_problem_exists(struct db *db, int64_t id);
 /* The public view: summary fields, plus statement, samples, limits, checker,
-   scoring and groups when `full`. NULL if not found. New reference. */
+   groups with their points when `full` (judge/scoring.h tells ICPC from IOI).
+   NULL if not found. New reference. */
 json_t *db_problem_json(struct db *db, int64_t id, bool full);
 json_t *db_problems_list(struct db *db, int page, int per_page);
 /* Everything a judge needs to judge one submission of this problem, as JSON:

@@ -154,25 +154,22 @@ static json_t *summary_json(sqlite3_stmt *st)
 			 (json_int_t)sqlite3_column_int64(st, 4));
 }
 
-/* {"scoring": "icpc"|"ioi", "groups": [...], "test_count": n} from the tests' metadata. */
+/* {"groups": [{"name", "points", "test_count"}], "test_count": n} from the tests' metadata. */
 static void add_groups(struct db_conn *c, int64_t id, json_t *obj)
 {
 	sqlite3_stmt *st = db_stmt(c, "SELECT grp, sum(points), count(*), min(idx) FROM tests"
 				      " WHERE problem_id = ? GROUP BY grp ORDER BY min(idx)");
 	sqlite3_bind_int64(st, 1, id);
 	json_t *groups = json_array();
-	double total_points = 0;
 	int64_t tests = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		double points = sqlite3_column_double(st, 1);
-		total_points += points;
 		tests += sqlite3_column_int64(st, 2);
 		json_array_append_new(groups, json_pack("{s:o, s:f, s:I}", "name", db_col_string(st, 0),
 							"points", points, "test_count",
 							(json_int_t)sqlite3_column_int64(st, 2)));
 	}
 	sqlite3_reset(st);
-	json_object_set_new(obj, "scoring", json_string(total_points > 0 ? "ioi" : "icpc"));
 	json_object_set_new(obj, "groups", groups);
 	json_object_set_new(obj, "test_count", json_integer(tests));
 }
@@ -255,9 +252,7 @@ json_t *db_problem_judging(struct db *db, int64_t id)
 	st = db_stmt(c, "SELECT idx, grp, points, sample FROM tests WHERE problem_id = ? ORDER BY idx");
 	sqlite3_bind_int64(st, 1, id);
 	json_t *tests = json_array();
-	double points = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		points += sqlite3_column_double(st, 2);
 		json_array_append_new(tests, json_pack("{s:i, s:o, s:f, s:b}", "idx", sqlite3_column_int(st, 0),
 						       "group", db_col_string(st, 1), "points",
 						       sqlite3_column_double(st, 2), "sample",
@@ -265,7 +260,6 @@ json_t *db_problem_judging(struct db *db, int64_t id)
 	}
 	sqlite3_reset(st);
 	json_object_set_new(p, "tests", tests);
-	json_object_set_new(p, "scoring", json_string(points > 0 ? "ioi" : "icpc"));
 	return p;
 }
 
