@@ -164,6 +164,22 @@ static char *slurp(const char *path)
 	return s;
 }
 
+static long long submit(long long problem, const char *language, const char *source)
+{
+	json_t *body = json_pack("{s:s, s:s}", "language", language, "source", source);
+	char *text = json_dumps(body, 0);
+	char url[128];
+	snprintf(url, sizeof url, "/api/problems/%lld/submissions", problem);
+	struct response r;
+	http_json_request(&r, &srv, "POST", url, srv.admin_token, text);
+	ck_assert_msg(r.status == 201, "submit %s: %ld %s", source, r.status, r.body);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	free(text);
+	json_decref(body);
+	return id;
+}
+
 static int submit_folder(long long problem, const char *pkg, const struct expected *want, bool scored,
 			 struct pending *out, int n)
 {
@@ -179,21 +195,11 @@ static int submit_folder(long long problem, const char *pkg, const struct expect
 		char path[800];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		char *source = slurp(path);
-		json_t *body = json_pack("{s:s, s:s}", "language", lang, "source", source);
-		char *text = json_dumps(body, 0);
-		char url[128];
-		snprintf(url, sizeof url, "/api/problems/%lld/submissions", problem);
-		struct response r;
-		http_json_request(&r, &srv, "POST", url, srv.admin_token, text);
-		ck_assert_msg(r.status == 201, "submit %s: %ld %s", path, r.status, r.body);
-		out[n].id = json_integer_value(json_object_get(r.json, "id"));
+		out[n].id = submit(problem, lang, source);
 		snprintf(out[n].what, sizeof out[n].what, "%s/%s/%s", pkg, want->folder, e->d_name);
 		out[n].want = want;
 		out[n].scored = scored;
 		n++;
-		response_free(&r);
-		free(text);
-		json_decref(body);
 		free(source);
 	}
 	closedir(d);
@@ -296,22 +302,6 @@ static const char even_validator[] =
 	"\treturn scanf(\"%ld\", &v) == 1 && v % 2 == 0 ? 42 : 43;\n"
 	"}\n";
 
-static long long submit_c(long long problem, const char *source)
-{
-	json_t *body = json_pack("{s:s, s:s}", "language", "c", "source", source);
-	char *text = json_dumps(body, 0);
-	char url[128];
-	snprintf(url, sizeof url, "/api/problems/%lld/submissions", problem);
-	struct response r;
-	http_json_request(&r, &srv, "POST", url, srv.admin_token, text);
-	ck_assert_msg(r.status == 201, "submit: %ld %s", r.status, r.body);
-	long long id = json_integer_value(json_object_get(r.json, "id"));
-	response_free(&r);
-	free(text);
-	json_decref(body);
-	return id;
-}
-
 /* The validator's sources travel to a worker in one frame: 2 MiB of C is far
    more than a socket buffer holds, so the dispatcher must wait for the worker
    to read it rather than give up on the first EAGAIN. */
@@ -340,8 +330,8 @@ START_TEST(rest_import_of_a_package_with_a_2_mib_validator)
 	long long problem = json_integer_value(json_object_get(r.json, "id"));
 	response_free(&r);
 
-	long long even = submit_c(problem, "#include <stdio.h>\nint main(void) { puts(\"4\"); return 0; }\n");
-	long long odd = submit_c(problem, "#include <stdio.h>\nint main(void) { puts(\"3\"); return 0; }\n");
+	long long even = submit(problem, "c", "#include <stdio.h>\nint main(void) { puts(\"4\"); return 0; }\n");
+	long long odd = submit(problem, "c", "#include <stdio.h>\nint main(void) { puts(\"3\"); return 0; }\n");
 	json_t *s = wait_done(even, 120);
 	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "AC");
 	json_decref(s);

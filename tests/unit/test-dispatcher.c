@@ -125,6 +125,15 @@ static int64_t next_job(void)
 	return id;
 }
 
+/* A fresh worker says it is ready, is given submission `id` and takes it. */
+static void start_job(int64_t id)
+{
+	attach();
+	say("{\"event\": \"ready\"}");
+	ck_assert_int_eq(next_job(), id);
+	say("{\"event\": \"taken\", \"id\": 1}");
+}
+
 /* Starts a frame of 200 bytes, sends 20 of them and goes away. */
 static void die_mid_frame(void)
 {
@@ -217,10 +226,7 @@ END_TEST
 START_TEST(an_attempt_a_rejudge_overtook_is_dropped_quietly)
 {
 	int64_t a = submit();
-	attach();
-	say("{\"event\": \"ready\"}");
-	ck_assert_int_eq(next_job(), a);
-	say("{\"event\": \"taken\", \"id\": 1}");
+	start_job(a);
 	say("{\"event\": \"compiled\", \"output\": \"\"}");
 	ck_assert_int_eq(db_submission_requeue(db, a), 0); /* an admin rejudges it meanwhile */
 	say("{\"event\": \"test\", \"index\": 1, \"group\": \"sample\", \"verdict\": \"AC\", \"time_ms\": 3, \"memory_kb\": 100}");
@@ -243,10 +249,7 @@ END_TEST
 START_TEST(a_worker_that_dies_mid_frame_is_retried_then_je)
 {
 	int64_t a = submit();
-	attach();
-	say("{\"event\": \"ready\"}");
-	ck_assert_int_eq(next_job(), a);
-	say("{\"event\": \"taken\", \"id\": 1}");
+	start_job(a);
 	say("{\"event\": \"compiled\", \"output\": \"\"}");
 	say("{\"event\": \"test\", \"index\": 1, \"group\": \"sample\", \"verdict\": \"AC\", \"time_ms\": 3, \"memory_kb\": 100}");
 	die_mid_frame();
@@ -256,10 +259,7 @@ START_TEST(a_worker_that_dies_mid_frame_is_retried_then_je)
 	json_decref(s);
 	ck_assert_int_eq(attempts(a), 1);
 
-	attach();
-	say("{\"event\": \"ready\"}");
-	ck_assert_int_eq(next_job(), a);
-	say("{\"event\": \"taken\", \"id\": 1}");
+	start_job(a);
 	die_mid_frame();
 	s = submission(a);
 	ck_assert_str_eq(str(s, "status"), "done");
@@ -274,10 +274,7 @@ END_TEST
 START_TEST(a_death_before_taking_the_job_uses_no_attempt)
 {
 	int64_t a = submit();
-	attach();
-	say("{\"event\": \"ready\"}");
-	ck_assert_int_eq(next_job(), a);
-	say("{\"event\": \"taken\", \"id\": 1}");
+	start_job(a);
 	die_mid_frame(); /* attempt 1 used */
 	for (int i = 0; i < 3; i++) {
 		attach();
@@ -295,10 +292,7 @@ END_TEST
 START_TEST(a_malformed_message_is_a_worker_death)
 {
 	int64_t a = submit();
-	attach();
-	say("{\"event\": \"ready\"}");
-	ck_assert_int_eq(next_job(), a);
-	say("{\"event\": \"taken\", \"id\": 1}");
+	start_job(a);
 	static const unsigned char frame[] = {0, 0, 0, 5, 'n', 'o', 'p', 'e', '!'};
 	ck_assert_int_eq(write_all(peer, frame, sizeof frame), 0);
 	judge_worker_input(j, &j->workers[0]);
@@ -315,10 +309,7 @@ END_TEST
 START_TEST(results_the_database_refuses_are_logged_and_the_job_retried_then_je)
 {
 	int64_t a = submit();
-	attach();
-	say("{\"event\": \"ready\"}");
-	ck_assert_int_eq(next_job(), a);
-	say("{\"event\": \"taken\", \"id\": 1}");
+	start_job(a);
 	say("{\"event\": \"test\", \"index\": 1, \"verdict\": \"AC\", \"time_ms\": 3, \"memory_kb\": 100}"); /* no group */
 	char needle[96];
 	snprintf(needle, sizeof needle, "submission %lld: cannot store a test result", (long long)a);
