@@ -13,6 +13,7 @@
 #include "markdown.h"
 #include "package.h"
 #include "problem_json.h"
+#include "scoring.h"
 #include "util.h"
 #include "views.h"
 
@@ -31,9 +32,18 @@ void api_problems_list(struct http_request *req, struct http_response *res)
 	db_problem_list_free(list);
 }
 
+/* A stored problem, whole, with its kind of scoring (judge/scoring.h decides it); NULL if there is none. */
+static struct db_problem_row *problem_row(struct db *db, int64_t id)
+{
+	struct db_problem_row *row = db_problem_get(db, id, true);
+	if (row)
+		row->scoring = scoring_kind_name(scoring_kind_for(row->total_points));
+	return row;
+}
+
 void api_problems_get(struct http_request *req, struct http_response *res)
 {
-	struct db_problem_row *row = db_problem_get(req->app->db, req->id[0], true);
+	struct db_problem_row *row = problem_row(req->app->db, req->id[0]);
 	if (!row) {
 		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)req->id[0]);
 		return;
@@ -53,7 +63,7 @@ void api_problems_get(struct http_request *req, struct http_response *res)
 /* The stored problem as PUT answers it; NULL if it is gone. */
 static json_t *problem_full(struct db *db, int64_t id)
 {
-	struct db_problem_row *row = db_problem_get(db, id, true);
+	struct db_problem_row *row = problem_row(db, id);
 	json_t *p = row ? view_problem(row, true) : NULL;
 	db_problem_row_free(row);
 	return p;

@@ -2,12 +2,54 @@
 #include "frame.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-int frame_send(int fd, const json_t *msg)
+/* Waits until fd can take more bytes or deadline (now_us(), < 0: never) passes. */
+static int wait_writable(int fd, int64_t deadline)
+{
+	for (;;) {
+		int ms = -1;
+		if (deadline >= 0) {
+			int64_t left = deadline - now_us();
+			if (left <= 0)
+				return -ETIMEDOUT;
+			ms = (int)((left + 999) / 1000);
+		}
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		int n = poll(&p, 1, ms);
+		if (n > 0)
+			return 0; /* writable, or an error the next send reports */
+		if (n < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+static int send_all(int fd, const char *p, size_t n, int64_t deadline)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			int rc = wait_writable(fd, deadline);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int frame_send(int fd, const json_t *msg, int timeout_ms)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
 	if (!text)
@@ -15,9 +57,10 @@ int frame_send(int fd, const json_t *msg)
 	size_t len = strlen(text);
 	unsigned char head[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16), (unsigned char)(len >> 8),
 				 (unsigned char)len};
-	int rc = len > FRAME_MAX ? -EMSGSIZE : write_all(fd, head, 4);
+	int64_t deadline = timeout_ms < 0 ? -1 : now_us() + (int64_t)timeout_ms * 1000;
+	int rc = len > FRAME_MAX ? -EMSGSIZE : send_all(fd, (const char *)head, 4, deadline);
 	if (rc == 0)
-		rc = write_all(fd, text, len);
+		rc = send_all(fd, text, len, deadline);
 	free(text);
 	return rc;
 }

@@ -14,12 +14,26 @@
  * a rejudge overtook are ignored. Each change publishes itself through the
  * database's change hook.
  *
- * A worker that dies (EOF on its socket) or stays silent past its deadline
- * (then it is killed) is replaced; its submission goes back to the queue the
- * first time and is judged JE the second time. A worker confirms each job
- * ("taken") before working on it; one that dies before confirming (a job
- * sent to a worker that was already dying) does not use up an attempt. */
+ * Messages to a worker are sent with a deadline (a worker that does not read
+ * is stuck); the socket is non-blocking, so a message larger than the socket
+ * buffer waits for the worker to read it, for at most that long.
+ *
+ * A worker that dies (EOF on its socket, a malformed message), stays silent
+ * past its deadline or does not read a message in time (then it is killed)
+ * is replaced; its submission goes back to the queue or is judged JE by the
+ * retry rule (judge_retry_allowed): back the first time, JE the second. A
+ * worker confirms each job ("taken") before working on it; one that dies
+ * before confirming (a job sent to a worker that was already dying) does not
+ * use up an attempt. The storage only does what is decided here: requeue with
+ * a number of attempts used, or finish with JE.
+ *
+ * Every database write's answer is handled: an attempt a rejudge overtook
+ * (DB_E_NOT_FOUND) is dropped quietly, with its later events; a write that
+ * fails is logged with the submission, and the attempt is given back by the
+ * retry rule when the worker says it is done. Submissions that cannot even be
+ * given back stay compiling or running and are re-queued at the next start. */
 #include "judge.h"
+#include "judge_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,57 +58,16 @@
 #include "frame.h"
 #include "log.h"
 #include "metrics.h"
+#include "scoring.h"
 #include "slots.h"
 #include "util.h"
 #include "validator.h"
 
 #define SILENCE_LIMIT_US (300 * 1000000LL) /* a worker silent this long while judging is killed */
-#define MAX_ATTEMPTS 2
 
 extern char **environ;
 
-/* A validator compilation asked for by another thread (an import). */
-struct request {
-	json_t *msg;             /* what to send the worker */
-	bool done, abandoned;    /* under requests_lock */
-	int rc;
-	struct validator result;
-	char *message;
-	struct request *next;
-};
-
-struct worker {
-	int slot;           /* machine-wide (slots.h), so its sandbox uid is ours alone */
-	int slot_fd;        /* the slot's lock */
-	pid_t pid;          /* 0 when dead */
-	int fd;             /* -1 when dead */
-	struct buf in;      /* bytes received, not yet a whole frame */
-	bool ready;         /* said "ready" */
-	int64_t job;        /* submission being judged, 0 if idle */
-	bool taken;         /* the worker confirmed it took the job */
-	int64_t token;      /* its attempt token */
-	int attempt;
-	int64_t deadline;   /* now_us() past which a silent worker is killed */
-	int64_t respawn_at; /* when a dead worker may be started again */
-	int quick_deaths;   /* deaths soon after start, for backoff */
-	int64_t started;
-	struct request *request; /* being served instead of a job */
-};
-
-struct judge {
-	struct app *app;
-	struct worker *workers;
-	int count;
-	int wake_fd;
-	atomic_bool stop;
-	pthread_t thread;
-	bool running;
-	pthread_mutex_t requests_lock;
-	pthread_cond_t requests_done;
-	struct request *requests; /* waiting for a worker, oldest first */
-};
-
-static void request_finish(struct judge *j, struct request *r, int rc, char *message)
+static void request_finish(struct judge *j, struct judge_request *r, int rc, char *message)
 {
 	pthread_mutex_lock(&j->requests_lock);
 	r->rc = rc;
@@ -112,7 +85,18 @@ static void request_finish(struct judge *j, struct request *r, int rc, char *mes
 	}
 }
 
-static int spawn_worker(struct judge *j, struct worker *w)
+void judge_worker_attach(struct judge_worker *w, int fd, pid_t pid)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	w->pid = pid;
+	w->fd = fd;
+	w->ready = false;
+	w->job = 0;
+	w->in.len = 0;
+	w->started = now_us();
+}
+
+static int spawn_worker(struct judge *j, struct judge_worker *w)
 {
 	const struct config *cfg = j->app->cfg;
 	int sv[2];
@@ -140,19 +124,98 @@ static int spawn_worker(struct judge *j, struct worker *w)
 		close(sv[0]);
 		return -rc;
 	}
-	fcntl(sv[0], F_SETFL, O_NONBLOCK);
-	w->pid = pid;
-	w->fd = sv[0];
-	w->ready = false;
-	w->job = 0;
-	w->in.len = 0;
-	w->started = now_us();
+	judge_worker_attach(w, sv[0], pid);
 	return 0;
 }
 
-static void apply_event(struct judge *j, struct worker *w, json_t *ev)
+bool judge_retry_allowed(int attempt, bool taken, int *attempts_used)
+{
+	/* A worker that died before taking the job did not really try it. */
+	*attempts_used = taken ? attempt : attempt > 0 ? attempt - 1 : 0;
+	return !taken || attempt < JUDGE_MAX_ATTEMPTS;
+}
+
+/* Says what became of a write of the current attempt's progress; true when stored. */
+static bool stored(struct judge_worker *w, int rc, const char *what)
+{
+	if (rc == 0)
+		return true;
+	if (rc == DB_E_NOT_FOUND) {
+		log_debug("judge: submission %lld: a rejudge overtook attempt %d; its results are dropped",
+			  (long long)w->job, w->attempt);
+		w->overtaken = true;
+	} else {
+		log_warnx("judge: submission %lld: cannot store %s: %s", (long long)w->job, what,
+			  rc < 0 ? strerror(-rc) : "unexpected answer of the database");
+		w->unstored = true;
+	}
+	return false;
+}
+
+/* The current attempt failed for reasons of ours: the job goes back to the
+   queue or, when it has had its tries, is judged JE with je_log (taken). */
+static void give_back(struct judge *j, struct judge_worker *w, char *je_log)
 {
 	struct db *db = j->app->db;
+	int used = 0;
+	bool retry = judge_retry_allowed(w->attempt, w->taken, &used);
+	int rc = retry ? db_judge_requeue(db, w->job, w->token, used)
+		       : db_judge_finish(db, w->job, w->token, "JE", -1, -1, -1, 0, NULL, je_log);
+	if (rc == DB_E_NOT_FOUND)
+		log_debug("judge: submission %lld: a rejudge overtook attempt %d", (long long)w->job, w->attempt);
+	else if (rc != 0)
+		log_warnx("judge: submission %lld: cannot %s: %s; it is re-queued at the next start", (long long)w->job,
+			  retry ? "put it back in the queue" : "judge it JE", rc < 0 ? strerror(-rc) : "unexpected answer");
+	else if (!retry)
+		log_info("judge: submission %lld: JE", (long long)w->job);
+	free(je_log);
+}
+
+static void job_event(struct judge *j, struct judge_worker *w, const char *event, json_t *ev)
+{
+	struct db *db = j->app->db;
+	w->deadline = now_us() + SILENCE_LIMIT_US;
+	if (strcmp(event, "taken") == 0) {
+		w->taken = true;
+		return;
+	}
+	bool done = strcmp(event, "done") == 0;
+	bool wanted = !w->overtaken && !w->unstored;
+	if (wanted && strcmp(event, "compiled") == 0) {
+		stored(w, db_judge_compiled(db, w->job, w->token, json_string_value(json_object_get(ev, "output"))),
+		       "the compiler's output");
+	} else if (wanted && strcmp(event, "test") == 0) {
+		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
+		stored(w, db_judge_test(db, w->job, w->token, (int)json_integer_value(json_object_get(ev, "index")),
+					json_string_value(json_object_get(ev, "group")), verdict,
+					json_integer_value(json_object_get(ev, "time_ms")),
+					json_integer_value(json_object_get(ev, "memory_kb")), scoring_passed(verdict)),
+		       "a test result");
+	} else if (wanted && done) {
+		json_t *score = json_object_get(ev, "score");
+		json_t *time_ms = json_object_get(ev, "time_ms"), *memory_kb = json_object_get(ev, "memory_kb");
+		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
+		int rc = db_judge_finish(db, w->job, w->token, verdict ? verdict : "JE",
+					 json_is_number(score) ? json_number_value(score) : -1,
+					 time_ms ? json_integer_value(time_ms) : -1,
+					 memory_kb ? json_integer_value(memory_kb) : -1,
+					 json_integer_value(json_object_get(ev, "tests_passed")),
+					 json_string_value(json_object_get(ev, "compile_output")),
+					 json_string_value(json_object_get(ev, "log")));
+		if (stored(w, rc, "the verdict")) {
+			metrics_add(METRIC_JUDGED, 1);
+			log_info("judge: submission %lld: %s", (long long)w->job, verdict ? verdict : "JE");
+		}
+	}
+	if (!done)
+		return;
+	if (w->unstored)
+		give_back(j, w, xasprintf("the results of this submission could not be stored (attempt %d)", w->attempt));
+	w->job = 0;
+}
+
+static void apply_event(struct judge *j, struct judge_worker *w, json_t *ev)
+{
 	const char *event = json_string_value(json_object_get(ev, "event"));
 	if (!event)
 		return;
@@ -162,7 +225,7 @@ static void apply_event(struct judge *j, struct worker *w, json_t *ev)
 		return;
 	}
 	if (w->request && strcmp(event, "validator") == 0) {
-		struct request *r = w->request;
+		struct judge_request *r = w->request;
 		w->request = NULL;
 		const char *message = json_string_value(json_object_get(ev, "message"));
 		int rc = (int)json_integer_value(json_object_get(ev, "rc"));
@@ -179,38 +242,11 @@ static void apply_event(struct judge *j, struct worker *w, json_t *ev)
 		request_finish(j, r, rc, xstrdup(message ? message : ""));
 		return;
 	}
-	if (!w->job)
-		return;
-	w->deadline = now_us() + SILENCE_LIMIT_US;
-	if (strcmp(event, "taken") == 0) {
-		w->taken = true;
-	} else if (strcmp(event, "compiled") == 0) {
-		db_judge_compiled(db, w->job, w->token, json_string_value(json_object_get(ev, "output")));
-	} else if (strcmp(event, "test") == 0) {
-		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
-		db_judge_test(db, w->job, w->token, (int)json_integer_value(json_object_get(ev, "index")),
-			      json_string_value(json_object_get(ev, "group")), verdict,
-			      json_integer_value(json_object_get(ev, "time_ms")),
-			      json_integer_value(json_object_get(ev, "memory_kb")), verdict && strcmp(verdict, "AC") == 0);
-	} else if (strcmp(event, "done") == 0) {
-		json_t *score = json_object_get(ev, "score");
-		json_t *time_ms = json_object_get(ev, "time_ms"), *memory_kb = json_object_get(ev, "memory_kb");
-		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
-		if (db_judge_finish(db, w->job, w->token, verdict ? verdict : "JE",
-				    json_is_number(score) ? json_number_value(score) : -1,
-				    time_ms ? json_integer_value(time_ms) : -1, memory_kb ? json_integer_value(memory_kb) : -1,
-				    json_integer_value(json_object_get(ev, "tests_passed")),
-				    json_string_value(json_object_get(ev, "compile_output")),
-				    json_string_value(json_object_get(ev, "log"))) == 0) {
-			metrics_add(METRIC_JUDGED, 1);
-			log_info("judge: submission %lld: %s", (long long)w->job, verdict ? verdict : "JE");
-		}
-		w->job = 0;
-	}
+	if (w->job)
+		job_event(j, w, event, ev);
 }
 
-/* A worker is gone: reap it, and put its submission back or give up on it. */
-static void worker_died(struct judge *j, struct worker *w, const char *why)
+void judge_worker_died(struct judge *j, struct judge_worker *w, const char *why)
 {
 	int status = 0;
 	if (w->pid > 0) {
@@ -224,18 +260,9 @@ static void worker_died(struct judge *j, struct worker *w, const char *why)
 		request_finish(j, w->request, -EIO, xasprintf("the judge worker %s while compiling the validator", why));
 		w->request = NULL;
 	}
-	if (w->job) {
-		struct db *db = j->app->db;
-		/* A worker that died before taking the job did not really try it. */
-		if (!w->taken || w->attempt < MAX_ATTEMPTS) {
-			db_judge_retry(db, w->job, w->token, w->taken);
-		} else {
-			char *log = xasprintf("the judge worker died %d times while judging this submission (%s)",
-					      w->attempt, why);
-			db_judge_finish(db, w->job, w->token, "JE", -1, -1, -1, 0, NULL, log);
-			free(log);
-		}
-	}
+	if (w->job)
+		give_back(j, w, xasprintf("the judge worker died %d times while judging this submission (%s)",
+					  w->attempt, why));
 	w->pid = 0;
 	w->fd = -1;
 	w->job = 0;
@@ -249,7 +276,7 @@ static void worker_died(struct judge *j, struct worker *w, const char *why)
 	metrics_add(METRIC_JUDGE_RESTARTS, 1);
 }
 
-static void read_worker(struct judge *j, struct worker *w)
+void judge_worker_input(struct judge *j, struct judge_worker *w)
 {
 	int rc = frame_fill(w->fd, &w->in);
 	bool bad = false;
@@ -259,20 +286,35 @@ static void read_worker(struct judge *j, struct worker *w)
 		json_decref(ev);
 	}
 	if (bad)
-		worker_died(j, w, "sent a malformed message");
+		judge_worker_died(j, w, "sent a malformed message");
 	else if (rc != 0)
-		worker_died(j, w, rc == -EPIPE ? "exited" : "failed");
+		judge_worker_died(j, w, rc == -EPIPE ? "exited" : "failed");
+}
+
+/* Sends a message to a worker; one that cannot take it in within the send timeout is dead. */
+static void send_to(struct judge *j, struct judge_worker *w, const json_t *msg)
+{
+	int rc = frame_send(w->fd, msg, j->send_timeout_ms);
+	if (rc == -ETIMEDOUT)
+		judge_worker_died(j, w, "took in no message for too long and was killed");
+	else if (rc != 0)
+		judge_worker_died(j, w, "cannot be reached");
+}
+
+static bool idle(const struct judge_worker *w)
+{
+	return w->fd >= 0 && w->ready && !w->job && !w->request;
 }
 
 /* Gives waiting validator compilations to idle workers, before any submission. */
 static void dispatch_requests(struct judge *j)
 {
 	for (int i = 0; i < j->count; i++) {
-		struct worker *w = &j->workers[i];
-		if (w->fd < 0 || !w->ready || w->job || w->request)
+		struct judge_worker *w = &j->workers[i];
+		if (!idle(w))
 			continue;
 		pthread_mutex_lock(&j->requests_lock);
-		struct request *r = j->requests;
+		struct judge_request *r = j->requests;
 		if (r)
 			j->requests = r->next;
 		pthread_mutex_unlock(&j->requests_lock);
@@ -280,37 +322,47 @@ static void dispatch_requests(struct judge *j)
 			return;
 		w->request = r;
 		w->deadline = now_us() + SILENCE_LIMIT_US;
-		if (frame_send(w->fd, r->msg) != 0)
-			worker_died(j, w, "cannot be reached");
+		send_to(j, w, r->msg);
 	}
 }
 
-static void dispatch(struct judge *j)
+/* Starts an attempt on the oldest queued submission; false when there is none (or the database fails). */
+static bool begin_next(struct judge *j, int64_t *id, int64_t *token, int *attempt)
+{
+	int64_t after = 0;
+	while (db_judge_pending(j->app->db, after, id, 1) == 1) {
+		int rc = db_judge_begin(j->app->db, *id, token, attempt);
+		if (rc == 0)
+			return true;
+		if (rc != DB_E_NOT_FOUND) {
+			log_warnx("judge: submission %lld: cannot start judging it: %s", (long long)*id,
+				  rc < 0 ? strerror(-rc) : "unexpected answer of the database");
+			return false; /* tried again at the next wake or tick */
+		}
+		after = *id; /* taken or deleted since: the next one */
+	}
+	return false;
+}
+
+void judge_dispatch(struct judge *j)
 {
 	dispatch_requests(j);
 	for (int i = 0; i < j->count; i++) {
-		struct worker *w = &j->workers[i];
-		if (w->fd < 0 || !w->ready || w->job || w->request)
+		struct judge_worker *w = &j->workers[i];
+		if (!idle(w))
 			continue;
-		int64_t id;
-		int64_t token = 0;
+		int64_t id, token = 0;
 		int attempt = 0;
-		for (;;) {
-			if (db_judge_pending(j->app->db, 0, &id, 1) == 0)
-				return;
-			if (db_judge_begin(j->app->db, id, &token, &attempt) == 0)
-				break;
-		}
-		json_t *msg = json_pack("{s:I}", "id", (json_int_t)id);
-		int rc = frame_send(w->fd, msg);
-		json_decref(msg);
+		if (!begin_next(j, &id, &token, &attempt))
+			return;
 		w->job = id;
-		w->taken = false;
+		w->taken = w->overtaken = w->unstored = false;
 		w->token = token;
 		w->attempt = attempt;
 		w->deadline = now_us() + SILENCE_LIMIT_US;
-		if (rc != 0)
-			worker_died(j, w, "cannot be reached");
+		json_t *msg = json_pack("{s:I}", "id", (json_int_t)id);
+		send_to(j, w, msg);
+		json_decref(msg);
 	}
 }
 
@@ -321,7 +373,7 @@ static void dispatch(struct judge *j)
 static void stop_workers(struct judge *j)
 {
 	for (int i = 0; i < j->count; i++) {
-		struct worker *w = &j->workers[i];
+		struct judge_worker *w = &j->workers[i];
 		if (w->fd >= 0)
 			close(w->fd);
 		w->fd = -1;
@@ -342,7 +394,7 @@ static void *dispatcher_main(void *arg)
 		int64_t now = now_us();
 		int live = 0;
 		for (int i = 0; i < j->count; i++) {
-			struct worker *w = &j->workers[i];
+			struct judge_worker *w = &j->workers[i];
 			if (w->fd < 0 && now >= w->respawn_at) {
 				int rc = spawn_worker(j, w);
 				if (rc != 0) {
@@ -351,11 +403,11 @@ static void *dispatcher_main(void *arg)
 				}
 			}
 			if (w->fd >= 0 && (w->job || w->request) && now > w->deadline)
-				worker_died(j, w, "stayed silent too long and was killed");
+				judge_worker_died(j, w, "stayed silent too long and was killed");
 			live += w->fd >= 0;
 		}
 		metrics_set(METRIC_JUDGE_WORKERS, live);
-		dispatch(j);
+		judge_dispatch(j);
 		fds[0] = (struct pollfd){.fd = j->wake_fd, .events = POLLIN};
 		for (int i = 0; i < j->count; i++)
 			fds[i + 1] = (struct pollfd){.fd = j->workers[i].fd, .events = POLLIN};
@@ -370,11 +422,31 @@ static void *dispatcher_main(void *arg)
 		}
 		for (int i = 0; i < j->count; i++)
 			if (j->workers[i].fd >= 0 && fds[i + 1].revents)
-				read_worker(j, &j->workers[i]);
+				judge_worker_input(j, &j->workers[i]);
 	}
 	free(fds);
 	stop_workers(j);
 	return NULL;
+}
+
+struct judge *judge_alloc(struct app *app, int count)
+{
+	struct judge *j = xcalloc(1, sizeof *j);
+	j->app = app;
+	j->count = count;
+	j->send_timeout_ms = JUDGE_SEND_TIMEOUT_MS;
+	j->workers = xcalloc((size_t)count, sizeof *j->workers);
+	j->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	pthread_mutex_init(&j->requests_lock, NULL);
+	pthread_cond_init(&j->requests_done, NULL);
+	for (int i = 0; i < count; i++) {
+		struct judge_worker *w = &j->workers[i];
+		w->fd = -1;
+		w->slot = i;
+		w->slot_fd = -1;
+		buf_init(&w->in);
+	}
+	return j;
 }
 
 struct judge *judge_new(struct app *app, int workers, char **err)
@@ -390,21 +462,12 @@ struct judge *judge_new(struct app *app, int workers, char **err)
 	char *work = xasprintf("%s/work", app->cfg->data_dir);
 	remove_tree(work);
 	free(work);
-	struct judge *j = xcalloc(1, sizeof *j);
-	j->app = app;
-	j->count = workers;
-	j->workers = xcalloc((size_t)workers, sizeof *j->workers);
-	j->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	pthread_mutex_init(&j->requests_lock, NULL);
-	pthread_cond_init(&j->requests_done, NULL);
+	struct judge *j = judge_alloc(app, workers);
 	int *slots = xcalloc((size_t)workers, sizeof *slots), *locks = xcalloc((size_t)workers, sizeof *locks);
 	bool have_slots = slots_take(workers, slots, locks) == 0;
-	for (int i = 0; i < workers; i++) {
-		struct worker *w = &j->workers[i];
-		w->fd = -1;
-		w->slot = slots[i];
-		w->slot_fd = have_slots ? locks[i] : -1;
-		buf_init(&w->in);
+	for (int i = 0; have_slots && i < workers; i++) {
+		j->workers[i].slot = slots[i];
+		j->workers[i].slot_fd = locks[i];
 	}
 	free(slots);
 	free(locks);
@@ -415,7 +478,7 @@ struct judge *judge_new(struct app *app, int workers, char **err)
 		return NULL;
 	}
 	for (int i = 0; i < workers; i++) {
-		struct worker *w = &j->workers[i];
+		struct judge_worker *w = &j->workers[i];
 		int rc = spawn_worker(j, w);
 		if (rc != 0) {
 			*err = xasprintf("cannot start judge worker %d: %s", i, strerror(-rc));
@@ -461,7 +524,7 @@ void judge_free(struct judge *j)
 		slots_give(&j->workers[i].slot_fd, 1);
 	}
 	while (j->requests) {
-		struct request *r = j->requests;
+		struct judge_request *r = j->requests;
 		j->requests = r->next;
 		request_finish(j, r, -ECANCELED, xstrdup("the server is shutting down"));
 	}
@@ -484,10 +547,10 @@ int judge_compile_validator(struct judge *j, const struct validator_source *file
 		json_array_append_new(list, json_pack("{s:s, s:s}", "path", files[i].path, "data", b64));
 		free(b64);
 	}
-	struct request *r = xcalloc(1, sizeof *r);
+	struct judge_request *r = xcalloc(1, sizeof *r);
 	r->msg = json_pack("{s:o}", "compile_validator", list);
 	pthread_mutex_lock(&j->requests_lock);
-	struct request **tail = &j->requests;
+	struct judge_request **tail = &j->requests;
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = r;
@@ -503,7 +566,7 @@ int judge_compile_validator(struct judge *j, const struct validator_source *file
 	if (!r->done) {
 		/* Still queued: take it out. Being compiled: the dispatcher frees it when done. */
 		bool queued = false;
-		for (struct request **p = &j->requests; *p; p = &(*p)->next)
+		for (struct judge_request **p = &j->requests; *p; p = &(*p)->next)
 			if (*p == r) {
 				*p = r->next;
 				queued = true;

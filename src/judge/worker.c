@@ -37,6 +37,7 @@
 #include "languages.h"
 #include "log.h"
 #include "sandbox.h"
+#include "scoring.h"
 #include "util.h"
 #include "validator.h"
 
@@ -71,7 +72,7 @@ static const char *const run_env[] = {"PATH=/usr/bin:/bin", "HOME=/tmp", "TMPDIR
 
 static void send_event(json_t *msg)
 {
-	int rc = frame_send(CHANNEL_FD, msg);
+	int rc = frame_send(CHANNEL_FD, msg, -1);
 	json_decref(msg);
 	if (rc != 0) {
 		/* The dispatcher is gone (the server stopped or died): nothing left to work for. */
@@ -81,28 +82,6 @@ static void send_event(json_t *msg)
 			log_warnx("worker: lost the dispatcher (%s), exiting", strerror(-rc));
 		exit(1);
 	}
-}
-
-static const char *verdict_of(const struct sandbox_result *r)
-{
-	switch (r->status) {
-	case SANDBOX_OK:
-		return NULL; /* the checker decides */
-	case SANDBOX_TIME:
-	case SANDBOX_WALL:
-		return "TLE";
-	case SANDBOX_MEMORY:
-		return "MLE";
-	case SANDBOX_OUTPUT:
-		return "OLE";
-	case SANDBOX_EXITED:
-	case SANDBOX_SIGNALED:
-	case SANDBOX_SYSCALL:
-		return "RTE";
-	case SANDBOX_ERROR:
-		break;
-	}
-	return "JE";
 }
 
 static void log_result(struct job *job, const char *what, const struct sandbox_result *r)
@@ -215,9 +194,7 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 	sandbox_run(w->sandbox, &spec, &r);
 	o.time_ms = (int64_t)r.cpu_ms;
 	o.memory_kb = (int64_t)r.memory_kb;
-	o.verdict = verdict_of(&r);
-	if (!o.verdict && r.cpu_ms > tl)
-		o.verdict = "TLE"; /* finished, but over the limit between two polls */
+	o.verdict = scoring_run_verdict(&r, tl);
 	if (!o.verdict && job->checker.type == CHECKER_CUSTOM) {
 		enum validator_verdict v = validator_run(w->sandbox, &job->validator, job->validator_dir,
 							 job->validator_flags, input, input_len, answer, answer_len, out,
@@ -277,7 +254,6 @@ static json_t *problem_judging_json(struct db *db, int64_t id)
 						       t->points, "sample", t->sample));
 	}
 	json_object_set_new(p, "tests", tests);
-	json_object_set_new(p, "scoring", json_string(pj->scoring));
 	db_problem_judging_free(pj);
 	return p;
 }
@@ -352,52 +328,34 @@ static void judge(struct worker *w, int64_t id)
 	}
 	send_event(json_pack("{s:s, s:s}", "event", "compiled", "output", job.compile_output));
 
-	/* Run the tests in order: all of them when the problem has points, else up to the first failure. */
+	/* Run the tests in order; scoring.c says when to stop and what they add up to. */
 	json_t *tests = json_object_get(job.problem, "tests");
-	bool ioi = strcmp(json_string_value(json_object_get(job.problem, "scoring")), "ioi") == 0;
-	const char *first_failure = NULL;
-	int64_t max_time = 0, max_memory = 0, passed = 0;
-	json_t *groups = json_object(); /* group -> {"points": p, "ok": bool} */
+	struct scoring sc;
+	scoring_init(&sc, scoring_kind_of_json(job.problem));
+	int64_t max_time = 0, max_memory = 0;
 	size_t i;
 	json_t *t;
 	json_array_foreach(tests, i, t) {
 		int idx = (int)json_integer_value(json_object_get(t, "idx"));
 		const char *group = json_string_value(json_object_get(t, "group"));
 		struct test_outcome o = run_test(w, &job, idx);
-		bool ok = strcmp(o.verdict, "AC") == 0;
-		passed += ok;
 		if (o.time_ms > max_time)
 			max_time = o.time_ms;
 		if (o.memory_kb > max_memory)
 			max_memory = o.memory_kb;
-		json_t *g = json_object_get(groups, group);
-		if (!g) {
-			g = json_pack("{s:f, s:b}", "points", 0.0, "ok", 1);
-			json_object_set_new(groups, group, g);
-		}
-		json_object_set_new(g, "points", json_real(json_real_value(json_object_get(g, "points")) +
-							   json_number_value(json_object_get(t, "points"))));
-		if (!ok)
-			json_object_set_new(g, "ok", json_false());
+		bool more = scoring_add(&sc, group, json_number_value(json_object_get(t, "points")), o.verdict);
 		send_event(json_pack("{s:s, s:i, s:s, s:s, s:I, s:I}", "event", "test", "index", idx, "group", group,
 				     "verdict", o.verdict, "time_ms", (json_int_t)o.time_ms, "memory_kb",
 				     (json_int_t)o.memory_kb));
-		if (!ok && !first_failure)
-			first_failure = o.verdict;
-		if (!ok && !ioi)
+		if (!more)
 			break;
 	}
-	double score = 0;
-	const char *name;
-	json_t *g;
-	json_object_foreach(groups, name, g)
-		if (json_is_true(json_object_get(g, "ok")))
-			score += json_real_value(json_object_get(g, "points"));
-	json_decref(groups);
-	send_event(json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:s}", "event", "done", "verdict",
-			     first_failure ? first_failure : "AC", "score", ioi ? json_real(score) : json_null(),
-			     "time_ms", (json_int_t)max_time, "memory_kb", (json_int_t)max_memory, "tests_passed",
-			     (json_int_t)passed, "log", job.log.data ? job.log.data : ""));
+	double score = scoring_score(&sc);
+	send_event(json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:s}", "event", "done", "verdict", scoring_verdict(&sc),
+			     "score", score >= 0 ? json_real(score) : json_null(), "time_ms", (json_int_t)max_time,
+			     "memory_kb", (json_int_t)max_memory, "tests_passed", (json_int_t)sc.tests_passed, "log",
+			     job.log.data ? job.log.data : ""));
+	scoring_release(&sc);
 out:
 	if (job.box[0])
 		remove_tree(job.box);

@@ -181,7 +181,9 @@ struct db_problem_row {
 	char *updated_at;
 	struct db_sample *samples; /* in run order */
 	size_t sample_count;
-	const char *scoring;       /* "icpc" or "ioi" (static) */
+	double total_points;       /* the sum of every test's points */
+	const char *scoring;       /* "icpc" or "ioi": storage leaves it NULL; the caller sets it from
+	                              judge/scoring.h (scoring_kind_for), and the view shows it when set */
 	struct db_group *groups;   /* in run order of their first test */
 	size_t group_count;
 	int64_t test_count;
@@ -220,7 +222,7 @@ struct db_problem_judging {
 	bool has_validator;
 	struct db_judging_test *tests; /* in run order */
 	size_t test_count;
-	const char *scoring;       /* "icpc" or "ioi" (static) */
+	double total_points;       /* the sum of every test's points (judge/scoring.h decides the kind) */
 };
 
 /* NULL if not found; free with db_problem_judging_free. */
@@ -301,7 +303,7 @@ size_t db_judge_pending(struct db *db, int64_t after_id, int64_t *ids, size_t ma
 /* queued -> compiling: a judging attempt begins. *token identifies the attempt
    (pass it to the calls below; they do nothing for an attempt that a rejudge
    has overtaken and return DB_E_NOT_FOUND). DB_E_NOT_FOUND if the submission
-   is gone or no longer queued. */
+   is gone or no longer queued; -EIO when the database fails. */
 int db_judge_begin(struct db *db, int64_t id, int64_t *token /* OUT */, int *attempt /* OUT: 1 for the first */);
 /* compiling -> running, keeping the compiler's messages. */
 int db_judge_compiled(struct db *db, int64_t id, int64_t token, const char *compile_output);
@@ -311,10 +313,10 @@ int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char 
 /* -> done with the verdict; score < 0 means none; compile_output may be NULL to keep the stored one. */
 int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
 		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log);
-/* The attempt failed for reasons of ours (a worker died): back to queued for
-   another try. `counts` false when the attempt never really started (the
-   worker died before taking the job), so it does not use up a try. */
-int db_judge_retry(struct db *db, int64_t id, int64_t token, bool counts);
+/* The attempt goes back to queued (verdict, metrics and test results cleared)
+   with `attempts` attempts counted as used; the judge's retry rule says how
+   many. DB_E_NOT_FOUND when the attempt was overtaken. */
+int db_judge_requeue(struct db *db, int64_t id, int64_t token, int attempts);
 /* Submissions left compiling or running by a stopped server go back to queued. Returns how many. */
 int64_t db_judge_recover(struct db *db);
 

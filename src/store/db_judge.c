@@ -111,12 +111,12 @@ int db_judge_begin(struct db *db, int64_t id, int64_t *token, int *attempt)
 	int64_t seq = db_submission_change(c, id);
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, id);
-	int rc = DB_E_NOT_FOUND;
-	if (seq > 0 && sqlite3_step(st) == SQLITE_ROW) {
+	int step = seq < 0 ? SQLITE_ERROR : sqlite3_step(st);
+	int rc = step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? DB_E_NOT_FOUND : seq < 0 ? -EIO : db_fail(c, "begin judging");
+	if (rc == 0) {
 		if (attempt)
 			*attempt = sqlite3_column_int(st, 0);
 		*token = seq;
-		rc = 0;
 	}
 	sqlite3_reset(st);
 	return db_write_end(db, c, rc);
@@ -198,21 +198,15 @@ int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdic
 	return db_write_end(db, c, update_one(c, id, st, "finish submission"));
 }
 
-int db_judge_retry(struct db *db, int64_t id, int64_t token, bool counts)
+int db_judge_requeue(struct db *db, int64_t id, int64_t token, int attempts)
 {
 	struct db_conn *c = db_write_begin(db);
 	if (!attempt_current(c, id, token))
 		return db_write_end(db, c, DB_E_NOT_FOUND);
-	/* requeue_one resets attempts; keep the count so a second death ends in JE. */
-	sqlite3_stmt *st = db_stmt(c, "SELECT attempts FROM submissions WHERE id = ?");
-	sqlite3_bind_int64(st, 1, id);
-	int attempts = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
-	if (!counts && attempts > 0)
-		attempts--;
 	int rc = requeue_one(c, id);
 	if (rc == 0) {
-		st = db_stmt(c, "UPDATE submissions SET attempts = ? WHERE id = ?");
+		/* requeue_one starts the count afresh; this one goes on counting. */
+		sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET attempts = ? WHERE id = ?");
 		sqlite3_bind_int(st, 1, attempts);
 		sqlite3_bind_int64(st, 2, id);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "keep attempts");

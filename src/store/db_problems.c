@@ -214,7 +214,7 @@ static void read_groups(struct db_conn *c, struct db_problem_row *row)
 		g->test_count = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
-	row->scoring = total_points > 0 ? "ioi" : "icpc";
+	row->total_points = total_points;
 }
 
 struct db_problem_row *db_problem_get(struct db *db, int64_t id, bool full)
@@ -333,7 +333,7 @@ struct db_problem_judging *db_problem_judging(struct db *db, int64_t id)
 		t->sample = sqlite3_column_int(st, 3);
 	}
 	sqlite3_reset(st);
-	p->scoring = points > 0 ? "ioi" : "icpc";
+	p->total_points = points;
 	return p;
 }
 

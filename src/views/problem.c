@@ -49,7 +49,8 @@ json_t *view_problem(const struct db_problem_row *row, bool full)
 	json_object_set_new(p, "created_at", text(row->created_at));
 	json_object_set_new(p, "updated_at", text(row->updated_at));
 	json_object_set_new(p, "samples", samples_json(row));
-	json_object_set_new(p, "scoring", json_string(row->scoring));
+	if (row->scoring)
+		json_object_set_new(p, "scoring", json_string(row->scoring));
 	json_object_set_new(p, "groups", groups_json(row));
 	json_object_set_new(p, "test_count", json_integer(row->test_count));
 	return p;

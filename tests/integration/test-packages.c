@@ -164,6 +164,22 @@ static char *slurp(const char *path)
 	return s;
 }
 
+static long long submit(long long problem, const char *language, const char *source)
+{
+	json_t *body = json_pack("{s:s, s:s}", "language", language, "source", source);
+	char *text = json_dumps(body, 0);
+	char url[128];
+	snprintf(url, sizeof url, "/api/problems/%lld/submissions", problem);
+	struct response r;
+	http_json_request(&r, &srv, "POST", url, srv.admin_token, text);
+	ck_assert_msg(r.status == 201, "submit %s: %ld %s", source, r.status, r.body);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	free(text);
+	json_decref(body);
+	return id;
+}
+
 static int submit_folder(long long problem, const char *pkg, const struct expected *want, bool scored,
 			 struct pending *out, int n)
 {
@@ -179,21 +195,11 @@ static int submit_folder(long long problem, const char *pkg, const struct expect
 		char path[800];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		char *source = slurp(path);
-		json_t *body = json_pack("{s:s, s:s}", "language", lang, "source", source);
-		char *text = json_dumps(body, 0);
-		char url[128];
-		snprintf(url, sizeof url, "/api/problems/%lld/submissions", problem);
-		struct response r;
-		http_json_request(&r, &srv, "POST", url, srv.admin_token, text);
-		ck_assert_msg(r.status == 201, "submit %s: %ld %s", path, r.status, r.body);
-		out[n].id = json_integer_value(json_object_get(r.json, "id"));
+		out[n].id = submit(problem, lang, source);
 		snprintf(out[n].what, sizeof out[n].what, "%s/%s/%s", pkg, want->folder, e->d_name);
 		out[n].want = want;
 		out[n].scored = scored;
 		n++;
-		response_free(&r);
-		free(text);
-		json_decref(body);
 		free(source);
 	}
 	closedir(d);
@@ -279,6 +285,59 @@ START_TEST(packages_import_and_judge_as_their_folders_say)
 	http_json_request(&r, &srv, "GET", "/api/submissions?per_page=1", srv.admin_token, NULL);
 	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "total")), n);
 	response_free(&r);
+}
+END_TEST
+
+/* ---- a large output validator over REST ---- */
+
+/* Accepts any even integer, so the default checker (which wants the answer "0") would disagree. */
+static const char even_validator[] =
+	"#include <stdio.h>\n"
+	"int main(int argc, char **argv)\n"
+	"{\n"
+	"\tlong v;\n"
+	"\t(void)argv;\n"
+	"\tif (argc < 4)\n"
+	"\t\treturn 1;\n"
+	"\treturn scanf(\"%ld\", &v) == 1 && v % 2 == 0 ? 42 : 43;\n"
+	"}\n";
+
+/* The validator's sources travel to a worker in one frame: 2 MiB of C is far
+   more than a socket buffer holds, so the dispatcher must wait for the worker
+   to read it rather than give up on the first EAGAIN. */
+START_TEST(rest_import_of_a_package_with_a_2_mib_validator)
+{
+	size_t pad = 2u << 20;
+	char *source = malloc(sizeof even_validator + pad + 64);
+	size_t len = (size_t)sprintf(source, "%s", even_validator);
+	static const char line[] = "/* padding: a large validator, like one that includes testlib.h */\n";
+	while (len + sizeof line < sizeof even_validator + pad)
+		len += (size_t)sprintf(source + len, "%s", line);
+	ck_assert_uint_ge(len, pad);
+
+	static const char big_yaml[] = "name: Even\nvalidation: custom\n";
+	struct zip z;
+	zip_open(&z);
+	zip_add(&z, "problem.yaml", big_yaml, strlen(big_yaml));
+	zip_add(&z, "data/secret/1.in", "1\n", 2);
+	zip_add(&z, "data/secret/1.ans", "0\n", 2);
+	zip_add(&z, "output_validators/even/validate.c", source, len);
+	size_t zlen = zip_close(&z);
+	free(source);
+	struct response r = import_zip(z.data, zlen, "?slug=even");
+	free(z.data);
+	ck_assert_msg(r.status == 201, "import: %ld %s", r.status, r.body);
+	long long problem = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+
+	long long even = submit(problem, "c", "#include <stdio.h>\nint main(void) { puts(\"4\"); return 0; }\n");
+	long long odd = submit(problem, "c", "#include <stdio.h>\nint main(void) { puts(\"3\"); return 0; }\n");
+	json_t *s = wait_done(even, 120);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "AC");
+	json_decref(s);
+	s = wait_done(odd, 120);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "WA");
+	json_decref(s);
 }
 END_TEST
 
@@ -455,6 +514,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, hostile_packages_are_refused_and_leave_nothing);
 	tcase_add_test(tc, cli_imports_a_directory_and_updates_it);
+	tcase_add_test(tc, rest_import_of_a_package_with_a_2_mib_validator);
 	tcase_add_test(tc, packages_import_and_judge_as_their_folders_say);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);

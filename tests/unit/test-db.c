@@ -16,6 +16,7 @@
 #include "embedded.h"
 #include "json_util.h"
 #include "log.h"
+#include "scoring.h"
 #include "util.h"
 #include "views.h"
 
@@ -643,7 +644,7 @@ START_TEST(problems_create_and_read)
 	ck_assert_str_eq(jstr(j, "statement_format"), "markdown");
 	ck_assert_int_eq(jint(j, "output_limit_kb"), 65536);
 	ck_assert_str_eq(jstr(json_object_get(j, "checker"), "type"), "tokens");
-	ck_assert_str_eq(jstr(j, "scoring"), "icpc");
+	ck_assert_str_eq(scoring_kind_name(scoring_kind_of_json(j)), "icpc");
 	ck_assert_int_eq(jint(j, "test_count"), 3);
 	json_t *samples = json_object_get(j, "samples");
 	ck_assert_uint_eq(json_array_size(samples), 1);
@@ -704,7 +705,7 @@ START_TEST(problems_update_keeps_or_replaces_tests)
 	j = problem_view(db, id, true);
 	ck_assert_int_eq(jint(j, "test_count"), 1);
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "samples")), 0);
-	ck_assert_str_eq(jstr(j, "scoring"), "ioi");
+	ck_assert_str_eq(scoring_kind_name(scoring_kind_of_json(j)), "ioi");
 	json_decref(j);
 	char *v = NULL, *vlang = NULL, *vflags = NULL;
 	size_t vlen = 0;
