@@ -43,7 +43,11 @@ static const struct command commands[] = {
 	 "  --port-file FILE     write the port to FILE once listening\n"
 	 "  --ws-max-per-user N  WebSocket connections one user may hold (default 64)\n"
 	 "  --ws-ping-interval S ping a silent WebSocket after S seconds (default 30)\n"
-	 "  --ws-ping-timeout S  drop it when the answer takes over S seconds (default 20)\n"},
+	 "  --ws-ping-timeout S  drop it when the answer takes over S seconds (default 20)\n"
+	 "  --header-timeout S   a request head must arrive within S seconds (default 10)\n"
+	 "  --body-timeout S     least time a request body may take, more when large (default 30)\n"
+	 "  --idle-timeout S     close a connection silent for S seconds (default 5)\n"
+	 "  --max-conns-per-address N  open connections per client address; beyond, 429 (default 256)\n"},
 	{"user", cmd_user, "verdict user add NAME [--admin] [--data DIR]",
 	 "Creates a user; the password is read from standard input (one line).\n"
 	 "  --admin              the user may manage problems, users and rejudges\n"

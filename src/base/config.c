@@ -52,6 +52,23 @@ static int set_listen(struct config *cfg, const char *value, char **err)
 	return 0;
 }
 
+/* The settings given in seconds and kept in milliseconds. */
+static int *seconds_setting(struct config *cfg, const char *name)
+{
+	const struct {
+		const char *name;
+		int *ms;
+	} table[] = {
+		{"ws-ping-interval", &cfg->ws_ping_interval_ms}, {"ws-ping-timeout", &cfg->ws_ping_timeout_ms},
+		{"header-timeout", &cfg->header_timeout_ms},     {"body-timeout", &cfg->body_timeout_ms},
+		{"idle-timeout", &cfg->idle_timeout_ms},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+		if (strcmp(name, table[i].name) == 0)
+			return table[i].ms;
+	return NULL;
+}
+
 int config_set(struct config *cfg, const char *name, const char *value, char **err)
 {
 	unsigned long long v;
@@ -114,14 +131,23 @@ int config_set(struct config *cfg, const char *name, const char *value, char **e
 		cfg->ws_max_per_user = (int)v;
 		return 0;
 	}
-	if (strcmp(name, "ws-ping-interval") == 0 || strcmp(name, "ws-ping-timeout") == 0) {
+	int *ms = seconds_setting(cfg, name);
+	if (ms) {
 		char *end;
 		double seconds = strtod(value, &end);
 		if (!*value || *end || !(seconds >= 0.05 && seconds <= 86400)) {
 			*err = xasprintf("invalid %s '%s': expected seconds from 0.05 to 86400", name, value);
 			return 2;
 		}
-		*(name[8] == 'i' ? &cfg->ws_ping_interval_ms : &cfg->ws_ping_timeout_ms) = (int)(seconds * 1000);
+		*ms = (int)(seconds * 1000);
+		return 0;
+	}
+	if (strcmp(name, "max-conns-per-address") == 0) {
+		if (parse_uint(value, 1000000, &v) != 0 || v == 0) {
+			*err = xasprintf("invalid max-conns-per-address '%s': expected 1 to 1000000", value);
+			return 2;
+		}
+		cfg->max_conns_per_address = (int)v;
 		return 0;
 	}
 	if (strcmp(name, "port-file") == 0) {
@@ -134,7 +160,8 @@ int config_set(struct config *cfg, const char *name, const char *value, char **e
 
 static const char *const names[] = {"listen",    "data",          "workers",   "demo",     "max-body",
 				    "max-upload", "languages", "session-hours", "log-level", "port-file",
-				    "ws-max-per-user", "ws-ping-interval", "ws-ping-timeout"};
+				    "ws-max-per-user", "ws-ping-interval", "ws-ping-timeout", "header-timeout",
+				    "body-timeout", "idle-timeout", "max-conns-per-address"};
 
 bool config_has(const char *name)
 {
@@ -159,6 +186,10 @@ int config_init(struct config *cfg, char **err)
 	cfg->ws_max_per_user = 64;
 	cfg->ws_ping_interval_ms = 30000;
 	cfg->ws_ping_timeout_ms = 20000;
+	cfg->header_timeout_ms = 10000;
+	cfg->body_timeout_ms = 30000;
+	cfg->idle_timeout_ms = 5000;
+	cfg->max_conns_per_address = 256;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		/* VERDICT_MAX_BODY for max-body, and so on. */

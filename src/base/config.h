@@ -22,6 +22,10 @@ struct config {
 	int ws_max_per_user;      /* WebSocket connections one user may hold */
 	int ws_ping_interval_ms;  /* ping a WebSocket silent this long */
 	int ws_ping_timeout_ms;   /* drop it when the pong takes longer than this */
+	int header_timeout_ms;    /* a request head must be in within this of its connection (or its turn) */
+	int body_timeout_ms;      /* least time a body may take; more for a large one (see net/http.c) */
+	int idle_timeout_ms;      /* a connection silent this long is closed (keep-alive, stalls) */
+	int max_conns_per_address; /* open connections one client address may hold; beyond, 429 */
 };
 
 /* Fills in the defaults, then applies VERDICT_* environment variables.

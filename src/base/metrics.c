@@ -4,24 +4,34 @@
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MAX_ROUTES 64
 
+/* Series of one family (the same name, different labels) are adjacent. */
 static const struct {
-	const char *name, *type, *help;
+	const char *name, *labels, *type, *help;
 } metric_names[METRIC_COUNT] = {
-	[METRIC_WS_OPEN] = {"verdict_ws_connections", "gauge", "Open WebSocket connections."},
-	[METRIC_WS_SENT] = {"verdict_ws_messages_sent_total", "counter", "WebSocket messages sent."},
-	[METRIC_WS_COALESCED] = {"verdict_ws_messages_coalesced_total", "counter",
+	[METRIC_WS_OPEN] = {"verdict_ws_connections", "", "gauge", "Open WebSocket connections."},
+	[METRIC_WS_SENT] = {"verdict_ws_messages_sent_total", "", "counter", "WebSocket messages sent."},
+	[METRIC_WS_COALESCED] = {"verdict_ws_messages_coalesced_total", "", "counter",
 				 "Updates replaced by a newer state of the same submission before sending."},
-	[METRIC_WS_DROPPED] = {"verdict_ws_connections_dropped_total", "counter",
+	[METRIC_WS_DROPPED] = {"verdict_ws_connections_dropped_total", "", "counter",
 			       "WebSocket connections closed by the server (dead, too slow, invalid)."},
-	[METRIC_WS_RESYNCS] = {"verdict_ws_resyncs_total", "counter",
+	[METRIC_WS_RESYNCS] = {"verdict_ws_resyncs_total", "", "counter",
 			       "WebSocket subscribers that fell behind and were resynchronised from the database."},
-	[METRIC_JUDGE_WORKERS] = {"verdict_judge_workers", "gauge", "Live judge worker processes."},
-	[METRIC_JUDGE_RESTARTS] = {"verdict_judge_worker_restarts_total", "counter",
+	[METRIC_JUDGE_WORKERS] = {"verdict_judge_workers", "", "gauge", "Live judge worker processes."},
+	[METRIC_JUDGE_RESTARTS] = {"verdict_judge_worker_restarts_total", "", "counter",
 				   "Judge workers replaced after dying."},
-	[METRIC_JUDGED] = {"verdict_submissions_judged_total", "counter", "Submissions judged to the end."},
+	[METRIC_JUDGED] = {"verdict_submissions_judged_total", "", "counter", "Submissions judged to the end."},
+	[METRIC_CONNS_OPEN] = {"verdict_connections_open", "", "gauge",
+			       "Accepted TCP connections not yet closed (HTTP and WebSocket)."},
+	[METRIC_CONNS_OVER_CAP] = {"verdict_rate_limited_total", "{limit=\"conns_per_address\"}", "counter",
+				   "Requests and connections refused with 429, by the limit that applied."},
+	[METRIC_CONNS_TIMED_OUT] = {"verdict_connections_timed_out_total", "", "counter",
+				    "Connections closed at their header, body or first-bytes deadline."},
+	[METRIC_CONNS_SHED] = {"verdict_connections_shed_total", "", "counter",
+			       "Connections still sending their request head, closed early to free a file descriptor."},
 };
 
 /* Status codes the server answers with; anything else is counted as "other". */
@@ -106,8 +116,11 @@ void metrics_render(struct buf *out)
 		   (double)atomic_load_explicit(&latency_sum_us, memory_order_relaxed) / 1e6);
 	buf_printf(out, "verdict_http_request_duration_seconds_count %lld\n",
 		   (long long)atomic_load_explicit(&latency_count, memory_order_relaxed));
-	for (int m = 0; m < METRIC_COUNT; m++)
-		buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", metric_names[m].name, metric_names[m].help,
-			   metric_names[m].name, metric_names[m].type, metric_names[m].name,
+	for (int m = 0; m < METRIC_COUNT; m++) {
+		if (m == 0 || strcmp(metric_names[m].name, metric_names[m - 1].name) != 0)
+			buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", metric_names[m].name, metric_names[m].help,
+				   metric_names[m].name, metric_names[m].type);
+		buf_printf(out, "%s%s %lld\n", metric_names[m].name, metric_names[m].labels,
 			   (long long)atomic_load_explicit(&named[m], memory_order_relaxed));
+	}
 }
