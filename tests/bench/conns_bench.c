@@ -34,6 +34,8 @@
 
 static int port;
 static char token[64];
+static int samples = 300;
+static double seconds = 10;
 
 static double now_ms(void)
 {
@@ -161,13 +163,13 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void measure(const char *phase, int samples, double seconds)
+static void measure(const char *phase, int count, double span_s)
 {
 	const char *paths[2] = {"/healthz", "/api/problems"};
-	double *t[2] = {calloc((size_t)samples, sizeof(double)), calloc((size_t)samples, sizeof(double))};
+	double *t[2] = {calloc((size_t)count, sizeof(double)), calloc((size_t)count, sizeof(double))};
 	int got[2] = {0, 0}, failed[2] = {0, 0};
-	double gap = seconds * 1000 / (2.0 * samples), start = now_ms();
-	for (int i = 0; i < samples; i++)
+	double gap = span_s * 1000 / (2.0 * count), start = now_ms();
+	for (int i = 0; i < count; i++)
 		for (int k = 0; k < 2; k++) {
 			double ms = sample(paths[k], k == 1);
 			if (ms < 0)
@@ -182,7 +184,7 @@ static void measure(const char *phase, int samples, double seconds)
 		qsort(t[k], (size_t)got[k], sizeof(double), cmp);
 		printf("%-14s %-14s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  failed %d/%d\n", phase, paths[k],
 		       got[k] ? t[k][got[k] / 2] : 0.0, got[k] ? t[k][(got[k] * 99) / 100] : 0.0,
-		       got[k] ? t[k][got[k] - 1] : 0.0, failed[k], samples);
+		       got[k] ? t[k][got[k] - 1] : 0.0, failed[k], count);
 		free(t[k]);
 	}
 	fflush(stdout);
@@ -194,15 +196,22 @@ static long file_size(const char *path)
 	return stat(path, &st) == 0 ? (long)st.st_size : 0;
 }
 
+/* Measures while the flood of this mode holds; how many connections the server closed under it. */
+static long flood_phase(const char *name, int mode)
+{
+	flood_start(mode);
+	usleep(2000000);
+	measure(name, samples, seconds);
+	flood_stop();
+	return atomic_exchange(&flood.reopened, 0);
+}
+
 static void server_files(void)
 {
 	struct rlimit rl = {SERVER_FILES, SERVER_FILES};
 	setrlimit(RLIMIT_NOFILE, &rl);
 	prctl(PR_CAPBSET_DROP, 24 /* CAP_SYS_RESOURCE */, 0, 0, 0);
 }
-
-static int samples = 300;
-static double seconds = 10;
 
 START_TEST(flood_bench)
 {
@@ -231,18 +240,9 @@ START_TEST(flood_bench)
 	measure("no flood", samples, seconds);
 	long log1 = file_size(s.log);
 
-	flood_start(1);
-	usleep(2000000);
-	measure("idle flood", samples, seconds);
-	flood_stop();
-	long reopened_idle = atomic_exchange(&flood.reopened, 0);
+	long reopened_idle = flood_phase("idle flood", 1);
 	long log2 = file_size(s.log);
-
-	flood_start(2);
-	usleep(2000000);
-	measure("trickle flood", samples, seconds);
-	flood_stop();
-	long reopened_trickle = atomic_exchange(&flood.reopened, 0);
+	long reopened_trickle = flood_phase("trickle flood", 2);
 	long log3 = file_size(s.log);
 
 	printf("flood connections the server closed (and the flooder reopened): idle %ld, trickle %ld\n",
