@@ -80,6 +80,8 @@ static int run_user_add(const char *data, const char *name, const char *password
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+void (*server_child_setup)(void);
+
 static void spawn(struct server *s, const char *const *extra)
 {
 	char port_file[320];
@@ -104,6 +106,8 @@ static void spawn(struct server *s, const char *const *extra)
 		int log = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		dup2(log, 2);
 		dup2(log, 1);
+		if (server_child_setup)
+			server_child_setup();
 		execv(test_verdict_bin(), (char *const *)argv);
 		_exit(127);
 	}

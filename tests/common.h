@@ -16,6 +16,10 @@ struct server {
 	char admin_token[64];
 };
 
+/* When set, called in the server's child process just before exec (to set
+   limits, say). */
+extern void (*server_child_setup)(void);
+
 /* Runs a Check suite (frees it); the exit code for main(): 0 when every test passed. */
 int test_run_suite(Suite *suite);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -37,6 +38,36 @@ static int write_port_file(const char *path, uint16_t port)
 	return rc;
 }
 
+/* Every connection is a file descriptor: take all the system allows. As
+   root, raise the hard limit too, toward fs.nr_open but no further than
+   FILES_WANTED (libwebsockets sizes a table by the limit). */
+#define FILES_WANTED 65536
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < FILES_WANTED && geteuid() == 0) {
+		rlim_t want = FILES_WANTED;
+		FILE *f = fopen("/proc/sys/fs/nr_open", "r");
+		unsigned long long nr_open;
+		if (f && fscanf(f, "%llu", &nr_open) == 1 && nr_open < want)
+			want = (rlim_t)nr_open;
+		if (f)
+			fclose(f);
+		struct rlimit more = {want, want};
+		if (want > rl.rlim_max && setrlimit(RLIMIT_NOFILE, &more) == 0)
+			rl = more;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	log_info("open files: %llu", (unsigned long long)rl.rlim_cur);
+}
+
 int server_run(const struct config *cfg)
 {
 	int code = 1;
@@ -46,6 +77,7 @@ int server_run(const struct config *cfg)
 	struct http_server *http = NULL;
 	struct ws_server *ws = NULL;
 
+	raise_fd_limit();
 	if (!auth_init()) {
 		log_error("cannot initialise libsodium");
 		return 1;
@@ -63,7 +95,12 @@ int server_run(const struct config *cfg)
 	}
 	/* Bind first: a port in use fails before any worker is spawned. The
 	   socket is close-on-exec, so workers do not inherit it. */
-	listener = listener_new(cfg->listen_host, cfg->listen_port, &err);
+	struct listener_limits limits = {
+		.header_timeout_us = (int64_t)cfg->header_timeout_ms * 1000,
+		.idle_timeout_us = (int64_t)cfg->idle_timeout_ms * 1000,
+		.max_per_address = cfg->max_conns_per_address,
+	};
+	listener = listener_new(cfg->listen_host, cfg->listen_port, &limits, &err);
 	if (!listener)
 		goto out;
 	/* Forks (spawns) the workers: before any thread. */

@@ -32,6 +32,10 @@ struct config {
 	int login_window;         /* seconds */
 	int hash_threads;         /* threads hashing passwords */
 	int hash_queue;           /* logins waiting for them (per queue) before refusing */
+	int header_timeout_ms;    /* a request head must be in within this of its connection (or its turn) */
+	int body_timeout_ms;      /* least time a body may take; more for a large one (see net/http.c) */
+	int idle_timeout_ms;      /* a connection silent this long is closed (keep-alive, stalls) */
+	int max_conns_per_address; /* open connections one client address may hold; beyond, 429 */
 };
 
 /* What a command's arguments hold besides the settings. */

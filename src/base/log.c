@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 static enum log_level min_level = LOG_INFO;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
@@ -58,6 +60,16 @@ static void vlog(enum log_level level, int errnum, const char *fmt, va_list ap)
 	(void)w;
 }
 
+static void log_at(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void log_at(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(level, 0, fmt, ap);
+	va_end(ap);
+}
+
 #define DEFINE_LOG(name, level, with_errno)              \
 	void name(const char *fmt, ...)                  \
 	{                                                \
@@ -74,6 +86,32 @@ DEFINE_LOG(log_info, LOG_INFO, 0)
 DEFINE_LOG(log_warn, LOG_WARN, 1)
 DEFINE_LOG(log_warnx, LOG_WARN, 0)
 DEFINE_LOG(log_error, LOG_ERROR, 0)
+
+void log_ratelimited(struct log_ratelimit *rl, enum log_level level, int errnum, const char *fmt, ...)
+{
+	if (level < min_level)
+		return;
+	int saved = errno;
+	int64_t now = now_us();
+	int64_t next = atomic_load(&rl->next_us);
+	if (now < next || !atomic_compare_exchange_strong(&rl->next_us, &next, now + 1000000)) {
+		atomic_fetch_add(&rl->suppressed, 1);
+		return;
+	}
+	unsigned dropped = atomic_exchange(&rl->suppressed, 0);
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (errnum && n >= 0 && (size_t)n < sizeof line)
+		snprintf(line + n, sizeof line - (size_t)n, ": %s", strerror(errnum));
+	if (dropped)
+		log_at(level, "%s (and %u more like it since the last one)", line, dropped);
+	else
+		log_at(level, "%s", line);
+	errno = saved;
+}
 
 void fatal(const char *fmt, ...)
 {

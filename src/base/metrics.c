@@ -8,27 +8,36 @@
 
 #include "util.h"
 
-/* Entries of one name with different labels are next to each other. */
+/* Series of one family (the same name, different labels) are adjacent. */
 static const struct {
-	const char *name, *type, *help, *labels;
+	const char *name, *labels, *type, *help;
 } metric_names[METRIC_COUNT] = {
-	[METRIC_WS_OPEN] = {"verdict_ws_connections", "gauge", "Open WebSocket connections."},
-	[METRIC_WS_SENT] = {"verdict_ws_messages_sent_total", "counter", "WebSocket messages sent."},
-	[METRIC_WS_COALESCED] = {"verdict_ws_messages_coalesced_total", "counter",
+	[METRIC_WS_OPEN] = {"verdict_ws_connections", "", "gauge", "Open WebSocket connections."},
+	[METRIC_WS_SENT] = {"verdict_ws_messages_sent_total", "", "counter", "WebSocket messages sent."},
+	[METRIC_WS_COALESCED] = {"verdict_ws_messages_coalesced_total", "", "counter",
 				 "Updates replaced by a newer state of the same submission before sending."},
-	[METRIC_WS_DROPPED] = {"verdict_ws_connections_dropped_total", "counter",
+	[METRIC_WS_DROPPED] = {"verdict_ws_connections_dropped_total", "", "counter",
 			       "WebSocket connections closed by the server (dead, too slow, invalid)."},
-	[METRIC_WS_RESYNCS] = {"verdict_ws_resyncs_total", "counter",
+	[METRIC_WS_RESYNCS] = {"verdict_ws_resyncs_total", "", "counter",
 			       "WebSocket subscribers that fell behind and were resynchronised from the database."},
-	[METRIC_JUDGE_WORKERS] = {"verdict_judge_workers", "gauge", "Live judge worker processes."},
-	[METRIC_JUDGE_RESTARTS] = {"verdict_judge_worker_restarts_total", "counter",
+	[METRIC_JUDGE_WORKERS] = {"verdict_judge_workers", "", "gauge", "Live judge worker processes."},
+	[METRIC_JUDGE_RESTARTS] = {"verdict_judge_worker_restarts_total", "", "counter",
 				   "Judge workers replaced after dying."},
-	[METRIC_JUDGED] = {"verdict_submissions_judged_total", "counter", "Submissions judged to the end."},
-#define RATE_LIMITED "verdict_rate_limited_total", "counter", "Requests refused with 429, by limit."
-	[METRIC_LIMITED_LOGIN_PAIR] = {RATE_LIMITED, "{limit=\"login_pair\"}"},
-	[METRIC_LIMITED_LOGIN_ADDRESS] = {RATE_LIMITED, "{limit=\"login_address\"}"},
-	[METRIC_LIMITED_LOGIN_BUSY] = {RATE_LIMITED, "{limit=\"login_busy\"}"},
-#undef RATE_LIMITED
+	[METRIC_JUDGED] = {"verdict_submissions_judged_total", "", "counter", "Submissions judged to the end."},
+	[METRIC_CONNS_OPEN] = {"verdict_connections_open", "", "gauge",
+			       "Accepted TCP connections not yet closed (HTTP and WebSocket)."},
+	[METRIC_CONNS_OVER_CAP] = {"verdict_rate_limited_total", "{limit=\"conns_per_address\"}", "counter",
+				   "Requests and connections refused with 429, by the limit that applied."},
+	[METRIC_CONNS_TIMED_OUT] = {"verdict_connections_timed_out_total", "", "counter",
+				    "Connections closed at their header, body or first-bytes deadline."},
+	[METRIC_CONNS_SHED] = {"verdict_connections_shed_total", "", "counter",
+			       "Connections still sending their request head, closed early to free a file descriptor."},
+	[METRIC_LIMITED_LOGIN_PAIR] = {"verdict_rate_limited_total", "{limit=\"login_pair\"}", "counter",
+				       "Requests and connections refused with 429, by the limit that applied."},
+	[METRIC_LIMITED_LOGIN_ADDRESS] = {"verdict_rate_limited_total", "{limit=\"login_address\"}", "counter",
+					  "Requests and connections refused with 429, by the limit that applied."},
+	[METRIC_LIMITED_LOGIN_BUSY] = {"verdict_rate_limited_total", "{limit=\"login_busy\"}", "counter",
+				       "Requests and connections refused with 429, by the limit that applied."},
 };
 
 /* Status codes the server answers with; anything else is counted as "other". */
@@ -123,7 +132,7 @@ void metrics_render(struct buf *out)
 		if (m == 0 || strcmp(metric_names[m].name, metric_names[m - 1].name) != 0)
 			buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", metric_names[m].name, metric_names[m].help,
 				   metric_names[m].name, metric_names[m].type);
-		buf_printf(out, "%s%s %lld\n", metric_names[m].name, metric_names[m].labels ? metric_names[m].labels : "",
+		buf_printf(out, "%s%s %lld\n", metric_names[m].name, metric_names[m].labels,
 			   (long long)atomic_load_explicit(&named[m], memory_order_relaxed));
 	}
 }

@@ -16,6 +16,10 @@ enum metric {
 	METRIC_JUDGE_WORKERS,    /* gauge: live judge workers */
 	METRIC_JUDGE_RESTARTS,   /* counter: workers replaced after dying */
 	METRIC_JUDGED,           /* counter: submissions judged to the end */
+	METRIC_CONNS_OPEN,       /* gauge: accepted TCP connections not yet closed (HTTP and WebSocket) */
+	METRIC_CONNS_TIMED_OUT,  /* counter: connections closed at their header, body or first-bytes deadline */
+	METRIC_CONNS_SHED,       /* counter: connections still sending their head, closed early to free a descriptor */
+	METRIC_CONNS_OVER_CAP,   /* counter: connections refused (429) over the per-address cap */
 	METRIC_LIMITED_LOGIN_PAIR,    /* counter: logins refused for failures of that name from that address */
 	METRIC_LIMITED_LOGIN_ADDRESS, /* counter: logins refused for failures from that address */
 	METRIC_LIMITED_LOGIN_BUSY,    /* counter: logins refused because the hashing threads were all busy */

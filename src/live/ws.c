@@ -49,6 +49,7 @@
 #include "feed.h"
 #include "http.h"
 #include "hub.h"
+#include "listener.h"
 #include "log.h"
 #include "metrics.h"
 #include "request.h"
@@ -86,6 +87,7 @@ struct ws_session {
 	bool ping_due;             /* a ping waits for WRITEABLE */
 	bool ping_pending;         /* a ping is unanswered */
 	bool dropping;             /* closed by us: counted in METRIC_WS_DROPPED */
+	struct sockaddr_storage addr; /* the client's, for the listener's per-address count */
 };
 
 struct pending_adopt {
@@ -335,6 +337,7 @@ bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t a
 	struct ws_session *s = xcalloc(1, sizeof *s);
 	s->ws = ws;
 	s->ticket = t;
+	memcpy(&s->addr, addr, addr_len < sizeof s->addr ? addr_len : sizeof s->addr);
 	pthread_mutex_lock(&ws->lock);
 	if (ws->adopt_len == ws->adopt_cap) {
 		ws->adopt_cap = ws->adopt_cap ? ws->adopt_cap * 2 : 64;
@@ -350,6 +353,7 @@ bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t a
 
 static void session_free(struct ws_session *s)
 {
+	listener_conn_done((struct sockaddr *)&s->addr);
 	hub_user_release(s->ws->app->hub, s->ticket.user_id);
 	free(s);
 }

@@ -14,14 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdatomic.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "auth.h"
 #include "config.h"
 #include "json_util.h"
+#include "listener.h"
 #include "log.h"
 #include "metrics.h"
 #include "request.h"
@@ -31,6 +34,7 @@
 #define STATIC_ROUTE(s) ((s)->routes.count) /* metrics index of the web UI */
 #define LINGER_US (2 * 1000000) /* how long a refused upload may go on arriving */
 #define LINGER_MAX 256           /* connections lingering at once; beyond, closed at once */
+#define BODY_MIN_RATE (64 * 1024) /* bytes/s a body must keep up, on average, beyond the body timeout */
 
 /* A request refused while its body is still arriving (413 part way through a
    chunked body; 401, 413, 415... on the headers of one with a body) is
@@ -53,12 +57,34 @@ struct lingering {
 	int count;
 };
 
+/* Deadlines. libmicrohttpd's own timeout (the idle timeout here) restarts
+   with every byte, so a client that trickles could hold a connection for
+   ever. Each connection therefore has an absolute deadline too, which bytes
+   do not move: its head within the header timeout of reaching us (the
+   acceptor has already waited for the first request's head, so this only
+   bites on heads over its peek size and on later keep-alive requests: idle
+   timeout plus header timeout from the end of the previous one), its body
+   within a time scaled by its size, none while the handler runs and the
+   answer is sent. The linger thread sweeps them; one past its deadline is
+   shut down (shutdown(2), not close: libmicrohttpd sees the end of the
+   stream, closes and frees it as for any peer that went away). The sweep
+   and the close notification both hold conns_lock, and libmicrohttpd
+   notifies before it closes the fd, so a swept fd is never a reused one. */
+struct http_conn {
+	int fd;
+	_Atomic int64_t deadline;  /* now_us() time, or 0: none */
+	struct http_conn *prev, *next;
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct app *app;
 	struct http_routes routes;
 	const char **route_names; /* metrics labels: the patterns, then "static" */
 	struct lingering linger;
+	pthread_mutex_t conns_lock; /* guards conns */
+	struct http_conn *conns;
+	int64_t header_us, body_us, idle_us;
 };
 
 static void linger_close(struct lingering *l, int i)
@@ -70,9 +96,27 @@ static void linger_close(struct lingering *l, int i)
 	l->until[i] = l->until[l->count];
 }
 
+static void conns_sweep(struct http_server *s)
+{
+	static struct log_ratelimit rl;
+	int64_t now = now_us();
+	pthread_mutex_lock(&s->conns_lock);
+	for (struct http_conn *c = s->conns; c; c = c->next) {
+		int64_t deadline = atomic_load(&c->deadline);
+		if (deadline && now >= deadline) {
+			atomic_store(&c->deadline, 0);
+			shutdown(c->fd, SHUT_RDWR);
+			metrics_add(METRIC_CONNS_TIMED_OUT, 1);
+			log_ratelimited(&rl, LOG_INFO, 0, "http: closing a connection past its request deadline");
+		}
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+}
+
 static void *linger_main(void *arg)
 {
-	struct lingering *l = arg;
+	struct http_server *s = arg;
+	struct lingering *l = &s->linger;
 	static char sink[64 * 1024];
 	for (;;) {
 		struct epoll_event ev[16];
@@ -99,17 +143,19 @@ static void *linger_main(void *arg)
 			if (now >= l->until[i])
 				linger_close(l, i);
 		pthread_mutex_unlock(&l->lock);
+		conns_sweep(s);
 	}
 }
 
-static int linger_start(struct lingering *l)
+static int linger_start(struct http_server *s)
 {
+	struct lingering *l = &s->linger;
 	pthread_mutex_init(&l->lock, NULL);
 	l->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	l->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	struct epoll_event ev = {.events = EPOLLIN, .data.fd = l->wake_fd};
 	if (l->epoll_fd < 0 || l->wake_fd < 0 || epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, l->wake_fd, &ev) != 0 ||
-	    pthread_create(&l->thread, NULL, linger_main, l) != 0)
+	    pthread_create(&l->thread, NULL, linger_main, s) != 0)
 		return -1;
 	l->running = true;
 	return 0;
@@ -535,6 +581,28 @@ static void answer(struct request_state *rs)
 		http_error(&rs->res, 500, "internal", "the handler gave no answer");
 }
 
+static void conn_set_deadline(struct MHD_Connection *conn, int64_t deadline)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct http_conn *c = ci ? ci->socket_context : NULL;
+	if (c)
+		atomic_store(&c->deadline, deadline);
+}
+
+/* The head is in: the body, if any, gets a time scaled by its (declared or largest) size. */
+static void body_deadline(struct request_state *rs)
+{
+	struct http_server *s = rs->server;
+	int64_t deadline = 0;
+	if (body_pending(rs)) {
+		const char *cl = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		unsigned long long size = cl ? strtoull(cl, NULL, 10) : rs->limit ? rs->limit : s->app->cfg->max_upload;
+		int64_t us = (int64_t)(size / BODY_MIN_RATE) * 1000000;
+		deadline = now_us() + (us > s->body_us ? us : s->body_us);
+	}
+	conn_set_deadline(rs->req.conn, deadline);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -555,8 +623,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		rs->req.client = ci ? ci->client_addr : NULL;
 		buf_init(&rs->body);
-		if (admit(rs, url))
+		if (admit(rs, url)) {
+			body_deadline(rs);
 			return MHD_YES;
+		}
 		/* Refused on its headers. MHD would send the answer, then close with the
 		   body (if any) arriving: a reset the client may see first. */
 		if (body_pending(rs)) {
@@ -586,6 +656,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	if (rs->deferred) /* called again after http_resume */
 		return queue_response(rs);
+	conn_set_deadline(conn, 0);
 	answer(rs);
 	if (rs->deferred)
 		return MHD_YES;
@@ -595,6 +666,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct request_state *rs = *con_cls;
+	struct http_server *s = cls;
+	/* Keep-alive: the next request's head within idle + header timeout. */
+	conn_set_deadline(conn, now_us() + s->idle_us + s->header_us);
 	if (!rs)
 		return;
 	int64_t elapsed = now_us() - rs->started;
@@ -626,6 +700,42 @@ static size_t url_decode(void *cls, struct MHD_Connection *conn, char *s)
 	return request_url_decode(s);
 }
 
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *s = cls;
+	struct http_conn *c = *socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		c = xcalloc(1, sizeof *c);
+		c->fd = ci ? ci->connect_fd : -1;
+		atomic_store(&c->deadline, c->fd >= 0 ? now_us() + s->header_us : 0);
+		pthread_mutex_lock(&s->conns_lock);
+		c->next = s->conns;
+		if (c->next)
+			c->next->prev = c;
+		s->conns = c;
+		pthread_mutex_unlock(&s->conns_lock);
+		*socket_context = c;
+		return;
+	}
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr)
+		listener_conn_done(ci->client_addr);
+	if (!c)
+		return;
+	pthread_mutex_lock(&s->conns_lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&s->conns_lock);
+	free(c);
+	*socket_context = NULL;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];
@@ -644,9 +754,14 @@ struct http_server *http_server_new(struct app *app, const struct http_routes *r
 		s->route_names[i] = routes->list[i].pattern;
 	s->route_names[routes->count] = "static";
 	metrics_init(s->route_names, routes->count + 1);
-	if (linger_start(&s->linger) != 0) {
+	s->header_us = (int64_t)app->cfg->header_timeout_ms * 1000;
+	s->body_us = (int64_t)app->cfg->body_timeout_ms * 1000;
+	s->idle_us = (int64_t)app->cfg->idle_timeout_ms * 1000;
+	pthread_mutex_init(&s->conns_lock, NULL);
+	if (linger_start(s) != 0) {
 		*err = xasprintf("cannot start the HTTP server's linger thread: %s", strerror(errno));
 		linger_stop(&s->linger);
+		pthread_mutex_destroy(&s->conns_lock);
 		free(s->route_names);
 		free(s);
 		return NULL;
@@ -657,13 +772,15 @@ struct http_server *http_server_new(struct app *app, const struct http_routes *r
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
 			MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK | MHD_ALLOW_SUSPEND_RESUME,
 		0, NULL, NULL, on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_THREAD_POOL_SIZE, pool,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)((app->cfg->idle_timeout_ms + 999) / 1000),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_CONNECTION_LIMIT, 20000u,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_UNESCAPE_CALLBACK, url_decode, NULL,
 		MHD_OPTION_END);
 	if (!s->daemon) {
 		*err = xstrdup("cannot start the HTTP server (libmicrohttpd)");
 		linger_stop(&s->linger);
+		pthread_mutex_destroy(&s->conns_lock);
 		free(s->route_names);
 		free(s);
 		return NULL;
@@ -674,9 +791,12 @@ struct http_server *http_server_new(struct app *app, const struct http_routes *r
 void http_server_adopt(void *server, int fd, const struct sockaddr *addr, socklen_t addr_len)
 {
 	struct http_server *s = server;
+	static struct log_ratelimit rl;
 	/* MHD closes the fd itself when it cannot take the connection. */
-	if (MHD_add_connection(s->daemon, fd, addr, addr_len) != MHD_YES)
-		log_warn("http: cannot take a new connection");
+	if (MHD_add_connection(s->daemon, fd, addr, addr_len) != MHD_YES) {
+		log_ratelimited(&rl, LOG_WARN, errno, "http: cannot take a new connection");
+		listener_conn_done(addr);
+	}
 }
 
 void http_server_free(struct http_server *s)
@@ -685,6 +805,7 @@ void http_server_free(struct http_server *s)
 		return;
 	MHD_stop_daemon(s->daemon);
 	linger_stop(&s->linger);
+	pthread_mutex_destroy(&s->conns_lock);
 	free(s->route_names);
 	free(s);
 }

@@ -1,17 +1,35 @@
-/* Single-port acceptor: accept, wait for the first bytes with MSG_PEEK (never
- * consuming them), route by request line, hand off the fd.
+/* Single-port acceptor: accept, wait for the request head with MSG_PEEK
+ * (never consuming it), route by request line, hand off the fd.
  *
  * Pending connections (accepted, not yet routed) are watched with edge-
- * triggered epoll, so a partial request line does not spin the loop; they are
- * closed after PENDING_TIMEOUT_US and their number is capped, so slow or idle
- * clients cannot pile up here.
+ * triggered epoll, so a partial request head does not spin the loop. Each has
+ * a deadline that trickling bytes do not move: its first byte within the idle
+ * timeout of accept, its whole head (up to REQUEST_HEAD_MAX bytes) within the header
+ * timeout; past it, the connection is closed. Their number is capped too.
+ * Holding every connection until its head is complete means the HTTP server
+ * is handed heads that are all there, and that every connection still
+ * sending its head is here, where it can be shed.
  *
- * A connection that starts with "GET /ws/" is held until its whole request
- * head (up to REQUEST_HEAD_MAX bytes) has arrived, so that the WebSocket side
- * can authenticate the handshake before taking it; if it declines, or the
- * head is too large, the connection goes to the HTTP server, which answers. */
+ * A connection that starts with "GET /ws/" is offered to the WebSocket side
+ * with its whole head, so that it can authenticate the handshake before
+ * taking it; if it declines, or the head is over REQUEST_HEAD_MAX, the connection
+ * goes to the HTTP server, which answers.
+ *
+ * File descriptors. The acceptor keeps the number of open connections (here
+ * and handed off) below the file limit less a reserve for the rest of the
+ * server. At that line, or when accept fails for want of descriptors or
+ * memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), it closes the oldest pending
+ * connection (one that has not finished its head: a client that does will
+ * not be the oldest for long) and goes on; with none pending, it stops
+ * accepting for PAUSE_US, so the level-triggered socket cannot spin, and the
+ * backlog waits. Such conditions are logged at most once a second.
+ *
+ * Per address. Every open connection counts against its client address from
+ * accept to close (listener_conn_done, called by the HTTP and WebSocket
+ * servers); one over the cap is answered 429 at once and closed. */
 #include "listener.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -21,20 +39,26 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "request.h"
 #include "util.h"
 
 #define MAX_PENDING 1024
-#define PENDING_TIMEOUT_US (10 * 1000000)
+#define SWEEP_US 250000          /* how often pending deadlines are checked */
+#define PAUSE_US 100000          /* no accepting for this long when out of descriptors */
+#define ADDR_BUCKETS 4096
 static const char ws_prefix[] = "GET /ws/";
 #define WS_PREFIX_LEN (sizeof ws_prefix - 1)
 
 struct pending {
 	int fd;
-	int64_t since;
+	bool seen;        /* some bytes have arrived */
+	int64_t since;    /* accepted */
+	int64_t deadline;
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 };
@@ -46,15 +70,103 @@ struct listener {
 	uint16_t port;
 	pthread_t thread;
 	bool running;
+	struct listener_limits limits;
+	int max_open;        /* open connections allowed: the file limit less a reserve */
+	int64_t paused_until; /* the listening socket is out of the epoll set until then, or 0 */
 	listener_handoff http;
 	listener_ws_handoff ws;
 	void *http_ctx, *ws_ctx;
-	char head[REQUEST_HEAD_MAX]; /* peek buffer for WebSocket request heads */
+	char head[REQUEST_HEAD_MAX]; /* peek buffer for request heads */
 	struct pending pending[MAX_PENDING];
 	int pending_count;
 };
 
-struct listener *listener_new(const char *host, uint16_t port, char **err)
+/* ---- open connections per client address (process-wide) ---- */
+
+struct addr_count {
+	unsigned char key[16]; /* IPv6, or IPv4 as ::ffff:a.b.c.d */
+	int count;
+	struct addr_count *next;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct addr_count *buckets[ADDR_BUCKETS];
+	int open;
+} conns = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void addr_key(const struct sockaddr *a, unsigned char key[16])
+{
+	memset(key, 0, 16);
+	if (a->sa_family == AF_INET6) {
+		memcpy(key, &((const struct sockaddr_in6 *)a)->sin6_addr, 16);
+	} else if (a->sa_family == AF_INET) {
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &((const struct sockaddr_in *)a)->sin_addr, 4);
+	}
+}
+
+static struct addr_count **addr_find(const unsigned char key[16])
+{
+	unsigned h = 2166136261u;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ key[i]) * 16777619u;
+	struct addr_count **pp = &conns.buckets[h % ADDR_BUCKETS];
+	while (*pp && memcmp((*pp)->key, key, 16) != 0)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Counts a new connection from a, unless a holds max already. */
+static bool conn_acquire(const struct sockaddr *a, int max)
+{
+	unsigned char key[16];
+	addr_key(a, key);
+	pthread_mutex_lock(&conns.lock);
+	struct addr_count **pp = addr_find(key);
+	bool ok = !*pp || (*pp)->count < max;
+	if (ok) {
+		if (!*pp) {
+			*pp = xcalloc(1, sizeof **pp);
+			memcpy((*pp)->key, key, 16);
+		}
+		(*pp)->count++;
+		conns.open++;
+		metrics_add(METRIC_CONNS_OPEN, 1);
+	}
+	pthread_mutex_unlock(&conns.lock);
+	return ok;
+}
+
+void listener_conn_done(const struct sockaddr *a)
+{
+	unsigned char key[16];
+	addr_key(a, key);
+	pthread_mutex_lock(&conns.lock);
+	struct addr_count **pp = addr_find(key);
+	struct addr_count *c = *pp;
+	if (c) {
+		if (--c->count == 0) {
+			*pp = c->next;
+			free(c);
+		}
+		conns.open--;
+		metrics_add(METRIC_CONNS_OPEN, -1);
+	}
+	pthread_mutex_unlock(&conns.lock);
+}
+
+static int conns_open(void)
+{
+	pthread_mutex_lock(&conns.lock);
+	int n = conns.open;
+	pthread_mutex_unlock(&conns.lock);
+	return n;
+}
+
+/* ---- the listening socket ---- */
+
+struct listener *listener_new(const char *host, uint16_t port, const struct listener_limits *limits, char **err)
 {
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
 	struct addrinfo *ai = NULL;
@@ -83,6 +195,7 @@ struct listener *listener_new(const char *host, uint16_t port, char **err)
 	l->fd = fd;
 	l->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 						: ((struct sockaddr_in *)&ss)->sin_port);
+	l->limits = *limits;
 	l->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	l->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return l;
@@ -101,84 +214,181 @@ static void pending_remove(struct listener *l, int i)
 
 static void pending_close(struct listener *l, int i)
 {
-	int fd = l->pending[i].fd;
+	struct pending p = l->pending[i];
 	pending_remove(l, i);
+	close(p.fd);
+	listener_conn_done((struct sockaddr *)&p.addr);
+}
+
+/* Closes the oldest pending connection to make room; false if there is none. */
+static bool shed_oldest(struct listener *l)
+{
+	if (!l->pending_count)
+		return false;
+	int oldest = 0;
+	for (int i = 1; i < l->pending_count; i++)
+		if (l->pending[i].since < l->pending[oldest].since)
+			oldest = i;
+	pending_close(l, oldest);
+	metrics_add(METRIC_CONNS_SHED, 1);
+	return true;
+}
+
+static void pause_accepting(struct listener *l, int errnum, const char *why)
+{
+	static struct log_ratelimit rl;
+	log_ratelimited(&rl, LOG_WARN, errnum, "accept: %s; not accepting for %d ms", why, PAUSE_US / 1000);
+	if (!l->paused_until)
+		epoll_ctl(l->epoll_fd, EPOLL_CTL_DEL, l->fd, NULL);
+	l->paused_until = now_us() + PAUSE_US;
+}
+
+static void resume_accepting(struct listener *l)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = l->fd};
+	l->paused_until = 0;
+	if (epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, l->fd, &ev) != 0)
+		pause_accepting(l, errno, "cannot watch the listening socket");
+}
+
+/* Answers 429 before reading anything and closes: the address holds its cap. */
+static void refuse_over_cap(struct listener *l, int fd, const struct sockaddr *addr)
+{
+	static struct log_ratelimit rl;
+	char body[256], text[640], host[INET6_ADDRSTRLEN] = "?";
+	int retry = (int)((l->limits.header_timeout_us + 999999) / 1000000);
+	int body_len = snprintf(body, sizeof body,
+				"{\"error\":{\"code\":\"rate_limited\",\"message\":\"too many connections from "
+				"this address: at most %d at once (max-conns-per-address)\"}}",
+				l->limits.max_per_address);
+	int len = snprintf(text, sizeof text,
+			   "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+			   "Content-Length: %d\r\nRetry-After: %d\r\nCache-Control: no-store\r\n"
+			   "Connection: close\r\n\r\n%s",
+			   body_len, retry, body);
+	/* A fresh socket's send buffer takes this in one non-blocking write. What
+	   the client has sent already is read first, so that the close does not
+	   reset the connection under the answer. */
+	char sink[4096];
+	for (int i = 0; i < 16 && recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; i++)
+		;
+	if (send(fd, text, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_debug("listener: cannot answer 429: %s", strerror(errno));
+	shutdown(fd, SHUT_WR);
 	close(fd);
+	metrics_add(METRIC_CONNS_OVER_CAP, 1);
+	if (addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)addr)->sin_addr, host, sizeof host);
+	else if (addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, host, sizeof host);
+	log_ratelimited(&rl, LOG_WARN, 0, "refused a connection from %s: it holds %d (max-conns-per-address)", host,
+			l->limits.max_per_address);
 }
 
 static void accept_burst(struct listener *l)
 {
+	static struct log_ratelimit rl;
 	for (int n = 0; n < 256; n++) {
-		struct pending p;
-		p.addr_len = sizeof p.addr;
-		p.fd = accept4(l->fd, (struct sockaddr *)&p.addr, &p.addr_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (p.fd < 0) {
-			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-				log_warn("accept");
+		if (conns_open() >= l->max_open && !shed_oldest(l)) {
+			pause_accepting(l, 0, "as many connections open as the file limit allows");
 			return;
 		}
-		if (l->pending_count == MAX_PENDING) {
-			/* Full of idle connections: the oldest one gives way. */
-			int oldest = 0;
-			for (int i = 1; i < l->pending_count; i++)
-				if (l->pending[i].since < l->pending[oldest].since)
-					oldest = i;
-			pending_close(l, oldest);
+		struct pending p = {.addr_len = sizeof p.addr};
+		p.fd = accept4(l->fd, (struct sockaddr *)&p.addr, &p.addr_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (p.fd < 0) {
+			int e = errno;
+			if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
+				return;
+			if (e == ECONNABORTED)
+				continue;
+			if ((e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) && shed_oldest(l)) {
+				log_ratelimited(&rl, LOG_WARN, e, "accept: closing the oldest connection not yet routed");
+				continue;
+			}
+			pause_accepting(l, e, "cannot accept");
+			return;
 		}
+		if (!conn_acquire((struct sockaddr *)&p.addr, l->limits.max_per_address)) {
+			refuse_over_cap(l, p.fd, (struct sockaddr *)&p.addr);
+			continue;
+		}
+		if (l->pending_count == MAX_PENDING)
+			shed_oldest(l); /* full of slow connections: the oldest one gives way */
 		p.since = now_us();
+		p.deadline = p.since + l->limits.idle_timeout_us;
 		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.fd = p.fd};
 		if (epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, p.fd, &ev) != 0) {
 			close(p.fd);
+			listener_conn_done((struct sockaddr *)&p.addr);
 			continue;
 		}
 		l->pending[l->pending_count++] = p;
 	}
 }
 
-/* Routes pending connection i if enough bytes have arrived. */
-static void route(struct listener *l, int i)
+/* The length of the request head (through its empty line; bare LF allowed)
+   in buf, or 0 if it is not all there. */
+static size_t head_length(const char *buf, size_t n)
 {
-	struct pending p = l->pending[i];
-	char head[WS_PREFIX_LEN];
-	ssize_t n = recv(p.fd, head, sizeof head, MSG_PEEK);
+	const char *end = buf + n;
+	for (const char *p = buf; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+		const char *q = p + 1;
+		if (q < end && *q == '\r')
+			q++;
+		if (q < end && *q == '\n')
+			return (size_t)(q + 1 - buf);
+	}
+	return 0;
+}
+
+/* Routes pending connection i once its head is in. */
+static void route(struct listener *l, int i, uint32_t events)
+{
+	struct pending *p = &l->pending[i];
+	ssize_t n = recv(p->fd, l->head, sizeof l->head, MSG_PEEK);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
 		pending_close(l, i);
 		return;
 	}
-	bool ws_so_far = memcmp(head, ws_prefix, (size_t)n) == 0;
-	if (ws_so_far && (size_t)n < WS_PREFIX_LEN)
-		return; /* wait for more; the edge trigger fires again */
-	if (ws_so_far && l->ws) {
-		n = recv(p.fd, l->head, sizeof l->head, MSG_PEEK);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
-			pending_close(l, i);
+	size_t len = head_length(l->head, (size_t)n);
+	if (!len && (size_t)n < sizeof l->head) {
+		if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+			pending_close(l, i); /* the rest of the head can no longer come */
 			return;
 		}
-		const char *end = memmem(l->head, (size_t)n, "\r\n\r\n", 4);
-		if (!end && (size_t)n < sizeof l->head)
-			return; /* wait for the rest of the head */
-		pending_remove(l, i);
-		if (end && l->ws(l->ws_ctx, p.fd, (struct sockaddr *)&p.addr, p.addr_len, l->head,
-				 (size_t)(end + 4 - l->head)))
-			return;
-		l->http(l->http_ctx, p.fd, (struct sockaddr *)&p.addr, p.addr_len);
-		return;
+		if (!p->seen)
+			p->deadline = p->since + l->limits.header_timeout_us;
+		p->seen = true;
+		return; /* wait for the rest; the edge trigger fires again */
 	}
+	struct pending c = *p;
 	pending_remove(l, i);
-	l->http(l->http_ctx, p.fd, (struct sockaddr *)&p.addr, p.addr_len);
+	bool ws = (size_t)n >= WS_PREFIX_LEN && memcmp(l->head, ws_prefix, WS_PREFIX_LEN) == 0;
+	if (ws && len && l->ws && l->ws(l->ws_ctx, c.fd, (struct sockaddr *)&c.addr, c.addr_len, l->head, len))
+		return;
+	l->http(l->http_ctx, c.fd, (struct sockaddr *)&c.addr, c.addr_len);
+}
+
+static void sweep(struct listener *l, int64_t now)
+{
+	for (int i = l->pending_count - 1; i >= 0; i--)
+		if (now >= l->pending[i].deadline) {
+			pending_close(l, i);
+			metrics_add(METRIC_CONNS_TIMED_OUT, 1);
+		}
 }
 
 static void *acceptor_main(void *arg)
 {
 	struct listener *l = arg;
 	struct epoll_event events[64];
-	int64_t last_sweep = now_us();
+	int64_t next_sweep = now_us() + SWEEP_US;
 	for (;;) {
-		int n = epoll_wait(l->epoll_fd, events, 64, 1000);
+		int64_t wake = l->paused_until && l->paused_until < next_sweep ? l->paused_until : next_sweep;
+		int64_t now = now_us();
+		int n = epoll_wait(l->epoll_fd, events, 64, wake > now ? (int)((wake - now + 999) / 1000) : 0);
 		for (int e = 0; e < n; e++) {
 			int fd = events[e].data.fd;
 			if (fd == l->stop_fd)
@@ -189,16 +399,16 @@ static void *acceptor_main(void *arg)
 			}
 			for (int i = 0; i < l->pending_count; i++)
 				if (l->pending[i].fd == fd) {
-					route(l, i);
+					route(l, i, events[e].events);
 					break;
 				}
 		}
-		int64_t now = now_us();
-		if (now - last_sweep >= 1000000) {
-			last_sweep = now;
-			for (int i = l->pending_count - 1; i >= 0; i--)
-				if (now - l->pending[i].since > PENDING_TIMEOUT_US)
-					pending_close(l, i);
+		now = now_us();
+		if (l->paused_until && now >= l->paused_until)
+			resume_accepting(l);
+		if (now >= next_sweep) {
+			next_sweep = now + SWEEP_US;
+			sweep(l, now);
 		}
 	}
 }
@@ -209,6 +419,15 @@ int listener_start(struct listener *l, listener_handoff http, void *http_ctx, li
 	l->http_ctx = http_ctx;
 	l->ws = ws;
 	l->ws_ctx = ws_ctx;
+	/* Leave descriptors for the database, the workers' pipes, lingering
+	   closes and the like: an eighth of the limit, and 64 more. */
+	struct rlimit rl;
+	rlim_t files = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? rl.rlim_cur : 1024;
+	if (files > 1 << 24)
+		files = 1 << 24;
+	l->max_open = (int)files - 64 - (int)(files / 8);
+	if (l->max_open < 16)
+		l->max_open = 16;
 	struct epoll_event ev = {.events = EPOLLIN, .data.fd = l->fd};
 	struct epoll_event stop = {.events = EPOLLIN, .data.fd = l->stop_fd};
 	if (epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, l->fd, &ev) != 0 ||
