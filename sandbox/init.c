@@ -29,7 +29,8 @@ char sbx_exec_path[PATH_MAX];
 
 /* What the program's child side reports through the exec pipe. */
 struct exec_note {
-	int kind;             /* 1 listener fd, 2 execve failed, 3 setup step failed */
+	int kind;             /* NOTE_READY (val: listener fd), NOTE_EXEC_FAILED, NOTE_NO_PROGRAM or
+	                         NOTE_SETUP_FAILED (val: errno) */
 	int val;              /* fd number or errno */
 	char step[48];
 };
@@ -135,7 +136,9 @@ static int drop_privileges(const struct sandbox *sb)
 	return 0;
 }
 
-enum { NOTE_READY = 1, NOTE_EXEC_FAILED, NOTE_SETUP_FAILED };
+/* NOTE_EXEC_FAILED: argv[0] is there but the kernel would not execute it (the
+ * program's own failure); NOTE_NO_PROGRAM: there is no argv[0] (the caller's). */
+enum { NOTE_READY = 1, NOTE_EXEC_FAILED, NOTE_NO_PROGRAM, NOTE_SETUP_FAILED };
 
 static void note(int fd, int kind, int val, const char *step)
 {
@@ -238,18 +241,27 @@ static _Noreturn void program_main(const struct sandbox *sb, const struct sbx_cg
 		goto fail;
 	sbx_fmt(sbx_exec_path, sizeof sbx_exec_path, "%s", argv[0] ? argv[0] : "");
 	execve(sbx_exec_path, argv, env);
-	note(notes, NOTE_EXEC_FAILED, errno, "execve");
+	int exec_errno = errno;
+	/* ENOENT is also a missing ELF or #! interpreter: is the file itself there? */
+	bool missing = exec_errno == ENOENT && access(sbx_exec_path, F_OK) != 0;
+	note(notes, missing ? NOTE_NO_PROGRAM : NOTE_EXEC_FAILED, exec_errno, "execve");
 	_exit(127);
 fail:
 	note(notes, NOTE_SETUP_FAILED, errno, step);
 	_exit(127);
 }
 
-/* Attaches the box (a detached mount from the zygote) on /box and gives
+/* Attaches the box (a detached mount from the zygote) on /box, or fills a
+ * bounded box's tmpfs from it (boxcopy.c), and gives
  * /tmp (mounted ahead of time) the request's size if it differs. */
-static int mount_box_tmp(const struct req *rq, int bfd, uint64_t tmp_kb, char *err, size_t errlen)
+static int mount_box_tmp(const struct sandbox *sb, const struct req *rq, int bfd, uint64_t tmp_kb, char *err,
+		size_t errlen)
 {
-	if (syscall(SYS_move_mount, bfd, "", AT_FDCWD, "/box", MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+	if (sbx_box_bounded(rq)) {
+		int rc = sbx_box_fill(sb, rq, bfd, err, errlen);
+		if (rc < 0)
+			return rc;
+	} else if (syscall(SYS_move_mount, bfd, "", AT_FDCWD, "/box", MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 		sbx_fmt(err, errlen, "cannot attach the box: %s", strerror(errno));
 		return -errno;
 	}
@@ -416,11 +428,15 @@ static _Noreturn void run_request(struct sandbox *sb, struct waiting_prog *wp, c
 			_exit(1);
 		}
 	}
-	if (mount_box_tmp(rq, fds[FD_BOX], init_tmp_kb, err, sizeof err) < 0) {
+	if (mount_box_tmp(sb, rq, fds[FD_BOX], init_tmp_kb, err, sizeof err) < 0) {
 		sbx_send_error(status, EIO, "%s", err);
 		_exit(1);
 	}
-	close(fds[FD_BOX]);
+	int host_box = fds[FD_BOX]; /* a bounded box's files go back there at the end */
+	if (!sbx_box_bounded(rq)) {
+		close(host_box);
+		host_box = -1;
+	}
 
 	struct blob b = { .blen = (uint32_t)(end - args), .argc = rq->argc, .envc = rq->envc,
 		.fd_in = fds[FD_STDIN], .fd_out = fds[FD_STDOUT], .fd_err = fds[FD_STDERR] };
@@ -496,10 +512,18 @@ static _Noreturn void run_request(struct sandbox *sb, struct waiting_prog *wp, c
 		close(fds[i]);
 	if (failed.kind == 0 && read(wp->notes, &failed, sizeof failed) != (ssize_t)sizeof failed)
 		failed.kind = 0;
-	if (failed.kind == NOTE_EXEC_FAILED) {
+	if (failed.kind == NOTE_NO_PROGRAM) {
 		sbx_send_error(status, failed.val, "cannot execute '%s': %s", args, strerror(failed.val));
 		_exit(1);
 	}
+	if (failed.kind == NOTE_EXEC_FAILED)
+		res.exec_errno = failed.val;
+	bool full = false;
+	if (host_box >= 0 && sbx_box_return(sb, host_box, &full, err, sizeof err) < 0) {
+		sbx_send_error(status, EIO, "%s", err);
+		_exit(1);
+	}
+	res.box_full = full;
 	if (failed.kind == NOTE_SETUP_FAILED) {
 		sbx_send_error(status, failed.val, "cannot %s: %s", failed.step, strerror(failed.val));
 		_exit(1);

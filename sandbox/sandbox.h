@@ -74,6 +74,10 @@ struct sandbox_limits {
 	uint64_t file_kb;    /* largest file the program may write (RLIMIT_FSIZE), and the size of its
 	                        /tmp (minimum 64 KiB) */
 	uint32_t open_files; /* RLIMIT_NOFILE, stdin/stdout/stderr included */
+	uint64_t box_kb;     /* writable box only: the most it may hold. /box is then a tmpfs of this size
+	                        with the box dir's files copied in; after the run its regular files and
+	                        directories are copied back (never a FIFO, symlink or device), and
+	                        result.box_full says whether it filled up. 0 = box_dir itself, unbounded */
 };
 
 struct sandbox_spec {
@@ -99,7 +103,13 @@ enum sandbox_status {
 	SANDBOX_MEMORY,   /* memory limit (also when it showed as a failed allocation / crash near the limit) */
 	SANDBOX_OUTPUT,   /* stdout over output_kb, or file size limit */
 	SANDBOX_SYSCALL,  /* a forbidden system call (syscall holds its name) */
-	SANDBOX_ERROR,    /* the sandbox itself failed: judge error, never the program's fault */
+	SANDBOX_ERROR,    /* the sandbox itself failed, or argv[0] does not exist: never the program's fault */
+	SANDBOX_EXEC_FAILED, /* argv[0] exists but the kernel would not execute it (exec_errno): not
+	                        executable (EACCES: mode, a directory, a FIFO), not a known format (ENOEXEC),
+	                        its ELF or #! interpreter is missing from this profile's root (ENOENT),
+	                        ELIBBAD, E2BIG, ENOMEM... The file's fault, so whoever supplied it: the
+	                        caller decides (a judge: RTE when argv[0] is what a submission's compile
+	                        made, JE when it is the judge's own compiler, interpreter or validator) */
 };
 
 struct sandbox_result {
@@ -108,6 +118,8 @@ struct sandbox_result {
 	uint64_t cpu_ms, wall_ms, memory_kb, output_bytes;
 	uint64_t cpu_us;      /* the same CPU time in microseconds */
 	char syscall[32];     /* SANDBOX_SYSCALL: the call's name ("socket"), "unknown" if not known */
+	int exec_errno;       /* SANDBOX_EXEC_FAILED: execve's errno */
+	bool box_full;        /* a bounded writable box (box_kb) was full at the end: writes failed */
 	char message[256];    /* one line for the judge log: what happened, which measure was used */
 };
 
@@ -120,7 +132,7 @@ struct sandbox_result {
  * or memfds: a pipe nobody reads would stall the supervisor. */
 int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sandbox_result *res);
 
-/* "OK", "EXITED", "SIGNALED", "TIME", "WALL", "MEMORY", "OUTPUT", "SYSCALL", "ERROR". */
+/* "OK", "EXITED", "SIGNALED", "TIME", "WALL", "MEMORY", "OUTPUT", "SYSCALL", "ERROR", "EXEC_FAILED". */
 const char *sandbox_status_name(enum sandbox_status st);
 
 /* Which protections this sandbox has, for logs and tests. */

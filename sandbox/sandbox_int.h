@@ -180,6 +180,8 @@ struct msg {
 	int wstatus;          /* MSG_RESULT */
 	int syscall_nr;       /* MSG_RESULT: the first denied call, or -1 */
 	int notify;           /* MSG_STARTED: a seccomp listener watches the program */
+	int exec_errno;       /* MSG_RESULT: the program's execve failed with this errno, or 0 */
+	int box_full;         /* MSG_RESULT: a bounded box was full at the end */
 	uint64_t cg_baseline; /* MSG_RESULT: the init's own memory in the run's cgroup */
 	uint64_t cg_prog_pre; /* MSG_RESULT: what the waiting program had charged before its execve
 	                         (all of cg_baseline, or nearly; freed by the execve) */
@@ -270,6 +272,21 @@ _Noreturn void sbx_init_main(struct sandbox *sb, int kind, const char *root, uin
 void sbx_send_error(int status, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The size of a run's /tmp for its file limit. */
 uint64_t sbx_tmp_size_kb(uint64_t file_kb);
+
+/* ---- boxcopy.c ---- */
+
+/* Whether the request's box is a bounded tmpfs (writable, with a box_kb). */
+static inline bool sbx_box_bounded(const struct req *rq)
+{
+	return (rq->flags & REQ_BOX_WRITABLE) && rq->lim.box_kb > 0;
+}
+/* In the run's init: mounts a tmpfs of box_kb on /box and copies the host
+ * box (host_box: its detached mount) into it. 0, or negative errno with err. */
+int sbx_box_fill(const struct sandbox *sb, const struct req *rq, int host_box, char *err, size_t errlen);
+/* In the run's init, once the run is over: copies the regular files and
+ * directories of /box back to the host box; *full says whether the tmpfs
+ * was (nearly) full. 0, or negative errno with err. */
+int sbx_box_return(const struct sandbox *sb, int host_box, bool *full, char *err, size_t errlen);
 
 /* ---- supervise.c ---- */
 

@@ -15,8 +15,14 @@
  * socket answers EACCES, fork/vfork/non-thread clone answer EPERM, so that
  * os.system and socket.connect fail as Python exceptions.
  *
- * COMPILE (gcc, g++): default allow with a deny list of calls that reach
- * kernel objects the namespaces do not separate or that change the system.
+ * COMPILE (gcc, g++, and validators): default allow with a deny list of calls
+ * that reach kernel objects the namespaces do not separate or that change the
+ * system. System V IPC and POSIX message queues answer ENOSYS, as on a kernel
+ * built without them: their objects live in the IPC namespace, which the
+ * zygote holds for the worker's lifetime, so a segment made by one run would
+ * outlive it into the next (a fresh namespace per init would cost its setup
+ * and teardown on every run, for a feature no compiler or validator needs).
+ * RUN and INTERP never allow them (default deny).
  *
  * In RUN and INTERP execve is allowed only with the exact path pointer the
  * spawner uses (defence in depth: the jail also shows no other binaries in
@@ -66,6 +72,13 @@ static const char *const interp_allow[] = {
 	"sched_get_priority_max", "sched_get_priority_min", "prctl", "mincore", "msync",
 	"getxattr", "lgetxattr", "fgetxattr", "flistxattr", "listxattr", "llistxattr",
 	"close_range", "copy_file_range", "sendfile", "splice", "tee",
+};
+
+/* Objects of the IPC namespace: ENOSYS in the compile profile. */
+static const char *const ipc_calls[] = {
+	"shmget", "shmat", "shmdt", "shmctl", "semget", "semop", "semtimedop", "semctl",
+	"msgget", "msgsnd", "msgrcv", "msgctl",
+	"mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
 };
 
 /* The compile profile's deny list. */
@@ -189,6 +202,9 @@ static int build_one(enum sandbox_profile p, const void *exec_path, int self_pid
 		ADD(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 		ADD(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0);
 		ADD(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(flock), 0);
+		if ((rc = add_names(ctx, SCMP_ACT_ERRNO(ENOSYS), ipc_calls, sizeof ipc_calls / sizeof *ipc_calls,
+				msg, msglen)) < 0)
+			goto out;
 	} else {
 		if ((rc = add_names(ctx, SCMP_ACT_ALLOW, run_allow, sizeof run_allow / sizeof *run_allow,
 				msg, msglen)) < 0)

@@ -70,7 +70,7 @@ void sbx_reap_pending(struct sandbox *sb, bool all)
 const char *sandbox_status_name(enum sandbox_status st)
 {
 	static const char *const names[] = { "OK", "EXITED", "SIGNALED", "TIME", "WALL", "MEMORY", "OUTPUT",
-		"SYSCALL", "ERROR" };
+		"SYSCALL", "ERROR", "EXEC_FAILED" };
 	if ((unsigned)st < sizeof names / sizeof *names)
 		return names[st];
 	return "UNKNOWN";
@@ -394,6 +394,7 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 		}
 	}
 
+	res->box_full = have_result && rs->result.box_full;
 	const char *why = "";
 	char syscall_name[32] = "";
 	if (have_result && rs->result.syscall_nr >= 0)
@@ -401,6 +402,12 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 
 	if (rs->kill_reason == SANDBOX_ERROR) {
 		fail_result(res, "cannot write the program's output: %s", strerror(rs->write_err));
+		return;
+	} else if (have_result && rs->result.exec_errno) {
+		res->status = SANDBOX_EXEC_FAILED;
+		res->exec_errno = rs->result.exec_errno;
+		sbx_fmt(res->message, sizeof res->message, "cannot execute '%s': %s (the file is there: "
+			"not executable, a bad format or a missing interpreter)", spec->argv[0], strerror(res->exec_errno));
 		return;
 	} else if (rs->kill_reason != SANDBOX_OK) {
 		res->status = rs->kill_reason;

@@ -84,13 +84,14 @@ static void add_builtins(struct languages *ls)
 	static const char *const c_ext[] = {"c", NULL}, *const cpp_ext[] = {"cpp", "cc", "cxx", NULL},
 				 *const py_ext[] = {"py", NULL};
 	struct language c = {xstrdup("c"), gcc ? xasprintf("C17 (gcc %s)", gcc) : xstrdup("C17 (gcc)"),
-			     strv_copy(c_ext), xstrdup("main.c"), strv_copy(c_compile), strv_copy(native_run), false};
+			     strv_copy(c_ext), xstrdup("main.c"), strv_copy(c_compile), strv_copy(native_run), false,
+			     LANGUAGE_COMPILE_OUTPUT_MB};
 	struct language cpp = {xstrdup("cpp"), gxx ? xasprintf("C++17 (g++ %s)", gxx) : xstrdup("C++17 (g++)"),
 			       strv_copy(cpp_ext), xstrdup("main.cpp"), strv_copy(cpp_compile),
-			       strv_copy(native_run), false};
+			       strv_copy(native_run), false, LANGUAGE_COMPILE_OUTPUT_MB};
 	struct language python = {xstrdup("python3"), py ? xasprintf("Python %s", py) : xstrdup("Python 3"),
 				  strv_copy(py_ext), xstrdup("main.py"), strv_copy(py_compile), strv_copy(py_run),
-				  true};
+				  true, LANGUAGE_COMPILE_OUTPUT_MB};
 	add(ls, &c);
 	add(ls, &cpp);
 	add(ls, &python);
@@ -139,12 +140,15 @@ static int load_file(struct languages *ls, const char *file, char **err)
 		l.run = strv_from_json(json_object_get(item, "run"));
 		l.extensions = strv_from_json(json_object_get(item, "extensions"));
 		l.compile = strv_from_json(compile);
+		json_t *limit = json_object_get(item, "compile_output_mb");
+		json_int_t mb = limit ? json_integer_value(limit) : LANGUAGE_COMPILE_OUTPUT_MB;
 		bool bad_id = !id || !*id || strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_+-") != strlen(id);
 		if (bad_id || !name || !source || strchr(source, '/') || !l.run || !l.extensions ||
-		    (compile && !json_is_null(compile) && !l.compile)) {
+		    (compile && !json_is_null(compile) && !l.compile) || mb < 1 || mb > 4096) {
 			*err = xasprintf("language file '%s': entry %zu needs \"id\" (lowercase letters, digits, _+-),"
 					 " \"name\", \"source\" (a file name), \"extensions\" and \"run\" (arrays of"
-					 " strings), and \"compile\" (an array of strings or null)",
+					 " strings), and \"compile\" (an array of strings or null); \"compile_output_mb\","
+					 " if given, is 1 to 4096",
 					 file, i + 1);
 			strv_free(l.run);
 			strv_free(l.extensions);
@@ -156,6 +160,7 @@ static int load_file(struct languages *ls, const char *file, char **err)
 		l.name = xstrdup(name);
 		l.source = xstrdup(source);
 		l.interpreted = json_is_true(json_object_get(item, "interpreted"));
+		l.compile_output_mb = (unsigned)mb;
 		add(ls, &l);
 	}
 	json_decref(root);

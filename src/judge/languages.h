@@ -14,7 +14,12 @@ struct language {
 	char **compile;      /* argv run in the box to compile, NULL-terminated; NULL = nothing to compile */
 	char **run;          /* argv run in the box for each test */
 	bool interpreted;    /* the run needs the wider interpreter sandbox profile */
+	unsigned compile_output_mb; /* the most a compile may write: any one file and the whole box, MiB */
 };
+
+/* What a compile may write by default (a language file's "compile_output_mb"
+   changes it per language; validators at import use it too). */
+#define LANGUAGE_COMPILE_OUTPUT_MB 64
 
 struct languages;
 
@@ -23,7 +28,8 @@ struct languages;
    The language file format:
    [{"id": "java", "name": "Java 17", "extensions": ["java"], "source": "Main.java",
      "compile": ["/usr/bin/javac", "Main.java"], "run": ["/usr/bin/java", "Main"],
-     "interpreted": true}] */
+     "interpreted": true, "compile_output_mb": 256}]
+   "compile_output_mb" is optional (default LANGUAGE_COMPILE_OUTPUT_MB). */
 struct languages *languages_load(const char *file, char **err);
 void languages_free(struct languages *ls);
 /* An available language by id, or NULL. */

@@ -53,6 +53,7 @@ const char *scoring_run_verdict(const struct sandbox_result *r, uint64_t time_li
 	case SANDBOX_EXITED:
 	case SANDBOX_SIGNALED:
 	case SANDBOX_SYSCALL:
+	case SANDBOX_EXEC_FAILED: /* the program's own file cannot start (worker.c: JE when the file is ours) */
 		return "RTE";
 	case SANDBOX_ERROR:
 		break;

@@ -39,7 +39,8 @@ void scoring_describe(json_t *problem);
 /* One test's verdict from how its run ended: NULL when the program ran within
    its limits and its output decides (the checker or validator: AC, WA or JE);
    else TLE (CPU or wall limit, or a finished run that used more CPU than
-   time_limit_ms), MLE, OLE, RTE (non-zero exit, signal, forbidden system call)
+   time_limit_ms), MLE, OLE, RTE (non-zero exit, signal, forbidden system call,
+   a program file that cannot start)
    or JE (the sandbox failed). */
 const char *scoring_run_verdict(const struct sandbox_result *r, uint64_t time_limit_ms);
 /* A test passed when its verdict is AC. */

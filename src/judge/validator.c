@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "json_util.h"
+#include "languages.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -40,11 +41,17 @@ static int write_file(const char *dir, const char *rel, const void *data, size_t
 		mkdir(path, 0755);
 		*slash = '/';
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	/* A validator's box is writable: what it left where the next file goes is
+	   refused (-ELOOP for a symlink, -EINVAL for anything but a regular file),
+	   and opening never blocks (a FIFO). Truncated only once known to be a file. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, mode);
 	free(path);
 	if (fd < 0)
-		return -errno;
-	int rc = write_all(fd, data, len);
+		return errno == ENXIO ? -EINVAL : -errno; /* ENXIO: a FIFO nobody reads */
+	struct stat st;
+	int rc = fstat(fd, &st) != 0 ? -errno : !S_ISREG(st.st_mode) ? -EINVAL : ftruncate(fd, 0) != 0 ? -errno : 0;
+	if (rc == 0)
+		rc = write_all(fd, data, len);
 	close(fd);
 	return rc;
 }
@@ -145,15 +152,20 @@ int validator_compile(struct sandbox *sb, const char *work_dir, const struct val
 		.stdout_fd = output,
 		.stderr_fd = output,
 		.limits = {.cpu_ms = 60000, .wall_ms = 120000, .memory_kb = 2 * 1024 * 1024, .output_kb = 64,
-			   .stderr_kb = 64, .processes = 64, .file_kb = 256 * 1024, .open_files = 256},
+			   .stderr_kb = 64, .processes = 64, .file_kb = LANGUAGE_COMPILE_OUTPUT_MB * 1024, .open_files = 256,
+			   .box_kb = LANGUAGE_COMPILE_OUTPUT_MB * 1024},
 	};
 	struct sandbox_result r;
 	sandbox_run(sb, &spec, &r);
 	char *text = memfd_text(output);
 	close(output);
-	if (r.status == SANDBOX_ERROR) {
-		rc = -EIO;
+	if (r.status == SANDBOX_ERROR || r.status == SANDBOX_EXEC_FAILED) {
+		rc = -EIO; /* the compiler is the judge's */
 		*message = xasprintf("the sandbox failed: %s", r.message);
+	} else if (r.status != SANDBOX_OK && r.box_full) {
+		rc = 1;
+		*message = xasprintf("%s (compiler output exceeds %d MiB)", *text ? text : "the compiler failed",
+				     LANGUAGE_COMPILE_OUTPUT_MB);
 	} else if (r.status != SANDBOX_OK) {
 		rc = 1;
 		*message = xasprintf("%s (%s)", *text ? text : "the compiler failed", sandbox_status_name(r.status));
@@ -227,6 +239,12 @@ enum validator_verdict validator_run(struct sandbox *sb, const struct validator 
 	if (rc == 0 && (mkdir(feedback, 0777) != 0 || chmod(feedback, 0777) != 0))
 		rc = -errno;
 	int messages = rc == 0 ? memfd_from("validator-output", "", 0) : -1;
+	if (rc == -EINVAL || rc == -ELOOP) {
+		buf_printf(log, "validator: refusing '%s/input' or '%s/answer': not a regular file (a FIFO, symlink or "
+			   "other file an earlier validator run left in its box)\n", dir, dir);
+		free(feedback);
+		return VALIDATOR_JE;
+	}
 	if (rc != 0 || messages < 0 || lseek(output_fd, 0, SEEK_SET) != 0) {
 		buf_printf(log, "validator: cannot prepare its files in '%s': %s\n", dir, strerror(rc ? -rc : errno));
 		free(feedback);

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <signal.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,19 @@ static void log_result(struct job *job, const char *what, const struct sandbox_r
 		   (unsigned long long)r->wall_ms, (unsigned long long)r->memory_kb, r->message);
 }
 
+/* A judge error: why goes to the judge log kept for admins and to the worker's log. */
+static void judge_error(struct job *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void judge_error(struct job *job, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	buf_printf(&job->log, "judge error: %s\n", line);
+	log_warnx("worker: submission %lld: judge error: %s", (long long)job->id, line);
+}
+
 /* Compiles the source in the box. Returns NULL on success, else the verdict (CE or JE). */
 static const char *compile(struct worker *w, struct job *job)
 {
@@ -106,9 +120,11 @@ static const char *compile(struct worker *w, struct job *job)
 	}
 	int out = memfd_from("compile-output", "", 0);
 	if (out < 0) {
-		buf_printf(&job->log, "compile: cannot make a memfd: %s\n", strerror(-out));
+		judge_error(job, "compile: cannot make a memfd: %s", strerror(-out));
 		return "JE";
 	}
+	/* What the compile may write, one file and the whole box (a tmpfs). */
+	uint64_t written_kb = (uint64_t)job->lang->compile_output_mb * 1024;
 	struct sandbox_spec spec = {
 		.profile = SANDBOX_COMPILE,
 		.argv = (const char *const *)job->lang->compile,
@@ -119,7 +135,8 @@ static const char *compile(struct worker *w, struct job *job)
 		.stdout_fd = out,
 		.stderr_fd = out,
 		.limits = {.cpu_ms = 10000, .wall_ms = 20000, .memory_kb = 1024 * 1024, .output_kb = 64,
-			   .stderr_kb = 64, .processes = 64, .file_kb = 256 * 1024, .open_files = 256},
+			   .stderr_kb = 64, .processes = 64, .file_kb = written_kb, .open_files = 256,
+			   .box_kb = written_kb},
 	};
 	struct sandbox_result r;
 	sandbox_run(w->sandbox, &spec, &r);
@@ -133,13 +150,19 @@ static const char *compile(struct worker *w, struct job *job)
 	log_result(job, "compile", &r);
 	if (r.status == SANDBOX_OK)
 		return NULL;
-	if (r.status == SANDBOX_ERROR)
+	if (r.status == SANDBOX_ERROR || r.status == SANDBOX_EXEC_FAILED) {
+		/* the compiler is ours: its failure to start is too */
+		judge_error(job, "compile: %s", r.message);
 		return "JE";
-	if (r.status != SANDBOX_EXITED) {
+	}
+	if (r.status != SANDBOX_EXITED || r.box_full) {
 		/* Say why the compiler stopped when it did not just report errors. */
+		char limit[64];
+		snprintf(limit, sizeof limit, "compiler output exceeds %u MiB", job->lang->compile_output_mb);
 		char *more = xasprintf("%s%scompilation stopped: %s\n", job->compile_output,
 				       *job->compile_output ? "\n" : "",
-				       r.status == SANDBOX_TIME || r.status == SANDBOX_WALL ? "time limit exceeded"
+				       r.box_full ? limit
+				       : r.status == SANDBOX_TIME || r.status == SANDBOX_WALL ? "time limit exceeded"
 				       : r.status == SANDBOX_MEMORY ? "memory limit exceeded"
 				       : r.status == SANDBOX_OUTPUT ? "output limit exceeded"
 								    : "the compiler was killed");
@@ -154,6 +177,24 @@ struct test_outcome {
 	int64_t time_ms, memory_kb;
 };
 
+/* The program's stdin: a sealed memfd, so that nothing the program does
+   changes its input. fd, or negative errno. */
+static int sealed_input(const char *data, size_t len)
+{
+	int fd = memfd_create("input", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	int rc = write_all(fd, data, len);
+	if (rc == 0 && (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0 ||
+			lseek(fd, 0, SEEK_SET) != 0))
+		rc = -errno;
+	if (rc != 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 /* Runs one test and checks its output. */
 static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 {
@@ -167,11 +208,11 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 		buf_printf(&job->log, "%s: the test is gone from the database\n", what);
 		goto out;
 	}
-	in = memfd_from("input", input, input_len);
+	in = sealed_input(input, input_len);
 	out = memfd_from("output", "", 0);
 	err = memfd_from("stderr", "", 0);
 	if (in < 0 || out < 0 || err < 0) {
-		buf_printf(&job->log, "%s: cannot make memfds\n", what);
+		judge_error(job, "%s: cannot make memfds", what);
 		goto out;
 	}
 	json_t *p = job->problem;
@@ -195,12 +236,21 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 	o.time_ms = (int64_t)r.cpu_ms;
 	o.memory_kb = (int64_t)r.memory_kb;
 	o.verdict = scoring_run_verdict(&r, tl);
+	if (r.status == SANDBOX_ERROR)
+		judge_error(job, "%s: %s", what, r.message);
+	if (r.status == SANDBOX_EXEC_FAILED && strncmp(spec.argv[0], "/box/", 5) != 0) {
+		/* not the submission's file: the language's interpreter is ours */
+		o.verdict = "JE";
+		judge_error(job, "%s: %s", what, r.message);
+	}
 	if (!o.verdict && job->checker.type == CHECKER_CUSTOM) {
 		enum validator_verdict v = validator_run(w->sandbox, &job->validator, job->validator_dir,
 							 job->validator_flags, input, input_len, answer, answer_len, out,
 							 tl, &job->log);
 		o.verdict = v == VALIDATOR_AC ? "AC" : v == VALIDATOR_WA ? "WA" : "JE";
-		if (v != VALIDATOR_AC)
+		if (v == VALIDATOR_JE)
+			judge_error(job, "%s: the validator failed (what it did is logged above)", what);
+		else if (v != VALIDATOR_AC)
 			buf_printf(&job->log, "%s: the validator says %s\n", what, o.verdict);
 	} else if (!o.verdict) {
 		ans = memfd_from("answer", answer, answer_len);
@@ -211,7 +261,7 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 		if (rc == CHECKER_WRONG)
 			buf_printf(&job->log, "%s: wrong answer: %s\n", what, msg);
 		else if (rc < 0)
-			buf_printf(&job->log, "%s: the checker failed: %s\n", what, strerror(-rc));
+			judge_error(job, "%s: the checker failed: %s", what, strerror(-rc));
 	}
 	if (strcmp(o.verdict, "AC") != 0) {
 		log_result(job, what, &r);

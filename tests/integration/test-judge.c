@@ -298,6 +298,34 @@ START_TEST(language_file_adds_languages_and_hides_missing_toolchains)
 }
 END_TEST
 
+/* What a submission can do to the judge through its own files: a binary that
+   cannot start is its own runtime error, never a judge error; a compile that
+   writes past the limit is a compile error; its stdin cannot be changed. */
+START_TEST(hostile_submissions_get_their_own_verdicts)
+{
+	/* a static binary with a PT_INTERP the run root does not have */
+	long long bad_interp = submit("c", "#include <stdio.h>\n"
+				      "const char interp[] __attribute__((section(\".interp\"))) = \"/nonexistent/ld.so\";\n"
+				      "int main(void){puts(\"3\");return 0;}\n");
+	/* a section aligned to 64 MiB: the object and the binary are bigger than the limit */
+	long long bomb = submit("c", "char a[16] __attribute__((aligned(1 << 26))) = {1};\n"
+				"int main(void){return a[3];}\n");
+	/* overwrites its stdin, then reads it again */
+	long long rewrite = submit("c", "#include <stdio.h>\n#include <unistd.h>\n"
+				   "int main(void){long a,b;if(write(0,\"9 9\\n\",4)<0){}lseek(0,0,SEEK_SET);"
+				   "if(scanf(\"%ld %ld\",&a,&b)!=2)return 1;printf(\"%ld\\n\",a+b);return 0;}\n");
+	json_t *s = wait_status(bad_interp, "done", 120);
+	ck_assert_msg(strcmp(json_string_value(json_object_get(s, "verdict")), "RTE") == 0, "%s", json_dumps(s, 0));
+	json_decref(s);
+	s = wait_status(bomb, "done", 120);
+	ck_assert_msg(strcmp(json_string_value(json_object_get(s, "verdict")), "CE") == 0, "%s", json_dumps(s, 0));
+	json_decref(s);
+	s = wait_status(rewrite, "done", 120);
+	ck_assert_msg(strcmp(json_string_value(json_object_get(s, "verdict")), "AC") == 0, "%s", json_dumps(s, 0));
+	json_decref(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("judge");
@@ -313,5 +341,10 @@ int main(void)
 	tcase_add_test(crash, server_killed_mid_judging_judges_after_restart);
 	tcase_add_test(crash, language_file_adds_languages_and_hides_missing_toolchains);
 	suite_add_tcase(suite, crash);
+	TCase *hostile = tcase_create("hostile");
+	tcase_set_timeout(hostile, 600);
+	tcase_add_checked_fixture(hostile, setup, teardown);
+	tcase_add_test(hostile, hostile_submissions_get_their_own_verdicts);
+	suite_add_tcase(suite, hostile);
 	return test_run_suite(suite);
 }

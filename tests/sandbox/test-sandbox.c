@@ -258,6 +258,90 @@ START_TEST(test_missing_program)
 }
 END_TEST
 
+/* argv[0] is there but cannot start: the program's own failure, never a
+ * sandbox error (a contestant must not be able to cause one at will) */
+START_TEST(test_exec_failed)
+{
+	char *box = new_box();
+	/* 0: a dynamic binary, whose ELF interpreter the run root lacks; 1: not
+	 * executable; 2: no known format; 3: a #! interpreter that is not there;
+	 * 4: a FIFO */
+	static const int want[] = { ENOENT, EACCES, ENOEXEC, ENOENT, EACCES };
+	int i = _i, rc = -1;
+	switch (i) {
+	case 0: rc = sh("cp /usr/bin/true '%s/prog2'", box); break;
+	case 1: rc = sh("cp '%s/prog' '%s/prog2' && chmod 644 '%s/prog2'", box, box, box); break;
+	case 2: rc = sh("printf 'garbage' > '%s/prog2' && chmod 755 '%s/prog2'", box, box); break;
+	case 3: rc = sh("printf '#!/nonexistent/sh\\n' > '%s/prog2' && chmod 755 '%s/prog2'", box, box); break;
+	case 4: rc = sh("mkfifo -m 755 '%s/prog2'", box); break;
+	}
+	ck_assert_int_eq(rc, 0);
+	const char *argv[] = { "/box/prog2", NULL };
+	struct out o = run_in(g_sb, SANDBOX_RUN, box, argv, limits(), NULL, false);
+	ck_assert_int_eq(o.rc, 0);
+	ck_status(o, SANDBOX_EXEC_FAILED);
+	ck_assert_int_eq(o.r.exec_errno, want[i]);
+	ck_assert_ptr_nonnull(strstr(o.r.message, "cannot execute '/box/prog2'"));
+	free_out(&o);
+	/* the sandbox is fine afterwards */
+	o = run_mode("hello", NULL, limits(), "1 2\n");
+	ck_status(o, SANDBOX_OK);
+	free_out(&o);
+}
+END_TEST
+
+/* System V IPC lives in the IPC namespace the helper keeps for the worker's
+ * lifetime: no profile may make such an object */
+START_TEST(test_no_sysv_ipc)
+{
+	const char *argv[] = { "/box/prog", "shm", NULL };
+	struct out o = run_in(g_sb, SANDBOX_COMPILE, new_box(), argv, limits(), NULL, true);
+	ck_status(o, SANDBOX_OK);
+	ck_assert_str_eq(o.out, "shmget: Function not implemented\n");
+	free_out(&o);
+	o = run_mode("shm", NULL, limits(), NULL);
+	ck_status(o, SANDBOX_SYSCALL);
+	ck_assert_str_eq(o.r.syscall, g_info.seccomp_notify ? "shmget" : "unknown");
+	free_out(&o);
+}
+END_TEST
+
+/* A bounded writable box (box_kb): a tmpfs of that size; only regular files
+ * come back to the host box, so a FIFO or symlink planted there never
+ * reaches the files the judge opens next */
+START_TEST(test_bounded_box)
+{
+	struct sandbox_limits l = limits();
+	l.box_kb = 4096;
+	l.file_kb = 4096;
+	char *box = new_box();
+	const char *argv[] = { "/box/prog", "plant", "/box", NULL };
+	struct out o = run_in(g_sb, SANDBOX_COMPILE, box, argv, l, NULL, true);
+	ck_status(o, SANDBOX_OK);
+	ck_assert_str_eq(o.out, "planted 0 0 0\n");
+	ck_assert(!o.r.box_full);
+	free_out(&o);
+	struct stat st;
+	char path[256];
+	snprintf(path, sizeof path, "%s/plain", box);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	snprintf(path, sizeof path, "%s/fifo", box);
+	ck_assert_int_eq(lstat(path, &st), -1);
+	snprintf(path, sizeof path, "%s/link", box);
+	ck_assert_int_eq(lstat(path, &st), -1);
+	/* the program came in and went back out unchanged */
+	ck_assert_int_eq(sh("cmp -s '%s' '%s/prog'", g_hostile, box), 0);
+	/* filling it: the box is full, the host gets at most box_kb */
+	const char *argv2[] = { "/box/prog", "fill", "/box", NULL };
+	o = run_in(g_sb, SANDBOX_COMPILE, box, argv2, l, NULL, true);
+	ck_status(o, SANDBOX_OK);
+	ck_assert(o.r.box_full);
+	free_out(&o);
+	ck_assert_int_eq(sh("test $(du -sk '%s' | cut -f1) -le 4200", box), 0);
+}
+END_TEST
+
 START_TEST(test_bad_box)
 {
 	const char *argv[] = { "/box/prog", NULL };
@@ -926,6 +1010,9 @@ static Suite *sandbox_suite(void)
 		{ "segv", test_segv, 0, 20 },
 		{ "env", test_env, 0, 20 },
 		{ "missing_program", test_missing_program, 0, 20 },
+		{ "exec_failed", test_exec_failed, 5, 20 },
+		{ "no_sysv_ipc", test_no_sysv_ipc, 0, 20 },
+		{ "bounded_box", test_bounded_box, 0, 20 },
 		{ "bad_box", test_bad_box, 0, 20 },
 		{ "cpu_limit", test_cpu_limit, 0, 20 },
 		{ "wall_limit", test_wall_limit, 0, 20 },

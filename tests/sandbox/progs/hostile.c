@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/shm.h>
 #include <sys/reboot.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -281,6 +282,26 @@ int main(int argc, char **argv)
 		}
 		waitpid(p, NULL, 0);
 		printf("daemon started\n");
+		return 0;
+	}
+	if (!strcmp(m, "shm")) { /* a 64 MiB System V segment that would outlive the run */
+		int id = shmget(IPC_PRIVATE, 64 << 20, IPC_CREAT | 0600);
+		if (id < 0)
+			printf("shmget: %s\n", strerror(errno));
+		else
+			printf("shmget: segment %d\n", id);
+		return 0;
+	}
+	if (!strcmp(m, "plant")) { /* in dir argv[2]: a FIFO, a symlink and a plain file */
+		char path[512];
+		snprintf(path, sizeof path, "%s/fifo", arg);
+		int a = mkfifo(path, 0666);
+		snprintf(path, sizeof path, "%s/link", arg);
+		int b = symlink("/etc/passwd", path);
+		snprintf(path, sizeof path, "%s/plain", arg);
+		FILE *f = fopen(path, "w");
+		int c = f && fputs("plain\n", f) >= 0 && fclose(f) == 0 ? 0 : -1;
+		printf("planted %d %d %d\n", a, b, c);
 		return 0;
 	}
 	fprintf(stderr, "unknown mode %s\n", m);
