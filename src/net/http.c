@@ -607,6 +607,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
 {
+	(void)version; /* MHD has checked it; HTTP/1.0 and 1.1 are answered alike */
 	struct http_server *s = cls;
 	struct request_state *rs = *con_cls;
 	if (!rs) {
@@ -738,6 +739,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	(void)cls;
 	char line[512];
 	vsnprintf(line, sizeof line, fmt, ap);
 	line[strcspn(line, "\n")] = '\0';
