@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test: the normal build, then
-# the same suites under AddressSanitizer + UndefinedBehaviorSanitizer.
+# the same suites under AddressSanitizer + UndefinedBehaviorSanitizer, then a
+# short pass of the libFuzzer harnesses (FUZZ_SECONDS each, 10 by default).
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,4 +17,8 @@ meson test -C build --print-errorlogs --no-suite bench
 meson compile -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	meson test -C build-asan --print-errorlogs --no-suite bench --no-suite browser
+
+[ -f build-fuzz/build.ninja ] || meson setup build-fuzz --native-file tests/fuzz/fuzz.ini
+meson compile -C build-fuzz
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} meson test -C build-fuzz --print-errorlogs --suite fuzz
 echo "all tests passed"

@@ -30,6 +30,7 @@
  * this also ends connections that stopped reading altogether, since their
  * ping cannot even be delivered. */
 #include "ws.h"
+#include "ws_int.h"
 
 #include <errno.h>
 #include <libwebsockets.h>
@@ -113,18 +114,6 @@ struct ws_server {
 	int64_t sweep_us;
 	unsigned char *scratch;
 	size_t scratch_cap;
-};
-
-/* The handshake's parts, from the acceptor's peek or from libmicrohttpd. */
-struct handshake {
-	const char *path;          /* without the query */
-	const char *token;         /* ?token=, or NULL */
-	const char *after;         /* ?after=, or NULL */
-	const char *cookie;        /* the whole Cookie header, or NULL */
-	const char *origin;
-	const char *host;
-	const char *fetch_site;    /* Sec-Fetch-Site */
-	bool upgrade;              /* a well-formed WebSocket upgrade request */
 };
 
 /* ---- settings ---- */
@@ -249,10 +238,7 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 	return 0;
 }
 
-/* The handshake in a peeked request head; its strings point into rh, which
-   the caller releases. False if it is not a sane HTTP/1.1 GET, or repeats a
-   header the handshake reads (the HTTP server judges those). */
-static bool parse_head(const char *bytes, size_t len, struct request_head *rh, struct handshake *h)
+bool ws_parse_head(const char *bytes, size_t len, struct request_head *rh, struct handshake *h)
 {
 	static const char *const once[] = {"Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
 					   "Cookie", "Origin", "Host", "Sec-Fetch-Site"};
@@ -320,7 +306,7 @@ bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t a
 	struct ws_server *ws = arg;
 	struct request_head rh;
 	struct handshake h;
-	if (!parse_head(head, head_len, &rh, &h))
+	if (!ws_parse_head(head, head_len, &rh, &h))
 		return false;
 	struct ws_ticket t;
 	const char *code;

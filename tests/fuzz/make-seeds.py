@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""Writes the package seeds of corpus/package-zip and corpus/package-yaml from
+tests/packages: each package zipped without submissions/ and generators/, test
+files cut to 256 bytes (the structure matters, not the data), deflated and
+stored (so that mutations reach the files), and its YAML files as
+package-yaml inputs (problem.yaml, NUL, a testdata.yaml)."""
+import pathlib
+import zipfile
+
+here = pathlib.Path(__file__).resolve().parent
+packages = here.parent / 'packages'
+skip = {'submissions', 'generators'}
+
+for pkg in sorted(p for p in packages.iterdir() if p.is_dir()):
+    for suffix, method in (('.zip', zipfile.ZIP_DEFLATED), ('-stored.zip', zipfile.ZIP_STORED)):
+        out = here / 'corpus' / 'package-zip' / (pkg.name + suffix)
+        with zipfile.ZipFile(out, 'w') as z:
+            for f in sorted(pkg.rglob('*')):
+                rel = f.relative_to(packages)
+                if f.is_dir() or skip & set(rel.parts):
+                    continue
+                data = f.read_bytes()
+                if rel.parts[1] == 'data':
+                    data = data[:256]
+                z.writestr(zipfile.ZipInfo(str(rel), (2024, 1, 1, 0, 0, 0)), data, method)
+    yaml = (pkg / 'problem.yaml').read_bytes()
+    (here / 'corpus' / 'package-yaml' / (pkg.name + '.yaml')).write_bytes(yaml)
+    for i, t in enumerate(sorted(pkg.rglob('testdata.yaml'))):
+        seed = here / 'corpus' / 'package-yaml' / f'{pkg.name}-testdata-{i}'
+        seed.write_bytes(yaml + b'\0' + t.read_bytes())
