@@ -63,7 +63,7 @@ const struct config_option config_options[] = {
 	 CONFIG_SERVE, SETTING(body_timeout_ms), 0, 0},
 	{"idle-timeout", CONFIG_SECONDS, "S", "5", "close a connection silent for S seconds", CONFIG_SERVE,
 	 SETTING(idle_timeout_ms), 0, 0},
-	{"max-conns-per-address", CONFIG_COUNT, "N", "256", "open connections per client address; beyond, 429",
+	{"max-conns-per-address", CONFIG_COUNT, "N", "512", "open connections per client address; beyond, 429",
 	 CONFIG_SERVE, SETTING(max_conns_per_address), 1, 1000000},
 	{"admin", CONFIG_FLAG, NULL, NULL, "the user may manage problems, users and rejudges", CONFIG_USER,
 	 ARG(admin), 0, 0},

@@ -226,14 +226,15 @@ START_TEST(trickled_keepalive_head_and_body_are_cut_off)
 }
 END_TEST
 
-/* (c) An address that holds max-conns-per-address connections (default 256)
+/* (c) An address that holds max-conns-per-address connections (256 here)
    gets 429 with Retry-After for the next one; another address is served;
    the count goes down again as connections close. */
 START_TEST(per_address_cap)
 {
 	more_files_for_us();
 	struct server s;
-	server_start(&s, NULL);
+	const char *args[] = {"--max-conns-per-address", "256", NULL};
+	server_start(&s, args);
 	enum { CAP = 256 };
 	static int held[CAP];
 	char answer[4096];
