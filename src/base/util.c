@@ -257,3 +257,9 @@ char *fd_read_head(int fd, size_t max, size_t *len)
 	p[*len] = '\0';
 	return p;
 }
+
+int eventfd_kick(int fd)
+{
+	uint64_t one = 1;
+	return write(fd, &one, sizeof one) == (ssize_t)sizeof one ? 0 : -errno;
+}

@@ -44,6 +44,8 @@ bool parse_id(const char *s, int64_t *out);
 int read_file(const char *path, size_t max, char **out, size_t *len);
 /* Writes all of data to fd, retrying on EINTR and short writes; 0 or negative errno. */
 int write_all(int fd, const void *data, size_t n);
+/* Adds one to an eventfd (wakes whoever polls it). 0 or negative errno. */
+int eventfd_kick(int fd);
 /* Removes a directory tree without following symlinks; errors are ignored. */
 void remove_tree(const char *dir);
 /* A memfd holding data, positioned at its start; the fd or negative errno. */

@@ -164,9 +164,9 @@ static int linger_start(struct http_server *s)
 static void linger_stop(struct lingering *l)
 {
 	if (l->running) {
-		uint64_t one = 1;
-		if (write(l->wake_fd, &one, sizeof one) < 0)
-			log_warn("http: cannot stop the linger thread");
+		int rc = eventfd_kick(l->wake_fd);
+		if (rc)
+			log_warnx("http: cannot stop the linger thread: %s", strerror(-rc));
 		pthread_join(l->thread, NULL);
 	}
 	while (l->count)

@@ -445,9 +445,9 @@ void listener_free(struct listener *l)
 	if (!l)
 		return;
 	if (l->running) {
-		uint64_t one = 1;
-		if (write(l->stop_fd, &one, sizeof one) < 0)
-			log_warn("cannot stop acceptor");
+		int rc = eventfd_kick(l->stop_fd);
+		if (rc)
+			log_warnx("cannot stop the acceptor: %s", strerror(-rc));
 		pthread_join(l->thread, NULL);
 	}
 	while (l->pending_count)
