@@ -25,18 +25,26 @@ static int check_password(const char *password, char **err)
 	return 0;
 }
 
+/* The argon2id hash (malloc'd) of an acceptable password. */
+static int hash_new_password(const char *password, char **hash, char **err)
+{
+	int rc = check_password(password, err);
+	if (rc)
+		return rc;
+	*hash = auth_hash_password(password);
+	return *hash ? 0 : -ENOMEM;
+}
+
 int users_create(struct db *db, const char *username, const char *password, bool admin, int64_t *id, char **err)
 {
 	if (!valid_name(username)) {
 		*err = xstrdup("username must be 1 to 32 letters, digits, '_', '.' or '-'");
 		return USERS_E_INVALID;
 	}
-	int rc = check_password(password, err);
+	char *hash;
+	int rc = hash_new_password(password, &hash, err);
 	if (rc)
 		return rc;
-	char *hash = auth_hash_password(password);
-	if (!hash)
-		return -ENOMEM;
 	rc = db_user_create(db, username, hash, admin, id);
 	free(hash);
 	return rc;
@@ -44,12 +52,10 @@ int users_create(struct db *db, const char *username, const char *password, bool
 
 int users_set_password(struct db *db, int64_t id, const char *password, char **err)
 {
-	int rc = check_password(password, err);
+	char *hash;
+	int rc = hash_new_password(password, &hash, err);
 	if (rc)
 		return rc;
-	char *hash = auth_hash_password(password);
-	if (!hash)
-		return -ENOMEM;
 	rc = db_user_set_password(db, id, hash);
 	free(hash);
 	return rc;
