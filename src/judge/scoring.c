@@ -32,10 +32,6 @@ enum scoring_kind scoring_kind_of_json(const json_t *problem)
 	return scoring_kind_for(total);
 }
 
-void scoring_describe(json_t *problem)
-{
-	json_object_set_new(problem, "scoring", json_string(scoring_kind_name(scoring_kind_of_json(problem))));
-}
 
 const char *scoring_run_verdict(const struct sandbox_result *r, uint64_t time_limit_ms)
 {

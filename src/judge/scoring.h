@@ -31,10 +31,8 @@ enum scoring_kind scoring_kind_for(double total_points);
 /* "icpc" or "ioi", as the API says. */
 const char *scoring_kind_name(enum scoring_kind kind);
 /* The kind of a problem object from the points of its "tests" (db_problem_judging)
-   or of its "groups" (db_problem_json). */
+   or of its "groups" (the problem object). */
 enum scoring_kind scoring_kind_of_json(const json_t *problem);
-/* Sets "scoring": "icpc" | "ioi" on a problem object of db_problem_json. */
-void scoring_describe(json_t *problem);
 
 /* One test's verdict from how its run ended: NULL when the program ran within
    its limits and its output decides (the checker or validator: AC, WA or JE);
