@@ -6,6 +6,8 @@
 import { get, onReachability } from './api.js';
 import { VERDICTS } from './format.js';
 
+const SESSION_ENDED = 4401; // close code: the socket's login session ended
+
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const BACKOFF_MAX_MS = 10000;
 
@@ -112,9 +114,17 @@ export class LiveFeed {
       if (typeof msg.seq === 'number') this.saw(msg.seq);
       this.onMessage(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      if (ev.code === SESSION_ENDED) {
+        /* Logged out, reset or expired: no retry; /api/me answers 401, which goes to /login. */
+        this.stopped = true;
+        this.state = 'offline';
+        changed();
+        this.checkSession();
+        return;
+      }
       if (!opened) this.failures++;
       this.retry();
       if (!opened) this.checkSession();
