@@ -157,6 +157,7 @@ struct hub {
 	bool wake_pending;      /* the owner has been woken and has not dispatched yet */
 	int64_t *ended;         /* users some of whose sessions ended, for the owner */
 	size_t ended_len, ended_cap;
+	atomic_uint_fast64_t ended_count; /* hub_user_sessions_ended calls ever */
 	bool running, stopping;
 	pthread_t thread;
 	atomic_int subscribers; /* producers skip all work while nobody listens */
@@ -462,6 +463,7 @@ void hub_publish(struct hub *hub, const struct hub_key *topics, size_t count, st
 
 void hub_user_sessions_ended(struct hub *hub, int64_t user_id)
 {
+	atomic_fetch_add(&hub->ended_count, 1);
 	pthread_mutex_lock(&hub->lock);
 	if (hub->wake) {
 		if (hub->ended_len == hub->ended_cap) {
@@ -472,6 +474,11 @@ void hub_user_sessions_ended(struct hub *hub, int64_t user_id)
 		wake_locked(hub);
 	}
 	pthread_mutex_unlock(&hub->lock);
+}
+
+uint64_t hub_sessions_ended_count(struct hub *hub)
+{
+	return atomic_load(&hub->ended_count);
 }
 
 int64_t *hub_take_sessions_ended(struct hub *hub, size_t *count)

@@ -87,6 +87,9 @@ int hub_user_count(struct hub *hub, int64_t user_id);
    and finds the user with hub_take_sessions_ended. Dropped while nothing is
    delivered (no wake set). Any thread. */
 void hub_user_sessions_ended(struct hub *hub, int64_t user_id);
+/* How many times sessions ended so far: a connection admitted before a change
+   of it and opened after must recheck its session. Any thread. */
+uint64_t hub_sessions_ended_count(struct hub *hub);
 
 /* ---- owner thread only ---- */
 

@@ -35,7 +35,9 @@
  * DB_KIND_SESSION change in the change log, which the feed hands to the hub
  * (hub_user_sessions_ended); after each dispatch the service thread rechecks
  * in the database the sessions of that user's connections and closes those
- * that ended with WS_SESSION_ENDED "session ended". The sweep, at least every
+ * that ended with WS_SESSION_ENDED "session ended"; one admitted before such
+ * an end and opened after it rechecks its session when it opens (the hub's
+ * count of ends differs from the one read at admission). The sweep, at least every
  * WS_SWEEP_MAX_US, closes the same way those whose session expired. */
 #include "ws.h"
 #include "ws_int.h"
@@ -85,6 +87,7 @@ struct ws_ticket {
 	int64_t after;             /* -1: live only */
 	unsigned char token_hash[32]; /* the login session's */
 	int64_t expires_at;        /* and its end, unix seconds */
+	uint64_t ended_count;      /* hub_sessions_ended_count before the session was read */
 };
 
 struct ws_session {
@@ -197,6 +200,7 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 	}
 	struct request_session session;
 	int64_t now = now_unix();
+	t->ended_count = hub_sessions_ended_count(app->hub);
 	bool live = session_from_request(app->db, h->token, h->cookie, now, &session) == 0;
 	if (live) {
 		auth_token_hash(session.token, t->token_hash);
@@ -394,6 +398,16 @@ static void session_notify(void *arg)
 	lws_callback_on_writable(s->wsi);
 }
 
+/* Closes a connection whose login session ended, from its next WRITEABLE. */
+static void session_end(struct ws_session *s, const char *why)
+{
+	if (s->ended || s->dropping)
+		return;
+	s->ended = true;
+	log_info("ws: closing a connection of user %lld: session %s", (long long)s->ticket.user_id, why);
+	lws_callback_on_writable(s->wsi);
+}
+
 static void session_open(struct ws_server *ws, struct ws_session *s, struct lws *wsi)
 {
 	s->wsi = wsi;
@@ -405,6 +419,11 @@ static void session_open(struct ws_server *ws, struct ws_session *s, struct lws 
 	s->open = true;
 	metrics_add(METRIC_WS_OPEN, 1);
 	s->sub = hub_subscribe(ws->app->hub, s->ticket.topic, s->ticket.after, session_notify, s);
+	int64_t expires_at;
+	/* Sessions ended between the handshake's check and now: is this one of them? */
+	if (hub_sessions_ended_count(ws->app->hub) != s->ticket.ended_count &&
+	    db_session_expiry(ws->app->db, s->ticket.token_hash, now_unix(), &expires_at) != 0)
+		session_end(s, "ended");
 	log_debug("ws: user %lld subscribed to %s %lld after %lld", (long long)s->ticket.user_id,
 		  s->ticket.topic.kind == FEED_PROBLEM_SUBMISSIONS ? "problem" : "submission",
 		  (long long)s->ticket.topic.id, (long long)s->ticket.after);
@@ -435,16 +454,6 @@ static void session_drop(struct ws_session *s, const char *why)
 	metrics_add(METRIC_WS_DROPPED, 1);
 	log_info("ws: dropping a connection of user %lld: %s", (long long)s->ticket.user_id, why);
 	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-}
-
-/* Closes a connection whose login session ended, from its next WRITEABLE. */
-static void session_end(struct ws_session *s, const char *why)
-{
-	if (s->ended || s->dropping)
-		return;
-	s->ended = true;
-	log_info("ws: closing a connection of user %lld: session %s", (long long)s->ticket.user_id, why);
-	lws_callback_on_writable(s->wsi);
 }
 
 /* Closes the connections whose sessions ended among those of the users some
