@@ -118,11 +118,10 @@ export class LiveFeed {
       if (this.ws !== ws) return;
       this.ws = null;
       if (ev.code === SESSION_ENDED) {
-        /* Logged out, reset or expired: no retry; /api/me answers 401, which goes to /login. */
-        this.stopped = true;
-        this.state = 'offline';
-        changed();
-        this.checkSession();
+        /* Its session ended (logout, password reset, expiry): /api/me answers 401,
+           which goes to /login, and the feed stops; after a new login elsewhere, go on. */
+        this.state = 'waiting';
+        get('/api/me').then(() => this.retry(), (e) => (e && e.status === 401 ? this.stop() : this.retry()));
         return;
       }
       if (!opened) this.failures++;
