@@ -218,7 +218,6 @@ int db_session_delete(struct db *db, const unsigned char token_hash[32])
 	return rc;
 }
 
-
 int db_session_expiry(struct db *db, const unsigned char token_hash[32], int64_t now, int64_t *expires_at)
 {
 	struct db_conn *c = db_reader(db);
