@@ -6,6 +6,8 @@
 import { get, onReachability } from './api.js';
 import { VERDICTS } from './format.js';
 
+const SESSION_ENDED = 4401; // close code: the socket's login session ended
+
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const BACKOFF_MAX_MS = 10000;
 
@@ -112,9 +114,16 @@ export class LiveFeed {
       if (typeof msg.seq === 'number') this.saw(msg.seq);
       this.onMessage(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      if (ev.code === SESSION_ENDED) {
+        /* Its session ended (logout, password reset, expiry): /api/me answers 401,
+           which goes to /login, and the feed stops; after a new login elsewhere, go on. */
+        this.state = 'waiting';
+        get('/api/me').then(() => this.retry(), (e) => (e && e.status === 401 ? this.stop() : this.retry()));
+        return;
+      }
       if (!opened) this.failures++;
       this.retry();
       if (!opened) this.checkSession();

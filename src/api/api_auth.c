@@ -77,7 +77,8 @@ static void login_run(struct hash_job *job)
 	char token[AUTH_TOKEN_LEN + 1];
 	unsigned char token_hash[32];
 	auth_new_token(token, token_hash);
-	int64_t lifetime = (int64_t)req->app->cfg->session_hours * 3600;
+	const struct config *cfg = req->app->cfg;
+	int64_t lifetime = cfg->session_seconds ? cfg->session_seconds : (int64_t)cfg->session_hours * 3600;
 	if (db_session_create(db, token_hash, l->user.id, now + lifetime) != 0) {
 		http_error(res, 500, "internal", "cannot store the session");
 		goto out;

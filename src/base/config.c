@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -37,6 +38,13 @@ const struct config_option config_options[] = {
 	 SETTING(languages_file), 0, 0},
 	{"session-hours", CONFIG_COUNT, "N", "168", "login session lifetime", CONFIG_SERVE, SETTING(session_hours), 1,
 	 24 * 366},
+	{"session-seconds", CONFIG_COUNT, "S", NULL, "the lifetime in seconds instead (for tests)", CONFIG_SERVE,
+	 SETTING(session_seconds), 1, 24 * 366 * 3600},
+	{"cookie-secure", CONFIG_CHOICE, "auto/always/never", "auto",
+	 "when the session cookie says Secure (auto: when a trusted proxy says https)", CONFIG_SERVE,
+	 SETTING(cookie_secure), 0, 0},
+	{"trusted-proxy", CONFIG_IP, "ADDR", NULL, "the proxy whose X-Forwarded-Proto is believed", CONFIG_SERVE,
+	 SETTING(trusted_proxy), 0, 0},
 	{"log-level", CONFIG_LEVEL, "LEVEL", "info", "debug, info, warn or error", CONFIG_SERVE, SETTING(log_level),
 	 0, 0},
 	{"port-file", CONFIG_FILE, "FILE", NULL, "write the port to FILE once listening", CONFIG_SERVE,
@@ -128,6 +136,23 @@ static int set_listen(struct config *cfg, const char *value, char **err)
 	return 0;
 }
 
+/* A CONFIG_CHOICE: the index of value among the words of o->value. */
+static int set_choice(const struct config_option *o, int *field, const char *value, char **err)
+{
+	size_t len = strlen(value);
+	int index = 0;
+	for (const char *p = o->value; *p; index++) {
+		size_t n = strcspn(p, "/");
+		if (n == len && strncmp(p, value, n) == 0) {
+			*field = index;
+			return 0;
+		}
+		p += n + (p[n] == '/');
+	}
+	*err = xasprintf("invalid %s '%s': expected one of %s", o->name, value, o->value);
+	return CONFIG_E_INVALID;
+}
+
 /* Sets the setting o from value; a refused value leaves the field as it was. */
 static int set_value(struct config *cfg, const struct config_option *o, const char *value, char **err)
 {
@@ -169,6 +194,18 @@ static int set_value(struct config *cfg, const struct config_option *o, const ch
 			return CONFIG_E_INVALID;
 		}
 		*(int *)field = (int)(seconds * 1000);
+		return 0;
+	}
+	case CONFIG_CHOICE:
+		return set_choice(o, field, value, err);
+	case CONFIG_IP: {
+		unsigned char addr[16];
+		if (*value && inet_pton(AF_INET, value, addr) != 1 && inet_pton(AF_INET6, value, addr) != 1) {
+			*err = xasprintf("invalid %s '%s': expected an IPv4 or IPv6 address", o->name, value);
+			return CONFIG_E_INVALID;
+		}
+		free(*(char **)field);
+		*(char **)field = *value ? xstrdup(value) : NULL;
 		return 0;
 	}
 	case CONFIG_LEVEL:
@@ -315,5 +352,6 @@ void config_release(struct config *cfg)
 	free(cfg->data_dir);
 	free(cfg->languages_file);
 	free(cfg->port_file);
+	free(cfg->trusted_proxy);
 	memset(cfg, 0, sizeof *cfg);
 }

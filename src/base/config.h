@@ -12,6 +12,13 @@
 #include "errors.h" /* CONFIG_E_UNKNOWN, CONFIG_E_INVALID */
 #include "log.h"
 
+/* --cookie-secure: when the session cookie says Secure. */
+enum config_cookie_secure {
+	CONFIG_COOKIE_SECURE_AUTO,   /* when the request came over HTTPS, as a trusted proxy says */
+	CONFIG_COOKIE_SECURE_ALWAYS,
+	CONFIG_COOKIE_SECURE_NEVER,
+};
+
 struct config {
 	char *listen_host;        /* "127.0.0.1" */
 	uint16_t listen_port;     /* 8100; 0 = any free port (printed at startup) */
@@ -22,6 +29,9 @@ struct config {
 	size_t max_upload;        /* problem package uploads, bytes */
 	char *languages_file;     /* extra language definitions (JSON), or NULL */
 	int session_hours;        /* login session lifetime */
+	int session_seconds;      /* when set (tests), the lifetime in seconds instead */
+	int cookie_secure;        /* enum config_cookie_secure */
+	char *trusted_proxy;      /* the proxy address whose X-Forwarded-Proto is believed, or NULL */
 	enum log_level log_level;
 	char *port_file;          /* write the bound port here once listening (tests), or NULL */
 	int ws_max_per_user;      /* WebSocket connections one user may hold */
@@ -62,6 +72,8 @@ enum config_kind {
 	CONFIG_SIZE,    /* a size_t of bytes from min to max, with an optional K, M or G */
 	CONFIG_SECONDS, /* seconds from 0.05 to 86400, kept as an int of milliseconds */
 	CONFIG_LEVEL,   /* debug, info, warn or error */
+	CONFIG_CHOICE,  /* one of the words of `value` ("auto/always/never"), kept as an int: its index */
+	CONFIG_IP,      /* an IPv4 or IPv6 address, kept as text; "" means none (NULL) */
 	CONFIG_SWITCH,  /* a bool setting without a value; --demo=false turns it off */
 	CONFIG_FLAG,    /* a command's bool that takes no value */
 	CONFIG_STRING,  /* a command's string */

@@ -23,6 +23,8 @@ static struct hub_msg *update_msg(const struct db_submission *s)
 void feed_on_change(void *arg, struct db *db, const struct db_change *change)
 {
 	struct hub *hub = arg;
+	if (change->kind == DB_KIND_SESSION)
+		hub_user_sessions_ended(hub, change->id);
 	if (change->kind != DB_KIND_SUBMISSION || !hub_listening(hub))
 		return;
 	/* Under the writer lock: the read sees the state this change committed. */

@@ -3,8 +3,10 @@
  * change log. The only part of live/ that knows what a submission is.
  *
  * Topics today: a problem's submissions (its submissions' states) and one
- * submission (its states and its test results). A change of another kind
- * (a problem, a user) has no topic yet and is not published. */
+ * submission (its states and its test results). An end of sessions goes to
+ * the hub's owner (hub_user_sessions_ended), which closes their sockets. A
+ * change of another kind (a problem, a user) has no topic yet and is not
+ * published. */
 #pragma once
 #include <stdint.h>
 

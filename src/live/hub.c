@@ -155,6 +155,9 @@ struct hub {
 	void (*wake)(void *ctx);
 	void *wake_ctx;
 	bool wake_pending;      /* the owner has been woken and has not dispatched yet */
+	int64_t *ended;         /* users some of whose sessions ended, for the owner */
+	size_t ended_len, ended_cap;
+	atomic_uint_fast64_t ended_count; /* hub_user_sessions_ended calls ever */
 	bool running, stopping;
 	pthread_t thread;
 	atomic_int subscribers; /* producers skip all work while nobody listens */
@@ -395,6 +398,7 @@ void hub_free(struct hub *hub)
 		if (hub->buckets[b])
 			log_error("hub: topics still have subscribers at exit");
 	free(hub->buckets);
+	free(hub->ended);
 	for (int b = 0; b < USER_BUCKETS; b++)
 		while (hub->users[b]) {
 			struct user_slot *u = hub->users[b];
@@ -424,7 +428,7 @@ void hub_set_wake(struct hub *hub, void (*wake)(void *ctx), void *ctx)
 	hub->wake = wake;
 	hub->wake_ctx = ctx;
 	hub->wake_pending = false;
-	if (wake && (hub->events || hub->results))
+	if (wake && (hub->events || hub->results || hub->ended_len))
 		wake_locked(hub);
 	pthread_mutex_unlock(&hub->lock);
 }
@@ -455,6 +459,37 @@ void hub_publish(struct hub *hub, const struct hub_key *topics, size_t count, st
 		hub_msg_unref(e->msg);
 		free(e);
 	}
+}
+
+void hub_user_sessions_ended(struct hub *hub, int64_t user_id)
+{
+	atomic_fetch_add(&hub->ended_count, 1);
+	pthread_mutex_lock(&hub->lock);
+	if (hub->wake) {
+		if (hub->ended_len == hub->ended_cap) {
+			hub->ended_cap = hub->ended_cap ? 2 * hub->ended_cap : 8;
+			hub->ended = xrealloc(hub->ended, hub->ended_cap * sizeof *hub->ended);
+		}
+		hub->ended[hub->ended_len++] = user_id;
+		wake_locked(hub);
+	}
+	pthread_mutex_unlock(&hub->lock);
+}
+
+uint64_t hub_sessions_ended_count(struct hub *hub)
+{
+	return atomic_load(&hub->ended_count);
+}
+
+int64_t *hub_take_sessions_ended(struct hub *hub, size_t *count)
+{
+	pthread_mutex_lock(&hub->lock);
+	int64_t *list = hub->ended;
+	*count = hub->ended_len;
+	hub->ended = NULL;
+	hub->ended_len = hub->ended_cap = 0;
+	pthread_mutex_unlock(&hub->lock);
+	return list;
 }
 
 /* ---- the replay thread ---- */

@@ -83,6 +83,13 @@ bool hub_listening(struct hub *hub);
 bool hub_user_acquire(struct hub *hub, int64_t user_id, int max);
 void hub_user_release(struct hub *hub, int64_t user_id);
 int hub_user_count(struct hub *hub, int64_t user_id);
+/* Some sessions of a user ended (logout, password reset): the owner is woken
+   and finds the user with hub_take_sessions_ended. Dropped while nothing is
+   delivered (no wake set). Any thread. */
+void hub_user_sessions_ended(struct hub *hub, int64_t user_id);
+/* How many times sessions ended so far: a connection admitted before a change
+   of it and opened after must recheck its session. Any thread. */
+uint64_t hub_sessions_ended_count(struct hub *hub);
 
 /* ---- owner thread only ---- */
 
@@ -90,6 +97,11 @@ int hub_user_count(struct hub *hub, int64_t user_id);
    if more are waiting it wakes the owner again, so that the owner can let
    subscribers write in between (a burst does not fill every queue at once). */
 void hub_dispatch(struct hub *hub);
+
+/* The users passed to hub_user_sessions_ended since the last call (malloc'd,
+   *count of them, the caller frees; NULL when none). Call after hub_dispatch,
+   which clears the pending wake, so that none is missed. */
+int64_t *hub_take_sessions_ended(struct hub *hub, size_t *count);
 
 /* Subscribes to a topic. With after >= 0 the subscriber first receives the
    current state of every object of the topic whose seq is greater than

@@ -28,7 +28,17 @@
  * from (pong or any frame) for the ping interval and drops, counting it in
  * METRIC_WS_DROPPED, one whose ping stays unanswered for the ping timeout;
  * this also ends connections that stopped reading altogether, since their
- * ping cannot even be delivered. */
+ * ping cannot even be delivered.
+ *
+ * Sessions. Each connection keeps its login session's token hash and expiry
+ * from the handshake. An end of sessions (logout, password reset) is a
+ * DB_KIND_SESSION change in the change log, which the feed hands to the hub
+ * (hub_user_sessions_ended); after each dispatch the service thread rechecks
+ * in the database the sessions of that user's connections and closes those
+ * that ended with WS_SESSION_ENDED "session ended"; one admitted before such
+ * an end and opened after it rechecks its session when it opens (the hub's
+ * count of ends differs from the one read at admission). The sweep, at least every
+ * WS_SWEEP_MAX_US, closes the same way those whose session expired. */
 #include "ws.h"
 #include "ws_int.h"
 
@@ -61,6 +71,8 @@
 #define WS_BATCH_BYTES 16384   /* and bytes: one write that fits the send buffer */
 #define WS_SNDBUF 16384        /* SO_SNDBUF (the kernel doubles it) */
 #define WS_MAX_RX 4096         /* largest message a client may send */
+#define WS_SESSION_ENDED 4401  /* close code: the login session ended (the web UI goes to /login) */
+#define WS_SWEEP_MAX_US 500000 /* sweep at least this often: expiry closes within a second */
 
 struct ws_settings {
 	int max_per_user;
@@ -73,6 +85,9 @@ struct ws_ticket {
 	int64_t user_id;
 	struct hub_key topic;      /* kind: enum feed_topic */
 	int64_t after;             /* -1: live only */
+	unsigned char token_hash[32]; /* the login session's */
+	int64_t expires_at;        /* and its end, unix seconds */
+	uint64_t ended_count;      /* hub_sessions_ended_count before the session was read */
 };
 
 struct ws_session {
@@ -88,6 +103,7 @@ struct ws_session {
 	bool ping_due;             /* a ping waits for WRITEABLE */
 	bool ping_pending;         /* a ping is unanswered */
 	bool dropping;             /* closed by us: counted in METRIC_WS_DROPPED */
+	bool ended;                /* its login session ended: close with WS_SESSION_ENDED */
 	struct sockaddr_storage addr; /* the client's, for the listener's per-address count */
 };
 
@@ -183,7 +199,14 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 		return 400;
 	}
 	struct request_session session;
-	if (session_from_request(app->db, h->token, h->cookie, now_unix(), &session) != 0) {
+	int64_t now = now_unix();
+	t->ended_count = hub_sessions_ended_count(app->hub);
+	bool live = session_from_request(app->db, h->token, h->cookie, now, &session) == 0;
+	if (live) {
+		auth_token_hash(session.token, t->token_hash);
+		live = db_session_expiry(app->db, t->token_hash, now, &t->expires_at) == 0;
+	}
+	if (!live) {
 		*code = "unauthorized";
 		snprintf(msg, msg_size, "log in first: send the session cookie or ?token=TOKEN");
 		return 401;
@@ -232,8 +255,8 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 		}
 		/* A seq from the future (another database?) would hide every
 		   change until seq caught up: start from now instead. */
-		int64_t now = db_seq(app->db);
-		t->after = v < now ? v : now;
+		int64_t latest = db_seq(app->db);
+		t->after = v < latest ? v : latest;
 	}
 	return 0;
 }
@@ -375,6 +398,16 @@ static void session_notify(void *arg)
 	lws_callback_on_writable(s->wsi);
 }
 
+/* Closes a connection whose login session ended, from its next WRITEABLE. */
+static void session_end(struct ws_session *s, const char *why)
+{
+	if (s->ended || s->dropping)
+		return;
+	s->ended = true;
+	log_info("ws: closing a connection of user %lld: session %s", (long long)s->ticket.user_id, why);
+	lws_callback_on_writable(s->wsi);
+}
+
 static void session_open(struct ws_server *ws, struct ws_session *s, struct lws *wsi)
 {
 	s->wsi = wsi;
@@ -386,6 +419,11 @@ static void session_open(struct ws_server *ws, struct ws_session *s, struct lws 
 	s->open = true;
 	metrics_add(METRIC_WS_OPEN, 1);
 	s->sub = hub_subscribe(ws->app->hub, s->ticket.topic, s->ticket.after, session_notify, s);
+	int64_t expires_at;
+	/* Sessions ended between the handshake's check and now: is this one of them? */
+	if (hub_sessions_ended_count(ws->app->hub) != s->ticket.ended_count &&
+	    db_session_expiry(ws->app->db, s->ticket.token_hash, now_unix(), &expires_at) != 0)
+		session_end(s, "ended");
 	log_debug("ws: user %lld subscribed to %s %lld after %lld", (long long)s->ticket.user_id,
 		  s->ticket.topic.kind == FEED_PROBLEM_SUBMISSIONS ? "problem" : "submission",
 		  (long long)s->ticket.topic.id, (long long)s->ticket.after);
@@ -416,6 +454,24 @@ static void session_drop(struct ws_session *s, const char *why)
 	metrics_add(METRIC_WS_DROPPED, 1);
 	log_info("ws: dropping a connection of user %lld: %s", (long long)s->ticket.user_id, why);
 	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+/* Closes the connections whose sessions ended among those of the users some
+   of whose sessions the change log says ended. A database read per
+   connection of those users: rare, and at most a user's connection limit. */
+static void end_sessions(struct ws_server *ws)
+{
+	size_t n;
+	int64_t *users = hub_take_sessions_ended(ws->app->hub, &n);
+	int64_t now = now_unix(), expires_at;
+	for (struct ws_session *s = ws->sessions; s && n; s = s->next)
+		for (size_t i = 0; i < n; i++)
+			if (s->ticket.user_id == users[i]) {
+				if (db_session_expiry(ws->app->db, s->ticket.token_hash, now, &expires_at) != 0)
+					session_end(s, "ended");
+				break;
+			}
+	free(users);
 }
 
 /* The scratch buffer with LWS_PRE bytes of headroom and room for len more
@@ -452,6 +508,11 @@ static size_t put_frame(struct ws_server *ws, size_t used, const char *text, siz
 static int session_write(struct ws_server *ws, struct ws_session *s)
 {
 	struct lws *wsi = s->wsi;
+	if (s->ended) {
+		static const char why[] = "session ended";
+		lws_close_reason(wsi, WS_SESSION_ENDED, (unsigned char *)why, sizeof why - 1);
+		return -1;
+	}
 	if (!s->open || s->dropping)
 		return 0;
 	if (hub_sub_failed(s->sub)) {
@@ -521,8 +582,10 @@ static void sweep(lws_sorted_usec_list_t *sul)
 {
 	struct ws_server *ws = lws_container_of(sul, struct ws_server, sweep);
 	const struct ws_settings *cfg = ws_settings();
-	int64_t now = now_us();
+	int64_t now = now_us(), now_s = now_unix();
 	for (struct ws_session *s = ws->sessions; s; s = s->next) {
+		if (now_s >= s->ticket.expires_at)
+			session_end(s, "expired");
 		if (s->ping_pending) {
 			if (now - s->ping_at >= cfg->ping_timeout_us)
 				session_drop(s, "no answer to a ping");
@@ -547,6 +610,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		if (ws && !atomic_load(&ws->stop)) {
 			adopt_pending(ws);
 			hub_dispatch(ws->app->hub);
+			end_sessions(ws);
 		}
 		return 0;
 	case LWS_CALLBACK_HTTP:
@@ -664,7 +728,7 @@ struct ws_server *ws_server_new(struct app *app, char **err)
 		goto out_destroy;
 	}
 	int64_t period = (cfg->ping_interval_us < cfg->ping_timeout_us ? cfg->ping_interval_us : cfg->ping_timeout_us) / 4;
-	ws->sweep_us = period < 50000 ? 50000 : period > 5000000 ? 5000000 : period;
+	ws->sweep_us = period < 50000 ? 50000 : period > WS_SWEEP_MAX_US ? WS_SWEEP_MAX_US : period;
 	return ws;
 out_destroy:
 	lws_context_destroy(ws->ctx);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 #include <stdatomic.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -401,6 +403,45 @@ static void count_request(struct request_state *rs)
 	metrics_request(rs->route_index, rs->res.status, now_us() - rs->started);
 }
 
+/* True when addr is the --trusted-proxy address (an IPv4 one also as
+   IPv4-mapped IPv6). */
+static bool from_trusted_proxy(const struct sockaddr *addr, const char *proxy)
+{
+	unsigned char want[16], got[16];
+	size_t len;
+	if (!addr || !proxy)
+		return false;
+	if (inet_pton(AF_INET, proxy, want) == 1)
+		len = 4;
+	else if (inet_pton(AF_INET6, proxy, want) == 1)
+		len = 16;
+	else
+		return false;
+	if (addr->sa_family == AF_INET) {
+		memcpy(got, &((const struct sockaddr_in *)addr)->sin_addr, 4);
+		return len == 4 && memcmp(got, want, 4) == 0;
+	}
+	if (addr->sa_family != AF_INET6)
+		return false;
+	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)addr)->sin6_addr;
+	if (len == 4 && IN6_IS_ADDR_V4MAPPED(a6))
+		return memcmp(a6->s6_addr + 12, want, 4) == 0;
+	return len == 16 && memcmp(a6->s6_addr, want, 16) == 0;
+}
+
+/* Whether the session cookie says Secure (--cookie-secure). verdict speaks
+   plain HTTP, so in auto a request came over HTTPS only when the trusted
+   proxy, which terminates TLS, says so in X-Forwarded-Proto; the header from
+   anyone else is ignored. */
+static bool cookie_secure(struct http_request *req)
+{
+	const struct config *cfg = req->app->cfg;
+	if (cfg->cookie_secure != CONFIG_COOKIE_SECURE_AUTO)
+		return cfg->cookie_secure == CONFIG_COOKIE_SECURE_ALWAYS;
+	const char *proto = http_header(req, "X-Forwarded-Proto");
+	return proto && strcasecmp(proto, "https") == 0 && from_trusted_proxy(req->client, cfg->trusted_proxy);
+}
+
 static enum MHD_Result queue_response(struct request_state *rs)
 {
 	struct http_response *res = &rs->res;
@@ -433,8 +474,11 @@ static enum MHD_Result queue_response(struct request_state *rs)
 				" frame-ancestors 'none'");
 	if (res->etag)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, res->etag);
-	if (res->set_cookie)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie);
+	if (res->set_cookie) {
+		char *cookie = xasprintf("%s%s", res->set_cookie, cookie_secure(&rs->req) ? "; Secure" : "");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+		free(cookie);
+	}
 	if (res->location)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
 	if (res->allow)

@@ -239,6 +239,7 @@ static const char *const kind_names[] = {
 	[DB_KIND_PROBLEM] = "problem",
 	[DB_KIND_USER] = "user",
 	[DB_KIND_SUBMISSION] = "submission",
+	[DB_KIND_SESSION] = "session",
 };
 
 static void bind_kind(sqlite3_stmt *st, int col, enum db_kind kind)

@@ -36,7 +36,8 @@ void db_close(struct db *db);
    `seq` in its transaction and is recorded as (kind, id, seq) with the scope
    the object is visible in; the log keeps each object's latest change. */
 
-enum db_kind { DB_KIND_NONE, DB_KIND_PROBLEM, DB_KIND_USER, DB_KIND_SUBMISSION };
+/* DB_KIND_SESSION: some sessions of the user (id) ended; scope: that user. */
+enum db_kind { DB_KIND_NONE, DB_KIND_PROBLEM, DB_KIND_USER, DB_KIND_SUBMISSION, DB_KIND_SESSION };
 
 /* One finished test of a submission. Strings are borrowed. */
 struct db_test_result {
@@ -106,7 +107,12 @@ int64_t db_user_count(struct db *db);
 int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id, int64_t expires_at);
 /* Finds the user of a live session; DB_E_NOT_FOUND when unknown or expired. */
 int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t now, struct db_user *out);
+/* Ends a session: logs a DB_KIND_SESSION change of its user, as
+   db_user_set_password does for all of them. */
 int db_session_delete(struct db *db, const unsigned char token_hash[32]);
+/* Whether a session is live now, uncached (the change hook may run before the
+   cache sees an end): 0 with its *expires_at, or DB_E_NOT_FOUND. */
+int db_session_expiry(struct db *db, const unsigned char token_hash[32], int64_t now, int64_t *expires_at);
 
 /* ---- problems (db_problems.c) ---- */
 

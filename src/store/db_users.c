@@ -8,6 +8,7 @@
  * expired one is refused by its expiry time, cached with it. */
 #include "db_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,12 @@ int db_user_get(struct db *db, int64_t id, struct db_user *out)
 	return rc;
 }
 
+/* Logs that sessions of the user ended, so that their sockets close. */
+static int session_ended(struct db_conn *c, int64_t user_id)
+{
+	return db_change(c, DB_KIND_SESSION, user_id, DB_KIND_USER, user_id) < 0 ? -EIO : 0;
+}
+
 int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
 {
 	struct db_conn *c = db_write_begin(db);
@@ -89,6 +96,8 @@ int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete sessions");
 		sqlite3_reset(st);
 	}
+	if (rc == 0)
+		rc = session_ended(c, id);
 	rc = db_write_end(db, c, rc);
 	db_sessions_changed(db);
 	return rc;
@@ -194,12 +203,32 @@ int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t n
 int db_session_delete(struct db *db, const unsigned char token_hash[32])
 {
 	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "DELETE FROM sessions WHERE token_hash = ?");
+	sqlite3_stmt *st = db_stmt(c, "DELETE FROM sessions WHERE token_hash = ? RETURNING user_id");
 	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete session");
+	int step = sqlite3_step(st);
+	int64_t user_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (step == SQLITE_ROW)
+		step = sqlite3_step(st);
+	int rc = step == SQLITE_DONE ? 0 : db_fail(c, "delete session");
 	sqlite3_reset(st);
+	if (rc == 0 && user_id)
+		rc = session_ended(c, user_id);
 	rc = db_write_end(db, c, rc);
 	db_sessions_changed(db);
 	return rc;
 }
 
+int db_session_expiry(struct db *db, const unsigned char token_hash[32], int64_t now, int64_t *expires_at)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?");
+	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	int rc = DB_E_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*expires_at = sqlite3_column_int64(st, 0);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -465,6 +465,61 @@ START_TEST(admin_resets_a_password)
 }
 END_TEST
 
+/* Logs in as admin, with "X-Forwarded-Proto: PROTO" when proto is set; true
+   when the session cookie says Secure. Logging out again answers the same. */
+static bool cookie_is_secure(const struct server *s, const char *proto)
+{
+	char header[64], cookie[512];
+	snprintf(header, sizeof header, "X-Forwarded-Proto: %s", proto ? proto : "");
+	const char *extra[] = {proto ? header : NULL, NULL};
+	const char *body = "{\"username\": \"admin\", \"password\": \"admin-password\"}";
+	struct response r;
+	http_request(&r, s, "POST", "/api/auth/login", NULL, NULL, body, strlen(body), extra);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert(response_header(&r, "Set-Cookie", cookie, sizeof cookie));
+	bool secure = strstr(cookie, "; Secure") != NULL;
+	char token[64];
+	snprintf(token, sizeof token, "%s", json_string_value(json_object_get(r.json, "token")));
+	response_free(&r);
+	http_request(&r, s, "POST", "/api/auth/logout", token, NULL, NULL, 0, extra);
+	ck_assert_int_eq(r.status, 204);
+	ck_assert(response_header(&r, "Set-Cookie", cookie, sizeof cookie));
+	ck_assert_int_eq(strstr(cookie, "; Secure") != NULL, secure);
+	response_free(&r);
+	return secure;
+}
+
+/* One server per --cookie-secure setting. */
+static bool cookie_secure_with(const char *const *args, const char *proto)
+{
+	struct server s;
+	server_start(&s, args);
+	bool secure = cookie_is_secure(&s, proto);
+	server_finish(&s);
+	return secure;
+}
+
+START_TEST(cookie_secure_follows_the_setting_and_the_trusted_proxy)
+{
+	/* auto: X-Forwarded-Proto is believed from the trusted proxy alone */
+	ck_assert(!cookie_is_secure(&srv, NULL));
+	ck_assert(!cookie_is_secure(&srv, "https"));
+	static const char *const proxied[] = {"--trusted-proxy", "127.0.0.1", NULL};
+	struct server s;
+	server_start(&s, proxied);
+	ck_assert(cookie_is_secure(&s, "https"));
+	ck_assert(!cookie_is_secure(&s, "http"));
+	ck_assert(!cookie_is_secure(&s, NULL));
+	server_finish(&s);
+	static const char *const other_proxy[] = {"--trusted-proxy", "127.0.0.2", NULL};
+	ck_assert(!cookie_secure_with(other_proxy, "https"));
+	static const char *const always[] = {"--cookie-secure", "always", NULL};
+	ck_assert(cookie_secure_with(always, NULL));
+	static const char *const never[] = {"--cookie-secure", "never", "--trusted-proxy", "127.0.0.1", NULL};
+	ck_assert(!cookie_secure_with(never, "https"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("api-auth");
@@ -483,6 +538,7 @@ int main(void)
 	tcase_add_test(tc, users_may_not_manage_users);
 	tcase_add_test(tc, user_validation_and_conflicts);
 	tcase_add_test(tc, admin_resets_a_password);
+	tcase_add_test(tc, cookie_secure_follows_the_setting_and_the_trusted_proxy);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -210,6 +210,41 @@ START_TEST(rolled_back_transaction_leaves_no_change)
 }
 END_TEST
 
+/* An end of sessions is a change of kind session: its user's id, in its scope. */
+START_TEST(ended_sessions_are_changes_of_their_user)
+{
+	int64_t user;
+	ck_assert_int_eq(db_user_create(db, "alice", "hash", false, &user), 0);
+	unsigned char token[32] = {1}, other[32] = {2};
+	int64_t expires_at = 0;
+	ck_assert_int_eq(db_session_create(db, token, user, 4102444800), 0);
+	ck_assert_int_eq(db_session_create(db, other, user, 4102444800), 0);
+	ck_assert_int_eq(db_session_expiry(db, token, 1, &expires_at), 0);
+	ck_assert_int_eq(expires_at, 4102444800);
+	ck_assert_int_eq(db_session_expiry(db, token, 4102444800, &expires_at), DB_E_NOT_FOUND);
+	int count = seen.count;
+	ck_assert_int_eq(db_session_delete(db, token), 0);
+	ck_assert_int_eq(seen.count, count + 1);
+	struct db_change *c = &seen.changes[count];
+	ck_assert_int_eq(c->kind, DB_KIND_SESSION);
+	ck_assert_int_eq(c->id, user);
+	ck_assert_int_eq(c->scope_kind, DB_KIND_USER);
+	ck_assert_int_eq(c->scope_id, user);
+	ck_assert_int_eq(db_session_expiry(db, token, 1, &expires_at), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_session_expiry(db, other, 1, &expires_at), 0);
+	/* an unknown token ends nothing */
+	ck_assert_int_eq(db_session_delete(db, token), 0);
+	ck_assert_int_eq(seen.count, count + 1);
+	/* a new password ends the rest */
+	ck_assert_int_eq(db_user_set_password(db, user, "hash2"), 0);
+	ck_assert_int_eq(seen.count, count + 2);
+	ck_assert_int_eq(seen.changes[count + 1].kind, DB_KIND_SESSION);
+	ck_assert_int_eq(db_session_expiry(db, other, 1, &expires_at), DB_E_NOT_FOUND);
+	struct db_change out[4];
+	ck_assert_uint_eq(db_changes_since(db, DB_KIND_SESSION, DB_KIND_USER, user, 0, out, 4), 1);
+}
+END_TEST
+
 /* A finished test reaches the hook with its submission's change, and only with it. */
 START_TEST(test_results_ride_on_their_change)
 {
@@ -272,6 +307,7 @@ int main(void)
 	tcase_add_test(tc, scope_queries_return_the_changes_after_seq);
 	tcase_add_test(tc, rolled_back_transaction_leaves_no_change);
 	tcase_add_test(tc, test_results_ride_on_their_change);
+	tcase_add_test(tc, ended_sessions_are_changes_of_their_user);
 	tcase_add_test(tc, migration_moves_submission_seq_into_the_log);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
