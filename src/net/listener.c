@@ -17,12 +17,24 @@
  *
  * File descriptors. The acceptor keeps the number of open connections (here
  * and handed off) below the file limit less a reserve for the rest of the
- * server. At that line, or when accept fails for want of descriptors or
- * memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), it closes the oldest pending
- * connection (one that has not finished its head: a client that does will
- * not be the oldest for long) and goes on; with none pending, it stops
- * accepting for PAUSE_US, so the level-triggered socket cannot spin, and the
- * backlog waits. Such conditions are logged at most once a second.
+ * server. At that line, or for SWEEP_US after accept failed for want of
+ * descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), descriptors are
+ * short, and shedding is by address, not by age: the address that holds the
+ * most open connections (the heavy one, found afresh at the start of each
+ * batch) gives way. A new connection from it is closed at once, unanswered
+ * and unread, with a reset; one from any other address is taken, and to make
+ * room the acceptor closes a pending connection (one that has not finished
+ * its head) of the address with the most connections among those pending,
+ * the oldest of its pending ones. So a flood from one address, however fast
+ * it reopens what is closed, costs only its own connections, and a light
+ * address's new connection is served as soon as the acceptor reaches it in
+ * the backlog. With nothing pending to close, it stops accepting for
+ * PAUSE_US, so the level-triggered socket cannot spin, and the backlog
+ * waits. Such conditions are logged at most once a second.
+ *
+ * Batches. Each wakeup accepts at most ACCEPT_BATCH connections, then goes
+ * back to epoll, so the heads of pending connections (a light client's among
+ * them) are read between batches however fast one address reconnects.
  *
  * Per address. Every open connection counts against its client address from
  * accept to close (listener_conn_done, called by the HTTP and WebSocket
@@ -51,11 +63,15 @@
 #define SWEEP_US 250000          /* how often pending deadlines are checked */
 #define PAUSE_US 100000          /* no accepting for this long when out of descriptors */
 #define ADDR_BUCKETS 4096
+#define ACCEPT_BATCH 64          /* connections accepted per wakeup */
 static const char ws_prefix[] = "GET /ws/";
 #define WS_PREFIX_LEN (sizeof ws_prefix - 1)
 
+struct addr_count;
+
 struct pending {
 	int fd;
+	struct addr_count *ac; /* its address's count: alive while this holds one */
 	bool seen;        /* some bytes have arrived */
 	int64_t since;    /* accepted */
 	int64_t deadline;
@@ -73,6 +89,10 @@ struct listener {
 	struct listener_limits limits;
 	int max_open;        /* open connections allowed: the file limit less a reserve */
 	int64_t paused_until; /* the listening socket is out of the epoll set until then, or 0 */
+	int64_t starved_until; /* accept failed for want of descriptors: short until then */
+	bool heavy_set;        /* heavy_key holds the heaviest address of this batch */
+	unsigned char heavy_key[16];
+	int heavy_count;       /* its open connections when found */
 	listener_handoff http;
 	listener_ws_handoff ws;
 	void *http_ctx, *ws_ctx;
@@ -117,25 +137,26 @@ static struct addr_count **addr_find(const unsigned char key[16])
 	return pp;
 }
 
-/* Counts a new connection from a, unless a holds max already. */
-static bool conn_acquire(const struct sockaddr *a, int max)
+/* Counts a new connection from the address with this key, unless it holds
+   max already: its count entry (alive until the count drops back), or NULL. */
+static struct addr_count *conn_acquire(const unsigned char key[16], int max)
 {
-	unsigned char key[16];
-	addr_key(a, key);
 	pthread_mutex_lock(&conns.lock);
 	struct addr_count **pp = addr_find(key);
-	bool ok = !*pp || (*pp)->count < max;
-	if (ok) {
-		if (!*pp) {
-			*pp = xcalloc(1, sizeof **pp);
-			memcpy((*pp)->key, key, 16);
+	struct addr_count *c = *pp;
+	if (!c || c->count < max) {
+		if (!c) {
+			c = *pp = xcalloc(1, sizeof *c);
+			memcpy(c->key, key, 16);
 		}
-		(*pp)->count++;
+		c->count++;
 		conns.open++;
 		metrics_add(METRIC_CONNS_OPEN, 1);
+	} else {
+		c = NULL;
 	}
 	pthread_mutex_unlock(&conns.lock);
-	return ok;
+	return c;
 }
 
 void listener_conn_done(const struct sockaddr *a)
@@ -162,6 +183,24 @@ static int conns_open(void)
 	int n = conns.open;
 	pthread_mutex_unlock(&conns.lock);
 	return n;
+}
+
+/* The address that holds the most open connections: false if there is none. */
+static bool conns_heaviest(unsigned char key[16], int *count)
+{
+	const struct addr_count *best = NULL;
+	pthread_mutex_lock(&conns.lock);
+	if (conns.open)
+		for (int b = 0; b < ADDR_BUCKETS; b++)
+			for (const struct addr_count *c = conns.buckets[b]; c; c = c->next)
+				if (!best || c->count > best->count)
+					best = c;
+	if (best) {
+		memcpy(key, best->key, 16);
+		*count = best->count;
+	}
+	pthread_mutex_unlock(&conns.lock);
+	return best != NULL;
 }
 
 /* ---- the listening socket ---- */
@@ -220,18 +259,52 @@ static void pending_close(struct listener *l, int i)
 	listener_conn_done((struct sockaddr *)&p.addr);
 }
 
-/* Closes the oldest pending connection to make room; false if there is none. */
-static bool shed_oldest(struct listener *l)
+/* Closes a pending connection to make room: of the address with the most open
+   connections among those pending, its oldest. False if none is pending. */
+static bool shed_heaviest(struct listener *l)
 {
 	if (!l->pending_count)
 		return false;
-	int oldest = 0;
-	for (int i = 1; i < l->pending_count; i++)
-		if (l->pending[i].since < l->pending[oldest].since)
-			oldest = i;
-	pending_close(l, oldest);
+	int victim = 0;
+	pthread_mutex_lock(&conns.lock);
+	int most = l->pending[0].ac->count;
+	for (int i = 1; i < l->pending_count; i++) {
+		int n = l->pending[i].ac->count;
+		if (n > most || (n == most && l->pending[i].since < l->pending[victim].since)) {
+			victim = i;
+			most = n;
+		}
+	}
+	pthread_mutex_unlock(&conns.lock);
+	pending_close(l, victim);
 	metrics_add(METRIC_CONNS_SHED, 1);
 	return true;
+}
+
+static void format_addr(const unsigned char key[16], char *host, size_t size)
+{
+	static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(key, v4mapped, 12) == 0)
+		inet_ntop(AF_INET, key + 12, host, (socklen_t)size);
+	else
+		inet_ntop(AF_INET6, key, host, (socklen_t)size);
+}
+
+/* Closes a new connection from the heavy address at once, unread and
+   unanswered, with a reset: anything more (an answer, a FIN exchange and a
+   TIME_WAIT socket) would spend on it what the others need. */
+static void refuse_heavy(struct listener *l, int fd)
+{
+	static struct log_ratelimit rl;
+	struct linger reset = {.l_onoff = 1, .l_linger = 0};
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+	close(fd);
+	metrics_add(METRIC_CONNS_SHED, 1);
+	char host[INET6_ADDRSTRLEN] = "?";
+	format_addr(l->heavy_key, host, sizeof host);
+	log_ratelimited(&rl, LOG_WARN, 0,
+			"descriptors short: closing new connections from %s, which holds the most (%d)", host,
+			l->heavy_count);
 }
 
 static void pause_accepting(struct listener *l, int errnum, const char *why)
@@ -285,14 +358,19 @@ static void refuse_over_cap(struct listener *l, int fd, const struct sockaddr *a
 			l->limits.max_per_address);
 }
 
-static void accept_burst(struct listener *l)
+static void accept_batch(struct listener *l)
 {
 	static struct log_ratelimit rl;
-	for (int n = 0; n < 256; n++) {
-		if (conns_open() >= l->max_open && !shed_oldest(l)) {
+	l->heavy_set = false;
+	for (int n = 0; n < ACCEPT_BATCH; n++) {
+		int open = conns_open();
+		bool full = open >= l->max_open;
+		if (full && !l->pending_count) {
 			pause_accepting(l, 0, "as many connections open as the file limit allows");
 			return;
 		}
+		if ((full || now_us() < l->starved_until) && !l->heavy_set)
+			l->heavy_set = conns_heaviest(l->heavy_key, &l->heavy_count);
 		struct pending p = {.addr_len = sizeof p.addr};
 		p.fd = accept4(l->fd, (struct sockaddr *)&p.addr, &p.addr_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (p.fd < 0) {
@@ -301,19 +379,31 @@ static void accept_burst(struct listener *l)
 				return;
 			if (e == ECONNABORTED)
 				continue;
-			if ((e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) && shed_oldest(l)) {
-				log_ratelimited(&rl, LOG_WARN, e, "accept: closing the oldest connection not yet routed");
-				continue;
+			if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+				l->starved_until = now_us() + SWEEP_US;
+				if (shed_heaviest(l)) {
+					log_ratelimited(&rl, LOG_WARN, e,
+							"accept: closing a connection not yet routed of the heaviest address");
+					continue;
+				}
 			}
 			pause_accepting(l, e, "cannot accept");
 			return;
 		}
-		if (!conn_acquire((struct sockaddr *)&p.addr, l->limits.max_per_address)) {
+		unsigned char key[16];
+		addr_key((struct sockaddr *)&p.addr, key);
+		bool short_now = full || now_us() < l->starved_until;
+		if (short_now && l->heavy_set && memcmp(key, l->heavy_key, 16) == 0) {
+			refuse_heavy(l, p.fd);
+			continue;
+		}
+		p.ac = conn_acquire(key, l->limits.max_per_address);
+		if (!p.ac) {
 			refuse_over_cap(l, p.fd, (struct sockaddr *)&p.addr);
 			continue;
 		}
-		if (l->pending_count == MAX_PENDING)
-			shed_oldest(l); /* full of slow connections: the oldest one gives way */
+		if (full || l->pending_count == MAX_PENDING)
+			shed_heaviest(l); /* make room; pending_count > 0 when full, checked above */
 		p.since = now_us();
 		p.deadline = p.since + l->limits.idle_timeout_us;
 		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.fd = p.fd};
@@ -394,7 +484,7 @@ static void *acceptor_main(void *arg)
 			if (fd == l->stop_fd)
 				return NULL;
 			if (fd == l->fd) {
-				accept_burst(l);
+				accept_batch(l);
 				continue;
 			}
 			for (int i = 0; i < l->pending_count; i++)
