@@ -266,7 +266,8 @@ static enum db_kind column_kind(sqlite3_stmt *st, int col)
 	return DB_KIND_NONE;
 }
 
-int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id)
+static int64_t log_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id,
+			  bool deleted)
 {
 	sqlite3_stmt *st = db_stmt(c, "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value");
 	int64_t seq = -1;
@@ -277,12 +278,13 @@ int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind
 	sqlite3_reset(st);
 	if (seq < 0)
 		return seq;
-	st = db_stmt(c, "INSERT INTO changes (kind, id, seq, scope_kind, scope_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+	st = db_stmt(c, "INSERT INTO changes (kind, id, seq, scope_kind, scope_id, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
 			" ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, scope_kind = excluded.scope_kind,"
-			" scope_id = excluded.scope_id");
+			" scope_id = excluded.scope_id, deleted = excluded.deleted");
 	bind_key(st, 1, kind, id);
 	sqlite3_bind_int64(st, 3, seq);
 	bind_key(st, 4, scope_kind, scope_id);
+	sqlite3_bind_int(st, 6, deleted);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -294,16 +296,27 @@ int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind
 		c->changes = xrealloc(c->changes, c->change_cap * sizeof *c->changes);
 	}
 	c->changes[c->change_count++] = (struct change){
-		.change = {kind, id, seq, scope_kind, scope_kind != DB_KIND_NONE ? scope_id : 0, NULL},
+		.change = {.kind = kind, .id = id, .seq = seq, .scope_kind = scope_kind,
+			   .scope_id = scope_kind != DB_KIND_NONE ? scope_id : 0, .deleted = deleted},
 	};
 	return seq;
+}
+
+int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id)
+{
+	return log_change(c, kind, id, scope_kind, scope_id, false);
+}
+
+int64_t db_change_deleted(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id)
+{
+	return log_change(c, kind, id, scope_kind, scope_id, true);
 }
 
 size_t db_changes_since(struct db *db, enum db_kind kind, enum db_kind scope_kind, int64_t scope_id, int64_t seq,
 			struct db_change *out, size_t max)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT kind, id, seq, scope_kind, scope_id FROM changes"
+	sqlite3_stmt *st = db_stmt(c, "SELECT kind, id, seq, scope_kind, scope_id, deleted FROM changes"
 				      " WHERE seq > ?1 AND (?2 IS NULL OR kind = ?2)"
 				      " AND (?3 IS NULL OR (scope_kind = ?3 AND scope_id = ?4)) ORDER BY seq LIMIT ?5");
 	sqlite3_bind_int64(st, 1, seq);
@@ -312,8 +325,9 @@ size_t db_changes_since(struct db *db, enum db_kind kind, enum db_kind scope_kin
 	sqlite3_bind_int64(st, 5, (int64_t)max);
 	size_t n = 0;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
-		out[n++] = (struct db_change){column_kind(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-					      column_kind(st, 3), sqlite3_column_int64(st, 4), NULL};
+		out[n++] = (struct db_change){.kind = column_kind(st, 0), .id = sqlite3_column_int64(st, 1),
+					      .seq = sqlite3_column_int64(st, 2), .scope_kind = column_kind(st, 3),
+					      .scope_id = sqlite3_column_int64(st, 4), .deleted = sqlite3_column_int(st, 5)};
 	sqlite3_reset(st);
 	return n;
 }

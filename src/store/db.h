@@ -34,7 +34,12 @@ void db_close(struct db *db);
 /* ---- the change log (db.c) ----
    Every change of any object takes the next value of the global counter
    `seq` in its transaction and is recorded as (kind, id, seq) with the scope
-   the object is visible in; the log keeps each object's latest change. */
+   the object is visible in; the log keeps each object's latest change. What
+   is logged: a submission in its problem's scope; a problem (create, update,
+   delete) visible everywhere; a user (create, password set) in its own scope
+   (DB_KIND_USER, its id: that user and admins). A deleted problem stays in the
+   log as a tombstone (`deleted`) at the seq of its delete; a deleted
+   submission leaves it. */
 
 enum db_kind { DB_KIND_NONE, DB_KIND_PROBLEM, DB_KIND_USER, DB_KIND_SUBMISSION };
 
@@ -54,6 +59,7 @@ struct db_change {
 	enum db_kind scope_kind;     /* a submission: DB_KIND_PROBLEM; DB_KIND_NONE: visible everywhere */
 	int64_t scope_id;
 	const struct db_test_result *test; /* the test a submission change finished, or NULL */
+	bool deleted;                /* the change deleted the object (its tombstone in the log) */
 };
 
 /* Called after each commit that changed objects, once per change, in seq

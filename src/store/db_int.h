@@ -34,6 +34,10 @@ int db_fail(struct db_conn *c, const char *what);
    only). Returns the seq, or -1 after an SQLite failure (logged). Call it
    once per change of an object, in the transaction that makes the change. */
 int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id);
+/* db_change for a delete: the object's row stays in the log as a tombstone
+   (`deleted` set) at the new seq, so that a resumer learns it is gone. */
+int64_t db_change_deleted(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind,
+			  int64_t scope_id);
 /* db_change for submission `id`, in its problem's scope. 0 (nothing logged)
    if there is no such submission. Writer only. */
 int64_t db_submission_change(struct db_conn *c, int64_t id);

@@ -47,6 +47,16 @@ static void bind_fields(sqlite3_stmt *st, const struct db_problem *p)
 	sqlite3_bind_text(st, 8, p->checker_json, -1, SQLITE_STATIC);
 }
 
+/* Logs the change of problem id (visible to everyone) when rc is 0; returns rc, or -EIO. */
+static int log_problem(struct db_conn *c, int64_t id, bool deleted, int rc)
+{
+	if (rc != 0)
+		return rc;
+	int64_t seq = deleted ? db_change_deleted(c, DB_KIND_PROBLEM, id, DB_KIND_NONE, 0)
+			      : db_change(c, DB_KIND_PROBLEM, id, DB_KIND_NONE, 0);
+	return seq < 0 ? -EIO : 0;
+}
+
 /* Binds validator, validator_language, validator_flags from column `first`. */
 static void bind_validator(sqlite3_stmt *st, int first, const struct db_problem *p)
 {
@@ -78,7 +88,7 @@ int db_problem_create(struct db *db, const struct db_problem *p, int64_t *id)
 	sqlite3_reset(st);
 	if (rc == 0)
 		rc = insert_tests(c, new_id, p);
-	rc = db_write_end(db, c, rc);
+	rc = db_write_end(db, c, log_problem(c, new_id, false, rc));
 	if (rc == 0 && id)
 		*id = new_id;
 	return rc;
@@ -107,7 +117,7 @@ int db_problem_update(struct db *db, int64_t id, const struct db_problem *p)
 	}
 	if (rc == 0 && p->replace_tests)
 		rc = insert_tests(c, id, p);
-	return db_write_end(db, c, rc);
+	return db_write_end(db, c, log_problem(c, id, false, rc));
 }
 
 int db_problem_delete(struct db *db, int64_t id)
@@ -119,7 +129,7 @@ int db_problem_delete(struct db *db, int64_t id)
 	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
 		rc = DB_E_NOT_FOUND;
 	sqlite3_reset(st);
-	return db_write_end(db, c, rc);
+	return db_write_end(db, c, log_problem(c, id, true, rc));
 }
 
 int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id)

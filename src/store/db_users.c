@@ -8,12 +8,21 @@
  * expired one is refused by its expiry time, cached with it. */
 #include "db_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
 #define NOW_RFC3339 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+/* Logs the change of user id, seen by that user (and admins), when rc is 0; returns rc, or -EIO. */
+static int log_user(struct db_conn *c, int64_t id, int rc)
+{
+	if (rc != 0)
+		return rc;
+	return db_change(c, DB_KIND_USER, id, DB_KIND_USER, id) < 0 ? -EIO : 0;
+}
 
 static void fill_user(sqlite3_stmt *st, struct db_user *out)
 {
@@ -30,16 +39,14 @@ int db_user_create(struct db *db, const char *username, const char *password_has
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, admin ? "admin" : "user", -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	int result = 0;
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
-		result = DB_E_CONFLICT;
-	else if (rc != SQLITE_DONE)
-		result = db_fail(c, "insert user");
-	else if (id)
-		*id = sqlite3_last_insert_rowid(db_handle(c));
+	int step = sqlite3_step(st);
+	int rc = step == SQLITE_DONE ? 0 : step == SQLITE_CONSTRAINT_UNIQUE ? DB_E_CONFLICT : db_fail(c, "insert user");
+	int64_t new_id = sqlite3_last_insert_rowid(db_handle(c));
 	sqlite3_reset(st);
-	return db_write_end(db, c, result);
+	rc = db_write_end(db, c, log_user(c, new_id, rc));
+	if (rc == 0 && id)
+		*id = new_id;
+	return rc;
 }
 
 int db_user_by_name(struct db *db, const char *username, struct db_user *out, char **hash)
@@ -89,7 +96,7 @@ int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete sessions");
 		sqlite3_reset(st);
 	}
-	rc = db_write_end(db, c, rc);
+	rc = db_write_end(db, c, log_user(c, id, rc));
 	db_sessions_changed(db);
 	return rc;
 }
