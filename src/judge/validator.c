@@ -38,7 +38,7 @@ static int write_file(const char *dir, const char *rel, const void *data, size_t
 	/* Make the folders of "lib/x.h". */
 	for (char *slash = strchr(path + strlen(dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
-		mkdir(path, 0755);
+		(void)mkdir(path, 0755); /* exists already, or the open below fails and says why */
 		*slash = '/';
 	}
 	/* A validator's box is writable: what it left where the next file goes is
@@ -102,7 +102,7 @@ int validator_compile(struct sandbox *sb, const char *work_dir, const struct val
 	const char *lang = choose(files, count, &py_main);
 	if (!lang) {
 		*message = xstrdup("no C, C++ or Python source to build a validator from (validate.c, validate.cpp or validate.py)");
-		return 1;
+		return VALIDATOR_E_COMPILE;
 	}
 	char *box = xasprintf("%s/validator-build-%d", work_dir, (int)getpid());
 	remove_tree(box);
@@ -156,18 +156,18 @@ int validator_compile(struct sandbox *sb, const char *work_dir, const struct val
 			   .box_kb = LANGUAGE_COMPILE_OUTPUT_MB * 1024},
 	};
 	struct sandbox_result r;
-	sandbox_run(sb, &spec, &r);
+	(void)sandbox_run(sb, &spec, &r); /* a sandbox failure is r.status SANDBOX_ERROR, handled below */
 	char *text = memfd_text(output);
 	close(output);
 	if (r.status == SANDBOX_ERROR || r.status == SANDBOX_EXEC_FAILED) {
 		rc = -EIO; /* the compiler is the judge's */
 		*message = xasprintf("the sandbox failed: %s", r.message);
 	} else if (r.status != SANDBOX_OK && r.box_full) {
-		rc = 1;
+		rc = VALIDATOR_E_COMPILE;
 		*message = xasprintf("%s (compiler output exceeds %d MiB)", *text ? text : "the compiler failed",
 				     LANGUAGE_COMPILE_OUTPUT_MB);
 	} else if (r.status != SANDBOX_OK) {
-		rc = 1;
+		rc = VALIDATOR_E_COMPILE;
 		*message = xasprintf("%s (%s)", *text ? text : "the compiler failed", sandbox_status_name(r.status));
 	} else {
 		const char *name = strcmp(lang, "python3") == 0 ? py_main : "validator";
@@ -285,7 +285,7 @@ enum validator_verdict validator_run(struct sandbox *sb, const struct validator 
 			   .processes = 8, .file_kb = 64 * 1024, .open_files = 64},
 	};
 	struct sandbox_result r;
-	sandbox_run(sb, &spec, &r);
+	(void)sandbox_run(sb, &spec, &r); /* a sandbox failure is r.status SANDBOX_ERROR: a JE below */
 	enum validator_verdict verdict = VALIDATOR_JE;
 	if (r.status == SANDBOX_EXITED && r.exit_code == 42)
 		verdict = VALIDATOR_AC;

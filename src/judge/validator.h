@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "errors.h" /* VALIDATOR_E_COMPILE */
+
 struct sandbox;
 struct buf;
 
@@ -29,7 +31,7 @@ struct validator {
 };
 
 /* Compiles sources in a fresh dir under work_dir. Returns 0 with *out filled,
-   1 when the sources do not compile or hold nothing runnable (*message says
+   VALIDATOR_E_COMPILE when the sources do not compile or hold nothing runnable (*message says
    why, with the compiler's output), or negative errno for a sandbox failure
    (*message says what). *message is malloc'd in every case. */
 int validator_compile(struct sandbox *sb, const char *work_dir, const struct validator_source *files, size_t count,

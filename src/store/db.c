@@ -46,6 +46,7 @@ struct db {
 	int lock_fd;
 	bool readonly;
 	struct db_conn *writer;
+	bool write_refused;         /* BEGIN failed: the writer is query-only until db_write_end */
 	pthread_mutex_t write_lock;
 	db_change_hook hook;
 	void *hook_ctx;
@@ -142,17 +143,32 @@ struct db_conn *db_reader(struct db *db)
 struct db_conn *db_write_begin(struct db *db)
 {
 	pthread_mutex_lock(&db->write_lock);
-	if (sqlite3_exec(db->writer->handle, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		db_fail(db->writer, "begin transaction");
+	if (sqlite3_exec(db->writer->handle, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		(void)db_fail(db->writer, "begin transaction");
+		/* Outside a transaction every statement would commit on its own: refuse
+		   them all (they fail and say so), and db_write_end fails. */
+		db->write_refused = true;
+		if (sqlite3_exec(db->writer->handle, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK)
+			(void)db_fail(db->writer, "refuse writes outside a transaction");
+	}
 	return db->writer;
 }
 
 int db_write_end(struct db *db, struct db_conn *c, int rc)
 {
+	if (db->write_refused) {
+		db->write_refused = false;
+		if (sqlite3_exec(c->handle, "PRAGMA query_only = OFF", NULL, NULL, NULL) != SQLITE_OK)
+			(void)db_fail(c, "accept writes again");
+		if (rc == 0)
+			rc = -EIO;
+	}
 	if (rc == 0 && sqlite3_exec(c->handle, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_fail(c, "commit");
-	if (rc != 0 && sqlite3_get_autocommit(c->handle) == 0)
-		sqlite3_exec(c->handle, "ROLLBACK", NULL, NULL, NULL);
+	/* A rollback that fails leaves the transaction open: the next BEGIN fails and says so. */
+	if (rc != 0 && sqlite3_get_autocommit(c->handle) == 0 &&
+	    sqlite3_exec(c->handle, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+		(void)db_fail(c, "roll back");
 	/* Publish under the lock: the hook sees changes in seq order. */
 	for (size_t i = 0; rc == 0 && db->hook && i < c->change_count; i++)
 		db->hook(db->hook_ctx, db, &c->changes[i].change);
@@ -210,7 +226,7 @@ void db_read_begin(struct db_conn *c)
 {
 	sqlite3_stmt *st = db_stmt(c, "BEGIN");
 	if (sqlite3_step(st) != SQLITE_DONE)
-		db_fail(c, "begin a read transaction");
+		(void)db_fail(c, "begin a read transaction"); /* the reads still run, each in its own snapshot */
 	sqlite3_reset(st);
 }
 
@@ -218,7 +234,7 @@ void db_read_end(struct db_conn *c)
 {
 	sqlite3_stmt *st = db_stmt(c, "COMMIT");
 	if (sqlite3_step(st) != SQLITE_DONE)
-		db_fail(c, "end a read transaction");
+		(void)db_fail(c, "end a read transaction"); /* logged; the next BEGIN fails and says so too */
 	sqlite3_reset(st);
 }
 
@@ -274,7 +290,7 @@ static int64_t log_change(struct db_conn *c, enum db_kind kind, int64_t id, enum
 	if (sqlite3_step(st) == SQLITE_ROW)
 		seq = sqlite3_column_int64(st, 0);
 	else
-		db_fail(c, "bump seq");
+		(void)db_fail(c, "bump seq"); /* seq stays -1, returned below */
 	sqlite3_reset(st);
 	if (seq < 0)
 		return seq;
@@ -288,7 +304,7 @@ static int64_t log_change(struct db_conn *c, enum db_kind kind, int64_t id, enum
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		db_fail(c, "log a change");
+		(void)db_fail(c, "log a change"); /* this function's failure is -1, not -EIO */
 		return -1;
 	}
 	if (c->change_count == c->change_cap) {
@@ -355,7 +371,7 @@ int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
 	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);
 	if (id < 0) {
-		db_fail(c, "choose a new id");
+		(void)db_fail(c, "choose a new id"); /* this function's failure is -1 */
 		return -1;
 	}
 	st = db_stmt(c, "INSERT INTO counters (name, value) VALUES (?1, ?2)"
@@ -365,7 +381,7 @@ int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		db_fail(c, "remember a new id");
+		(void)db_fail(c, "remember a new id"); /* this function's failure is -1 */
 		return -1;
 	}
 	return id;
@@ -438,7 +454,7 @@ static int migrate(struct db *db, int upto, char **err)
 	int current = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_reset(st);
 	if (current > newest_known) {
-		db_write_end(db, c, DB_E_NEWER);
+		(void)db_write_end(db, c, DB_E_NEWER); /* rolls back: DB_E_NEWER is the outcome */
 		*err = xasprintf("database '%s' has schema version %d, newer than this verdict knows (%d)",
 				 db->path, current, newest_known);
 		return DB_E_NEWER;
@@ -451,7 +467,7 @@ static int migrate(struct db *db, int upto, char **err)
 		if (!f->name)
 			continue;
 		if (sqlite3_exec(h, (const char *)f->data, NULL, NULL, &msg) != SQLITE_OK) {
-			db_write_end(db, c, -EIO);
+			(void)db_write_end(db, c, -EIO); /* rolls back: the failure is reported below */
 			*err = xasprintf("cannot apply migration '%s' to '%s': %s", f->name, db->path, msg);
 			sqlite3_free(msg);
 			return -EIO;
@@ -463,7 +479,7 @@ static int migrate(struct db *db, int upto, char **err)
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE) {
-			db_write_end(db, c, -EIO);
+			(void)db_write_end(db, c, -EIO); /* rolls back: the failure is reported below */
 			*err = xasprintf("cannot record migration '%s' in '%s'", f->name, db->path);
 			return -EIO;
 		}
@@ -574,7 +590,9 @@ void db_close(struct db *db)
 	}
 	if (db->writer) {
 		/* Fold the WAL back into the database on a clean shutdown. */
-		sqlite3_exec(db->writer->handle, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		if (sqlite3_exec(db->writer->handle, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
+			log_warnx("database: cannot fold the WAL back into '%s' at close: %s", db->path,
+				 sqlite3_errmsg(db->writer->handle));
 		conn_close(db->writer);
 	}
 	if (db->lock_fd >= 0)
