@@ -23,8 +23,6 @@
 #include "log.h"
 #include "util.h"
 
-#define STMT_SLOTS 128 /* more than the number of distinct statements */
-
 struct change {                /* one made by the open transaction */
 	struct db_change change;
 	struct db_test_result test;   /* change.test points here when set */
@@ -36,8 +34,11 @@ struct db_conn {
 	struct db *db;
 	struct change *changes; /* writer only: made by the open transaction */
 	size_t change_count, change_cap;
-	const char *keys[STMT_SLOTS];
-	sqlite3_stmt *stmts[STMT_SLOTS];
+	/* The statement cache: open addressing by the SQL literal's address, at
+	   most half full, doubled when it would be more. */
+	const char **keys;
+	sqlite3_stmt **stmts;
+	size_t slots, used; /* slots: 0 or a power of two */
 	struct db_conn *next; /* in db->conns */
 };
 
@@ -72,8 +73,10 @@ static void conn_close(struct db_conn *c)
 		return;
 	clear_changes(c);
 	free(c->changes);
-	for (int i = 0; i < STMT_SLOTS; i++)
+	for (size_t i = 0; i < c->slots; i++)
 		sqlite3_finalize(c->stmts[i]);
+	free(c->keys);
+	free(c->stmts);
 	sqlite3_close(c->handle);
 	free(c);
 }
@@ -199,27 +202,50 @@ void db_change_test(struct db_conn *c, int64_t id, const struct db_test_result *
 	}
 }
 
+/* The slot of sql: where it is, or the empty one where it goes. c->slots > 0. */
+static size_t stmt_slot(const struct db_conn *c, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) & (c->slots - 1);
+	while (c->keys[h] && c->keys[h] != sql)
+		h = (h + 1) & (c->slots - 1);
+	return h;
+}
+
+static void stmts_grow(struct db_conn *c)
+{
+	struct db_conn old = *c;
+	c->slots = old.slots ? 2 * old.slots : 64;
+	c->keys = xcalloc(c->slots, sizeof *c->keys);
+	c->stmts = xcalloc(c->slots, sizeof *c->stmts);
+	for (size_t i = 0; i < old.slots; i++)
+		if (old.keys[i]) {
+			size_t h = stmt_slot(c, old.keys[i]);
+			c->keys[h] = old.keys[i];
+			c->stmts[h] = old.stmts[i];
+		}
+	free(old.keys);
+	free(old.stmts);
+}
+
 sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql)
 {
-	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
-	for (size_t i = 0; i < STMT_SLOTS; i++, h = (h + 1) % STMT_SLOTS) {
-		if (c->keys[h] == sql) {
-			sqlite3_reset(c->stmts[h]);
-			sqlite3_clear_bindings(c->stmts[h]);
-			return c->stmts[h];
-		}
-		if (!c->keys[h]) {
-			if (sqlite3_prepare_v3(c->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[h],
-					       NULL) != SQLITE_OK) {
-				log_error("cannot prepare statement '%s': %s", sql, sqlite3_errmsg(c->handle));
-				abort();
-			}
-			c->keys[h] = sql;
-			return c->stmts[h];
-		}
+	size_t h = c->slots ? stmt_slot(c, sql) : 0;
+	if (c->slots && c->keys[h]) {
+		sqlite3_reset(c->stmts[h]);
+		sqlite3_clear_bindings(c->stmts[h]);
+		return c->stmts[h];
 	}
-	log_error("statement cache full");
-	abort();
+	if (2 * (c->used + 1) > c->slots) {
+		stmts_grow(c);
+		h = stmt_slot(c, sql);
+	}
+	if (sqlite3_prepare_v3(c->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[h], NULL) != SQLITE_OK) {
+		log_error("cannot prepare statement '%s': %s", sql, sqlite3_errmsg(c->handle));
+		abort();
+	}
+	c->keys[h] = sql;
+	c->used++;
+	return c->stmts[h];
 }
 
 void db_read_begin(struct db_conn *c)

@@ -21,8 +21,8 @@ void db_read_begin(struct db_conn *c);
 void db_read_end(struct db_conn *c);
 
 /* A prepared statement for `sql` (a string literal: its address is the cache
-   key), reset and with bindings cleared. Never NULL: a statement that does not
-   prepare is a bug and aborts. */
+   key), reset and with bindings cleared. The cache grows with the number of
+   statements. Never NULL: a statement that does not prepare is a bug and aborts. */
 sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql);
 sqlite3 *db_handle(struct db_conn *c);
 /* Logs an SQLite failure with what was being done; returns -EIO. */

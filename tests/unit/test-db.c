@@ -13,6 +13,7 @@
 
 #include "common.h"
 #include "db.h"
+#include "db_int.h"
 #include "embedded.h"
 #include "json_util.h"
 #include "log.h"
@@ -374,6 +375,29 @@ START_TEST(newer_schema_is_refused)
 	h = raw_open();
 	ck_assert_int_eq(raw_int(h, "SELECT max(version) FROM schema_migrations"), newest_migration() + 1);
 	sqlite3_close(h);
+}
+END_TEST
+
+/* More distinct statements than a fixed table would hold: the cache grows, and finds each again. */
+START_TEST(statement_cache_grows)
+{
+	open_db();
+	enum { N = 600 };
+	static char sql[N][32];
+	static sqlite3_stmt *first[N];
+	struct db_conn *c = db_reader(db);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < N; i++) {
+			if (round == 0)
+				snprintf(sql[i], sizeof sql[i], "SELECT %d", i);
+			sqlite3_stmt *st = db_stmt(c, sql[i]);
+			if (round == 0)
+				first[i] = st;
+			ck_assert_ptr_eq(st, first[i]);
+			ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+			ck_assert_int_eq(sqlite3_column_int(st, 0), i);
+			sqlite3_reset(st);
+		}
 }
 END_TEST
 
@@ -1265,7 +1289,7 @@ int main(void)
 		const TTest *tests[12];
 	} cases[] = {
 		{"open", {open_creates_and_migrates, open_upto_then_upgrade, newer_schema_is_refused, data_dir_lock,
-			  open_failures_say_where}},
+			  open_failures_say_where, statement_cache_grows}},
 		{"users", {users, users_list_pages, sessions, session_cache, expired_sessions_are_purged}},
 		{"problems", {problems_create_and_read, problems_update_keeps_or_replaces_tests, problems_list_and_delete}},
 		{"submissions", {submissions_create_and_read, submission_lists, list_text_matches_the_objects,
