@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include "embedded.h"
-#include "json_util.h"
 #include "log.h"
 #include "util.h"
 
@@ -422,27 +421,27 @@ int64_t db_seq(struct db *db)
 	return seq;
 }
 
-json_t *db_col_string(sqlite3_stmt *st, int col)
+size_t db_read_page(struct db_conn *c, const char *sql, int page, int per_page, size_t size, db_row_fn read,
+		    void **items)
 {
-	const unsigned char *s = sqlite3_column_text(st, col);
-	if (!s)
-		return json_null();
-	/* Compiler output, for one, may quote invalid UTF-8 from a source: keep the rest of it. */
-	return json_string_lossy((const char *)s, (size_t)sqlite3_column_bytes(st, col));
+	sqlite3_stmt *st = db_stmt(c, sql);
+	sqlite3_bind_int(st, 1, per_page);
+	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
+	char *out = xcalloc(per_page > 0 ? (size_t)per_page : 1, size);
+	size_t n = 0;
+	while (n < (size_t)per_page && sqlite3_step(st) == SQLITE_ROW)
+		read(st, out + n++ * size);
+	sqlite3_reset(st);
+	*items = out;
+	return n;
 }
 
-json_t *db_col_int_or_null(sqlite3_stmt *st, int col)
+int64_t db_count(struct db_conn *c, const char *sql)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return json_null();
-	return json_integer(sqlite3_column_int64(st, col));
-}
-
-json_t *db_col_real_or_null(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return json_null();
-	return json_real(sqlite3_column_double(st, col));
+	sqlite3_stmt *st = db_stmt(c, sql);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return n;
 }
 
 /* ---- migrations ---- */

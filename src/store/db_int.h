@@ -57,7 +57,12 @@ uint64_t db_serial(struct db *db);
 uint64_t db_sessions_generation(struct db *db);
 void db_sessions_changed(struct db *db);
 
-/* Column helpers: text as a new JSON string (invalid UTF-8 as U+FFFD), or null. */
-json_t *db_col_string(sqlite3_stmt *st, int col);
-json_t *db_col_int_or_null(sqlite3_stmt *st, int col);
-json_t *db_col_real_or_null(sqlite3_stmt *st, int col);
+/* Reads one row of a statement into item. */
+typedef void (*db_row_fn)(sqlite3_stmt *st, void *item);
+/* One page (from 1) of the rows of sql, whose LIMIT and OFFSET are ?1 and ?2:
+   each row read by `read` into the next of *items (an array of per_page
+   elements of `size` bytes, malloc'd, never NULL). Returns how many. */
+size_t db_read_page(struct db_conn *c, const char *sql, int page, int per_page, size_t size, db_row_fn read,
+		    void **items);
+/* The one integer that sql (a count) gives; 0 if none. */
+int64_t db_count(struct db_conn *c, const char *sql);

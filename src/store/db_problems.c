@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_util.h"
 #include "util.h"
 
 #define NOW_RFC3339 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -283,21 +282,21 @@ void db_problem_row_free(struct db_problem_row *row)
 	free(row);
 }
 
+static void read_summary_item(sqlite3_stmt *st, void *item)
+{
+	read_summary(st, item);
+}
+
 struct db_problem_list *db_problems_list(struct db *db, int page, int per_page)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb FROM problems"
-				      " ORDER BY id LIMIT ? OFFSET ?");
-	sqlite3_bind_int(st, 1, per_page);
-	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
 	struct db_problem_list *list = xcalloc(1, sizeof *list);
-	list->items = xcalloc(per_page > 0 ? (size_t)per_page : 1, sizeof *list->items);
-	while (list->count < (size_t)per_page && sqlite3_step(st) == SQLITE_ROW)
-		read_summary(st, &list->items[list->count++]);
-	sqlite3_reset(st);
-	st = db_stmt(c, "SELECT count(*) FROM problems");
-	list->total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	void *items;
+	list->count = db_read_page(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb FROM problems"
+				      " ORDER BY id LIMIT ?1 OFFSET ?2", page, per_page, sizeof *list->items,
+				   read_summary_item, &items);
+	list->items = items;
+	list->total = db_count(c, "SELECT count(*) FROM problems");
 	return list;
 }
 

@@ -101,20 +101,20 @@ int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
 	return rc;
 }
 
+static void read_user_row(sqlite3_stmt *st, void *item)
+{
+	struct db_user_row *row = item;
+	fill_user(st, &row->user);
+	snprintf(row->created_at, sizeof row->created_at, "%s", (const char *)sqlite3_column_text(st, 3));
+}
+
 struct db_user_list *db_users_list(struct db *db, int page, int per_page)
 {
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role, created_at FROM users ORDER BY id LIMIT ? OFFSET ?");
-	sqlite3_bind_int(st, 1, per_page);
-	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
 	struct db_user_list *list = xcalloc(1, sizeof *list);
-	list->items = xcalloc(per_page > 0 ? (size_t)per_page : 1, sizeof *list->items);
-	while (list->count < (size_t)per_page && sqlite3_step(st) == SQLITE_ROW) {
-		struct db_user_row *row = &list->items[list->count++];
-		fill_user(st, &row->user);
-		snprintf(row->created_at, sizeof row->created_at, "%s", (const char *)sqlite3_column_text(st, 3));
-	}
-	sqlite3_reset(st);
+	void *items;
+	list->count = db_read_page(db_reader(db), "SELECT id, username, role, created_at FROM users ORDER BY id"
+				   " LIMIT ?1 OFFSET ?2", page, per_page, sizeof *list->items, read_user_row, &items);
+	list->items = items;
 	list->total = db_user_count(db);
 	return list;
 }
@@ -129,11 +129,7 @@ void db_user_list_free(struct db_user_list *list)
 
 int64_t db_user_count(struct db *db)
 {
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM users");
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return n;
+	return db_count(db_reader(db), "SELECT count(*) FROM users");
 }
 
 int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id, int64_t expires_at)
