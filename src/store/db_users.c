@@ -31,6 +31,21 @@ static void fill_user(sqlite3_stmt *st, struct db_user *out)
 	out->admin = strcmp((const char *)sqlite3_column_text(st, 2), "admin") == 0;
 }
 
+/* Steps st (columns id, username, role, and password_hash when hash is not
+   NULL) for the one user it finds: 0 or DB_E_NOT_FOUND. Resets st. */
+static int find_user(sqlite3_stmt *st, struct db_user *out, char **hash)
+{
+	int rc = DB_E_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fill_user(st, out);
+		if (hash)
+			*hash = xstrdup((const char *)sqlite3_column_text(st, 3));
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 int db_user_create(struct db *db, const char *username, const char *password_hash, bool admin, int64_t *id)
 {
 	struct db_conn *c = db_write_begin(db);
@@ -54,15 +69,7 @@ int db_user_by_name(struct db *db, const char *username, struct db_user *out, ch
 	struct db_conn *c = db_reader(db);
 	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role, password_hash FROM users WHERE username = ?");
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	int rc = DB_E_NOT_FOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		fill_user(st, out);
-		if (hash)
-			*hash = xstrdup((const char *)sqlite3_column_text(st, 3));
-		rc = 0;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return find_user(st, out, hash);
 }
 
 int db_user_get(struct db *db, int64_t id, struct db_user *out)
@@ -70,13 +77,7 @@ int db_user_get(struct db *db, int64_t id, struct db_user *out)
 	struct db_conn *c = db_reader(db);
 	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role FROM users WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = DB_E_NOT_FOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		fill_user(st, out);
-		rc = 0;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return find_user(st, out, NULL);
 }
 
 int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
