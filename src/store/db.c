@@ -414,11 +414,7 @@ int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
 
 int64_t db_seq(struct db *db)
 {
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT value FROM counters WHERE name = 'seq'");
-	int64_t seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return seq;
+	return db_query_int(db_reader(db), "SELECT value FROM counters WHERE name = 'seq'");
 }
 
 size_t db_read_page(struct db_conn *c, const char *sql, int page, int per_page, size_t size, db_row_fn read,
@@ -436,7 +432,7 @@ size_t db_read_page(struct db_conn *c, const char *sql, int page, int per_page, 
 	return n;
 }
 
-int64_t db_count(struct db_conn *c, const char *sql)
+int64_t db_query_int(struct db_conn *c, const char *sql)
 {
 	sqlite3_stmt *st = db_stmt(c, sql);
 	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -453,11 +449,7 @@ static int migration_version(const char *name)
 
 int db_schema_version(struct db *db)
 {
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
-	return v;
+	return (int)db_query_int(db_reader(db), "SELECT coalesce(max(version), 0) FROM schema_migrations");
 }
 
 static int migrate(struct db *db, int upto, char **err)
@@ -475,9 +467,8 @@ static int migrate(struct db *db, int upto, char **err)
 			newest_known = migration_version(f->name);
 
 	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-	int current = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
+	int current = (int)db_query_int(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+	sqlite3_stmt *st;
 	if (current > newest_known) {
 		(void)db_write_end(db, c, DB_E_NEWER); /* rolls back: DB_E_NEWER is the outcome */
 		*err = xasprintf("database '%s' has schema version %d, newer than this verdict knows (%d)",

@@ -64,5 +64,5 @@ typedef void (*db_row_fn)(sqlite3_stmt *st, void *item);
    elements of `size` bytes, malloc'd, never NULL). Returns how many. */
 size_t db_read_page(struct db_conn *c, const char *sql, int page, int per_page, size_t size, db_row_fn read,
 		    void **items);
-/* The one integer that sql (a count) gives; 0 if none. */
-int64_t db_count(struct db_conn *c, const char *sql);
+/* The integer in the first column of the first row of sql (a count, a max); 0 if none. */
+int64_t db_query_int(struct db_conn *c, const char *sql);

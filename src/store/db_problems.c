@@ -70,11 +70,9 @@ int db_problem_create(struct db *db, const struct db_problem *p, int64_t *id)
 {
 	struct db_conn *c = db_write_begin(db);
 	/* Never the id of a deleted problem (its topic and links would come back). */
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM problems");
-	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	int64_t largest = db_query_int(c, "SELECT coalesce(max(id), 0) FROM problems");
 	int64_t new_id = db_next_row_id(c, "problem_id", largest);
-	st = db_stmt(c, "INSERT INTO problems (slug, title, statement, statement_format,"
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO problems (slug, title, statement, statement_format,"
 			" time_limit_ms, memory_limit_kb, output_limit_kb, checker, validator,"
 			" validator_language, validator_flags, created_at, updated_at, id)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " NOW_RFC3339 ", " NOW_RFC3339 ", ?)");
@@ -296,7 +294,7 @@ struct db_problem_list *db_problems_list(struct db *db, int page, int per_page)
 				      " ORDER BY id LIMIT ?1 OFFSET ?2", page, per_page, sizeof *list->items,
 				   read_summary_item, &items);
 	list->items = items;
-	list->total = db_count(c, "SELECT count(*) FROM problems");
+	list->total = db_query_int(c, "SELECT count(*) FROM problems");
 	return list;
 }
 

@@ -130,7 +130,7 @@ void db_user_list_free(struct db_user_list *list)
 
 int64_t db_user_count(struct db *db)
 {
-	return db_count(db_reader(db), "SELECT count(*) FROM users");
+	return db_query_int(db_reader(db), "SELECT count(*) FROM users");
 }
 
 int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id, int64_t expires_at)
