@@ -188,8 +188,6 @@ int read_file(const char *path, size_t max, char **out, size_t *len)
 		buf_release(&b);
 		return rc;
 	}
-	buf_reserve(&b, 0);
-	b.data[b.len] = '\0';
 	*out = buf_detach(&b, len);
 	return 0;
 }
@@ -203,9 +201,10 @@ int fd_read_buf(int fd, struct buf *b, size_t max)
 			continue;
 		if (n < 0)
 			return -errno;
+		b->len += (size_t)n;
+		b->data[b->len] = '\0'; /* as buf_add leaves it */
 		if (n == 0)
 			return 0;
-		b->len += (size_t)n;
 		if (b->len > max)
 			return -EFBIG;
 	}

@@ -44,8 +44,9 @@ bool parse_id(const char *s, int64_t *out);
 /* Reads a whole regular file (up to max bytes), never through a symlink in the
    last component; returns 0 or negative errno, -EFBIG if larger, -EINVAL if not a regular file. */
 int read_file(const char *path, size_t max, char **out, size_t *len);
-/* Appends what is left to read of fd to b: 0 at its end, -EFBIG once b holds
-   more than max bytes (what was read stays in b), or negative errno. */
+/* Appends what is left to read of fd to b, NUL-terminated: 0 at its end,
+   -EFBIG once b holds more than max bytes (what was read stays in b), or
+   negative errno. */
 int fd_read_buf(int fd, struct buf *b, size_t max);
 /* Writes all of data to fd, retrying on EINTR and short writes; 0 or negative errno. */
 int write_all(int fd, const void *data, size_t n);
