@@ -8,6 +8,8 @@
 #include "app.h"
 #include "db.h"
 #include "embedded.h"
+#include "errors.h"
+#include "log.h"
 #include "metrics.h"
 #include "util.h"
 
@@ -23,9 +25,12 @@ void api_metrics(struct http_request *req, struct http_response *res)
 	buf_init(&out);
 	metrics_render(&out);
 	int64_t counts[4];
-	db_submission_status_counts(req->app->db, counts);
+	int rc = db_submission_status_counts(req->app->db, counts);
 	buf_adds(&out, "# HELP verdict_submissions Submissions by status.\n# TYPE verdict_submissions gauge\n");
-	for (int i = 0; i < 4; i++)
+	/* Without counts the gauge is left out (a scrape then sees no value, not zeros). */
+	if (rc != 0)
+		log_warnx("metrics: cannot count submissions by status: %s", error_name(rc));
+	for (int i = 0; rc == 0 && i < 4; i++)
 		buf_printf(&out, "verdict_submissions{status=\"%s\"} %lld\n", statuses[i], (long long)counts[i]);
 	buf_printf(&out, "# HELP verdict_seq The global change counter.\n# TYPE verdict_seq counter\nverdict_seq %lld\n",
 		   (long long)db_seq(req->app->db));

@@ -16,11 +16,15 @@ enum error_code {
 	DB_E_NEWER,        /* the database was made by a newer verdict */
 	/* accounts (users.h) */
 	USERS_E_INVALID,   /* bad name or password; *err says why */
-	/* judge (checker.h) */
+	/* judge (checker.h, validator.h) */
 	CHECKER_E_INVALID, /* a bad checker configuration; *err says why */
+	VALIDATOR_E_COMPILE, /* the validator's sources do not compile or hold nothing runnable */
 	/* problems (package.h, import.h) */
 	PACKAGE_E_INVALID, /* bad package; *err says which file and why */
 	IMPORT_E_INVALID,  /* a bad package or slug: *err is the message for a 400 */
+	PROBLEM_JSON_E_INVALID, /* a bad problem written as JSON: *err is the message for a 400 */
+	/* base (json_util.h) */
+	JSON_E_INVALID,    /* a request field of the wrong type or out of range; *err says which */
 	/* base (config.h) */
 	CONFIG_E_UNKNOWN,  /* not an option (of this command) */
 	CONFIG_E_INVALID,  /* a bad value, or a value missing; *err says which */

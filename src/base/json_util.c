@@ -138,7 +138,7 @@ static int missing(const char *key, bool required, char **err)
 	if (!required)
 		return 0;
 	*err = xasprintf("field '%s' is required", key);
-	return 1;
+	return JSON_E_INVALID;
 }
 
 int json_get_string(const json_t *obj, const char *key, bool required, size_t max_len,
@@ -149,15 +149,15 @@ int json_get_string(const json_t *obj, const char *key, bool required, size_t ma
 		return missing(key, required, err);
 	if (!json_is_string(v)) {
 		*err = xasprintf("field '%s' must be a string", key);
-		return 1;
+		return JSON_E_INVALID;
 	}
 	if (json_string_length(v) > max_len) {
 		*err = xasprintf("field '%s' is longer than %zu bytes", key, max_len);
-		return 1;
+		return JSON_E_INVALID;
 	}
 	if (strlen(json_string_value(v)) != json_string_length(v)) {
 		*err = xasprintf("field '%s' must not contain NUL characters", key);
-		return 1;
+		return JSON_E_INVALID;
 	}
 	*out = json_string_value(v);
 	return 0;
@@ -171,12 +171,12 @@ int json_get_int(const json_t *obj, const char *key, bool required, int64_t min,
 		return missing(key, required, err);
 	if (!json_is_integer(v)) {
 		*err = xasprintf("field '%s' must be an integer", key);
-		return 1;
+		return JSON_E_INVALID;
 	}
 	json_int_t i = json_integer_value(v);
 	if (i < min || i > max) {
 		*err = xasprintf("field '%s' must be between %lld and %lld", key, (long long)min, (long long)max);
-		return 1;
+		return JSON_E_INVALID;
 	}
 	*out = i;
 	return 0;
@@ -189,7 +189,7 @@ int json_get_number(const json_t *obj, const char *key, bool required, double *o
 		return missing(key, required, err);
 	if (!json_is_number(v) || !isfinite(json_number_value(v))) {
 		*err = xasprintf("field '%s' must be a number", key);
-		return 1;
+		return JSON_E_INVALID;
 	}
 	*out = json_number_value(v);
 	return 0;
@@ -202,7 +202,7 @@ int json_get_bool(const json_t *obj, const char *key, bool required, bool *out, 
 		return missing(key, required, err);
 	if (!json_is_boolean(v)) {
 		*err = xasprintf("field '%s' must be true or false", key);
-		return 1;
+		return JSON_E_INVALID;
 	}
 	*out = json_is_true(v);
 	return 0;

@@ -6,11 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "errors.h" /* JSON_E_INVALID */
+
 /* A JSON string of bytes that may not be UTF-8: invalid sequences become U+FFFD. New reference. */
 json_t *json_string_lossy(const char *s, size_t len);
 
 /* Field readers for request validation. Each returns 0 when the field is
-   absent (and leaves *out alone) or valid (and sets *out), or 1 with *err set
+   absent (and leaves *out alone) or valid (and sets *out), or JSON_E_INVALID with *err set
    (malloc'd, e.g. "field 'slug' must be a string") when it has the wrong type
    or is out of range. `required` makes an absent field an error too. */
 int json_get_string(const json_t *obj, const char *key, bool required, size_t max_len,

@@ -56,15 +56,20 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *p = NULL;
+	if (vasprintf(&p, fmt, ap) < 0)
+		out_of_memory(strlen(fmt));
+	return p;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *p = NULL;
-	int n = vasprintf(&p, fmt, ap);
+	char *p = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		out_of_memory(strlen(fmt));
 	return p;
 }
 
@@ -177,33 +182,32 @@ int read_file(const char *path, size_t max, char **out, size_t *len)
 	}
 	struct buf b;
 	buf_init(&b);
-	int rc = 0;
-	for (;;) {
-		buf_reserve(&b, 65536);
-		ssize_t n = read(fd, b.data + b.len, 65536);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		b.len += (size_t)n;
-		if (b.len > max) {
-			rc = -EFBIG;
-			break;
-		}
-	}
+	int rc = fd_read_buf(fd, &b, max);
 	close(fd);
 	if (rc) {
 		buf_release(&b);
 		return rc;
 	}
-	buf_reserve(&b, 0);
-	b.data[b.len] = '\0';
 	*out = buf_detach(&b, len);
 	return 0;
+}
+
+int fd_read_buf(int fd, struct buf *b, size_t max)
+{
+	for (;;) {
+		buf_reserve(b, 65536);
+		ssize_t n = read(fd, b->data + b->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		b->len += (size_t)n;
+		b->data[b->len] = '\0'; /* as buf_add leaves it */
+		if (n == 0)
+			return 0;
+		if (b->len > max)
+			return -EFBIG;
+	}
 }
 
 int write_all(int fd, const void *data, size_t n)

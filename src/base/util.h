@@ -2,6 +2,7 @@
  * byte buffer, and clocks. Allocation failure logs and aborts, so callers do
  * not check for NULL. */
 #pragma once
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable byte buffer, always NUL-terminated after len bytes. */
 struct buf {
@@ -42,6 +44,10 @@ bool parse_id(const char *s, int64_t *out);
 /* Reads a whole regular file (up to max bytes), never through a symlink in the
    last component; returns 0 or negative errno, -EFBIG if larger, -EINVAL if not a regular file. */
 int read_file(const char *path, size_t max, char **out, size_t *len);
+/* Appends what is left to read of fd to b, NUL-terminated: 0 at its end,
+   -EFBIG once b holds more than max bytes (what was read stays in b), or
+   negative errno. */
+int fd_read_buf(int fd, struct buf *b, size_t max);
 /* Writes all of data to fd, retrying on EINTR and short writes; 0 or negative errno. */
 int write_all(int fd, const void *data, size_t n);
 /* Adds one to an eventfd (wakes whoever polls it). 0 or negative errno. */

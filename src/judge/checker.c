@@ -627,11 +627,8 @@ static int invalid(char **err, const char *fmt, ...)
 	if (err) {
 		va_list ap;
 		va_start(ap, fmt);
-		char *p = NULL;
-		if (vasprintf(&p, fmt, ap) < 0)
-			p = xstrdup("invalid checker");
+		*err = xvasprintf(fmt, ap);
 		va_end(ap);
-		*err = p;
 	}
 	return CHECKER_E_INVALID;
 }

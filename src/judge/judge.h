@@ -20,8 +20,8 @@ struct validator_source;
 
 /* Compiles a custom output validator on a worker (in the sandbox), ahead of
    waiting submissions. Blocks the calling thread (never call it from the
-   dispatcher) for at most timeout_s. Returns 0 with *out filled, 1 when the
-   sources do not compile (*message says why), or a negative errno (-ETIMEDOUT,
+   dispatcher) for at most timeout_s. Returns 0 with *out filled, VALIDATOR_E_COMPILE
+   (validator.h) when the sources do not compile (*message says why), or a negative errno (-ETIMEDOUT,
    -EIO when the worker or sandbox failed). *message is malloc'd in every case. */
 int judge_compile_validator(struct judge *j, const struct validator_source *files, size_t count, int timeout_s,
 			    struct validator *out, char **message);

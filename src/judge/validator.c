@@ -38,7 +38,7 @@ static int write_file(const char *dir, const char *rel, const void *data, size_t
 	/* Make the folders of "lib/x.h". */
 	for (char *slash = strchr(path + strlen(dir) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
-		mkdir(path, 0755);
+		(void)mkdir(path, 0755); /* exists already, or the open below fails and says why */
 		*slash = '/';
 	}
 	/* A validator's box is writable: what it left where the next file goes is
@@ -94,27 +94,60 @@ static const char *choose(const struct validator_source *files, size_t count, co
 	return py && (py_count == 1 || strncmp(py, "valid", 5) == 0) ? "python3" : NULL;
 }
 
+/* The words of flags: how many, and (when words is not NULL) each, in place in flags. */
+static size_t split_flags(char *flags, const char **words)
+{
+	size_t n = 0;
+	for (char *save = NULL, *tok = strtok_r(flags, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+		if (words)
+			words[n] = tok;
+		n++;
+	}
+	return n;
+}
+
+int validator_check_limits(size_t file_count, const char *flags, char **message)
+{
+	if (file_count > VALIDATOR_MAX_FILES) {
+		*message = xasprintf("the validator has %zu files, more than the %d a validator may have", file_count,
+				     VALIDATOR_MAX_FILES);
+		return VALIDATOR_E_COMPILE;
+	}
+	char *copy = xstrdup(flags ? flags : "");
+	size_t words = split_flags(copy, NULL);
+	free(copy);
+	if (words > VALIDATOR_MAX_FLAGS) {
+		*message = xasprintf("validator_flags has %zu words, more than the %d a validator may be given", words,
+				     VALIDATOR_MAX_FLAGS);
+		return VALIDATOR_E_COMPILE;
+	}
+	return 0;
+}
+
 int validator_compile(struct sandbox *sb, const char *work_dir, const struct validator_source *files, size_t count,
 		      struct validator *out, char **message)
 {
 	memset(out, 0, sizeof *out);
+	int rc = validator_check_limits(count, NULL, message);
+	if (rc != 0)
+		return rc;
 	const char *py_main = NULL;
 	const char *lang = choose(files, count, &py_main);
 	if (!lang) {
 		*message = xstrdup("no C, C++ or Python source to build a validator from (validate.c, validate.cpp or validate.py)");
-		return 1;
+		return VALIDATOR_E_COMPILE;
 	}
+	/* argv: the compiler, its flags, every top-level source of the language. */
+	const char **argv = xcalloc(count + 8, sizeof *argv);
 	char *box = xasprintf("%s/validator-build-%d", work_dir, (int)getpid());
 	remove_tree(box);
-	int rc = mkdir(box, 0755) == 0 ? 0 : -errno;
+	rc = mkdir(box, 0755) == 0 ? 0 : -errno;
 	for (size_t i = 0; rc == 0 && i < count; i++)
 		rc = write_file(box, files[i].path, files[i].data, files[i].len, 0644);
 	if (rc != 0) {
 		*message = xasprintf("cannot write the validator's sources to '%s': %s", box, strerror(-rc));
 		goto out;
 	}
-	/* argv: the compiler, its flags, every top-level source of the language. */
-	const char *argv[256];
 	size_t n = 0;
 	if (strcmp(lang, "python3") == 0) {
 		argv[n++] = "/usr/bin/python3";
@@ -130,7 +163,7 @@ int validator_compile(struct sandbox *sb, const char *work_dir, const struct val
 		argv[n++] = "-static";
 		argv[n++] = "-o";
 		argv[n++] = "validator";
-		for (size_t i = 0; i < count && n < 250; i++)
+		for (size_t i = 0; i < count; i++)
 			if (!strchr(files[i].path, '/') && (cpp ? is_cpp(files[i].path) : has_suffix(files[i].path, ".c")))
 				argv[n++] = files[i].path;
 		argv[n++] = "-lm";
@@ -156,18 +189,18 @@ int validator_compile(struct sandbox *sb, const char *work_dir, const struct val
 			   .box_kb = LANGUAGE_COMPILE_OUTPUT_MB * 1024},
 	};
 	struct sandbox_result r;
-	sandbox_run(sb, &spec, &r);
+	(void)sandbox_run(sb, &spec, &r); /* a sandbox failure is r.status SANDBOX_ERROR, handled below */
 	char *text = memfd_text(output);
 	close(output);
 	if (r.status == SANDBOX_ERROR || r.status == SANDBOX_EXEC_FAILED) {
 		rc = -EIO; /* the compiler is the judge's */
 		*message = xasprintf("the sandbox failed: %s", r.message);
 	} else if (r.status != SANDBOX_OK && r.box_full) {
-		rc = 1;
+		rc = VALIDATOR_E_COMPILE;
 		*message = xasprintf("%s (compiler output exceeds %d MiB)", *text ? text : "the compiler failed",
 				     LANGUAGE_COMPILE_OUTPUT_MB);
 	} else if (r.status != SANDBOX_OK) {
-		rc = 1;
+		rc = VALIDATOR_E_COMPILE;
 		*message = xasprintf("%s (%s)", *text ? text : "the compiler failed", sandbox_status_name(r.status));
 	} else {
 		const char *name = strcmp(lang, "python3") == 0 ? py_main : "validator";
@@ -188,6 +221,7 @@ int validator_compile(struct sandbox *sb, const char *work_dir, const struct val
 	}
 	free(text);
 out:
+	free(argv);
 	remove_tree(box);
 	free(box);
 	return rc;
@@ -254,7 +288,17 @@ enum validator_verdict validator_run(struct sandbox *sb, const struct validator 
 	}
 	/* argv: program input answer feedback_dir [flags...] */
 	char *flag_copy = xstrdup(flags ? flags : "");
-	const char *argv[72];
+	size_t flag_count = split_flags(flag_copy, NULL);
+	if (flag_count > VALIDATOR_MAX_FLAGS) {
+		buf_printf(log, "validator: %zu flags, more than the %d a validator may be given\n", flag_count,
+			   VALIDATOR_MAX_FLAGS);
+		free(flag_copy);
+		free(feedback);
+		close(messages);
+		return VALIDATOR_JE;
+	}
+	strcpy(flag_copy, flags ? flags : ""); /* strtok_r cut it */
+	const char *argv[VALIDATOR_MAX_FLAGS + 8];
 	size_t n = 0;
 	bool python = strcmp(v->language, "python3") == 0;
 	if (python) {
@@ -267,9 +311,7 @@ enum validator_verdict validator_run(struct sandbox *sb, const struct validator 
 	argv[n++] = "/box/input";
 	argv[n++] = "/box/answer";
 	argv[n++] = "/box/feedback/";
-	for (char *save = NULL, *tok = strtok_r(flag_copy, " \t\n", &save); tok && n < 70;
-	     tok = strtok_r(NULL, " \t\n", &save))
-		argv[n++] = tok;
+	n += split_flags(flag_copy, argv + n);
 	argv[n] = NULL;
 	uint64_t cpu = time_limit_ms * 2 > 10000 ? time_limit_ms * 2 : 10000;
 	struct sandbox_spec spec = {
@@ -285,7 +327,7 @@ enum validator_verdict validator_run(struct sandbox *sb, const struct validator 
 			   .processes = 8, .file_kb = 64 * 1024, .open_files = 64},
 	};
 	struct sandbox_result r;
-	sandbox_run(sb, &spec, &r);
+	(void)sandbox_run(sb, &spec, &r); /* a sandbox failure is r.status SANDBOX_ERROR: a JE below */
 	enum validator_verdict verdict = VALIDATOR_JE;
 	if (r.status == SANDBOX_EXITED && r.exit_code == 42)
 		verdict = VALIDATOR_AC;

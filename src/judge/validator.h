@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "errors.h" /* VALIDATOR_E_COMPILE */
+
 struct sandbox;
 struct buf;
 
@@ -28,9 +30,19 @@ struct validator {
 	size_t len;
 };
 
+/* The most files a validator may have, and the most words its flags may have:
+   far beyond any real validator, and within what the sandbox passes to a
+   program (64 KiB of arguments and environment). */
+#define VALIDATOR_MAX_FILES 256
+#define VALIDATOR_MAX_FLAGS 64
+
+/* Refuses a validator beyond those limits, before it is compiled or stored:
+   0, or VALIDATOR_E_COMPILE with *message (malloc'd) naming the limit. */
+int validator_check_limits(size_t file_count, const char *flags, char **message);
+
 /* Compiles sources in a fresh dir under work_dir. Returns 0 with *out filled,
-   1 when the sources do not compile or hold nothing runnable (*message says
-   why, with the compiler's output), or negative errno for a sandbox failure
+   VALIDATOR_E_COMPILE when the sources do not compile or hold nothing runnable (*message says
+   why, with the compiler's output; also more than VALIDATOR_MAX_FILES files), or negative errno for a sandbox failure
    (*message says what). *message is malloc'd in every case. */
 int validator_compile(struct sandbox *sb, const char *work_dir, const struct validator_source *files, size_t count,
 		      struct validator *out, char **message);
@@ -42,7 +54,8 @@ int validator_install(const struct validator *v, const char *dir);
 enum validator_verdict { VALIDATOR_AC, VALIDATOR_WA, VALIDATOR_JE };
 
 /* Runs the installed validator in dir on one test. output_fd is read from its
-   start. Appends what happened (and the judge message) to log. */
+   start. Appends what happened (and the judge message) to log. Flags beyond
+   VALIDATOR_MAX_FLAGS (refused at import) are a judge error. */
 enum validator_verdict validator_run(struct sandbox *sb, const struct validator *v, const char *dir,
 				     const char *flags, const void *input, size_t input_len, const void *answer,
 				     size_t answer_len, int output_fd, uint64_t time_limit_ms, struct buf *log);

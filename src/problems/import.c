@@ -55,6 +55,8 @@ int import_package(struct db *db, const struct package *pkg, const char *slug, i
 
 	struct validator validator = {0};
 	if (pkg->checker.type == CHECKER_CUSTOM) {
+		if (validator_check_limits(pkg->validator_count, pkg->validator_flags, err) != 0)
+			return IMPORT_E_INVALID; /* *err names the limit */
 		struct validator_source *files = xcalloc(pkg->validator_count + 1, sizeof *files);
 		for (size_t i = 0; i < pkg->validator_count; i++)
 			files[i] = (struct validator_source){pkg->validator_files[i].path, pkg->validator_files[i].data,

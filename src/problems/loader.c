@@ -47,12 +47,9 @@ int loader_fail(char **err, const char *fmt, ...)
 	if (err) {
 		va_list ap;
 		va_start(ap, fmt);
-		char *p = NULL;
-		if (vasprintf(&p, fmt, ap) < 0)
-			p = xstrdup("invalid package");
-		va_end(ap);
 		free(*err);
-		*err = p;
+		*err = xvasprintf(fmt, ap);
+		va_end(ap);
 	}
 	return PACKAGE_E_INVALID;
 }
@@ -453,24 +450,12 @@ struct walker {
 
 static int read_fd(struct loading *l, int fd, const char *rel, struct buf *b)
 {
-	char *chunk = xmalloc(CHUNK);
-	int rc = 0;
-	for (;;) {
-		ssize_t n = read(fd, chunk, CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		if ((rc = loader_room(l, rel, b->len, (size_t)n)))
-			break;
-		buf_add(b, chunk, (size_t)n);
-	}
-	free(chunk);
-	return rc;
+	/* Room for the file under both limits; past it, loader_room says which. */
+	uint64_t room = l->lim.max_file_bytes;
+	if (l->lim.max_total_bytes - l->total < room)
+		room = l->lim.max_total_bytes - l->total;
+	int rc = fd_read_buf(fd, b, room < SIZE_MAX ? (size_t)room : SIZE_MAX);
+	return rc == -EFBIG ? loader_room(l, rel, b->len, 0) : rc;
 }
 
 /* Reads a wanted file; a symlink (wanted or not) must lead to a regular file

@@ -22,7 +22,7 @@ static int parse_tests(const json_t *tests, struct problem_json *pj, char **err)
 {
 	if (!json_is_array(tests) || json_array_size(tests) == 0 || json_array_size(tests) > MAX_TESTS) {
 		*err = xasprintf("field 'tests' must be an array of 1 to %d tests", MAX_TESTS);
-		return 1;
+		return PROBLEM_JSON_E_INVALID;
 	}
 	size_t n = json_array_size(tests);
 	pj->tests = xcalloc(n, sizeof *pj->tests);
@@ -39,7 +39,7 @@ static int parse_tests(const json_t *tests, struct problem_json *pj, char **err)
 			char *e = NULL;
 			if (!json_is_object(t)) {
 				*err = xasprintf("tests[%zu] must be an object", i);
-				return 1;
+				return PROBLEM_JSON_E_INVALID;
 			}
 			if (json_get_bool(t, "sample", false, &sample, &e) ||
 			    json_get_string(t, "input", true, 64 << 20, &input, &e) ||
@@ -49,17 +49,17 @@ static int parse_tests(const json_t *tests, struct problem_json *pj, char **err)
 			    json_get_number(t, "points", false, &points, &e)) {
 				*err = xasprintf("tests[%zu]: %s", i, e);
 				free(e);
-				return 1;
+				return PROBLEM_JSON_E_INVALID;
 			}
 			if (sample != (pass == 0))
 				continue;
 			if (points < 0 || points > 1e9) {
 				*err = xasprintf("tests[%zu]: field 'points' must be between 0 and 1e9", i);
-				return 1;
+				return PROBLEM_JSON_E_INVALID;
 			}
 			if (group && !*group) {
 				*err = xasprintf("tests[%zu]: field 'group' must not be empty", i);
-				return 1;
+				return PROBLEM_JSON_E_INVALID;
 			}
 			struct db_test *dt = &pj->tests[out];
 			if (!name)
@@ -97,19 +97,19 @@ static int parse_fields(const json_t *body, bool required, const char *format, c
 	    json_get_int(body, "time_limit_ms", false, 1, 60000, &p->time_limit_ms, err) ||
 	    json_get_int(body, "memory_limit_kb", false, 1024, 4 << 20, &p->memory_limit_kb, err) ||
 	    json_get_int(body, "output_limit_kb", false, 1, 1 << 20, &p->output_limit_kb, err))
-		return 1;
+		return PROBLEM_JSON_E_INVALID;
 	if (!problem_slug_valid(p->slug)) {
 		*err = xasprintf("field 'slug' must be 1 to 64 lowercase letters, digits, '-' or '_', not starting"
 				 " with '-' or '_'");
-		return 1;
+		return PROBLEM_JSON_E_INVALID;
 	}
 	if (!*p->title) {
 		*err = xstrdup("field 'title' must not be empty");
-		return 1;
+		return PROBLEM_JSON_E_INVALID;
 	}
 	if (new_format && strcmp(new_format, "markdown") != 0 && strcmp(new_format, "text") != 0) {
 		*err = xstrdup("field 'statement_format' must be \"markdown\" or \"text\"");
-		return 1;
+		return PROBLEM_JSON_E_INVALID;
 	}
 	format = new_format ? new_format : format;
 	p->statement_markdown = !format || strcmp(format, "markdown") == 0;
@@ -119,12 +119,12 @@ static int parse_fields(const json_t *body, bool required, const char *format, c
 	checker_init(&checker, CHECKER_TOKENS);
 	if (given || stored) {
 		if (checker_from_json(given ? given : stored, &checker, err) != 0)
-			return 1;
+			return PROBLEM_JSON_E_INVALID;
 	}
 	const char *stored_type = json_string_value(json_object_get(stored, "type"));
 	if (given && checker.type == CHECKER_CUSTOM && !(stored_type && strcmp(stored_type, "custom") == 0)) {
 		*err = xstrdup("checker 'custom' needs an output validator: import the problem as a package");
-		return 1;
+		return PROBLEM_JSON_E_INVALID;
 	}
 	json_t *canonical = checker_to_json(&checker);
 	pj->checker_json = json_dumps(canonical, JSON_COMPACT | JSON_SORT_KEYS);
@@ -162,7 +162,7 @@ int problem_json_parse(const json_t *body, const struct db_problem_row *current,
 		return parse_tests(tests, pj, err);
 	if (!current) {
 		*err = xstrdup("field 'tests' is required");
-		return 1;
+		return PROBLEM_JSON_E_INVALID;
 	}
 	return 0;
 }

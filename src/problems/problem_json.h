@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "db.h"
+#include "errors.h" /* PROBLEM_JSON_E_INVALID */
 
 struct problem_json {
 	struct db_problem problem; /* points into the request JSON and into the fields below */
@@ -15,7 +16,7 @@ struct problem_json {
 
 /* Reads body (a JSON object). With `current` (the stored problem, read
    full), absent fields keep their current values and tests are kept unless
-   given. Returns 0, or 1 with *err (malloc'd) saying what is wrong; either
+   given. Returns 0, or PROBLEM_JSON_E_INVALID with *err (malloc'd) saying what is wrong; either
    way the caller calls problem_json_release. */
 int problem_json_parse(const json_t *body, const struct db_problem_row *current, struct problem_json *out,
 		       char **err);

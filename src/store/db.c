@@ -19,11 +19,8 @@
 #include <unistd.h>
 
 #include "embedded.h"
-#include "json_util.h"
 #include "log.h"
 #include "util.h"
-
-#define STMT_SLOTS 128 /* more than the number of distinct statements */
 
 struct change {                /* one made by the open transaction */
 	struct db_change change;
@@ -36,8 +33,11 @@ struct db_conn {
 	struct db *db;
 	struct change *changes; /* writer only: made by the open transaction */
 	size_t change_count, change_cap;
-	const char *keys[STMT_SLOTS];
-	sqlite3_stmt *stmts[STMT_SLOTS];
+	/* The statement cache: open addressing by the SQL literal's address, at
+	   most half full, doubled when it would be more. */
+	const char **keys;
+	sqlite3_stmt **stmts;
+	size_t slots, used; /* slots: 0 or a power of two */
 	struct db_conn *next; /* in db->conns */
 };
 
@@ -46,6 +46,7 @@ struct db {
 	int lock_fd;
 	bool readonly;
 	struct db_conn *writer;
+	bool write_refused;         /* BEGIN failed: the writer is query-only until db_write_end */
 	pthread_mutex_t write_lock;
 	db_change_hook hook;
 	void *hook_ctx;
@@ -71,8 +72,10 @@ static void conn_close(struct db_conn *c)
 		return;
 	clear_changes(c);
 	free(c->changes);
-	for (int i = 0; i < STMT_SLOTS; i++)
+	for (size_t i = 0; i < c->slots; i++)
 		sqlite3_finalize(c->stmts[i]);
+	free(c->keys);
+	free(c->stmts);
 	sqlite3_close(c->handle);
 	free(c);
 }
@@ -142,17 +145,32 @@ struct db_conn *db_reader(struct db *db)
 struct db_conn *db_write_begin(struct db *db)
 {
 	pthread_mutex_lock(&db->write_lock);
-	if (sqlite3_exec(db->writer->handle, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		db_fail(db->writer, "begin transaction");
+	if (sqlite3_exec(db->writer->handle, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		(void)db_fail(db->writer, "begin transaction");
+		/* Outside a transaction every statement would commit on its own: refuse
+		   them all (they fail and say so), and db_write_end fails. */
+		db->write_refused = true;
+		if (sqlite3_exec(db->writer->handle, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK)
+			(void)db_fail(db->writer, "refuse writes outside a transaction");
+	}
 	return db->writer;
 }
 
 int db_write_end(struct db *db, struct db_conn *c, int rc)
 {
+	if (db->write_refused) {
+		db->write_refused = false;
+		if (sqlite3_exec(c->handle, "PRAGMA query_only = OFF", NULL, NULL, NULL) != SQLITE_OK)
+			(void)db_fail(c, "accept writes again");
+		if (rc == 0)
+			rc = -EIO;
+	}
 	if (rc == 0 && sqlite3_exec(c->handle, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = db_fail(c, "commit");
-	if (rc != 0 && sqlite3_get_autocommit(c->handle) == 0)
-		sqlite3_exec(c->handle, "ROLLBACK", NULL, NULL, NULL);
+	/* A rollback that fails leaves the transaction open: the next BEGIN fails and says so. */
+	if (rc != 0 && sqlite3_get_autocommit(c->handle) == 0 &&
+	    sqlite3_exec(c->handle, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+		(void)db_fail(c, "roll back");
 	/* Publish under the lock: the hook sees changes in seq order. */
 	for (size_t i = 0; rc == 0 && db->hook && i < c->change_count; i++)
 		db->hook(db->hook_ctx, db, &c->changes[i].change);
@@ -183,34 +201,57 @@ void db_change_test(struct db_conn *c, int64_t id, const struct db_test_result *
 	}
 }
 
+/* The slot of sql: where it is, or the empty one where it goes. c->slots > 0. */
+static size_t stmt_slot(const struct db_conn *c, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) & (c->slots - 1);
+	while (c->keys[h] && c->keys[h] != sql)
+		h = (h + 1) & (c->slots - 1);
+	return h;
+}
+
+static void stmts_grow(struct db_conn *c)
+{
+	struct db_conn old = *c;
+	c->slots = old.slots ? 2 * old.slots : 64;
+	c->keys = xcalloc(c->slots, sizeof *c->keys);
+	c->stmts = xcalloc(c->slots, sizeof *c->stmts);
+	for (size_t i = 0; i < old.slots; i++)
+		if (old.keys[i]) {
+			size_t h = stmt_slot(c, old.keys[i]);
+			c->keys[h] = old.keys[i];
+			c->stmts[h] = old.stmts[i];
+		}
+	free(old.keys);
+	free(old.stmts);
+}
+
 sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql)
 {
-	size_t h = ((uintptr_t)sql >> 3) % STMT_SLOTS;
-	for (size_t i = 0; i < STMT_SLOTS; i++, h = (h + 1) % STMT_SLOTS) {
-		if (c->keys[h] == sql) {
-			sqlite3_reset(c->stmts[h]);
-			sqlite3_clear_bindings(c->stmts[h]);
-			return c->stmts[h];
-		}
-		if (!c->keys[h]) {
-			if (sqlite3_prepare_v3(c->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[h],
-					       NULL) != SQLITE_OK) {
-				log_error("cannot prepare statement '%s': %s", sql, sqlite3_errmsg(c->handle));
-				abort();
-			}
-			c->keys[h] = sql;
-			return c->stmts[h];
-		}
+	size_t h = c->slots ? stmt_slot(c, sql) : 0;
+	if (c->slots && c->keys[h]) {
+		sqlite3_reset(c->stmts[h]);
+		sqlite3_clear_bindings(c->stmts[h]);
+		return c->stmts[h];
 	}
-	log_error("statement cache full");
-	abort();
+	if (2 * (c->used + 1) > c->slots) {
+		stmts_grow(c);
+		h = stmt_slot(c, sql);
+	}
+	if (sqlite3_prepare_v3(c->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[h], NULL) != SQLITE_OK) {
+		log_error("cannot prepare statement '%s': %s", sql, sqlite3_errmsg(c->handle));
+		abort();
+	}
+	c->keys[h] = sql;
+	c->used++;
+	return c->stmts[h];
 }
 
 void db_read_begin(struct db_conn *c)
 {
 	sqlite3_stmt *st = db_stmt(c, "BEGIN");
 	if (sqlite3_step(st) != SQLITE_DONE)
-		db_fail(c, "begin a read transaction");
+		(void)db_fail(c, "begin a read transaction"); /* the reads still run, each in its own snapshot */
 	sqlite3_reset(st);
 }
 
@@ -218,7 +259,7 @@ void db_read_end(struct db_conn *c)
 {
 	sqlite3_stmt *st = db_stmt(c, "COMMIT");
 	if (sqlite3_step(st) != SQLITE_DONE)
-		db_fail(c, "end a read transaction");
+		(void)db_fail(c, "end a read transaction"); /* logged; the next BEGIN fails and says so too */
 	sqlite3_reset(st);
 }
 
@@ -267,27 +308,29 @@ static enum db_kind column_kind(sqlite3_stmt *st, int col)
 	return DB_KIND_NONE;
 }
 
-int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id)
+static int64_t log_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id,
+			  bool deleted)
 {
 	sqlite3_stmt *st = db_stmt(c, "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value");
 	int64_t seq = -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		seq = sqlite3_column_int64(st, 0);
 	else
-		db_fail(c, "bump seq");
+		(void)db_fail(c, "bump seq"); /* seq stays -1, returned below */
 	sqlite3_reset(st);
 	if (seq < 0)
 		return seq;
-	st = db_stmt(c, "INSERT INTO changes (kind, id, seq, scope_kind, scope_id) VALUES (?1, ?2, ?3, ?4, ?5)"
+	st = db_stmt(c, "INSERT INTO changes (kind, id, seq, scope_kind, scope_id, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
 			" ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, scope_kind = excluded.scope_kind,"
-			" scope_id = excluded.scope_id");
+			" scope_id = excluded.scope_id, deleted = excluded.deleted");
 	bind_key(st, 1, kind, id);
 	sqlite3_bind_int64(st, 3, seq);
 	bind_key(st, 4, scope_kind, scope_id);
+	sqlite3_bind_int(st, 6, deleted);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		db_fail(c, "log a change");
+		(void)db_fail(c, "log a change"); /* this function's failure is -1, not -EIO */
 		return -1;
 	}
 	if (c->change_count == c->change_cap) {
@@ -295,16 +338,27 @@ int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind
 		c->changes = xrealloc(c->changes, c->change_cap * sizeof *c->changes);
 	}
 	c->changes[c->change_count++] = (struct change){
-		.change = {kind, id, seq, scope_kind, scope_kind != DB_KIND_NONE ? scope_id : 0, NULL},
+		.change = {.kind = kind, .id = id, .seq = seq, .scope_kind = scope_kind,
+			   .scope_id = scope_kind != DB_KIND_NONE ? scope_id : 0, .deleted = deleted},
 	};
 	return seq;
+}
+
+int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id)
+{
+	return log_change(c, kind, id, scope_kind, scope_id, false);
+}
+
+int64_t db_change_deleted(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id)
+{
+	return log_change(c, kind, id, scope_kind, scope_id, true);
 }
 
 size_t db_changes_since(struct db *db, enum db_kind kind, enum db_kind scope_kind, int64_t scope_id, int64_t seq,
 			struct db_change *out, size_t max)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT kind, id, seq, scope_kind, scope_id FROM changes"
+	sqlite3_stmt *st = db_stmt(c, "SELECT kind, id, seq, scope_kind, scope_id, deleted FROM changes"
 				      " WHERE seq > ?1 AND (?2 IS NULL OR kind = ?2)"
 				      " AND (?3 IS NULL OR (scope_kind = ?3 AND scope_id = ?4)) ORDER BY seq LIMIT ?5");
 	sqlite3_bind_int64(st, 1, seq);
@@ -313,8 +367,9 @@ size_t db_changes_since(struct db *db, enum db_kind kind, enum db_kind scope_kin
 	sqlite3_bind_int64(st, 5, (int64_t)max);
 	size_t n = 0;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
-		out[n++] = (struct db_change){column_kind(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-					      column_kind(st, 3), sqlite3_column_int64(st, 4), NULL};
+		out[n++] = (struct db_change){.kind = column_kind(st, 0), .id = sqlite3_column_int64(st, 1),
+					      .seq = sqlite3_column_int64(st, 2), .scope_kind = column_kind(st, 3),
+					      .scope_id = sqlite3_column_int64(st, 4), .deleted = sqlite3_column_int(st, 5)};
 	sqlite3_reset(st);
 	return n;
 }
@@ -342,7 +397,7 @@ int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
 	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);
 	if (id < 0) {
-		db_fail(c, "choose a new id");
+		(void)db_fail(c, "choose a new id"); /* this function's failure is -1 */
 		return -1;
 	}
 	st = db_stmt(c, "INSERT INTO counters (name, value) VALUES (?1, ?2)"
@@ -352,7 +407,7 @@ int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		db_fail(c, "remember a new id");
+		(void)db_fail(c, "remember a new id"); /* this function's failure is -1 */
 		return -1;
 	}
 	return id;
@@ -360,34 +415,30 @@ int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
 
 int64_t db_seq(struct db *db)
 {
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT value FROM counters WHERE name = 'seq'");
-	int64_t seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	return db_query_int(db_reader(db), "SELECT value FROM counters WHERE name = 'seq'");
+}
+
+size_t db_read_page(struct db_conn *c, const char *sql, int page, int per_page, size_t size, db_row_fn read,
+		    void **items)
+{
+	sqlite3_stmt *st = db_stmt(c, sql);
+	sqlite3_bind_int(st, 1, per_page);
+	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
+	char *out = xcalloc(per_page > 0 ? (size_t)per_page : 1, size);
+	size_t n = 0;
+	while (n < (size_t)per_page && sqlite3_step(st) == SQLITE_ROW)
+		read(st, out + n++ * size);
 	sqlite3_reset(st);
-	return seq;
+	*items = out;
+	return n;
 }
 
-json_t *db_col_string(sqlite3_stmt *st, int col)
+int64_t db_query_int(struct db_conn *c, const char *sql)
 {
-	const unsigned char *s = sqlite3_column_text(st, col);
-	if (!s)
-		return json_null();
-	/* Compiler output, for one, may quote invalid UTF-8 from a source: keep the rest of it. */
-	return json_string_lossy((const char *)s, (size_t)sqlite3_column_bytes(st, col));
-}
-
-json_t *db_col_int_or_null(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return json_null();
-	return json_integer(sqlite3_column_int64(st, col));
-}
-
-json_t *db_col_real_or_null(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return json_null();
-	return json_real(sqlite3_column_double(st, col));
+	sqlite3_stmt *st = db_stmt(c, sql);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return n;
 }
 
 /* ---- migrations ---- */
@@ -399,11 +450,7 @@ static int migration_version(const char *name)
 
 int db_schema_version(struct db *db)
 {
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
-	return v;
+	return (int)db_query_int(db_reader(db), "SELECT coalesce(max(version), 0) FROM schema_migrations");
 }
 
 static int migrate(struct db *db, int upto, char **err)
@@ -421,11 +468,10 @@ static int migrate(struct db *db, int upto, char **err)
 			newest_known = migration_version(f->name);
 
 	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-	int current = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
+	int current = (int)db_query_int(c, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+	sqlite3_stmt *st;
 	if (current > newest_known) {
-		db_write_end(db, c, DB_E_NEWER);
+		(void)db_write_end(db, c, DB_E_NEWER); /* rolls back: DB_E_NEWER is the outcome */
 		*err = xasprintf("database '%s' has schema version %d, newer than this verdict knows (%d)",
 				 db->path, current, newest_known);
 		return DB_E_NEWER;
@@ -438,7 +484,7 @@ static int migrate(struct db *db, int upto, char **err)
 		if (!f->name)
 			continue;
 		if (sqlite3_exec(h, (const char *)f->data, NULL, NULL, &msg) != SQLITE_OK) {
-			db_write_end(db, c, -EIO);
+			(void)db_write_end(db, c, -EIO); /* rolls back: the failure is reported below */
 			*err = xasprintf("cannot apply migration '%s' to '%s': %s", f->name, db->path, msg);
 			sqlite3_free(msg);
 			return -EIO;
@@ -450,7 +496,7 @@ static int migrate(struct db *db, int upto, char **err)
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE) {
-			db_write_end(db, c, -EIO);
+			(void)db_write_end(db, c, -EIO); /* rolls back: the failure is reported below */
 			*err = xasprintf("cannot record migration '%s' in '%s'", f->name, db->path);
 			return -EIO;
 		}
@@ -561,7 +607,9 @@ void db_close(struct db *db)
 	}
 	if (db->writer) {
 		/* Fold the WAL back into the database on a clean shutdown. */
-		sqlite3_exec(db->writer->handle, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+		if (sqlite3_exec(db->writer->handle, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
+			log_warnx("database: cannot fold the WAL back into '%s' at close: %s", db->path,
+				 sqlite3_errmsg(db->writer->handle));
 		conn_close(db->writer);
 	}
 	if (db->lock_fd >= 0)

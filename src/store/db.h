@@ -20,21 +20,29 @@
 
 struct db;
 
+/* On the functions whose int result is an outcome the caller must look at. */
+#define DB_MUST_CHECK __attribute__((warn_unused_result))
+
 /* Opens (creating if needed) DIR/verdict.db and applies pending migrations.
    With `exclusive` (the server) it first takes the data dir's lock, so that a
    second server refuses to start; command-line tools share the database.
    On failure returns non-zero with *err set (malloc'd, one line). */
-int db_open(const char *dir, bool exclusive, struct db **out, char **err);
+DB_MUST_CHECK int db_open(const char *dir, bool exclusive, struct db **out, char **err);
 /* Opens an existing database read-only, without lock or migrations (judge workers). */
-int db_open_readonly(const char *dir, struct db **out, char **err);
+DB_MUST_CHECK int db_open_readonly(const char *dir, struct db **out, char **err);
 /* Applies migrations up to and including version `upto` only (tests of upgrades). */
-int db_open_upto(const char *dir, int upto, struct db **out, char **err);
+DB_MUST_CHECK int db_open_upto(const char *dir, int upto, struct db **out, char **err);
 void db_close(struct db *db);
 
 /* ---- the change log (db.c) ----
    Every change of any object takes the next value of the global counter
    `seq` in its transaction and is recorded as (kind, id, seq) with the scope
-   the object is visible in; the log keeps each object's latest change. */
+   the object is visible in; the log keeps each object's latest change. What
+   is logged: a submission in its problem's scope; a problem (create, update,
+   delete) visible everywhere; a user (create, password set) in its own scope
+   (DB_KIND_USER, its id: that user and admins). A deleted problem stays in the
+   log as a tombstone (`deleted`) at the seq of its delete; a deleted
+   submission leaves it. */
 
 /* DB_KIND_SESSION: some sessions of the user (id) ended; scope: that user. */
 enum db_kind { DB_KIND_NONE, DB_KIND_PROBLEM, DB_KIND_USER, DB_KIND_SUBMISSION, DB_KIND_SESSION };
@@ -55,6 +63,7 @@ struct db_change {
 	enum db_kind scope_kind;     /* a submission: DB_KIND_PROBLEM; DB_KIND_NONE: visible everywhere */
 	int64_t scope_id;
 	const struct db_test_result *test; /* the test a submission change finished, or NULL */
+	bool deleted;                /* the change deleted the object (its tombstone in the log) */
 };
 
 /* Called after each commit that changed objects, once per change, in seq
@@ -82,12 +91,12 @@ struct db_user {
 	bool admin;
 };
 
-int db_user_create(struct db *db, const char *username, const char *password_hash, bool admin,
+DB_MUST_CHECK int db_user_create(struct db *db, const char *username, const char *password_hash, bool admin,
 		   int64_t *id /* OUT */);
 /* Returns the user and, when hash is not NULL, a malloc'd copy of the password hash. */
-int db_user_by_name(struct db *db, const char *username, struct db_user *out, char **hash);
-int db_user_get(struct db *db, int64_t id, struct db_user *out);
-int db_user_set_password(struct db *db, int64_t id, const char *password_hash);
+DB_MUST_CHECK int db_user_by_name(struct db *db, const char *username, struct db_user *out, char **hash);
+DB_MUST_CHECK int db_user_get(struct db *db, int64_t id, struct db_user *out);
+DB_MUST_CHECK int db_user_set_password(struct db *db, int64_t id, const char *password_hash);
 /* A user as listed: the user and when it was made (RFC 3339). */
 struct db_user_row {
 	struct db_user user;
@@ -104,15 +113,16 @@ struct db_user_list *db_users_list(struct db *db, int page, int per_page);
 void db_user_list_free(struct db_user_list *list);
 int64_t db_user_count(struct db *db);
 
-int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id, int64_t expires_at);
+DB_MUST_CHECK int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id, int64_t expires_at);
 /* Finds the user of a live session; DB_E_NOT_FOUND when unknown or expired. */
-int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t now, struct db_user *out);
+DB_MUST_CHECK int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t now, struct db_user *out);
 /* Ends a session: logs a DB_KIND_SESSION change of its user, as
    db_user_set_password does for all of them. */
-int db_session_delete(struct db *db, const unsigned char token_hash[32]);
+DB_MUST_CHECK int db_session_delete(struct db *db, const unsigned char token_hash[32]);
 /* Whether a session is live now, uncached (the change hook may run before the
    cache sees an end): 0 with its *expires_at, or DB_E_NOT_FOUND. */
-int db_session_expiry(struct db *db, const unsigned char token_hash[32], int64_t now, int64_t *expires_at);
+DB_MUST_CHECK int db_session_expiry(struct db *db, const unsigned char token_hash[32], int64_t now,
+				    int64_t *expires_at);
 
 /* ---- problems (db_problems.c) ---- */
 
@@ -149,11 +159,11 @@ struct db_problem {
 };
 
 /* Inserts a problem; DB_E_CONFLICT if the slug is taken. */
-int db_problem_create(struct db *db, const struct db_problem *p, int64_t *id /* OUT */);
+DB_MUST_CHECK int db_problem_create(struct db *db, const struct db_problem *p, int64_t *id /* OUT */);
 /* Replaces a problem's fields (and tests when replace_tests); DB_E_NOT_FOUND, DB_E_CONFLICT. */
-int db_problem_update(struct db *db, int64_t id, const struct db_problem *p);
-int db_problem_delete(struct db *db, int64_t id);
-int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id /* OUT */);
+DB_MUST_CHECK int db_problem_update(struct db *db, int64_t id, const struct db_problem *p);
+DB_MUST_CHECK int db_problem_delete(struct db *db, int64_t id);
+DB_MUST_CHECK int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id /* OUT */);
 bool db_problem_exists(struct db *db, int64_t id);
 /* A sample test as shown to users: input and answer (NUL-terminated after len). */
 struct db_sample {
@@ -235,10 +245,10 @@ struct db_problem_judging {
 struct db_problem_judging *db_problem_judging(struct db *db, int64_t id);
 void db_problem_judging_free(struct db_problem_judging *pj);
 /* Copies one test's input and answer (malloc'd) for the judge. */
-int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_t *input_len,
+DB_MUST_CHECK int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_t *input_len,
 		 char **output, size_t *output_len);
 /* The custom validator: program (malloc'd), its language and flags (malloc'd); DB_E_NOT_FOUND if none. */
-int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len, char **language, char **flags);
+DB_MUST_CHECK int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len, char **language, char **flags);
 
 /* ---- submissions (db_submissions.c) ---- */
 
@@ -271,7 +281,7 @@ struct db_submission {
 enum { DB_SUBMISSION_DETAILS = 1, DB_SUBMISSION_SOURCE = 2 };
 /* Reads one submission (with the parts asked for); its strings are its own
    until db_submission_release. DB_E_NOT_FOUND if there is none. */
-int db_submission_get(struct db *db, int64_t id, unsigned parts, struct db_submission *out);
+DB_MUST_CHECK int db_submission_get(struct db *db, int64_t id, unsigned parts, struct db_submission *out);
 /* Frees what db_submission_get or db_submission_create filled in. NULL is fine. */
 void db_submission_release(struct db_submission *s);
 /* Called per row of a list; the row's strings are valid during the call only. */
@@ -279,14 +289,15 @@ typedef void (*db_submission_fn)(void *ctx, const struct db_submission *s);
 
 /* Stores a new queued submission. *created (may be NULL) gets it as
    committed, before any judging can change it (release it). */
-int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+DB_MUST_CHECK int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
 			 const char *source, int64_t *id /* OUT */, struct db_submission *created /* OUT */);
 /* Pages of submissions, newest first: fn is called per row, then *total gets
    the count of all pages (one snapshot). They are the hottest reads, so rows
    go straight from the statement to fn. A problem's submissions:
    DB_E_NOT_FOUND (and no call) when the problem does not exist. The list:
-   filters are optional (0 / NULL = any). */
-int db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_page, db_submission_fn fn,
+   filters are optional (0 / NULL = any); it cannot fail (returns 0, so it is
+   not marked DB_MUST_CHECK). */
+DB_MUST_CHECK int db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_page, db_submission_fn fn,
 			   void *ctx, int64_t *total /* OUT */);
 int db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, const char *verdict, int page,
 			int per_page, db_submission_fn fn, void *ctx, int64_t *total /* OUT */);
@@ -296,33 +307,33 @@ int db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, cons
 int db_submissions_changed(struct db *db, int64_t problem_id, int64_t submission_id, int64_t seq, int limit,
 			   db_submission_fn fn, void *ctx);
 /* Counts by status, for /metrics: queued, compiling, running, done. */
-int db_submission_status_counts(struct db *db, int64_t counts[4]);
+DB_MUST_CHECK int db_submission_status_counts(struct db *db, int64_t counts[4]);
 
 /* ---- judging (db_judge.c): every change takes a new seq ---- */
 
 /* Puts a submission back to queued (rejudge): verdict, metrics and test results cleared. */
-int db_submission_requeue(struct db *db, int64_t id);
+DB_MUST_CHECK int db_submission_requeue(struct db *db, int64_t id);
 /* Requeues every submission of a problem; *count (may be NULL) gets how many. */
-int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count);
+DB_MUST_CHECK int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count);
 /* Ids of queued submissions after `after_id`, oldest first; returns how many (≤ max). */
 size_t db_judge_pending(struct db *db, int64_t after_id, int64_t *ids, size_t max);
 /* queued -> compiling: a judging attempt begins. *token identifies the attempt
    (pass it to the calls below; they do nothing for an attempt that a rejudge
    has overtaken and return DB_E_NOT_FOUND). DB_E_NOT_FOUND if the submission
    is gone or no longer queued; -EIO when the database fails. */
-int db_judge_begin(struct db *db, int64_t id, int64_t *token /* OUT */, int *attempt /* OUT: 1 for the first */);
+DB_MUST_CHECK int db_judge_begin(struct db *db, int64_t id, int64_t *token /* OUT */, int *attempt /* OUT: 1 for the first */);
 /* compiling -> running, keeping the compiler's messages. */
-int db_judge_compiled(struct db *db, int64_t id, int64_t token, const char *compile_output);
+DB_MUST_CHECK int db_judge_compiled(struct db *db, int64_t id, int64_t token, const char *compile_output);
 /* Records a finished test (and the running metrics: max time, max memory, tests passed). */
-int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char *group, const char *verdict,
+DB_MUST_CHECK int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char *group, const char *verdict,
 		  int64_t time_ms, int64_t memory_kb, bool passed);
 /* -> done with the verdict; score < 0 means none; compile_output may be NULL to keep the stored one. */
-int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
+DB_MUST_CHECK int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
 		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log);
 /* The attempt goes back to queued (verdict, metrics and test results cleared)
    with `attempts` attempts counted as used; the judge's retry rule says how
    many. DB_E_NOT_FOUND when the attempt was overtaken. */
-int db_judge_requeue(struct db *db, int64_t id, int64_t token, int attempts);
+DB_MUST_CHECK int db_judge_requeue(struct db *db, int64_t id, int64_t token, int attempts);
 /* Submissions left compiling or running by a stopped server go back to queued. Returns how many. */
 int64_t db_judge_recover(struct db *db);
 
@@ -332,4 +343,4 @@ struct db_job {
 	char language[64];
 	char *source; /* malloc'd */
 };
-int db_job_load(struct db *db, int64_t id, struct db_job *out);
+DB_MUST_CHECK int db_job_load(struct db *db, int64_t id, struct db_job *out);

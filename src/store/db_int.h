@@ -21,8 +21,8 @@ void db_read_begin(struct db_conn *c);
 void db_read_end(struct db_conn *c);
 
 /* A prepared statement for `sql` (a string literal: its address is the cache
-   key), reset and with bindings cleared. Never NULL: a statement that does not
-   prepare is a bug and aborts. */
+   key), reset and with bindings cleared. The cache grows with the number of
+   statements. Never NULL: a statement that does not prepare is a bug and aborts. */
 sqlite3_stmt *db_stmt(struct db_conn *c, const char *sql);
 sqlite3 *db_handle(struct db_conn *c);
 /* Logs an SQLite failure with what was being done; returns -EIO. */
@@ -34,6 +34,10 @@ int db_fail(struct db_conn *c, const char *what);
    only). Returns the seq, or -1 after an SQLite failure (logged). Call it
    once per change of an object, in the transaction that makes the change. */
 int64_t db_change(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind, int64_t scope_id);
+/* db_change for a delete: the object's row stays in the log as a tombstone
+   (`deleted` set) at the new seq, so that a resumer learns it is gone. */
+int64_t db_change_deleted(struct db_conn *c, enum db_kind kind, int64_t id, enum db_kind scope_kind,
+			  int64_t scope_id);
 /* db_change for submission `id`, in its problem's scope. 0 (nothing logged)
    if there is no such submission. Writer only. */
 int64_t db_submission_change(struct db_conn *c, int64_t id);
@@ -53,7 +57,12 @@ uint64_t db_serial(struct db *db);
 uint64_t db_sessions_generation(struct db *db);
 void db_sessions_changed(struct db *db);
 
-/* Column helpers: text as a new JSON string (invalid UTF-8 as U+FFFD), or null. */
-json_t *db_col_string(sqlite3_stmt *st, int col);
-json_t *db_col_int_or_null(sqlite3_stmt *st, int col);
-json_t *db_col_real_or_null(sqlite3_stmt *st, int col);
+/* Reads one row of a statement into item. */
+typedef void (*db_row_fn)(sqlite3_stmt *st, void *item);
+/* One page (from 1) of the rows of sql, whose LIMIT and OFFSET are ?1 and ?2:
+   each row read by `read` into the next of *items (an array of per_page
+   elements of `size` bytes, malloc'd, never NULL). Returns how many. */
+size_t db_read_page(struct db_conn *c, const char *sql, int page, int per_page, size_t size, db_row_fn read,
+		    void **items);
+/* The integer in the first column of the first row of sql (a count, a max); 0 if none. */
+int64_t db_query_int(struct db_conn *c, const char *sql);

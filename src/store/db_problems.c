@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_util.h"
 #include "util.h"
 
 #define NOW_RFC3339 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -47,6 +46,16 @@ static void bind_fields(sqlite3_stmt *st, const struct db_problem *p)
 	sqlite3_bind_text(st, 8, p->checker_json, -1, SQLITE_STATIC);
 }
 
+/* Logs the change of problem id (visible to everyone) when rc is 0; returns rc, or -EIO. */
+static int log_problem(struct db_conn *c, int64_t id, bool deleted, int rc)
+{
+	if (rc != 0)
+		return rc;
+	int64_t seq = deleted ? db_change_deleted(c, DB_KIND_PROBLEM, id, DB_KIND_NONE, 0)
+			      : db_change(c, DB_KIND_PROBLEM, id, DB_KIND_NONE, 0);
+	return seq < 0 ? -EIO : 0;
+}
+
 /* Binds validator, validator_language, validator_flags from column `first`. */
 static void bind_validator(sqlite3_stmt *st, int first, const struct db_problem *p)
 {
@@ -61,11 +70,9 @@ int db_problem_create(struct db *db, const struct db_problem *p, int64_t *id)
 {
 	struct db_conn *c = db_write_begin(db);
 	/* Never the id of a deleted problem (its topic and links would come back). */
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM problems");
-	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	int64_t largest = db_query_int(c, "SELECT coalesce(max(id), 0) FROM problems");
 	int64_t new_id = db_next_row_id(c, "problem_id", largest);
-	st = db_stmt(c, "INSERT INTO problems (slug, title, statement, statement_format,"
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO problems (slug, title, statement, statement_format,"
 			" time_limit_ms, memory_limit_kb, output_limit_kb, checker, validator,"
 			" validator_language, validator_flags, created_at, updated_at, id)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " NOW_RFC3339 ", " NOW_RFC3339 ", ?)");
@@ -78,7 +85,7 @@ int db_problem_create(struct db *db, const struct db_problem *p, int64_t *id)
 	sqlite3_reset(st);
 	if (rc == 0)
 		rc = insert_tests(c, new_id, p);
-	rc = db_write_end(db, c, rc);
+	rc = db_write_end(db, c, log_problem(c, new_id, false, rc));
 	if (rc == 0 && id)
 		*id = new_id;
 	return rc;
@@ -107,7 +114,7 @@ int db_problem_update(struct db *db, int64_t id, const struct db_problem *p)
 	}
 	if (rc == 0 && p->replace_tests)
 		rc = insert_tests(c, id, p);
-	return db_write_end(db, c, rc);
+	return db_write_end(db, c, log_problem(c, id, false, rc));
 }
 
 int db_problem_delete(struct db *db, int64_t id)
@@ -119,7 +126,7 @@ int db_problem_delete(struct db *db, int64_t id)
 	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
 		rc = DB_E_NOT_FOUND;
 	sqlite3_reset(st);
-	return db_write_end(db, c, rc);
+	return db_write_end(db, c, log_problem(c, id, true, rc));
 }
 
 int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id)
@@ -273,21 +280,21 @@ void db_problem_row_free(struct db_problem_row *row)
 	free(row);
 }
 
+static void read_summary_item(sqlite3_stmt *st, void *item)
+{
+	read_summary(st, item);
+}
+
 struct db_problem_list *db_problems_list(struct db *db, int page, int per_page)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb FROM problems"
-				      " ORDER BY id LIMIT ? OFFSET ?");
-	sqlite3_bind_int(st, 1, per_page);
-	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
 	struct db_problem_list *list = xcalloc(1, sizeof *list);
-	list->items = xcalloc(per_page > 0 ? (size_t)per_page : 1, sizeof *list->items);
-	while (list->count < (size_t)per_page && sqlite3_step(st) == SQLITE_ROW)
-		read_summary(st, &list->items[list->count++]);
-	sqlite3_reset(st);
-	st = db_stmt(c, "SELECT count(*) FROM problems");
-	list->total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	void *items;
+	list->count = db_read_page(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb FROM problems"
+				      " ORDER BY id LIMIT ?1 OFFSET ?2", page, per_page, sizeof *list->items,
+				   read_summary_item, &items);
+	list->items = items;
+	list->total = db_query_int(c, "SELECT count(*) FROM problems");
 	return list;
 }
 

@@ -16,6 +16,14 @@
 
 #define NOW_RFC3339 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
+/* Logs the change of user id, seen by that user (and admins), when rc is 0; returns rc, or -EIO. */
+static int log_user(struct db_conn *c, int64_t id, int rc)
+{
+	if (rc != 0)
+		return rc;
+	return db_change(c, DB_KIND_USER, id, DB_KIND_USER, id) < 0 ? -EIO : 0;
+}
+
 static void fill_user(sqlite3_stmt *st, struct db_user *out)
 {
 	out->id = sqlite3_column_int64(st, 0);
@@ -23,31 +31,10 @@ static void fill_user(sqlite3_stmt *st, struct db_user *out)
 	out->admin = strcmp((const char *)sqlite3_column_text(st, 2), "admin") == 0;
 }
 
-int db_user_create(struct db *db, const char *username, const char *password_hash, bool admin, int64_t *id)
+/* Steps st (columns id, username, role, and password_hash when hash is not
+   NULL) for the one user it finds: 0 or DB_E_NOT_FOUND. Resets st. */
+static int find_user(sqlite3_stmt *st, struct db_user *out, char **hash)
 {
-	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO users (username, password_hash, role, created_at)"
-				      " VALUES (?, ?, ?, " NOW_RFC3339 ")");
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, admin ? "admin" : "user", -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	int result = 0;
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
-		result = DB_E_CONFLICT;
-	else if (rc != SQLITE_DONE)
-		result = db_fail(c, "insert user");
-	else if (id)
-		*id = sqlite3_last_insert_rowid(db_handle(c));
-	sqlite3_reset(st);
-	return db_write_end(db, c, result);
-}
-
-int db_user_by_name(struct db *db, const char *username, struct db_user *out, char **hash)
-{
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role, password_hash FROM users WHERE username = ?");
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	int rc = DB_E_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		fill_user(st, out);
@@ -59,18 +46,38 @@ int db_user_by_name(struct db *db, const char *username, struct db_user *out, ch
 	return rc;
 }
 
+int db_user_create(struct db *db, const char *username, const char *password_hash, bool admin, int64_t *id)
+{
+	struct db_conn *c = db_write_begin(db);
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO users (username, password_hash, role, created_at)"
+				      " VALUES (?, ?, ?, " NOW_RFC3339 ")");
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, admin ? "admin" : "user", -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	int rc = step == SQLITE_DONE ? 0 : step == SQLITE_CONSTRAINT_UNIQUE ? DB_E_CONFLICT : db_fail(c, "insert user");
+	int64_t new_id = sqlite3_last_insert_rowid(db_handle(c));
+	sqlite3_reset(st);
+	rc = db_write_end(db, c, log_user(c, new_id, rc));
+	if (rc == 0 && id)
+		*id = new_id;
+	return rc;
+}
+
+int db_user_by_name(struct db *db, const char *username, struct db_user *out, char **hash)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role, password_hash FROM users WHERE username = ?");
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	return find_user(st, out, hash);
+}
+
 int db_user_get(struct db *db, int64_t id, struct db_user *out)
 {
 	struct db_conn *c = db_reader(db);
 	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role FROM users WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = DB_E_NOT_FOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		fill_user(st, out);
-		rc = 0;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return find_user(st, out, NULL);
 }
 
 /* Logs that sessions of the user ended, so that their sockets close. */
@@ -96,6 +103,7 @@ int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete sessions");
 		sqlite3_reset(st);
 	}
+	rc = log_user(c, id, rc);
 	if (rc == 0)
 		rc = session_ended(c, id);
 	rc = db_write_end(db, c, rc);
@@ -103,20 +111,20 @@ int db_user_set_password(struct db *db, int64_t id, const char *password_hash)
 	return rc;
 }
 
+static void read_user_row(sqlite3_stmt *st, void *item)
+{
+	struct db_user_row *row = item;
+	fill_user(st, &row->user);
+	snprintf(row->created_at, sizeof row->created_at, "%s", (const char *)sqlite3_column_text(st, 3));
+}
+
 struct db_user_list *db_users_list(struct db *db, int page, int per_page)
 {
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role, created_at FROM users ORDER BY id LIMIT ? OFFSET ?");
-	sqlite3_bind_int(st, 1, per_page);
-	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
 	struct db_user_list *list = xcalloc(1, sizeof *list);
-	list->items = xcalloc(per_page > 0 ? (size_t)per_page : 1, sizeof *list->items);
-	while (list->count < (size_t)per_page && sqlite3_step(st) == SQLITE_ROW) {
-		struct db_user_row *row = &list->items[list->count++];
-		fill_user(st, &row->user);
-		snprintf(row->created_at, sizeof row->created_at, "%s", (const char *)sqlite3_column_text(st, 3));
-	}
-	sqlite3_reset(st);
+	void *items;
+	list->count = db_read_page(db_reader(db), "SELECT id, username, role, created_at FROM users ORDER BY id"
+				   " LIMIT ?1 OFFSET ?2", page, per_page, sizeof *list->items, read_user_row, &items);
+	list->items = items;
 	list->total = db_user_count(db);
 	return list;
 }
@@ -131,11 +139,7 @@ void db_user_list_free(struct db_user_list *list)
 
 int64_t db_user_count(struct db *db)
 {
-	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM users");
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return n;
+	return db_query_int(db_reader(db), "SELECT count(*) FROM users");
 }
 
 int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id, int64_t expires_at)

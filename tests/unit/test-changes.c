@@ -184,7 +184,7 @@ START_TEST(scope_queries_return_the_changes_after_seq)
 	ck_assert_int_eq(out[0].kind, DB_KIND_PROBLEM);
 	ck_assert_int_eq(out[0].seq, seq_p);
 	ck_assert_int_eq(out[1].kind, DB_KIND_SUBMISSION);
-	ck_assert_uint_eq(db_changes_since(db, DB_KIND_PROBLEM, DB_KIND_NONE, 0, 0, out, 16), 1);
+	ck_assert_uint_eq(db_changes_since(db, DB_KIND_PROBLEM, DB_KIND_NONE, 0, 0, out, 16), 2); /* p and q */
 	ck_assert_uint_eq(db_changes_since(db, DB_KIND_NONE, DB_KIND_NONE, 0, 0, out, 2), 2);
 	/* A deleted submission leaves the log, also when its problem goes. */
 	ck_assert_int_eq(db_problem_delete(db, q), 0);
@@ -235,10 +235,11 @@ START_TEST(ended_sessions_are_changes_of_their_user)
 	/* an unknown token ends nothing */
 	ck_assert_int_eq(db_session_delete(db, token), 0);
 	ck_assert_int_eq(seen.count, count + 1);
-	/* a new password ends the rest */
+	/* a new password (a change of the user) ends the rest */
 	ck_assert_int_eq(db_user_set_password(db, user, "hash2"), 0);
-	ck_assert_int_eq(seen.count, count + 2);
-	ck_assert_int_eq(seen.changes[count + 1].kind, DB_KIND_SESSION);
+	ck_assert_int_eq(seen.count, count + 3);
+	ck_assert_int_eq(seen.changes[count + 1].kind, DB_KIND_USER);
+	ck_assert_int_eq(seen.changes[count + 2].kind, DB_KIND_SESSION);
 	ck_assert_int_eq(db_session_expiry(db, other, 1, &expires_at), DB_E_NOT_FOUND);
 	struct db_change out[4];
 	ck_assert_uint_eq(db_changes_since(db, DB_KIND_SESSION, DB_KIND_USER, user, 0, out, 4), 1);
@@ -296,6 +297,127 @@ START_TEST(migration_moves_submission_seq_into_the_log)
 }
 END_TEST
 
+/* The hook's calls from index `from` on: exactly `count`, seqs one apart right after `seq`, all of (kind, id). */
+static void expect_changes(int from, int count, int64_t seq, enum db_kind kind, int64_t id)
+{
+	ck_assert_int_eq(seen.count, from + count);
+	for (int i = 0; i < count; i++) {
+		ck_assert_int_eq(seen.changes[from + i].seq, seq + 1 + i);
+		ck_assert_int_eq(seen.changes[from + i].kind, kind);
+		ck_assert_int_eq(seen.changes[from + i].id, id);
+	}
+	ck_assert_int_eq(db_seq(db), seq + count);
+}
+
+/* Create, update, update with new tests, delete: one seq each, visible everywhere; the delete leaves a tombstone. */
+START_TEST(each_problem_write_takes_one_seq)
+{
+	int64_t seq = db_seq(db);
+	int from = seen.count;
+	int64_t p = add_problem("p");
+	expect_changes(from, 1, seq, DB_KIND_PROBLEM, p);
+	ck_assert_int_eq(seen.changes[from].scope_kind, DB_KIND_NONE);
+	ck_assert(!seen.changes[from].deleted);
+
+	static const struct db_test two[] = {{"1", "sample", 0, true, "1\n", 2, "1\n", 2},
+					     {"2", "secret", 0, false, "2\n", 2, "2\n", 2}};
+	struct db_problem u = {.slug = "p", .title = "New title", .statement = "y", .time_limit_ms = 2000,
+			       .memory_limit_kb = 65536, .output_limit_kb = 1024, .checker_json = "{\"type\":\"tokens\"}"};
+	ck_assert_int_eq(db_problem_update(db, p, &u), 0); /* fields only */
+	u.tests = two;
+	u.test_count = 2;
+	u.replace_tests = true;
+	ck_assert_int_eq(db_problem_update(db, p, &u), 0); /* and tests */
+	expect_changes(from, 3, seq, DB_KIND_PROBLEM, p);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM changes WHERE kind = 'problem'"), 1);
+
+	ck_assert_int_eq(db_problem_delete(db, p), 0);
+	expect_changes(from, 4, seq, DB_KIND_PROBLEM, p);
+	ck_assert(seen.changes[from + 3].deleted);
+	ck_assert_int_eq(seen.changes[from + 3].scope_kind, DB_KIND_NONE);
+	/* A resumer from before the delete learns of it, at the delete's seq. */
+	struct db_change out[4];
+	ck_assert_uint_eq(db_changes_since(db, DB_KIND_PROBLEM, DB_KIND_NONE, 0, seq, out, 4), 1);
+	ck_assert_int_eq(out[0].id, p);
+	ck_assert_int_eq(out[0].seq, seq + 4);
+	ck_assert(out[0].deleted);
+	ck_assert_uint_eq(db_changes_since(db, DB_KIND_PROBLEM, DB_KIND_NONE, 0, seq + 4, out, 4), 0);
+}
+END_TEST
+
+/* Create, password set: one seq each, in the user's own scope. */
+START_TEST(each_user_write_takes_one_seq)
+{
+	int64_t seq = db_seq(db);
+	int from = seen.count;
+	int64_t alice = 0, bob = 0;
+	ck_assert_int_eq(db_user_create(db, "alice", "h", false, &alice), 0);
+	expect_changes(from, 1, seq, DB_KIND_USER, alice);
+	ck_assert_int_eq(db_user_set_password(db, alice, "h2"), 0);
+	/* A new password is a change of the user, and it ends the user's sessions: a second change. */
+	ck_assert_int_eq(seen.count, from + 3);
+	ck_assert_int_eq(seen.changes[from + 1].kind, DB_KIND_USER);
+	ck_assert_int_eq(seen.changes[from + 1].seq, seq + 2);
+	ck_assert_int_eq(seen.changes[from + 2].kind, DB_KIND_SESSION);
+	ck_assert_int_eq(seen.changes[from + 2].seq, seq + 3);
+	ck_assert_int_eq(db_seq(db), seq + 3);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(seen.changes[from + i].id, alice);
+		ck_assert_int_eq(seen.changes[from + i].scope_kind, DB_KIND_USER);
+		ck_assert_int_eq(seen.changes[from + i].scope_id, alice);
+		ck_assert(!seen.changes[from + i].deleted);
+	}
+	ck_assert_int_eq(db_user_create(db, "bob", "h", true, &bob), 0);
+	/* Each user's scope holds its own changes only; any scope holds both users. */
+	struct db_change out[4];
+	ck_assert_uint_eq(db_changes_since(db, DB_KIND_NONE, DB_KIND_USER, alice, 0, out, 4), 2);
+	ck_assert_int_eq(out[0].kind, DB_KIND_USER);
+	ck_assert_int_eq(out[0].id, alice);
+	ck_assert_int_eq(out[0].seq, seq + 2);
+	ck_assert_int_eq(out[0].scope_kind, DB_KIND_USER);
+	ck_assert_int_eq(out[0].scope_id, alice);
+	ck_assert_int_eq(out[1].kind, DB_KIND_SESSION);
+	ck_assert_int_eq(out[1].seq, seq + 3);
+	ck_assert_uint_eq(db_changes_since(db, DB_KIND_NONE, DB_KIND_USER, bob, 0, out, 4), 1);
+	ck_assert_int_eq(out[0].id, bob);
+	ck_assert_int_eq(out[0].seq, seq + 4);
+	ck_assert_uint_eq(db_changes_since(db, DB_KIND_USER, DB_KIND_NONE, 0, 0, out, 4), 2);
+	/* Users are in no problem's scope, problems in no user's. */
+	add_problem("p");
+	ck_assert_uint_eq(db_changes_since(db, DB_KIND_PROBLEM, DB_KIND_USER, alice, 0, out, 4), 0);
+	ck_assert_uint_eq(db_changes_since(db, DB_KIND_USER, DB_KIND_PROBLEM, alice, 0, out, 4), 0);
+}
+END_TEST
+
+/* A write that fails (a taken name, a missing object) takes no seq and calls no hook. */
+START_TEST(failed_writes_take_no_seq)
+{
+	int64_t alice = 0, other = 0;
+	ck_assert_int_eq(db_user_create(db, "alice", "h", false, &alice), 0);
+	int64_t p = add_problem("p");
+	add_problem("q");
+	int64_t seq = db_seq(db);
+	int count = seen.count;
+	ck_assert_int_eq(db_user_create(db, "alice", "h", false, &other), DB_E_CONFLICT);
+	ck_assert_int_eq(other, 0);
+	ck_assert_int_eq(db_user_set_password(db, alice + 100, "h"), DB_E_NOT_FOUND);
+	static const struct db_test tests[] = {{"1", "sample", 0, true, "1\n", 2, "1\n", 2}};
+	struct db_problem dup = {.slug = "p", .title = "P", .statement = "x", .time_limit_ms = 1000,
+				 .memory_limit_kb = 65536, .output_limit_kb = 1024,
+				 .checker_json = "{\"type\":\"tokens\"}", .tests = tests, .test_count = 1,
+				 .replace_tests = true};
+	int64_t id = 0;
+	ck_assert_int_eq(db_problem_create(db, &dup, &id), DB_E_CONFLICT);
+	dup.slug = "q";
+	ck_assert_int_eq(db_problem_update(db, p, &dup), DB_E_CONFLICT);
+	ck_assert_int_eq(db_problem_update(db, p + 100, &dup), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_problem_delete(db, p + 100), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_seq(db), seq);
+	ck_assert_int_eq(seen.count, count);
+	ck_assert_int_eq(raw_int("SELECT max(seq) FROM changes"), seq);
+}
+END_TEST
+
 int main(void)
 {
 	log_set_level(LOG_WARN);
@@ -309,6 +431,9 @@ int main(void)
 	tcase_add_test(tc, test_results_ride_on_their_change);
 	tcase_add_test(tc, ended_sessions_are_changes_of_their_user);
 	tcase_add_test(tc, migration_moves_submission_seq_into_the_log);
+	tcase_add_test(tc, each_problem_write_takes_one_seq);
+	tcase_add_test(tc, each_user_write_takes_one_seq);
+	tcase_add_test(tc, failed_writes_take_no_seq);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -13,6 +13,7 @@
 
 #include "common.h"
 #include "db.h"
+#include "db_int.h"
 #include "embedded.h"
 #include "json_util.h"
 #include "log.h"
@@ -374,6 +375,29 @@ START_TEST(newer_schema_is_refused)
 	h = raw_open();
 	ck_assert_int_eq(raw_int(h, "SELECT max(version) FROM schema_migrations"), newest_migration() + 1);
 	sqlite3_close(h);
+}
+END_TEST
+
+/* More distinct statements than a fixed table would hold: the cache grows, and finds each again. */
+START_TEST(statement_cache_grows)
+{
+	open_db();
+	enum { N = 600 };
+	static char sql[N][32];
+	static sqlite3_stmt *first[N];
+	struct db_conn *c = db_reader(db);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < N; i++) {
+			if (round == 0)
+				snprintf(sql[i], sizeof sql[i], "SELECT %d", i);
+			sqlite3_stmt *st = db_stmt(c, sql[i]);
+			if (round == 0)
+				first[i] = st;
+			ck_assert_ptr_eq(st, first[i]);
+			ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+			ck_assert_int_eq(sqlite3_column_int(st, 0), i);
+			sqlite3_reset(st);
+		}
 }
 END_TEST
 
@@ -764,6 +788,7 @@ END_TEST
 
 struct change_log {
 	int count;
+	enum db_kind kind[4096];
 	int64_t seq[4096];
 	int64_t id[4096];
 	char status[4096][12];
@@ -776,11 +801,27 @@ static void on_change(void *ctx, struct db *from, const struct db_change *change
 	struct change_log *log = ctx;
 	ck_assert_ptr_eq(from, log->db);
 	ck_assert_ptr_null(change->test);
-	ck_assert_int_eq(change->kind, DB_KIND_SUBMISSION);
 	int i = log->count++;
 	ck_assert_int_lt(i, 4096);
+	log->kind[i] = change->kind;
 	log->seq[i] = change->seq;
 	log->id[i] = change->id;
+	/* A problem is visible everywhere, a user to itself (and admins). */
+	if (change->kind == DB_KIND_PROBLEM) {
+		ck_assert_int_eq(change->scope_kind, DB_KIND_NONE);
+		if (db_problem_exists(from, change->id) != change->deleted)
+			log->committed++;
+		return;
+	}
+	if (change->kind == DB_KIND_USER) {
+		ck_assert_int_eq(change->scope_kind, DB_KIND_USER);
+		ck_assert_int_eq(change->scope_id, change->id);
+		struct db_user u;
+		if (db_user_get(from, change->id, &u) == 0)
+			log->committed++;
+		return;
+	}
+	ck_assert_int_eq(change->kind, DB_KIND_SUBMISSION);
 	/* After commit: another connection already sees this change (or a later one). */
 	json_t *now = update_json(log->id[i]);
 	snprintf(log->status[i], sizeof log->status[i], "%s", json_string_value(json_object_get(now, "status")));
@@ -799,7 +840,7 @@ START_TEST(submissions_create_and_read)
 	int64_t id = add_submission(pid, alice, "int main(void) { return 0; }");
 	json_t *s = submission_json(id, false, false, NULL);
 	ck_assert_int_eq(jint(s, "id"), id);
-	ck_assert_int_eq(jint(s, "seq"), 1);
+	ck_assert_int_eq(jint(s, "seq"), 3); /* after the user's and the problem's */
 	ck_assert_int_eq(jint(s, "problem_id"), pid);
 	ck_assert_str_eq(jstr(s, "user"), "alice");
 	ck_assert_str_eq(jstr(s, "language"), "c");
@@ -835,7 +876,7 @@ START_TEST(submissions_create_and_read)
 	ck_assert_int_eq(db_submission_create(db, pid + 1, alice, "c", "x", &none, NULL), DB_E_NOT_FOUND);
 	ck_assert_int_eq(db_submission_create(db, pid, alice + 100, "c", "x", &none, NULL), DB_E_NOT_FOUND);
 	ck_assert_int_eq(none, 0);
-	ck_assert_int_eq(db_seq(db), 1);
+	ck_assert_int_eq(db_seq(db), 3);
 	int64_t counts[4];
 	ck_assert_int_eq(db_submission_status_counts(db, counts), 0);
 	ck_assert_int_eq(counts[0], 1);
@@ -933,33 +974,40 @@ START_TEST(seq_and_change_hook)
 	db_set_change_hook(db, on_change, &log);
 	int64_t alice = add_user("alice", false);
 	int64_t pid = add_problem("sum"), other = add_problem("other");
-	ck_assert_int_eq(log.count, 0); /* users and problems are not submission changes */
+	/* Users and problems are changes too: exactly one per write, in seq order. */
+	ck_assert_int_eq(log.count, 3);
+	ck_assert_int_eq(log.kind[0], DB_KIND_USER);
+	ck_assert_int_eq(log.id[0], alice);
+	ck_assert_int_eq(log.kind[1], DB_KIND_PROBLEM);
+	ck_assert_int_eq(log.id[1], pid);
+	ck_assert_int_eq(log.kind[2], DB_KIND_PROBLEM);
+	ck_assert_int_eq(log.id[2], other);
 	int64_t a = add_submission(pid, alice, "a");
 	int64_t b = add_submission(pid, alice, "b");
 	int64_t c = add_submission(other, alice, "c");
-	ck_assert_int_eq(log.count, 3);
-	ck_assert_int_eq(db_seq(db), 3);
+	ck_assert_int_eq(log.count, 6);
+	ck_assert_int_eq(db_seq(db), 6);
 	ck_assert_int_eq(db_submission_requeue(db, a), 0);
-	ck_assert_int_eq(log.count, 4);
-	ck_assert_int_eq(log.id[3], a);
-	ck_assert_str_eq(log.status[3], "queued");
+	ck_assert_int_eq(log.count, 7);
+	ck_assert_int_eq(log.id[6], a);
+	ck_assert_str_eq(log.status[6], "queued");
 	json_t *s = submission_json(a, false, false, NULL);
-	ck_assert_int_eq(jint(s, "seq"), 4);
+	ck_assert_int_eq(jint(s, "seq"), 7);
 	json_decref(s);
 
 	/* A failed change rolls back: no seq, no hook. */
 	ck_assert_int_eq(db_submission_requeue(db, 999), DB_E_NOT_FOUND);
 	ck_assert_int_eq(db_submission_create(db, 999, alice, "c", "x", NULL, NULL), DB_E_NOT_FOUND);
-	ck_assert_int_eq(log.count, 4);
-	ck_assert_int_eq(db_seq(db), 4);
+	ck_assert_int_eq(log.count, 7);
+	ck_assert_int_eq(db_seq(db), 7);
 
 	/* A problem rejudge is one transaction with one seq per submission, in order. */
 	int64_t n = 0;
 	ck_assert_int_eq(db_problem_requeue(db, pid, &n), 0);
 	ck_assert_int_eq(n, 2);
-	ck_assert_int_eq(log.count, 6);
-	ck_assert_int_eq(log.id[4], a);
-	ck_assert_int_eq(log.id[5], b);
+	ck_assert_int_eq(log.count, 9);
+	ck_assert_int_eq(log.id[7], a);
+	ck_assert_int_eq(log.id[8], b);
 	ck_assert_int_eq(db_problem_requeue(db, 999, &n), 0);
 	ck_assert_int_eq(n, 0);
 	for (int i = 0; i < log.count; i++)
@@ -968,10 +1016,10 @@ START_TEST(seq_and_change_hook)
 	(void)c;
 
 	/* Since: the newest state of each changed submission, in seq order. */
-	json_t *since = changed_since(0, 0, 3, 100);
+	json_t *since = changed_since(0, 0, 6, 100);
 	ck_assert_uint_eq(json_array_size(since), 2);
 	ck_assert_int_eq(jint(json_array_get(since, 0), "submission_id"), a);
-	ck_assert_int_eq(jint(json_array_get(since, 0), "seq"), 5);
+	ck_assert_int_eq(jint(json_array_get(since, 0), "seq"), 8);
 	ck_assert_int_eq(jint(json_array_get(since, 1), "submission_id"), b);
 	json_decref(since);
 	since = changed_since(other, 0, 0, 100);
@@ -1001,30 +1049,30 @@ START_TEST(failed_change_publishes_nothing)
 	int64_t pid = add_problem("sum");
 	int64_t a = add_submission(pid, alice, "a");
 	int64_t b = add_submission(pid, alice, "b");
-	ck_assert_int_eq(log.count, 2);
+	ck_assert_int_eq(log.count, 4); /* the user, the problem, a, b */
 	sqlite3 *h = raw_open();
 	char sql[200];
 	snprintf(sql, sizeof sql, "CREATE TRIGGER boom BEFORE UPDATE ON submissions WHEN NEW.id = %lld"
 		 " BEGIN SELECT RAISE(ABORT, 'injected failure'); END", (long long)b);
 	raw_exec(h, sql);
 	ck_assert_int_lt(db_submission_requeue(db, b), 0);
-	ck_assert_int_eq(log.count, 2);
-	ck_assert_int_eq(db_seq(db), 2);
+	ck_assert_int_eq(log.count, 4);
+	ck_assert_int_eq(db_seq(db), 4);
 	/* The problem rejudge fails at b after requeueing a: all or nothing. */
 	int64_t n = 0;
 	ck_assert_int_lt(db_problem_requeue(db, pid, &n), 0);
-	ck_assert_int_eq(log.count, 2);
-	ck_assert_int_eq(db_seq(db), 2);
+	ck_assert_int_eq(log.count, 4);
+	ck_assert_int_eq(db_seq(db), 4);
 	json_t *s = submission_json(a, false, false, NULL);
-	ck_assert_int_eq(jint(s, "seq"), 1);
+	ck_assert_int_eq(jint(s, "seq"), 3);
 	json_decref(s);
 	raw_exec(h, "DROP TRIGGER boom");
 	sqlite3_close(h);
 	/* The writer is usable again, and seq continues without a gap. */
 	ck_assert_int_eq(db_submission_requeue(db, b), 0);
-	ck_assert_int_eq(log.count, 3);
-	ck_assert_int_eq(log.seq[2], 3);
-	ck_assert_int_eq(log.id[2], b);
+	ck_assert_int_eq(log.count, 5);
+	ck_assert_int_eq(log.seq[4], 5);
+	ck_assert_int_eq(log.id[4], b);
 }
 END_TEST
 
@@ -1036,21 +1084,22 @@ START_TEST(seq_survives_reopen)
 	int64_t a = add_submission(pid, alice, "a");
 	add_submission(pid, alice, "b");
 	ck_assert_int_eq(db_submission_requeue(db, a), 0);
-	ck_assert_int_eq(db_seq(db), 3);
+	ck_assert_int_eq(db_seq(db), 5); /* the user, the problem, a, b, a again */
 	db_close(db);
 	db = NULL;
 	open_db();
-	ck_assert_int_eq(db_seq(db), 3);
+	ck_assert_int_eq(db_seq(db), 5);
 	int64_t c = add_submission(pid, alice, "c");
 	json_t *s = submission_json(c, false, false, NULL);
-	ck_assert_int_eq(jint(s, "seq"), 4);
+	ck_assert_int_eq(jint(s, "seq"), 6);
 	json_decref(s);
-	/* Deleting the newest submission does not hand its seq out again. */
+	/* Deleting the newest submission does not hand its seq out again
+	   (the delete takes 7, the new problem 8). */
 	ck_assert_int_eq(db_problem_delete(db, pid), 0);
 	pid = add_problem("again");
 	c = add_submission(pid, alice, "d");
 	s = submission_json(c, false, false, NULL);
-	ck_assert_int_eq(jint(s, "seq"), 5);
+	ck_assert_int_eq(jint(s, "seq"), 9);
 	json_decref(s);
 }
 END_TEST
@@ -1220,11 +1269,11 @@ START_TEST(hook_order_under_concurrent_writers)
 		pthread_join(t[i], &rc);
 		ck_assert_ptr_null(rc);
 	}
-	ck_assert_int_eq(log.count, THREADS * EACH);
+	ck_assert_int_eq(log.count, 2 + THREADS * EACH); /* the user and the problem first */
 	for (int i = 0; i < log.count; i++)
 		ck_assert_int_eq(log.seq[i], i + 1);
 	ck_assert_int_eq(log.committed, log.count);
-	ck_assert_int_eq(db_seq(db), THREADS * EACH);
+	ck_assert_int_eq(db_seq(db), 2 + THREADS * EACH);
 	json_t *page = problem_page(pid, 1, 1);
 	ck_assert_int_eq(jint(page, "total"), THREADS * EACH);
 	json_decref(page);
@@ -1240,7 +1289,7 @@ int main(void)
 		const TTest *tests[12];
 	} cases[] = {
 		{"open", {open_creates_and_migrates, open_upto_then_upgrade, newer_schema_is_refused, data_dir_lock,
-			  open_failures_say_where}},
+			  open_failures_say_where, statement_cache_grows}},
 		{"users", {users, users_list_pages, sessions, session_cache, expired_sessions_are_purged}},
 		{"problems", {problems_create_and_read, problems_update_keeps_or_replaces_tests, problems_list_and_delete}},
 		{"submissions", {submissions_create_and_read, submission_lists, list_text_matches_the_objects,

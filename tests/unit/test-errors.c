@@ -10,8 +10,11 @@
 #include "db.h"
 #include "errors.h"
 #include "import.h"
+#include "json_util.h"
 #include "package.h"
+#include "problem_json.h"
 #include "users.h"
+#include "validator.h"
 
 /* 0 stays success: no code may be 0 or negative. */
 _Static_assert(DB_E_NOT_FOUND == 1, "the codes start at 1");
@@ -26,6 +29,8 @@ static const struct {
 	{USERS_E_INVALID, "USERS_E_INVALID"},     {CHECKER_E_INVALID, "CHECKER_E_INVALID"},
 	{PACKAGE_E_INVALID, "PACKAGE_E_INVALID"}, {IMPORT_E_INVALID, "IMPORT_E_INVALID"},
 	{CONFIG_E_UNKNOWN, "CONFIG_E_UNKNOWN"},   {CONFIG_E_INVALID, "CONFIG_E_INVALID"},
+	{VALIDATOR_E_COMPILE, "VALIDATOR_E_COMPILE"}, {PROBLEM_JSON_E_INVALID, "PROBLEM_JSON_E_INVALID"},
+	{JSON_E_INVALID, "JSON_E_INVALID"},
 };
 
 START_TEST(codes_are_distinct_and_positive)

@@ -163,7 +163,7 @@ static void teardown(void)
 /* The reader failed: *err says so, naming the field. */
 static void expect_error(int rc, const char *field, const char *words)
 {
-	ck_assert_int_eq(rc, 1);
+	ck_assert_int_eq(rc, JSON_E_INVALID);
 	ck_assert_ptr_nonnull(err);
 	char quoted[64];
 	snprintf(quoted, sizeof quoted, "'%s'", field);

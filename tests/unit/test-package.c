@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "import.h"
 #include "package.h"
+#include "validator.h"
 #include "zipbuild.h"
 #include "util.h"
 
@@ -270,6 +272,79 @@ START_TEST(custom_validator_errors)
 
 	reject_yaml("name: Perm\nvalidation: custom interactive\n", "validation 'interactive' is not supported");
 	reject_yaml("name: Perm\nvalidation: magic\n", "'validation' must start with default or custom");
+}
+END_TEST
+
+/* A compiler that is never to be reached. */
+static int compile_unreached(void *ctx, const struct validator_source *files, size_t count, struct validator *out,
+			     char **message)
+{
+	(void)ctx, (void)files, (void)out, (void)message;
+	ck_abort_msg("compiled a validator of %zu files that the limits refuse", count);
+	return 0;
+}
+
+/* A compiler that refuses everything: the limits let the validator through to it. */
+static int compile_refused(void *ctx, const struct validator_source *files, size_t count, struct validator *out,
+			   char **message)
+{
+	(void)files, (void)count, (void)out;
+	(*(int *)ctx)++;
+	*message = xstrdup("stub compiler");
+	return VALIDATOR_E_COMPILE;
+}
+
+/* Imports a custom validator of `files` files and `flags` flag words; returns import_package's code. */
+static int import_validator(size_t files, size_t flags, import_compile_fn compile, void *ctx, char **err)
+{
+	char *yaml = xstrdup("name: Perm\nvalidation: custom\nvalidator_flags:");
+	for (size_t i = 0; i < flags; i++) {
+		char *more = xasprintf("%s f%zu", yaml, i);
+		free(yaml);
+		yaml = more;
+	}
+	char *full = xasprintf("%s\n", yaml);
+	free(yaml);
+	struct zip z;
+	zip_begin(&z);
+	add_basic(&z, "", full);
+	zip_file(&z, "output_validators/v/validate.c", "int main(void) { return 42; }\n");
+	for (size_t i = 1; i < files; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "output_validators/v/lib/h%zu.h", i);
+		zip_file(&z, path, "/* */\n");
+	}
+	zip_end(&z);
+	free(full);
+	struct package *p = must_read(&z);
+	ck_assert_uint_eq(p->validator_count, files);
+	struct import_result result;
+	/* The limits are checked before anything is stored: no database is needed to refuse. */
+	int rc = import_package(NULL, p, "perm", compile, ctx, &result, err);
+	package_free(p);
+	zip_release(&z);
+	return rc;
+}
+
+/* Too many validator files or flags: refused at import, the message naming the limit, nothing compiled. */
+START_TEST(import_refuses_validators_past_the_limits)
+{
+	char *err = NULL;
+	ck_assert_int_eq(import_validator(VALIDATOR_MAX_FILES + 1, 1, compile_unreached, NULL, &err), IMPORT_E_INVALID);
+	ck_assert_msg(strstr(err, "257 files, more than the 256"), "%s", err);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(import_validator(1, VALIDATOR_MAX_FLAGS + 1, compile_unreached, NULL, &err), IMPORT_E_INVALID);
+	ck_assert_msg(strstr(err, "validator_flags has 65 words, more than the 64"), "%s", err);
+	free(err);
+	err = NULL;
+	/* At the limits: on to the compiler. */
+	int compiled = 0;
+	ck_assert_int_eq(import_validator(VALIDATOR_MAX_FILES, VALIDATOR_MAX_FLAGS, compile_refused, &compiled, &err),
+			 IMPORT_E_INVALID);
+	ck_assert_int_eq(compiled, 1);
+	ck_assert_msg(strstr(err, "does not compile: stub compiler"), "%s", err);
+	free(err);
 }
 END_TEST
 
@@ -1044,6 +1119,7 @@ int main(void)
 	tcase_add_test(tc, validator_flags_configure_the_checker);
 	tcase_add_test(tc, custom_validator_forms);
 	tcase_add_test(tc, custom_validator_errors);
+	tcase_add_test(tc, import_refuses_validators_past_the_limits);
 	tcase_add_test(tc, statement_choice);
 	tcase_add_test(tc, test_order_and_groups);
 	tcase_add_test(tc, binary_and_empty_test_data);

@@ -77,7 +77,7 @@ START_TEST(refusals_say_which_field)
 		json_t *body = parse_json(cases[i][0]);
 		struct problem_json pj;
 		char *err = NULL;
-		ck_assert_msg(problem_json_parse(body, NULL, &pj, &err) == 1, "accepted %s", cases[i][0]);
+		ck_assert_msg(problem_json_parse(body, NULL, &pj, &err) == PROBLEM_JSON_E_INVALID, "accepted %s", cases[i][0]);
 		ck_assert_msg(err && strstr(err, cases[i][1]), "message '%s' does not name %s", err ? err : "", cases[i][1]);
 		free(err);
 		problem_json_release(&pj); /* frees what a refusal part way left */

@@ -1,5 +1,7 @@
 /* Unit tests for util: ids, buffers, time formatting. */
 #include <check.h>
+#include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,41 @@ START_TEST(buf_printf_longer_than_the_spare_room)
 }
 END_TEST
 
+/* fd_read_buf: everything after what b holds, NUL-terminated, and -EFBIG past max. */
+START_TEST(fd_read_buf_appends_up_to_max)
+{
+	char data[70000];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (char)('a' + i % 26);
+	for (size_t max = sizeof data + 2; max >= sizeof data + 1; max--) {
+		int fd = memfd_from("t", data, sizeof data);
+		ck_assert_int_ge(fd, 0);
+		struct buf b;
+		buf_init(&b);
+		buf_add(&b, "xy", 2);
+		int rc = fd_read_buf(fd, &b, max);
+		close(fd);
+		if (max == sizeof data + 2) {
+			ck_assert_int_eq(rc, 0);
+			ck_assert_uint_eq(b.len, sizeof data + 2);
+			ck_assert_int_eq(memcmp(b.data + 2, data, sizeof data), 0);
+			ck_assert_int_eq(b.data[b.len], '\0');
+		} else {
+			ck_assert_int_eq(rc, -EFBIG);
+		}
+		buf_release(&b);
+	}
+	int fd = memfd_from("empty", "", 0);
+	struct buf b;
+	buf_init(&b);
+	ck_assert_int_eq(fd_read_buf(fd, &b, 0), 0);
+	close(fd);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_int_eq(b.data[0], '\0');
+	buf_release(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
@@ -67,6 +104,7 @@ int main(void)
 	tcase_add_test(tc, parse_id_rejects_everything_else);
 	tcase_add_test(tc, buf_grows_and_detaches);
 	tcase_add_test(tc, buf_printf_longer_than_the_spare_room);
+	tcase_add_test(tc, fd_read_buf_appends_up_to_max);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
