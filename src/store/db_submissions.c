@@ -151,10 +151,48 @@ int db_submission_get(struct db *db, int64_t id, unsigned parts, struct db_submi
 	return rc;
 }
 
+/* Whether the user has room for one more submission under lim; the
+   counts read indexes (submissions_user, submissions_active) a limit's worth deep. */
+static bool within_limits(struct db_conn *c, int64_t user_id, struct db_submit_limits *lim)
+{
+	if (lim->per_minute > 0) {
+		/* The limit-th newest submission: one more fits once it is a minute old. */
+		sqlite3_stmt *st = db_stmt(c, "SELECT 60 - (strftime('%s', 'now') - strftime('%s', created_at))"
+					      " FROM submissions WHERE user_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?");
+		sqlite3_bind_int64(st, 1, user_id);
+		sqlite3_bind_int(st, 2, lim->per_minute - 1);
+		int wait = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+		sqlite3_reset(st);
+		if (wait > 0) {
+			lim->refused = "per_minute";
+			lim->retry_after = wait;
+			return false;
+		}
+	}
+	if (lim->queued > 0) {
+		sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM submissions WHERE user_id = ? AND queue_priority = 0"
+					      " AND status <> 'done'");
+		sqlite3_bind_int64(st, 1, user_id);
+		int pending = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+		sqlite3_reset(st);
+		if (pending >= lim->queued) {
+			lim->refused = "queued";
+			lim->retry_after = 10; /* about a judging or two */
+			return false;
+		}
+	}
+	return true;
+}
+
 int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, int64_t *id, struct db_submission *created)
+			 const char *source, struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
 {
 	struct db_conn *c = db_write_begin(db);
+	if (lim && !within_limits(c, user_id, lim)) {
+		if (created)
+			memset(created, 0, sizeof *created);
+		return db_write_end(db, c, DB_E_LIMITED);
+	}
 	/* The new row's id is known before the insert (the change needs it), and
 	   is never one a deleted submission had. */
 	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM submissions");
