@@ -310,8 +310,8 @@ int db_submission_requeue(struct db *db, int64_t id);
 /* Requeues every submission of a problem; *count (may be NULL) gets how many. */
 int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count);
 /* Ids of the first max queued submissions in judging order: fresh ones before
-   rejudges, and in turns by user (one user's backlog waits behind another's
-   first submission), then oldest first. Returns how many (<= max). */
+   rejudges, in rounds (turns by user, given at submission: one user's backlog
+   waits behind another's first submission), then oldest first. Returns how many (<= max). */
 size_t db_judge_pending(struct db *db, int64_t *ids, size_t max);
 /* queued -> compiling: a judging attempt begins. *token identifies the attempt
    (pass it to the calls below; they do nothing for an attempt that a rejudge

@@ -79,22 +79,13 @@ int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count)
 	return db_write_end(db, c, requeue_many(c, problem_id, false, count));
 }
 
-/* Whose turn a submission takes in the queue: its user's (a team's, once contests exist). */
-#define QUEUE_KEY "user_id"
-
 size_t db_judge_pending(struct db *db, int64_t *ids, size_t max)
 {
-	/* Turns by key over the submissions not yet done: a key's submissions
-	   being judged take its first turns, its queued ones the next in id
-	   order, so the n-th queued submission of a key with k being judged
-	   waits for turn k + n. Fresh submissions (priority 0) go before
-	   rejudges; within a priority, lower turns first, then older. */
+	/* Rounds are given at submission (db_submissions.c, next_round); the
+	   status <> 'done' term lets the planner use the partial index submissions_queue. */
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id FROM (SELECT id, status, queue_priority,"
-				      " row_number() OVER (PARTITION BY " QUEUE_KEY
-				      " ORDER BY status = 'queued', queue_priority, id) AS turn"
-				      " FROM submissions WHERE status <> 'done')"
-				      " WHERE status = 'queued' ORDER BY queue_priority, turn, id LIMIT ?");
+	sqlite3_stmt *st = db_stmt(c, "SELECT id FROM submissions WHERE status <> 'done' AND status = 'queued'"
+				      " ORDER BY queue_priority, queue_round, id LIMIT ?");
 	sqlite3_bind_int64(st, 1, (int64_t)max);
 	size_t n = 0;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
