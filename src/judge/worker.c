@@ -11,6 +11,9 @@
  *                          {"event": "done", "verdict": "WA", "score": null, "time_ms": 3,
  *                           "memory_kb": 1200, "tests_passed": 2, "compile_output": "...", "log": "..."}
  *
+ * Each test's result is its own frame; the "done" frame carries the judge log,
+ * which the budget (--judge-log-max) bounds whatever the number of tests.
+ *
  * Submitted code only ever runs inside sandbox_run; the worker itself reads
  * tests from the database and writes the box dir, which the run sees at /box.
  * The box dir is private to the worker (0700 parent) and removed after each job. */
