@@ -108,10 +108,5 @@ int main(int argc, char **argv)
 	tcase_set_timeout(tc, 1800);
 	tcase_add_test(tc, bombs_then_one);
 	suite_add_tcase(suite, tc);
-	SRunner *sr = srunner_create(suite);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_SILENT);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(suite);
 }
