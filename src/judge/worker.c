@@ -236,7 +236,7 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 		.limits = {.cpu_ms = tl, .wall_ms = 3 * tl + 1000,
 			   .memory_kb = (uint64_t)json_integer_value(json_object_get(p, "memory_limit_kb")),
 			   .output_kb = (uint64_t)json_integer_value(json_object_get(p, "output_limit_kb")),
-			   .stderr_kb = 1, .processes = 16, .file_kb = 16 * 1024, .open_files = 64},
+			   .stderr_kb = 1 /* the least kept; STDERR_KEPT of it is logged */, .processes = 16, .file_kb = 16 * 1024, .open_files = 64},
 	};
 	struct sandbox_result r;
 	sandbox_run(w->sandbox, &spec, &r);
