@@ -5,6 +5,7 @@
 
 #include "api.h"
 #include "app.h"
+#include "config.h"
 #include "db.h"
 #include "import.h"
 #include "judge.h"
@@ -134,6 +135,7 @@ void api_problems_import(struct http_request *req, struct http_response *res)
 	struct package *pkg = NULL;
 	char *err = NULL;
 	struct package_limits limits = PACKAGE_LIMITS_DEFAULT;
+	limits.max_tests = (uint64_t)app->cfg->max_tests;
 	int rc = package_read_zip(req->body, req->body_len, &limits, &pkg, &err);
 	if (rc == PACKAGE_E_INVALID) {
 		http_error(res, 400, "validation", "%s", err);

@@ -4,10 +4,12 @@
 
 #include "api.h"
 #include "app.h"
+#include "config.h"
 #include "db.h"
 #include "judge.h"
 #include "json_util.h"
 #include "languages.h"
+#include "metrics.h"
 #include "util.h"
 #include "views.h"
 
@@ -38,6 +40,22 @@ static void answer_list(struct http_response *res, struct view_list *l, int page
 	http_json_text(res, 200, text, len);
 }
 
+/* 429 for a submission over the user's quota, naming the limit, with Retry-After. */
+static void refuse_over_quota(struct http_response *res, const struct db_submit_limits *lim)
+{
+	bool per_minute = strcmp(lim->refused, "per_minute") == 0;
+	metrics_add(per_minute ? METRIC_LIMITED_SUBMIT_MINUTE : METRIC_LIMITED_SUBMIT_QUEUED, 1);
+	res->retry_after = lim->retry_after > 0 ? lim->retry_after : 1;
+	if (per_minute)
+		http_error(res, 429, "rate_limited",
+			   "at most %d submissions per minute per user (--submissions-per-minute): try again in %d s",
+			   lim->per_minute, res->retry_after);
+	else
+		http_error(res, 429, "rate_limited",
+			   "at most %d submissions per user waiting to be judged (--queued-per-user): try again in "
+			   "about %d s, when one is judged", lim->queued, res->retry_after);
+}
+
 void api_submissions_create(struct http_request *req, struct http_response *res)
 {
 	struct app *app = req->app;
@@ -64,7 +82,14 @@ void api_submissions_create(struct http_request *req, struct http_response *res)
 	}
 	int64_t id;
 	struct db_submission created;
-	int rc = db_submission_create(app->db, req->id[0], req->user->id, language, source, &id, &created);
+	/* Per user, never per address: a classroom behind one NAT submits freely. Admins have no quota. */
+	struct db_submit_limits lim = {app->cfg->submissions_per_minute, app->cfg->queued_per_user, NULL, 0};
+	int rc = db_submission_create(app->db, req->id[0], req->user->id, language, source,
+				      req->user->admin ? NULL : &lim, &id, &created);
+	if (rc == DB_E_LIMITED) {
+		refuse_over_quota(res, &lim);
+		return;
+	}
 	if (rc == DB_E_NOT_FOUND) {
 		not_found(res, "problem", req->id[0]);
 		return;

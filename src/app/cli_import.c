@@ -55,6 +55,7 @@ static int compile_here(void *arg, const struct validator_source *files, size_t 
 int cli_import(const struct config *cfg, const char *path, const char *slug)
 {
 	struct package_limits limits = PACKAGE_LIMITS_DEFAULT;
+	limits.max_tests = (uint64_t)cfg->max_tests;
 	struct package *pkg = NULL;
 	char *err = NULL;
 	struct stat st;

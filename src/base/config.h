@@ -46,6 +46,10 @@ struct config {
 	int body_timeout_ms;      /* least time a body may take; more for a large one (see net/http.c) */
 	int idle_timeout_ms;      /* a connection silent this long is closed (keep-alive, stalls) */
 	int max_conns_per_address; /* open connections one client address may hold; beyond, 429 */
+	int submissions_per_minute; /* a user's submissions in any 60 s (admins: no limit); 0: none */
+	int queued_per_user;      /* a user's submissions waiting or being judged; 0: none */
+	size_t judge_log_max;     /* judge log kept per submission, bytes */
+	int max_tests;            /* test cases a problem package may have */
 };
 
 /* What a command's arguments hold besides the settings. */

@@ -14,6 +14,7 @@ enum error_code {
 	DB_E_CONFLICT,     /* a unique key is taken (username, slug) */
 	DB_E_BUSY,         /* another verdict process holds the data dir */
 	DB_E_NEWER,        /* the database was made by a newer verdict */
+	DB_E_LIMITED,      /* over a user's submission quota (struct db_submit_limits) */
 	/* accounts (users.h) */
 	USERS_E_INVALID,   /* bad name or password; *err says why */
 	/* judge (checker.h, validator.h) */

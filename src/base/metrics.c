@@ -38,6 +38,10 @@ static const struct {
 					  "Requests and connections refused with 429, by the limit that applied."},
 	[METRIC_LIMITED_LOGIN_BUSY] = {"verdict_rate_limited_total", "{limit=\"login_busy\"}", "counter",
 				       "Requests and connections refused with 429, by the limit that applied."},
+	[METRIC_LIMITED_SUBMIT_MINUTE] = {"verdict_rate_limited_total", "{limit=\"submissions_per_minute\"}",
+					  "counter", "Requests and connections refused with 429, by the limit that applied."},
+	[METRIC_LIMITED_SUBMIT_QUEUED] = {"verdict_rate_limited_total", "{limit=\"queued_per_user\"}", "counter",
+					  "Requests and connections refused with 429, by the limit that applied."},
 };
 
 /* Status codes the server answers with; anything else is counted as "other". */

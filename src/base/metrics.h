@@ -23,6 +23,8 @@ enum metric {
 	METRIC_LIMITED_LOGIN_PAIR,    /* counter: logins refused for failures of that name from that address */
 	METRIC_LIMITED_LOGIN_ADDRESS, /* counter: logins refused for failures from that address */
 	METRIC_LIMITED_LOGIN_BUSY,    /* counter: logins refused because the hashing threads were all busy */
+	METRIC_LIMITED_SUBMIT_MINUTE, /* counter: submissions refused over --submissions-per-minute */
+	METRIC_LIMITED_SUBMIT_QUEUED, /* counter: submissions refused over --queued-per-user */
 	METRIC_COUNT
 };
 

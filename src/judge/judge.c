@@ -8,7 +8,8 @@
  *
  * One dispatcher thread owns all worker state. It polls the worker sockets,
  * an eventfd that judge_wake() signals, and a 1 s tick. For an idle worker it
- * takes the oldest queued submission, marks it compiling in the database
+ * takes the next queued submission in the store's fair order (fresh before
+ * rejudges, in turns by user: db_judge_pending), marks it compiling in the database
  * (which gives the attempt a token) and sends its id. Worker events are
  * applied to the database with that token, so the results of an attempt that
  * a rejudge overtook are ignored. Each change publishes itself through the
@@ -107,7 +108,11 @@ static int spawn_worker(struct judge *j, struct judge_worker *w)
 	static const char *const levels[] = {"debug", "info", "warn", "error"};
 	const char *argv[16] = {"verdict", "worker", "--slot", slot, "--data", cfg->data_dir, "--log-level",
 				levels[cfg->log_level]};
-	int n = 8;
+	char log_max[32];
+	snprintf(log_max, sizeof log_max, "%zu", cfg->judge_log_max);
+	argv[8] = "--judge-log-max";
+	argv[9] = log_max;
+	int n = 10;
 	if (cfg->languages_file) {
 		argv[n++] = "--languages";
 		argv[n++] = cfg->languages_file;
@@ -326,21 +331,28 @@ static void dispatch_requests(struct judge *j)
 	}
 }
 
-/* Starts an attempt on the oldest queued submission; false when there is none (or the database fails). */
+/* Starts an attempt on the next queued submission in judging order
+   (db_judge_pending); false when there is none (or the database fails). */
 static bool begin_next(struct judge *j, int64_t *id, int64_t *token, int *attempt)
 {
-	int64_t after = 0;
-	while (db_judge_pending(j->app->db, after, id, 1) == 1) {
-		int rc = db_judge_begin(j->app->db, *id, token, attempt);
-		if (rc == 0)
-			return true;
-		if (rc != DB_E_NOT_FOUND) {
-			log_warnx("judge: submission %lld: cannot start judging it: %s", (long long)*id,
-				  rc < 0 ? strerror(-rc) : "unexpected answer of the database");
-			return false; /* tried again at the next wake or tick */
+	int64_t next[8];
+	size_t n;
+	/* A candidate deleted since it was read is skipped; a full batch of them asks again. */
+	do {
+		n = db_judge_pending(j->app->db, next, ARRAY_SIZE(next));
+		for (size_t i = 0; i < n; i++) {
+			int rc = db_judge_begin(j->app->db, next[i], token, attempt);
+			if (rc == 0) {
+				*id = next[i];
+				return true;
+			}
+			if (rc != DB_E_NOT_FOUND) {
+				log_warnx("judge: submission %lld: cannot start judging it: %s", (long long)next[i],
+					  rc < 0 ? strerror(-rc) : "unexpected answer of the database");
+				return false; /* tried again at the next wake or tick */
+			}
 		}
-		after = *id; /* taken or deleted since: the next one */
-	}
+	} while (n == ARRAY_SIZE(next));
 	return false;
 }
 

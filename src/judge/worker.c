@@ -11,6 +11,9 @@
  *                          {"event": "done", "verdict": "WA", "score": null, "time_ms": 3,
  *                           "memory_kb": 1200, "tests_passed": 2, "compile_output": "...", "log": "..."}
  *
+ * Each test's result is its own frame; the "done" frame carries the judge log,
+ * which the budget (--judge-log-max) bounds whatever the number of tests.
+ *
  * Submitted code only ever runs inside sandbox_run; the worker itself reads
  * tests from the database and writes the box dir, which the run sees at /box.
  * The box dir is private to the worker (0700 parent) and removed after each job. */
@@ -44,13 +47,15 @@
 
 #define CHANNEL_FD 3
 #define COMPILE_OUTPUT_MAX (64 * 1024)
-#define STDERR_KEPT (4 * 1024)
+#define STDERR_KEPT 256         /* of each failed test's stderr, in the judge log */
+#define LOG_TAIL_RESERVE 64      /* of the judge log budget, for the line that counts what was left out */
 
 struct worker {
 	int slot;
 	struct db *db;
 	struct languages *languages;
 	struct sandbox *sandbox;
+	size_t log_max;       /* judge log budget per submission (--judge-log-max) */
 	char dir[256];        /* private work dir: boxes are made inside */
 };
 
@@ -65,7 +70,9 @@ struct job {
 	char *validator_flags;
 	char validator_dir[300];
 	char box[300];
-	struct buf log;       /* judge log, for admins */
+	struct buf log;       /* judge log, for admins; at most log_max bytes */
+	size_t log_max;
+	int logs_left_out;    /* tests whose log lines did not fit */
 	char *compile_output;
 };
 
@@ -229,7 +236,7 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 		.limits = {.cpu_ms = tl, .wall_ms = 3 * tl + 1000,
 			   .memory_kb = (uint64_t)json_integer_value(json_object_get(p, "memory_limit_kb")),
 			   .output_kb = (uint64_t)json_integer_value(json_object_get(p, "output_limit_kb")),
-			   .stderr_kb = STDERR_KEPT / 1024, .processes = 16, .file_kb = 16 * 1024, .open_files = 64},
+			   .stderr_kb = 1 /* the least kept; STDERR_KEPT of it is logged */, .processes = 16, .file_kb = 16 * 1024, .open_files = 64},
 	};
 	struct sandbox_result r;
 	sandbox_run(w->sandbox, &spec, &r);
@@ -363,9 +370,22 @@ static const char *prepare(struct worker *w, struct job *job)
 	return NULL;
 }
 
+/* Keeps the judge log within its budget: once a test's lines (from mark on)
+   would go past it, they and every later test's are left out and counted. */
+static void keep_test_log(struct job *job, size_t mark)
+{
+	if (job->log.len == mark)
+		return;
+	if (!job->logs_left_out && job->log.len + LOG_TAIL_RESERVE <= job->log_max)
+		return;
+	job->log.len = mark;
+	job->log.data[mark] = '\0';
+	job->logs_left_out++;
+}
+
 static void judge(struct worker *w, int64_t id)
 {
-	struct job job = {.id = id};
+	struct job job = {.id = id, .log_max = w->log_max};
 	buf_init(&job.log);
 	const char *verdict = prepare(w, &job);
 	if (!verdict)
@@ -388,7 +408,9 @@ static void judge(struct worker *w, int64_t id)
 	json_array_foreach(tests, i, t) {
 		int idx = (int)json_integer_value(json_object_get(t, "idx"));
 		const char *group = json_string_value(json_object_get(t, "group"));
+		size_t mark = job.log.len;
 		struct test_outcome o = run_test(w, &job, idx);
+		keep_test_log(&job, mark);
 		if (o.time_ms > max_time)
 			max_time = o.time_ms;
 		if (o.memory_kb > max_memory)
@@ -400,7 +422,10 @@ static void judge(struct worker *w, int64_t id)
 		if (!more)
 			break;
 	}
+	if (job.logs_left_out)
+		buf_printf(&job.log, "\u2026 %d more tests' logs left out\n", job.logs_left_out);
 	double score = scoring_score(&sc);
+	/* Per-test results went one frame each; this one is bounded by the log budget. */
 	send_event(json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:s}", "event", "done", "verdict", scoring_verdict(&sc),
 			     "score", score >= 0 ? json_real(score) : json_null(), "time_ms", (json_int_t)max_time,
 			     "memory_kb", (json_int_t)max_memory, "tests_passed", (json_int_t)sc.tests_passed, "log",
@@ -485,7 +510,7 @@ int worker_main(int argc, char **argv)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
 
-	struct worker w = {.slot = slot};
+	struct worker w = {.slot = slot, .log_max = cfg.judge_log_max};
 	struct sandbox_config scfg = {.slot = slot, .log = sandbox_log};
 	w.sandbox = sandbox_new(&scfg, &err);
 	if (!w.sandbox) {

@@ -807,8 +807,8 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 	return rc;
 }
 
-/* Builds *out from the loaded files when rc is 0; releases them either way. */
-static int finish(struct loader_tree *t, struct package **out, char **err, int rc)
+/* Builds *out from the loaded files when rc is 0, within lim's test count; releases them either way. */
+static int finish(struct loader_tree *t, const struct package_limits *lim, struct package **out, char **err, int rc)
 {
 	struct package *p = NULL;
 	if (!rc) {
@@ -817,6 +817,10 @@ static int finish(struct loader_tree *t, struct package **out, char **err, int r
 		t->folder = NULL;
 		rc = build(t, p, err);
 	}
+	uint64_t max_tests = (lim ? lim : &PACKAGE_LIMITS_DEFAULT)->max_tests;
+	if (!rc && max_tests && p->test_count > max_tests)
+		rc = loader_fail(err, "data/: %zu test cases, more than the limit of %llu per problem (--max-tests)",
+				 p->test_count, (unsigned long long)max_tests);
 	loader_release(t);
 	if (rc) {
 		package_free(p);
@@ -833,7 +837,7 @@ int package_read_zip(const void *data, size_t len, const struct package_limits *
 	if (err)
 		*err = NULL;
 	int rc = loader_read_zip(data, len, lim, &kattis_rules, &t, err);
-	return finish(&t, out, err, rc);
+	return finish(&t, lim, out, err, rc);
 }
 
 int package_read_dir(const char *path, const struct package_limits *lim,
@@ -843,7 +847,7 @@ int package_read_dir(const char *path, const struct package_limits *lim,
 	if (err)
 		*err = NULL;
 	int rc = loader_read_dir(path, lim, &kattis_rules, &t, err);
-	return finish(&t, out, err, rc);
+	return finish(&t, lim, out, err, rc);
 }
 void package_free(struct package *p)
 {

@@ -110,10 +110,11 @@ struct package_limits {
 	uint64_t max_total_bytes;     /* all bytes loaded into memory */
 	uint64_t max_files;           /* entries (files and folders) in a zip, or walked in a directory */
 	uint64_t max_file_bytes;      /* one loaded file */
+	uint64_t max_tests;           /* test cases (--max-tests); 0: no limit */
 };
 
-/* 512 MiB in all, 20000 entries, 256 MiB per file. */
-#define PACKAGE_LIMITS_DEFAULT ((struct package_limits){512ull << 20, 20000, 256ull << 20})
+/* 512 MiB in all, 20000 entries, 256 MiB per file, 5000 tests. */
+#define PACKAGE_LIMITS_DEFAULT ((struct package_limits){512ull << 20, 20000, 256ull << 20, 5000})
 
 /* Reads a zip archive held in data[0..len). lim NULL means PACKAGE_LIMITS_DEFAULT.
  * On success *out is a new package (package_free it). On PACKAGE_E_INVALID,

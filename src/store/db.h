@@ -287,10 +287,20 @@ void db_submission_release(struct db_submission *s);
 /* Called per row of a list; the row's strings are valid during the call only. */
 typedef void (*db_submission_fn)(void *ctx, const struct db_submission *s);
 
-/* Stores a new queued submission. *created (may be NULL) gets it as
-   committed, before any judging can change it (release it). */
+/* A user's submission quota, checked in the transaction that stores the submission. */
+struct db_submit_limits {
+	int per_minute;          /* submissions in any 60 s; 0: no limit */
+	int queued;              /* submissions not yet judged (rejudges aside); 0: no limit */
+	const char *refused;     /* OUT: on DB_E_LIMITED, "per_minute" or "queued" */
+	int retry_after;         /* OUT: on DB_E_LIMITED, seconds until one more fits (an estimate for "queued") */
+};
+
+/* Stores a new queued submission unless it goes over lim (NULL: no limits),
+   then DB_E_LIMITED with lim's OUT fields set. *created (may be NULL) gets it
+   as committed, before any judging can change it (release it). */
 DB_MUST_CHECK int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, int64_t *id /* OUT */, struct db_submission *created /* OUT */);
+			 const char *source, struct db_submit_limits *lim, int64_t *id /* OUT */,
+			 struct db_submission *created /* OUT */);
 /* Pages of submissions, newest first: fn is called per row, then *total gets
    the count of all pages (one snapshot). They are the hottest reads, so rows
    go straight from the statement to fn. A problem's submissions:
@@ -311,12 +321,15 @@ DB_MUST_CHECK int db_submission_status_counts(struct db *db, int64_t counts[4]);
 
 /* ---- judging (db_judge.c): every change takes a new seq ---- */
 
-/* Puts a submission back to queued (rejudge): verdict, metrics and test results cleared. */
+/* Puts a submission back to queued (rejudge): verdict, metrics and test results
+   cleared; it waits behind fresh submissions until judged. */
 DB_MUST_CHECK int db_submission_requeue(struct db *db, int64_t id);
 /* Requeues every submission of a problem; *count (may be NULL) gets how many. */
 DB_MUST_CHECK int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count);
-/* Ids of queued submissions after `after_id`, oldest first; returns how many (≤ max). */
-size_t db_judge_pending(struct db *db, int64_t after_id, int64_t *ids, size_t max);
+/* Ids of the first max queued submissions in judging order: fresh ones before
+   rejudges, in rounds (turns by user, given at submission: one user's backlog
+   waits behind another's first submission), then oldest first. Returns how many (<= max). */
+size_t db_judge_pending(struct db *db, int64_t *ids, size_t max);
 /* queued -> compiling: a judging attempt begins. *token identifies the attempt
    (pass it to the calls below; they do nothing for an attempt that a rejudge
    has overtaken and return DB_E_NOT_FOUND). DB_E_NOT_FOUND if the submission

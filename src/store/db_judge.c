@@ -10,7 +10,8 @@
 
 #define NOW_RFC3339 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-static int requeue_one(struct db_conn *c, int64_t id)
+/* Puts one submission back in the queue; a rejudge (rejudge true) waits behind fresh submissions until judged. */
+static int requeue_one(struct db_conn *c, int64_t id, bool rejudge)
 {
 	int64_t seq = db_submission_change(c, id);
 	if (seq <= 0)
@@ -18,9 +19,11 @@ static int requeue_one(struct db_conn *c, int64_t id)
 	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET status = 'queued', verdict = NULL, score = NULL,"
 				      " time_ms = NULL, memory_kb = NULL, tests_passed = 0, compile_output = '',"
 				      " judge_log = '', attempts = 0, judged_at = NULL, judge_token = 0,"
+				      " queue_priority = max(queue_priority, ?2),"
 				      " tests_total = (SELECT count(*) FROM tests WHERE problem_id = submissions.problem_id)"
-				      " WHERE id = ?");
+				      " WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, rejudge);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "requeue submission");
 	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
 		rc = DB_E_NOT_FOUND;
@@ -37,7 +40,7 @@ static int requeue_one(struct db_conn *c, int64_t id)
 int db_submission_requeue(struct db *db, int64_t id)
 {
 	struct db_conn *c = db_write_begin(db);
-	return db_write_end(db, c, requeue_one(c, id));
+	return db_write_end(db, c, requeue_one(c, id, true));
 }
 
 /* Requeues, in batches by id, the submissions of a problem (0: all) that are
@@ -59,7 +62,7 @@ static int requeue_many(struct db_conn *c, int64_t problem_id, bool only_unfinis
 			ids[k++] = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 		for (int i = 0; i < k && rc == 0; i++)
-			rc = requeue_one(c, ids[i]);
+			rc = requeue_one(c, ids[i], !only_unfinished);
 		n += k;
 		if (k < 256 || rc)
 			break;
@@ -76,12 +79,14 @@ int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count)
 	return db_write_end(db, c, requeue_many(c, problem_id, false, count));
 }
 
-size_t db_judge_pending(struct db *db, int64_t after_id, int64_t *ids, size_t max)
+size_t db_judge_pending(struct db *db, int64_t *ids, size_t max)
 {
+	/* Rounds are given at submission (db_submissions.c, next_round); the
+	   status <> 'done' term lets the planner use the partial index submissions_queue. */
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id FROM submissions WHERE status = 'queued' AND id > ? ORDER BY id LIMIT ?");
-	sqlite3_bind_int64(st, 1, after_id);
-	sqlite3_bind_int64(st, 2, (int64_t)max);
+	sqlite3_stmt *st = db_stmt(c, "SELECT id FROM submissions WHERE status <> 'done' AND status = 'queued'"
+				      " ORDER BY queue_priority, queue_round, id LIMIT ?");
+	sqlite3_bind_int64(st, 1, (int64_t)max);
 	size_t n = 0;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
 		ids[n++] = sqlite3_column_int64(st, 0);
@@ -181,7 +186,7 @@ int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdic
 	sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET status = 'done', verdict = ?3, score = ?4,"
 				      " time_ms = ?5, memory_kb = ?6, tests_passed = ?7,"
 				      " compile_output = coalesce(?8, compile_output), judge_log = ?9,"
-				      " judged_at = " NOW_RFC3339 ", judge_token = 0"
+				      " judged_at = " NOW_RFC3339 ", judge_token = 0, queue_priority = 0"
 				      " WHERE id = ?2 AND judge_token = ?10 AND status <> 'done'");
 	sqlite3_bind_int64(st, 10, token);
 	sqlite3_bind_text(st, 3, verdict, -1, SQLITE_STATIC);
@@ -203,7 +208,7 @@ int db_judge_requeue(struct db *db, int64_t id, int64_t token, int attempts)
 	struct db_conn *c = db_write_begin(db);
 	if (!attempt_current(c, id, token))
 		return db_write_end(db, c, DB_E_NOT_FOUND);
-	int rc = requeue_one(c, id);
+	int rc = requeue_one(c, id, false);
 	if (rc == 0) {
 		/* requeue_one starts the count afresh; this one goes on counting. */
 		sqlite3_stmt *st = db_stmt(c, "UPDATE submissions SET attempts = ? WHERE id = ?");

@@ -151,10 +151,68 @@ int db_submission_get(struct db *db, int64_t id, unsigned parts, struct db_submi
 	return rc;
 }
 
+/* Whether the user has room for one more submission under lim; the
+   counts read indexes (submissions_user, submissions_active) a limit's worth deep. */
+static bool within_limits(struct db_conn *c, int64_t user_id, struct db_submit_limits *lim)
+{
+	if (lim->per_minute > 0) {
+		/* The limit-th newest submission: one more fits once it is a minute old. */
+		sqlite3_stmt *st = db_stmt(c, "SELECT 60 - (strftime('%s', 'now') - strftime('%s', created_at))"
+					      " FROM submissions WHERE user_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?");
+		sqlite3_bind_int64(st, 1, user_id);
+		sqlite3_bind_int(st, 2, lim->per_minute - 1);
+		int wait = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+		sqlite3_reset(st);
+		if (wait > 0) {
+			lim->refused = "per_minute";
+			lim->retry_after = wait;
+			return false;
+		}
+	}
+	if (lim->queued > 0) {
+		sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM submissions WHERE user_id = ? AND queue_priority = 0"
+					      " AND status <> 'done'");
+		sqlite3_bind_int64(st, 1, user_id);
+		int pending = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+		sqlite3_reset(st);
+		if (pending >= lim->queued) {
+			lim->refused = "queued";
+			lim->retry_after = 10; /* about a judging or two */
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Whose turns a submission takes in the queue: its user's (a team's, once contests exist). */
+#define QUEUE_KEY "user_id"
+
+/* The queue round of a new fresh submission of the key's: one after the
+   key's latest not yet judged, and no earlier than the earliest round being
+   judged or waiting. Taken in round order, the queue serves keys in turns, and
+   a key with a backlog delays another's new submission by at most one job per
+   worker. Reads the partial indexes submissions_queue and submissions_active. */
+static int64_t next_round(struct db_conn *c, int64_t key)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT max(coalesce((SELECT max(queue_round) + 1 FROM submissions"
+				      " WHERE " QUEUE_KEY " = ? AND queue_priority = 0 AND status <> 'done'), 0),"
+				      " coalesce((SELECT min(queue_round) FROM submissions"
+				      " WHERE queue_priority = 0 AND status <> 'done'), 0))");
+	sqlite3_bind_int64(st, 1, key);
+	int64_t round = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return round;
+}
+
 int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, int64_t *id, struct db_submission *created)
+			 const char *source, struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
 {
 	struct db_conn *c = db_write_begin(db);
+	if (lim && !within_limits(c, user_id, lim)) {
+		if (created)
+			memset(created, 0, sizeof *created);
+		return db_write_end(db, c, DB_E_LIMITED);
+	}
 	/* The new row's id is known before the insert (the change needs it), and
 	   is never one a deleted submission had. */
 	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM submissions");
@@ -162,15 +220,17 @@ int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, con
 	sqlite3_reset(st);
 	int64_t new_id = db_next_row_id(c, "submission_id", largest);
 	int64_t seq = new_id < 0 ? -1 : db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
+	int64_t round = next_round(c, user_id);
 	st = db_stmt(c, "INSERT INTO submissions (id, problem_id, user_id, language, source,"
-			" status, tests_total, created_at)"
+			" status, tests_total, created_at, queue_round)"
 			" VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
-			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ")");
+			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6)");
 	sqlite3_bind_int64(st, 1, new_id);
 	sqlite3_bind_int64(st, 2, problem_id);
 	sqlite3_bind_int64(st, 3, user_id);
 	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, round);
 	int step = seq < 0 ? SQLITE_ERROR : sqlite3_step(st);
 	int rc = seq < 0 ? -EIO
 		 : step == SQLITE_DONE ? 0

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct package_limits lim = {8u << 20, 500, 2u << 20};
+	const struct package_limits lim = {8u << 20, 500, 2u << 20, 0};
 	struct package *p = NULL;
 	char *err = NULL;
 	int rc = package_read_zip(data, size, &lim, &p, &err);

@@ -324,7 +324,9 @@ END_TEST
 /* Starts a server with a user, a problem and a submission. */
 static void populated(struct server *s, char *token, size_t size, long long *p, long long *sub)
 {
-	server_start(s, NULL);
+	/* One user submits as fast as it can: no quota. */
+	static const char *const args[] = {"--submissions-per-minute", "0", "--queued-per-user", "0", NULL};
+	server_start(s, args);
 	test_create_user(s, "keeper", false, token, size);
 	*p = test_create_problem(s, "{\"slug\": \"kept\", \"title\": \"Kept\", \"tests\": ["
 				     "{\"input\": \"1\", \"output\": \"1\", \"sample\": true}]}");

@@ -41,7 +41,9 @@ START_TEST(stalled_subscriber_neither_delays_others_nor_grows_memory)
 	/* Pings must not drop the stalled client during the test. */
 	setenv("VERDICT_WS_PING_INTERVAL", "600", 1);
 	struct server s;
-	server_start(&s, NULL);
+	/* One user floods the feed with submissions: no quota. */
+	static const char *const args[] = {"--submissions-per-minute", "0", "--queued-per-user", "0", NULL};
+	server_start(&s, args);
 	char alice[64];
 	test_create_user(&s, "alice", false, alice, sizeof alice);
 	long long p = wsh_problem(&s, "sum");

@@ -108,7 +108,7 @@ static int64_t add_problem(const char *slug)
 static int64_t add_submission(int64_t problem, int64_t user)
 {
 	int64_t id;
-	ck_assert_int_eq(db_submission_create(db, problem, user, "c", "x", &id, NULL), 0);
+	ck_assert_int_eq(db_submission_create(db, problem, user, "c", "x", NULL, &id, NULL), 0);
 	return id;
 }
 

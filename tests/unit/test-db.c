@@ -133,7 +133,7 @@ static int64_t add_problem(const char *slug)
 static int64_t add_submission(int64_t problem_id, int64_t user_id, const char *source)
 {
 	int64_t id = 0;
-	ck_assert_int_eq(db_submission_create(db, problem_id, user_id, "c", source, &id, NULL), 0);
+	ck_assert_int_eq(db_submission_create(db, problem_id, user_id, "c", source, NULL, &id, NULL), 0);
 	ck_assert_int_gt(id, 0);
 	return id;
 }
@@ -873,8 +873,8 @@ START_TEST(submissions_create_and_read)
 
 	/* Unknown problem or user: refused, nothing stored, seq untouched. */
 	int64_t none = 0;
-	ck_assert_int_eq(db_submission_create(db, pid + 1, alice, "c", "x", &none, NULL), DB_E_NOT_FOUND);
-	ck_assert_int_eq(db_submission_create(db, pid, alice + 100, "c", "x", &none, NULL), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_submission_create(db, pid + 1, alice, "c", "x", NULL, &none, NULL), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_submission_create(db, pid, alice + 100, "c", "x", NULL, &none, NULL), DB_E_NOT_FOUND);
 	ck_assert_int_eq(none, 0);
 	ck_assert_int_eq(db_seq(db), 3);
 	int64_t counts[4];
@@ -997,7 +997,7 @@ START_TEST(seq_and_change_hook)
 
 	/* A failed change rolls back: no seq, no hook. */
 	ck_assert_int_eq(db_submission_requeue(db, 999), DB_E_NOT_FOUND);
-	ck_assert_int_eq(db_submission_create(db, 999, alice, "c", "x", NULL, NULL), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_submission_create(db, 999, alice, "c", "x", NULL, NULL, NULL), DB_E_NOT_FOUND);
 	ck_assert_int_eq(log.count, 7);
 	ck_assert_int_eq(db_seq(db), 7);
 
@@ -1243,7 +1243,7 @@ static void *writer(void *p)
 	struct writer_arg *w = p;
 	for (int i = 0; i < w->count; i++) {
 		int64_t id;
-		if (db_submission_create(db, w->problem, w->user, "c", "x", &id, NULL) != 0)
+		if (db_submission_create(db, w->problem, w->user, "c", "x", NULL, &id, NULL) != 0)
 			return (void *)1;
 	}
 	return NULL;

@@ -90,7 +90,7 @@ static int log_lines(const char *needle)
 static int64_t submit(void)
 {
 	int64_t id;
-	ck_assert_int_eq(db_submission_create(db, problem_id, user_id, "c", "int main(){}", &id, NULL), 0);
+	ck_assert_int_eq(db_submission_create(db, problem_id, user_id, "c", "int main(){}", NULL, &id, NULL), 0);
 	return id;
 }
 

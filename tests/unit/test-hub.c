@@ -50,7 +50,7 @@ static int64_t make_problem(const char *slug)
 static int64_t submit(int64_t problem)
 {
 	int64_t id;
-	ck_assert_int_eq(db_submission_create(db, problem, user_id, "c", "int main(){}", &id, NULL), 0);
+	ck_assert_int_eq(db_submission_create(db, problem, user_id, "c", "int main(){}", NULL, &id, NULL), 0);
 	return id;
 }
 

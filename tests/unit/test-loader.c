@@ -125,13 +125,13 @@ START_TEST(zip_bomb)
 	zip_file(&z, "root.txt", "");
 	zip_zeros(&z, "zeros", 64u << 20);
 	ck_assert_uint_lt(z.out.len, 1u << 20);
-	struct package_limits lim = {1u << 30, 100, 1u << 20};
+	struct package_limits lim = {1u << 30, 100, 1u << 20, 0};
 	must_reject(&z, &lim, "zeros: larger than the limit of 1048576 bytes per file");
 	zip_begin(&z);
 	zip_file(&z, "root.txt", "");
 	zip_zeros(&z, "a", 600u << 10);
 	zip_zeros(&z, "b", 600u << 10);
-	lim = (struct package_limits){1u << 20, 100, 1u << 20};
+	lim = (struct package_limits){1u << 20, 100, 1u << 20, 0};
 	must_reject(&z, &lim, "the package is larger than the limit");
 }
 END_TEST
@@ -146,7 +146,7 @@ START_TEST(zip_too_many_entries)
 		snprintf(name, sizeof name, "x%d.bin", i); /* not even wanted: still counted */
 		zip_file(&z, name, "");
 	}
-	struct package_limits lim = {1u << 20, 5, 1u << 20};
+	struct package_limits lim = {1u << 20, 5, 1u << 20, 0};
 	must_reject(&z, &lim, "more than 5 files");
 }
 END_TEST
