@@ -65,7 +65,8 @@ int main(int argc, char **argv)
 		return 1;
 	char sql[2048];
 	/* All judged (so that the judge stays idle during the benchmark), AC and
-	   WA alternating; the two users alternate; seq = id. */
+	   WA alternating; the two users alternate; each takes the seq after the
+	   changes already logged (the demo problem, the users), in id order. */
 	snprintf(sql, sizeof sql,
 		 "BEGIN;"
 		 "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %ld)"
@@ -82,8 +83,9 @@ int main(int argc, char **argv)
 		 " FROM submissions, (SELECT 1 AS idx, 'sample' AS grp UNION ALL SELECT 2, 'secret') t"
 		 " WHERE status = 'done';"
 		 "INSERT INTO changes (kind, id, seq, scope_kind, scope_id)"
-		 " SELECT 'submission', id, id, 'problem', problem_id FROM submissions;"
-		 "UPDATE counters SET value = %ld WHERE name = 'seq';"
+		 " SELECT 'submission', id, id + (SELECT value FROM counters WHERE name = 'seq'), 'problem', problem_id"
+		 " FROM submissions;"
+		 "UPDATE counters SET value = value + %ld WHERE name = 'seq';"
 		 "COMMIT;",
 		 n, (long long)problem, (long long)bench, (long long)other, n);
 	if (exec(h, sql) != 0)
