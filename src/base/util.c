@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -210,19 +212,55 @@ int fd_read_buf(int fd, struct buf *b, size_t max)
 	}
 }
 
-int write_all(int fd, const void *data, size_t n)
+/* Waits until fd can take more bytes or deadline (now_us(), < 0: never) passes. */
+static int wait_writable(int fd, int64_t deadline)
 {
-	const char *p = data;
+	for (;;) {
+		int ms = -1;
+		if (deadline >= 0) {
+			int64_t left = deadline - now_us();
+			if (left <= 0)
+				return -ETIMEDOUT;
+			ms = (int)((left + 999) / 1000);
+		}
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		int n = poll(&p, 1, ms);
+		if (n > 0)
+			return 0; /* writable, or an error the next send reports */
+		if (n < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* Writes all n bytes; a socket (sock) with send(MSG_NOSIGNAL), waiting while it would block. */
+static int put_all(int fd, const char *p, size_t n, bool sock, int64_t deadline)
+{
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = sock ? send(fd, p, n, MSG_NOSIGNAL) : write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && sock && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			int rc = wait_writable(fd, deadline);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (w < 0)
 			return -errno;
 		p += w;
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int write_all(int fd, const void *data, size_t n)
+{
+	return put_all(fd, data, n, false, -1);
+}
+
+int send_all(int fd, const void *data, size_t n, int64_t deadline)
+{
+	return put_all(fd, data, n, true, deadline);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -50,6 +50,10 @@ int read_file(const char *path, size_t max, char **out, size_t *len);
 int fd_read_buf(int fd, struct buf *b, size_t max);
 /* Writes all of data to fd, retrying on EINTR and short writes; 0 or negative errno. */
 int write_all(int fd, const void *data, size_t n);
+/* Sends all n bytes on a socket without SIGPIPE; while it would block (a
+   non-blocking socket), waits for room until deadline (now_us(); < 0: never).
+   0, -ETIMEDOUT, or negative errno. */
+int send_all(int fd, const void *data, size_t n, int64_t deadline);
 /* Adds one to an eventfd (wakes whoever polls it). 0 or negative errno. */
 int eventfd_kick(int fd);
 /* Removes a directory tree without following symlinks; errors are ignored. */

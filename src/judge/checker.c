@@ -563,18 +563,17 @@ int checker_compare(const struct checker *c, int output_fd, int answer_fd, char 
 		rc = compare_exact(x);
 		break;
 	case CHECKER_FLOAT:
-		opt.fmode = FLOAT_BOTH;
-		opt.abs_tol = c->float_abs;
-		opt.rel_tol = c->float_rel;
-		rc = compare_tokens(x, &opt);
-		break;
 	case CHECKER_KATTIS:
-		opt.fold_case = !c->case_sensitive;
-		opt.space_sensitive = c->space_change_sensitive;
-		if (!isnan(c->float_abs) || !isnan(c->float_rel))
-			opt.fmode = FLOAT_KATTIS;
 		opt.abs_tol = c->float_abs;
 		opt.rel_tol = c->float_rel;
+		if (c->type == CHECKER_FLOAT) {
+			opt.fmode = FLOAT_BOTH;
+		} else {
+			opt.fold_case = !c->case_sensitive;
+			opt.space_sensitive = c->space_change_sensitive;
+			if (!isnan(c->float_abs) || !isnan(c->float_rel))
+				opt.fmode = FLOAT_KATTIS;
+		}
 		rc = compare_tokens(x, &opt);
 		break;
 	case CHECKER_TOKENS:

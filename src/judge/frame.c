@@ -2,52 +2,11 @@
 #include "frame.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-/* Waits until fd can take more bytes or deadline (now_us(), < 0: never) passes. */
-static int wait_writable(int fd, int64_t deadline)
-{
-	for (;;) {
-		int ms = -1;
-		if (deadline >= 0) {
-			int64_t left = deadline - now_us();
-			if (left <= 0)
-				return -ETIMEDOUT;
-			ms = (int)((left + 999) / 1000);
-		}
-		struct pollfd p = {.fd = fd, .events = POLLOUT};
-		int n = poll(&p, 1, ms);
-		if (n > 0)
-			return 0; /* writable, or an error the next send reports */
-		if (n < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
-static int send_all(int fd, const char *p, size_t n, int64_t deadline)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			int rc = wait_writable(fd, deadline);
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 int frame_send(int fd, const json_t *msg, int timeout_ms)
 {
