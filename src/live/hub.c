@@ -192,11 +192,6 @@ const char *hub_msg_text(const struct hub_msg *m, size_t *len)
 	return m->text;
 }
 
-int64_t hub_msg_seq(const struct hub_msg *m)
-{
-	return m->seq;
-}
-
 /* ---- rings ---- */
 
 static struct hub_msg **ring_at(struct ring *r, uint32_t i)

@@ -126,5 +126,4 @@ bool hub_sub_failed(const struct hub_sub *sub);
 
 /* The message's JSON text (NUL-terminated) and its length. */
 const char *hub_msg_text(const struct hub_msg *msg, size_t *len);
-int64_t hub_msg_seq(const struct hub_msg *msg);
 void hub_msg_unref(struct hub_msg *msg);
