@@ -35,7 +35,8 @@ static int hash_new_password(const char *password, char **hash, char **err)
 	return *hash ? 0 : -ENOMEM;
 }
 
-int users_create(struct db *db, const char *username, const char *password, bool admin, int64_t *id, char **err)
+int users_create(struct db *db, const char *username, const char *password, enum db_role role, int64_t *id,
+		 char **err)
 {
 	if (!valid_name(username)) {
 		*err = xstrdup("username must be 1 to 32 letters, digits, '_', '.' or '-'");
@@ -45,7 +46,7 @@ int users_create(struct db *db, const char *username, const char *password, bool
 	int rc = hash_new_password(password, &hash, err);
 	if (rc)
 		return rc;
-	rc = db_user_create(db, username, hash, admin, id);
+	rc = db_user_create_role(db, username, hash, role, id);
 	free(hash);
 	return rc;
 }

@@ -8,5 +8,6 @@
 #include "errors.h" /* USERS_E_INVALID: bad name or password */
 
 /* 0, USERS_E_INVALID, DB_E_CONFLICT or negative errno. *err (malloc'd) on USERS_E_INVALID. */
-int users_create(struct db *db, const char *username, const char *password, bool admin, int64_t *id, char **err);
+int users_create(struct db *db, const char *username, const char *password, enum db_role role, int64_t *id,
+		 char **err);
 int users_set_password(struct db *db, int64_t id, const char *password, char **err);

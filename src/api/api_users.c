@@ -33,14 +33,19 @@ void api_users_create(struct http_request *req, struct http_response *res)
 		free(err);
 		return;
 	}
-	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
-		http_error(res, 400, "validation", "field 'role' must be \"admin\" or \"user\"");
+	struct db_user user = {0};
+	if (strcmp(role, "admin") == 0)
+		user.role = DB_ROLE_ADMIN;
+	else if (strcmp(role, "jury") == 0)
+		user.role = DB_ROLE_JURY;
+	else if (strcmp(role, "user") != 0) {
+		http_error(res, 400, "validation", "field 'role' must be \"admin\", \"jury\" or \"user\"");
 		return;
 	}
 	/* The answer's user; a name too long to fit is refused by users_create. */
-	struct db_user user = {.admin = strcmp(role, "admin") == 0};
+	user.admin = user.role == DB_ROLE_ADMIN;
 	snprintf(user.username, sizeof user.username, "%s", username);
-	int rc = users_create(req->app->db, username, password, user.admin, &user.id, &err);
+	int rc = users_create(req->app->db, username, password, user.role, &user.id, &err);
 	if (rc == USERS_E_INVALID)
 		http_error(res, 400, "validation", "%s", err);
 	else if (rc == DB_E_CONFLICT)

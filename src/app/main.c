@@ -103,7 +103,7 @@ static int cmd_user(struct config *cfg, const struct config_args *args)
 		return 1;
 	}
 	int64_t id = 0;
-	int rc = users_create(db, pos[1], line, admin, &id, &err);
+	int rc = users_create(db, pos[1], line, admin ? DB_ROLE_ADMIN : DB_ROLE_USER, &id, &err);
 	free(line);
 	db_close(db);
 	if (rc == USERS_E_INVALID) {

@@ -281,6 +281,11 @@ static const char *const kind_names[] = {
 	[DB_KIND_USER] = "user",
 	[DB_KIND_SUBMISSION] = "submission",
 	[DB_KIND_SESSION] = "session",
+	[DB_KIND_CONTEST] = "contest",
+	[DB_KIND_TEAM] = "team",
+	[DB_KIND_ORGANIZATION] = "organization",
+	[DB_KIND_TEAM_GROUP] = "group",
+	[DB_KIND_CLARIFICATION] = "clarification",
 };
 
 static void bind_kind(sqlite3_stmt *st, int col, enum db_kind kind)

@@ -45,7 +45,24 @@ void db_close(struct db *db);
    submission leaves it. */
 
 /* DB_KIND_SESSION: some sessions of the user (id) ended; scope: that user. */
-enum db_kind { DB_KIND_NONE, DB_KIND_PROBLEM, DB_KIND_USER, DB_KIND_SUBMISSION, DB_KIND_SESSION };
+/* Contest objects (db_contests.c, db_teams.c, db_clarifications.c): a
+   contest, in its own scope (DB_KIND_CONTEST, its id); a team, organization,
+   team group or clarification in its contest's scope; a submission made in a
+   contest in its contest's scope (never its problem's: contest submissions
+   stay off the problem topics, whose readers are not the contest's). Readers
+   decide what of a scope a viewer may see. */
+enum db_kind {
+	DB_KIND_NONE,
+	DB_KIND_PROBLEM,
+	DB_KIND_USER,
+	DB_KIND_SUBMISSION,
+	DB_KIND_SESSION,
+	DB_KIND_CONTEST,
+	DB_KIND_TEAM,
+	DB_KIND_ORGANIZATION,
+	DB_KIND_TEAM_GROUP,
+	DB_KIND_CLARIFICATION,
+};
 
 /* One finished test of a submission. Strings are borrowed. */
 struct db_test_result {
@@ -85,17 +102,25 @@ int64_t db_seq(struct db *db);
 
 /* ---- users and sessions (db_users.c) ---- */
 
+enum db_role { DB_ROLE_USER, DB_ROLE_JURY, DB_ROLE_ADMIN };
+
 struct db_user {
 	int64_t id;
 	char username[64];
-	bool admin;
+	bool admin;        /* role == DB_ROLE_ADMIN */
+	enum db_role role; /* jury: sees and answers everything of contests, cannot manage users */
 };
+/* "admin", "jury" or "user". */
+const char *db_role_name(enum db_role role);
 
 DB_MUST_CHECK int db_user_create(struct db *db, const char *username, const char *password_hash, bool admin,
 		   int64_t *id /* OUT */);
 /* Returns the user and, when hash is not NULL, a malloc'd copy of the password hash. */
 DB_MUST_CHECK int db_user_by_name(struct db *db, const char *username, struct db_user *out, char **hash);
 DB_MUST_CHECK int db_user_get(struct db *db, int64_t id, struct db_user *out);
+/* db_user_create with any role. */
+DB_MUST_CHECK int db_user_create_role(struct db *db, const char *username, const char *password_hash,
+				      enum db_role role, int64_t *id /* OUT */);
 DB_MUST_CHECK int db_user_set_password(struct db *db, int64_t id, const char *password_hash);
 /* A user as listed: the user and when it was made (RFC 3339). */
 struct db_user_row {
@@ -269,6 +294,12 @@ struct db_submission {
 	int64_t tests_passed, tests_total;
 	const char *created_at;
 	const char *judged_at;
+	/* In a contest (else contest_id 0): its team (0 once the team is gone),
+	   when it was made (ms since the epoch), whether it came after the end
+	   (practice: judged, never counted) and its problem's label there. */
+	int64_t contest_id, team_id, submitted_ms;
+	bool practice;
+	const char *problem_label;
 	/* With DB_SUBMISSION_DETAILS: */
 	const char *compile_output;
 	const struct db_test_result *tests; /* in run order */
@@ -357,3 +388,207 @@ struct db_job {
 	char *source; /* malloc'd */
 };
 DB_MUST_CHECK int db_job_load(struct db *db, int64_t id, struct db_job *out);
+
+/* ---- contests (db_contests.c) ----
+   Times are ms since the epoch; 0 means unset. Strings of a read struct are
+   its own until its release function; in a write they are borrowed. */
+
+/* A problem in a contest. In a write only problem_id, label, color and
+   max_score are read, and ordinal is the position in the array. */
+struct db_contest_problem {
+	int64_t problem_id;
+	const char *label;
+	int ordinal;               /* 1, 2, ... in contest order */
+	const char *color;         /* "#rrggbb" or "" */
+	bool has_max_score;
+	double max_score;          /* score contests */
+	const char *slug, *title;  /* read only */
+};
+
+struct db_contest {
+	int64_t id;                /* read only */
+	int64_t seq;               /* read only: of its latest change */
+	const char *shortname;     /* the CLICS id, [a-z0-9_-]{1,36} (checked by the caller) */
+	const char *name;
+	const char *formal_name;   /* "" if none */
+	int64_t start_ms;          /* 0: not scheduled */
+	int64_t countdown_pause_ms;/* a paused countdown's time left (start_ms is then 0); 0: none */
+	int64_t duration_ms;
+	int64_t freeze_ms;         /* scoreboard_freeze_duration; 0: no freeze */
+	const char *scoring;       /* "icpc" or "ioi" */
+	const char *ioi_mode;      /* "max_submission" or "max_subtasks" */
+	int64_t penalty_min;
+	bool public_;              /* visible without a session and to everyone */
+	bool practice_after_end;
+	bool classroom;            /* a user who submits gets a team of their own */
+	int64_t frozen_at_ms;      /* set by "freeze now"; 0: the scheduled freeze applies */
+	int64_t thaw_at_ms;        /* set by "thaw"; 0: not thawed */
+	int64_t finalized_at_ms;
+	int gold, silver, bronze;  /* medal counts for awards */
+	const char *created_at, *updated_at; /* read only */
+	const struct db_contest_problem *problems; /* in order */
+	size_t problem_count;
+	void *mem;                 /* what db_contest_release frees */
+};
+
+/* Inserts a contest with its problems; DB_E_CONFLICT if the shortname or a
+   label is taken, DB_E_NOT_FOUND if a problem does not exist. */
+DB_MUST_CHECK int db_contest_create(struct db *db, const struct db_contest *c, int64_t *id /* OUT */);
+/* Replaces every writable field and the problem set. The times set by actions
+   (frozen_at_ms, thaw_at_ms, finalized_at_ms) are written as given too. */
+DB_MUST_CHECK int db_contest_update(struct db *db, int64_t id, const struct db_contest *c);
+/* Deletes a contest, its teams, groups, organizations and clarifications; its
+   submissions stay as plain ones (logged as deleted contest objects). */
+DB_MUST_CHECK int db_contest_delete(struct db *db, int64_t id);
+DB_MUST_CHECK int db_contest_get(struct db *db, int64_t id, struct db_contest *out);
+DB_MUST_CHECK int db_contest_by_shortname(struct db *db, const char *shortname, int64_t *id /* OUT */);
+void db_contest_release(struct db_contest *c);
+/* Every contest by id; fn gets each (valid during the call). */
+typedef void (*db_contest_fn)(void *ctx, const struct db_contest *c);
+void db_contests_list(struct db *db, db_contest_fn fn, void *ctx);
+/* The contests a problem is in, by id (up to max). Returns how many. */
+size_t db_problem_contests(struct db *db, int64_t problem_id, int64_t *ids, size_t max);
+
+/* What an action changes: one time field, in one logged change of the contest. */
+enum db_contest_time { DB_CONTEST_START, DB_CONTEST_COUNTDOWN_PAUSE, DB_CONTEST_DURATION, DB_CONTEST_FROZEN_AT,
+		       DB_CONTEST_THAW_AT, DB_CONTEST_FINALIZED_AT };
+DB_MUST_CHECK int db_contest_set_time(struct db *db, int64_t id, enum db_contest_time field, int64_t value_ms);
+/* What stops a finalize: contest submissions not yet judged (queued,
+   compiling, running), judged JE, and team requests without a reply. */
+struct db_contest_blockers {
+	int64_t pending, judge_errors, unanswered;
+};
+DB_MUST_CHECK int db_contest_blockers(struct db *db, int64_t id, struct db_contest_blockers *out);
+
+/* ---- contest submissions (db_contests.c) ---- */
+
+/* Where a new submission goes: the contest (0: none), its team, when it was
+   made, and whether it is practice after the end. */
+struct db_submit_context {
+	int64_t contest_id, team_id, submitted_ms;
+	bool practice;
+};
+/* db_submission_create in a contest (ctx NULL: the same as db_submission_create).
+   The change is logged in the contest's scope. */
+DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+					  const char *source, const struct db_submit_context *ctx,
+					  struct db_submit_limits *lim, int64_t *id /* OUT */,
+					  struct db_submission *created /* OUT */);
+/* A page of a contest's submissions, newest first, optionally of one team and
+   one problem (0 = any). Rows as for db_submissions_list. */
+DB_MUST_CHECK int db_contest_submissions(struct db *db, int64_t contest_id, int64_t team_id, int64_t problem_id,
+					 int page, int per_page, db_submission_fn fn, void *ctx,
+					 int64_t *total /* OUT */);
+/* A contest's submissions (of one team, 0 = any) changed after seq, in seq
+   order, at most limit. Returns how many. */
+int db_contest_submissions_changed(struct db *db, int64_t contest_id, int64_t team_id, int64_t seq, int limit,
+				   db_submission_fn fn, void *ctx);
+
+/* ---- teams, organizations, team groups (db_teams.c) ----
+   All in one contest. Writes name their references by key (organization,
+   groups) and username (members); on DB_E_NOT_FOUND *missing (when not NULL)
+   points at the name that does not exist, and on DB_E_CONFLICT at the key,
+   label or member that is taken (a user is in at most one team per contest). */
+
+struct db_organization {
+	int64_t id, contest_id, seq; /* read only */
+	const char *key, *name, *formal_name, *country; /* "" when none */
+	const char *icpc_id;         /* NULL when none */
+	void *mem;
+};
+
+struct db_team_group {
+	int64_t id, contest_id, seq; /* read only */
+	const char *key, *name, *type; /* "" when none */
+	bool hidden;
+	const char *icpc_id;
+	void *mem;
+};
+
+struct db_team {
+	int64_t id, contest_id, seq; /* read only */
+	const char *key, *label, *name;
+	const char *display_name;    /* "" when none */
+	const char *organization;    /* its key, or NULL */
+	bool hidden;
+	const char *icpc_id;
+	const char *const *groups;   /* keys */
+	size_t group_count;
+	const char *const *members;  /* usernames */
+	size_t member_count;
+	void *mem;
+};
+
+DB_MUST_CHECK int db_team_create(struct db *db, int64_t contest_id, const struct db_team *t, int64_t *id /* OUT */,
+				 const char **missing);
+DB_MUST_CHECK int db_team_update(struct db *db, int64_t id, const struct db_team *t, const char **missing);
+DB_MUST_CHECK int db_team_delete(struct db *db, int64_t id);
+DB_MUST_CHECK int db_team_get(struct db *db, int64_t id, struct db_team *out);
+void db_team_release(struct db_team *t);
+typedef void (*db_team_fn)(void *ctx, const struct db_team *t);
+/* A contest's teams by id. */
+void db_teams_list(struct db *db, int64_t contest_id, db_team_fn fn, void *ctx);
+/* The team of a user in a contest: DB_E_NOT_FOUND if none. */
+DB_MUST_CHECK int db_team_of_user(struct db *db, int64_t contest_id, int64_t user_id, int64_t *team_id /* OUT */);
+/* A classroom contest's own team for a user: made (key and label = username,
+   name = username) unless it exists. */
+DB_MUST_CHECK int db_team_for_student(struct db *db, int64_t contest_id, int64_t user_id, int64_t *team_id /* OUT */);
+
+typedef void (*db_organization_fn)(void *ctx, const struct db_organization *o);
+void db_organizations_list(struct db *db, int64_t contest_id, db_organization_fn fn, void *ctx);
+typedef void (*db_team_group_fn)(void *ctx, const struct db_team_group *g);
+void db_team_groups_list(struct db *db, int64_t contest_id, db_team_group_fn fn, void *ctx);
+
+/* A new account made by an import: username, password hash, role. */
+struct db_account {
+	const char *username, *password_hash;
+	enum db_role role;
+	const char *team;            /* the key of its team in this import or the contest, or NULL */
+};
+/* One import into a contest, all or nothing: organizations and groups
+   (created, or updated by key), then teams (likewise, by key), then accounts
+   (created; an existing username is DB_E_CONFLICT). */
+struct db_import {
+	const struct db_organization *organizations;
+	size_t organization_count;
+	const struct db_team_group *groups;
+	size_t group_count;
+	const struct db_team *teams;
+	size_t team_count;
+	const struct db_account *accounts;
+	size_t account_count;
+};
+DB_MUST_CHECK int db_contest_import(struct db *db, int64_t contest_id, const struct db_import *imp,
+				    const char **missing);
+
+/* ---- clarifications (db_clarifications.c) ---- */
+
+struct db_clarification {
+	int64_t id, contest_id, seq; /* read only (seq: of its latest change) */
+	int64_t from_team_id;        /* 0: from the jury */
+	int64_t to_team_id;          /* 0: to the jury (a request) or to all */
+	bool to_all;
+	int64_t reply_to;            /* 0: none */
+	int64_t problem_id;          /* 0: general */
+	const char *problem_label;   /* read only: the label in the contest, or NULL */
+	const char *text;
+	int64_t time_ms;
+	int64_t sender_user_id;
+	bool answered;               /* read only: a request with a reply */
+	void *mem;
+};
+/* Stores a clarification; a reply is logged as a change of the request too
+   (its `answered`). DB_E_NOT_FOUND if reply_to is not in the contest. */
+DB_MUST_CHECK int db_clarification_create(struct db *db, const struct db_clarification *c, int64_t *id /* OUT */);
+DB_MUST_CHECK int db_clarification_get(struct db *db, int64_t id, struct db_clarification *out);
+void db_clarification_release(struct db_clarification *c);
+typedef void (*db_clarification_fn)(void *ctx, const struct db_clarification *c);
+/* A contest's clarifications by id that a viewer may see: team_id -1 every one
+   (jury), 0 only those to all (public), else those from or to that team and
+   those to all. */
+void db_clarifications_list(struct db *db, int64_t contest_id, int64_t team_id, db_clarification_fn fn, void *ctx);
+/* The same, changed after seq, in seq order, at most limit. Returns how many. */
+int db_clarifications_changed(struct db *db, int64_t contest_id, int64_t team_id, int64_t seq, int limit,
+			      db_clarification_fn fn, void *ctx);
+
+/* ---- scoreboard input (db_board.c): owned by the contest part's boards ---- */

@@ -15,6 +15,9 @@
 #include "util.h"
 
 #define NOW_RFC3339 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+/* The role as read: jury is a flag next to role (migration 007 says why). */
+#define ROLE "CASE WHEN role = 'admin' THEN 'admin' WHEN jury = 1 THEN 'jury' ELSE 'user' END"
+#define U_ROLE "CASE WHEN u.role = 'admin' THEN 'admin' WHEN u.jury = 1 THEN 'jury' ELSE 'user' END"
 
 /* Logs the change of user id, seen by that user (and admins), when rc is 0; returns rc, or -EIO. */
 static int log_user(struct db_conn *c, int64_t id, int rc)
@@ -28,7 +31,9 @@ static void fill_user(sqlite3_stmt *st, struct db_user *out)
 {
 	out->id = sqlite3_column_int64(st, 0);
 	snprintf(out->username, sizeof out->username, "%s", (const char *)sqlite3_column_text(st, 1));
-	out->admin = strcmp((const char *)sqlite3_column_text(st, 2), "admin") == 0;
+	const char *role = (const char *)sqlite3_column_text(st, 2);
+	out->role = strcmp(role, "admin") == 0 ? DB_ROLE_ADMIN : strcmp(role, "jury") == 0 ? DB_ROLE_JURY : DB_ROLE_USER;
+	out->admin = out->role == DB_ROLE_ADMIN;
 }
 
 /* Steps st (columns id, username, role, and password_hash when hash is not
@@ -46,14 +51,26 @@ static int find_user(sqlite3_stmt *st, struct db_user *out, char **hash)
 	return rc;
 }
 
+const char *db_role_name(enum db_role role)
+{
+	return role == DB_ROLE_ADMIN ? "admin" : role == DB_ROLE_JURY ? "jury" : "user";
+}
+
 int db_user_create(struct db *db, const char *username, const char *password_hash, bool admin, int64_t *id)
 {
+	return db_user_create_role(db, username, password_hash, admin ? DB_ROLE_ADMIN : DB_ROLE_USER, id);
+}
+
+int db_user_create_role(struct db *db, const char *username, const char *password_hash, enum db_role role,
+			int64_t *id)
+{
 	struct db_conn *c = db_write_begin(db);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO users (username, password_hash, role, created_at)"
-				      " VALUES (?, ?, ?, " NOW_RFC3339 ")");
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO users (username, password_hash, role, jury, created_at)"
+				      " VALUES (?, ?, ?, ?, " NOW_RFC3339 ")");
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, password_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, admin ? "admin" : "user", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, role == DB_ROLE_ADMIN ? "admin" : "user", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, role == DB_ROLE_JURY);
 	int step = sqlite3_step(st);
 	int rc = step == SQLITE_DONE ? 0 : step == SQLITE_CONSTRAINT_UNIQUE ? DB_E_CONFLICT : db_fail(c, "insert user");
 	int64_t new_id = sqlite3_last_insert_rowid(db_handle(c));
@@ -67,7 +84,7 @@ int db_user_create(struct db *db, const char *username, const char *password_has
 int db_user_by_name(struct db *db, const char *username, struct db_user *out, char **hash)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role, password_hash FROM users WHERE username = ?");
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, " ROLE ", password_hash FROM users WHERE username = ?");
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	return find_user(st, out, hash);
 }
@@ -75,7 +92,7 @@ int db_user_by_name(struct db *db, const char *username, struct db_user *out, ch
 int db_user_get(struct db *db, int64_t id, struct db_user *out)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, role FROM users WHERE id = ?");
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, username, " ROLE " FROM users WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	return find_user(st, out, NULL);
 }
@@ -122,7 +139,7 @@ struct db_user_list *db_users_list(struct db *db, int page, int per_page)
 {
 	struct db_user_list *list = xcalloc(1, sizeof *list);
 	void *items;
-	list->count = db_read_page(db_reader(db), "SELECT id, username, role, created_at FROM users ORDER BY id"
+	list->count = db_read_page(db_reader(db), "SELECT id, username, " ROLE ", created_at FROM users ORDER BY id"
 				   " LIMIT ?1 OFFSET ?2", page, per_page, sizeof *list->items, read_user_row, &items);
 	list->items = items;
 	list->total = db_user_count(db);
@@ -185,7 +202,7 @@ int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t n
 		return 0;
 	}
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT u.id, u.username, u.role, s.expires_at FROM sessions s"
+	sqlite3_stmt *st = db_stmt(c, "SELECT u.id, u.username, " U_ROLE ", s.expires_at FROM sessions s"
 				      " JOIN users u ON u.id = s.user_id"
 				      " WHERE s.token_hash = ? AND s.expires_at > ?");
 	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);

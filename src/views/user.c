@@ -5,7 +5,7 @@
 json_t *view_user(const struct db_user *user)
 {
 	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)user->id, "username", user->username, "role",
-			 user->admin ? "admin" : "user");
+			 db_role_name(user->role));
 }
 
 json_t *view_users_page(const struct db_user_list *list, int page, int per_page)

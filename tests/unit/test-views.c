@@ -92,9 +92,9 @@ END_TEST
 
 START_TEST(users)
 {
-	struct db_user admin = {.id = 1, .username = "admin", .admin = true};
+	struct db_user admin = {.id = 1, .username = "admin", .admin = true, .role = DB_ROLE_ADMIN};
 	expect_json(view_user(&admin), "{\"id\":1,\"username\":\"admin\",\"role\":\"admin\"}");
-	struct db_user_row rows[] = {{{2, "alice", false}, "2026-11-26T04:00:00Z"}};
+	struct db_user_row rows[] = {{{2, "alice", false, DB_ROLE_USER}, "2026-11-26T04:00:00Z"}};
 	struct db_user_list list = {rows, 1, 5};
 	expect_json(view_users_page(&list, 3, 2),
 		    "{\"items\":[{\"id\":2,\"username\":\"alice\",\"role\":\"user\",\"created_at\":"
