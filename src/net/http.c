@@ -5,6 +5,7 @@
  * first phase, before a byte of the body is read. */
 #include "http_int.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -283,6 +284,33 @@ bool http_paging(struct http_request *req, struct http_response *res, int *page,
 
 /* ---- routing ---- */
 
+/* A {key} segment: a CLICS id, [A-Za-z0-9_.-]{1,36}, not starting with '-' or '.'. */
+static bool valid_key(const char *seg, size_t len)
+{
+	if (len == 0 || len > 36 || seg[0] == '-' || seg[0] == '.')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)seg[i]) && !strchr("_.-", seg[i]))
+			return false;
+	return true;
+}
+
+/* Copies the first {key} segment of path (which matched pattern) into key. */
+static void route_key(const char *pattern, const char *path, char key[40])
+{
+	key[0] = '\0';
+	while (*pattern == '/' && *path == '/') {
+		pattern++, path++;
+		size_t plen = strcspn(pattern, "/"), slen = strcspn(path, "/");
+		if (plen == 5 && memcmp(pattern, "{key}", 5) == 0 && slen < 40) {
+			memcpy(key, path, slen);
+			key[slen] = '\0';
+			return;
+		}
+		pattern += plen, path += slen;
+	}
+}
+
 int http_route_match(const char *pattern, const char *path, int64_t ids[2], const char **bad, size_t *bad_len)
 {
 	int literal = 0, nid = 0;
@@ -306,6 +334,11 @@ int http_route_match(const char *pattern, const char *path, int64_t ids[2], cons
 			}
 			if (nid < 2)
 				ids[nid++] = v;
+		} else if (plen == 5 && memcmp(pattern, "{key}", 5) == 0) {
+			if (slen == 0)
+				return -1;
+			if (!valid_key(path, slen) && !*bad)
+				*bad = path, *bad_len = slen;
 		} else if (plen == slen && memcmp(pattern, path, plen) == 0) {
 			literal++;
 		} else {
@@ -366,6 +399,7 @@ const struct route *http_find_route(const struct http_routes *table, struct requ
 	rs->bad_id = bad;
 	rs->bad_id_len = bad_len;
 	rs->route_index = best;
+	route_key(routes[best].pattern, path, rs->req.key);
 	return &routes[best];
 }
 
@@ -565,12 +599,18 @@ static bool admit(struct request_state *rs, const char *url)
 		http_error(&rs->res, 401, "unauthorized", "log in first: send 'Authorization: Bearer TOKEN' or the session cookie");
 		return false;
 	}
+	if (rs->route->auth == ROUTE_JURY && rs->req.user->role == DB_ROLE_USER) {
+		http_error(&rs->res, 403, "forbidden", "only the jury and admins may %s %s", method_names[rs->req.method],
+			   url);
+		return false;
+	}
 	if (rs->route->auth == ROUTE_ADMIN && !rs->req.user->admin) {
 		http_error(&rs->res, 403, "forbidden", "only admins may %s %s", method_names[rs->req.method], url);
 		return false;
 	}
 	if (rs->bad_id) {
-		http_error(&rs->res, 400, "bad_request", "invalid id '%.*s' in %s: ids are positive integers",
+		http_error(&rs->res, 400, "bad_request",
+			   "invalid id '%.*s' in %s: ids are positive integers, keys are 1 to 36 of [A-Za-z0-9_.-]",
 			   (int)(rs->bad_id_len > 32 ? 32 : rs->bad_id_len), rs->bad_id, url);
 		return false;
 	}
@@ -580,6 +620,10 @@ static bool admit(struct request_state *rs, const char *url)
 	}
 	if (rs->route->body == ROUTE_NO_BODY)
 		return true;
+	if (rs->route->body == ROUTE_ANY) {
+		rs->limit = app->cfg->max_upload;
+		return true;
+	}
 	const char *want = rs->route->body == ROUTE_JSON ? "application/json" : "application/zip";
 	if (!content_type_is(rs, want)) {
 		const char *ct = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_TYPE);

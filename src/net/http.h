@@ -22,6 +22,7 @@ struct http_request {
 	enum http_method method;
 	const char *path;
 	int64_t id[2];              /* the {id} path parameters, in order */
+	char key[40];               /* the {key} path parameter (a CLICS id: a label, a team key), or "" */
 	const char *body;           /* NUL-terminated; body_len excludes the NUL */
 	size_t body_len;
 	json_t *json;               /* the parsed body of JSON routes (an object) */
@@ -49,12 +50,16 @@ typedef void (*http_handler)(struct http_request *req, struct http_response *res
 
 /* A route: method, path pattern, handler, who may call it, what body it takes.
    The table itself belongs to the REST layer (api/routes.c). */
-enum route_auth { ROUTE_PUBLIC, ROUTE_USER, ROUTE_ADMIN };
-enum route_body { ROUTE_NO_BODY, ROUTE_JSON, ROUTE_ZIP };
+/* ROUTE_PUBLIC: anyone; req->user is still set when a valid session comes.
+   ROUTE_JURY: admins and the jury. */
+enum route_auth { ROUTE_PUBLIC, ROUTE_USER, ROUTE_JURY, ROUTE_ADMIN };
+/* ROUTE_ANY: a body of any type up to the upload limit; the handler checks
+   its Content-Type (http_header). */
+enum route_body { ROUTE_NO_BODY, ROUTE_JSON, ROUTE_ZIP, ROUTE_ANY };
 
 struct route {
 	enum http_method method;
-	const char *pattern;  /* "/api/problems/{id}"; also the metrics label */
+	const char *pattern;  /* "/api/problems/{id}", "/api/contests/{id}/teams/{key}"; also the metrics label */
 	http_handler handler;
 	enum route_auth auth;
 	enum route_body body;

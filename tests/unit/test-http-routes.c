@@ -71,6 +71,30 @@ START_TEST(invalid_ids_still_match_but_are_reported)
 }
 END_TEST
 
+START_TEST(key_segments_match_clics_ids)
+{
+	int64_t ids[2];
+	const char *bad;
+	size_t bad_len;
+	const char *good[] = {"A", "team-7", "kth.se", "a_b", "123456789012345678901234567890123456"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char path[128];
+		snprintf(path, sizeof path, "/api/contests/3/problems/%s/submissions", good[i]);
+		ck_assert_int_eq(match("/api/contests/{id}/problems/{key}/submissions", path, ids, &bad, &bad_len), 4);
+		ck_assert_msg(bad == NULL, "'%s' reported", good[i]);
+		ck_assert_int_eq(ids[0], 3);
+	}
+	const char *wrong[] = {"-a", ".a", "a b", "a%20b", "1234567890123456789012345678901234567"};
+	for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+		char path[128];
+		snprintf(path, sizeof path, "/api/contests/3/teams/%s", wrong[i]);
+		ck_assert_int_eq(match("/api/contests/{id}/teams/{key}", path, ids, &bad, &bad_len), 3);
+		ck_assert_msg(bad != NULL, "'%s' not reported", wrong[i]);
+	}
+	ck_assert_int_eq(match("/api/contests/{id}/teams/{key}", "/api/contests/3/teams/", ids, &bad, &bad_len), -1);
+}
+END_TEST
+
 /* ---- route lookup ---- */
 
 static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"};
@@ -228,6 +252,7 @@ int main(void)
 	tcase_add_test(tc, literal_paths_match_exactly);
 	tcase_add_test(tc, id_segments_are_parsed);
 	tcase_add_test(tc, invalid_ids_still_match_but_are_reported);
+	tcase_add_test(tc, key_segments_match_clics_ids);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("find_route");
 	tcase_add_test(tc, every_route_finds_itself);
