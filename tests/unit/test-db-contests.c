@@ -675,7 +675,10 @@ START_TEST(delete_leaves_plain_submissions)
 {
 	int64_t id = add_contest("lab1");
 	int64_t t1 = add_team(id, 1);
-	raw_exec("INSERT INTO clarifications (contest_id, from_team_id, text, time_ms) VALUES (1, 1, 'q', 1)");
+	raw_exec("INSERT INTO clarifications (contest_id, from_team_id, text, time_ms) VALUES (1, 1, 'q', 1);"
+		 /* as the team's and the clarification's stores log them */
+		 "INSERT INTO changes (kind, id, seq, scope_kind, scope_id) VALUES ('team', 1, 1000, 'contest', 1),"
+		 " ('clarification', 1, 1001, 'contest', 1)");
 	int64_t plain = submit(sum, alice);
 	int64_t a = submit_in(id, t1, sum, alice, 1, false);
 	int64_t b = submit_in(id, t1, mul, alice, 2, false);
