@@ -30,6 +30,8 @@ struct board_settings {
 
 struct board_team {
 	int64_t id;
+	const char *key;            /* the CLICS id */
+	const char *icpc_id;        /* NULL: the key (results exports) */
 	const char *label, *name;
 	const char *display_name;   /* "" or NULL: the name */
 	bool hidden;                /* off the public and team boards (the caller folds hidden groups in) */
