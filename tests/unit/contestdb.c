@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "common.h"
+#include "db_int.h"
 
 struct db *cdb;
 static char dir[256];
@@ -26,32 +27,24 @@ void contestdb_teardown(void)
 	test_rmtree(dir);
 }
 
-static sqlite3 *raw_open(int flags)
-{
-	char path[400];
-	snprintf(path, sizeof path, "%s/verdict.db", data);
-	sqlite3 *h = NULL;
-	ck_assert_int_eq(sqlite3_open_v2(path, &h, flags, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(h, 5000);
-	return h;
-}
-
+/* Through the database's own connections: the writer's transaction for a
+   write, the calling thread's reader for a read. */
 void contestdb_exec(const char *sql)
 {
-	sqlite3 *h = raw_open(SQLITE_OPEN_READWRITE);
+	struct db_conn *c = db_write_begin(cdb);
 	char *msg = NULL;
-	ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-	sqlite3_close(h);
+	int rc = sqlite3_exec(db_handle(c), sql, NULL, NULL, &msg);
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
+	ck_assert_int_eq(db_write_end(cdb, c, 0), 0);
 }
 
 int64_t contestdb_int(const char *sql)
 {
-	sqlite3 *h = raw_open(SQLITE_OPEN_READONLY);
+	sqlite3 *h = db_handle(db_reader(cdb));
 	sqlite3_stmt *st;
 	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
 	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_finalize(st);
-	sqlite3_close(h);
 	return v;
 }
 

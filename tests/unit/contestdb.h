@@ -10,7 +10,7 @@ extern struct db *cdb;
 /* Check fixture: a temporary data dir with a migrated database in cdb. */
 void contestdb_setup(void);
 void contestdb_teardown(void);
-/* Runs sql on its own connection (a contest row where db_contest_create is not used). */
+/* Runs sql in a write transaction (a contest row where db_contest_create is not used). */
 void contestdb_exec(const char *sql);
 /* The integer in the first column of the first row of sql; -1 if none. */
 int64_t contestdb_int(const char *sql);
