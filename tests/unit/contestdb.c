@@ -27,17 +27,7 @@ void contestdb_teardown(void)
 	test_rmtree(dir);
 }
 
-/* Through the database's own connections: the writer's transaction for a
-   write, the calling thread's reader for a read. */
-void contestdb_exec(const char *sql)
-{
-	struct db_conn *c = db_write_begin(cdb);
-	char *msg = NULL;
-	int rc = sqlite3_exec(db_handle(c), sql, NULL, NULL, &msg);
-	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-	ck_assert_int_eq(db_write_end(cdb, c, 0), 0);
-}
-
+/* Through the calling thread's reader connection of the database. */
 int64_t contestdb_int(const char *sql)
 {
 	sqlite3 *h = db_handle(db_reader(cdb));
@@ -48,14 +38,15 @@ int64_t contestdb_int(const char *sql)
 	return v;
 }
 
-int64_t contestdb_contest(const char *shortname)
+int64_t contestdb_contest(const char *shortname, int64_t problem_id)
 {
-	char sql[400];
-	snprintf(sql, sizeof sql, "INSERT INTO contests (shortname, name, duration_ms, created_at, updated_at)"
-				  " VALUES ('%s', '%s', 3600000, 'now', 'now')", shortname, shortname);
-	contestdb_exec(sql);
-	snprintf(sql, sizeof sql, "SELECT id FROM contests WHERE shortname = '%s'", shortname);
-	return contestdb_int(sql);
+	const struct db_contest_problem problems[] = {{.problem_id = problem_id, .label = "A", .color = ""}};
+	const struct db_contest k = {.shortname = shortname, .name = shortname, .formal_name = "",
+				     .duration_ms = 3600000, .scoring = "icpc", .ioi_mode = "max_submission",
+				     .penalty_min = 20, .problems = problems, .problem_count = problem_id ? 1 : 0};
+	int64_t id = 0;
+	ck_assert_int_eq(db_contest_create(cdb, &k, &id), 0);
+	return id;
 }
 
 int64_t contestdb_user(const char *username)
