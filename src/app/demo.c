@@ -79,7 +79,7 @@ static int seed_contest(struct db *db)
 		rc = users_create(db, name, password, DB_ROLE_USER, &uid, &err);
 		free(err);
 		if (rc == 0)
-			printf("demo: created user '%s' (team '%s' of contest 'demo') with password '%s'\n", name,
+			printf("demo: created team account '%s' (team '%s' of contest 'demo'), password '%s'\n", name,
 			       team_name, password);
 		else if (rc != DB_E_CONFLICT) /* an existing account joins its team all the same */
 			return -EIO;
