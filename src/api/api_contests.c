@@ -128,6 +128,9 @@ static bool parse_time(const char *s, int64_t *out)
 	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi,
 			.tm_sec = sec};
 	time_t t = timegm(&tm);
+	struct tm back;
+	if (!gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1) /* 31 February */
+		return false;
 	*out = ((int64_t)t - offset) * 1000 + ms;
 	return *out > 0;
 }

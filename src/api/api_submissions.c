@@ -168,7 +168,7 @@ static void masked_row(void *arg, const struct db_submission *s)
 {
 	struct masked_list *m = arg;
 	unsigned parts = 0;
-	if (s->contest_id) {
+	if (s->contest_id && s->user_id != m->user->id) { /* one's own: always all of it */
 		struct seen_contest *sc = NULL;
 		for (size_t i = 0; i < m->count && !sc; i++)
 			if (m->seen[i].c.id == s->contest_id)
@@ -260,7 +260,7 @@ void api_submissions_get(struct http_request *req, struct http_response *res)
 	   messages quote it, so they only. */
 	bool theirs = is_jury(req->user) || s.user_id == req->user->id;
 	unsigned parts = 0;
-	if (s.contest_id) {
+	if (s.contest_id && s.user_id != req->user->id) { /* one's own: always all of it */
 		struct db_contest c;
 		struct contest_viewer v;
 		bool found = db_contest_get(req->app->db, s.contest_id, &c) == 0;

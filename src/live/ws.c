@@ -185,13 +185,15 @@ static int parse_path(const char *path, struct hub_key *topic)
 
 /* Who may watch one submission (its states and every test's result, live):
    its owner, the jury and admins, and for a contest submission its team's
-   members (so no one else ever sees a result the freeze hides). */
+   other members (so no one else ever sees a result the freeze hides). */
 static bool watches_submission(struct db *db, const struct db_user *user, const struct db_submission *s)
 {
 	if (user->role != DB_ROLE_USER)
 		return true;
+	if (s->user_id == user->id)
+		return true;
 	if (!s->contest_id)
-		return s->user_id == user->id;
+		return false;
 	struct db_contest c;
 	if (db_contest_get(db, s->contest_id, &c) != 0)
 		return false;
