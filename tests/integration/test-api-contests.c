@@ -414,21 +414,17 @@ START_TEST(finalize_waits_for_judging)
 {
 	char started[32];
 	iso(started, -7200);
-	long long id = create_contest("fin", started, 3600, 0, "");
-	json_t *c = call("GET", srv.admin_token, 200, NULL, "/api/contests/%lld", id);
+	long long id = create_contest("fin", started, 3 * 3600, 0, "\"classroom\": true");
+	/* one worker: the second waits while the first runs into its time limit */
+	long long ids[2];
+	ids[0] = contest_submit(alice, id, "B", LOOP_SOURCE, 201, NULL);
+	ids[1] = contest_submit(alice, id, "B", LOOP_SOURCE, 201, NULL);
+	/* end it now: one hour long, started two hours ago */
+	char *body = contest_json("fin", started, 3600, 0, "\"classroom\": true");
+	json_t *c = call("PUT", srv.admin_token, 200, body, "/api/contests/%lld", id);
+	free(body);
 	ck_assert_str_eq(str(c, "state"), "ended");
 	json_decref(c);
-	/* the jury submits after the end: judged, practice, no team */
-	json_t *s;
-	long long ids[2];
-	ids[0] = contest_submit(judy, id, "B", LOOP_SOURCE, 201, &s);
-	ck_assert(json_is_true(json_object_get(s, "practice")));
-	ck_assert(json_is_null(json_object_get(s, "team_id")));
-	ck_assert_int_eq(json_integer_value(json_object_get(s, "contest_id")), id);
-	ck_assert_str_eq(str(s, "problem_label"), "B");
-	json_decref(s);
-	/* one worker: the second waits while the first runs into its time limit */
-	ids[1] = contest_submit(srv.admin_token, id, "B", LOOP_SOURCE, 201, NULL);
 	char path[128];
 	snprintf(path, sizeof path, "/api/contests/%lld/finalize", id);
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "submissions pending", NULL, path);
@@ -462,6 +458,8 @@ START_TEST(window)
 	contest_submit(judy, future, "A", WSH_SOURCE, 201, &s);
 	ck_assert(json_is_true(json_object_get(s, "practice")));
 	ck_assert(json_is_null(json_object_get(s, "team_id")));
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "contest_id")), future);
+	ck_assert_str_eq(str(s, "problem_label"), "A");
 	json_decref(s);
 	contest_submit(srv.admin_token, past, "A", WSH_SOURCE, 201, NULL);
 	/* practice after the end: judged, flagged, with the team */
