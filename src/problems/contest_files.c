@@ -910,6 +910,14 @@ int contest_files_read_zip(struct contest_files *cf, const void *data, size_t le
 
 /* ---- class rosters ---- */
 
+static bool blank(const struct buf *b)
+{
+	for (size_t i = 0; i < b->len; i++)
+		if (!isspace((unsigned char)b->data[i]))
+			return false;
+	return true;
+}
+
 /* One CSV record from *pos: up to 4 fields (more are counted in *nfields).
    *line is the line it ends on; false at the end of the data. */
 static bool csv_record(const char *s, size_t len, size_t *pos, size_t *line, struct buf f[4], size_t *nfields,
@@ -942,8 +950,12 @@ static bool csv_record(const char *s, size_t len, size_t *pos, size_t *line, str
 			continue;
 		}
 		if (ch == '"') {
-			if (was_quoted || (cur && cur->len > 0))
+			if (cur && cur->len > 0 && !blank(cur))
 				*bad_quote = true;
+			if (was_quoted)
+				*bad_quote = true;
+			if (cur)
+				cur->len = 0; /* blanks before the quote */
 			quoted = was_quoted = true;
 		} else if (ch == ',') {
 			(*nfields)++;
@@ -952,8 +964,10 @@ static bool csv_record(const char *s, size_t len, size_t *pos, size_t *line, str
 			i++;
 			break;
 		} else if (ch != '\r') {
-			if (was_quoted)
+			if (was_quoted && !isspace((unsigned char)ch))
 				*bad_quote = true;
+			if (was_quoted)
+				continue;
 			if (cur && cur->len <= MAX_FIELD)
 				buf_add(cur, &ch, 1);
 		}
@@ -999,8 +1013,10 @@ int contest_files_roster(struct contest_files *cf, const char *file, const char 
 	int rc = 0;
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		pos = 3;
-	while (!rc && csv_record(data, len, &pos, &line, f, &nfields, &bad_quote)) {
+	while (!rc) {
 		size_t at = line;
+		if (!csv_record(data, len, &pos, &line, f, &nfields, &bad_quote))
+			break;
 		line++;
 		const char *where = keep_printf(cf, "%s: line %zu", file, at);
 		char *user = trimmed(&f[0]), *name = trimmed(&f[1]);
