@@ -29,6 +29,16 @@ void api_submissions_get(struct http_request *req, struct http_response *res);
 void api_submission_rejudge(struct http_request *req, struct http_response *res);
 void api_problem_rejudge(struct http_request *req, struct http_response *res);
 
+/* api_teams.c */
+void api_teams_list(struct http_request *req, struct http_response *res);
+void api_teams_create(struct http_request *req, struct http_response *res);
+void api_teams_update(struct http_request *req, struct http_response *res);
+void api_teams_delete(struct http_request *req, struct http_response *res);
+void api_teams_import(struct http_request *req, struct http_response *res);
+void api_organizations_list(struct http_request *req, struct http_response *res);
+void api_groups_list(struct http_request *req, struct http_response *res);
+void api_contests_import(struct http_request *req, struct http_response *res);
+
 /* api_ops.c */
 void api_healthz(struct http_request *req, struct http_response *res);
 void api_metrics(struct http_request *req, struct http_response *res);

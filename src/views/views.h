@@ -38,6 +38,17 @@ void view_list_item(struct view_list *l);
 /* Closes the envelope and hands its text over (free() it); *len gets its length. */
 char *view_list_end(struct view_list *l, int page, int per_page, int64_t total, size_t *len);
 
+/* ---- team.c ---- */
+
+/* {"id", "key", "name", "display_name", "label", "organization" (its key or
+   null), "groups" (keys), "hidden", "members" (usernames; only with members:
+   for the jury and the team itself), "seq"}. New reference. */
+json_t *view_team(const struct db_team *t, bool members);
+/* {"id", "key", "name", "formal_name", "country", "icpc_id", "seq"}. */
+json_t *view_organization(const struct db_organization *o);
+/* {"id", "key", "name", "type", "hidden", "icpc_id", "seq"}. */
+json_t *view_team_group(const struct db_team_group *g);
+
 /* ---- submission.c ---- */
 
 /* What of a submission's details the REST object shows (who may see what is the caller's call). */
