@@ -196,10 +196,14 @@ static int team_from_json(const json_t *body, struct db_team *t, const char ***g
 	return 0;
 }
 
+/* Whether name (the store's *missing) is one of list: the same pointer, else an equal string. */
 static bool in(const char *const *list, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
 		if (list[i] == name)
+			return true;
+	for (size_t i = 0; i < n && name; i++)
+		if (list[i] && strcmp(list[i], name) == 0)
 			return true;
 	return false;
 }
@@ -208,7 +212,7 @@ static bool in(const char *const *list, size_t n, const char *name)
 static void team_write_error(struct http_response *res, const struct db_team *t, int rc, const char *missing)
 {
 	const char *m = missing ? missing : "?";
-	if (rc == DB_E_NOT_FOUND && missing == t->organization)
+	if (rc == DB_E_NOT_FOUND && in(&t->organization, 1, missing))
 		http_error(res, 400, "validation", "field 'organization': organization '%s' does not exist", m);
 	else if (rc == DB_E_NOT_FOUND && in(t->groups, t->group_count, missing))
 		http_error(res, 400, "validation", "field 'groups': group '%s' does not exist", m);
@@ -218,7 +222,7 @@ static void team_write_error(struct http_response *res, const struct db_team *t,
 		http_error(res, 400, "validation", "'%s' does not exist", m);
 	else if (rc == DB_E_CONFLICT && in(t->members, t->member_count, missing))
 		http_error(res, 409, "conflict", "user '%s' is already in another team of this contest", m);
-	else if (rc == DB_E_CONFLICT && missing == t->label && t->label != t->key)
+	else if (rc == DB_E_CONFLICT && in(&t->label, 1, missing) && strcmp(t->label, t->key) != 0)
 		http_error(res, 409, "conflict", "label '%s' is taken by another team of this contest", m);
 	else if (rc == DB_E_CONFLICT)
 		http_error(res, 409, "conflict", "team '%s' exists: its key or label is taken in this contest", m);
