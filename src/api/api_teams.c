@@ -567,6 +567,11 @@ void api_contests_import(struct http_request *req, struct http_response *res)
 		http_error(res, 400, "validation", "contest.yaml: not found in the package");
 		goto out;
 	}
+	int64_t id;
+	if (db_contest_by_shortname(db, cf.contest.shortname, &id) == 0) {
+		http_error(res, 409, "conflict", "contest.yaml: field 'id': contest '%s' exists", cf.contest.shortname);
+		goto out;
+	}
 	problems = xcalloc(cf.problem_count + 1, sizeof *problems);
 	for (size_t i = 0; i < cf.problem_count; i++) {
 		const struct contest_files_problem *cp = &cf.problems[i];
@@ -585,7 +590,6 @@ void api_contests_import(struct http_request *req, struct http_response *res)
 	cf.contest.problem_count = cf.problem_count;
 	if (!prepare(req, res, &cf, false, &p))
 		goto out;
-	int64_t id;
 	rc = db_contest_create(db, &cf.contest, &id);
 	if (rc == DB_E_CONFLICT) {
 		http_error(res, 409, "conflict", "contest.yaml: field 'id': contest '%s' exists", cf.contest.shortname);

@@ -350,7 +350,8 @@ START_TEST(clics_files_in_a_zip)
 	ck_assert_int_eq(test_login(&srv, "zip_two", two_pw, token, sizeof token), 200);
 
 	/* teams.json alone updates by key */
-	post(&r, path, "application/json", "[{\"id\": \"z1\", \"name\": \"Zeta Prime\", \"label\": \"101\"}]", 52);
+	static const char update[] = "[{\"id\": \"z1\", \"name\": \"Zeta Prime\", \"label\": \"101\"}]";
+	post(&r, path, "application/json", update, strlen(update));
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
 	response_free(&r);
 	list = get_list(c, "teams", srv.admin_token, 200);
