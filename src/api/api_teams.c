@@ -84,33 +84,35 @@ static void list_organization(void *ctx, const struct db_organization *o)
 	json_array_append_new(ctx, view_organization(o));
 }
 
-void api_organizations_list(struct http_request *req, struct http_response *res)
-{
-	struct db_contest c;
-	struct contest_viewer v;
-	if (!contest_of(req, res, &c, &v))
-		return;
-	json_t *items = json_array();
-	db_organizations_list(req->app->db, c.id, list_organization, items);
-	db_contest_release(&c);
-	http_json(res, 200, items);
-}
-
 static void list_group(void *ctx, const struct db_team_group *g)
 {
 	json_array_append_new(ctx, view_team_group(g));
 }
 
-void api_groups_list(struct http_request *req, struct http_response *res)
+/* A contest's organizations or groups, to whoever sees the contest. */
+static void list_of_contest(struct http_request *req, struct http_response *res, bool groups)
 {
 	struct db_contest c;
 	struct contest_viewer v;
 	if (!contest_of(req, res, &c, &v))
 		return;
 	json_t *items = json_array();
-	db_team_groups_list(req->app->db, c.id, list_group, items);
+	if (groups)
+		db_team_groups_list(req->app->db, c.id, list_group, items);
+	else
+		db_organizations_list(req->app->db, c.id, list_organization, items);
 	db_contest_release(&c);
 	http_json(res, 200, items);
+}
+
+void api_organizations_list(struct http_request *req, struct http_response *res)
+{
+	list_of_contest(req, res, false);
+}
+
+void api_groups_list(struct http_request *req, struct http_response *res)
+{
+	list_of_contest(req, res, true);
 }
 
 /* ---- one team ---- */

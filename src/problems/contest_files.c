@@ -85,6 +85,14 @@ static void *grow(void *arr, size_t *count, size_t size)
 	return p;
 }
 
+/* Sets the where of the last of count items. */
+static void push_where(const char ***where, size_t count, const char *w)
+{
+	size_t n = count - 1;
+	*where = grow(*where, &n, sizeof **where);
+	(*where)[count - 1] = w;
+}
+
 void contest_files_init(struct contest_files *cf)
 {
 	memset(cf, 0, sizeof *cf);
@@ -625,9 +633,7 @@ static int read_team(struct item *it, size_t index, json_t *set)
 		return rc;
 	cf->teams = grow(cf->teams, &cf->team_count, sizeof *cf->teams);
 	cf->teams[cf->team_count - 1] = t;
-	size_t n = cf->team_count - 1;
-	cf->team_where = grow(cf->team_where, &n, sizeof *cf->team_where);
-	cf->team_where[n - 1] = it->where;
+	push_where(&cf->team_where, cf->team_count, it->where);
 	return 0;
 }
 
@@ -649,9 +655,7 @@ static int read_organization(struct item *it, size_t index, json_t *set)
 		o.formal_name = o.name;
 	cf->organizations = grow(cf->organizations, &cf->organization_count, sizeof *cf->organizations);
 	cf->organizations[cf->organization_count - 1] = o;
-	size_t n = cf->organization_count - 1;
-	cf->organization_where = grow(cf->organization_where, &n, sizeof *cf->organization_where);
-	cf->organization_where[n - 1] = it->where;
+	push_where(&cf->organization_where, cf->organization_count, it->where);
 	return 0;
 }
 
@@ -668,9 +672,7 @@ static int read_group(struct item *it, size_t index, json_t *set)
 		return rc;
 	cf->groups = grow(cf->groups, &cf->group_count, sizeof *cf->groups);
 	cf->groups[cf->group_count - 1] = g;
-	size_t n = cf->group_count - 1;
-	cf->group_where = grow(cf->group_where, &n, sizeof *cf->group_where);
-	cf->group_where[n - 1] = it->where;
+	push_where(&cf->group_where, cf->group_count, it->where);
 	return 0;
 }
 
@@ -1047,9 +1049,7 @@ int contest_files_roster(struct contest_files *cf, const char *file, const char 
 		struct db_team t = {.key = user, .label = user, .name = *name ? name : user, .display_name = ""};
 		cf->teams = grow(cf->teams, &cf->team_count, sizeof *cf->teams);
 		cf->teams[cf->team_count - 1] = t;
-		size_t n = cf->team_count - 1;
-		cf->team_where = grow(cf->team_where, &n, sizeof *cf->team_where);
-		cf->team_where[n - 1] = where;
+		push_where(&cf->team_where, cf->team_count, where);
 		struct contest_files_account a = {.username = user, .team = user, .role = DB_ROLE_USER, .where = where};
 		if (nfields == 3 && f[2].len)
 			a.password = keep(cf, xstrndup(f[2].data, f[2].len));

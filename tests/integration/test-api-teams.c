@@ -83,6 +83,14 @@ static void expect_message(struct response *r, long status, const char *code, co
 	response_free(r);
 }
 
+/* POST of a team that is refused with a message holding want. */
+static void team_refused(const char *teams, const char *body, long status, const char *code, const char *want)
+{
+	struct response r;
+	http_json_request(&r, &srv, "POST", teams, srv.admin_token, body);
+	expect_message(&r, status, code, want);
+}
+
 START_TEST(team_crud_and_refusals)
 {
 	long long c = new_contest("crud");
@@ -107,22 +115,15 @@ START_TEST(team_crud_and_refusals)
 	response_free(&r);
 
 	/* a user is in at most one team per contest */
-	http_json_request(&r, &srv, "POST", teams, srv.admin_token, "{\"key\": \"t2\", \"members\": [\"crud_b\", \"crud_a\"]}");
-	expect_message(&r, 409, "conflict", "crud_a");
+	team_refused(teams, "{\"key\": \"t2\", \"members\": [\"crud_b\", \"crud_a\"]}", 409, "conflict", "crud_a");
 	/* the key or label of another team */
-	http_json_request(&r, &srv, "POST", teams, srv.admin_token, "{\"key\": \"t1\"}");
-	expect_message(&r, 409, "conflict", "t1");
+	team_refused(teams, "{\"key\": \"t1\"}", 409, "conflict", "t1");
 	/* what does not exist is named */
-	http_json_request(&r, &srv, "POST", teams, srv.admin_token, "{\"key\": \"t3\", \"members\": [\"ghost\"]}");
-	expect_message(&r, 400, "validation", "user 'ghost' does not exist");
-	http_json_request(&r, &srv, "POST", teams, srv.admin_token, "{\"key\": \"t3\", \"groups\": [\"nogroup\"]}");
-	expect_message(&r, 400, "validation", "group 'nogroup' does not exist");
-	http_json_request(&r, &srv, "POST", teams, srv.admin_token, "{\"key\": \"t3\", \"organization\": \"noorg\"}");
-	expect_message(&r, 400, "validation", "organization 'noorg' does not exist");
-	http_json_request(&r, &srv, "POST", teams, srv.admin_token, "{\"key\": \"-bad\"}");
-	expect_message(&r, 400, "validation", "field 'key'");
-	http_json_request(&r, &srv, "POST", teams, srv.admin_token, "{\"name\": \"no key\"}");
-	expect_message(&r, 400, "validation", "'key' or 'label'");
+	team_refused(teams, "{\"key\": \"t3\", \"members\": [\"ghost\"]}", 400, "validation", "user 'ghost' does not exist");
+	team_refused(teams, "{\"key\": \"t3\", \"groups\": [\"nogroup\"]}", 400, "validation", "group 'nogroup' does not exist");
+	team_refused(teams, "{\"key\": \"t3\", \"organization\": \"noorg\"}", 400, "validation", "organization 'noorg' does not exist");
+	team_refused(teams, "{\"key\": \"-bad\"}", 400, "validation", "field 'key'");
+	team_refused(teams, "{\"name\": \"no key\"}", 400, "validation", "'key' or 'label'");
 	expect_json_error(&srv, "POST", teams, user_token, "{\"key\": \"t9\"}", 403, "forbidden");
 	expect_json_error(&srv, "POST", "/api/contests/999999/teams", srv.admin_token, "{\"key\": \"t9\"}", 404,
 			  "not_found");
