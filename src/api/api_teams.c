@@ -487,6 +487,37 @@ static json_t *counts(const struct contest_files *cf, const struct prepared *p)
 			 (json_int_t)p->account_count);
 }
 
+/* Reads the body by its Content-Type: for a contest import a zip or
+   contest.yaml, else a zip, teams.json or a roster. false with an answer. */
+static bool read_body(struct http_request *req, struct http_response *res, struct contest_files *cf, bool contest)
+{
+	char *err = NULL;
+	int rc;
+	if (content_type(req, "application/zip"))
+		rc = contest_files_read_zip(cf, req->body, req->body_len, &err);
+	else if (!contest && content_type(req, "text/csv"))
+		rc = contest_files_roster(cf, "roster.csv", req->body, req->body_len, &err);
+	else if (!contest && content_type(req, "application/json"))
+		rc = contest_files_add(cf, "teams.json", req->body, req->body_len, &err);
+	else if (contest && (content_type(req, "application/yaml") || content_type(req, "application/x-yaml") ||
+			     content_type(req, "text/yaml")))
+		rc = contest_files_add(cf, "contest.yaml", req->body, req->body_len, &err);
+	else {
+		const char *ct = http_header(req, "Content-Type");
+		http_error(res, 415, "unsupported_media_type", "expected Content-Type: %s, got %s%s%s",
+			   contest ? "application/zip (a contest package) or application/yaml (contest.yaml)"
+				   : "application/json (teams.json), text/csv (a roster) or application/zip (a contest package)",
+			   ct ? "'" : "", ct ? ct : "none", ct ? "'" : "");
+		return false;
+	}
+	if (rc == CONTEST_FILES_E_INVALID)
+		http_error(res, 400, "validation", "%s", err);
+	else if (rc)
+		http_error(res, 500, "internal", "cannot read the files: %s", strerror(-rc));
+	free(err);
+	return rc == 0;
+}
+
 void api_teams_import(struct http_request *req, struct http_response *res)
 {
 	struct db_contest c;
@@ -498,40 +529,18 @@ void api_teams_import(struct http_request *req, struct http_response *res)
 	struct contest_files cf;
 	contest_files_init(&cf);
 	struct prepared p = {0};
-	char *err = NULL;
 	bool roster = content_type(req, "text/csv");
-	int rc;
-	if (roster)
-		rc = contest_files_roster(&cf, "roster.csv", req->body, req->body_len, &err);
-	else if (content_type(req, "application/json"))
-		rc = contest_files_add(&cf, "teams.json", req->body, req->body_len, &err);
-	else if (content_type(req, "application/zip"))
-		rc = contest_files_read_zip(&cf, req->body, req->body_len, &err);
-	else {
-		const char *ct = http_header(req, "Content-Type");
-		http_error(res, 415, "unsupported_media_type",
-			   "expected Content-Type: application/json (teams.json), text/csv (a roster) or application/zip "
-			   "(a contest package), got %s%s%s", ct ? "'" : "", ct ? ct : "none", ct ? "'" : "");
+	if (!read_body(req, res, &cf, false))
 		goto out;
-	}
-	if (rc == CONTEST_FILES_E_INVALID) {
-		http_error(res, 400, "validation", "%s", err);
-		goto out;
-	}
-	if (rc) {
-		http_error(res, 500, "internal", "cannot read the files: %s", strerror(-rc));
-		goto out;
-	}
 	if (!prepare(req, res, &cf, roster, &p))
 		goto out;
 	const char *missing = NULL;
-	rc = db_contest_import(req->app->db, req->id[0], &p.imp, &missing);
+	int rc = db_contest_import(req->app->db, req->id[0], &p.imp, &missing);
 	if (rc)
 		import_error(res, &cf, rc, missing);
 	else
 		answer_import(req, res, 200, counts(&cf, &p), &p);
 out:
-	free(err);
 	prepared_release(&p);
 	contest_files_release(&cf);
 }
@@ -543,28 +552,9 @@ void api_contests_import(struct http_request *req, struct http_response *res)
 	contest_files_init(&cf);
 	struct prepared p = {0};
 	struct db_contest_problem *problems = NULL;
-	char *err = NULL;
 	int rc;
-	if (content_type(req, "application/zip"))
-		rc = contest_files_read_zip(&cf, req->body, req->body_len, &err);
-	else if (content_type(req, "application/yaml") || content_type(req, "application/x-yaml") ||
-		 content_type(req, "text/yaml"))
-		rc = contest_files_add(&cf, "contest.yaml", req->body, req->body_len, &err);
-	else {
-		const char *ct = http_header(req, "Content-Type");
-		http_error(res, 415, "unsupported_media_type",
-			   "expected Content-Type: application/zip (a contest package) or application/yaml (contest.yaml), "
-			   "got %s%s%s", ct ? "'" : "", ct ? ct : "none", ct ? "'" : "");
+	if (!read_body(req, res, &cf, true))
 		goto out;
-	}
-	if (rc == CONTEST_FILES_E_INVALID) {
-		http_error(res, 400, "validation", "%s", err);
-		goto out;
-	}
-	if (rc) {
-		http_error(res, 500, "internal", "cannot read the files: %s", strerror(-rc));
-		goto out;
-	}
 	if (!cf.has_contest) {
 		http_error(res, 400, "validation", "contest.yaml: not found in the package");
 		goto out;
@@ -620,7 +610,6 @@ void api_contests_import(struct http_request *req, struct http_response *res)
 	json_object_set_new(body, "problems", json_integer((json_int_t)cf.problem_count));
 	answer_import(req, res, 201, body, &p);
 out:
-	free(err);
 	free(problems);
 	prepared_release(&p);
 	contest_files_release(&cf);
