@@ -368,7 +368,9 @@ static int yaml_to_json(const char *file, const char *data, size_t len, json_t *
 	yaml_parser_delete(&c.p);
 	if (rc) {
 		json_decref(*root);
+		json_decref(*lines);
 		*root = NULL;
+		*lines = NULL;
 	}
 	return rc;
 }
