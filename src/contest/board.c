@@ -633,7 +633,8 @@ static void team_views_add(struct board *b)
 }
 
 /* Drops the team views no longer called for; the public rows that differ from
-   a dropped one take seq (its readers now read the public view). */
+   what a dropped one showed before the change take seq (its readers now read
+   the public view). Its saved rows are whole: the change was a full one. */
 static void team_views_drop(struct board *b, int64_t seq)
 {
 	size_t P = b->problem_count;
@@ -644,7 +645,7 @@ static void team_views_drop(struct board *b, int64_t seq)
 			continue;
 		for (size_t t = 0; t < b->team_count; t++)
 			if (view_shows(b, pub, t) && !pub->changed[t] &&
-			    !row_same(b, &pub->rows[t], &pub->cells[t * P], &v->rows[t], &v->cells[t * P], NULL)) {
+			    !row_same(b, &pub->rows[t], &pub->cells[t * P], &v->old_rows[t], &v->old_cells[t * P], NULL)) {
 				pub->changed[t] = true;
 				pub->rows[t].seq = seq;
 			}
