@@ -182,6 +182,15 @@ START_TEST(icpc_penalties_ties_and_shared_ranks)
 	board_rows(b, CONTEST_VIEW_PUBLIC, 0, &pub, NULL);
 	board_rows(b, CONTEST_VIEW_TEAM, ALPHA, &team, NULL);
 	ck_assert_ptr_eq(pub, team);
+
+	/* Alpha's WA on A (id 1) turns out to be Foxtrot's on B: Alpha's A is
+	   20 with 2 attempts (CE 12, AC 20), total 20 + 30 = 50, still 1st;
+	   Foxtrot has one attempt on B. Both cells change in one put. */
+	rejudge(b, 1, FOXTROT, PB, 10, BOARD_REJECTED, 50);
+	check_row(row_of(b, CONTEST_VIEW_PUBLIC, 0, ALPHA), 1, 2, 50, 30);
+	check_cell(row_of(b, CONTEST_VIEW_PUBLIC, 0, ALPHA), 0, true, false, 2, 0, 20);
+	check_cell(row_of(b, CONTEST_VIEW_PUBLIC, 0, FOXTROT), 1, false, false, 1, 0, -1);
+	check_changed(b, CONTEST_VIEW_PUBLIC, 0, (const int64_t[]){ALPHA, FOXTROT, 0}, 50);
 	board_free(b);
 }
 END_TEST
