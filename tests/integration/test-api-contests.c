@@ -356,6 +356,15 @@ START_TEST(visibility)
 }
 END_TEST
 
+/* POST /api/contests/{id}/ACTION: 200, the contest in the state, with that time set. */
+static void act(long long id, const char *action, const char *state, const char *time)
+{
+	json_t *c = call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/%s", id, action);
+	ck_assert_str_eq(str(c, "state"), state);
+	ck_assert(json_is_string(json_object_get(json_object_get(c, "times"), time)));
+	json_decref(c);
+}
+
 START_TEST(actions)
 {
 	long long id = create_contest("acts", NULL, 3600, 600, "");
@@ -368,33 +377,21 @@ START_TEST(actions)
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "not ended", NULL, path);
 	snprintf(path, sizeof path, "/api/contests/%lld/start", id);
 	expect_json_error(&srv, "POST", path, judy, NULL, 403, "forbidden");
-	json_t *c = call("POST", srv.admin_token, 200, NULL, "%s", path);
-	ck_assert_str_eq(str(c, "state"), "running");
-	ck_assert(json_is_string(json_object_get(c, "start_time")));
-	json_decref(c);
+	act(id, "start", "running", "start");
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "already started", NULL, path);
 	snprintf(path, sizeof path, "/api/contests/%lld/finalize", id);
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "not ended", NULL, path);
 	/* freeze now, once */
+	act(id, "freeze", "frozen", "freeze");
 	snprintf(path, sizeof path, "/api/contests/%lld/freeze", id);
-	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
-	ck_assert_str_eq(str(c, "state"), "frozen");
-	ck_assert(json_is_string(json_object_get(json_object_get(c, "times"), "freeze")));
-	json_decref(c);
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "already frozen", NULL, path);
 	/* thaw, once; freeze again after it */
+	act(id, "thaw", "running", "thaw");
 	snprintf(path, sizeof path, "/api/contests/%lld/thaw", id);
-	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
-	ck_assert_str_eq(str(c, "state"), "running");
-	ck_assert(json_is_string(json_object_get(json_object_get(c, "times"), "thaw")));
-	json_decref(c);
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "already thawed", NULL, path);
-	snprintf(path, sizeof path, "/api/contests/%lld/freeze", id);
-	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
-	ck_assert_str_eq(str(c, "state"), "frozen");
-	json_decref(c);
+	act(id, "freeze", "frozen", "freeze");
 	/* change the length while it runs: a PUT with the new duration */
-	c = call("GET", srv.admin_token, 200, NULL, "/api/contests/%lld", id);
+	json_t *c = call("GET", srv.admin_token, 200, NULL, "/api/contests/%lld", id);
 	char start_at[32];
 	snprintf(start_at, sizeof start_at, "%s", str(c, "start_time"));
 	json_decref(c);
