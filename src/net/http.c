@@ -407,7 +407,20 @@ const struct route *http_find_route(const struct http_routes *table, struct requ
 
 static void authenticate(struct request_state *rs)
 {
-	const char *bearer = request_bearer(http_header(&rs->req, MHD_HTTP_HEADER_AUTHORIZATION));
+	const char *authorization = http_header(&rs->req, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *bearer = request_bearer(authorization);
+	if (!bearer && authorization) {
+		const struct config *cfg = rs->req.app->cfg;
+		struct login_limits limits = {cfg->login_pair_failures, cfg->login_address_failures, cfg->login_window};
+		int rc = session_from_basic(rs->req.app->db, &limits, authorization, rs->req.client, now_unix(),
+					    &rs->session.user, &rs->basic_retry);
+		if (rc == 0)
+			rs->req.user = &rs->session.user;
+		else if (rc != SESSION_E_NOT_BASIC)
+			rs->basic_refused = rc;
+		if (rc != SESSION_E_NOT_BASIC)
+			return;
+	}
 	if (session_from_request(rs->req.app->db, bearer, http_header(&rs->req, MHD_HTTP_HEADER_COOKIE), now_unix(),
 				 &rs->session) == 0) {
 		rs->req.user = &rs->session.user;
@@ -476,10 +489,33 @@ static bool cookie_secure(struct http_request *req)
 	return proto && strcasecmp(proto, "https") == 0 && from_trusted_proxy(req->client, cfg->trusted_proxy);
 }
 
+/* Whether a path is under the CLICS Contest API (/api/clics, /api/clics/...). */
+bool http_clics_path(const char *path)
+{
+	return strncmp(path, "/api/clics", 10) == 0 && (path[10] == '\0' || path[10] == '/');
+}
+
+/* The CLICS error object {"code": status, "message"} in place of verdict's
+   {"error": {"code", "message"}}: one place for every error under the CLICS
+   prefix, the router's (404, 401, 405) and the handlers' alike. */
+static void clics_error_shape(struct http_response *res)
+{
+	json_t *err = json_object_get(res->json, "error");
+	json_t *message = json_object_get(err, "message");
+	if (!json_is_object(err) || !json_is_string(message))
+		return;
+	json_t *clics = json_pack("{s:i, s:O}", "code", res->status, "message", message);
+	json_decref(res->json);
+	res->json = clics;
+}
+
 static enum MHD_Result queue_response(struct request_state *rs)
 {
 	struct http_response *res = &rs->res;
 	struct MHD_Response *r;
+	bool clics = http_clics_path(rs->req.path);
+	if (clics && res->status >= 400 && res->json)
+		clics_error_shape(res);
 	if (res->json) {
 		size_t len;
 		char *text = json_dumps(res->json, JSON_COMPACT);
@@ -526,6 +562,11 @@ static enum MHD_Result queue_response(struct request_state *rs)
 	}
 	if (res->status == 413)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	if (clics) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+		if (res->status == 401)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"verdict\", charset=\"UTF-8\"");
+	}
 	count_request(rs);
 	enum MHD_Result ok = MHD_queue_response(rs->req.conn, (unsigned)res->status, r);
 	MHD_destroy_response(r);
@@ -597,6 +638,16 @@ static bool admit(struct request_state *rs, const char *url)
 		return false;
 	}
 	authenticate(rs);
+	if (rs->basic_refused == SESSION_E_LIMITED) {
+		rs->res.retry_after = rs->basic_retry > 0 ? (int)rs->basic_retry : 1;
+		http_error(&rs->res, 429, "rate_limited", "too many failed logins: try again in %d s",
+			   rs->res.retry_after);
+		return false;
+	}
+	if (rs->basic_refused) {
+		http_error(&rs->res, 401, "unauthorized", "wrong username or password");
+		return false;
+	}
 	if (rs->route->auth != ROUTE_PUBLIC && !rs->req.user) {
 		http_error(&rs->res, 401, "unauthorized", "log in first: send 'Authorization: Bearer TOKEN' or the session cookie");
 		return false;

@@ -76,6 +76,10 @@ struct http_routes {
 void http_json(struct http_response *res, int status, json_t *body);
 /* Answers with a body that is JSON text already (malloc'd, stolen). */
 void http_json_text(struct http_response *res, int status, char *text, size_t len);
+/* Whether path is under the CLICS Contest API (/api/clics, /api/clics/...):
+   there every error is {"code": status, "message"}, and answers carry
+   Access-Control-Allow-Origin: *. */
+bool http_clics_path(const char *path);
 /* Answers with the API error envelope: {"error": {"code": code, "message": ...}}. */
 void http_error(struct http_response *res, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

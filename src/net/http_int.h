@@ -28,6 +28,8 @@ struct request_state {
 	bool raw;            /* answered on the socket before the end of the body */
 	struct request_session session; /* req.user and req.token point into it */
 	bool deferred;       /* the handler called http_defer: http_resume answers */
+	int basic_refused;   /* SESSION_E_BAD_PASSWORD or SESSION_E_LIMITED: a Basic credential was refused */
+	int64_t basic_retry; /* with SESSION_E_LIMITED: seconds */
 };
 
 /* Matches a path against a route pattern. Returns the number of literal

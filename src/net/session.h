@@ -19,3 +19,21 @@ struct request_session {
    there is no token, or it is malformed, unknown or expired. */
 int session_from_request(struct db *db, const char *token, const char *cookie, int64_t now,
 			 struct request_session *out);
+
+#include <sys/socket.h>
+
+#include "login_limit.h"
+
+/* HTTP Basic authentication ("Authorization: Basic base64(user:password)")
+   with verdict's users, throttled like a login (login_limit.h). */
+enum { SESSION_E_NOT_BASIC = 1, SESSION_E_BAD_PASSWORD = 2, SESSION_E_LIMITED = 3 };
+/* Returns 0 with *out filled in; SESSION_E_NOT_BASIC when authorization is no
+   Basic credential (NULL, a bearer token); SESSION_E_BAD_PASSWORD for a
+   malformed one, an unknown name or a wrong password (counted as a failed
+   login); SESSION_E_LIMITED when the login limits refuse the attempt
+   (*retry_after seconds). The password is checked on the calling thread
+   (argon2id), and a good pair is remembered for a minute by a digest of the
+   credential and the stored hash (so a new password ends it), so that a
+   client sending it on every request pays for one check. Thread-safe. */
+int session_from_basic(struct db *db, const struct login_limits *limits, const char *authorization,
+		       const struct sockaddr *client, int64_t now, struct db_user *out, int64_t *retry_after);
