@@ -57,6 +57,13 @@ void api_groups_list(struct http_request *req, struct http_response *res);
 void api_contests_import(struct http_request *req, struct http_response *res);
 
 /* api_ops.c */
+/* api_clics.c: the CLICS Contest API 2023-06 (reads) */
+void api_clics_info(struct http_request *req, struct http_response *res);
+void api_clics_contests(struct http_request *req, struct http_response *res);
+void api_clics_contest(struct http_request *req, struct http_response *res);
+/* contests/{key}/{endpoint}[/{id}[/files]] */
+void api_clics_endpoint(struct http_request *req, struct http_response *res);
+
 void api_healthz(struct http_request *req, struct http_response *res);
 void api_metrics(struct http_request *req, struct http_response *res);
 /* Web UI pages and assets (not in the route table: the fallback for GET). */

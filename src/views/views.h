@@ -103,3 +103,49 @@ void view_scoreboard(struct buf *b, const struct view_board_head *h, const struc
    (view: "public", "team" or "jury"). */
 void view_scoreboard_rows(struct buf *b, int64_t seq, enum contest_view view, bool frozen,
 			  const struct board *board, const struct board_row *const *rows, size_t n);
+
+/* ---- clics.c: the CLICS Contest API 2023-06 objects ----
+   New references; each writes exactly the 2023-06 schema's properties (a
+   property with no value is left out, never an extension added). Ids: a
+   contest's shortname, a problem's slug, team, group and organization keys,
+   a submission's (and its judgement's) id as a string, a run's
+   "<judgement>.<ordinal>". Who may see what is the caller's call. */
+
+/* TIME: RFC 3339 UTC with exactly three digits of milliseconds,
+   "2026-11-26T04:00:00.000Z". */
+void view_clics_time(char out[32], int64_t ms);
+/* RELTIME: "-?h:mm:ss.mmm" (hours unbounded). */
+void view_clics_reltime(char out[32], int64_t ms);
+/* A CLICS ID: 1 to 36 of [A-Za-z0-9_.-], not starting with '-' or '.', not ending with '.'. */
+bool view_clics_id_valid(const char *id);
+/* The API information object {"version": "2023-06", "version_url", "provider"}. */
+json_t *view_clics_api_info(const char *provider_version);
+json_t *view_clics_contest(const struct db_contest *c);
+/* The contest state at now_ms: all six keys, each a TIME or null. */
+json_t *view_clics_state(const struct db_contest *c, int64_t now_ms);
+/* Every judgement type verdict gives (AC WA TLE MLE RTE OLE CE JE). */
+json_t *view_clics_judgement_types(const struct db_contest *c);
+/* extensions: borrowed (a reference is taken). */
+json_t *view_clics_language(const char *id, const char *name, json_t *extensions);
+/* test_count counts every test, samples too; total_points is the max_score
+   of a score contest's problem without one of its own. */
+json_t *view_clics_problem(const struct db_contest *c, const struct db_contest_problem *p, int64_t time_limit_ms,
+			   size_t test_count, double total_points);
+json_t *view_clics_group(const struct db_team_group *g);
+json_t *view_clics_organization(const struct db_organization *o);
+json_t *view_clics_team(const struct db_team *t);
+/* team_key: the user's team in the contest, or NULL. */
+json_t *view_clics_account(const struct db_user *u, const char *team_key);
+/* problem_id, team_id: the CLICS ids of its problem and team. */
+json_t *view_clics_submission(const struct db_contest *c, const struct db_submission *s, const char *problem_id,
+			      const char *team_id);
+/* The judgement of a judged submission: from its submission to end_ms;
+   max_run_ms < 0 leaves max_run_time out. */
+json_t *view_clics_judgement(const struct db_contest *c, const struct db_submission *s, int64_t end_ms,
+			     int64_t max_run_ms);
+/* Run `ordinal` (1, 2, ...) of a judged submission's judgement, at end_ms. */
+json_t *view_clics_run(const struct db_contest *c, const struct db_submission *s, const struct db_test_result *t,
+		       int ordinal, int64_t end_ms);
+/* from_team, to_team, problem_id: CLICS ids or NULL. */
+json_t *view_clics_clarification(const struct db_contest *c, const struct db_clarification *cl,
+				 const char *from_team, const char *to_team, const char *problem_id);

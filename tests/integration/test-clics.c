@@ -1,0 +1,658 @@
+/* Integration tests for the CLICS Contest API 2023-06 (/api/clics/) over real
+ * HTTP, against a fixture contest with an organization, groups (one hidden),
+ * teams (one hidden) with accounts, and really judged submissions (an AC and
+ * a WA before the freeze, an AC during it): the API information object, the
+ * required properties and their types, TIME and RELTIME, ids, filtering on id
+ * properties, the {"code","message"} errors with 404 for unknown ids and
+ * endpoints, HTTP Basic authentication, and what each role sees before the
+ * start, during the freeze and after the thaw. One server for the file; the
+ * tests run in order on the same contest. */
+#include <check.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "ws_helpers.h"
+#include "../unit/zipbuild.h"
+
+static struct server srv;
+static long long problem, contest;
+static char basic_one[128], basic_two[128], basic_admin[128], basic_bad[128];
+static char judy[64];
+static long long sub_ac, sub_wa, sub_frozen;
+
+#define WA_SOURCE "#include <stdio.h>\\nint main(void){printf(\\\"0\\\\n\\\");return 0;}\\n"
+#define BASE "/api/clics/contests/clics1/"
+
+/* "Authorization: Basic base64(user:password)" */
+static void basic_header(char *out, size_t size, const char *user, const char *password)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char plain[128];
+	snprintf(plain, sizeof plain, "%s:%s", user, password);
+	size_t n = strlen(plain), o = (size_t)snprintf(out, size, "Authorization: Basic ");
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)plain[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned char)plain[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)plain[i + 2];
+		out[o++] = b64[(v >> 18) & 63];
+		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+/* GET path as `who` (a Basic header, or NULL: anonymous); the response. */
+static void get(struct response *r, const char *path, const char *who)
+{
+	http_request(r, &srv, "GET", path, NULL, NULL, NULL, 0, who ? (const char *const[]){who, NULL} : NULL);
+}
+
+/* GET that must answer 200 with JSON; returns it (decref). */
+static json_t *get_ok(const char *path, const char *who)
+{
+	struct response r;
+	get(&r, path, who);
+	ck_assert_msg(r.status == 200, "GET %s: %ld %s", path, r.status, r.body);
+	ck_assert_ptr_nonnull(r.json);
+	char acao[64];
+	ck_assert(response_header(&r, "Access-Control-Allow-Origin", acao, sizeof acao));
+	ck_assert_str_eq(acao, "*");
+	json_t *j = json_incref(r.json);
+	response_free(&r);
+	return j;
+}
+
+/* An error in the CLICS shape: exactly {"code": status, "message": "..."}. */
+static void expect_clics_error(const char *path, const char *who, long status)
+{
+	struct response r;
+	get(&r, path, who);
+	ck_assert_msg(r.status == status, "GET %s: %ld (want %ld) %s", path, r.status, status, r.body);
+	ck_assert_msg(json_is_object(r.json) && json_object_size(r.json) == 2, "GET %s: %s", path, r.body);
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "code")), status);
+	const char *m = json_string_value(json_object_get(r.json, "message"));
+	ck_assert(m && *m);
+	response_free(&r);
+}
+
+static bool matches(const char *re, const char *s)
+{
+	regex_t rx;
+	ck_assert_int_eq(regcomp(&rx, re, REG_EXTENDED | REG_NOSUB), 0);
+	bool ok = s && regexec(&rx, s, 0, NULL, 0) == 0;
+	regfree(&rx);
+	return ok;
+}
+
+#define TIME_RE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"
+#define RELTIME_RE "^-?[0-9]+:[0-5][0-9]:[0-5][0-9]\\.[0-9]{3}$"
+#define ID_RE "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,35}$"
+
+static const char *str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static void expect_time(json_t *o, const char *k)
+{
+	ck_assert_msg(matches(TIME_RE, str(o, k)), "%s: '%s' is no TIME", k, str(o, k) ? str(o, k) : "(null)");
+}
+
+static void expect_reltime(json_t *o, const char *k)
+{
+	ck_assert_msg(matches(RELTIME_RE, str(o, k)), "%s: '%s' is no RELTIME", k, str(o, k) ? str(o, k) : "(null)");
+}
+
+static void expect_id(json_t *o, const char *k)
+{
+	ck_assert_msg(matches(ID_RE, str(o, k)), "%s: '%s' is no ID", k, str(o, k) ? str(o, k) : "(null)");
+}
+
+/* Every key of o is one of allowed (NULL-terminated): no extension properties. */
+static void only_keys(json_t *o, const char *const *allowed)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v) {
+		bool found = false;
+		for (const char *const *a = allowed; *a && !found; a++)
+			found = strcmp(*a, k) == 0;
+		ck_assert_msg(found, "property '%s' is not in the 2023-06 schema", k);
+	}
+}
+
+static json_t *by_id(json_t *list, const char *id)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+		if (str(o, "id") && strcmp(str(o, "id"), id) == 0)
+			return o;
+	return NULL;
+}
+
+static void contest_action(const char *action)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/contests/%lld/%s", contest, action);
+	struct response r;
+	http_json_request(&r, &srv, "POST", path, srv.admin_token, NULL);
+	ck_assert_msg(r.status == 200, "%s: %ld %s", action, r.status, r.body);
+	response_free(&r);
+}
+
+static long long submit(const char *token, const char *source)
+{
+	char path[128], body[512];
+	snprintf(path, sizeof path, "/api/contests/%lld/problems/A/submissions", contest);
+	snprintf(body, sizeof body, "{\"language\": \"c\", \"source\": \"%s\"}", source);
+	struct response r;
+	http_json_request(&r, &srv, "POST", path, token, body);
+	ck_assert_msg(r.status == 201, "submit: %ld %s", r.status, r.body);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	ck_assert(wait_done(&srv, &id, 1, 60));
+	return id;
+}
+
+static void start(void)
+{
+	server_start(&srv, NULL);
+	problem = wsh_problem(&srv, "sum");
+	struct response r;
+	http_json_request(&r, &srv, "POST", "/api/users", srv.admin_token,
+			  "{\"username\": \"judy\", \"password\": \"judy-password\", \"role\": \"jury\"}");
+	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+	response_free(&r);
+	ck_assert_int_eq(test_login(&srv, "judy", "judy-password", judy, sizeof judy), 200);
+	char body[512];
+	snprintf(body, sizeof body,
+		 "{\"shortname\": \"clics1\", \"name\": \"CLICS One\", \"formal_name\": \"The CLICS One\","
+		 " \"start_time\": null, \"duration_s\": 3600, \"freeze_s\": 1800, \"public\": true,"
+		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\", \"color\": \"#e53935\"}]}",
+		 problem);
+	http_json_request(&r, &srv, "POST", "/api/contests", srv.admin_token, body);
+	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+	contest = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	struct zip z;
+	zip_begin(&z);
+	zip_file(&z, "organizations.json", "[{\"id\": \"kth\", \"name\": \"KTH\", \"country\": \"SWE\"}]");
+	zip_file(&z, "groups.json", "[{\"id\": \"students\", \"name\": \"Students\"},"
+				    " {\"id\": \"guests\", \"name\": \"Guests\", \"hidden\": true}]");
+	zip_file(&z, "teams.json",
+		 "[{\"id\": \"z1\", \"label\": \"101\", \"name\": \"Zeta\", \"organization_id\": \"kth\","
+		 " \"group_ids\": [\"students\"]},"
+		 " {\"id\": \"z2\", \"label\": \"102\", \"name\": \"Eta\", \"group_ids\": [\"students\"]},"
+		 " {\"id\": \"z3\", \"label\": \"103\", \"name\": \"Ghost\", \"hidden\": true, \"group_ids\": [\"guests\"]}]");
+	zip_file(&z, "accounts.yaml", "- username: t_one\n  password: t-one-pass\n  type: team\n  team_id: z1\n"
+				      "- username: t_two\n  password: t-two-pass\n  type: team\n  team_id: z2\n");
+	zip_end(&z);
+	char path[128];
+	snprintf(path, sizeof path, "/api/contests/%lld/teams/import", contest);
+	http_request(&r, &srv, "POST", path, srv.admin_token, "application/zip", z.out.data, z.out.len, NULL);
+	zip_release(&z);
+	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+	response_free(&r);
+	basic_header(basic_one, sizeof basic_one, "t_one", "t-one-pass");
+	basic_header(basic_two, sizeof basic_two, "t_two", "t-two-pass");
+	basic_header(basic_admin, sizeof basic_admin, "admin", "admin-password");
+	basic_header(basic_bad, sizeof basic_bad, "t_one", "not-the-password");
+}
+
+static void stop(void)
+{
+	server_finish(&srv);
+}
+
+START_TEST(api_information_and_errors)
+{
+	for (int slash = 0; slash < 2; slash++) {
+		json_t *info = get_ok(slash ? "/api/clics/" : "/api/clics", NULL);
+		ck_assert_str_eq(str(info, "version"), "2023-06");
+		ck_assert(matches("^https://", str(info, "version_url")));
+		ck_assert_str_eq(str(json_object_get(info, "provider"), "name"), "verdict");
+		only_keys(info, (const char *const[]){"version", "version_url", "provider", NULL});
+		json_decref(info);
+	}
+	expect_clics_error("/api/clics/xyz9999", NULL, 404);
+	expect_clics_error("/api/clics/XYZ_999", NULL, 404);
+	expect_clics_error("/api/clics/contests/nosuch", NULL, 404);
+	expect_clics_error("/api/clics/contests/nosuch/teams", NULL, 404);
+	expect_clics_error(BASE "doesnt-exist", NULL, 404);
+	expect_clics_error(BASE "doesnt-exist/42", NULL, 404);
+	expect_clics_error(BASE "submissions/999999", basic_admin, 404);
+	expect_clics_error(BASE "teams/nosuch", NULL, 404);
+	expect_clics_error(BASE "judgement-types/XX", NULL, 404);
+	expect_clics_error(BASE "clarifications/42", NULL, 404);
+	expect_clics_error(BASE "submissions/1/files/more", basic_admin, 404);
+	/* the native API keeps its own error shape */
+	struct response r;
+	http_request(&r, &srv, "GET", "/api/nosuch", NULL, NULL, NULL, 0, NULL);
+	expect_error(&r, 404, "not_found");
+	response_free(&r);
+}
+END_TEST
+
+START_TEST(basic_authentication)
+{
+	json_t *me = get_ok(BASE "account", basic_one);
+	ck_assert_str_eq(str(me, "id"), "t_one");
+	ck_assert_str_eq(str(me, "username"), "t_one");
+	ck_assert_str_eq(str(me, "type"), "team");
+	ck_assert_str_eq(str(me, "team_id"), "z1");
+	only_keys(me, (const char *const[]){"id", "username", "type", "team_id", NULL});
+	json_decref(me);
+	/* a second request with the same credential (the remembered check) */
+	me = get_ok(BASE "account", basic_one);
+	ck_assert_str_eq(str(me, "username"), "t_one");
+	json_decref(me);
+	me = get_ok(BASE "account", basic_admin);
+	ck_assert_str_eq(str(me, "type"), "admin");
+	ck_assert_ptr_null(json_object_get(me, "team_id"));
+	json_decref(me);
+	/* a wrong password is refused on public endpoints too, with a challenge */
+	expect_clics_error(BASE "account", basic_bad, 401);
+	expect_clics_error("/api/clics/contests", basic_bad, 401);
+	struct response r;
+	get(&r, "/api/clics/contests", basic_bad);
+	char challenge[128];
+	ck_assert(response_header(&r, "WWW-Authenticate", challenge, sizeof challenge));
+	ck_assert(strncmp(challenge, "Basic ", 6) == 0);
+	response_free(&r);
+	char unknown[128], garbage[] = "Authorization: Basic !!!";
+	basic_header(unknown, sizeof unknown, "nobody", "x");
+	expect_clics_error(BASE "account", unknown, 401);
+	expect_clics_error(BASE "account", garbage, 401);
+	/* no credential: no account */
+	expect_clics_error(BASE "account", NULL, 404);
+	/* Basic works on the native API as well */
+	http_request(&r, &srv, "GET", "/api/me", NULL, NULL, NULL, 0, (const char *const[]){basic_two, NULL});
+	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+	ck_assert_str_eq(str(r.json, "username"), "t_two");
+	response_free(&r);
+	/* accounts: the jury sees every one, a team only its own, the public none */
+	json_t *list = get_ok(BASE "accounts", basic_admin);
+	ck_assert_ptr_nonnull(by_id(list, "t_one"));
+	ck_assert_ptr_nonnull(by_id(list, "t_two"));
+	ck_assert_str_eq(str(by_id(list, "judy"), "type"), "judge");
+	ck_assert_str_eq(str(by_id(list, "t_two"), "team_id"), "z2");
+	json_decref(list);
+	list = get_ok(BASE "accounts?team_id=z1", basic_admin);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "t_one");
+	json_decref(list);
+	list = get_ok(BASE "accounts", basic_two);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "t_two");
+	json_decref(list);
+	list = get_ok(BASE "accounts", NULL);
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+}
+END_TEST
+
+static const char *const contest_props[] = {"id", "name", "formal_name", "start_time", "countdown_pause_time",
+					     "duration", "scoreboard_freeze_duration", "scoreboard_thaw_time",
+					     "scoreboard_type", "penalty_time", NULL};
+
+static void check_state(json_t *s, bool started, bool frozen, bool thawed)
+{
+	const char *keys[] = {"started", "frozen", "ended", "thawed", "finalized", "end_of_updates"};
+	bool set[] = {started, frozen, false, thawed, false, false};
+	for (int i = 0; i < 6; i++) {
+		json_t *v = json_object_get(s, keys[i]);
+		ck_assert_msg(v, "state lacks '%s'", keys[i]);
+		if (set[i])
+			expect_time(s, keys[i]);
+		else
+			ck_assert_msg(json_is_null(v), "state '%s' should be null", keys[i]);
+	}
+	ck_assert_uint_eq(json_object_size(s), 6);
+}
+
+START_TEST(before_the_start)
+{
+	json_t *list = get_ok("/api/clics/contests", NULL);
+	json_t *c = by_id(list, "clics1");
+	ck_assert_ptr_nonnull(c);
+	only_keys(c, contest_props);
+	ck_assert_str_eq(str(c, "name"), "CLICS One");
+	ck_assert_str_eq(str(c, "formal_name"), "The CLICS One");
+	ck_assert(json_is_null(json_object_get(c, "start_time")));
+	ck_assert_str_eq(str(c, "duration"), "1:00:00.000");
+	ck_assert_str_eq(str(c, "scoreboard_freeze_duration"), "0:30:00.000");
+	ck_assert_str_eq(str(c, "scoreboard_type"), "pass-fail");
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "penalty_time")), 20);
+	json_decref(list);
+	list = get_ok("/api/clics/contests?id=nosuch", NULL);
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+
+	json_t *s = get_ok(BASE "state", NULL);
+	check_state(s, false, false, false);
+	json_decref(s);
+	/* the public and the teams see no problems before the start; the jury does */
+	list = get_ok(BASE "problems", NULL);
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+	list = get_ok(BASE "problems", basic_one);
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+	expect_clics_error(BASE "problems/sum", NULL, 404);
+	list = get_ok(BASE "problems", basic_admin);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	json_t *p = json_array_get(list, 0);
+	only_keys(p, (const char *const[]){"id", "label", "name", "ordinal", "rgb", "color", "time_limit",
+					   "test_data_count", NULL});
+	ck_assert_str_eq(str(p, "id"), "sum");
+	ck_assert_str_eq(str(p, "label"), "A");
+	ck_assert_str_eq(str(p, "name"), "A plus B");
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "ordinal")), 1);
+	ck_assert_str_eq(str(p, "rgb"), "#e53935");
+	ck_assert(json_is_number(json_object_get(p, "time_limit")));
+	ck_assert(json_number_value(json_object_get(p, "time_limit")) == 1.0);
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "test_data_count")), 3); /* the sample too */
+	json_decref(list);
+}
+END_TEST
+
+START_TEST(static_collections)
+{
+	json_t *list = get_ok(BASE "judgement-types", NULL);
+	const char *want[] = {"AC", "WA", "TLE", "MLE", "RTE", "OLE", "CE", "JE"};
+	ck_assert_uint_eq(json_array_size(list), 8);
+	for (int i = 0; i < 8; i++) {
+		json_t *t = by_id(list, want[i]);
+		ck_assert_msg(t, "no judgement type %s", want[i]);
+		only_keys(t, (const char *const[]){"id", "name", "penalty", "solved", NULL});
+		ck_assert(str(t, "name") && *str(t, "name"));
+		ck_assert(json_is_boolean(json_object_get(t, "penalty")));
+		ck_assert(json_is_boolean(json_object_get(t, "solved")));
+		ck_assert(json_is_true(json_object_get(t, "solved")) == (i == 0));
+	}
+	ck_assert(json_is_true(json_object_get(by_id(list, "WA"), "penalty")));
+	ck_assert(json_is_false(json_object_get(by_id(list, "CE"), "penalty")));
+	json_decref(list);
+	json_t *wa = get_ok(BASE "judgement-types/WA", NULL);
+	ck_assert_str_eq(str(wa, "id"), "WA");
+	json_decref(wa);
+
+	list = get_ok(BASE "languages", NULL);
+	ck_assert_ptr_nonnull(by_id(list, "c"));
+	size_t i;
+	json_t *l;
+	json_array_foreach(list, i, l) {
+		only_keys(l, (const char *const[]){"id", "name", "entry_point_required", "extensions", NULL});
+		expect_id(l, "id");
+		ck_assert(json_is_false(json_object_get(l, "entry_point_required")));
+		ck_assert(json_array_size(json_object_get(l, "extensions")) >= 1);
+	}
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(by_id(list, "c"), "extensions"), 0)), "c");
+	json_decref(list);
+
+	list = get_ok(BASE "organizations", NULL);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "kth");
+	ck_assert_str_eq(str(json_array_get(list, 0), "country"), "SWE");
+	only_keys(json_array_get(list, 0), (const char *const[]){"id", "icpc_id", "name", "formal_name", "country", NULL});
+	json_decref(list);
+
+	/* the hidden group and the hidden team only for the jury */
+	list = get_ok(BASE "groups", NULL);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "students");
+	json_decref(list);
+	list = get_ok(BASE "groups", basic_admin);
+	ck_assert_uint_eq(json_array_size(list), 2);
+	json_decref(list);
+	list = get_ok(BASE "teams", NULL);
+	ck_assert_uint_eq(json_array_size(list), 2);
+	ck_assert_ptr_null(by_id(list, "z3"));
+	json_t *z1 = by_id(list, "z1");
+	only_keys(z1, (const char *const[]){"id", "icpc_id", "label", "name", "display_name", "organization_id",
+					    "group_ids", "hidden", NULL});
+	ck_assert_str_eq(str(z1, "label"), "101");
+	ck_assert_str_eq(str(z1, "name"), "Zeta");
+	ck_assert_str_eq(str(z1, "organization_id"), "kth");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(z1, "group_ids"), 0)), "students");
+	json_decref(list);
+	expect_clics_error(BASE "teams/z3", NULL, 404);
+	json_t *z3 = get_ok(BASE "teams/z3", basic_admin);
+	ck_assert(json_is_true(json_object_get(z3, "hidden")));
+	json_decref(z3);
+	/* filtering on id properties, an array one too */
+	list = get_ok(BASE "teams?organization_id=kth", NULL);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "z1");
+	json_decref(list);
+	list = get_ok(BASE "teams?organization_id=", NULL); /* null */
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "z2");
+	json_decref(list);
+	list = get_ok(BASE "teams?group_ids=guests", basic_admin);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "z3");
+	json_decref(list);
+
+	json_t *a = get_ok(BASE "access", NULL);
+	ck_assert(json_is_array(json_object_get(a, "capabilities")));
+	json_t *eps = json_object_get(a, "endpoints");
+	ck_assert_uint_ge(json_array_size(eps), 10);
+	json_array_foreach(eps, i, l) {
+		ck_assert(str(l, "type"));
+		ck_assert(json_is_array(json_object_get(l, "properties")));
+	}
+	json_decref(a);
+	list = get_ok(BASE "clarifications", NULL);
+	ck_assert(json_is_array(list));
+	json_decref(list);
+}
+END_TEST
+
+/* The submission, judgement and run collections' shapes. */
+static void check_submission(json_t *s)
+{
+	only_keys(s, (const char *const[]){"id", "language_id", "problem_id", "team_id", "time", "contest_time",
+					   "entry_point", "files", NULL});
+	expect_id(s, "id");
+	ck_assert_str_eq(str(s, "language_id"), "c");
+	ck_assert_str_eq(str(s, "problem_id"), "sum");
+	expect_id(s, "team_id");
+	expect_time(s, "time");
+	expect_reltime(s, "contest_time");
+	json_t *ep = json_object_get(s, "entry_point");
+	ck_assert(ep && json_is_null(ep));
+	json_t *files = json_object_get(s, "files");
+	ck_assert_uint_eq(json_array_size(files), 1);
+	json_t *f = json_array_get(files, 0);
+	ck_assert_str_eq(str(f, "filename"), "files.zip");
+	ck_assert_str_eq(str(f, "mime"), "application/zip");
+	ck_assert(str(f, "href"));
+}
+
+static void check_judgement(json_t *j)
+{
+	only_keys(j, (const char *const[]){"id", "submission_id", "judgement_type_id", "start_time",
+					   "start_contest_time", "end_time", "end_contest_time", "max_run_time", NULL});
+	expect_id(j, "id");
+	expect_id(j, "submission_id");
+	expect_time(j, "start_time");
+	expect_time(j, "end_time");
+	expect_reltime(j, "start_contest_time");
+	expect_reltime(j, "end_contest_time");
+	ck_assert(strcmp(str(j, "start_time"), str(j, "end_time")) <= 0);
+	ck_assert(json_is_number(json_object_get(j, "max_run_time")));
+}
+
+static char *id_of(long long n)
+{
+	static char out[4][24];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(out[k], sizeof out[k], "%lld", n);
+	return out[k];
+}
+
+static size_t count_for(json_t *list, const char *prop, const char *value)
+{
+	size_t n = 0, i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+		n += str(o, prop) && strcmp(str(o, prop), value) == 0;
+	return n;
+}
+
+START_TEST(submissions_through_the_freeze)
+{
+	contest_action("start");
+	json_t *s = get_ok(BASE "state", NULL);
+	check_state(s, true, false, false);
+	json_decref(s);
+	json_t *c = get_ok("/api/clics/contests/clics1", NULL);
+	expect_time(c, "start_time");
+	json_decref(c);
+	json_t *list = get_ok(BASE "problems", NULL);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	json_decref(list);
+
+	char one[64], two[64];
+	ck_assert_int_eq(test_login(&srv, "t_one", "t-one-pass", one, sizeof one), 200);
+	ck_assert_int_eq(test_login(&srv, "t_two", "t-two-pass", two, sizeof two), 200);
+	sub_ac = submit(one, WSH_SOURCE);
+	sub_wa = submit(two, WA_SOURCE);
+	contest_action("freeze");
+	sub_frozen = submit(one, WSH_SOURCE);
+	s = get_ok(BASE "state", NULL);
+	check_state(s, true, true, false);
+	json_decref(s);
+
+	/* submissions: every role sees all three (not their results) */
+	list = get_ok(BASE "submissions", NULL);
+	ck_assert_uint_eq(json_array_size(list), 3);
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+		check_submission(o);
+	ck_assert_str_eq(str(by_id(list, id_of(sub_ac)), "team_id"), "z1");
+	ck_assert_str_eq(str(by_id(list, id_of(sub_wa)), "team_id"), "z2");
+	json_decref(list);
+	list = get_ok(BASE "submissions?team_id=z1", NULL);
+	ck_assert_uint_eq(json_array_size(list), 2);
+	ck_assert_uint_eq(count_for(list, "team_id", "z1"), 2);
+	json_decref(list);
+	list = get_ok(BASE "submissions?team_id=z1&problem_id=nosuch", NULL);
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+	char path[160];
+	snprintf(path, sizeof path, BASE "submissions/%lld", sub_wa);
+	o = get_ok(path, NULL);
+	ck_assert_str_eq(str(o, "id"), id_of(sub_wa));
+	json_decref(o);
+
+	/* judgements: the public and the other team do not see the frozen one; its team and the jury do */
+	const char *who[] = {NULL, basic_two, basic_one, basic_admin};
+	size_t want[] = {2, 2, 3, 3};
+	for (int w = 0; w < 4; w++) {
+		list = get_ok(BASE "judgements", who[w]);
+		ck_assert_msg(json_array_size(list) == want[w], "viewer %d sees %zu judgements", w, json_array_size(list));
+		json_array_foreach(list, i, o)
+			check_judgement(o);
+		ck_assert_str_eq(str(by_id(list, id_of(sub_ac)), "judgement_type_id"), "AC");
+		ck_assert_str_eq(str(by_id(list, id_of(sub_wa)), "judgement_type_id"), "WA");
+		ck_assert((by_id(list, id_of(sub_frozen)) != NULL) == (want[w] == 3));
+		json_decref(list);
+		/* runs: only of the judgements the viewer sees */
+		list = get_ok(BASE "runs", who[w]);
+		ck_assert_uint_eq(count_for(list, "judgement_id", id_of(sub_ac)), 3);
+		ck_assert_uint_ge(count_for(list, "judgement_id", id_of(sub_wa)), 1);
+		ck_assert_uint_eq(count_for(list, "judgement_id", id_of(sub_frozen)), want[w] == 3 ? 3 : 0);
+		json_array_foreach(list, i, o) {
+			only_keys(o, (const char *const[]){"id", "judgement_id", "ordinal", "judgement_type_id", "time",
+							   "contest_time", "run_time", NULL});
+			expect_id(o, "id");
+			long long ord = json_integer_value(json_object_get(o, "ordinal"));
+			ck_assert(ord >= 1 && ord <= 3);
+			char rid[48];
+			snprintf(rid, sizeof rid, "%s.%lld", str(o, "judgement_id"), ord);
+			ck_assert_str_eq(str(o, "id"), rid);
+			expect_time(o, "time");
+			expect_reltime(o, "contest_time");
+			ck_assert(json_is_number(json_object_get(o, "run_time")));
+		}
+		json_decref(list);
+	}
+	snprintf(path, sizeof path, BASE "judgements/%lld", sub_frozen);
+	expect_clics_error(path, NULL, 404);
+	snprintf(path, sizeof path, BASE "judgements?submission_id=%lld", sub_ac);
+	list = get_ok(path, NULL);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	json_decref(list);
+	list = get_ok(BASE "judgements?judgement_type_id=WA", basic_admin);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(str(json_array_get(list, 0), "submission_id"), id_of(sub_wa));
+	json_decref(list);
+	snprintf(path, sizeof path, BASE "runs?judgement_id=%lld", sub_ac);
+	list = get_ok(path, NULL);
+	ck_assert_uint_eq(json_array_size(list), 3);
+	ck_assert_str_eq(str(json_array_get(list, 0), "judgement_type_id"), "AC");
+	json_decref(list);
+
+	/* files: a zip of the source for the jury and the team itself */
+	snprintf(path, sizeof path, BASE "submissions/%lld/files", sub_ac);
+	const char *readers[] = {basic_one, basic_admin};
+	for (int w = 0; w < 2; w++) {
+		struct response r;
+		get(&r, path, readers[w]);
+		ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+		char ct[64];
+		ck_assert(response_header(&r, "Content-Type", ct, sizeof ct));
+		ck_assert_str_eq(ct, "application/zip");
+		ck_assert(r.body_len > 30 && memcmp(r.body, "PK\3\4", 4) == 0);
+		ck_assert(memmem(r.body, r.body_len, "main.c", 6) != NULL);
+		ck_assert(memmem(r.body, r.body_len, "scanf", 5) != NULL);
+		ck_assert(memmem(r.body, r.body_len, "PK\5\6", 4) != NULL);
+		response_free(&r);
+	}
+	expect_clics_error(path, basic_two, 403);
+	expect_clics_error(path, NULL, 401);
+
+	/* the thaw shows the frozen judgement to everyone */
+	contest_action("thaw");
+	s = get_ok(BASE "state", NULL);
+	check_state(s, true, true, true);
+	json_decref(s);
+	c = get_ok("/api/clics/contests/clics1", NULL);
+	expect_time(c, "scoreboard_thaw_time");
+	json_decref(c);
+	list = get_ok(BASE "judgements", NULL);
+	ck_assert_uint_eq(json_array_size(list), 3);
+	ck_assert_str_eq(str(by_id(list, id_of(sub_frozen)), "judgement_type_id"), "AC");
+	json_decref(list);
+	snprintf(path, sizeof path, BASE "runs?judgement_id=%lld", sub_frozen);
+	list = get_ok(path, NULL);
+	ck_assert_uint_eq(json_array_size(list), 3);
+	json_decref(list);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *suite = suite_create("clics");
+	TCase *tc = tcase_create("clics");
+	tcase_add_unchecked_fixture(tc, start, stop);
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, api_information_and_errors);
+	tcase_add_test(tc, basic_authentication);
+	tcase_add_test(tc, before_the_start);
+	tcase_add_test(tc, static_collections);
+	tcase_add_test(tc, submissions_through_the_freeze);
+	suite_add_tcase(suite, tc);
+	return test_run_suite(suite);
+}
