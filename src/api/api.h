@@ -29,6 +29,9 @@ void api_submissions_get(struct http_request *req, struct http_response *res);
 void api_submission_rejudge(struct http_request *req, struct http_response *res);
 void api_problem_rejudge(struct http_request *req, struct http_response *res);
 
+/* api_scoreboard.c */
+void api_contest_scoreboard(struct http_request *req, struct http_response *res);
+
 /* api_ops.c */
 void api_healthz(struct http_request *req, struct http_response *res);
 void api_metrics(struct http_request *req, struct http_response *res);

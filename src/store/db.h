@@ -639,3 +639,18 @@ int db_board_submission_groups(struct db *db, int64_t submission_id, db_board_gr
 /* The seq a rebuilt board of the contest stands at: the newest change in
    the contest's scope (its submissions, teams, ...) or of the contest itself. */
 int64_t db_board_seq(struct db *db, int64_t contest_id);
+/* A contest's teams as its board shows them, by id: hidden when the team or
+   any of its groups is hidden; group ids (up to DB_BOARD_TEAM_GROUPS).
+   Strings are valid during the call only. Returns how many, or -EIO. */
+#define DB_BOARD_TEAM_GROUPS 16
+struct db_board_team {
+	int64_t id;
+	const char *key, *label, *name, *display_name, *icpc_id; /* icpc_id may be NULL */
+	bool hidden;
+	int64_t groups[DB_BOARD_TEAM_GROUPS];
+	size_t group_count;
+};
+typedef void (*db_board_team_fn)(void *ctx, const struct db_board_team *t);
+int db_board_teams(struct db *db, int64_t contest_id, db_board_team_fn fn, void *ctx);
+/* The contest of a team; 0 if there is no such team. */
+int64_t db_board_team_contest(struct db *db, int64_t team_id);

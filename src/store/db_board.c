@@ -4,7 +4,10 @@
 #include "db_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 #define BOARD_COLUMNS                                                                                   \
 	"s.id, coalesce(ch.seq, 0), coalesce(s.contest_id, 0), coalesce(s.team_id, 0), s.problem_id,"  \
@@ -125,4 +128,69 @@ int64_t db_board_seq(struct db *db, int64_t contest_id)
 		(void)db_fail(c, "read a contest's newest change");
 	sqlite3_reset(st);
 	return seq;
+}
+
+int db_board_teams(struct db *db, int64_t contest_id, db_board_team_fn fn, void *ctx)
+{
+	struct db_conn *c = db_reader(db);
+	/* One row per (team, group), teams by id; a team without groups has one row with a NULL group. */
+	sqlite3_stmt *st = db_stmt(c, "SELECT t.id, t.key, t.label, t.name, t.display_name, t.icpc_id, t.hidden,"
+				      " g.id, coalesce(g.hidden, 0)"
+				      " FROM teams t LEFT JOIN team_groups tg ON tg.team_id = t.id"
+				      " LEFT JOIN groups g ON g.id = tg.group_id"
+				      " WHERE t.contest_id = ?1 ORDER BY t.id, g.id");
+	sqlite3_bind_int64(st, 1, contest_id);
+	int n = 0, rc;
+	struct db_board_team t;
+	bool open = false;
+	char *strings[5] = {0};
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (open && id != t.id) {
+			fn(ctx, &t);
+			n++;
+			open = false;
+		}
+		if (!open) {
+			memset(&t, 0, sizeof t);
+			t.id = id;
+			for (int i = 0; i < 5; i++) {
+				free(strings[i]);
+				const char *v = (const char *)sqlite3_column_text(st, 1 + i);
+				strings[i] = v ? xstrdup(v) : NULL;
+			}
+			t.key = strings[0];
+			t.label = strings[1];
+			t.name = strings[2];
+			t.display_name = strings[3];
+			t.icpc_id = strings[4];
+			t.hidden = sqlite3_column_int(st, 6) != 0;
+			open = true;
+		}
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+			if (t.group_count < DB_BOARD_TEAM_GROUPS)
+				t.groups[t.group_count++] = sqlite3_column_int64(st, 7);
+			t.hidden |= sqlite3_column_int(st, 8) != 0;
+		}
+	}
+	if (open) {
+		fn(ctx, &t);
+		n++;
+	}
+	for (int i = 0; i < 5; i++)
+		free(strings[i]);
+	if (rc != SQLITE_DONE)
+		n = db_fail(c, "read a contest's teams for its scoreboard");
+	sqlite3_reset(st);
+	return n;
+}
+
+int64_t db_board_team_contest(struct db *db, int64_t team_id)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT contest_id FROM teams WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, team_id);
+	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return id;
 }
