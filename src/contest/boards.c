@@ -31,8 +31,19 @@
 #include "log.h"
 #include "util.h"
 
+struct boards_memo {
+	struct {
+		char *text;
+		size_t len;
+		int64_t stamp;
+		uint64_t version;
+	} slots[BOARDS_MEMO_SLOTS];
+	uint64_t version;           /* bumped at every change of the board */
+};
+
 struct entry {
 	struct entry *next;
+	struct boards_memo memo;
 	struct db_contest contest;  /* owned (db_contest_release) */
 	struct board *board;
 	int64_t seq;
@@ -258,6 +269,8 @@ static void entry_free(struct entry *e)
 {
 	if (!e)
 		return;
+	for (int i = 0; i < BOARDS_MEMO_SLOTS; i++)
+		free(e->memo.slots[i].text);
 	board_free(e->board);
 	db_contest_release(&e->contest);
 	free(e);
@@ -288,11 +301,12 @@ static void on_contest(void *ctx, const struct db_contest *c)
 
 /* ---- the listener ---- */
 
-static void view_of(const struct entry *e, int64_t now_ms, struct boards_view *v)
+static void view_of(struct entry *e, int64_t now_ms, struct boards_view *v)
 {
 	struct contest_times t;
 	contest_times_of(&e->contest, &t);
 	*v = (struct boards_view){
+		.memo = &e->memo,
 		.contest = &e->contest,
 		.board = e->board,
 		.seq = e->seq,
@@ -303,8 +317,9 @@ static void view_of(const struct entry *e, int64_t now_ms, struct boards_view *v
 		v->freeze_minutes = (t.end - t.freeze) / 60000;
 }
 
-static void tell(struct boards *b, enum boards_what what, const struct entry *e, int64_t now_ms)
+static void tell(struct boards *b, enum boards_what what, struct entry *e, int64_t now_ms)
 {
+	e->memo.version++;
 	if (!b->listener)
 		return;
 	struct boards_view v;
@@ -489,6 +504,7 @@ static void put_submission(struct boards *b, struct db *db, struct entry *e, con
 		changed = board_remove(e->board, change->id, change->seq);
 	}
 	e->seq = change->seq;
+	e->memo.version++; /* the seq changed */
 	if (changed)
 		tell(b, BOARDS_CHANGED, e, contest_now_ms());
 }
@@ -549,6 +565,30 @@ int boards_read(struct boards *b, int64_t contest_id, void (*fn)(void *ctx, cons
 	}
 	pthread_mutex_unlock(&b->lock);
 	return e ? 0 : DB_E_NOT_FOUND;
+}
+
+char *boards_memo_get(struct boards_memo *memo, int slot, int64_t stamp, size_t *len)
+{
+	if (slot < 0 || slot >= BOARDS_MEMO_SLOTS || !memo->slots[slot].text || memo->slots[slot].stamp != stamp ||
+	    memo->slots[slot].version != memo->version)
+		return NULL;
+	*len = memo->slots[slot].len;
+	char *copy = xmalloc(*len + 1);
+	memcpy(copy, memo->slots[slot].text, *len + 1);
+	return copy;
+}
+
+void boards_memo_put(struct boards_memo *memo, int slot, int64_t stamp, const char *text, size_t len)
+{
+	if (slot < 0 || slot >= BOARDS_MEMO_SLOTS)
+		return;
+	free(memo->slots[slot].text);
+	memo->slots[slot].text = xmalloc(len + 1);
+	memcpy(memo->slots[slot].text, text, len);
+	memo->slots[slot].text[len] = '\0';
+	memo->slots[slot].len = len;
+	memo->slots[slot].stamp = stamp;
+	memo->slots[slot].version = memo->version;
 }
 
 const struct board_row *boards_own_row(const struct board *board, int64_t team_id)

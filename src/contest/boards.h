@@ -24,8 +24,11 @@
 
 struct boards;
 
+struct boards_memo;
+
 /* One contest's board as a reader or listener sees it (valid during the call). */
 struct boards_view {
+	struct boards_memo *memo;  /* the board's memo (boards_memo_get) */
 	const struct db_contest *contest;
 	const struct board *board;
 	int64_t seq;               /* the board's: the newest change it has applied */
@@ -62,6 +65,17 @@ void boards_on_change(struct boards *b, struct db *db, const struct db_change *c
    DB_E_NOT_FOUND (no call) when there is no such contest. */
 int boards_read(struct boards *b, int64_t contest_id, void (*fn)(void *ctx, const struct boards_view *v),
 		void *ctx);
+
+/* Texts kept with a board until it changes (the REST answers of its views,
+   written once per change instead of once per request). `slot` is the
+   caller's (below BOARDS_MEMO_SLOTS) and `stamp` says what else the text
+   depends on (the contest's state at the moment read, say): a text is
+   returned only for the same board, slot and stamp. Call within boards_read.
+   boards_memo_get copies the text (malloc'd, *len bytes, NUL-terminated) or
+   returns NULL; boards_memo_put takes a copy. */
+#define BOARDS_MEMO_SLOTS 4
+char *boards_memo_get(struct boards_memo *memo, int slot, int64_t stamp, size_t *len);
+void boards_memo_put(struct boards_memo *memo, int slot, int64_t stamp, const char *text, size_t len);
 
 /* The rows of a view as REST and sockets show it: the jury's and the
    public's as the board has them; a team's is the public one with the
