@@ -351,6 +351,8 @@ struct boards *boards_new(struct db *db)
 		tail = &(*tail)->next;
 	}
 	free(l.ids);
+	if (l.count)
+		log_info("boards: %zu contest boards built in %lld ms", l.count, (long long)(contest_now_ms() - now));
 	return b;
 }
 
