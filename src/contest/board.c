@@ -54,6 +54,7 @@ struct view {
 	struct board_cell *cells;       /* team * problems + problem */
 	struct cell_aux *aux;
 	const struct board_row **order; /* the rows shown, in rank order */
+	size_t *pos;                    /* by team index: its place in order */
 	size_t shown;
 	bool *changed;                  /* by team index, in the current change */
 	const struct board_row **out;   /* the changed rows in rank order */
@@ -80,6 +81,7 @@ struct board {
 	size_t hash_cap, sub_count;
 	struct view jury, public_;
 	struct view **team_views;       /* by team index; NULL: the public one */
+	size_t *name_rank;              /* by team index: its place in name order */
 	struct board_change *changes;
 	size_t change_count;
 };
@@ -311,12 +313,10 @@ static const char *shown_name(const struct board_team *t)
 	return t->display_name && t->display_name[0] ? t->display_name : t->name;
 }
 
-static _Thread_local enum board_scoring sort_scoring; /* qsort has no context */
-
 /* <0 when a ranks above c; 0 when tied. */
-static int row_rank_cmp(const struct board_row *a, const struct board_row *c)
+static int row_rank_cmp(enum board_scoring scoring, const struct board_row *a, const struct board_row *c)
 {
-	if (sort_scoring == BOARD_ICPC) {
+	if (scoring == BOARD_ICPC) {
 		if (a->solved != c->solved)
 			return a->solved > c->solved ? -1 : 1;
 		if (a->time != c->time)
@@ -330,32 +330,69 @@ static int row_rank_cmp(const struct board_row *a, const struct board_row *c)
 	return 0;
 }
 
-static int row_order_cmp(const void *x, const void *y)
+/* The rows' order: by rank, then by name (name_rank, set once). */
+static int row_order_cmp(const struct board *b, const struct board_row *a, const struct board_row *c)
 {
-	const struct board_row *a = *(const struct board_row *const *)x, *c = *(const struct board_row *const *)y;
-	int d = row_rank_cmp(a, c);
+	int d = row_rank_cmp(b->s.scoring, a, c);
 	if (d)
 		return d;
-	d = strcasecmp(shown_name(a->team), shown_name(c->team));
-	if (d)
-		return d;
-	d = strcmp(shown_name(a->team), shown_name(c->team));
-	if (d)
-		return d;
-	return a->team->id < c->team->id ? -1 : a->team->id > c->team->id;
+	size_t x = b->name_rank[a->team - b->teams], y = b->name_rank[c->team - b->teams];
+	return x < y ? -1 : x > y;
 }
 
-static void view_rank(const struct board *b, struct view *v)
+static _Thread_local const struct board *sort_board; /* qsort has no context */
+
+static int row_qsort_cmp(const void *x, const void *y)
 {
-	sort_scoring = b->s.scoring;
-	qsort(v->order, v->shown, sizeof *v->order, row_order_cmp);
+	return row_order_cmp(sort_board, *(const struct board_row *const *)x, *(const struct board_row *const *)y);
+}
+
+static int team_name_cmp(const void *x, const void *y)
+{
+	const struct board_team *a = *(const struct board_team *const *)x, *c = *(const struct board_team *const *)y;
+	int d = strcasecmp(shown_name(a), shown_name(c));
+	if (!d)
+		d = strcmp(shown_name(a), shown_name(c));
+	return d ? d : (a->id > c->id) - (a->id < c->id);
+}
+
+static void ranks_assign(const struct board *b, struct view *v)
+{
 	for (size_t i = 0; i < v->shown; i++) {
-		struct board_row *r = &v->rows[v->order[i]->team - b->teams];
-		if (i > 0 && row_rank_cmp(v->order[i - 1], r) == 0)
+		size_t t = (size_t)(v->order[i]->team - b->teams);
+		struct board_row *r = &v->rows[t];
+		v->pos[t] = i;
+		if (i > 0 && row_rank_cmp(b->s.scoring, v->order[i - 1], r) == 0)
 			r->rank = v->order[i - 1]->rank;
 		else
 			r->rank = (int)i + 1;
 	}
+}
+
+static void view_rank(const struct board *b, struct view *v)
+{
+	sort_board = b;
+	qsort(v->order, v->shown, sizeof *v->order, row_qsort_cmp);
+	ranks_assign(b, v);
+}
+
+/* Moves team t's row to its place after a change of it alone: O(T). */
+static void view_place(const struct board *b, struct view *v, size_t t)
+{
+	if (!view_shows(b, v, t))
+		return;
+	size_t i = v->pos[t];
+	const struct board_row *r = v->order[i];
+	while (i > 0 && row_order_cmp(b, v->order[i - 1], r) > 0) {
+		v->order[i] = v->order[i - 1];
+		i--;
+	}
+	while (i + 1 < v->shown && row_order_cmp(b, v->order[i + 1], r) < 0) {
+		v->order[i] = v->order[i + 1];
+		i++;
+	}
+	v->order[i] = r;
+	ranks_assign(b, v);
 }
 
 /* ---- views ---- */
@@ -371,6 +408,7 @@ static void view_init(struct board *b, struct view *v, enum contest_view kind, s
 	v->old_cells = xcalloc(T * P + 1, sizeof *v->old_cells);
 	v->aux = xcalloc(T * P + 1, sizeof *v->aux);
 	v->order = xcalloc(T + 1, sizeof *v->order);
+	v->pos = xcalloc(T + 1, sizeof *v->pos);
 	v->out = xcalloc(T + 1, sizeof *v->out);
 	v->changed = xcalloc(T + 1, sizeof *v->changed);
 	v->shown = 0;
@@ -396,6 +434,7 @@ static void view_release(struct view *v)
 	free(v->old_cells);
 	free(v->aux);
 	free(v->order);
+	free(v->pos);
 	free(v->out);
 	free(v->changed);
 }
@@ -453,14 +492,6 @@ struct touched {
 	size_t count;
 };
 
-static bool column_touched(const struct touched *tc, size_t p)
-{
-	for (size_t i = 0; i < tc->count; i++)
-		if (tc->problem[i] == p)
-			return true;
-	return false;
-}
-
 /* Keeps what may change: the rows, and the cells of the touched columns. */
 static void view_save(const struct board *b, struct view *v, const struct touched *tc)
 {
@@ -490,8 +521,14 @@ static bool row_same(const struct board *b, const struct board_row *a, const str
 	if (a->rank != c->rank || a->solved != c->solved || a->time != c->time ||
 	    fabs(a->score - c->score) > SCORE_EPS || a->last_time != c->last_time)
 		return false;
+	if (tc) {
+		for (size_t i = 0; i < tc->count; i++)
+			if (!cell_same(&ac[tc->problem[i]], &cc[tc->problem[i]]))
+				return false;
+		return true;
+	}
 	for (size_t p = 0; p < b->problem_count; p++)
-		if ((!tc || column_touched(tc, p)) && !cell_same(&ac[p], &cc[p]))
+		if (!cell_same(&ac[p], &cc[p]))
 			return false;
 	return true;
 }
@@ -519,12 +556,30 @@ static void view_collect(const struct board *b, struct view *v)
 			v->out[v->out_count++] = v->order[i];
 }
 
+/* A team's view sees the other teams as the public does: their cells are
+   the public view's (computed first), and only its own are computed. */
+static bool view_copies(const struct view *v, size_t t)
+{
+	return v->kind == CONTEST_VIEW_TEAM && v->team != t;
+}
+
+static void cell_update(struct board *b, struct view *v, size_t t, size_t p)
+{
+	size_t i = t * b->problem_count + p;
+	if (view_copies(v, t)) {
+		v->cells[i] = b->public_.cells[i];
+		v->aux[i] = b->public_.aux[i];
+	} else {
+		cell_compute(b, v, t, p);
+	}
+}
+
 static void view_full(struct board *b, struct view *v, void *ctx)
 {
 	(void)ctx;
 	for (size_t t = 0; t < b->team_count; t++) {
 		for (size_t p = 0; p < b->problem_count; p++)
-			cell_compute(b, v, t, p);
+			cell_update(b, v, t, p);
 		row_total(b, v, t);
 	}
 	for (size_t p = 0; p < b->problem_count; p++)
@@ -578,7 +633,8 @@ static void team_views_add(struct board *b)
 }
 
 /* Drops the team views no longer called for; the public rows that differ from
-   a dropped one take seq (its readers now read the public view). */
+   what a dropped one showed before the change take seq (its readers now read
+   the public view). Its saved rows are whole: the change was a full one. */
 static void team_views_drop(struct board *b, int64_t seq)
 {
 	size_t P = b->problem_count;
@@ -589,7 +645,7 @@ static void team_views_drop(struct board *b, int64_t seq)
 			continue;
 		for (size_t t = 0; t < b->team_count; t++)
 			if (view_shows(b, pub, t) && !pub->changed[t] &&
-			    !row_same(b, &pub->rows[t], &pub->cells[t * P], &v->rows[t], &v->cells[t * P], NULL)) {
+			    !row_same(b, &pub->rows[t], &pub->cells[t * P], &v->old_rows[t], &v->old_cells[t * P], NULL)) {
 				pub->changed[t] = true;
 				pub->rows[t].seq = seq;
 			}
@@ -627,6 +683,14 @@ struct board *board_new(const struct board_settings *s, const struct board_team 
 		b->problems[i].p = problems[i];
 		b->problems[i].p.label = xstrdup(problems[i].label ? problems[i].label : "");
 	}
+	const struct board_team **by_name = xcalloc(team_count + 1, sizeof *by_name);
+	for (size_t i = 0; i < team_count; i++)
+		by_name[i] = &b->teams[i];
+	qsort(by_name, team_count, sizeof *by_name, team_name_cmp);
+	b->name_rank = xcalloc(team_count + 1, sizeof *b->name_rank);
+	for (size_t i = 0; i < team_count; i++)
+		b->name_rank[by_name[i] - b->teams] = i;
+	free(by_name);
 	b->cells = xcalloc(team_count * problem_count + 1, sizeof *b->cells);
 	b->team_views = xcalloc(team_count + 1, sizeof *b->team_views);
 	hash_grow(b);
@@ -664,6 +728,7 @@ void board_free(struct board *b)
 		view_free(b->team_views[i]);
 	}
 	free(b->team_views);
+	free(b->name_rank);
 	free(b->teams);
 	for (size_t i = 0; i < b->problem_count; i++) {
 		free((char *)b->problems[i].p.label);
@@ -744,12 +809,15 @@ static void touched_fn(struct board *b, struct view *v, void *ctx)
 {
 	const struct touched *tc = ctx;
 	for (size_t i = 0; i < tc->count; i++) {
-		cell_compute(b, v, tc->team[i], tc->problem[i]);
+		cell_update(b, v, tc->team[i], tc->problem[i]);
 		row_total(b, v, tc->team[i]);
 	}
 	for (size_t i = 0; i < tc->count; i++)
 		column_first(b, v, tc->problem[i]);
-	view_rank(b, v);
+	if (tc->count == 1)
+		view_place(b, v, tc->team[0]);
+	else
+		view_rank(b, v); /* two rows moved: view_place wants the others in order */
 }
 
 /* Applies a change of the touched cells to every view; seq on what changed. */

@@ -107,8 +107,9 @@ size_t board_problem_count(const struct board *b);
 const struct board_problem *board_problem_at(const struct board *b, size_t i);
 
 /* Inserts (or, with a known id, replaces) one submission; board_remove drops one.
-   Unknown teams and problems are ignored (false). seq is the change's: rows
-   that change in a view take it. Afterwards board_changes lists what changed. */
+   seq is the change's: rows that change in a view take it, and board_changes
+   lists them. False (and empty change lists) for an unknown team or problem,
+   or an unknown id to remove. */
 bool board_put(struct board *b, const struct board_sub *s, int64_t seq);
 bool board_remove(struct board *b, int64_t sub_id, int64_t seq);
 /* Many submissions at once (a rebuild): every row changed takes seq. */
