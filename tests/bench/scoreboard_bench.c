@@ -262,28 +262,9 @@ static void bench(void)
 	server_restart(&s, args);
 	printf("server start with the boards rebuilt: %.1f ms until /healthz answered\n", (double)(mono_us() - t0) / 1e3);
 
-	/* Keep the only worker busy. */
-	long long blocker_problem = test_create_problem(
-		&s, "{\"slug\": \"sleep\", \"title\": \"Sleep\", \"time_limit_ms\": 60000,"
-		    " \"tests\": [{\"input\": \"\", \"output\": \"\"}]}");
+	bench_block_judge(&s);
 	struct response r;
 	char path[160];
-	snprintf(path, sizeof path, "/api/problems/%lld/submissions", blocker_problem);
-	http_json_request(&r, &s, "POST", path, s.admin_token,
-			  "{\"language\": \"c\", \"source\": \"#include <unistd.h>\\nint main(void){pause();return 0;}\\n\"}");
-	ck_assert_int_eq(r.status, 201);
-	long long blocker = json_integer_value(json_object_get(r.json, "id"));
-	response_free(&r);
-	for (int64_t w = mono_us();;) {
-		snprintf(path, sizeof path, "/api/submissions/%lld", blocker);
-		http_json_request(&r, &s, "GET", path, s.admin_token, NULL);
-		bool running = strcmp(json_string_value(json_object_get(r.json, "status")), "running") == 0;
-		response_free(&r);
-		if (running)
-			break;
-		ck_assert_msg(mono_us() - w < 60 * 1000000, "the blocker never ran");
-		usleep(20000);
-	}
 
 	int n = subscribers_n;
 	size_t shsize = sizeof(struct shared) + (size_t)n * CHANGES * sizeof(int64_t);
