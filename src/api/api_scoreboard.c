@@ -106,6 +106,8 @@ static void write_board(void *arg, const struct boards_view *v)
 		.final = state == CONTEST_FINALIZED,
 		.seq = v->seq,
 		.banner = show_banner ? banner : NULL,
+		.view = viewer.view == CONTEST_VIEW_JURY ? "jury" : viewer.view == CONTEST_VIEW_TEAM ? "team" : "public",
+		.team_id = viewer.view == CONTEST_VIEW_TEAM ? viewer.team_id : 0,
 	};
 	view_scoreboard(&a->out, &h, v->board, rows, k);
 	free(rows);

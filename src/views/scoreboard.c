@@ -91,6 +91,10 @@ void view_scoreboard(struct buf *b, const struct view_board_head *h, const struc
 	put_int(b, ",\"seq\":", h->seq);
 	if (h->banner)
 		put_string(b, ",\"banner\":", h->banner);
+	if (h->view)
+		put_string(b, ",\"view\":", h->view);
+	if (h->team_id)
+		put_int(b, ",\"team_id\":", h->team_id);
 	buf_adds(b, ",");
 	rows_array(b, board, rows, n);
 }

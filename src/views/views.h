@@ -80,6 +80,8 @@ struct view_board_head {
 	bool frozen, final;
 	int64_t seq;                /* the highest row seq (board_rows) */
 	const char *banner;         /* while frozen, the freeze banner (view_board_banner); NULL: none */
+	const char *view;           /* "public", "team" or "jury": which view this is; NULL: not said */
+	int64_t team_id;            /* the team view's team, else 0 */
 };
 
 /* One row {"rank", "team": {"id", "name", "label"}, "solved", "time", "score",

@@ -268,6 +268,8 @@ static json_t *check_rest(int view)
 		ck_assert_int_ge(rows[t].rank, last_rank); /* in rank order */
 		last_rank = rows[t].rank;
 	}
+	ck_assert_str_eq(json_string_value(json_object_get(board, "view")), names[which]);
+	ck_assert_int_eq(json_integer_value(json_object_get(board, "team_id")), view >= 0 ? m.team_ids[view] : 0);
 	bool frozen = json_is_true(json_object_get(board, "frozen"));
 	ck_assert_int_eq(frozen, m.count > FREEZE_AT && !m.thawed);
 	ck_assert(json_is_false(json_object_get(board, "final")));
