@@ -45,6 +45,7 @@ struct sub {
 };
 
 struct model {
+	long long seq;     /* of the last change the boards must have applied */
 	long long contest;
 	int64_t start_ms;
 	long long team_ids[TEAMS];
@@ -249,7 +250,15 @@ static json_t *check_rest(int view)
 	int which = view == -2 ? 0 : view == -1 ? 1 : 2;
 	snprintf(path, sizeof path, "/api/contests/%lld/scoreboard?view=%s", m.contest, names[which]);
 	const char *token = view == -2 ? srv.admin_token : view == -1 ? NULL : m.tokens[view];
+	/* The boards apply a change right after its commit, which a reader of
+	   the submission may see first: wait for the board to stand at its seq. */
 	json_t *board = call("GET", path, token, NULL, 200);
+	for (int64_t give_up = now_ms() + 20000; json_integer_value(json_object_get(board, "seq")) < m.seq;) {
+		ck_assert_msg(now_ms() < give_up, "the board never reached seq %lld", m.seq);
+		json_decref(board);
+		usleep(2000);
+		board = call("GET", path, token, NULL, 200);
+	}
 	struct row rows[TEAMS];
 	bool shown[TEAMS];
 	compute_view(view, rows, shown);
@@ -264,7 +273,9 @@ static json_t *check_rest(int view)
 	json_array_foreach(list, i, r) {
 		int t = team_index(json_integer_value(json_object_get(json_object_get(r, "team"), "id")));
 		ck_assert(shown[t]);
-		expect_row(names[which], r, &rows[t]);
+		char what[64];
+		snprintf(what, sizeof what, "%s after %d submissions", names[which], m.count);
+		expect_row(what, r, &rows[t]);
 		ck_assert_int_ge(rows[t].rank, last_rank); /* in rank order */
 		last_rank = rows[t].rank;
 	}
@@ -503,6 +514,7 @@ static void wait_judged(struct sub *s)
 		if (strcmp(status, "done") == 0) {
 			static const char *const want[] = {[AC] = "AC", [WA] = "WA", [CE] = "CE"};
 			ck_assert_str_eq(json_string_value(json_object_get(r, "verdict")), want[s->kind]);
+			m.seq = json_integer_value(json_object_get(r, "seq"));
 			json_decref(r);
 			s->judged = true;
 			return;
