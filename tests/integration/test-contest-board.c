@@ -620,6 +620,57 @@ START_TEST(scripted_contest)
 }
 END_TEST
 
+/* The freeze by the clock: no change in the database, yet the sockets learn
+   it at that moment (a whole board with "frozen": true and the banner), and
+   so does REST. */
+START_TEST(freeze_by_the_clock)
+{
+	long long problem = create_problem(0);
+	int64_t now_s = now_ms() / 1000;
+	/* A 10-minute contest whose last 5 minutes are frozen: the freeze comes 3 s from now. */
+	time_t start = (time_t)(now_s - 300 + 3);
+	char when[32], body[512], path[160];
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&start));
+	snprintf(body, sizeof body,
+		 "{\"shortname\": \"clock\", \"name\": \"Clock\", \"start_time\": \"%s\", \"duration_s\": 600,"
+		 " \"freeze_s\": 300, \"public\": true, \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
+		 when, problem);
+	json_t *c = call("POST", "/api/contests", srv.admin_token, body, 201);
+	m.contest = json_integer_value(json_object_get(c, "id"));
+	json_decref(c);
+	snprintf(path, sizeof path, "/api/contests/%lld/scoreboard", m.contest);
+	json_t *board = call("GET", path, NULL, NULL, 200);
+	ck_assert(json_is_false(json_object_get(board, "frozen")));
+	long long seq = json_integer_value(json_object_get(board, "seq"));
+	json_decref(board);
+	struct watcher w;
+	watcher_init(&w, "public", -1);
+	watcher_connect(&w, seq);
+	bool frozen = false;
+	for (int64_t give_up = now_ms() + 20000; !frozen;) {
+		ck_assert_msg(now_ms() < give_up, "the socket never learnt of the freeze");
+		json_t *msg = ws_client_recv_json(w.ws, 200);
+		if (!msg)
+			continue;
+		frozen = json_is_true(json_object_get(msg, "frozen"));
+		if (frozen) {
+			ck_assert(json_is_true(json_object_get(msg, "full")));
+			const char *banner = json_string_value(json_object_get(msg, "banner"));
+			ck_assert_msg(banner && strstr(banner, "frozen with 5 minutes remaining"), "banner: %s",
+				      banner ? banner : "(none)");
+		}
+		json_decref(msg);
+	}
+	ck_assert_int_ge(now_ms() / 1000, now_s + 2); /* not before its moment */
+	board = call("GET", path, NULL, NULL, 200);
+	ck_assert(json_is_true(json_object_get(board, "frozen")));
+	ck_assert_str_eq(json_string_value(json_object_get(board, "state")), "frozen");
+	json_decref(board);
+	watcher_release(&w);
+	server_finish(&srv);
+}
+END_TEST
+
 static void setup(void)
 {
 	memset(&m, 0, sizeof m);
@@ -633,6 +684,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 900);
 	tcase_add_test(tc, scripted_contest);
+	tcase_add_test(tc, freeze_by_the_clock);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
