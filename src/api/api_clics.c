@@ -14,6 +14,8 @@
 #include "access.h"
 #include "api.h"
 #include "app.h"
+#include "awards.h"
+#include "boards.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
@@ -137,6 +139,16 @@ static json_t *filter(struct http_request *req, json_t *list, const char *const 
 	}
 	json_decref(list);
 	return out;
+}
+
+static json_t *by_id(json_t *list, const char *id)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(list, i, item)
+		if (property_matches(item, "id", id))
+			return item;
+	return NULL;
 }
 
 /* ---- the collections ---- */
@@ -324,6 +336,105 @@ static json_t *accounts(struct clics *x)
 	return list;
 }
 
+/* ---- scoreboard and awards, from the boards in memory ---- */
+
+/* The contest's groups the viewer may see, for ?group_id= and group winners. */
+struct group_set {
+	struct clics *x;
+	struct award_group *list;
+	size_t count;
+};
+
+static void group_set_row(void *arg, const struct db_team_group *g)
+{
+	struct group_set *gs = arg;
+	if (g->hidden && gs->x->v.view != CONTEST_VIEW_JURY)
+		return;
+	gs->list = xrealloc(gs->list, (gs->count + 1) * sizeof *gs->list);
+	gs->list[gs->count++] = (struct award_group){g->id, xstrdup(g->key), xstrdup(g->name)};
+}
+
+static void group_set_release(struct group_set *gs)
+{
+	for (size_t i = 0; i < gs->count; i++) {
+		free((char *)gs->list[i].key);
+		free((char *)gs->list[i].name);
+	}
+	free(gs->list);
+}
+
+struct board_read {
+	struct clics *x;
+	const char *what;        /* "scoreboard" or "awards" */
+	int64_t group_id;        /* scoreboard: 0, or only that group's teams */
+	struct group_set *groups;
+	json_t *out;
+};
+
+static bool in_group(const struct board_team *t, int64_t group_id)
+{
+	for (size_t i = 0; i < t->group_count; i++)
+		if (t->groups[i] == group_id)
+			return true;
+	return false;
+}
+
+static void read_board(void *arg, const struct boards_view *bv)
+{
+	struct board_read *br = arg;
+	struct clics *x = br->x;
+	if (strcmp(br->what, "awards") == 0) {
+		/* the public's awards come from the public (frozen) board */
+		enum contest_view view = x->v.view == CONTEST_VIEW_JURY ? CONTEST_VIEW_JURY : CONTEST_VIEW_PUBLIC;
+		struct awards *a = awards_new(bv->board, view, 0, x->c.gold, x->c.silver, x->c.bronze, br->groups->list,
+					      br->groups->count);
+		br->out = json_array();
+		for (size_t i = 0; i < a->award_count; i++)
+			json_array_append_new(br->out, view_clics_award(&x->c, &a->awards[i]));
+		awards_free(a);
+		return;
+	}
+	const struct board_row *const *all;
+	size_t n = board_rows(bv->board, CONTEST_VIEW_JURY, 0, &all, NULL);
+	const struct board_row **rows = xcalloc(n + 1, sizeof *rows);
+	size_t k = boards_view_rows(bv->board, x->v.view, x->v.team_id, rows);
+	if (br->group_id) {
+		size_t kept = 0;
+		for (size_t i = 0; i < k; i++)
+			if (in_group(rows[i]->team, br->group_id))
+				rows[kept++] = rows[i];
+		k = kept;
+	}
+	br->out = view_clics_scoreboard(&x->c, bv->board, rows, k, bv->now_ms);
+	free(rows);
+}
+
+static void board_answer(struct clics *x, struct http_response *res, const char *what)
+{
+	struct group_set gs = {x, NULL, 0};
+	db_team_groups_list(x->db, x->c.id, group_set_row, &gs);
+	struct board_read br = {x, what, 0, &gs, NULL};
+	const char *group = strcmp(what, "scoreboard") == 0 ? http_query(x->req, "group_id") : NULL;
+	if (group) {
+		for (size_t i = 0; i < gs.count && !br.group_id; i++)
+			if (strcmp(gs.list[i].key, group) == 0)
+				br.group_id = gs.list[i].id;
+		if (!br.group_id) {
+			http_error(res, 404, "not_found", "contest '%s' has no group '%s'", x->c.shortname, group);
+			goto out;
+		}
+	}
+	if (boards_read(x->req->app->boards, x->c.id, read_board, &br) != 0 || !br.out) {
+		http_error(res, 404, "not_found", "contest '%s' has no scoreboard", x->c.shortname);
+		goto out;
+	}
+	if (strcmp(what, "awards") == 0)
+		br.out = filter(x->req, br.out, (const char *const[]){"id", "team_ids", NULL}, NULL);
+	http_json(res, 200, br.out);
+out:
+	group_set_release(&gs);
+}
+
 /* ---- access ---- */
 
 /* The endpoints and the properties this server writes, by type. */
@@ -366,6 +477,8 @@ static const struct clics_endpoint {
 	{"clarifications", (const char *const[]){"id", "from_team_id", "to_team_id", "reply_to_id", "problem_id", "text",
 						 "time", "contest_time", NULL},
 	 (const char *const[]){"id", "from_team_id", "to_team_id", "reply_to_id", "problem_id", NULL}},
+	{"awards", (const char *const[]){"id", "citation", "team_ids", NULL}, (const char *const[]){"id", "team_ids", NULL}},
+	{"scoreboard", (const char *const[]){"time", "contest_time", "state", "rows", NULL}, (const char *const[]){NULL}},
 };
 
 static const struct clics_endpoint *endpoint_of(const char *type)
@@ -587,6 +700,20 @@ void api_clics_endpoint(struct http_request *req, struct http_response *res)
 			http_error(res, 404, "not_found", "no such endpoint: %s", req->path);
 	} else if (strcmp(type, "state") == 0 && !id) {
 		http_json(res, 200, view_clics_state(&x.c, x.now));
+	} else if ((strcmp(type, "scoreboard") == 0 && !id) || strcmp(type, "awards") == 0) {
+		if (id) {
+			/* one award: the collection's item */
+			struct http_response all = {0};
+			board_answer(&x, &all, type);
+			json_t *one = all.status == 200 ? by_id(all.json, id) : NULL;
+			if (one)
+				http_json(res, 200, json_incref(one));
+			else
+				http_error(res, 404, "not_found", "contest '%s' has no award '%s'", x.c.shortname, id);
+			json_decref(all.json);
+		} else {
+			board_answer(&x, res, type);
+		}
 	} else if (strcmp(type, "access") == 0 && !id) {
 		http_json(res, 200, access_object(&x));
 	} else if (strcmp(type, "account") == 0 && !id) {
@@ -594,7 +721,7 @@ void api_clics_endpoint(struct http_request *req, struct http_response *res)
 			http_json(res, 200, view_clics_account(req->user, account_team(&x, req->user)));
 		else
 			http_error(res, 404, "not_found", "no account: the request is not authenticated");
-	} else if (e && strcmp(type, "state") != 0 && strcmp(type, "contest") != 0) {
+	} else if (e && strcmp(type, "state") != 0 && strcmp(type, "contest") != 0 && strcmp(type, "scoreboard") != 0) {
 		json_t *list = filter(req, collection(&x, type), e->filters, id);
 		if (!id)
 			http_json(res, 200, list);

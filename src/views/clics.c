@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "awards.h"
 #include "clock.h"
 
 void view_clics_time(char out[32], int64_t ms)
@@ -287,4 +288,59 @@ json_t *view_clics_clarification(const struct db_contest *c, const struct db_cla
 	json_object_set_new(o, "time", time_json(cl->time_ms));
 	json_object_set_new(o, "contest_time", contest_time_json(c, cl->time_ms));
 	return o;
+}
+
+json_t *view_clics_scoreboard(const struct db_contest *c, const struct board *b, const struct board_row *const *rows,
+			      size_t n, int64_t now_ms)
+{
+	bool icpc = board_settings(b)->scoring == BOARD_ICPC;
+	size_t np = board_problem_count(b);
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct board_row *r = rows[i];
+		json_t *score = icpc ? json_pack("{s:i, s:I}", "num_solved", r->solved, "total_time", (json_int_t)r->time)
+				     : json_pack("{s:f}", "score", r->score);
+		if (r->last_time >= 0 && (icpc ? r->solved > 0 : r->score > 0))
+			json_object_set_new(score, "time", json_integer((json_int_t)r->last_time));
+		json_t *problems = json_array();
+		for (size_t k = 0; k < np; k++) {
+			const struct board_cell *cell = &r->cells[k];
+			const char *slug = NULL;
+			for (size_t j = 0; j < c->problem_count && !slug; j++)
+				if (c->problems[j].problem_id == board_problem_at(b, k)->id)
+					slug = c->problems[j].slug;
+			if (!slug)
+				continue;
+			json_t *p = json_pack("{s:s, s:i, s:i}", "problem_id", slug, "num_judged", cell->attempts,
+					      "num_pending", cell->pending);
+			bool timed = icpc ? cell->solved : cell->score > 0;
+			if (icpc)
+				json_object_set_new(p, "solved", json_boolean(cell->solved));
+			else
+				json_object_set_new(p, "score", json_real(cell->score));
+			if (timed)
+				json_object_set_new(p, "time", json_integer((json_int_t)(cell->time >= 0 ? cell->time : 0)));
+			json_array_append_new(problems, p);
+		}
+		json_array_append_new(list, json_pack("{s:i, s:s, s:o, s:o}", "rank", r->rank, "team_id", r->team->key,
+						      "score", score, "problems", problems));
+	}
+	int64_t since = c->start_ms && now_ms > c->start_ms ? now_ms - c->start_ms : 0;
+	return json_pack("{s:o, s:o, s:o, s:o}", "time", time_json(now_ms), "contest_time", reltime_json(since), "state",
+			 view_clics_state(c, now_ms), "rows", list);
+}
+
+json_t *view_clics_award(const struct db_contest *c, const struct award *a)
+{
+	static const char fts[] = "first-to-solve-";
+	char id[80];
+	snprintf(id, sizeof id, "%s", a->id);
+	if (strncmp(a->id, fts, sizeof fts - 1) == 0)
+		for (size_t i = 0; i < c->problem_count; i++)
+			if (strcmp(c->problems[i].label, a->id + sizeof fts - 1) == 0)
+				snprintf(id, sizeof id, "%s%s", fts, c->problems[i].slug);
+	json_t *teams = json_array();
+	for (size_t i = 0; i < a->team_count; i++)
+		json_array_append_new(teams, json_string(a->teams[i]->key));
+	return json_pack("{s:s, s:s, s:o}", "id", id, "citation", a->citation, "team_ids", teams);
 }

@@ -12,6 +12,8 @@
 #include "db.h"
 #include "util.h"
 
+struct award;
+
 /* ---- page.c ---- */
 
 /* The paging envelope {"items", "page", "per_page", "total"}; steals items. */
@@ -160,3 +162,12 @@ void view_scoreboard_rows_ext(struct buf *b, int64_t seq, enum contest_view view
 			      size_t n);
 /* The fixed CLICS banner of a frozen board, with the minutes from the freeze to the end. */
 void view_board_banner(char *out, size_t size, int64_t minutes);
+/* The scoreboard of rows (a view's, in rank order) at now_ms: pass-fail rows
+   score {num_solved, total_time, time once something is solved} and
+   problems {solved, time iff solved}; score contests {score} and problems
+   {score, time iff scored}. Problem ids are slugs, team ids keys. */
+json_t *view_clics_scoreboard(const struct db_contest *c, const struct board *b, const struct board_row *const *rows,
+			      size_t n, int64_t now_ms);
+/* {"id", "citation", "team_ids"} (team keys); "first-to-solve-<label>" is
+   named by the problem's CLICS id, "first-to-solve-<slug>". */
+json_t *view_clics_award(const struct db_contest *c, const struct award *a);

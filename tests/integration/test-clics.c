@@ -509,6 +509,45 @@ static size_t count_for(json_t *list, const char *prop, const char *value)
 	return n;
 }
 
+/* The board as `who` sees it during the freeze (z2's AC made in it shown
+   or pending), and after the thaw (shown). */
+static void check_board(const char *who, bool sees_frozen)
+{
+	json_t *b = get_ok(BASE "scoreboard", who);
+	only_keys(b, (const char *const[]){"time", "contest_time", "state", "rows", NULL});
+	expect_time(b, "time");
+	expect_reltime(b, "contest_time");
+	ck_assert(json_object_get(json_object_get(b, "state"), "started"));
+	json_t *rows = json_object_get(b, "rows");
+	ck_assert_uint_eq(json_array_size(rows), who == basic_admin ? 3 : 2);
+	json_t *r1 = json_array_get(rows, 0), *r2 = json_array_get(rows, 1);
+	ck_assert_str_eq(str(r1, "team_id"), "z1");
+	ck_assert_int_eq(json_integer_value(json_object_get(r1, "rank")), 1);
+	json_t *s1 = json_object_get(r1, "score");
+	only_keys(s1, (const char *const[]){"num_solved", "total_time", "time", NULL});
+	ck_assert_int_eq(json_integer_value(json_object_get(s1, "num_solved")), 1);
+	ck_assert(json_is_integer(json_object_get(s1, "total_time")));
+	ck_assert(json_is_integer(json_object_get(s1, "time")));
+	json_t *p1 = json_array_get(json_object_get(r1, "problems"), 0);
+	only_keys(p1, (const char *const[]){"problem_id", "num_judged", "num_pending", "solved", "time", NULL});
+	ck_assert_str_eq(str(p1, "problem_id"), "sum");
+	ck_assert(json_is_true(json_object_get(p1, "solved")));
+	ck_assert(json_is_integer(json_object_get(p1, "time")));
+	ck_assert_int_eq(json_integer_value(json_object_get(p1, "num_judged")), 1);
+	ck_assert_str_eq(str(r2, "team_id"), "z2");
+	ck_assert_int_eq(json_integer_value(json_object_get(r2, "rank")), 2);
+	json_t *s2 = json_object_get(r2, "score"), *p2 = json_array_get(json_object_get(r2, "problems"), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(s2, "num_solved")), sees_frozen ? 1 : 0);
+	ck_assert(json_is_true(json_object_get(p2, "solved")) == sees_frozen);
+	ck_assert((json_object_get(p2, "time") != NULL) == sees_frozen);
+	ck_assert((json_object_get(s2, "time") != NULL) == sees_frozen);
+	ck_assert_int_eq(json_integer_value(json_object_get(p2, "num_pending")), sees_frozen ? 0 : 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(p2, "num_judged")), sees_frozen ? 2 : 1);
+	if (sees_frozen) /* the WA costs 20 minutes */
+		ck_assert_int_ge(json_integer_value(json_object_get(s2, "total_time")), 20);
+	json_decref(b);
+}
+
 START_TEST(submissions_through_the_freeze)
 {
 	contest_action("start");
@@ -528,7 +567,7 @@ START_TEST(submissions_through_the_freeze)
 	sub_ac = submit(one, WSH_SOURCE);
 	sub_wa = submit(two, WA_SOURCE);
 	contest_action("freeze");
-	sub_frozen = submit(one, WSH_SOURCE);
+	sub_frozen = submit(two, WSH_SOURCE);
 	s = get_ok(BASE "state", NULL);
 	check_state(s, true, true, false);
 	json_decref(s);
@@ -544,8 +583,11 @@ START_TEST(submissions_through_the_freeze)
 	ck_assert_str_eq(str(by_id(list, id_of(sub_wa)), "team_id"), "z2");
 	json_decref(list);
 	list = get_ok(BASE "submissions?team_id=z1", NULL);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_uint_eq(count_for(list, "team_id", "z1"), 1);
+	json_decref(list);
+	list = get_ok(BASE "submissions?team_id=z2", NULL);
 	ck_assert_uint_eq(json_array_size(list), 2);
-	ck_assert_uint_eq(count_for(list, "team_id", "z1"), 2);
 	json_decref(list);
 	list = get_ok(BASE "submissions?team_id=z1&problem_id=nosuch", NULL);
 	ck_assert_uint_eq(json_array_size(list), 0);
@@ -557,7 +599,7 @@ START_TEST(submissions_through_the_freeze)
 	json_decref(o);
 
 	/* judgements: the public and the other team do not see the frozen one; its team and the jury do */
-	const char *who[] = {NULL, basic_two, basic_one, basic_admin};
+	const char *who[] = {NULL, basic_one, basic_two, basic_admin};
 	size_t want[] = {2, 2, 3, 3};
 	for (int w = 0; w < 4; w++) {
 		list = get_ok(BASE "judgements", who[w]);
@@ -623,8 +665,21 @@ START_TEST(submissions_through_the_freeze)
 	expect_clics_error(path, basic_two, 403);
 	expect_clics_error(path, NULL, 401);
 
+	/* the scoreboard: the public's frozen, the team's own row and the jury's live */
+	check_board(NULL, false);
+	check_board(basic_one, false);
+	check_board(basic_two, true);
+	check_board(basic_admin, true);
+	list = get_ok(BASE "scoreboard?group_id=students", NULL);
+	ck_assert_uint_eq(json_array_size(json_object_get(list, "rows")), 2);
+	json_decref(list);
+	expect_clics_error(BASE "scoreboard?group_id=guests", NULL, 404); /* hidden */
+	list = get_ok(BASE "scoreboard?group_id=guests", basic_admin);
+	json_decref(list);
+
 	/* the thaw shows the frozen judgement to everyone */
 	contest_action("thaw");
+	check_board(NULL, true);
 	s = get_ok(BASE "state", NULL);
 	check_state(s, true, true, true);
 	json_decref(s);
@@ -639,6 +694,33 @@ START_TEST(submissions_through_the_freeze)
 	list = get_ok(path, NULL);
 	ck_assert_uint_eq(json_array_size(list), 3);
 	json_decref(list);
+
+	/* awards from the board */
+	list = get_ok(BASE "awards", NULL);
+	json_array_foreach(list, i, o) {
+		only_keys(o, (const char *const[]){"id", "citation", "team_ids", NULL});
+		expect_id(o, "id");
+		ck_assert(str(o, "citation") && *str(o, "citation"));
+		ck_assert(json_is_array(json_object_get(o, "team_ids")));
+	}
+	json_t *winner = by_id(list, "winner");
+	ck_assert_ptr_nonnull(winner);
+	ck_assert_uint_eq(json_array_size(json_object_get(winner, "team_ids")), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(winner, "team_ids"), 0)), "z1");
+	json_t *fts = by_id(list, "first-to-solve-sum");
+	ck_assert_ptr_nonnull(fts);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(fts, "team_ids"), 0)), "z1");
+	ck_assert_ptr_nonnull(by_id(list, "group-winner-students"));
+	ck_assert_ptr_null(by_id(list, "group-winner-guests"));
+	json_decref(list);
+	list = get_ok(BASE "awards?team_ids=z2", NULL);
+	json_array_foreach(list, i, o)
+		ck_assert_str_ne(str(o, "id"), "winner");
+	json_decref(list);
+	o = get_ok(BASE "awards/winner", NULL);
+	ck_assert_str_eq(str(o, "id"), "winner");
+	json_decref(o);
+	expect_clics_error(BASE "awards/nosuch", NULL, 404);
 }
 END_TEST
 
