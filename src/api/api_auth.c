@@ -147,6 +147,10 @@ void api_login(struct http_request *req, struct http_response *res)
 void api_logout(struct http_request *req, struct http_response *res)
 {
 	unsigned char hash[32];
+	if (!req->token) { /* HTTP Basic: there is no session to end */
+		http_error(res, 400, "bad_request", "no session to end: the request was authenticated with HTTP Basic");
+		return;
+	}
 	auth_token_hash(req->token, hash);
 	if (db_session_delete(req->app->db, hash) != 0) {
 		http_error(res, 500, "internal", "cannot end the session");

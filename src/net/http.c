@@ -414,6 +414,9 @@ static void authenticate(struct request_state *rs)
 		struct login_limits limits = {cfg->login_pair_failures, cfg->login_address_failures, cfg->login_window};
 		int rc = session_from_basic(rs->req.app->db, &limits, authorization, rs->req.client, now_unix(),
 					    &rs->session.user, &rs->basic_retry);
+		/* A browser sends remembered Basic credentials along on cross-site
+		   requests, as it does cookies: the same cross-site check applies. */
+		rs->session.from_cookie = true;
 		if (rc == 0)
 			rs->req.user = &rs->session.user;
 		else if (rc != SESSION_E_NOT_BASIC)

@@ -277,6 +277,14 @@ START_TEST(basic_authentication)
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
 	ck_assert_str_eq(str(r.json, "username"), "t_two");
 	response_free(&r);
+	/* nothing to log out of; a cross-site write with it is refused like one with a cookie */
+	http_request(&r, &srv, "POST", "/api/auth/logout", NULL, NULL, NULL, 0, (const char *const[]){basic_two, NULL});
+	expect_error(&r, 400, "bad_request");
+	response_free(&r);
+	http_request(&r, &srv, "POST", "/api/auth/logout", NULL, NULL, NULL, 0,
+		     (const char *const[]){basic_two, "Sec-Fetch-Site: cross-site", NULL});
+	expect_error(&r, 403, "forbidden");
+	response_free(&r);
 	/* accounts: the jury sees every one, a team only its own, the public none */
 	json_t *list = get_ok(BASE "accounts", basic_admin);
 	ck_assert_ptr_nonnull(by_id(list, "t_one"));

@@ -102,6 +102,47 @@ START_TEST(users)
 }
 END_TEST
 
+/* CLICS TIME: exactly three digits of milliseconds, UTC; RELTIME: h:mm:ss.mmm, hours unbounded, a sign. */
+START_TEST(clics_times)
+{
+	char t[32];
+	view_clics_time(t, 1796097600000); /* 2026-12-01T04:00:00Z */
+	ck_assert_str_eq(t, "2026-12-01T04:00:00.000Z");
+	view_clics_time(t, 1796097600007);
+	ck_assert_str_eq(t, "2026-12-01T04:00:00.007Z");
+	view_clics_time(t, 1796097659999);
+	ck_assert_str_eq(t, "2026-12-01T04:00:59.999Z");
+	view_clics_time(t, -1);
+	ck_assert_str_eq(t, "1969-12-31T23:59:59.999Z");
+	view_clics_reltime(t, 0);
+	ck_assert_str_eq(t, "0:00:00.000");
+	view_clics_reltime(t, 5 * 3600000 + 7 * 60000 + 9 * 1000 + 42);
+	ck_assert_str_eq(t, "5:07:09.042");
+	view_clics_reltime(t, 125LL * 3600000);
+	ck_assert_str_eq(t, "125:00:00.000");
+	view_clics_reltime(t, -(30 * 60000 + 1));
+	ck_assert_str_eq(t, "-0:30:00.001");
+}
+END_TEST
+
+START_TEST(clics_ids)
+{
+	ck_assert(view_clics_id_valid("clics1"));
+	ck_assert(view_clics_id_valid("A"));
+	ck_assert(view_clics_id_valid("12.3"));
+	ck_assert(view_clics_id_valid("kth.se"));
+	ck_assert(view_clics_id_valid("_x-Y_9"));
+	ck_assert(view_clics_id_valid("abcdefghijklmnopqrstuvwxyz0123456789"));
+	ck_assert(!view_clics_id_valid("abcdefghijklmnopqrstuvwxyz0123456789a")); /* 37 */
+	ck_assert(!view_clics_id_valid(""));
+	ck_assert(!view_clics_id_valid("-a"));
+	ck_assert(!view_clics_id_valid(".a"));
+	ck_assert(!view_clics_id_valid("a."));
+	ck_assert(!view_clics_id_valid("a b"));
+	ck_assert(!view_clics_id_valid("a/b"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("views");
@@ -111,6 +152,8 @@ int main(void)
 	tcase_add_test(tc, problem_bad_checker);
 	tcase_add_test(tc, problems_page);
 	tcase_add_test(tc, users);
+	tcase_add_test(tc, clics_times);
+	tcase_add_test(tc, clics_ids);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
