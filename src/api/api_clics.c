@@ -371,14 +371,6 @@ struct board_read {
 	json_t *out;
 };
 
-static bool in_group(const struct board_team *t, int64_t group_id)
-{
-	for (size_t i = 0; i < t->group_count; i++)
-		if (t->groups[i] == group_id)
-			return true;
-	return false;
-}
-
 static void read_board(void *arg, const struct boards_view *bv)
 {
 	struct board_read *br = arg;
@@ -394,17 +386,8 @@ static void read_board(void *arg, const struct boards_view *bv)
 		awards_free(a);
 		return;
 	}
-	const struct board_row *const *all;
-	size_t n = board_rows(bv->board, CONTEST_VIEW_JURY, 0, &all, NULL);
-	const struct board_row **rows = xcalloc(n + 1, sizeof *rows);
-	size_t k = boards_view_rows(bv->board, x->v.view, x->v.team_id, rows);
-	if (br->group_id) {
-		size_t kept = 0;
-		for (size_t i = 0; i < k; i++)
-			if (in_group(rows[i]->team, br->group_id))
-				rows[kept++] = rows[i];
-		k = kept;
-	}
+	size_t k;
+	const struct board_row **rows = boards_view_rows_of(bv->board, x->v.view, x->v.team_id, br->group_id, &k);
 	br->out = view_clics_scoreboard(&x->c, bv->board, rows, k, bv->now_ms);
 	free(rows);
 }

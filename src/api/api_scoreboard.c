@@ -25,14 +25,6 @@ struct board_answer {
 	size_t memo_len;
 };
 
-static bool in_group(const struct board_team *t, int64_t group_id)
-{
-	for (size_t i = 0; i < t->group_count; i++)
-		if (t->groups[i] == group_id)
-			return true;
-	return false;
-}
-
 /* Who may see which view (access.h decides who the caller is). 0 or an HTTP status. */
 static int pick_view(struct board_answer *a, const struct db_contest *c, struct contest_viewer *v)
 {
@@ -84,17 +76,8 @@ static void write_board(void *arg, const struct boards_view *v)
 	} else {
 		slot = -1;
 	}
-	const struct board_row *const *all;
-	size_t n = board_rows(v->board, CONTEST_VIEW_JURY, 0, &all, NULL);
-	const struct board_row **rows = xcalloc(n + 1, sizeof *rows);
-	size_t k = boards_view_rows(v->board, viewer.view, viewer.team_id, rows);
-	if (a->group_id) {
-		size_t kept = 0;
-		for (size_t i = 0; i < k; i++)
-			if (in_group(rows[i]->team, a->group_id))
-				rows[kept++] = rows[i];
-		k = kept;
-	}
+	size_t k;
+	const struct board_row **rows = boards_view_rows_of(v->board, viewer.view, viewer.team_id, a->group_id, &k);
 	char banner[200];
 	bool show_banner = v->frozen && viewer.view != CONTEST_VIEW_JURY;
 	if (show_banner)

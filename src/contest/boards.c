@@ -625,3 +625,29 @@ size_t boards_view_rows(const struct board *board, enum contest_view view, int64
 		out[k++] = own;
 	return k;
 }
+
+static bool team_in_group(const struct board_team *t, int64_t group_id)
+{
+	for (size_t i = 0; i < t->group_count; i++)
+		if (t->groups[i] == group_id)
+			return true;
+	return false;
+}
+
+const struct board_row **boards_view_rows_of(const struct board *board, enum contest_view view, int64_t team_id,
+					     int64_t group_id, size_t *count)
+{
+	const struct board_row *const *all;
+	size_t n = board_rows(board, CONTEST_VIEW_JURY, 0, &all, NULL);
+	const struct board_row **rows = xcalloc(n + 1, sizeof *rows);
+	size_t k = boards_view_rows(board, view, team_id, rows);
+	if (group_id) {
+		size_t kept = 0;
+		for (size_t i = 0; i < k; i++)
+			if (team_in_group(rows[i]->team, group_id))
+				rows[kept++] = rows[i];
+		k = kept;
+	}
+	*count = k;
+	return rows;
+}

@@ -84,6 +84,10 @@ void boards_memo_put(struct boards_memo *memo, int slot, int64_t stamp, const ch
    (room for board_rows' count + 1) and returns how many. */
 size_t boards_view_rows(const struct board *board, enum contest_view view, int64_t team_id,
 			const struct board_row **rows);
+/* The same rows in a new array (free() it), only those of group_id's teams
+   unless group_id is 0; *count gets how many. */
+const struct board_row **boards_view_rows_of(const struct board *board, enum contest_view view, int64_t team_id,
+					     int64_t group_id, size_t *count);
 /* The team's own row in its view, or NULL when the team is not on its board
    (hidden, or unknown). */
 const struct board_row *boards_own_row(const struct board *board, int64_t team_id);

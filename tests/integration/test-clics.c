@@ -137,14 +137,19 @@ static json_t *by_id(json_t *list, const char *id)
 	return NULL;
 }
 
+/* GET a collection as `who`: it has n items, the first with id `first` (unless NULL). */
+static void expect_list(const char *path, const char *who, size_t n, const char *first)
+{
+	json_t *list = get_ok(path, who);
+	ck_assert_msg(json_array_size(list) == n, "GET %s: %zu items, want %zu", path, json_array_size(list), n);
+	if (first)
+		ck_assert_str_eq(str(json_array_get(list, 0), "id"), first);
+	json_decref(list);
+}
+
 static void contest_action(const char *action)
 {
-	char path[128];
-	snprintf(path, sizeof path, "/api/contests/%lld/%s", contest, action);
-	struct response r;
-	http_json_request(&r, &srv, "POST", path, srv.admin_token, NULL);
-	ck_assert_msg(r.status == 200, "%s: %ld %s", action, r.status, r.body);
-	response_free(&r);
+	wsh_post(&srv, srv.admin_token, 200, "/api/contests/%lld/%s", contest, action);
 }
 
 static long long submit(const char *token, const char *source)
@@ -292,17 +297,9 @@ START_TEST(basic_authentication)
 	ck_assert_str_eq(str(by_id(list, "judy"), "type"), "judge");
 	ck_assert_str_eq(str(by_id(list, "t_two"), "team_id"), "z2");
 	json_decref(list);
-	list = get_ok(BASE "accounts?team_id=z1", basic_admin);
-	ck_assert_uint_eq(json_array_size(list), 1);
-	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "t_one");
-	json_decref(list);
-	list = get_ok(BASE "accounts", basic_two);
-	ck_assert_uint_eq(json_array_size(list), 1);
-	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "t_two");
-	json_decref(list);
-	list = get_ok(BASE "accounts", NULL);
-	ck_assert_uint_eq(json_array_size(list), 0);
-	json_decref(list);
+	expect_list(BASE "accounts?team_id=z1", basic_admin, 1, "t_one");
+	expect_list(BASE "accounts", basic_two, 1, "t_two");
+	expect_list(BASE "accounts", NULL, 0, NULL);
 }
 END_TEST
 
@@ -339,20 +336,14 @@ START_TEST(before_the_start)
 	ck_assert_str_eq(str(c, "scoreboard_type"), "pass-fail");
 	ck_assert_int_eq(json_integer_value(json_object_get(c, "penalty_time")), 20);
 	json_decref(list);
-	list = get_ok("/api/clics/contests?id=nosuch", NULL);
-	ck_assert_uint_eq(json_array_size(list), 0);
-	json_decref(list);
+	expect_list("/api/clics/contests?id=nosuch", NULL, 0, NULL);
 
 	json_t *s = get_ok(BASE "state", NULL);
 	check_state(s, false, false, false);
 	json_decref(s);
 	/* the public and the teams see no problems before the start; the jury does */
-	list = get_ok(BASE "problems", NULL);
-	ck_assert_uint_eq(json_array_size(list), 0);
-	json_decref(list);
-	list = get_ok(BASE "problems", basic_one);
-	ck_assert_uint_eq(json_array_size(list), 0);
-	json_decref(list);
+	expect_list(BASE "problems", NULL, 0, NULL);
+	expect_list(BASE "problems", basic_one, 0, NULL);
 	expect_clics_error(BASE "problems/sum", NULL, 404);
 	list = get_ok(BASE "problems", basic_admin);
 	ck_assert_uint_eq(json_array_size(list), 1);
@@ -413,13 +404,8 @@ START_TEST(static_collections)
 	json_decref(list);
 
 	/* the hidden group and the hidden team only for the jury */
-	list = get_ok(BASE "groups", NULL);
-	ck_assert_uint_eq(json_array_size(list), 1);
-	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "students");
-	json_decref(list);
-	list = get_ok(BASE "groups", basic_admin);
-	ck_assert_uint_eq(json_array_size(list), 2);
-	json_decref(list);
+	expect_list(BASE "groups", NULL, 1, "students");
+	expect_list(BASE "groups", basic_admin, 2, NULL);
 	list = get_ok(BASE "teams", NULL);
 	ck_assert_uint_eq(json_array_size(list), 2);
 	ck_assert_ptr_null(by_id(list, "z3"));
@@ -436,18 +422,9 @@ START_TEST(static_collections)
 	ck_assert(json_is_true(json_object_get(z3, "hidden")));
 	json_decref(z3);
 	/* filtering on id properties, an array one too */
-	list = get_ok(BASE "teams?organization_id=kth", NULL);
-	ck_assert_uint_eq(json_array_size(list), 1);
-	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "z1");
-	json_decref(list);
-	list = get_ok(BASE "teams?organization_id=", NULL); /* null */
-	ck_assert_uint_eq(json_array_size(list), 1);
-	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "z2");
-	json_decref(list);
-	list = get_ok(BASE "teams?group_ids=guests", basic_admin);
-	ck_assert_uint_eq(json_array_size(list), 1);
-	ck_assert_str_eq(str(json_array_get(list, 0), "id"), "z3");
-	json_decref(list);
+	expect_list(BASE "teams?organization_id=kth", NULL, 1, "z1");
+	expect_list(BASE "teams?organization_id=", NULL, 1, "z2"); /* null */
+	expect_list(BASE "teams?group_ids=guests", basic_admin, 1, "z3");
 
 	json_t *a = get_ok(BASE "access", NULL);
 	ck_assert(json_is_array(json_object_get(a, "capabilities")));
@@ -594,12 +571,8 @@ START_TEST(submissions_through_the_freeze)
 	ck_assert_uint_eq(json_array_size(list), 1);
 	ck_assert_uint_eq(count_for(list, "team_id", "z1"), 1);
 	json_decref(list);
-	list = get_ok(BASE "submissions?team_id=z2", NULL);
-	ck_assert_uint_eq(json_array_size(list), 2);
-	json_decref(list);
-	list = get_ok(BASE "submissions?team_id=z1&problem_id=nosuch", NULL);
-	ck_assert_uint_eq(json_array_size(list), 0);
-	json_decref(list);
+	expect_list(BASE "submissions?team_id=z2", NULL, 2, NULL);
+	expect_list(BASE "submissions?team_id=z1&problem_id=nosuch", NULL, 0, NULL);
 	char path[160];
 	snprintf(path, sizeof path, BASE "submissions/%lld", sub_wa);
 	o = get_ok(path, NULL);
@@ -641,9 +614,7 @@ START_TEST(submissions_through_the_freeze)
 	snprintf(path, sizeof path, BASE "judgements/%lld", sub_frozen);
 	expect_clics_error(path, NULL, 404);
 	snprintf(path, sizeof path, BASE "judgements?submission_id=%lld", sub_ac);
-	list = get_ok(path, NULL);
-	ck_assert_uint_eq(json_array_size(list), 1);
-	json_decref(list);
+	expect_list(path, NULL, 1, NULL);
 	list = get_ok(BASE "judgements?judgement_type_id=WA", basic_admin);
 	ck_assert_uint_eq(json_array_size(list), 1);
 	ck_assert_str_eq(str(json_array_get(list, 0), "submission_id"), id_of(sub_wa));
@@ -699,9 +670,7 @@ START_TEST(submissions_through_the_freeze)
 	ck_assert_str_eq(str(by_id(list, id_of(sub_frozen)), "judgement_type_id"), "AC");
 	json_decref(list);
 	snprintf(path, sizeof path, BASE "runs?judgement_id=%lld", sub_frozen);
-	list = get_ok(path, NULL);
-	ck_assert_uint_eq(json_array_size(list), 3);
-	json_decref(list);
+	expect_list(path, NULL, 3, NULL);
 
 	/* awards from the board */
 	list = get_ok(BASE "awards", NULL);
