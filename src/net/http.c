@@ -584,6 +584,8 @@ static enum MHD_Result queue_response(struct request_state *rs)
 static void answer_raw(struct request_state *rs)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(rs->req.conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (http_clics_path(rs->req.path) && rs->res.json)
+		clics_error_shape(&rs->res);
 	char *json = rs->res.json ? json_dumps(rs->res.json, JSON_COMPACT) : NULL;
 	if (!ci || !json) {
 		free(json);

@@ -237,6 +237,13 @@ START_TEST(api_information_and_errors)
 	expect_clics_error(BASE "judgement-types/XX", NULL, 404);
 	expect_clics_error(BASE "clarifications/42", NULL, 404);
 	expect_clics_error(BASE "submissions/1/files/more", basic_admin, 404);
+	/* no writes yet: 405, in the CLICS shape even when refused before the body is read */
+	struct response w;
+	http_request(&w, &srv, "POST", BASE "submissions", NULL, "application/json", "{\"a\": 1}", 8, NULL);
+	ck_assert_int_eq(w.status, 405);
+	ck_assert_int_eq(json_integer_value(json_object_get(w.json, "code")), 405);
+	ck_assert_ptr_null(json_object_get(w.json, "error"));
+	response_free(&w);
 	/* the native API keeps its own error shape */
 	struct response r;
 	http_request(&r, &srv, "GET", "/api/nosuch", NULL, NULL, NULL, 0, NULL);
