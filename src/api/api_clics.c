@@ -270,10 +270,10 @@ static void run_items(struct sub_walk *w, const struct db_submission *row, const
 	if (db_submission_get(w->x->db, row->id, DB_SUBMISSION_DETAILS, &s) != 0)
 		return;
 	int64_t end = judged_ms(&s);
-	int ordinal = 0;
+	/* ordinal: the test's place in run order (tests left unrun after a failure have no run) */
 	for (size_t i = 0; i < s.test_count; i++)
 		if (s.tests[i].verdict)
-			json_array_append_new(w->list, view_clics_run(&w->x->c, &s, &s.tests[i], ++ordinal, end));
+			json_array_append_new(w->list, view_clics_run(&w->x->c, &s, &s.tests[i], (int)i + 1, end));
 	db_submission_release(&s);
 }
 
