@@ -310,6 +310,36 @@ START_TEST(basic_authentication)
 }
 END_TEST
 
+/* Wrong Basic passwords count as failed logins: after --login-pair-failures
+   (10) of them the name is refused from this address, the right password too,
+   with 429 and Retry-After, and a login with a token alike. */
+START_TEST(basic_throttled_like_a_login)
+{
+	test_create_user(&srv, "thr", false, NULL, 0);
+	char good[128], bad[128];
+	basic_header(good, sizeof good, "thr", "thr-password");
+	basic_header(bad, sizeof bad, "thr", "wrong-password");
+	json_t *me = get_ok(BASE "account", good);
+	ck_assert_str_eq(str(me, "username"), "thr");
+	json_decref(me);
+	for (int i = 0; i < 10; i++)
+		expect_clics_error(BASE "account", bad, 401);
+	expect_clics_error(BASE "account", good, 429);
+	struct response r;
+	get(&r, BASE "account", good);
+	char retry[32];
+	ck_assert(response_header(&r, "Retry-After", retry, sizeof retry));
+	ck_assert_int_ge(atoi(retry), 1);
+	response_free(&r);
+	char token[64];
+	ck_assert_int_eq(test_login(&srv, "thr", "thr-password", token, sizeof token), 429);
+	/* another name from the same address is not refused */
+	me = get_ok(BASE "account", basic_two);
+	ck_assert_str_eq(str(me, "username"), "t_two");
+	json_decref(me);
+}
+END_TEST
+
 static const char *const contest_props[] = {"id", "name", "formal_name", "start_time", "countdown_pause_time",
 					     "duration", "scoreboard_freeze_duration", "scoreboard_thaw_time",
 					     "scoreboard_type", "penalty_time", NULL};
@@ -716,6 +746,7 @@ int main(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, api_information_and_errors);
 	tcase_add_test(tc, basic_authentication);
+	tcase_add_test(tc, basic_throttled_like_a_login);
 	tcase_add_test(tc, before_the_start);
 	tcase_add_test(tc, static_collections);
 	tcase_add_test(tc, submissions_through_the_freeze);
