@@ -317,8 +317,6 @@ static json_t *accounts(struct clics *x)
 {
 	json_t *list = json_array();
 	const struct db_user *me = x->req->user;
-	if (!me)
-		return list;
 	if (x->v.view != CONTEST_VIEW_JURY) {
 		json_array_append_new(list, view_clics_account(me, account_team(x, me)));
 		return list;
@@ -704,6 +702,9 @@ void api_clics_endpoint(struct http_request *req, struct http_response *res)
 			http_json(res, 200, view_clics_account(req->user, account_team(&x, req->user)));
 		else
 			http_error(res, 404, "not_found", "no account: the request is not authenticated");
+	} else if (strcmp(type, "accounts") == 0 && !req->user) {
+		/* not the public's: as absent as the access object says */
+		http_error(res, 404, "not_found", "no accounts: the request is not authenticated");
 	} else if (e && strcmp(type, "state") != 0 && strcmp(type, "contest") != 0 && strcmp(type, "scoreboard") != 0) {
 		json_t *list = filter(req, collection(&x, type), e->filters, id);
 		if (!id)

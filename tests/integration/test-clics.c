@@ -297,7 +297,7 @@ START_TEST(basic_authentication)
 		     (const char *const[]){basic_two, "Sec-Fetch-Site: cross-site", NULL});
 	expect_error(&r, 403, "forbidden");
 	response_free(&r);
-	/* accounts: the jury sees every one, a team only its own, the public none */
+	/* accounts: the jury sees every one, a team only its own, the public has none (404, absent from its access) */
 	json_t *list = get_ok(BASE "accounts", basic_admin);
 	ck_assert_ptr_nonnull(by_id(list, "t_one"));
 	ck_assert_ptr_nonnull(by_id(list, "t_two"));
@@ -306,7 +306,7 @@ START_TEST(basic_authentication)
 	json_decref(list);
 	expect_list(BASE "accounts?team_id=z1", basic_admin, 1, "t_one");
 	expect_list(BASE "accounts", basic_two, 1, "t_two");
-	expect_list(BASE "accounts", NULL, 0, NULL);
+	expect_clics_error(BASE "accounts", NULL, 404);
 }
 END_TEST
 
@@ -470,6 +470,7 @@ START_TEST(static_collections)
 	json_array_foreach(eps, i, l) {
 		ck_assert(str(l, "type"));
 		ck_assert(json_is_array(json_object_get(l, "properties")));
+		ck_assert_str_ne(str(l, "type"), "accounts"); /* not the public's */
 	}
 	json_decref(a);
 	list = get_ok(BASE "clarifications", NULL);
