@@ -52,3 +52,12 @@ void view_list_submission(void *list, const struct db_submission *s);
 void view_submission_update(struct buf *b, const struct db_submission *s);
 /* The WebSocket "test_result" message of a finished test. */
 void view_test_result(struct buf *b, int64_t submission_id, const struct db_test_result *t);
+
+/* ---- clarification.c ---- */
+
+/* The REST clarification object {"id", "seq", "contest_id", "from_team_id",
+   "to_team_id", "to_all", "reply_to", "problem", "text", "time"}, plus
+   "answered" on a team's request. */
+void view_clarification(struct buf *b, const struct db_clarification *c);
+/* The WebSocket message: {"type": "clarification"} and the same members. */
+void view_clarification_msg(struct buf *b, const struct db_clarification *c);
