@@ -28,9 +28,13 @@ static void put_time(struct buf *b, const char *key, int64_t ms)
 	json_buf_string(b, text, n);
 }
 
-/* The members after "id" and "seq" up to the closing brace. */
-static void clarification_members(struct buf *b, const struct db_clarification *c)
+/* The whole object after `start`, the text before the id. */
+static void clarification(struct buf *b, const char *start, const struct db_clarification *c)
 {
+	buf_adds(b, start);
+	json_buf_int(b, c->id);
+	buf_adds(b, ",\"seq\":");
+	json_buf_int(b, c->seq);
 	buf_adds(b, ",\"contest_id\":");
 	json_buf_int(b, c->contest_id);
 	put_ref(b, ",\"from_team_id\":", c->from_team_id);
@@ -53,18 +57,10 @@ static void clarification_members(struct buf *b, const struct db_clarification *
 
 void view_clarification(struct buf *b, const struct db_clarification *c)
 {
-	buf_adds(b, "{\"id\":");
-	json_buf_int(b, c->id);
-	buf_adds(b, ",\"seq\":");
-	json_buf_int(b, c->seq);
-	clarification_members(b, c);
+	clarification(b, "{\"id\":", c);
 }
 
 void view_clarification_msg(struct buf *b, const struct db_clarification *c)
 {
-	buf_adds(b, "{\"type\":\"clarification\",\"id\":");
-	json_buf_int(b, c->id);
-	buf_adds(b, ",\"seq\":");
-	json_buf_int(b, c->seq);
-	clarification_members(b, c);
+	clarification(b, "{\"type\":\"clarification\",\"id\":", c);
 }
