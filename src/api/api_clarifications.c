@@ -279,9 +279,9 @@ void api_clarifications_create(struct http_request *req, struct http_response *r
 	int64_t id;
 	int rc = db_clarification_create(db, &clar, &id);
 	struct db_clarification created;
-	if (rc == DB_E_NOT_FOUND)
-		http_error(res, 400, "validation", "field 'reply_to': clarification %lld is not in contest %lld",
-			   (long long)clar.reply_to, (long long)c.id);
+	if (rc == DB_E_NOT_FOUND) /* checked above: it went away since */
+		http_error(res, 400, "validation", "the request, team or problem named is no longer in contest %lld",
+			   (long long)c.id);
 	else if (rc || db_clarification_get(db, id, &created) != 0)
 		http_error(res, 500, "internal", "cannot store the clarification");
 	else {
