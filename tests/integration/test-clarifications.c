@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "db.h"
 #include "ws_client.h"
 #include "ws_helpers.h"
 
@@ -37,41 +38,31 @@ static json_t *post_ok(const struct server *s, const char *token, long status, c
 	return j;
 }
 
-static long long post_id(const struct server *s, const char *token, const char *path, const char *body)
+/* Contests and teams are made in the store while the server is stopped:
+   this test is about clarifications, not about the contest and team REST. */
+static long long make_contest(struct db *db, const char *shortname, int64_t start_ms, bool public_, long long p1,
+			      long long p2)
 {
-	json_t *j = post_ok(s, token, 201, path, body);
-	long long id = json_integer_value(json_object_get(j, "id"));
-	json_decref(j);
-	ck_assert_int_gt(id, 0);
+	struct db_contest_problem problems[] = {{.problem_id = p1, .label = "A", .ordinal = 1, .color = ""},
+						{.problem_id = p2, .label = "B", .ordinal = 2, .color = ""}};
+	struct db_contest c = {.shortname = shortname, .name = shortname, .formal_name = "", .start_ms = start_ms,
+			       .duration_ms = 36000000, .scoring = "icpc", .ioi_mode = "max_submission",
+			       .penalty_min = 20, .public_ = public_, .problems = problems, .problem_count = 2};
+	int64_t id = 0;
+	ck_assert_int_eq(db_contest_create(db, &c, &id), 0);
 	return id;
 }
 
-static void rfc3339(char out[32], time_t t)
+static long long make_team(struct db *db, long long contest, const char *label, const char *member)
 {
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static long long make_contest(const struct server *s, const char *shortname, const char *start, bool public_,
-			      long long p1, long long p2)
-{
-	char body[1024];
-	snprintf(body, sizeof body,
-		 "{\"shortname\": \"%s\", \"name\": \"Contest %s\", \"start_time\": %s, \"duration_s\": 36000,"
-		 " \"freeze_s\": 0, \"scoring\": \"icpc\", \"penalty_min\": 20, \"public\": %s,"
-		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}, {\"problem_id\": %lld, \"label\": \"B\"}]}",
-		 shortname, shortname, start, public_ ? "true" : "false", p1, p2);
-	return post_id(s, s->admin_token, "/api/contests", body);
-}
-
-static long long make_team(const struct server *s, long long contest, const char *label, const char *member)
-{
-	char path[128], body[512];
-	snprintf(path, sizeof path, "/api/contests/%lld/teams", contest);
-	snprintf(body, sizeof body, "{\"name\": \"Team %s\", \"label\": \"%s\", \"members\": [\"%s\"]}", label, label,
-		 member);
-	return post_id(s, s->admin_token, path, body);
+	const char *members[] = {member};
+	struct db_team t = {.key = label, .label = label, .name = label, .display_name = "", .members = members,
+			    .member_count = 1};
+	int64_t id = 0;
+	const char *missing = NULL;
+	ck_assert_msg(db_team_create(db, contest, &t, &id, &missing) == 0, "team %s: %s", label,
+		      missing ? missing : "");
+	return id;
 }
 
 static void setup(struct fixture *f)
@@ -85,14 +76,17 @@ static void setup(struct fixture *f)
 			    "{\"username\": \"judy\", \"password\": \"judy-password\", \"role\": \"jury\"}"));
 	ck_assert_int_eq(test_login(s, "judy", "judy-password", f->judy, sizeof f->judy), 200);
 	long long p1 = wsh_problem(s, "one"), p2 = wsh_problem(s, "two");
-	char start[40], quoted[48];
-	rfc3339(start, time(NULL) - 60);
-	snprintf(quoted, sizeof quoted, "\"%s\"", start);
-	f->contest = make_contest(s, "running", quoted, true, p1, p2);
-	f->closed = make_contest(s, "later", "null", false, p1, p2);
-	f->team_a = make_team(s, f->contest, "a", "alice");
-	f->team_b = make_team(s, f->contest, "b", "bob");
-	f->team_x = make_team(s, f->closed, "x", "alice");
+	ck_assert_int_eq(server_stop(s), 0);
+	struct db *db;
+	char *err = NULL;
+	ck_assert_msg(db_open(s->data, true, &db, &err) == 0, "%s", err ? err : "");
+	f->contest = make_contest(db, "running", (int64_t)(time(NULL) - 60) * 1000, true, p1, p2);
+	f->closed = make_contest(db, "later", 0, false, p1, p2);
+	f->team_a = make_team(db, f->contest, "a", "alice");
+	f->team_b = make_team(db, f->contest, "b", "bob");
+	f->team_x = make_team(db, f->closed, "x", "alice");
+	db_close(db);
+	server_restart(s, NULL);
 }
 
 /* POSTs a clarification to f's contest; returns the created object. */
