@@ -294,6 +294,18 @@ START_TEST(audiences)
 	ck_assert(flag(find(items, q2), "answered"));
 	json_decref(items);
 
+	/* Pages, newest first. */
+	char path[128];
+	snprintf(path, sizeof path, "/api/contests/%lld/clarifications?page=2&per_page=2", f.contest);
+	json_t *page = get_json(s, f.judy, path);
+	json_t *pi = json_object_get(page, "items");
+	ck_assert_int_eq(json_array_size(pi), 2);
+	ck_assert_int_eq(int_at(pi, 0, "id"), r1);
+	ck_assert_int_eq(int_at(pi, 1, "id"), q2);
+	ck_assert_int_eq(json_integer_value(json_object_get(page, "total")), 5);
+	ck_assert_int_eq(json_integer_value(json_object_get(page, "page")), 2);
+	json_decref(page);
+
 	/* Live, per viewer: everything up to the announcement, in seq order;
 	   the jury and team A also get q1 and q2 again as answered. */
 	json_t *got = recv_until(jury, a1);
