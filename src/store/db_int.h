@@ -73,6 +73,10 @@ int db_user_insert(struct db_conn *c, const char *username, const char *password
 		   int64_t *id /* OUT */);
 
 /* Strings read for an object that owns them in one block (db_pack.c). */
+/* The bytes a copy of str takes with its NUL (0 for NULL). */
+size_t db_str_size(const char *str);
+/* Copies str to *p and moves *p past it; NULL stays NULL. */
+const char *db_str_copy(char **p, const char *str);
 struct db_strlist {
 	const char **items;
 	size_t count;

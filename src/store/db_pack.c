@@ -22,13 +22,12 @@ void db_strlist_read(sqlite3_stmt *st, struct db_strlist *out)
 	sqlite3_reset(st);
 }
 
-static size_t size_of(const char *str)
+size_t db_str_size(const char *str)
 {
 	return str ? strlen(str) + 1 : 0;
 }
 
-/* Copies str to *p and moves *p past it; NULL stays NULL. */
-static const char *copy_to(char **p, const char *str)
+const char *db_str_copy(char **p, const char *str)
 {
 	if (!str)
 		return NULL;
@@ -44,19 +43,19 @@ void *db_pack(const char **const fields[], size_t field_count, struct db_strlist
 	for (size_t i = 0; i < list_count; i++) {
 		pointers += lists[i]->count;
 		for (size_t j = 0; j < lists[i]->count; j++)
-			size += size_of(lists[i]->items[j]);
+			size += db_str_size(lists[i]->items[j]);
 	}
 	for (size_t i = 0; i < field_count; i++)
-		size += size_of(*fields[i]);
+		size += db_str_size(*fields[i]);
 	void *block = xmalloc(pointers * sizeof(const char *) + size + 1);
 	const char **slots = block;
 	char *p = (char *)(slots + pointers);
 	for (size_t i = 0; i < field_count; i++)
-		*fields[i] = copy_to(&p, *fields[i]);
+		*fields[i] = db_str_copy(&p, *fields[i]);
 	for (size_t i = 0; i < list_count; i++) {
 		struct db_strlist *l = lists[i];
 		for (size_t j = 0; j < l->count; j++) {
-			slots[j] = copy_to(&p, l->items[j]);
+			slots[j] = db_str_copy(&p, l->items[j]);
 			free((char *)l->items[j]);
 		}
 		free(l->items);

@@ -365,6 +365,11 @@ static int username_of(struct db_conn *c, int64_t user_id, char **name)
 int db_team_for_student(struct db *db, int64_t contest_id, int64_t user_id, int64_t *team_id)
 {
 	int64_t id = 0;
+	/* Every submission of a classroom contest asks: most find their team without the writer. */
+	if (team_of(db_reader(db), contest_id, user_id, &id) == 0) {
+		*team_id = id;
+		return 0;
+	}
 	char *name = NULL;
 	struct db_conn *c = db_write_begin(db);
 	int rc = team_of(c, contest_id, user_id, &id);

@@ -3,7 +3,6 @@
 #include "views.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "json_util.h"
 
@@ -17,15 +16,13 @@ static void put_ref(struct buf *b, const char *key, int64_t id)
 		buf_add(b, "null", 4);
 }
 
-/* RFC 3339 UTC, whole seconds, as every time of the API. */
+/* RFC 3339 UTC, as every time of the API. */
 static void put_time(struct buf *b, const char *key, int64_t ms)
 {
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
 	char text[32];
-	size_t n = gmtime_r(&t, &tm) ? strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm) : 0;
+	view_time_ms(text, ms);
 	buf_adds(b, key);
-	json_buf_string(b, text, n);
+	json_buf_string(b, text, strlen(text));
 }
 
 /* The whole object after `start`, the text before the id. */

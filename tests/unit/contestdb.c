@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "common.h"
+#include "db_int.h"
 
 struct db *cdb;
 static char dir[256];
@@ -26,43 +27,26 @@ void contestdb_teardown(void)
 	test_rmtree(dir);
 }
 
-static sqlite3 *raw_open(int flags)
-{
-	char path[400];
-	snprintf(path, sizeof path, "%s/verdict.db", data);
-	sqlite3 *h = NULL;
-	ck_assert_int_eq(sqlite3_open_v2(path, &h, flags, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(h, 5000);
-	return h;
-}
-
-void contestdb_exec(const char *sql)
-{
-	sqlite3 *h = raw_open(SQLITE_OPEN_READWRITE);
-	char *msg = NULL;
-	ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg ? msg : "");
-	sqlite3_close(h);
-}
-
+/* Through the calling thread's reader connection of the database. */
 int64_t contestdb_int(const char *sql)
 {
-	sqlite3 *h = raw_open(SQLITE_OPEN_READONLY);
+	sqlite3 *h = db_handle(db_reader(cdb));
 	sqlite3_stmt *st;
 	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
 	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_finalize(st);
-	sqlite3_close(h);
 	return v;
 }
 
-int64_t contestdb_contest(const char *shortname)
+int64_t contestdb_contest(const char *shortname, int64_t problem_id)
 {
-	char sql[400];
-	snprintf(sql, sizeof sql, "INSERT INTO contests (shortname, name, duration_ms, created_at, updated_at)"
-				  " VALUES ('%s', '%s', 3600000, 'now', 'now')", shortname, shortname);
-	contestdb_exec(sql);
-	snprintf(sql, sizeof sql, "SELECT id FROM contests WHERE shortname = '%s'", shortname);
-	return contestdb_int(sql);
+	const struct db_contest_problem problems[] = {{.problem_id = problem_id, .label = "A", .color = ""}};
+	const struct db_contest k = {.shortname = shortname, .name = shortname, .formal_name = "",
+				     .duration_ms = 3600000, .scoring = "icpc", .ioi_mode = "max_submission",
+				     .penalty_min = 20, .problems = problems, .problem_count = problem_id ? 1 : 0};
+	int64_t id = 0;
+	ck_assert_int_eq(db_contest_create(cdb, &k, &id), 0);
+	return id;
 }
 
 int64_t contestdb_user(const char *username)

@@ -1,5 +1,5 @@
 /* A fresh database per test for the contest store tests (teams,
- * clarifications), with contests and users made directly. */
+ * clarifications), with the contests, users and problems they need. */
 #pragma once
 #include <stdint.h>
 
@@ -10,12 +10,10 @@ extern struct db *cdb;
 /* Check fixture: a temporary data dir with a migrated database in cdb. */
 void contestdb_setup(void);
 void contestdb_teardown(void);
-/* Runs sql on its own connection (a contest row where db_contest_create is not used). */
-void contestdb_exec(const char *sql);
 /* The integer in the first column of the first row of sql; -1 if none. */
 int64_t contestdb_int(const char *sql);
-/* A contest row with this shortname; returns its id. */
-int64_t contestdb_contest(const char *shortname);
+/* A contest with this shortname and, unless problem_id is 0, that problem as A; returns its id. */
+int64_t contestdb_contest(const char *shortname, int64_t problem_id);
 /* A user; returns its id. */
 int64_t contestdb_user(const char *username);
 /* A problem with one sample; returns its id. */

@@ -5,7 +5,6 @@
  * database. */
 #include <check.h>
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "contestdb.h"
@@ -27,12 +26,8 @@ static int64_t team(int64_t in, const char *key, const char *member)
 static void setup(void)
 {
 	contestdb_setup();
-	contest = contestdb_contest("c1");
 	problem = contestdb_problem("sum");
-	char sql[200];
-	snprintf(sql, sizeof sql, "INSERT INTO contest_problems (contest_id, problem_id, label, ordinal)"
-				  " VALUES (%lld, %lld, 'A', 1)", (long long)contest, (long long)problem);
-	contestdb_exec(sql);
+	contest = contestdb_contest("c1", problem);
 	alice = contestdb_user("alice");
 	bob = contestdb_user("bob");
 	judge = contestdb_user("judge");
@@ -122,7 +117,7 @@ END_TEST
 
 START_TEST(references_must_be_the_contests)
 {
-	int64_t other = contestdb_contest("c2");
+	int64_t other = contestdb_contest("c2", 0);
 	int64_t alien = team(other, "x", "judge");
 	int64_t other_req = clar(&(struct db_clarification){.contest_id = other, .from_team_id = alien, .text = "q",
 							    .time_ms = 1});
@@ -199,7 +194,7 @@ START_TEST(a_team_never_sees_another_teams_request_or_private_answer)
 	ck_assert_str_eq(listed(team_a), "aprn");
 	ck_assert_str_eq(listed(team_b), "brn");
 	/* A team of another contest sees nothing of this one's teams. */
-	int64_t other = contestdb_contest("c2");
+	int64_t other = contestdb_contest("c2", 0);
 	int64_t alien = team(other, "x", "judge");
 	ck_assert_str_eq(listed(alien), "rn");
 }

@@ -3,7 +3,6 @@
  * taken, imports that are all or nothing, the classroom's own teams, and the
  * change log in the contest's scope. Each test gets a fresh database. */
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +15,7 @@ static int64_t contest;
 static void setup(void)
 {
 	contestdb_setup();
-	contest = contestdb_contest("c1");
+	contest = contestdb_contest("c1", 0);
 }
 
 /* Organization "uni", groups "students" and "observers" (hidden). */
@@ -96,7 +95,7 @@ static void count_team(void *ctx, const struct db_team *t)
 
 START_TEST(teams_list_by_contest)
 {
-	int64_t other = contestdb_contest("c2");
+	int64_t other = contestdb_contest("c2", 0);
 	contestdb_user("alice");
 	const char *members[] = {"alice"};
 	create(&(struct db_team){.key = "b", .label = "B", .name = "B", .members = members, .member_count = 1});
@@ -126,7 +125,7 @@ START_TEST(key_and_label_conflicts_name_what_is_taken)
 					&missing), DB_E_CONFLICT);
 	ck_assert_str_eq(missing, "L1");
 	/* The same key in another contest is fine. */
-	int64_t other = contestdb_contest("c2");
+	int64_t other = contestdb_contest("c2", 0);
 	ck_assert_int_eq(db_team_create(cdb, other, &(struct db_team){.key = "t1", .label = "L1", .name = "x"}, &id,
 					&missing), 0);
 	ck_assert_ptr_null(missing);
@@ -154,7 +153,7 @@ START_TEST(one_team_per_user_per_contest)
 	ck_assert_int_eq(db_team_of_user(cdb, contest, alice, &team), 0);
 	ck_assert_int_eq(team, t1);
 	/* In another contest she may be in a team too. */
-	int64_t other = contestdb_contest("c2");
+	int64_t other = contestdb_contest("c2", 0);
 	ck_assert_int_eq(db_team_create(cdb, other, &t2, &id, &missing), 0);
 	ck_assert_int_eq(db_team_of_user(cdb, other, alice, &team), 0);
 	ck_assert_int_eq(team, id);
@@ -192,7 +191,7 @@ START_TEST(missing_references_are_named)
 	ck_assert_int_eq(contestdb_int("SELECT count(*) FROM team_members"), 0);
 	ck_assert_int_eq(contestdb_int("SELECT count(*) FROM team_groups"), 0);
 	/* A group of another contest is not this one's. */
-	int64_t other = contestdb_contest("c2");
+	int64_t other = contestdb_contest("c2", 0);
 	ck_assert_int_eq(db_team_create(cdb, other, &(struct db_team){.key = "t", .label = "t", .name = "t",
 								    .groups = groups, .group_count = 1}, &id,
 					&missing), DB_E_NOT_FOUND);
@@ -396,7 +395,7 @@ static void note_group(void *ctx, const struct db_team_group *g)
 
 START_TEST(changes_are_in_the_contest_scope)
 {
-	int64_t other = contestdb_contest("c2");
+	int64_t other = contestdb_contest("c2", 0);
 	add_refs();
 	int orgs = 0;
 	db_organizations_list(cdb, contest, note_org, &orgs);
@@ -410,8 +409,9 @@ START_TEST(changes_are_in_the_contest_scope)
 	ck_assert(contestdb_logged(DB_KIND_TEAM, id, contest, false));
 	ck_assert(!contestdb_logged(DB_KIND_TEAM, id, other, false));
 	struct db_change ch[8];
-	ck_assert_uint_eq(db_changes_since(cdb, DB_KIND_NONE, DB_KIND_CONTEST, other, 0, ch, 8), 0);
-	ck_assert_uint_eq(db_changes_since(cdb, DB_KIND_NONE, DB_KIND_CONTEST, contest, 0, ch, 8), 4);
+	/* Each contest's scope: the contest itself, then (c1 only) its organization, groups and team. */
+	ck_assert_uint_eq(db_changes_since(cdb, DB_KIND_NONE, DB_KIND_CONTEST, other, 0, ch, 8), 1);
+	ck_assert_uint_eq(db_changes_since(cdb, DB_KIND_NONE, DB_KIND_CONTEST, contest, 0, ch, 8), 5);
 }
 END_TEST
 
