@@ -38,21 +38,24 @@ static json_t *post_ok(const struct server *s, const char *token, long status, c
 	return j;
 }
 
-/* Contests and teams are made in the store while the server is stopped:
-   this test is about clarifications, not about the contest and team REST. */
-static long long make_contest(struct db *db, const char *shortname, int64_t start_ms, bool public_, long long p1,
-			      long long p2)
+static long long make_contest(const struct server *s, const char *shortname, const char *start, bool public_,
+			      long long p1, long long p2)
 {
-	struct db_contest_problem problems[] = {{.problem_id = p1, .label = "A", .ordinal = 1, .color = ""},
-						{.problem_id = p2, .label = "B", .ordinal = 2, .color = ""}};
-	struct db_contest c = {.shortname = shortname, .name = shortname, .formal_name = "", .start_ms = start_ms,
-			       .duration_ms = 36000000, .scoring = "icpc", .ioi_mode = "max_submission",
-			       .penalty_min = 20, .public_ = public_, .problems = problems, .problem_count = 2};
-	int64_t id = 0;
-	ck_assert_int_eq(db_contest_create(db, &c, &id), 0);
+	char body[1024];
+	snprintf(body, sizeof body,
+		 "{\"shortname\": \"%s\", \"name\": \"Contest %s\", \"start_time\": %s, \"duration_s\": 36000,"
+		 " \"freeze_s\": 0, \"scoring\": \"icpc\", \"penalty_min\": 20, \"public\": %s,"
+		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}, {\"problem_id\": %lld, \"label\": \"B\"}]}",
+		 shortname, shortname, start, public_ ? "true" : "false", p1, p2);
+	json_t *j = post_ok(s, s->admin_token, 201, "/api/contests", body);
+	long long id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	ck_assert_int_gt(id, 0);
 	return id;
 }
 
+/* Teams are made in the store while the server is stopped (the team REST is
+   another change's): this test is about clarifications. */
 static long long make_team(struct db *db, long long contest, const char *label, const char *member)
 {
 	const char *members[] = {member};
@@ -76,12 +79,18 @@ static void setup(struct fixture *f)
 			    "{\"username\": \"judy\", \"password\": \"judy-password\", \"role\": \"jury\"}"));
 	ck_assert_int_eq(test_login(s, "judy", "judy-password", f->judy, sizeof f->judy), 200);
 	long long p1 = wsh_problem(s, "one"), p2 = wsh_problem(s, "two");
+	char start[32], quoted[40];
+	time_t t0 = time(NULL) - 60;
+	struct tm tm;
+	gmtime_r(&t0, &tm);
+	strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(quoted, sizeof quoted, "\"%s\"", start);
+	f->contest = make_contest(s, "running", quoted, true, p1, p2);
+	f->closed = make_contest(s, "later", "null", false, p1, p2);
 	ck_assert_int_eq(server_stop(s), 0);
 	struct db *db;
 	char *err = NULL;
 	ck_assert_msg(db_open(s->data, true, &db, &err) == 0, "%s", err ? err : "");
-	f->contest = make_contest(db, "running", (int64_t)(time(NULL) - 60) * 1000, true, p1, p2);
-	f->closed = make_contest(db, "later", 0, false, p1, p2);
 	f->team_a = make_team(db, f->contest, "a", "alice");
 	f->team_b = make_team(db, f->contest, "b", "bob");
 	f->team_x = make_team(db, f->closed, "x", "alice");
