@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "common.h"
-#include "db.h"
 #include "ws_client.h"
 #include "ws_helpers.h"
 
@@ -54,17 +53,16 @@ static long long make_contest(const struct server *s, const char *shortname, con
 	return id;
 }
 
-/* Teams are made in the store while the server is stopped (the team REST is
-   another change's): this test is about clarifications. */
-static long long make_team(struct db *db, long long contest, const char *label, const char *member)
+static long long make_team(const struct server *s, long long contest, const char *label, const char *member)
 {
-	const char *members[] = {member};
-	struct db_team t = {.key = label, .label = label, .name = label, .display_name = "", .members = members,
-			    .member_count = 1};
-	int64_t id = 0;
-	const char *missing = NULL;
-	ck_assert_msg(db_team_create(db, contest, &t, &id, &missing) == 0, "team %s: %s", label,
-		      missing ? missing : "");
+	char path[128], body[256];
+	snprintf(path, sizeof path, "/api/contests/%lld/teams", contest);
+	snprintf(body, sizeof body, "{\"name\": \"Team %s\", \"label\": \"%s\", \"members\": [\"%s\"]}", label, label,
+		 member);
+	json_t *j = post_ok(s, s->admin_token, 201, path, body);
+	long long id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	ck_assert_int_gt(id, 0);
 	return id;
 }
 
@@ -87,15 +85,9 @@ static void setup(struct fixture *f)
 	snprintf(quoted, sizeof quoted, "\"%s\"", start);
 	f->contest = make_contest(s, "running", quoted, true, p1, p2);
 	f->closed = make_contest(s, "later", "null", false, p1, p2);
-	ck_assert_int_eq(server_stop(s), 0);
-	struct db *db;
-	char *err = NULL;
-	ck_assert_msg(db_open(s->data, true, &db, &err) == 0, "%s", err ? err : "");
-	f->team_a = make_team(db, f->contest, "a", "alice");
-	f->team_b = make_team(db, f->contest, "b", "bob");
-	f->team_x = make_team(db, f->closed, "x", "alice");
-	db_close(db);
-	server_restart(s, NULL);
+	f->team_a = make_team(s, f->contest, "a", "alice");
+	f->team_b = make_team(s, f->contest, "b", "bob");
+	f->team_x = make_team(s, f->closed, "x", "alice");
 }
 
 /* POSTs a clarification to f's contest; returns the created object. */
