@@ -34,6 +34,10 @@ void api_submissions_get(struct http_request *req, struct http_response *res);
 void api_submission_rejudge(struct http_request *req, struct http_response *res);
 void api_problem_rejudge(struct http_request *req, struct http_response *res);
 
+/* api_clarifications.c */
+void api_clarifications_list(struct http_request *req, struct http_response *res);
+void api_clarifications_create(struct http_request *req, struct http_response *res);
+
 /* api_contests.c */
 void api_contests_list(struct http_request *req, struct http_response *res);
 void api_contests_get(struct http_request *req, struct http_response *res);

@@ -114,3 +114,12 @@ void view_scoreboard_rows_ext(struct buf *b, int64_t seq, enum contest_view view
 			      size_t n);
 /* The fixed CLICS banner of a frozen board, with the minutes from the freeze to the end. */
 void view_board_banner(char *out, size_t size, int64_t minutes);
+
+/* ---- clarification.c ---- */
+
+/* The REST clarification object {"id", "seq", "contest_id", "from_team_id",
+   "to_team_id", "to_all", "reply_to", "problem", "text", "time"}, plus
+   "answered" on a team's request. */
+void view_clarification(struct buf *b, const struct db_clarification *c);
+/* The WebSocket message: {"type": "clarification"} and the same members. */
+void view_clarification_msg(struct buf *b, const struct db_clarification *c);
