@@ -109,6 +109,8 @@ ALTER TABLE submissions ADD COLUMN submitted_ms INTEGER;
 ALTER TABLE submissions ADD COLUMN practice INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX submissions_contest ON submissions (contest_id, id) WHERE contest_id IS NOT NULL;
 CREATE INDEX submissions_team ON submissions (team_id, id) WHERE team_id IS NOT NULL;
+-- A problem's own (non-contest) submission count: submission_count minus these.
+CREATE INDEX submissions_contest_problem ON submissions (problem_id) WHERE contest_id IS NOT NULL;
 
 -- A team asks the jury (to_all 0, to_team_id NULL, from_team_id set); the jury
 -- answers one team (to_team_id) or everyone (to_all 1), or announces (to_all 1,

@@ -48,9 +48,10 @@ void db_close(struct db *db);
 /* Contest objects (db_contests.c, db_teams.c, db_clarifications.c): a
    contest, in its own scope (DB_KIND_CONTEST, its id); a team, organization,
    team group or clarification in its contest's scope; a submission made in a
-   contest in its contest's scope (never its problem's: contest submissions
-   stay off the problem topics, whose readers are not the contest's). Readers
-   decide what of a scope a viewer may see. */
+   contest in its contest's scope, through judging and rejudging too (never
+   its problem's: contest submissions stay off the problem topics, whose
+   readers are not the contest's). Readers decide what of a scope a viewer
+   may see. */
 enum db_kind {
 	DB_KIND_NONE,
 	DB_KIND_PROBLEM,
@@ -358,8 +359,9 @@ DB_MUST_CHECK int db_submission_requeue(struct db *db, int64_t id);
 /* Requeues every submission of a problem; *count (may be NULL) gets how many. */
 DB_MUST_CHECK int db_problem_requeue(struct db *db, int64_t problem_id, int64_t *count);
 /* Ids of the first max queued submissions in judging order: fresh ones before
-   rejudges, in rounds (turns by user, given at submission: one user's backlog
-   waits behind another's first submission), then oldest first. Returns how many (<= max). */
+   rejudges, in rounds (turns by queue key, given at submission: a contest
+   submission's team, else its user; one key's backlog waits behind another's
+   first submission), then oldest first. Returns how many (<= max). */
 size_t db_judge_pending(struct db *db, int64_t *ids, size_t max);
 /* queued -> compiling: a judging attempt begins. *token identifies the attempt
    (pass it to the calls below; they do nothing for an attempt that a rejudge
@@ -438,7 +440,8 @@ DB_MUST_CHECK int db_contest_create(struct db *db, const struct db_contest *c, i
    (frozen_at_ms, thaw_at_ms, finalized_at_ms) are written as given too. */
 DB_MUST_CHECK int db_contest_update(struct db *db, int64_t id, const struct db_contest *c);
 /* Deletes a contest, its teams, groups, organizations and clarifications; its
-   submissions stay as plain ones (logged as deleted contest objects). */
+   submissions stay as plain ones, each logged again in its problem's scope.
+   The contest leaves a tombstone; its scope's other rows leave the log. */
 DB_MUST_CHECK int db_contest_delete(struct db *db, int64_t id);
 DB_MUST_CHECK int db_contest_get(struct db *db, int64_t id, struct db_contest *out);
 DB_MUST_CHECK int db_contest_by_shortname(struct db *db, const char *shortname, int64_t *id /* OUT */);
@@ -449,7 +452,9 @@ void db_contests_list(struct db *db, db_contest_fn fn, void *ctx);
 /* The contests a problem is in, by id (up to max). Returns how many. */
 size_t db_problem_contests(struct db *db, int64_t problem_id, int64_t *ids, size_t max);
 
-/* What an action changes: one time field, in one logged change of the contest. */
+/* What an action changes: one time field, in one logged change of the contest
+   (0 unsets it; a duration of 0 is -EINVAL). Setting a start clears a paused
+   countdown, and pausing the countdown clears the start. */
 enum db_contest_time { DB_CONTEST_START, DB_CONTEST_COUNTDOWN_PAUSE, DB_CONTEST_DURATION, DB_CONTEST_FROZEN_AT,
 		       DB_CONTEST_THAW_AT, DB_CONTEST_FINALIZED_AT };
 DB_MUST_CHECK int db_contest_set_time(struct db *db, int64_t id, enum db_contest_time field, int64_t value_ms);
@@ -460,7 +465,7 @@ struct db_contest_blockers {
 };
 DB_MUST_CHECK int db_contest_blockers(struct db *db, int64_t id, struct db_contest_blockers *out);
 
-/* ---- contest submissions (db_contests.c) ---- */
+/* ---- contest submissions (db_submissions.c) ---- */
 
 /* Where a new submission goes: the contest (0: none), its team, when it was
    made, and whether it is practice after the end. */

@@ -1,4 +1,6 @@
-/* Submissions: creation, reading one, the list pages and the changed ones (replay). */
+/* Submissions, plain and in contests: creation, reading one, the list pages
+ * and the changed ones (replay). A contest submission is logged in its
+ * contest's scope, never its problem's. */
 #include "db_int.h"
 
 #include <errno.h>
@@ -12,10 +14,18 @@
 /* Every query below selects these columns first, in this order; seq comes from the change log. */
 #define SUBMISSION_COLUMNS                                                                          \
 	"s.id, ch.seq, s.problem_id, s.user_id, u.username, s.language, s.status, s.verdict, s.score," \
-	" s.time_ms, s.memory_kb, s.tests_passed, s.tests_total, s.created_at, s.judged_at"
-#define SUBMISSION_FROM                                 \
-	" FROM submissions s JOIN users u ON u.id = s.user_id" \
-	" JOIN changes ch ON ch.kind = 'submission' AND ch.id = s.id"
+	" s.time_ms, s.memory_kb, s.tests_passed, s.tests_total, s.created_at, s.judged_at,"           \
+	" s.contest_id, s.team_id, s.submitted_ms, s.practice, cp.label"
+/* The problem's label, for contest submissions only (a plain one's contest_id is NULL). */
+#define SUBMISSION_LABEL                                   \
+	" LEFT JOIN contest_problems cp ON cp.contest_id = s.contest_id AND cp.problem_id = s.problem_id"
+#define SUBMISSION_FROM                                                  \
+	" FROM submissions s JOIN users u ON u.id = s.user_id"                  \
+	" JOIN changes ch ON ch.kind = 'submission' AND ch.id = s.id" SUBMISSION_LABEL
+/* The same from the change log's side, for replays in seq order. */
+#define CHANGED_FROM                                                                      \
+	" FROM changes ch JOIN submissions s ON s.id = ch.id JOIN users u ON u.id = s.user_id" \
+	SUBMISSION_LABEL
 
 static const char *col_text(sqlite3_stmt *st, int col)
 {
@@ -44,6 +54,11 @@ static void read_row(sqlite3_stmt *st, struct db_submission *s)
 	s->tests_total = sqlite3_column_int64(st, 12);
 	s->created_at = col_text(st, 13);
 	s->judged_at = col_text(st, 14);
+	s->contest_id = sqlite3_column_int64(st, 15);
+	s->team_id = sqlite3_column_int64(st, 16);
+	s->submitted_ms = sqlite3_column_int64(st, 17);
+	s->practice = sqlite3_column_int(st, 18);
+	s->problem_label = col_text(st, 19);
 }
 
 /* Copies a string into the arena at *p (NULL stays NULL). */
@@ -66,7 +81,7 @@ static size_t size_of(const char *str)
 static void own(struct db_submission *s, const struct db_test_result *tests, size_t test_count)
 {
 	const char **fields[] = {&s->user, &s->language, &s->status, &s->verdict, &s->created_at,
-				 &s->judged_at, &s->compile_output, &s->source};
+				 &s->judged_at, &s->problem_label, &s->compile_output, &s->source};
 	size_t size = test_count * sizeof *tests;
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		size += size_of(*fields[i]);
@@ -106,9 +121,9 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	}
 	read_row(st, out);
 	if (parts & DB_SUBMISSION_DETAILS)
-		out->compile_output = col_text(st, 15);
+		out->compile_output = col_text(st, 20);
 	if (parts & DB_SUBMISSION_SOURCE)
-		out->source = col_text(st, 16);
+		out->source = col_text(st, 21);
 	struct db_test_result *tests = NULL;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *tt = NULL;
@@ -184,29 +199,48 @@ static bool within_limits(struct db_conn *c, int64_t user_id, struct db_submit_l
 	return true;
 }
 
-/* Whose turns a submission takes in the queue: its user's (a team's, once contests exist). */
-#define QUEUE_KEY "user_id"
+/* Whose turns a submission takes in the queue (its queue key): a contest
+   submission's team's, else its user's (a user's plain submissions and the
+   team's contest submissions take turns apart). One statement per key, so
+   that each reads its index (submissions_team, submissions_active). */
+#define QUEUE_TEAM_KEY "team_id = ?1"
+#define QUEUE_USER_KEY "user_id = ?1 AND team_id IS NULL"
 
 /* The queue round of a new fresh submission of the key's: one after the
    key's latest not yet judged, and no earlier than the earliest round being
    judged or waiting. Taken in round order, the queue serves keys in turns, and
    a key with a backlog delays another's new submission by at most one job per
-   worker. Reads the partial indexes submissions_queue and submissions_active. */
-static int64_t next_round(struct db_conn *c, int64_t key)
+   worker. Reads the partial indexes submissions_queue and the key's. */
+#define NEXT_ROUND(key)                                                                        \
+	"SELECT max(coalesce((SELECT max(queue_round) + 1 FROM submissions"                        \
+	" WHERE " key " AND queue_priority = 0 AND status <> 'done'), 0),"                         \
+	" coalesce((SELECT min(queue_round) FROM submissions"                                      \
+	" WHERE queue_priority = 0 AND status <> 'done'), 0))"
+static int64_t next_round(struct db_conn *c, int64_t user_id, int64_t team_id)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT max(coalesce((SELECT max(queue_round) + 1 FROM submissions"
-				      " WHERE " QUEUE_KEY " = ? AND queue_priority = 0 AND status <> 'done'), 0),"
-				      " coalesce((SELECT min(queue_round) FROM submissions"
-				      " WHERE queue_priority = 0 AND status <> 'done'), 0))");
-	sqlite3_bind_int64(st, 1, key);
+	sqlite3_stmt *st = team_id ? db_stmt(c, NEXT_ROUND(QUEUE_TEAM_KEY)) : db_stmt(c, NEXT_ROUND(QUEUE_USER_KEY));
+	sqlite3_bind_int64(st, 1, team_id ? team_id : user_id);
 	int64_t round = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return round;
 }
 
-int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
+/* Binds an optional id: 0 is NULL. */
+static void bind_ref(sqlite3_stmt *st, int col, int64_t id)
 {
+	if (id)
+		sqlite3_bind_int64(st, col, id);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+			    const char *source, const struct db_submit_context *ctx, struct db_submit_limits *lim,
+			    int64_t *id, struct db_submission *created)
+{
+	static const struct db_submit_context plain = {0};
+	if (!ctx)
+		ctx = &plain;
 	struct db_conn *c = db_write_begin(db);
 	if (lim && !within_limits(c, user_id, lim)) {
 		if (created)
@@ -219,18 +253,25 @@ int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, con
 	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	int64_t new_id = db_next_row_id(c, "submission_id", largest);
-	int64_t seq = new_id < 0 ? -1 : db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
-	int64_t round = next_round(c, user_id);
+	int64_t seq = new_id < 0 ? -1
+		      : ctx->contest_id ? db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_CONTEST, ctx->contest_id)
+					: db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
+	int64_t round = next_round(c, user_id, ctx->contest_id ? ctx->team_id : 0);
 	st = db_stmt(c, "INSERT INTO submissions (id, problem_id, user_id, language, source,"
-			" status, tests_total, created_at, queue_round)"
+			" status, tests_total, created_at, queue_round, contest_id, team_id, submitted_ms, practice)"
 			" VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
-			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6)");
+			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6, ?7, ?8, ?9, ?10)");
 	sqlite3_bind_int64(st, 1, new_id);
 	sqlite3_bind_int64(st, 2, problem_id);
 	sqlite3_bind_int64(st, 3, user_id);
 	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, round);
+	bind_ref(st, 7, ctx->contest_id);
+	bind_ref(st, 8, ctx->contest_id ? ctx->team_id : 0);
+	if (ctx->contest_id)
+		sqlite3_bind_int64(st, 9, ctx->submitted_ms);
+	sqlite3_bind_int(st, 10, ctx->contest_id && ctx->practice);
 	int step = seq < 0 ? SQLITE_ERROR : sqlite3_step(st);
 	int rc = seq < 0 ? -EIO
 		 : step == SQLITE_DONE ? 0
@@ -250,12 +291,19 @@ int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, con
 	return rc;
 }
 
+int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+			 const char *source, struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
+{
+	return db_submission_create_in(db, problem_id, user_id, language, source, NULL, lim, id, created);
+}
+
 int64_t db_submission_change(struct db_conn *c, int64_t id)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id FROM submissions WHERE id = ?");
+	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, contest_id FROM submissions WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int step = sqlite3_step(st);
 	int64_t problem_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t contest_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
 	if (step == SQLITE_DONE)
 		return 0;
@@ -263,7 +311,9 @@ int64_t db_submission_change(struct db_conn *c, int64_t id)
 		db_fail(c, "find a submission's problem");
 		return -1;
 	}
-	return db_change(c, DB_KIND_SUBMISSION, id, DB_KIND_PROBLEM, problem_id);
+	/* A contest submission stays in its contest's scope through judging and rejudging. */
+	return contest_id ? db_change(c, DB_KIND_SUBMISSION, id, DB_KIND_CONTEST, contest_id)
+			  : db_change(c, DB_KIND_SUBMISSION, id, DB_KIND_PROBLEM, problem_id);
 }
 
 /* Steps st through its rows into fn. Returns how many. */
@@ -284,15 +334,18 @@ int db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_
 {
 	struct db_conn *c = db_reader(db);
 	db_read_begin(c);
-	/* The total first: it also tells whether the problem exists. */
-	sqlite3_stmt *st = db_stmt(c, "SELECT submission_count FROM problems WHERE id = ?");
+	/* The total first: it also tells whether the problem exists. Contest
+	   submissions are not the problem's: the count leaves them out (read
+	   through the partial index submissions_contest_problem). */
+	sqlite3_stmt *st = db_stmt(c, "SELECT submission_count - (SELECT count(*) FROM submissions"
+				      " WHERE problem_id = ?1 AND contest_id IS NOT NULL) FROM problems WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, problem_id);
 	bool found = sqlite3_step(st) == SQLITE_ROW;
 	*total = found ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	if (found) {
 		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
-				" WHERE s.problem_id = ? ORDER BY s.id DESC LIMIT ? OFFSET ?");
+				" WHERE s.problem_id = ? AND s.contest_id IS NULL ORDER BY s.id DESC LIMIT ? OFFSET ?");
 		sqlite3_bind_int64(st, 1, problem_id);
 		sqlite3_bind_int(st, 2, per_page);
 		sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
@@ -339,7 +392,6 @@ int db_submissions_changed(struct db *db, int64_t problem_id, int64_t submission
 {
 	struct db_conn *c = db_reader(db);
 	/* One shape per scope, so that each uses its index. */
-#define CHANGED_FROM " FROM changes ch JOIN submissions s ON s.id = ch.id JOIN users u ON u.id = s.user_id"
 	sqlite3_stmt *st;
 	if (submission_id) {
 		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
@@ -348,14 +400,59 @@ int db_submissions_changed(struct db *db, int64_t problem_id, int64_t submission
 	} else if (problem_id) {
 		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS CHANGED_FROM
 				" WHERE ch.scope_kind = 'problem' AND ch.scope_id = ?3 AND ch.kind = 'submission'"
-				" AND ch.seq > ?2 ORDER BY ch.seq LIMIT ?4");
+				" AND ch.seq > ?2 AND s.contest_id IS NULL ORDER BY ch.seq LIMIT ?4");
 	} else {
 		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS CHANGED_FROM
 				" WHERE ch.kind = 'submission' AND ch.seq > ?2 AND ?3 = 0 ORDER BY ch.seq LIMIT ?4");
 	}
-#undef CHANGED_FROM
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_int64(st, 3, problem_id);
+	sqlite3_bind_int(st, 4, limit);
+	return each_row(st, fn, ctx);
+}
+
+/* The contest list's filters are ?1 (contest), ?2 (team) and ?3 (problem) of both its statements. */
+#define CONTEST_FILTER " WHERE s.contest_id = ?1 AND (?2 = 0 OR s.team_id = ?2) AND (?3 = 0 OR s.problem_id = ?3)"
+static void bind_contest_filter(sqlite3_stmt *st, int64_t contest_id, int64_t team_id, int64_t problem_id)
+{
+	sqlite3_bind_int64(st, 1, contest_id);
+	sqlite3_bind_int64(st, 2, team_id);
+	sqlite3_bind_int64(st, 3, problem_id);
+}
+
+int db_contest_submissions(struct db *db, int64_t contest_id, int64_t team_id, int64_t problem_id, int page,
+			   int per_page, db_submission_fn fn, void *ctx, int64_t *total)
+{
+	struct db_conn *c = db_reader(db);
+	db_read_begin(c);
+	sqlite3_stmt *st = db_stmt(c, "SELECT (SELECT count(*) FROM submissions s" CONTEST_FILTER ")"
+				      " FROM contests WHERE id = ?1");
+	bind_contest_filter(st, contest_id, team_id, problem_id);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	*total = found ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (found) {
+		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM CONTEST_FILTER
+				" ORDER BY s.id DESC LIMIT ?4 OFFSET ?5");
+		bind_contest_filter(st, contest_id, team_id, problem_id);
+		sqlite3_bind_int(st, 4, per_page);
+		sqlite3_bind_int64(st, 5, (int64_t)(page - 1) * per_page);
+		each_row(st, fn, ctx);
+	}
+	db_read_end(c);
+	return found ? 0 : DB_E_NOT_FOUND;
+}
+
+int db_contest_submissions_changed(struct db *db, int64_t contest_id, int64_t team_id, int64_t seq, int limit,
+				   db_submission_fn fn, void *ctx)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS CHANGED_FROM
+				      " WHERE ch.scope_kind = 'contest' AND ch.scope_id = ?1 AND ch.kind = 'submission'"
+				      " AND ch.seq > ?2 AND (?3 = 0 OR s.team_id = ?3) ORDER BY ch.seq LIMIT ?4");
+	sqlite3_bind_int64(st, 1, contest_id);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_int64(st, 3, team_id);
 	sqlite3_bind_int(st, 4, limit);
 	return each_row(st, fn, ctx);
 }
