@@ -112,13 +112,13 @@ async function main() {
   await step('(b) during the freeze the public and team boards show a later submission pending; the jury board does not', async () => {
     const fr = await rest('POST', `/api/contests/${cid}/freeze`, adminT);
     assert(fr.status === 200 && fr.json.state === 'frozen', `freeze: ${fr.status} ${fr.text}`);
+    const sub = await rest('POST', `/api/contests/${cid}/problems/A/submissions`, bobT, { language: 'python3', source: AC });
+    assert(sub.status === 201, `bob's submission: ${sub.status} ${sub.text}`);
+    await board.waitForSelector(`${cellSel(teams.bob, 'A')}[data-state="pending"]`, { timeout: 15000 });
     await board.waitForSelector('.freeze-banner:not([hidden])', { timeout: 15000 });
     const banner = await board.textContent('.freeze-banner');
     assert(/^The scoreboard was frozen with \d+ minutes remaining - submissions in the last \d+ minutes of the contest are still shown as pending\.$/.test(banner), `banner: ${banner}`);
     assert(await board.isVisible('.not-final'), '"results are not final" is not shown');
-    const sub = await rest('POST', `/api/contests/${cid}/problems/A/submissions`, bobT, { language: 'python3', source: AC });
-    assert(sub.status === 201, `bob's submission: ${sub.status} ${sub.text}`);
-    await board.waitForSelector(`${cellSel(teams.bob, 'A')}[data-state="pending"]`, { timeout: 15000 });
     await waitJudged(sub.json.id, bobT);
     // The anonymous public board (a projector) and bob's own team board.
     const anon = await newContext({ width: 1920, height: 1080 });

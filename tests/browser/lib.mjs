@@ -172,7 +172,7 @@ export async function newContext(viewport = { width: 1280, height: 800 }) {
     page.on('console', (m) => {
       const t = m.text();
       if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(t)) problems.push(`CSP: ${t}`);
-      if (/WebSocket connection to .* failed/i.test(t)) problems.push(`refused socket on ${page.url()}: ${t}`);
+      if (/WebSocket connection to .* failed: Error during WebSocket handshake/i.test(t)) problems.push(`refused socket on ${page.url()}: ${t}`);
     });
     page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
     page.on('websocket', (ws) => {

@@ -7,7 +7,7 @@ import { LiveFeed } from '../live.js';
 import { SubmissionTable } from '../submissions.js';
 import { Board } from '../scoreboard.js';
 import {
-  listOf, isJury, loadContest, countdown, stateBadge, problemBadge, myTeam, problemTitles,
+  listOf, isJury, loadContest, serverNow, countdown, stateBadge, problemBadge, myTeam, problemTitles,
   contestNav, watchClarifications, clarKind, fmtDuration,
 } from '../contest.js';
 
@@ -226,6 +226,12 @@ export async function liveBoard(ctx, c, { view = null, myTeamId = null } = {}) {
   } catch { /* the rows' own groups, if any */ }
   const board = new Board({ contest: c, myTeamId, teamGroups });
   board.load(await get(`/api/contests/${c.id}/scoreboard${q}`));
+  /* The board freezes by the clock too: fetch it again then (the banner). */
+  const freezeAt = c.times && c.times.freeze ? Date.parse(c.times.freeze) - serverNow(c) : -1;
+  if (freezeAt > 0 && freezeAt < 2 ** 31 - 1) {
+    const t = setTimeout(async () => { try { board.load(await get(`/api/contests/${c.id}/scoreboard${q}`)); } catch { /* the socket goes on */ } }, freezeAt + 1000);
+    ctx.onCleanup(() => clearTimeout(t));
+  }
   if (ctx.app.me) {
     const feed = new LiveFeed(`/ws/contests/${c.id}/scoreboard/${q}`, {
       after: board.seq,
