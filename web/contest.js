@@ -164,25 +164,30 @@ function popups() {
   return popupBox;
 }
 
+/* A team's request with no answer yet (the server's flag, or a reply seen since). */
+export function isAnswered(q, all) {
+  return !q.from_team_id || q.answered === true || all.some((r) => r.reply_to === q.id);
+}
+
 export function clarKind(cl) {
   if (cl.from_team_id) return 'question';
   if (cl.reply_to) return cl.to_all ? 'answer to all' : 'answer';
   return cl.to_all ? 'announcement' : 'message';
 }
 
-/* Watches the clarifications of contest c for a team (team: {id}) or the
-   jury: keeps the list, the unread count in the badge, pops up and notifies
+/* Watches the clarifications of contest c for a team (team: {id}), the
+   jury, or a signed-in viewer of a public contest (announcements): keeps the list, the unread count in the badge, pops up and notifies
    what arrives for the team. Returns {list, badge, markRead(), onChange(fn)}. */
-export async function watchClarifications(ctx, c, { team = null, jury = false } = {}) {
+export async function watchClarifications(ctx, c, { team = null, jury = false, viewer = true } = {}) {
   const badge = h('span', { class: 'unread', hidden: true, 'aria-label': '' });
   const w = { list: [], badge, listeners: new Set() };
-  if (!team && !jury) return { ...w, markRead() {}, onChange() {} };
+  if (!viewer) return { ...w, markRead() {}, onChange() {} }; // no session: the socket would be refused
   let answer;
   try { answer = await get(`/api/contests/${c.id}/clarifications`); } catch { return { ...w, markRead() {}, onChange() {} }; }
   w.list = listOf(answer);
   const read = readSet(c.id);
   const mineOrOwn = (cl) => team && cl.from_team_id === team.id;
-  const unanswered = () => w.list.filter((q) => q.from_team_id && !w.list.some((r) => r.reply_to === q.id)).length;
+  const unanswered = () => w.list.filter((q) => !isAnswered(q, w.list)).length;
   const paintBadge = () => {
     const n = jury ? unanswered() : w.list.filter((cl) => !mineOrOwn(cl) && !read.has(cl.id)).length;
     badge.hidden = n === 0;

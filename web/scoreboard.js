@@ -21,8 +21,9 @@ const groupNames = (team) => (team && Array.isArray(team.groups) ? team.groups.m
 
 export class Board {
   /* contest: the contest object; myTeamId: the viewer's team or null;
-     teamGroups: Map team id -> [group names] (from the teams list). */
-  constructor({ contest, myTeamId = null, teamGroups = new Map() }) {
+     teamGroups: Map team id -> [group keys] (from the teams list). */
+  constructor({ contest, myTeamId = null, teamGroups = new Map(), groupNames = new Map() }) {
+    this.groupNames = groupNames; // group key -> name, for the filter
     this.c = contest;
     this.ioi = contest.scoring === 'ioi';
     this.myTeamId = myTeamId;
@@ -189,7 +190,7 @@ export class Board {
     const all = new Set();
     for (const [id, row] of this.rows) for (const g of this.groupsOf(id, row)) all.add(g);
     const have = new Set([...this.filter.options].map((o) => o.value).filter(Boolean));
-    for (const g of [...all].sort()) if (!have.has(g)) this.filter.append(h('option', { value: g }, g));
+    for (const g of [...all].sort()) if (!have.has(g)) this.filter.append(h('option', { value: g }, this.groupNames.get(g) || g));
     this.filterField.hidden = all.size === 0;
     this.applyFilter();
   }

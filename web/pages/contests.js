@@ -59,7 +59,7 @@ async function contestFrame(ctx, current) {
   const team = await myTeam(c, me);
   if (ctx.disposed) return null;
   const jury = isJury(me);
-  const watch = me ? await watchClarifications(ctx, c, { team, jury }) : await watchClarifications(ctx, c, {});
+  const watch = await watchClarifications(ctx, c, { team, jury, viewer: !!me });
   if (ctx.disposed) return null;
   const state = stateBadge(c.state);
   const frame = { c, team, jury, watch, onContest: new Set() };
@@ -67,6 +67,8 @@ async function contestFrame(ctx, current) {
     try {
       const next = await loadContest(id);
       if (ctx.disposed) return;
+      /* The problems appear at the start: build the page again. */
+      if (c.state === 'scheduled' && next.state !== 'scheduled') { ctx.navigate(location.pathname + location.search, { replace: true }); return; }
       Object.assign(c, next);
       state.replaceWith(frame.state = stateBadge(c.state));
       cd.update(c);
@@ -116,13 +118,12 @@ export async function contestPage(ctx) {
   const side = h('div', { class: 'contest-side' }, form.el,
     h('section', { class: 'recent', 'aria-labelledby': 'own-title' }, h('h2', { id: 'own-title' }, 'Your team\'s submissions'), table.el));
   layout.append(side);
-  /* Live: one socket per own submission still being judged (always allowed:
-     the viewer's team owns it), closed when it is done. */
+  /* Live: one socket per submission of the team still being judged (its
+     members may watch them all), closed when it is done. */
   const feeds = new Map();
   const follow = (s) => {
     const sid = s.id ?? s.submission_id;
     if (s.status === 'done' || feeds.has(sid)) return;
-    if (s.user && s.user !== ctx.app.me.username && !isJury(ctx.app.me)) return; // a teammate's: not ours to open
     const feed = new LiveFeed(`/ws/submissions/${sid}/`, {
       after: s.seq || 0,
       onMessage: (m) => {
@@ -219,12 +220,16 @@ function submitForm(ctx, c, problems, languages) {
 export async function liveBoard(ctx, c, { view = null, myTeamId = null } = {}) {
   const q = view ? qs({ view }) : '';
   const teamGroups = new Map();
+  const groupNames = new Map();
+  try {
+    for (const g of listOf(await get(`/api/contests/${c.id}/groups`, { noRedirect: true }))) groupNames.set(g.key ?? g.id, g.name || g.key);
+  } catch { /* keys only */ }
   try {
     for (const t of listOf(await get(`/api/contests/${c.id}/teams?per_page=100`, { noRedirect: true }))) {
       teamGroups.set(t.id, (t.groups || []).map((g) => (typeof g === 'string' ? g : g.name || g.id)));
     }
   } catch { /* the rows' own groups, if any */ }
-  const board = new Board({ contest: c, myTeamId, teamGroups });
+  const board = new Board({ contest: c, myTeamId, teamGroups, groupNames });
   board.load(await get(`/api/contests/${c.id}/scoreboard${q}`));
   /* The board freezes by the clock too: fetch it again then (the banner). */
   const freezeAt = c.times && c.times.freeze ? Date.parse(c.times.freeze) - serverNow(c) : -1;

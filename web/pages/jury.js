@@ -4,7 +4,7 @@
 import { get, post, put, del, api } from '../api.js';
 import { h, messageBox, copyButton } from '../dom.js';
 import { fmtWhen } from '../format.js';
-import { listOf, loadContest, countdown, stateBadge, problemBadge, clarKind, watchClarifications, fmtDuration } from '../contest.js';
+import { listOf, loadContest, countdown, stateBadge, problemBadge, clarKind, isAnswered, watchClarifications, fmtDuration } from '../contest.js';
 import { liveBoard } from './contests.js';
 import { field } from './common.js';
 
@@ -349,11 +349,11 @@ export async function juryClarifications(ctx) {
     const all = watch.list;
     const replies = (q) => all.filter((r) => r.reply_to === q.id);
     const questions = all.filter((x) => x.from_team_id).sort((a, b) => a.id - b.id);
-    const open = questions.filter((q) => !replies(q).length);
+    const open = questions.filter((q) => !isAnswered(q, all));
     queue.replaceChildren(...open.map((q) => { if (!forms.has(q.id)) forms.set(q.id, replyItem(q)); return forms.get(q.id); }));
     for (const id of [...forms.keys()]) if (!open.some((q) => q.id === id)) forms.delete(id);
     queueEmpty.hidden = open.length > 0;
-    const done = all.filter((x) => !x.reply_to && (!x.from_team_id || replies(x).length)).sort((a, b) => b.id - a.id);
+    const done = all.filter((x) => !x.reply_to && isAnswered(x, all)).sort((a, b) => b.id - a.id);
     answered.replaceChildren(...done.map((x) => h('li', { class: 'clar card', dataset: { clarId: x.id } }, head(x), h('p', { class: 'clar-text' }, x.text),
       replies(x).map((r) => h('div', { class: 'clar-reply', dataset: { clarId: r.id } }, h('span', { class: 'muted' }, r.to_all ? 'Answered to everyone: ' : 'Answered: '), r.text)))));
   };
