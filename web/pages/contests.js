@@ -95,16 +95,23 @@ export async function contestPage(ctx) {
   const [titles, languages] = await Promise.all([problemTitles(c), get('/api/languages')]);
   if (ctx.disposed) return;
   const problems = [...(c.problems || [])].sort((a, b) => (a.ordinal ?? 0) - (b.ordinal ?? 0));
-  const form = team ? submitForm(ctx, c, problems, languages) : null;
+  /* A classroom contest makes a student's team at their first submission. */
+  const classroomFirst = !team && c.classroom && !f.jury && !!ctx.app.me;
+  const form = team || classroomFirst ? submitForm(ctx, c, problems, languages) : null;
   const list = h('ol', { class: 'contest-problems' }, problems.map((p) => h('li', { dataset: { label: p.label } },
     problemBadge(p, 'big'),
-    h('a', { class: 'ptitle', href: `/problems/${p.problem_id}` }, titles.get(p.problem_id) || `Problem ${p.label}`),
+    h('a', { class: 'ptitle', href: `/problems/${p.problem_id}?contest=${c.id}` }, titles.get(p.problem_id) || `Problem ${p.label}`),
     c.scoring === 'ioi' && p.max_score ? h('span', { class: 'muted' }, `${p.max_score} points`) : null,
     form ? h('button', { type: 'button', class: 'small', on: { click: () => form.pick(p.label) } }, `Submit ${p.label}`) : null)));
   const layout = h('div', { class: 'contest-layout' },
     h('section', { class: 'card', 'aria-labelledby': 'cp-title' }, h('h2', { id: 'cp-title' }, 'Problems'),
       problems.length ? list : h('p', { class: 'empty' }, 'The problems appear when the contest starts.')));
   ctx.el.append(layout);
+  if (classroomFirst) {
+    form.onCreated = () => ctx.navigate(location.pathname, { replace: true }); // now with the new team
+    layout.append(h('div', { class: 'contest-side' }, form.el));
+    return;
+  }
   if (!team) {
     layout.append(h('p', { class: 'note' }, f.jury
       ? 'You are jury: see the jury pages for this contest\'s submissions.'
