@@ -39,7 +39,7 @@ export async function juryContests(ctx) {
   ctx.el.append(h('div', { class: 'page-head' }, h('h1', null, 'Contests'),
     admin ? h('a', { class: 'button primary', href: '/admin/contests/new' }, 'New contest') : null));
   if (!list.length) { ctx.el.append(h('p', { class: 'empty' }, 'No contests yet.')); return; }
-  ctx.el.append(h('table', { class: 'contests admin' },
+  ctx.el.append(h('div', { class: 'table-scroll' }, h('table', { class: 'contests admin' },
     h('thead', null, h('tr', null, ['Contest', 'State', 'Starts', 'Length', ''].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, list.map((c) => {
       const b = `/admin/contests/${c.id}`;
@@ -50,7 +50,7 @@ export async function juryContests(ctx) {
         h('td', null, c.duration_s ? fmtDuration(c.duration_s) : ''),
         h('td', { class: 'col-actions' }, h('a', { href: `${b}/teams` }, 'Teams'), ' ', h('a', { href: `${b}/clarifications` }, 'Clarifications'), ' ',
           h('a', { href: `${b}/scoreboard` }, 'Board'), ' ', h('a', { href: `${b}/balloons` }, 'Balloons')));
-    }))));
+    })))));
 }
 
 /* ---- the editor: /admin/contests/new and /admin/contests/{id} ---- */
@@ -219,8 +219,8 @@ function passwordsBox(c, accounts) {
     h('p', { class: 'notice' }, 'Shown only now: download or copy them before leaving this page.'),
     h('div', { class: 'actions spread' },
       h('a', { class: 'button primary', href: url, download: `${c.shortname}-passwords.csv` }, 'Download CSV'), copyButton(() => csv, 'Copy CSV')),
-    h('table', { class: 'pw' }, h('thead', null, h('tr', null, h('th', null, 'User'), h('th', null, 'Password'), h('th', null, 'Team'))),
-      h('tbody', null, accounts.map((a) => h('tr', null, h('td', null, a.username), h('td', null, h('code', null, a.password)), h('td', null, a.team))))));
+    h('div', { class: 'table-scroll' }, h('table', { class: 'pw' }, h('thead', null, h('tr', null, h('th', null, 'User'), h('th', null, 'Password'), h('th', null, 'Team'))),
+      h('tbody', null, accounts.map((a) => h('tr', null, h('td', null, a.username), h('td', null, h('code', null, a.password)), h('td', null, a.team)))))));
 }
 
 export async function juryTeams(ctx) {
@@ -299,7 +299,7 @@ export async function juryTeams(ctx) {
     }
   });
   ctx.el.append(msg.el, out, h('div', { class: 'two-col' }, importForm, addForm), count,
-    h('table', { class: 'teams admin' }, h('thead', null, h('tr', null, ['Label', 'Team', 'Groups', 'Members', ''].map((t) => h('th', { scope: 'col' }, t)))), tbody));
+    h('div', { class: 'table-scroll' }, h('table', { class: 'teams admin' }, h('thead', null, h('tr', null, ['Label', 'Team', 'Groups', 'Members', ''].map((t) => h('th', { scope: 'col' }, t)))), tbody)));
   await load();
 }
 
