@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   tmp, addUser, startServer, rest, token, waitJudged, step, assert, launch, newContext, login, shot, waitLive,
-  run, server, foreign, problems, sleep,
+  run, server, foreign, problems, refused, sleep,
 } from './lib.mjs';
 
 const AC = '# ok\na, b = map(int, input().split())\nprint(a + b)\n';
@@ -276,10 +276,11 @@ async function main() {
     assert(alice.sockets.some((u) => u.includes(`/ws/submissions/${acId}/`)), 'alice does not follow her own submission on its socket');
   });
 
-  await step('no request left the server; no CSP violation, refused socket or uncaught error', async () => {
+  await step('no request left the server; no CSP violation, uncaught error or refused socket', async () => {
     await sleep(200);
     assert(foreign.length === 0, `requests to other hosts: ${foreign.join(', ')}`);
     assert(problems.length === 0, problems.join('\n'));
+    assert(refused.length === 0, `refused sockets:\n${refused.join('\n')}`);
   });
 }
 
