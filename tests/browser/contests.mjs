@@ -94,33 +94,43 @@ async function main() {
   });
 
   let acId = 0;
-  await step('(a) a team submits; its cell turns green on the scoreboard open in another tab, without a reload', async () => {
-    await board.goto(`${server.base}/contests/${cid}/scoreboard`);
-    await board.waitForSelector(`tr[data-team-id="${teams.alice}"].mine`);
-    await waitLive(board);
-    await board.evaluate(() => { window.__noReload = true; });
-    assert(await board.getAttribute(cellSel(teams.alice, 'A'), 'data-state') === 'empty', 'the cell is not empty before the submission');
-    // A wrong answer first: the cell turns red, then green with 2 tries.
+  await step('a team submits on the contest page and follows its submissions to their verdicts there', async () => {
     await work.selectOption('#c-submit-problem', 'A');
     await work.selectOption('#c-submit-language', 'python3');
     await work.fill('#c-submit-source', WA);
     await work.click('form.contest-submit button[type=submit]');
     await work.waitForSelector('form.contest-submit .message.ok');
-    await board.waitForSelector(`${cellSel(teams.alice, 'A')}[data-state="failed"]`, { timeout: 30000 });
+    const waId = Number((await work.textContent('form.contest-submit .message.ok')).match(/Submission (\d+)/)[1]);
+    await work.waitForSelector(`tr[data-submission-id="${waId}"][data-verdict="WA"]`, { timeout: 30000 });
     await work.fill('#c-submit-source', AC);
     await work.click('form.contest-submit button[type=submit]');
-    await work.waitForSelector('form.contest-submit .message.ok:has-text("received")');
+    await work.waitForSelector(`form.contest-submit .message.ok:not(:has-text("Submission ${waId} "))`);
     acId = Number((await work.textContent('form.contest-submit .message.ok')).match(/Submission (\d+)/)[1]);
-    await board.waitForSelector(`${cellSel(teams.alice, 'A')}${SOLVED}`, { timeout: 30000 });
-    assert(await board.evaluate(() => window.__noReload === true), 'the scoreboard tab reloaded');
-    assert((await board.textContent(cellSel(teams.alice, 'A'))).includes('2 tries'), 'the cell does not count 2 tries');
-    const flashed = await board.evaluate(() => window.__flashed);
-    assert(flashed.some((f) => f.startsWith(`${teams.alice}:A:`)), `the changed cell was not highlighted (${flashed.join(', ')})`);
-    // The submitting tab follows its own submission to the verdict.
     await work.waitForSelector(`tr[data-submission-id="${acId}"][data-verdict="AC"]`, { timeout: 30000 });
-    const color = await board.$eval(`${cellSel(teams.alice, 'A')}`, (el) => getComputedStyle(el).backgroundColor);
+    const seen = await work.evaluate((id) => window.__seen[id], String(acId));
+    assert(seen[0].startsWith('queued/') && seen[seen.length - 1] === 'done/AC', `states seen: ${seen.join(' → ')}`);
+    assert((await work.textContent(`tr[data-submission-id="${acId}"] td.col-prob`)) === 'A', 'the row does not name problem A');
+  });
+
+  await step('(a) a team submits; its cell turns green on the scoreboard open in another tab, without a reload', async () => {
+    await board.goto(`${server.base}/contests/${cid}/scoreboard`);
+    await board.waitForSelector(`tr[data-team-id="${teams.alice}"].mine`);
+    await waitLive(board);
+    await board.evaluate(() => { window.__noReload = true; });
+    assert((await board.textContent(cellSel(teams.alice, 'A'))).includes('2 tries'), 'cell A does not count 2 tries');
+    assert(await board.getAttribute(cellSel(teams.alice, 'B'), 'data-state') === 'empty', 'cell B is not empty before the submission');
+    await work.selectOption('#c-submit-problem', 'B');
+    await work.fill('#c-submit-source', AC);
+    await work.click('form.contest-submit button[type=submit]');
+    await work.waitForSelector('form.contest-submit .message.ok:has-text(" for B ")');
+    await board.waitForSelector(`${cellSel(teams.alice, 'B')}${SOLVED}`, { timeout: 30000 });
+    assert(await board.evaluate(() => window.__noReload === true), 'the scoreboard tab reloaded');
+    const flashed = await board.evaluate(() => window.__flashed);
+    assert(flashed.some((f) => f.startsWith(`${teams.alice}:B:`)), `the changed cell was not highlighted (${flashed.join(', ')})`);
+    const color = await board.$eval(cellSel(teams.alice, 'B'), (el) => getComputedStyle(el).backgroundColor);
     const [r, g] = color.match(/\d+/g).map(Number);
     assert(g > r, `the solved cell is not green (${color})`);
+    assert((await board.textContent(`tr[data-team-id="${teams.alice}"] td.col-solved`)) === '2', 'the solved count is not 2');
     await shot(board, 'scoreboard-desktop');
   });
 
@@ -173,8 +183,8 @@ async function main() {
     await work.waitForSelector('form.ask .message.ok');
     await work.goto(`${server.base}/contests/${cid}`);
     await work.waitForSelector('.contest-problems');
-    await bobPage.goto(`${server.base}/contests/${cid}/scoreboard`);
-    await bobPage.waitForSelector(`tr[data-team-id="${teams.bob}"].mine`);
+    await bobPage.goto(`${server.base}/contests/${cid}`);
+    await bobPage.waitForSelector('.contest-problems');
     await waitLive(work);
     await waitLive(bobPage);
     await adminPage.goto(`${server.base}/admin/contests/${cid}/clarifications`);
@@ -202,6 +212,7 @@ async function main() {
   await step('jury: balloons list first solves per team and problem', async () => {
     await adminPage.goto(`${server.base}/admin/contests/${cid}/balloons`);
     await adminPage.waitForSelector(`li.balloon[data-team-id="${teams.alice}"][data-label="A"]`);
+    await adminPage.waitForSelector(`li.balloon[data-team-id="${teams.alice}"][data-label="B"]`);
     await adminPage.waitForSelector(`li.balloon[data-team-id="${teams.bob}"][data-label="A"]`);
     assert((await adminPage.textContent(`li.balloon[data-team-id="${teams.alice}"][data-label="A"]`)).includes('first to solve'), 'alice\'s balloon is not marked first');
     await shot(adminPage, 'balloons-desktop');
