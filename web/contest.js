@@ -104,6 +104,11 @@ export function problemBadge(p, extraClass = '') {
   return el;
 }
 
+/* The badge of the problem with this label in contest c. */
+export function labelBadge(c, label) {
+  return problemBadge((c.problems || []).find((p) => p.label === label) || { label });
+}
+
 /* The viewer's team in contest c, or null: the contest object's own field if
    the server sends one, else the team whose members include the viewer. */
 export async function myTeam(c, me) {
@@ -223,7 +228,7 @@ function popUp(c, cl, read, paintBadge) {
   const dismiss = h('button', { type: 'button', class: 'small' }, 'Dismiss');
   const box = h('div', { class: 'clar-popup card', role: 'alert', dataset: { clarId: cl.id, kind } },
     h('div', { class: 'clar-popup-head' },
-      h('strong', null, title), cl.problem ? h('span', { class: 'pbadge' }, cl.problem) : null,
+      h('strong', null, title), cl.problem ? labelBadge(c, cl.problem) : null,
       h('span', { class: 'muted' }, c.name)),
     h('p', { class: 'clar-text' }, cl.text),
     h('div', { class: 'actions' }, h('a', { href: `/contests/${c.id}/clarifications` }, 'All clarifications'), dismiss));

@@ -8,7 +8,7 @@ import { SubmissionTable } from '../submissions.js';
 import { Board } from '../scoreboard.js';
 import {
   listOf, isJury, loadContest, serverNow, countdown, stateBadge, problemBadge, myTeam, problemTitles,
-  contestNav, watchClarifications, clarKind, fmtDuration,
+  contestNav, watchClarifications, clarKind, fmtDuration, labelBadge,
 } from '../contest.js';
 
 const LANG_KEY = 'verdict.language';
@@ -282,7 +282,7 @@ export async function clarificationsPage(ctx) {
   const empty = h('p', { class: 'empty' }, 'No clarifications yet.');
   const paint = () => {
     const items = [...watch.list].sort((a, b) => (b.time || '').localeCompare(a.time || '') || b.id - a.id);
-    listEl.replaceChildren(...items.map((cl) => clarItem(cl, team, watch.list)));
+    listEl.replaceChildren(...items.map((cl) => clarItem(c, cl, team, watch.list)));
     empty.hidden = items.length > 0;
     if (document.visibilityState === 'visible') watch.markRead();
   };
@@ -297,14 +297,14 @@ export async function clarificationsPage(ctx) {
   ctx.el.append(h('div', { class: 'clar-layout' }, sections));
 }
 
-export function clarItem(cl, team, all) {
+export function clarItem(c, cl, team, all) {
   const kind = clarKind(cl);
   const question = cl.reply_to ? all.find((q) => q.id === cl.reply_to) : null;
   const who = cl.from_team_id ? (team && cl.from_team_id === team.id ? 'Your team asked' : `Team ${cl.from_team_id} asked`)
     : kind === 'announcement' ? 'Announcement' : cl.to_all ? 'Jury, to everyone' : 'Jury, to your team';
   return h('li', { class: `clar card kind-${kind.replace(/ /g, '-')}`, dataset: { clarId: cl.id, kind } },
     h('div', { class: 'clar-head' },
-      h('strong', null, who), cl.problem ? h('span', { class: 'pbadge' }, cl.problem) : h('span', { class: 'muted' }, 'general'),
+      h('strong', null, who), cl.problem ? labelBadge(c, cl.problem) : h('span', { class: 'muted' }, 'general'),
       h('time', { datetime: cl.time || '' }, fmtWhen(cl.time))),
     question ? h('blockquote', { class: 'clar-q' }, question.text) : null,
     h('p', { class: 'clar-text' }, cl.text));

@@ -4,7 +4,7 @@
 import { get, post, put, del, api } from '../api.js';
 import { h, messageBox, copyButton } from '../dom.js';
 import { fmtWhen } from '../format.js';
-import { listOf, loadContest, countdown, stateBadge, problemBadge, clarKind, isAnswered, watchClarifications, fmtDuration } from '../contest.js';
+import { listOf, loadContest, countdown, stateBadge, problemBadge, clarKind, isAnswered, watchClarifications, fmtDuration, labelBadge } from '../contest.js';
 import { liveBoard } from './contests.js';
 import { field } from './common.js';
 
@@ -212,15 +212,17 @@ function findAccounts(x, out = []) {
 const csvCell = (s) => (/[",\n]/.test(s) ? `"${String(s).replace(/"/g, '""')}"` : String(s));
 
 function passwordsBox(c, accounts) {
-  const csv = 'username,password,team\n' + accounts.map((a) => [a.username, a.password, a.team].map(csvCell).join(',')).join('\n') + '\n';
+  const teams = accounts.some((a) => a.team);
+  const csv = (teams ? 'username,password,team\n' : 'username,password\n')
+    + accounts.map((a) => [a.username, a.password, ...(teams ? [a.team] : [])].map(csvCell).join(',')).join('\n') + '\n';
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
   return h('section', { class: 'card passwords', role: 'region', 'aria-labelledby': 'pw-title' },
     h('h2', { id: 'pw-title' }, 'Generated passwords'),
     h('p', { class: 'notice' }, 'Shown only now: download or copy them before leaving this page.'),
     h('div', { class: 'actions spread' },
       h('a', { class: 'button primary', href: url, download: `${c.shortname}-passwords.csv` }, 'Download CSV'), copyButton(() => csv, 'Copy CSV')),
-    h('div', { class: 'table-scroll' }, h('table', { class: 'pw' }, h('thead', null, h('tr', null, h('th', null, 'User'), h('th', null, 'Password'), h('th', null, 'Team'))),
-      h('tbody', null, accounts.map((a) => h('tr', null, h('td', null, a.username), h('td', null, h('code', null, a.password)), h('td', null, a.team)))))));
+    h('div', { class: 'table-scroll' }, h('table', { class: 'pw' }, h('thead', null, h('tr', null, h('th', null, 'User'), h('th', null, 'Password'), teams ? h('th', null, 'Team') : null)),
+      h('tbody', null, accounts.map((a) => h('tr', null, h('td', null, a.username), h('td', null, h('code', null, a.password)), teams ? h('td', null, a.team) : null))))));
 }
 
 export async function juryTeams(ctx) {
@@ -342,7 +344,7 @@ export async function juryClarifications(ctx) {
   };
   const head = (cl) => h('div', { class: 'clar-head' },
     h('strong', null, cl.from_team_id ? teamName(cl.from_team_id) : clarKind(cl) === 'announcement' ? 'Announcement' : cl.to_all ? 'To everyone' : `To ${teamName(cl.to_team_id)}`),
-    cl.problem ? h('span', { class: 'pbadge' }, cl.problem) : h('span', { class: 'muted' }, 'general'),
+    cl.problem ? labelBadge(c, cl.problem) : h('span', { class: 'muted' }, 'general'),
     h('time', { datetime: cl.time || '' }, fmtWhen(cl.time)));
 
   const paint = () => {
