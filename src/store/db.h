@@ -583,7 +583,9 @@ struct db_clarification {
 	void *mem;
 };
 /* Stores a clarification; a reply is logged as a change of the request too
-   (its `answered`). DB_E_NOT_FOUND if reply_to is not in the contest. */
+   (its `answered`). DB_E_NOT_FOUND if the contest does not exist, or
+   reply_to, a team or the problem is not the contest's, or the sender is no
+   user; -EINVAL for a request from a team that is not to the jury alone. */
 DB_MUST_CHECK int db_clarification_create(struct db *db, const struct db_clarification *c, int64_t *id /* OUT */);
 DB_MUST_CHECK int db_clarification_get(struct db *db, int64_t id, struct db_clarification *out);
 void db_clarification_release(struct db_clarification *c);

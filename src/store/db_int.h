@@ -66,3 +66,25 @@ size_t db_read_page(struct db_conn *c, const char *sql, int page, int per_page, 
 		    void **items);
 /* The integer in the first column of the first row of sql (a count, a max); 0 if none. */
 int64_t db_query_int(struct db_conn *c, const char *sql);
+
+/* Inserts a user and logs its change, in the caller's write transaction:
+   DB_E_CONFLICT if the username is taken (db_users.c). */
+int db_user_insert(struct db_conn *c, const char *username, const char *password_hash, enum db_role role,
+		   int64_t *id /* OUT */);
+
+/* Strings read for an object that owns them in one block (db_pack.c). */
+/* The bytes a copy of str takes with its NUL (0 for NULL). */
+size_t db_str_size(const char *str);
+/* Copies str to *p and moves *p past it; NULL stays NULL. */
+const char *db_str_copy(char **p, const char *str);
+struct db_strlist {
+	const char **items;
+	size_t count;
+};
+/* The text of column 0 of every row of st (bound by the caller), copied; resets st. */
+void db_strlist_read(sqlite3_stmt *st, struct db_strlist *out);
+/* One malloc'd block (never NULL) holding copies of the strings *fields[i]
+   (NULL stays NULL) and of every list; the fields and each list's items are
+   repointed into it, and the lists' own copies are freed. The caller frees
+   the block with free(). */
+void *db_pack(const char **const fields[], size_t field_count, struct db_strlist *const lists[], size_t list_count);

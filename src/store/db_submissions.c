@@ -61,22 +61,6 @@ static void read_row(sqlite3_stmt *st, struct db_submission *s)
 	s->problem_label = col_text(st, 19);
 }
 
-/* Copies a string into the arena at *p (NULL stays NULL). */
-static const char *keep(char **p, const char *str)
-{
-	if (!str)
-		return NULL;
-	size_t n = strlen(str) + 1;
-	char *dst = memcpy(*p, str, n);
-	*p += n;
-	return dst;
-}
-
-static size_t size_of(const char *str)
-{
-	return str ? strlen(str) + 1 : 0;
-}
-
 /* Makes the borrowed strings of s (and its tests) its own, in one block. */
 static void own(struct db_submission *s, const struct db_test_result *tests, size_t test_count)
 {
@@ -84,18 +68,18 @@ static void own(struct db_submission *s, const struct db_test_result *tests, siz
 				 &s->judged_at, &s->problem_label, &s->compile_output, &s->source};
 	size_t size = test_count * sizeof *tests;
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
-		size += size_of(*fields[i]);
+		size += db_str_size(*fields[i]);
 	for (size_t i = 0; i < test_count; i++)
-		size += size_of(tests[i].group) + size_of(tests[i].verdict);
+		size += db_str_size(tests[i].group) + db_str_size(tests[i].verdict);
 	struct db_test_result *copy = xmalloc(size ? size : 1);
 	char *p = (char *)(copy + test_count);
 	for (size_t i = 0; i < test_count; i++) {
 		copy[i] = tests[i];
-		copy[i].group = keep(&p, tests[i].group);
-		copy[i].verdict = keep(&p, tests[i].verdict);
+		copy[i].group = db_str_copy(&p, tests[i].group);
+		copy[i].verdict = db_str_copy(&p, tests[i].verdict);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
-		*fields[i] = keep(&p, *fields[i]);
+		*fields[i] = db_str_copy(&p, *fields[i]);
 	s->tests = copy;
 	s->test_count = test_count;
 	s->mem = copy;

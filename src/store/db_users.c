@@ -61,10 +61,9 @@ int db_user_create(struct db *db, const char *username, const char *password_has
 	return db_user_create_role(db, username, password_hash, admin ? DB_ROLE_ADMIN : DB_ROLE_USER, id);
 }
 
-int db_user_create_role(struct db *db, const char *username, const char *password_hash, enum db_role role,
-			int64_t *id)
+int db_user_insert(struct db_conn *c, const char *username, const char *password_hash, enum db_role role,
+		   int64_t *id)
 {
-	struct db_conn *c = db_write_begin(db);
 	sqlite3_stmt *st = db_stmt(c, "INSERT INTO users (username, password_hash, role, jury, created_at)"
 				      " VALUES (?, ?, ?, ?, " NOW_RFC3339 ")");
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
@@ -75,7 +74,18 @@ int db_user_create_role(struct db *db, const char *username, const char *passwor
 	int rc = step == SQLITE_DONE ? 0 : step == SQLITE_CONSTRAINT_UNIQUE ? DB_E_CONFLICT : db_fail(c, "insert user");
 	int64_t new_id = sqlite3_last_insert_rowid(db_handle(c));
 	sqlite3_reset(st);
-	rc = db_write_end(db, c, log_user(c, new_id, rc));
+	rc = log_user(c, new_id, rc);
+	if (rc == 0 && id)
+		*id = new_id;
+	return rc;
+}
+
+int db_user_create_role(struct db *db, const char *username, const char *password_hash, enum db_role role,
+			int64_t *id)
+{
+	struct db_conn *c = db_write_begin(db);
+	int64_t new_id = 0;
+	int rc = db_write_end(db, c, db_user_insert(c, username, password_hash, role, &new_id));
 	if (rc == 0 && id)
 		*id = new_id;
 	return rc;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "board.h"
 #include "db.h"
 #include "util.h"
 
@@ -52,3 +53,26 @@ void view_list_submission(void *list, const struct db_submission *s);
 void view_submission_update(struct buf *b, const struct db_submission *s);
 /* The WebSocket "test_result" message of a finished test. */
 void view_test_result(struct buf *b, int64_t submission_id, const struct db_test_result *t);
+
+/* ---- scoreboard.c ---- */
+
+/* What a whole board says of itself besides its rows. */
+struct view_board_head {
+	int64_t contest_id;
+	const char *state;          /* contest_state_name() */
+	bool frozen, final;
+	int64_t seq;                /* the highest row seq (board_rows) */
+};
+
+/* One row {"rank", "team": {"id", "name", "label"}, "solved", "time", "score",
+   "problems": [{"label", "solved", "first", "attempts", "pending", "time",
+   "score"}]}: ICPC times (a problem's only when solved) and null scores, IOI
+   scores and null times. The team's name is its display name if it has one. */
+void view_scoreboard_row(struct buf *b, const struct board *board, const struct board_row *r);
+/* The REST board {"contest_id", "state", "frozen", "final", "seq", "rows"}. */
+void view_scoreboard(struct buf *b, const struct view_board_head *h, const struct board *board,
+		     const struct board_row *const *rows, size_t n);
+/* The WebSocket {"type": "scoreboard_rows", "seq", "view", "frozen", "rows"}
+   (view: "public", "team" or "jury"). */
+void view_scoreboard_rows(struct buf *b, int64_t seq, enum contest_view view, bool frozen,
+			  const struct board *board, const struct board_row *const *rows, size_t n);
