@@ -222,8 +222,9 @@ function submitForm(ctx, c, problems, languages) {
 /* ---- /contests/{id}/scoreboard ---- */
 
 /* A live board on page ctx: REST first, then the socket from the board's seq
-   (it resumes with ?after= by itself). Without a session there is no socket
-   (it would be refused): the board is polled instead. */
+   (it resumes with ?after= by itself). Without a session only a public
+   contest's board has a socket (any other would be refused): the board is
+   polled instead. */
 export async function liveBoard(ctx, c, { view = null, myTeamId = null } = {}) {
   const q = view ? qs({ view }) : '';
   const teamGroups = new Map();
@@ -244,7 +245,7 @@ export async function liveBoard(ctx, c, { view = null, myTeamId = null } = {}) {
     const t = setTimeout(async () => { try { board.load(await get(`/api/contests/${c.id}/scoreboard${q}`)); } catch { /* the socket goes on */ } }, freezeAt + 1000);
     ctx.onCleanup(() => clearTimeout(t));
   }
-  if (ctx.app.me) {
+  if (ctx.app.me || c.public) {
     const feed = new LiveFeed(`/ws/contests/${c.id}/scoreboard/${q}`, {
       after: board.seq,
       onMessage: (m) => board.apply(m),
