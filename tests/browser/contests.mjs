@@ -288,6 +288,11 @@ async function main() {
   });
 
   await step('no request left the server; no CSP violation, uncaught error or refused socket', async () => {
+    // The detector itself: a socket to a submission that does not exist is refused.
+    await work.evaluate(() => { new WebSocket(`ws://${location.host}/ws/submissions/999999/`); });
+    for (let i = 0; i < 100 && !refused.some((r) => r.includes('/ws/submissions/999999/')); i++) await sleep(50);
+    assert(refused.some((r) => r.includes('/ws/submissions/999999/')), 'a refused handshake went unnoticed');
+    refused.splice(refused.findIndex((r) => r.includes('/ws/submissions/999999/')), 1);
     await sleep(200);
     assert(foreign.length === 0, `requests to other hosts: ${foreign.join(', ')}`);
     assert(problems.length === 0, problems.join('\n'));

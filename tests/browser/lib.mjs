@@ -133,7 +133,7 @@ export function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 export const foreign = [];   // requests to any other host
 export const problems = [];  // CSP violations, uncaught errors
-export const refused = [];   // WebSocket handshakes the server refused (4xx)
+export const refused = [];   // sockets that closed before they opened
 let browser;
 
 export async function launch() {
@@ -154,6 +154,7 @@ export async function launch() {
 export async function newContext(viewport = { width: 1280, height: 800 }) {
   const ctx = await browser.newContext({ viewport, serviceWorkers: 'block' });
   await ctx.grantPermissions(['notifications'], { origin: server.base });
+  await ctx.exposeBinding('__verdictRefused', ({ page }, u) => { refused.push(`on ${page.url()}: ${u}`); });
   await ctx.addInitScript(() => {
     window.__notes = [];
     if (window.Notification) {
@@ -164,6 +165,19 @@ export async function newContext(viewport = { width: 1280, height: 800 }) {
         static requestPermission(...a) { return Real.requestPermission(...a); }
       };
     }
+    // A socket that closes before it opened, without the page closing it, was
+    // refused (or could not connect at all): reported to `refused`.
+    const RealWS = window.WebSocket;
+    window.WebSocket = class extends RealWS {
+      constructor(...a) {
+        super(...a);
+        let opened = false, closing = false;
+        const close = this.close.bind(this);
+        this.close = (...c) => { closing = true; return close(...c); };
+        this.addEventListener('open', () => { opened = true; });
+        this.addEventListener('close', (e) => { if (!opened && !closing) window.__verdictRefused(`${this.url} (${e.code})`); });
+      }
+    };
     window.__seen = {};
     const record = (el) => {
       const id = el.dataset.submissionId;
@@ -197,7 +211,6 @@ export async function newContext(viewport = { width: 1280, height: 800 }) {
     page.on('console', (m) => {
       const t = m.text();
       if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(t)) problems.push(`CSP: ${t}`);
-      if (/WebSocket connection to .* failed: .*Unexpected response code: 4\d\d/i.test(t)) refused.push(`on ${page.url()}: ${t}`);
     });
     page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
     page.on('websocket', (ws) => {
