@@ -152,6 +152,7 @@ async function main() {
     await proj.waitForSelector(cellSel(teams.bob, 'A'));
     assert(await proj.getAttribute(cellSel(teams.bob, 'A'), 'data-state') === 'pending', 'the public board shows the frozen result');
     assert(await proj.isVisible('.freeze-banner'), 'no banner on the public board');
+    assert(!/\b(null|undefined)\b/.test(await proj.textContent('main')), 'the page shows null or undefined');
     await shot(proj, 'scoreboard-projector');
     await anon.close();
     await adminPage.goto(`${server.base}/admin/contests/${cid}/scoreboard`);

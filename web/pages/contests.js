@@ -80,8 +80,8 @@ async function contestFrame(ctx, current) {
     h('div', { class: 'page-head contest-head' },
       h('h1', null, c.name, ' ', state),
       h('p', { class: 'clock' }, cd.el)),
-    contestNav(c, current, { jury, unread: watch.badge }),
-    team ? h('p', { class: 'team-line' }, 'Your team: ', h('strong', { class: 'my-team' }, team.display_name || team.name)) : null);
+    contestNav(c, current, { jury, unread: watch.badge }));
+  if (team) ctx.el.append(h('p', { class: 'team-line' }, 'Your team: ', h('strong', { class: 'my-team' }, team.display_name || team.name)));
   return frame;
 }
 
