@@ -22,12 +22,30 @@ void api_problems_delete(struct http_request *req, struct http_response *res);
 void api_problems_import(struct http_request *req, struct http_response *res);
 
 /* api_submissions.c */
+/* Validates {"language", "source"} and stores a submission of the problem
+   (in a contest when ctx is not NULL) within the caller's quota (jury and
+   admins have none), wakes the judge and answers 201 with it. */
+void api_submit(struct http_request *req, struct http_response *res, int64_t problem_id,
+		const struct db_submit_context *ctx);
 void api_submissions_create(struct http_request *req, struct http_response *res);
 void api_problem_submissions(struct http_request *req, struct http_response *res);
 void api_submissions_list(struct http_request *req, struct http_response *res);
 void api_submissions_get(struct http_request *req, struct http_response *res);
 void api_submission_rejudge(struct http_request *req, struct http_response *res);
 void api_problem_rejudge(struct http_request *req, struct http_response *res);
+
+/* api_contests.c */
+void api_contests_list(struct http_request *req, struct http_response *res);
+void api_contests_get(struct http_request *req, struct http_response *res);
+void api_contests_create(struct http_request *req, struct http_response *res);
+void api_contests_update(struct http_request *req, struct http_response *res);
+void api_contests_delete(struct http_request *req, struct http_response *res);
+void api_contest_start(struct http_request *req, struct http_response *res);
+void api_contest_freeze(struct http_request *req, struct http_response *res);
+void api_contest_thaw(struct http_request *req, struct http_response *res);
+void api_contest_finalize(struct http_request *req, struct http_response *res);
+void api_contest_submit(struct http_request *req, struct http_response *res);
+void api_contest_submissions(struct http_request *req, struct http_response *res);
 
 /* api_ops.c */
 void api_healthz(struct http_request *req, struct http_response *res);

@@ -2,8 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "api.h"
 #include "app.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "judge.h"
@@ -56,7 +58,14 @@ static void refuse_over_quota(struct http_response *res, const struct db_submit_
 			   "about %d s, when one is judged", lim->queued, res->retry_after);
 }
 
-void api_submissions_create(struct http_request *req, struct http_response *res)
+/* Jury and admins have no quota and see everything of every submission. */
+static bool is_jury(const struct db_user *u)
+{
+	return u && u->role != DB_ROLE_USER;
+}
+
+void api_submit(struct http_request *req, struct http_response *res, int64_t problem_id,
+		const struct db_submit_context *ctx)
 {
 	struct app *app = req->app;
 	const char *language = NULL, *source = NULL;
@@ -67,8 +76,8 @@ void api_submissions_create(struct http_request *req, struct http_response *res)
 		free(err);
 		return;
 	}
-	if (!db_problem_exists(app->db, req->id[0])) {
-		not_found(res, "problem", req->id[0]);
+	if (!db_problem_exists(app->db, problem_id)) {
+		not_found(res, "problem", problem_id);
 		return;
 	}
 	if (!languages_find(app->languages, language)) {
@@ -82,16 +91,16 @@ void api_submissions_create(struct http_request *req, struct http_response *res)
 	}
 	int64_t id;
 	struct db_submission created;
-	/* Per user, never per address: a classroom behind one NAT submits freely. Admins have no quota. */
+	/* Per user, never per address: a classroom behind one NAT submits freely. */
 	struct db_submit_limits lim = {app->cfg->submissions_per_minute, app->cfg->queued_per_user, NULL, 0};
-	int rc = db_submission_create(app->db, req->id[0], req->user->id, language, source,
-				      req->user->admin ? NULL : &lim, &id, &created);
+	int rc = db_submission_create_in(app->db, problem_id, req->user->id, language, source, ctx,
+					 is_jury(req->user) ? NULL : &lim, &id, &created);
 	if (rc == DB_E_LIMITED) {
 		refuse_over_quota(res, &lim);
 		return;
 	}
 	if (rc == DB_E_NOT_FOUND) {
-		not_found(res, "problem", req->id[0]);
+		not_found(res, "problem", problem_id);
 		return;
 	}
 	if (rc != 0) {
@@ -100,6 +109,11 @@ void api_submissions_create(struct http_request *req, struct http_response *res)
 	}
 	judge_wake(app->judge);
 	answer_submission(res, 201, &created, 0);
+}
+
+void api_submissions_create(struct http_request *req, struct http_response *res)
+{
+	api_submit(req, res, req->id[0], NULL);
 }
 
 void api_problem_submissions(struct http_request *req, struct http_response *res)
@@ -116,6 +130,69 @@ void api_problem_submissions(struct http_request *req, struct http_response *res
 		return;
 	}
 	answer_list(res, &l, page, per_page, total);
+}
+
+/* Who a viewer is in a submission's contest, read once per contest of a list. */
+struct seen_contest {
+	struct db_contest c;
+	struct contest_viewer v;
+	bool visible;
+};
+
+struct masked_list {
+	struct view_list l;
+	struct db *db;
+	const struct db_user *user;
+	int64_t now;
+	struct seen_contest seen[16];
+	size_t count;
+};
+
+/* What of a contest submission the viewer may see: false when nothing (the
+   contest is hidden from them), else *parts gets VIEW_RESULT_HIDDEN when the
+   freeze hides its result. A plain submission: true, no parts. */
+static bool contest_parts(const struct db_contest *c, const struct contest_viewer *v, bool visible,
+			  const struct db_submission *s, int64_t now, unsigned *parts)
+{
+	*parts = 0;
+	if (!s->contest_id)
+		return true;
+	if (!visible)
+		return false;
+	if (!contest_viewer_sees_result(c, v, s->team_id, s->submitted_ms, now))
+		*parts = VIEW_RESULT_HIDDEN;
+	return true;
+}
+
+static void masked_row(void *arg, const struct db_submission *s)
+{
+	struct masked_list *m = arg;
+	unsigned parts = 0;
+	if (s->contest_id && s->user_id != m->user->id) { /* one's own: always all of it */
+		struct seen_contest *sc = NULL;
+		for (size_t i = 0; i < m->count && !sc; i++)
+			if (m->seen[i].c.id == s->contest_id)
+				sc = &m->seen[i];
+		struct seen_contest one;
+		if (!sc) {
+			sc = m->count < ARRAY_SIZE(m->seen) ? &m->seen[m->count] : &one;
+			if (db_contest_get(m->db, s->contest_id, &sc->c) != 0) {
+				/* gone since the row was read: hide the result */
+				view_list_submission_parts(&m->l, s, VIEW_RESULT_HIDDEN);
+				return;
+			}
+			sc->visible = contest_viewer_of(m->db, &sc->c, m->user, &sc->v);
+			if (sc != &one)
+				m->count++;
+		}
+		/* A list row the viewer may not see at all still shows it was made (the
+		   total counts it): with its result hidden. */
+		if (!contest_parts(&sc->c, &sc->v, sc->visible, s, m->now, &parts))
+			parts = VIEW_RESULT_HIDDEN;
+		if (sc == &one)
+			db_contest_release(&one.c);
+	}
+	view_list_submission_parts(&m->l, s, parts);
 }
 
 static const char *const verdicts[] = {"AC", "WA", "TLE", "MLE", "RTE", "OLE", "CE", "JE"};
@@ -145,7 +222,7 @@ void api_submissions_list(struct http_request *req, struct http_response *res)
 			user = found.id;
 		}
 	}
-	if (!req->user->admin) {
+	if (!is_jury(req->user)) {
 		if (user && user != req->user->id) {
 			http_error(res, 403, "forbidden", "users may list only their own submissions");
 			return;
@@ -163,11 +240,13 @@ void api_submissions_list(struct http_request *req, struct http_response *res)
 			return;
 		}
 	}
-	struct view_list l;
+	struct masked_list m = {.db = db, .user = req->user, .now = contest_now_ms()};
 	int64_t total;
-	view_list_begin(&l);
-	db_submissions_list(db, problem, user, v, page, per_page, view_list_submission, &l, &total);
-	answer_list(res, &l, page, per_page, total);
+	view_list_begin(&m.l);
+	db_submissions_list(db, problem, user, v, page, per_page, masked_row, &m, &total);
+	for (size_t i = 0; i < m.count; i++)
+		db_contest_release(&m.seen[i].c);
+	answer_list(res, &m.l, page, per_page, total);
 }
 
 void api_submissions_get(struct http_request *req, struct http_response *res)
@@ -177,9 +256,29 @@ void api_submissions_get(struct http_request *req, struct http_response *res)
 		not_found(res, "submission", req->id[0]);
 		return;
 	}
-	/* Owners and admins see the source; compiler messages quote it, so they only. */
-	bool theirs = req->user->admin || s.user_id == req->user->id;
-	answer_submission(res, 200, &s, VIEW_TESTS | (theirs ? VIEW_COMPILE_OUTPUT | VIEW_SOURCE : 0));
+	/* Owners, their team, the jury and admins see the source; compiler
+	   messages quote it, so they only. */
+	bool theirs = is_jury(req->user) || s.user_id == req->user->id;
+	unsigned parts = 0;
+	if (s.contest_id && s.user_id != req->user->id) { /* one's own: always all of it */
+		struct db_contest c;
+		struct contest_viewer v;
+		bool found = db_contest_get(req->app->db, s.contest_id, &c) == 0;
+		bool visible = found && contest_viewer_of(req->app->db, &c, req->user, &v);
+		bool shown = visible && contest_parts(&c, &v, visible, &s, contest_now_ms(), &parts);
+		if (visible && v.view == CONTEST_VIEW_TEAM && s.team_id && v.team_id == s.team_id)
+			theirs = true;
+		if (found)
+			db_contest_release(&c);
+		if (!shown) {
+			db_submission_release(&s);
+			not_found(res, "submission", req->id[0]);
+			return;
+		}
+	}
+	if (parts & VIEW_RESULT_HIDDEN)
+		theirs = false;
+	answer_submission(res, 200, &s, parts | VIEW_TESTS | (theirs ? VIEW_COMPILE_OUTPUT | VIEW_SOURCE : 0));
 }
 
 void api_submission_rejudge(struct http_request *req, struct http_response *res)

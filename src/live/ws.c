@@ -54,6 +54,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "app.h"
 #include "config.h"
 #include "db.h"
@@ -182,6 +183,27 @@ static int parse_path(const char *path, struct hub_key *topic)
 	return 404;
 }
 
+/* Who may watch one submission (its states and every test's result, live):
+   its owner, the jury and admins, and for a contest submission its team's
+   other members (so no one else ever sees a result the freeze hides). */
+static bool watches_submission(struct db *db, const struct db_user *user, const struct db_submission *s)
+{
+	if (user->role != DB_ROLE_USER)
+		return true;
+	if (s->user_id == user->id)
+		return true;
+	if (!s->contest_id)
+		return false;
+	struct db_contest c;
+	if (db_contest_get(db, s->contest_id, &c) != 0)
+		return false;
+	struct contest_viewer v;
+	bool ok = contest_viewer_of(db, &c, user, &v) &&
+		  (v.view == CONTEST_VIEW_JURY || (v.view == CONTEST_VIEW_TEAM && s->team_id && v.team_id == s->team_id));
+	db_contest_release(&c);
+	return ok;
+}
+
 /* Decides a handshake. Returns 0 with *t filled in, or an HTTP status with
    the API error code and a message. Reads the database; no side effects. */
 static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t, const char **code, char *msg,
@@ -237,11 +259,12 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 			snprintf(msg, msg_size, "submission %lld does not exist", (long long)id);
 			return 404;
 		}
-		int64_t owner = s.user_id;
+		bool allowed = watches_submission(app->db, user, &s);
 		db_submission_release(&s);
-		if (owner != user->id && !user->admin) {
+		if (!allowed) {
 			*code = "forbidden";
-			snprintf(msg, msg_size, "submission %lld belongs to another user", (long long)id);
+			snprintf(msg, msg_size, "submission %lld belongs to another %s", (long long)id,
+				 s.contest_id ? "team" : "user");
 			return 403;
 		}
 	}

@@ -30,12 +30,34 @@ static void put_int_or_null(struct buf *b, const char *key, bool has, int64_t v)
 		put_string(b, key, NULL);
 }
 
-/* The members from "problem_id" to "judged_at", shared by the REST object and the update message. */
-static void state_members(struct buf *b, const struct db_submission *s)
+/* A contest submission's own members (none for a plain one). */
+static void contest_members(struct buf *b, const struct db_submission *s)
+{
+	if (!s->contest_id)
+		return;
+	put_int(b, ",\"contest_id\":", s->contest_id);
+	put_int_or_null(b, ",\"team_id\":", s->team_id != 0, s->team_id);
+	put_string(b, ",\"problem_label\":", s->problem_label);
+	buf_adds(b, s->practice ? ",\"practice\":true" : ",\"practice\":false");
+}
+
+/* The members from "problem_id" to "judged_at" (then, for a contest
+   submission, "contest_id", "team_id", "problem_label" and "practice"),
+   shared by the REST object and the update message. */
+static void state_members(struct buf *b, const struct db_submission *s, bool hidden)
 {
 	put_int(b, ",\"problem_id\":", s->problem_id);
 	put_string(b, ",\"user\":", s->user);
 	put_string(b, ",\"language\":", s->language);
+	if (hidden) {
+		put_string(b, ",\"status\":", "pending");
+		buf_adds(b, ",\"verdict\":null,\"score\":null,\"metrics\":{\"time_ms\":null,\"memory_kb\":null,"
+			    "\"tests_passed\":null,\"tests_total\":null}");
+		put_string(b, ",\"created_at\":", s->created_at);
+		buf_adds(b, ",\"judged_at\":null,\"result_hidden\":true");
+		contest_members(b, s);
+		return;
+	}
 	put_string(b, ",\"status\":", s->status);
 	put_string(b, ",\"verdict\":", s->verdict);
 	buf_adds(b, ",\"score\":");
@@ -49,6 +71,7 @@ static void state_members(struct buf *b, const struct db_submission *s)
 	put_int(b, ",\"tests_total\":", s->tests_total);
 	put_string(b, "},\"created_at\":", s->created_at);
 	put_string(b, ",\"judged_at\":", s->judged_at);
+	contest_members(b, s);
 }
 
 /* The members from "index" on and the closing brace, shared by the REST tests and the test_result message. */
@@ -66,7 +89,14 @@ void view_submission(struct buf *b, const struct db_submission *s, unsigned part
 {
 	put_int(b, "{\"id\":", s->id);
 	put_int(b, ",\"seq\":", s->seq);
-	state_members(b, s);
+	bool hidden = parts & VIEW_RESULT_HIDDEN;
+	state_members(b, s, hidden);
+	if (hidden) {
+		if (parts & VIEW_TESTS)
+			buf_adds(b, ",\"tests\":null");
+		buf_add(b, "}", 1);
+		return;
+	}
 	if (parts & VIEW_COMPILE_OUTPUT)
 		put_string(b, ",\"compile_output\":", s->compile_output);
 	if (parts & VIEW_SOURCE)
@@ -80,19 +110,28 @@ void view_submission(struct buf *b, const struct db_submission *s, unsigned part
 	buf_add(b, "}", 1);
 }
 
+void view_list_submission_parts(struct view_list *l, const struct db_submission *s, unsigned parts)
+{
+	view_list_item(l);
+	view_submission(&l->buf, s, parts);
+}
+
 void view_list_submission(void *list, const struct db_submission *s)
 {
-	struct view_list *l = list;
-	view_list_item(l);
-	view_submission(&l->buf, s, 0);
+	view_list_submission_parts(list, s, 0);
+}
+
+void view_submission_update_parts(struct buf *b, const struct db_submission *s, unsigned parts)
+{
+	put_int(b, "{\"type\":\"submission_update\",\"seq\":", s->seq);
+	put_int(b, ",\"submission_id\":", s->id);
+	state_members(b, s, parts & VIEW_RESULT_HIDDEN);
+	buf_add(b, "}", 1);
 }
 
 void view_submission_update(struct buf *b, const struct db_submission *s)
 {
-	put_int(b, "{\"type\":\"submission_update\",\"seq\":", s->seq);
-	put_int(b, ",\"submission_id\":", s->id);
-	state_members(b, s);
-	buf_add(b, "}", 1);
+	view_submission_update_parts(b, s, 0);
 }
 
 void view_test_result(struct buf *b, int64_t submission_id, const struct db_test_result *t)

@@ -39,18 +39,35 @@ void view_list_item(struct view_list *l);
 /* Closes the envelope and hands its text over (free() it); *len gets its length. */
 char *view_list_end(struct view_list *l, int page, int per_page, int64_t total, size_t *len);
 
+/* ---- contest.c ---- */
+
+/* A time (ms since the epoch) as RFC 3339 UTC, "2026-11-26T04:00:00Z". */
+void view_time_ms(char out[32], int64_t ms);
+/* The contest object: its fields, "state" and "times" at now_ms,
+   "server_time", and its problems unless with_problems is false (then []:
+   who may see them before the start is the caller's call). New reference. */
+json_t *view_contest(const struct db_contest *c, int64_t now_ms, bool with_problems);
+
 /* ---- submission.c ---- */
 
-/* What of a submission's details the REST object shows (who may see what is the caller's call). */
-enum { VIEW_COMPILE_OUTPUT = 1, VIEW_SOURCE = 2, VIEW_TESTS = 4 };
+/* What of a submission's details the REST object shows (who may see what is
+   the caller's call). VIEW_RESULT_HIDDEN: the result is hidden from this
+   viewer (a contest's freeze): status "pending", and verdict, score, every
+   metric, judged_at and the tests null (compile_output and source are then
+   never written). */
+enum { VIEW_COMPILE_OUTPUT = 1, VIEW_SOURCE = 2, VIEW_TESTS = 4, VIEW_RESULT_HIDDEN = 8 };
 
 /* The REST submission object; the parts asked for are read from s (read with DB_SUBMISSION_DETAILS
    or DB_SUBMISSION_SOURCE as needed). */
 void view_submission(struct buf *b, const struct db_submission *s, unsigned parts);
 /* A db_submission_fn: appends s's REST object to a view_list (ctx). */
 void view_list_submission(void *list, const struct db_submission *s);
+/* The same with parts (VIEW_RESULT_HIDDEN, say). */
+void view_list_submission_parts(struct view_list *l, const struct db_submission *s, unsigned parts);
 /* The WebSocket "submission_update" message of s's state. */
 void view_submission_update(struct buf *b, const struct db_submission *s);
+/* The same with the result hidden (VIEW_RESULT_HIDDEN; other parts are ignored). */
+void view_submission_update_parts(struct buf *b, const struct db_submission *s, unsigned parts);
 /* The WebSocket "test_result" message of a finished test. */
 void view_test_result(struct buf *b, int64_t submission_id, const struct db_test_result *t);
 

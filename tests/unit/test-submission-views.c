@@ -155,6 +155,68 @@ START_TEST(list_envelope)
 }
 END_TEST
 
+/* A contest submission adds its contest members after judged_at; with its
+   result hidden every result member is null and status "pending", in the
+   REST object and the update message alike, whatever parts are asked. */
+START_TEST(contest_members_and_hidden_result)
+{
+	for (int k = 0; k < 3; k++) {
+		for (int hidden = 0; hidden < 2; hidden++) {
+			struct db_submission s = sample(k);
+			s.contest_id = 7;
+			s.team_id = k == 2 ? 0 : 11;
+			s.practice = k == 1;
+			s.problem_label = "B";
+			json_t *state = json_pack("{s:I, s:o, s:o}", "problem_id", (json_int_t)s.problem_id, "user",
+						  str(s.user), "language", str(s.language));
+			if (hidden) {
+				json_t *masked = json_pack("{s:s, s:n, s:n, s:{s:n, s:n, s:n, s:n}, s:o, s:n, s:b}",
+							   "status", "pending", "verdict", "score", "metrics", "time_ms",
+							   "memory_kb", "tests_passed", "tests_total", "created_at",
+							   str(s.created_at), "judged_at", "result_hidden", 1);
+				json_object_update(state, masked);
+				json_decref(masked);
+			} else {
+				json_object_set_new(state, "status", str(s.status));
+				json_object_set_new(state, "verdict", str(s.verdict));
+				json_object_set_new(state, "score", s.has_score ? json_real(s.score) : json_null());
+				json_object_set_new(state, "metrics", metrics(&s));
+				json_object_set_new(state, "created_at", str(s.created_at));
+				json_object_set_new(state, "judged_at", str(s.judged_at));
+			}
+			json_object_set_new(state, "contest_id", json_integer(7));
+			json_object_set_new(state, "team_id", s.team_id ? json_integer(11) : json_null());
+			json_object_set_new(state, "problem_label", json_string("B"));
+			json_object_set_new(state, "practice", json_boolean(s.practice));
+			unsigned parts = VIEW_TESTS | VIEW_SOURCE | VIEW_COMPILE_OUTPUT | (hidden ? VIEW_RESULT_HIDDEN : 0);
+			json_t *want = json_pack("{s:I, s:I}", "id", (json_int_t)s.id, "seq", (json_int_t)s.seq);
+			json_object_update(want, state);
+			if (hidden) {
+				json_object_set_new(want, "tests", json_null());
+			} else {
+				json_object_set_new(want, "compile_output", str(s.compile_output));
+				json_object_set_new(want, "source", str(s.source));
+				json_t *list = json_array();
+				for (size_t i = 0; i < s.test_count; i++)
+					json_array_append_new(list, test_json(&s.tests[i]));
+				json_object_set_new(want, "tests", list);
+			}
+			struct buf b;
+			buf_init(&b);
+			view_submission(&b, &s, parts);
+			same_bytes(&b, want);
+			want = json_pack("{s:s, s:I, s:I}", "type", "submission_update", "seq", (json_int_t)s.seq,
+					 "submission_id", (json_int_t)s.id);
+			json_object_update(want, state);
+			json_decref(state);
+			buf_init(&b);
+			view_submission_update_parts(&b, &s, parts);
+			same_bytes(&b, want);
+		}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("views");
@@ -162,6 +224,7 @@ int main(void)
 	tcase_add_test(tc, rest_object);
 	tcase_add_test(tc, websocket_messages);
 	tcase_add_test(tc, list_envelope);
+	tcase_add_test(tc, contest_members_and_hidden_result);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
