@@ -121,6 +121,7 @@ export async function juryContestEdit(ctx) {
     penalty: h('input', { id: 'ce-penalty', type: 'number', min: 0, value: v.penalty_min ?? 20 }),
     public: h('input', { id: 'ce-public', type: 'checkbox', checked: !!v.public }),
     practice: h('input', { id: 'ce-practice', type: 'checkbox', checked: !!v.practice_after_end }),
+    classroom: h('input', { id: 'ce-classroom', type: 'checkbox', checked: !!v.classroom }),
   };
   f.scoring.value = v.scoring || 'icpc';
   f.ioi.value = v.ioi_mode || 'max_submission';
@@ -131,7 +132,8 @@ export async function juryContestEdit(ctx) {
     h('div', { class: 'row' }, field('Start', f.start, 'Your local time; empty: not scheduled'), field('Length (minutes)', f.duration), field('Freeze (minutes before the end)', f.freeze)),
     h('div', { class: 'row' }, field('Scoring', f.scoring), field('IOI score', f.ioi), field('Penalty (minutes)', f.penalty)),
     h('div', { class: 'row checks' }, h('label', { class: 'check' }, f.public, ' Public (anyone may see it)'),
-      h('label', { class: 'check' }, f.practice, ' Practice submissions after the end')),
+      h('label', { class: 'check' }, f.practice, ' Practice submissions after the end'),
+      h('label', { class: 'check' }, f.classroom, ' Classroom (every signed-in user takes part, one team each)')),
     probs.el,
     h('div', { class: 'actions' }, button));
   ctx.el.append(form);
@@ -142,8 +144,9 @@ export async function juryContestEdit(ctx) {
       shortname: f.shortname.value.trim(), name: f.name.value.trim(), formal_name: f.formal.value.trim(),
       start_time: fromLocalInput(f.start.value), duration_s: Number(f.duration.value) * 60, freeze_s: Number(f.freeze.value) * 60,
       scoring: f.scoring.value, penalty_min: Number(f.penalty.value), public: f.public.checked, practice_after_end: f.practice.checked,
-      problems: probs.value(),
+      classroom: f.classroom.checked, problems: probs.value(),
     };
+    if (v.medals) body.medals = v.medals; // PUT replaces the whole object
     if (body.scoring === 'ioi') body.ioi_mode = f.ioi.value;
     if (!/^[a-z0-9_-]{1,36}$/.test(body.shortname)) { msg.error('The short name may have a-z, 0-9, _ and - only (at most 36).'); f.shortname.focus(); return; }
     if (!body.name) { msg.error('Give the contest a name.'); f.name.focus(); return; }
