@@ -8,7 +8,7 @@
 #include "auth.h"
 #include "util.h"
 
-static bool valid_name(const char *s)
+bool users_name_valid(const char *s)
 {
 	size_t n = strlen(s);
 	return n >= 1 && n <= 32 &&
@@ -25,8 +25,7 @@ static int check_password(const char *password, char **err)
 	return 0;
 }
 
-/* The argon2id hash (malloc'd) of an acceptable password. */
-static int hash_new_password(const char *password, char **hash, char **err)
+int users_hash_password(const char *password, char **hash, char **err)
 {
 	int rc = check_password(password, err);
 	if (rc)
@@ -38,12 +37,12 @@ static int hash_new_password(const char *password, char **hash, char **err)
 int users_create(struct db *db, const char *username, const char *password, enum db_role role, int64_t *id,
 		 char **err)
 {
-	if (!valid_name(username)) {
+	if (!users_name_valid(username)) {
 		*err = xstrdup("username must be 1 to 32 letters, digits, '_', '.' or '-'");
 		return USERS_E_INVALID;
 	}
 	char *hash;
-	int rc = hash_new_password(password, &hash, err);
+	int rc = users_hash_password(password, &hash, err);
 	if (rc)
 		return rc;
 	rc = db_user_create_role(db, username, hash, role, id);
@@ -54,7 +53,7 @@ int users_create(struct db *db, const char *username, const char *password, enum
 int users_set_password(struct db *db, int64_t id, const char *password, char **err)
 {
 	char *hash;
-	int rc = hash_new_password(password, &hash, err);
+	int rc = users_hash_password(password, &hash, err);
 	if (rc)
 		return rc;
 	rc = db_user_set_password(db, id, hash);

@@ -46,6 +46,15 @@ void api_contest_thaw(struct http_request *req, struct http_response *res);
 void api_contest_finalize(struct http_request *req, struct http_response *res);
 void api_contest_submit(struct http_request *req, struct http_response *res);
 void api_contest_submissions(struct http_request *req, struct http_response *res);
+/* api_teams.c */
+void api_teams_list(struct http_request *req, struct http_response *res);
+void api_teams_create(struct http_request *req, struct http_response *res);
+void api_teams_update(struct http_request *req, struct http_response *res);
+void api_teams_delete(struct http_request *req, struct http_response *res);
+void api_teams_import(struct http_request *req, struct http_response *res);
+void api_organizations_list(struct http_request *req, struct http_response *res);
+void api_groups_list(struct http_request *req, struct http_response *res);
+void api_contests_import(struct http_request *req, struct http_response *res);
 
 /* api_ops.c */
 void api_healthz(struct http_request *req, struct http_response *res);

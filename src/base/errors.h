@@ -24,6 +24,7 @@ enum error_code {
 	PACKAGE_E_INVALID, /* bad package; *err says which file and why */
 	IMPORT_E_INVALID,  /* a bad package or slug: *err is the message for a 400 */
 	PROBLEM_JSON_E_INVALID, /* a bad problem written as JSON: *err is the message for a 400 */
+	CONTEST_FILES_E_INVALID, /* a bad contest package file or roster: *err names the file, line and field */
 	/* base (json_util.h) */
 	JSON_E_INVALID,    /* a request field of the wrong type or out of range; *err says which */
 	/* base (config.h) */

@@ -42,6 +42,7 @@ struct http_response {
 	const char *cache_control;
 	const char *etag;           /* borrowed, must outlive the response */
 	char *location;             /* owned */
+	const char *disposition;    /* a Content-Disposition header (a download), borrowed, must outlive the response */
 	char *allow;                /* owned; the Allow header of a 405 */
 	int retry_after;            /* seconds; a Retry-After header when > 0 */
 };

@@ -316,6 +316,15 @@ static int zip_next(struct archive *a, struct archive_entry **e, char *name, boo
 	return 0;
 }
 
+/* Whether path (relative to a candidate root) marks the root: the marker, or
+   without one any wanted file directly at it. */
+static bool is_marker(const struct loader_rules *r, const char *path)
+{
+	if (r->marker)
+		return strcmp(path, r->marker) == 0;
+	return !strchr(path, '/') && !r->ignored(path) && r->wanted(path);
+}
+
 /* Pass 1: validates every entry and finds the package root (prefix). */
 static int zip_scan(const void *data, size_t len, struct loading *l, char **prefix, char **folder)
 {
@@ -365,7 +374,7 @@ static int zip_scan(const void *data, size_t len, struct loading *l, char **pref
 	for (size_t i = 0; i < n; i++) {
 		if (l->rules->ignored(names[i].name))
 			continue;
-		if (!names[i].dir && strcmp(names[i].name, l->rules->marker) == 0)
+		if (!names[i].dir && is_marker(l->rules, names[i].name))
 			root_marker = true;
 		size_t c = strcspn(names[i].name, "/");
 		if (!top) {
@@ -378,12 +387,13 @@ static int zip_scan(const void *data, size_t len, struct loading *l, char **pref
 	if (root_marker) {
 		*prefix = xstrdup("");
 	} else {
-		struct zname key = {.name = top ? xasprintf("%.*s/%s", (int)top_len, top, l->rules->marker) : NULL};
-		struct zname *hit = key.name && one_top ? bsearch(&key, names, n, sizeof *names, zname_cmp) : NULL;
-		free(key.name);
-		if (!hit || hit->dir) {
+		bool hit = false;
+		for (size_t i = 0; one_top && top && i < n && !hit; i++)
+			hit = !names[i].dir && strncmp(names[i].name, top, top_len) == 0 && names[i].name[top_len] == '/' &&
+			      is_marker(l->rules, names[i].name + top_len + 1);
+		if (!hit) {
 			rc = loader_fail(l->err, "%s: not found at the root of the archive or in a single top-level folder",
-					 l->rules->marker);
+					 l->rules->marker ? l->rules->marker : "none of the package's files");
 			goto out;
 		}
 		*prefix = xasprintf("%.*s/", (int)top_len, top);

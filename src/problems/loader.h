@@ -29,7 +29,8 @@ struct loader_tree {
 
 /* What a package format says about its files. */
 struct loader_rules {
-	const char *marker;           /* the file at the root: at the top, or in the single top-level folder */
+	const char *marker;           /* the file at the root: at the top, or in the single top-level folder;
+	                                 NULL (zips only): any wanted file there */
 	const char *const *top_level; /* folder: the only names walked at the root (NULL: all but hidden ones) */
 	size_t top_level_count;
 	bool (*ignored)(const char *path); /* zip entries not part of the package (a folder skips hidden names) */

@@ -47,6 +47,16 @@ void view_time_ms(char out[32], int64_t ms);
    "server_time", and its problems unless with_problems is false (then []:
    who may see them before the start is the caller's call). New reference. */
 json_t *view_contest(const struct db_contest *c, int64_t now_ms, bool with_problems);
+/* ---- team.c ---- */
+
+/* {"id", "key", "name", "display_name", "label", "organization" (its key or
+   null), "groups" (keys), "hidden", "members" (usernames; only with members:
+   for the jury and the team itself), "seq"}. New reference. */
+json_t *view_team(const struct db_team *t, bool members);
+/* {"id", "key", "name", "formal_name", "country", "icpc_id", "seq"}. */
+json_t *view_organization(const struct db_organization *o);
+/* {"id", "key", "name", "type", "hidden", "icpc_id", "seq"}. */
+json_t *view_team_group(const struct db_team_group *g);
 
 /* ---- submission.c ---- */
 

@@ -28,3 +28,14 @@ for pkg in sorted(p for p in packages.iterdir() if p.is_dir()):
     for i, t in enumerate(sorted(pkg.rglob('testdata.yaml'))):
         seed = here / 'corpus' / 'package-yaml' / f'{pkg.name}-testdata-{i}'
         seed.write_bytes(yaml + b'\0' + t.read_bytes())
+
+# contest-files: the first byte picks the reader (its index in the harness's
+# names), the rest is a file of tests/contests/nwerc, or a roster (index 10).
+readers = ['teams.json', 'organizations.json', 'groups.json', 'accounts.yaml', 'accounts.json', 'contest.yaml',
+           'contest.json', 'problems.yaml', 'problems.json', 'problemset.yaml']
+seeds = here / 'corpus' / 'contest-files'
+seeds.mkdir(exist_ok=True)
+for f in sorted((here.parent / 'contests' / 'nwerc').iterdir()):
+    if f.name in readers:
+        (seeds / f.name).write_bytes(bytes([readers.index(f.name)]) + f.read_bytes())
+(seeds / 'roster.csv').write_bytes(bytes([10]) + b'username,name,password\r\nalice,"Alice, L.",pw-123456\nbob,Bob\n')
