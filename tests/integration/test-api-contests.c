@@ -356,6 +356,15 @@ START_TEST(visibility)
 }
 END_TEST
 
+/* POST /api/contests/{id}/ACTION: 200, the contest in the state, with that time set. */
+static void act(long long id, const char *action, const char *state, const char *time)
+{
+	json_t *c = call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/%s", id, action);
+	ck_assert_str_eq(str(c, "state"), state);
+	ck_assert(json_is_string(json_object_get(json_object_get(c, "times"), time)));
+	json_decref(c);
+}
+
 START_TEST(actions)
 {
 	long long id = create_contest("acts", NULL, 3600, 600, "");
@@ -368,33 +377,21 @@ START_TEST(actions)
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "not ended", NULL, path);
 	snprintf(path, sizeof path, "/api/contests/%lld/start", id);
 	expect_json_error(&srv, "POST", path, judy, NULL, 403, "forbidden");
-	json_t *c = call("POST", srv.admin_token, 200, NULL, "%s", path);
-	ck_assert_str_eq(str(c, "state"), "running");
-	ck_assert(json_is_string(json_object_get(c, "start_time")));
-	json_decref(c);
+	act(id, "start", "running", "start");
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "already started", NULL, path);
 	snprintf(path, sizeof path, "/api/contests/%lld/finalize", id);
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "not ended", NULL, path);
 	/* freeze now, once */
+	act(id, "freeze", "frozen", "freeze");
 	snprintf(path, sizeof path, "/api/contests/%lld/freeze", id);
-	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
-	ck_assert_str_eq(str(c, "state"), "frozen");
-	ck_assert(json_is_string(json_object_get(json_object_get(c, "times"), "freeze")));
-	json_decref(c);
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "already frozen", NULL, path);
 	/* thaw, once; freeze again after it */
+	act(id, "thaw", "running", "thaw");
 	snprintf(path, sizeof path, "/api/contests/%lld/thaw", id);
-	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
-	ck_assert_str_eq(str(c, "state"), "running");
-	ck_assert(json_is_string(json_object_get(json_object_get(c, "times"), "thaw")));
-	json_decref(c);
 	expect_refusal("POST", srv.admin_token, 409, "conflict", "already thawed", NULL, path);
-	snprintf(path, sizeof path, "/api/contests/%lld/freeze", id);
-	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
-	ck_assert_str_eq(str(c, "state"), "frozen");
-	json_decref(c);
+	act(id, "freeze", "frozen", "freeze");
 	/* change the length while it runs: a PUT with the new duration */
-	c = call("GET", srv.admin_token, 200, NULL, "/api/contests/%lld", id);
+	json_t *c = call("GET", srv.admin_token, 200, NULL, "/api/contests/%lld", id);
 	char start_at[32];
 	snprintf(start_at, sizeof start_at, "%s", str(c, "start_time"));
 	json_decref(c);
@@ -591,6 +588,45 @@ START_TEST(freeze_hides_others_results)
 }
 END_TEST
 
+/* A team of two in a private contest (teams REST): its members see the
+   contest and each other's submissions whole, live and during the freeze;
+   an outsider sees neither the contest nor their socket. */
+START_TEST(team_of_two)
+{
+	char started[32];
+	iso(started, -60);
+	long long id = create_contest("teams-2", started, 3600, 0, "");
+	ck_assert(!listed(carol, id));
+	json_t *t = call("POST", srv.admin_token, 201, "{\"key\": \"duo\", \"name\": \"Duo\", \"members\": [\"carol\", \"bob\"]}",
+			 "/api/contests/%lld/teams", id);
+	long long team = json_integer_value(json_object_get(t, "id"));
+	json_decref(t);
+	ck_assert(listed(carol, id));
+	ck_assert(listed(bob, id));
+	ck_assert(!listed(alice, id));
+	json_decref(call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/freeze", id));
+	json_t *s;
+	long long sub = contest_submit(carol, id, "A", WSH_SOURCE, 201, &s);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "team_id")), team);
+	json_decref(s);
+	wait_all(&sub, 1);
+	/* bob, her teammate: the result and the source, though frozen */
+	s = call("GET", bob, 200, NULL, "/api/submissions/%lld", sub);
+	ck_assert_str_eq(str(s, "verdict"), "AC");
+	ck_assert(json_is_string(json_object_get(s, "source")));
+	json_decref(s);
+	json_t *l = call("GET", bob, 200, NULL, "/api/contests/%lld/submissions?team=%lld", id, team);
+	ck_assert_str_eq(str(item_with_id(l, sub), "verdict"), "AC");
+	json_decref(l);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, bob), 101);
+	/* alice, outside: no contest, no submission, no socket */
+	json_decref(call("GET", alice, 404, NULL, "/api/submissions/%lld", sub));
+	json_decref(call("GET", alice, 404, NULL, "/api/contests/%lld/submissions", id));
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, alice), 403);
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", id));
+}
+END_TEST
+
 START_TEST(problem_sockets_and_lists_skip_contests)
 {
 	/* a plain submission is still listed by its problem, and jury see its socket */
@@ -668,6 +704,7 @@ int main(void)
 	tcase_add_test(tc, finalize_waits_for_judging);
 	tcase_add_test(tc, window);
 	tcase_add_test(tc, freeze_hides_others_results);
+	tcase_add_test(tc, team_of_two);
 	tcase_add_test(tc, problem_sockets_and_lists_skip_contests);
 	suite_add_tcase(s, tc);
 	TCase *demo = tcase_create("demo");

@@ -476,6 +476,23 @@ START_TEST(contest_from_a_package)
 	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "accounts")), 3);
 	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "passwords")), 1);
 	response_free(&r);
+	/* the contest as contest.yaml and problems.yaml say */
+	char cpath[64];
+	snprintf(cpath, sizeof cpath, "/api/contests/%lld", c);
+	http_request(&r, &srv, "GET", cpath, srv.admin_token, NULL, NULL, 0, NULL);
+	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "name")), "NWERC mini");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "start_time")), "2030-11-24T09:00:00Z");
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "duration_s")), 5 * 3600);
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "freeze_s")), 3600);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "scoring")), "icpc");
+	json_t *problems = json_object_get(r.json, "problems");
+	ck_assert_uint_eq(json_array_size(problems), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(problems, 0), "slug")), "hello");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(problems, 0), "label")), "A");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(problems, 0), "color")), "#e53935");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(problems, 1), "label")), "B");
+	response_free(&r);
 	json_t *list = get_list(c, "teams", srv.admin_token, 200);
 	ck_assert_uint_eq(json_array_size(list), 3);
 	ck_assert_str_eq(json_string_value(json_object_get(find_key(list, "t1"), "organization")), "kth");
