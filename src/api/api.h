@@ -56,6 +56,9 @@ void api_organizations_list(struct http_request *req, struct http_response *res)
 void api_groups_list(struct http_request *req, struct http_response *res);
 void api_contests_import(struct http_request *req, struct http_response *res);
 
+/* api_scoreboard.c */
+void api_contest_scoreboard(struct http_request *req, struct http_response *res);
+
 /* api_ops.c */
 void api_healthz(struct http_request *req, struct http_response *res);
 void api_metrics(struct http_request *req, struct http_response *res);

@@ -43,11 +43,13 @@ const struct route routes[] = {
 	{HTTP_DELETE, "/api/contests/{id}/teams/{id}", api_teams_delete, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/organizations", api_organizations_list, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/groups", api_groups_list, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/contests/{id}/scoreboard", api_contest_scoreboard, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/healthz", api_healthz, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/metrics", api_metrics, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	/* WebSocket handshakes the WebSocket server refused, and plain GETs (ws.c) */
 	{HTTP_GET, "/ws/problems/{id}/submissions/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/ws/submissions/{id}/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/ws/contests/{id}/scoreboard/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "boards.h"
 #include "db.h"
 #include "demo.h"
 #include "feed.h"
@@ -68,6 +69,14 @@ static void raise_fd_limit(void)
 	log_info("open files: %llu", (unsigned long long)rl.rlim_cur);
 }
 
+/* The change hook: the scoreboards first (they publish their rows), then the feed. */
+static void on_change(void *arg, struct db *db, const struct db_change *change)
+{
+	struct app *app = arg;
+	boards_on_change(app->boards, db, change);
+	feed_on_change(app->hub, db, change);
+}
+
 int server_run(const struct config *cfg)
 {
 	int code = 1;
@@ -87,8 +96,10 @@ int server_run(const struct config *cfg)
 		goto out;
 	if (db_open(cfg->data_dir, true, &app.db, &err) != 0)
 		goto out;
-	app.hub = feed_hub_new(app.db);
-	db_set_change_hook(app.db, feed_on_change, app.hub);
+	app.boards = boards_new(app.db);
+	app.hub = feed_hub_new(app.db, app.boards);
+	boards_set_listener(app.boards, feed_on_board, app.hub);
+	db_set_change_hook(app.db, on_change, &app);
 	if (cfg->demo && demo_seed(app.db) != 0) {
 		err = xstrdup("cannot create the demo data");
 		goto out;
@@ -130,6 +141,8 @@ int server_run(const struct config *cfg)
 	if (rc == 0)
 		rc = hub_start(app.hub);
 	if (rc == 0)
+		rc = boards_start(app.boards);
+	if (rc == 0)
 		rc = ws_server_start(ws);
 	if (rc == 0)
 		rc = listener_start(listener, http_server_adopt, http, ws_server_offer, ws);
@@ -160,6 +173,7 @@ out:
 	http_server_free(http);
 	judge_free(app.judge);
 	hub_stop(app.hub);
+	boards_free(app.boards);
 	db_close(app.db);
 	hub_free(app.hub);
 	languages_free(app.languages);

@@ -3,6 +3,7 @@
  * never change afterwards. */
 #pragma once
 
+struct boards;
 struct config;
 struct db;
 struct hub;
@@ -13,6 +14,7 @@ struct app {
 	const struct config *cfg;
 	struct db *db;
 	struct hub *hub;              /* live updates to WebSocket subscribers */
+	struct boards *boards;        /* every contest's scoreboard, in memory */
 	struct judge *judge;          /* the queue and the worker pool */
 	struct languages *languages;
 };

@@ -61,24 +61,189 @@ static void replay_row(void *ctx, const struct db_submission *s)
 	r->msgs[r->count++] = update_msg(s);
 }
 
-static int replay(void *db, struct hub_key topic, int64_t after, struct hub_msg **msgs, int limit)
+struct source {
+	struct db *db;
+	struct boards *boards;
+};
+
+static int board_replay(struct source *src, struct hub_key topic, struct hub_msg **msgs);
+
+static int replay(void *arg, struct hub_key topic, int64_t after, struct hub_msg **msgs, int limit)
 {
+	struct source *src = arg;
 	struct replay r = {msgs, 0};
 	if (topic.kind == FEED_PROBLEM_SUBMISSIONS)
-		db_submissions_changed(db, topic.id, 0, after, limit, replay_row, &r);
+		db_submissions_changed(src->db, topic.id, 0, after, limit, replay_row, &r);
 	else if (topic.kind == FEED_SUBMISSION)
-		db_submissions_changed(db, 0, topic.id, after, limit, replay_row, &r);
+		db_submissions_changed(src->db, 0, topic.id, after, limit, replay_row, &r);
+	else if (limit > 0)
+		r.count = board_replay(src, topic, msgs);
 	return r.count;
 }
 
 /* A submission's own topic carries test results, which the change log does not replay. */
-static bool resyncs(void *db, struct hub_key topic)
+static bool resyncs(void *arg, struct hub_key topic)
 {
-	(void)db;
+	(void)arg;
 	return topic.kind != FEED_SUBMISSION;
 }
 
-struct hub *feed_hub_new(struct db *db)
+struct hub *feed_hub_new(struct db *db, struct boards *boards)
 {
-	return hub_new(&(struct hub_source){replay, resyncs, db});
+	struct source *src = xmalloc(sizeof *src);
+	*src = (struct source){db, boards};
+	return hub_new(&(struct hub_source){replay, resyncs, src, free});
+}
+
+/* ---- scoreboards ----
+ *
+ * A board's public and jury topics carry its changed rows: one message per
+ * change, at the change's seq, about an object of its own (never coalesced
+ * with another: each holds only the rows that change changed). A team's topic
+ * carries its own row (its row in its view), one object, so a newer state
+ * replaces an older one. A team's socket reads the public topic and its own:
+ * its own row comes only from the latter.
+ *
+ * Resume. A board's state is not in the change log, and the freeze and the
+ * thaw change it with no change at all, so a replay is always the whole
+ * board as it is now, at the board's seq ("full": true), whatever ?after=
+ * says; a replay at or below a seq already sent is still delivered (replays
+ * are not filtered by seq), and the live messages it covers are dropped. A
+ * board rebuilt after a restart stands at the seq of the newest change of
+ * the contest, so a resume across a restart gets the rebuilt board, exactly.
+ * A rebuild (new seq) is sent whole as a state message; the freeze and the
+ * thaw (no new seq) as events, which no seq filter drops. */
+
+static void put_board_msg(struct hub *hub, const struct boards_view *v, enum contest_view view, int64_t team_id,
+			  const struct board_row *const *rows, size_t n, bool full, bool state)
+{
+	static const int kinds[] = {FEED_BOARD_PUBLIC, FEED_BOARD_TEAM, FEED_BOARD_JURY};
+	char banner[200];
+	bool show_banner = v->frozen && view == CONTEST_VIEW_PUBLIC && full;
+	if (show_banner)
+		view_board_banner(banner, sizeof banner, v->freeze_minutes);
+	struct buf b;
+	buf_init(&b);
+	view_scoreboard_rows_ext(&b, v->seq, view, v->frozen, full, show_banner ? banner : NULL, v->board, rows, n);
+	struct hub_key topic = {kinds[view], view == CONTEST_VIEW_TEAM ? team_id : v->contest->id};
+	/* The own row is one object; each change of a board is one of its own. */
+	struct hub_key object = {kinds[view], view == CONTEST_VIEW_TEAM ? team_id : v->seq};
+	hub_publish(hub, &topic, 1, msg_of(&b, object, v->seq, state));
+}
+
+static void put_own(struct hub *hub, const struct boards_view *v, const struct board_row *row, bool state)
+{
+	put_board_msg(hub, v, CONTEST_VIEW_TEAM, row->team->id, &row, 1, false, state);
+}
+
+/* The whole board, each view. */
+static void put_full(struct hub *hub, const struct boards_view *v, bool state)
+{
+	const struct board_row *const *rows;
+	size_t n = board_rows(v->board, CONTEST_VIEW_JURY, 0, &rows, NULL);
+	put_board_msg(hub, v, CONTEST_VIEW_JURY, 0, rows, n, true, state);
+	for (size_t i = 0; i < n; i++) {
+		const struct board_row *own = boards_own_row(v->board, rows[i]->team->id);
+		if (own)
+			put_own(hub, v, own, state);
+	}
+	n = board_rows(v->board, CONTEST_VIEW_PUBLIC, 0, &rows, NULL);
+	put_board_msg(hub, v, CONTEST_VIEW_PUBLIC, 0, rows, n, true, state);
+}
+
+static bool has_team_change(const struct board_change *ch, size_t n, int64_t team_id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ch[i].view == CONTEST_VIEW_TEAM && ch[i].team_id == team_id)
+			return true;
+	return false;
+}
+
+static void put_changes(struct hub *hub, const struct boards_view *v)
+{
+	const struct board_change *ch;
+	size_t n = board_changes(v->board, &ch);
+	for (size_t i = 0; i < n; i++) {
+		const struct board_change *c = &ch[i];
+		if (c->view != CONTEST_VIEW_TEAM && c->row_count)
+			put_board_msg(hub, v, c->view, 0, c->rows, c->row_count, false, true);
+		/* A team's own row: from its view's change where it has a view of
+		   its own, else from the public change. */
+		for (size_t r = 0; r < c->row_count; r++) {
+			int64_t team = c->rows[r]->team->id;
+			if (c->view == CONTEST_VIEW_TEAM ? team == c->team_id
+							 : c->view == CONTEST_VIEW_PUBLIC && !has_team_change(ch, n, team))
+				put_own(hub, v, c->rows[r], true);
+		}
+	}
+}
+
+void feed_on_board(void *arg, enum boards_what what, const struct boards_view *v)
+{
+	struct hub *hub = arg;
+	if (!hub_listening(hub))
+		return;
+	if (what == BOARDS_CHANGED) {
+		put_changes(hub, v);
+	} else if (what == BOARDS_GONE) {
+		put_board_msg(hub, v, CONTEST_VIEW_JURY, 0, NULL, 0, true, true);
+		put_board_msg(hub, v, CONTEST_VIEW_PUBLIC, 0, NULL, 0, true, true);
+	} else {
+		put_full(hub, v, what == BOARDS_REBUILT);
+	}
+}
+
+struct board_reply {
+	enum contest_view view;
+	int64_t team_id;
+	struct hub_msg *msg;
+};
+
+static void board_snapshot(void *arg, const struct boards_view *v)
+{
+	struct board_reply *r = arg;
+	static const int kinds[] = {FEED_BOARD_PUBLIC, FEED_BOARD_TEAM, FEED_BOARD_JURY};
+	const struct board_row *const *rows;
+	const struct board_row *own = NULL;
+	size_t n;
+	if (r->view == CONTEST_VIEW_TEAM) {
+		own = boards_own_row(v->board, r->team_id);
+		if (!own)
+			return;
+		rows = &own;
+		n = 1;
+	} else {
+		n = board_rows(v->board, r->view, 0, &rows, NULL);
+	}
+	char banner[200];
+	bool show_banner = v->frozen && r->view == CONTEST_VIEW_PUBLIC;
+	if (show_banner)
+		view_board_banner(banner, sizeof banner, v->freeze_minutes);
+	struct buf b;
+	buf_init(&b);
+	view_scoreboard_rows_ext(&b, v->seq, r->view, v->frozen, r->view != CONTEST_VIEW_TEAM,
+				 show_banner ? banner : NULL, v->board, rows, n);
+	struct hub_key object = {kinds[r->view], r->view == CONTEST_VIEW_TEAM ? r->team_id : v->seq};
+	r->msg = msg_of(&b, object, v->seq, true);
+}
+
+static int board_replay(struct source *src, struct hub_key topic, struct hub_msg **msgs)
+{
+	if (!src->boards)
+		return 0;
+	struct board_reply r = {CONTEST_VIEW_PUBLIC, 0, NULL};
+	int64_t contest_id = topic.id;
+	if (topic.kind == FEED_BOARD_JURY) {
+		r.view = CONTEST_VIEW_JURY;
+	} else if (topic.kind == FEED_BOARD_TEAM) {
+		contest_id = db_board_team_contest(src->db, topic.id);
+		r.view = CONTEST_VIEW_TEAM;
+		r.team_id = topic.id;
+	} else if (topic.kind != FEED_BOARD_PUBLIC) {
+		return 0;
+	}
+	if (boards_read(src->boards, contest_id, board_snapshot, &r) != 0 || !r.msg)
+		return 0;
+	msgs[0] = r.msg;
+	return 1;
 }

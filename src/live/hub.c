@@ -403,6 +403,8 @@ void hub_free(struct hub *hub)
 	pthread_mutex_destroy(&hub->lock);
 	pthread_mutex_destroy(&hub->users_lock);
 	pthread_cond_destroy(&hub->cond);
+	if (hub->source.release)
+		hub->source.release(hub->source.ctx);
 	free(hub);
 }
 

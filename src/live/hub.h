@@ -47,6 +47,8 @@ struct hub_source {
 	   from it, else it fails and its connection is closed. */
 	bool (*resyncs)(void *ctx, struct hub_key topic);
 	void *ctx;
+	/* Called by hub_free with ctx (may be NULL). */
+	void (*release)(void *ctx);
 };
 
 struct hub *hub_new(const struct hub_source *source);

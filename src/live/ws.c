@@ -83,8 +83,9 @@ struct ws_settings {
 
 /* What an admitted handshake asks for. */
 struct ws_ticket {
-	int64_t user_id;
+	int64_t user_id;           /* 0: anonymous (a public contest's public scoreboard) */
 	struct hub_key topic;      /* kind: enum feed_topic */
+	struct hub_key own;        /* a team's scoreboard: its own row's topic too; kind 0: none */
 	int64_t after;             /* -1: live only */
 	unsigned char token_hash[32]; /* the login session's */
 	int64_t expires_at;        /* and its end, unix seconds */
@@ -96,6 +97,7 @@ struct ws_session {
 	struct lws *wsi;
 	struct ws_ticket ticket;
 	struct hub_sub *sub;
+	struct hub_sub *own;       /* ticket.own's subscription, or NULL */
 	struct ws_session *prev, *next; /* open sessions, service thread */
 	int64_t last_heard;        /* last pong or frame from the client */
 	int64_t ping_at;           /* when the unanswered ping was decided */
@@ -151,7 +153,8 @@ static bool is_upgrade(const char *upgrade, const char *connection, const char *
 	       request_has_token(connection, "upgrade") && key && *key && version && strcmp(version, "13") == 0;
 }
 
-/* Parses "/ws/problems/{id}/submissions/" and "/ws/submissions/{id}/".
+/* Parses "/ws/problems/{id}/submissions/", "/ws/submissions/{id}/" and
+   "/ws/contests/{id}/scoreboard/" (FEED_BOARD_PUBLIC until the view is known).
    Returns 0, 404 for another path, 400 for a bad id. */
 static int parse_path(const char *path, struct hub_key *topic)
 {
@@ -161,6 +164,7 @@ static int parse_path(const char *path, struct hub_key *topic)
 	} forms[] = {
 		{"/ws/problems/", "/submissions/", FEED_PROBLEM_SUBMISSIONS},
 		{"/ws/submissions/", "/", FEED_SUBMISSION},
+		{"/ws/contests/", "/scoreboard/", FEED_BOARD_PUBLIC},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
 		size_t pl = strlen(forms[i].prefix);
@@ -181,6 +185,56 @@ static int parse_path(const char *path, struct hub_key *topic)
 		return 0;
 	}
 	return 404;
+}
+
+/* A scoreboard's view: the one asked for (?view=), else the viewer's own;
+   the jury's for the jury and admins only, a team's for its members only.
+   Sets t->topic (and t->own for a team's). Returns 0 or an HTTP status. */
+static int admit_board(struct app *app, const struct db_user *user, const char *view, struct ws_ticket *t,
+		       const char **code, char *msg, size_t msg_size)
+{
+	struct db_contest c;
+	struct contest_viewer v;
+	int64_t id = t->topic.id;
+	bool found = db_contest_get(app->db, id, &c) == 0;
+	bool visible = found && contest_viewer_of(app->db, &c, user, &v);
+	if (found)
+		db_contest_release(&c);
+	if (!visible) {
+		*code = user || !found ? "not_found" : "unauthorized";
+		if (user || !found)
+			snprintf(msg, msg_size, "contest %lld does not exist", (long long)id);
+		else
+			snprintf(msg, msg_size, "log in first: send the session cookie or ?token=TOKEN");
+		return user || !found ? 404 : 401;
+	}
+	enum contest_view want = v.view;
+	if (view && strcmp(view, "public") == 0)
+		want = CONTEST_VIEW_PUBLIC;
+	else if (view && strcmp(view, "team") == 0)
+		want = CONTEST_VIEW_TEAM;
+	else if (view && strcmp(view, "jury") == 0)
+		want = CONTEST_VIEW_JURY;
+	else if (view && *view) {
+		*code = "bad_request";
+		snprintf(msg, msg_size, "invalid view '%.32s': expected public, team or jury", view);
+		return 400;
+	}
+	if (want == CONTEST_VIEW_JURY && v.view != CONTEST_VIEW_JURY) {
+		*code = "forbidden";
+		snprintf(msg, msg_size, "the jury's scoreboard is for the jury and admins");
+		return 403;
+	}
+	if (want == CONTEST_VIEW_TEAM && v.view != CONTEST_VIEW_TEAM) {
+		*code = "forbidden";
+		snprintf(msg, msg_size, "a team's scoreboard is for its members: you are in no team of contest %lld",
+			 (long long)id);
+		return 403;
+	}
+	t->topic.kind = want == CONTEST_VIEW_JURY ? FEED_BOARD_JURY : FEED_BOARD_PUBLIC;
+	if (want == CONTEST_VIEW_TEAM)
+		t->own = (struct hub_key){FEED_BOARD_TEAM, v.team_id};
+	return 0;
 }
 
 /* Who may watch one submission (its states and every test's result, live):
@@ -223,18 +277,24 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 	struct request_session session;
 	int64_t now = now_unix();
 	t->ended_count = hub_sessions_ended_count(app->hub);
+	t->own = (struct hub_key){0, 0};
 	bool live = session_from_request(app->db, h->token, h->cookie, now, &session) == 0;
 	if (live) {
 		auth_token_hash(session.token, t->token_hash);
 		live = db_session_expiry(app->db, t->token_hash, now, &t->expires_at) == 0;
 	}
-	if (!live) {
+	/* A public contest's board may be watched without a session (as over REST). */
+	if (!live && (t->topic.kind != FEED_BOARD_PUBLIC || (h->token && *h->token))) {
 		*code = "unauthorized";
 		snprintf(msg, msg_size, "log in first: send the session cookie or ?token=TOKEN");
 		return 401;
 	}
-	const struct db_user *user = &session.user;
-	t->user_id = user->id;
+	const struct db_user *user = live ? &session.user : NULL;
+	t->user_id = user ? user->id : 0;
+	if (!user) {
+		memset(t->token_hash, 0, sizeof t->token_hash);
+		t->expires_at = INT64_MAX;
+	}
 	/* Browsers send cookies on cross-site handshakes, and a page can put a
 	   token it has in the URL: every handshake must come from our pages. */
 	if (request_cross_site(h->fetch_site, h->origin, h->host)) {
@@ -247,6 +307,11 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 		return 403;
 	}
 	int64_t id = t->topic.id;
+	if (t->topic.kind == FEED_BOARD_PUBLIC) {
+		rc = admit_board(app, user, h->view, t, code, msg, msg_size);
+		if (rc)
+			return rc;
+	}
 	if (t->topic.kind == FEED_PROBLEM_SUBMISSIONS && !db_problem_exists(app->db, id)) {
 		*code = "not_found";
 		snprintf(msg, msg_size, "problem %lld does not exist", (long long)id);
@@ -259,7 +324,7 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 			snprintf(msg, msg_size, "submission %lld does not exist", (long long)id);
 			return 404;
 		}
-		bool allowed = watches_submission(app->db, user, &s);
+		bool allowed = user && watches_submission(app->db, user, &s);
 		db_submission_release(&s);
 		if (!allowed) {
 			*code = "forbidden";
@@ -301,6 +366,7 @@ bool ws_parse_head(const char *bytes, size_t len, struct request_head *rh, struc
 	h->path = rh->path;
 	h->token = request_head_arg(rh, "token");
 	h->after = request_head_arg(rh, "after");
+	h->view = request_head_arg(rh, "view");
 	h->cookie = request_head_header(rh, "Cookie");
 	h->origin = request_head_header(rh, "Origin");
 	h->host = request_head_header(rh, "Host");
@@ -320,6 +386,7 @@ void ws_http_answer(struct http_request *req, struct http_response *res)
 		.path = req->path,
 		.token = http_query(req, "token"),
 		.after = http_query(req, "after"),
+		.view = http_query(req, "view"),
 		.cookie = http_header(req, "Cookie"),
 		.origin = http_header(req, "Origin"),
 		.host = http_header(req, "Host"),
@@ -337,7 +404,7 @@ void ws_http_answer(struct http_request *req, struct http_response *res)
 		http_error(res, 400, "bad_request",
 			   "%s is a WebSocket endpoint: send a WebSocket handshake (Upgrade: websocket, version 13)",
 			   req->path);
-	else if (hub_user_count(app->hub, t.user_id) >= ws_settings()->max_per_user)
+	else if (t.user_id && hub_user_count(app->hub, t.user_id) >= ws_settings()->max_per_user)
 		http_error(res, 429, "rate_limited", "too many WebSocket connections: at most %d per user",
 			   ws_settings()->max_per_user);
 	else /* admissible now, but not when the acceptor looked (a slot was freed since) */
@@ -361,7 +428,7 @@ bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t a
 	request_head_release(&rh);
 	if (refused)
 		return false;
-	if (!hub_user_acquire(ws->app->hub, t.user_id, ws_settings()->max_per_user))
+	if (t.user_id && !hub_user_acquire(ws->app->hub, t.user_id, ws_settings()->max_per_user))
 		return false;
 	int one = 1, sndbuf = WS_SNDBUF;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -386,7 +453,8 @@ bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t a
 static void session_free(struct ws_session *s)
 {
 	listener_conn_done((struct sockaddr *)&s->addr);
-	hub_user_release(s->ws->app->hub, s->ticket.user_id);
+	if (s->ticket.user_id)
+		hub_user_release(s->ws->app->hub, s->ticket.user_id);
 	free(s);
 }
 
@@ -442,14 +510,15 @@ static void session_open(struct ws_server *ws, struct ws_session *s, struct lws 
 	s->open = true;
 	metrics_add(METRIC_WS_OPEN, 1);
 	s->sub = hub_subscribe(ws->app->hub, s->ticket.topic, s->ticket.after, session_notify, s);
+	if (s->ticket.own.kind)
+		s->own = hub_subscribe(ws->app->hub, s->ticket.own, s->ticket.after, session_notify, s);
 	int64_t expires_at;
 	/* Sessions ended between the handshake's check and now: is this one of them? */
-	if (hub_sessions_ended_count(ws->app->hub) != s->ticket.ended_count &&
+	if (s->ticket.user_id && hub_sessions_ended_count(ws->app->hub) != s->ticket.ended_count &&
 	    db_session_expiry(ws->app->db, s->ticket.token_hash, now_unix(), &expires_at) != 0)
 		session_end(s, "ended");
-	log_debug("ws: user %lld subscribed to %s %lld after %lld", (long long)s->ticket.user_id,
-		  s->ticket.topic.kind == FEED_PROBLEM_SUBMISSIONS ? "problem" : "submission",
-		  (long long)s->ticket.topic.id, (long long)s->ticket.after);
+	log_debug("ws: user %lld subscribed to topic %d %lld after %lld", (long long)s->ticket.user_id,
+		  s->ticket.topic.kind, (long long)s->ticket.topic.id, (long long)s->ticket.after);
 }
 
 static void session_close(struct ws_server *ws, struct ws_session *s)
@@ -464,7 +533,8 @@ static void session_close(struct ws_server *ws, struct ws_session *s)
 	if (s->next)
 		s->next->prev = s->prev;
 	hub_unsubscribe(s->sub);
-	s->sub = NULL;
+	hub_unsubscribe(s->own);
+	s->sub = s->own = NULL;
 	metrics_add(METRIC_WS_OPEN, -1);
 }
 
@@ -538,7 +608,7 @@ static int session_write(struct ws_server *ws, struct ws_session *s)
 	}
 	if (!s->open || s->dropping)
 		return 0;
-	if (hub_sub_failed(s->sub)) {
+	if (hub_sub_failed(s->sub) || (s->own && hub_sub_failed(s->own))) {
 		static const char why[] = "too slow";
 		s->dropping = true;
 		metrics_add(METRIC_WS_DROPPED, 1);
@@ -558,15 +628,22 @@ static int session_write(struct ws_server *ws, struct ws_session *s)
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
-	/* The waiting messages as consecutive text frames, sent with one write. */
+	/* The waiting messages as consecutive text frames, sent with one write.
+	   A team's board socket drains its own row's topic after the public one
+	   (the order between them does not matter: the own row comes only from
+	   its own topic). */
 	size_t used = 0;
 	int count = 0;
-	bool drained = false;
+	bool drained = false, own_drained = !s->own;
 	while (count < WS_BATCH && used < WS_BATCH_BYTES) {
-		struct hub_msg *m = hub_sub_next(s->sub);
+		struct hub_msg *m = drained ? NULL : hub_sub_next(s->sub);
 		if (!m) {
 			drained = true; /* the hub notifies when there is more */
-			break;
+			m = own_drained ? NULL : hub_sub_next(s->own);
+			if (!m) {
+				own_drained = true;
+				break;
+			}
 		}
 		size_t len;
 		const char *text = hub_msg_text(m, &len);
@@ -579,7 +656,7 @@ static int session_write(struct ws_server *ws, struct ws_session *s)
 			return -1;
 		metrics_add(METRIC_WS_SENT, count);
 	}
-	if (!drained || hub_sub_failed(s->sub))
+	if (!drained || !own_drained || hub_sub_failed(s->sub) || (s->own && hub_sub_failed(s->own)))
 		lws_callback_on_writable(wsi);
 	return 0;
 }

@@ -11,6 +11,7 @@ struct handshake {
 	const char *path;          /* without the query */
 	const char *token;         /* ?token=, or NULL */
 	const char *after;         /* ?after=, or NULL */
+	const char *view;          /* ?view= (scoreboards), or NULL */
 	const char *cookie;        /* the whole Cookie header, or NULL */
 	const char *origin;
 	const char *host;

@@ -599,3 +599,60 @@ int db_clarifications_changed(struct db *db, int64_t contest_id, int64_t team_id
 			      db_clarification_fn fn, void *ctx);
 
 /* ---- scoreboard input (db_board.c): owned by the contest part's boards ---- */
+
+/* A contest submission as a scoreboard reads it. */
+struct db_board_submission {
+	int64_t id;
+	int64_t seq;               /* of its latest change */
+	int64_t contest_id;        /* 0: not (or no longer) in a contest */
+	int64_t team_id;           /* 0: its team is gone */
+	int64_t problem_id;
+	int64_t submitted_ms;
+	bool practice;             /* after the end: never counted */
+	char status[12];           /* queued, compiling, running, done */
+	char verdict[8];           /* "" until done */
+	bool has_score;
+	double score;
+};
+typedef void (*db_board_submission_fn)(void *ctx, const struct db_board_submission *s);
+/* A contest's counted (non-practice) submissions of teams, in the order
+   they were made (submitted_ms, then id), in one read. Returns how many,
+   or -EIO. */
+int db_board_submissions(struct db *db, int64_t contest_id, db_board_submission_fn fn, void *ctx);
+/* One submission's row (also a practice one or one outside any contest: the
+   caller decides); DB_E_NOT_FOUND if there is none. */
+DB_MUST_CHECK int db_board_submission(struct db *db, int64_t id, struct db_board_submission *out);
+
+/* One test group of a judged submission: the group's points and what it
+   scored (its points when every test of it passed, else 0). `group` is
+   valid during the call only. Groups come in the order of their first test. */
+struct db_board_group {
+	int64_t submission_id;
+	const char *group;
+	double points;
+	double score;
+};
+typedef void (*db_board_group_fn)(void *ctx, const struct db_board_group *g);
+/* The groups of every judged (done) counted submission of a contest, by
+   submission id (IOI max of subtasks). Returns how many rows, or -EIO. */
+int db_board_groups(struct db *db, int64_t contest_id, db_board_group_fn fn, void *ctx);
+/* The same for one submission (nothing unless it is done). */
+int db_board_submission_groups(struct db *db, int64_t submission_id, db_board_group_fn fn, void *ctx);
+/* The seq a rebuilt board of the contest stands at: the newest change in
+   the contest's scope (its submissions, teams, ...) or of the contest itself. */
+int64_t db_board_seq(struct db *db, int64_t contest_id);
+/* A contest's teams as its board shows them, by id: hidden when the team or
+   any of its groups is hidden; group ids (up to DB_BOARD_TEAM_GROUPS).
+   Strings are valid during the call only. Returns how many, or -EIO. */
+#define DB_BOARD_TEAM_GROUPS 16
+struct db_board_team {
+	int64_t id;
+	const char *key, *label, *name, *display_name, *icpc_id; /* icpc_id may be NULL */
+	bool hidden;
+	int64_t groups[DB_BOARD_TEAM_GROUPS];
+	size_t group_count;
+};
+typedef void (*db_board_team_fn)(void *ctx, const struct db_board_team *t);
+int db_board_teams(struct db *db, int64_t contest_id, db_board_team_fn fn, void *ctx);
+/* The contest of a team; 0 if there is no such team. */
+int64_t db_board_team_contest(struct db *db, int64_t team_id);

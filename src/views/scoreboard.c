@@ -2,6 +2,7 @@
  * rows (the WebSocket "scoreboard_rows" message), each written once. */
 #include "views.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "json_util.h"
@@ -88,6 +89,28 @@ void view_scoreboard(struct buf *b, const struct view_board_head *h, const struc
 	put_bool(b, ",\"frozen\":", h->frozen);
 	put_bool(b, ",\"final\":", h->final);
 	put_int(b, ",\"seq\":", h->seq);
+	if (h->banner)
+		put_string(b, ",\"banner\":", h->banner);
+	if (h->view)
+		put_string(b, ",\"view\":", h->view);
+	if (h->team_id)
+		put_int(b, ",\"team_id\":", h->team_id);
+	buf_adds(b, ",");
+	rows_array(b, board, rows, n);
+}
+
+void view_scoreboard_rows_ext(struct buf *b, int64_t seq, enum contest_view view, bool frozen, bool full,
+			      const char *banner, const struct board *board, const struct board_row *const *rows,
+			      size_t n)
+{
+	static const char *const names[] = {"public", "team", "jury"};
+	put_int(b, "{\"type\":\"scoreboard_rows\",\"seq\":", seq);
+	put_string(b, ",\"view\":", names[view]);
+	put_bool(b, ",\"frozen\":", frozen);
+	if (full)
+		buf_adds(b, ",\"full\":true");
+	if (banner)
+		put_string(b, ",\"banner\":", banner);
 	buf_adds(b, ",");
 	rows_array(b, board, rows, n);
 }
@@ -95,10 +118,13 @@ void view_scoreboard(struct buf *b, const struct view_board_head *h, const struc
 void view_scoreboard_rows(struct buf *b, int64_t seq, enum contest_view view, bool frozen,
 			  const struct board *board, const struct board_row *const *rows, size_t n)
 {
-	static const char *const names[] = {"public", "team", "jury"};
-	put_int(b, "{\"type\":\"scoreboard_rows\",\"seq\":", seq);
-	put_string(b, ",\"view\":", names[view]);
-	put_bool(b, ",\"frozen\":", frozen);
-	buf_adds(b, ",");
-	rows_array(b, board, rows, n);
+	view_scoreboard_rows_ext(b, seq, view, frozen, false, NULL, board, rows, n);
+}
+
+void view_board_banner(char *out, size_t size, int64_t minutes)
+{
+	snprintf(out, size,
+		 "The scoreboard was frozen with %lld minutes remaining - submissions in the last %lld minutes"
+		 " of the contest are still shown as pending.",
+		 (long long)minutes, (long long)minutes);
 }

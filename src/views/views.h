@@ -89,6 +89,9 @@ struct view_board_head {
 	const char *state;          /* contest_state_name() */
 	bool frozen, final;
 	int64_t seq;                /* the highest row seq (board_rows) */
+	const char *banner;         /* while frozen, the freeze banner (view_board_banner); NULL: none */
+	const char *view;           /* "public", "team" or "jury": which view this is; NULL: not said */
+	int64_t team_id;            /* the team view's team, else 0 */
 };
 
 /* One row {"rank", "team": {"id", "name", "label"}, "solved", "time", "score",
@@ -103,3 +106,11 @@ void view_scoreboard(struct buf *b, const struct view_board_head *h, const struc
    (view: "public", "team" or "jury"). */
 void view_scoreboard_rows(struct buf *b, int64_t seq, enum contest_view view, bool frozen,
 			  const struct board *board, const struct board_row *const *rows, size_t n);
+/* The same with "full": true when the rows are the whole board (a resume, a
+   rebuild, the freeze or the thaw: rows not in it are gone), and "banner"
+   when banner is not NULL. */
+void view_scoreboard_rows_ext(struct buf *b, int64_t seq, enum contest_view view, bool frozen, bool full,
+			      const char *banner, const struct board *board, const struct board_row *const *rows,
+			      size_t n);
+/* The fixed CLICS banner of a frozen board, with the minutes from the freeze to the end. */
+void view_board_banner(char *out, size_t size, int64_t minutes);

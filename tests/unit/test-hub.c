@@ -65,7 +65,7 @@ static void setup(void)
 	ck_assert_int_eq(db_user_create(db, "alice", "x", false, &user_id), 0);
 	problem_id = make_problem("p");
 	other_problem_id = make_problem("q");
-	hub = feed_hub_new(db);
+	hub = feed_hub_new(db, NULL);
 	db_set_change_hook(db, feed_on_change, hub);
 	ck_assert_int_eq(hub_start(hub), 0);
 	hub_set_wake(hub, NULL, NULL);
