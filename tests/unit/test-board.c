@@ -526,9 +526,10 @@ START_TEST(awards_and_medals_with_shared_ranks)
 				   "e,\"Echo, Inc\",,50,1\r\n"
 				   "f,\"'=Fox\",,,0\r\n");
 	out.len = 0;
-	awards_results_json(a, &out);
+	awards_results_json(a, false, &out);
 	json_t *j = json_loads(out.data, 0, NULL);
 	ck_assert_ptr_nonnull(j);
+	ck_assert(json_is_false(json_object_get(j, "final")));
 	json_t *results = json_object_get(j, "results");
 	ck_assert_uint_eq(json_array_size(results), 5);
 	json_t *bravo = json_array_get(results, 1);
