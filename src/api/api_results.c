@@ -72,19 +72,24 @@ static void write_results(void *arg, const struct boards_view *v)
 	a->final = contest_state_at(c, v->now_ms) == CONTEST_FINALIZED;
 	/* The awards: the jury's from the live board, everyone else's from the
 	   public one (frozen while frozen, without hidden teams and groups). The
-	   results: the public board's once nothing is frozen (no hidden team
-	   wins anything), else the live one's; the gradebook: every team, live. */
+	   results: the live board without hidden teams (no hidden team wins
+	   anything): the public one, or a thawed copy while it is frozen. The
+	   gradebook: every team (student), live. */
 	enum contest_view view = CONTEST_VIEW_PUBLIC;
+	const struct board *board = v->board;
+	struct board *thawed = NULL;
 	if (a->kind == RESULTS_AWARDS)
 		view = viewer.view == CONTEST_VIEW_JURY ? CONTEST_VIEW_JURY : CONTEST_VIEW_PUBLIC;
-	else if (a->kind == RESULTS_GRADEBOOK || v->frozen)
+	else if (a->kind == RESULTS_GRADEBOOK)
 		view = CONTEST_VIEW_JURY;
+	else if (v->frozen)
+		board = thawed = board_thawed(v->board);
 	struct award_group *groups = xcalloc(a->groups->count + 1, sizeof *groups);
 	size_t group_count = 0;
 	for (size_t i = 0; i < a->groups->count; i++)
 		if (view == CONTEST_VIEW_JURY || !a->groups->hidden[i])
 			groups[group_count++] = a->groups->groups[i];
-	struct awards *w = awards_new(v->board, view, 0, c->gold, c->silver, c->bronze, groups, group_count);
+	struct awards *w = awards_new(board, view, 0, c->gold, c->silver, c->bronze, groups, group_count);
 	switch (a->kind) {
 	case RESULTS_AWARDS:
 		view_awards(&a->out, w);
@@ -100,6 +105,7 @@ static void write_results(void *arg, const struct boards_view *v)
 		break;
 	}
 	awards_free(w);
+	board_free(thawed);
 	free(groups);
 }
 
