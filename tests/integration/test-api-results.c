@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "../unit/zipbuild.h"
+#include "util.h"
 #include "ws_helpers.h"
 
 #define WA_SOURCE "#include <stdio.h>\\nint main(void){puts(\\\"0\\\");return 0;}\\n"
@@ -78,8 +80,8 @@ static void teardown(void)
 
 /* ---- the ICPC contest ---- */
 
-enum { ALPHA, BRAVO, CHARLIE, DELTA, TEAMS };
-static const char *const team_names[TEAMS] = {"alpha", "bravo", "charlie", "delta"};
+enum { ALPHA, BRAVO, CHARLIE, DELTA, GHOST, TEAMS };
+static const char *const team_names[TEAMS] = {"alpha", "bravo", "charlie", "delta", "ghost"};
 static char tokens[TEAMS][64];
 static long long team_ids[TEAMS];
 static int64_t start_ms;
@@ -157,6 +159,14 @@ static void expect_awards(const char *token, long long contest, const char *want
 	free(got);
 }
 
+static const char contest_fmt[] =
+	"{\"shortname\": \"awards\", \"name\": \"Awards\", \"start_time\": \"%s\", \"duration_s\": %lld,"
+	" \"freeze_s\": 0, \"scoring\": \"icpc\", \"penalty_min\": 20, \"public\": true,"
+	" \"medals\": {\"gold\": 1, \"silver\": 1, \"bronze\": 1},"
+	" \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}, {\"problem_id\": %lld, \"label\": \"B\"}]}";
+
+/* Groups (students: Alpha, Bravo; pros: Charlie, Delta; guests, hidden:
+   Ghost), teams and accounts from the CLICS files of a contest package. */
 static long long make_contest(void)
 {
 	/* a whole second, half an hour ago: minutes are whole from it */
@@ -166,41 +176,77 @@ static long long make_contest(void)
 	time_t st = (time_t)start_s;
 	strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&st));
 	char body[1024];
-	snprintf(body, sizeof body,
-		 "{\"shortname\": \"awards\", \"name\": \"Awards\", \"start_time\": \"%s\", \"duration_s\": 7200,"
-		 " \"freeze_s\": 0, \"scoring\": \"icpc\", \"penalty_min\": 20, \"public\": true,"
-		 " \"medals\": {\"gold\": 1, \"silver\": 1, \"bronze\": 1},"
-		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}, {\"problem_id\": %lld, \"label\": \"B\"}]}",
-		 start, problem_a, problem_b);
+	snprintf(body, sizeof body, contest_fmt, start, 7200LL, problem_a, problem_b);
 	json_t *c = call("POST", srv.admin_token, 201, body, "/api/contests");
 	long long id = json_integer_value(json_object_get(c, "id"));
 	json_decref(c);
+	static const char *const groups_of[TEAMS] = {"students", "students", "pros", "pros", "guests"};
+	struct buf teams, accounts;
+	buf_init(&teams);
+	buf_init(&accounts);
+	buf_adds(&teams, "[");
 	for (int t = 0; t < TEAMS; t++) {
-		char member[32];
-		snprintf(member, sizeof member, "m-%s", team_names[t]);
-		test_create_user(&srv, member, false, tokens[t], sizeof tokens[t]);
-		snprintf(body, sizeof body,
-			 "{\"key\": \"%s\", \"name\": \"Team %s\", \"label\": \"%s\", \"members\": [\"%s\"]}",
-			 team_names[t], team_names[t], team_names[t], member);
-		json_t *team = call("POST", srv.admin_token, 201, body, "/api/contests/%lld/teams", id);
-		team_ids[t] = json_integer_value(json_object_get(team, "id"));
-		json_decref(team);
+		buf_printf(&teams, "%s{\"id\": \"%s\", \"label\": \"%s\", \"name\": \"Team %s\", \"group_ids\": [\"%s\"]}",
+			   t ? ",\n" : "", team_names[t], team_names[t], team_names[t], groups_of[t]);
+		buf_printf(&accounts, "- username: m-%s\n  password: pw-%s-pass\n  type: team\n  team_id: %s\n",
+			   team_names[t], team_names[t], team_names[t]);
 	}
+	buf_adds(&teams, "]\n");
+	struct zip z;
+	zip_begin(&z);
+	zip_file(&z, "groups.json",
+		 "[{\"id\": \"students\", \"name\": \"Students\"}, {\"id\": \"pros\", \"name\": \"Pros\"},"
+		 " {\"id\": \"guests\", \"name\": \"Guests\", \"hidden\": true}]\n");
+	zip_file(&z, "teams.json", teams.data);
+	zip_file(&z, "accounts.yaml", accounts.data);
+	zip_end(&z);
+	buf_release(&teams);
+	buf_release(&accounts);
+	char path[128];
+	snprintf(path, sizeof path, "/api/contests/%lld/teams/import", id);
+	struct response r;
+	http_request(&r, &srv, "POST", path, srv.admin_token, "application/zip", z.out.data, z.out.len, NULL);
+	zip_release(&z);
+	ck_assert_msg(r.status == 200, "import: %ld %s", r.status, r.body);
+	response_free(&r);
+	json_t *list = call("GET", srv.admin_token, 200, NULL, "/api/contests/%lld/teams", id);
+	for (int t = 0; t < TEAMS; t++) {
+		char user[32], password[32];
+		snprintf(user, sizeof user, "m-%s", team_names[t]);
+		snprintf(password, sizeof password, "pw-%s-pass", team_names[t]);
+		ck_assert_int_eq(test_login(&srv, user, password, tokens[t], sizeof tokens[t]), 200);
+		size_t i;
+		json_t *team;
+		json_array_foreach(list, i, team) if (strcmp(json_string_value(json_object_get(team, "key")),
+							     team_names[t]) == 0) team_ids[t] =
+			json_integer_value(json_object_get(team, "id"));
+		ck_assert_int_gt(team_ids[t], 0);
+	}
+	json_decref(list);
 	return id;
 }
 
 START_TEST(icpc_awards_and_results)
 {
 	long long id = make_contest();
-	/* Before the freeze: Bravo solves A first; Alpha after one WA; Charlie only a WA. */
+	/* Before the freeze: hidden Ghost solves A first, after two WAs; then
+	   Bravo; Alpha after one WA; Charlie only a WA. Live: Bravo (bravo_a),
+	   Alpha (alpha_a + 20), Ghost (ghost_a + 40, at least as late). */
+	submit(id, GHOST, "A", false);
+	submit(id, GHOST, "A", false);
+	submit(id, GHOST, "A", true);
 	int64_t bravo_a = submit(id, BRAVO, "A", true);
 	submit(id, ALPHA, "A", false);
 	int64_t alpha_a = submit(id, ALPHA, "A", true);
 	submit(id, CHARLIE, "A", false);
 	wait_board(id);
 	expect_awards(srv.admin_token, id,
+		      "winner:bravo;gold-medal:bravo;silver-medal:alpha;bronze-medal:ghost;"
+		      "first-to-solve-A:ghost;first-to-solve-B:;"
+		      "group-winner-students:bravo;group-winner-pros:;group-winner-guests:ghost");
+	expect_awards(NULL, id,
 		      "winner:bravo;gold-medal:bravo;silver-medal:alpha;bronze-medal:;"
-		      "first-to-solve-A:bravo;first-to-solve-B:");
+		      "first-to-solve-A:bravo;first-to-solve-B:;group-winner-students:bravo;group-winner-pros:");
 
 	/* Freeze; then Delta solves B and A: the winner, on the live board only. */
 	json_decref(call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/freeze", id));
@@ -208,9 +254,13 @@ START_TEST(icpc_awards_and_results)
 	int64_t delta_a = submit(id, DELTA, "A", true);
 	wait_board(id);
 	const char *live = "winner:delta;gold-medal:delta;silver-medal:bravo;bronze-medal:alpha;"
-			   "first-to-solve-A:bravo;first-to-solve-B:delta";
+			   "first-to-solve-A:ghost;first-to-solve-B:delta;"
+			   "group-winner-students:bravo;group-winner-pros:delta;group-winner-guests:ghost";
 	const char *frozen = "winner:bravo;gold-medal:bravo;silver-medal:alpha;bronze-medal:;"
-			     "first-to-solve-A:bravo;first-to-solve-B:";
+			     "first-to-solve-A:bravo;first-to-solve-B:;group-winner-students:bravo;group-winner-pros:";
+	const char *thawed = "winner:delta;gold-medal:delta;silver-medal:bravo;bronze-medal:alpha;"
+			     "first-to-solve-A:bravo;first-to-solve-B:delta;"
+			     "group-winner-students:bravo;group-winner-pros:delta";
 	expect_awards(srv.admin_token, id, live);
 	expect_awards(NULL, id, frozen);
 	expect_awards(tokens[ALPHA], id, frozen);
@@ -226,53 +276,52 @@ START_TEST(icpc_awards_and_results)
 		expect_json_error(&srv, "GET", path, NULL, NULL, 401, "unauthorized");
 	}
 
-	/* Not final yet: the live results (Bravo 1 solved at bravo_a, Alpha at alpha_a + 20). */
+	/* Not final yet, but live and without the hidden Ghost: Delta
+	   (delta_a + delta_b), Bravo (bravo_a), Alpha (alpha_a + 20). */
 	int64_t delta_time = delta_a + delta_b, delta_last = delta_a > delta_b ? delta_a : delta_b;
 	char want[1024];
 	snprintf(want, sizeof want,
 		 "results\t1\n"
-		 "delta\t1\tGold Medal\t2\t%lld\t%lld\t\n"
-		 "bravo\t2\tSilver Medal\t1\t%lld\t%lld\t\n"
+		 "delta\t1\tGold Medal\t2\t%lld\t%lld\tPros\n"
+		 "bravo\t2\tSilver Medal\t1\t%lld\t%lld\tStudents\n"
 		 "alpha\t3\tBronze Medal\t1\t%lld\t%lld\t\n"
 		 "charlie\t\tHonorable\t0\t0\t0\t\n",
 		 (long long)delta_time, (long long)delta_last, (long long)bravo_a, (long long)bravo_a,
 		 (long long)alpha_a + 20, (long long)alpha_a);
-	char *tsv = download(srv.admin_token, "text/tab-separated-values", "results-not-final.tsv",
-			     id, "results.tsv");
+	char *tsv = download(srv.admin_token, "text/tab-separated-values", "results-not-final.tsv", id, "results.tsv");
 	ck_assert_str_eq(tsv, want);
 	free(tsv);
-	char *text = download(srv.admin_token, "application/json", "results-not-final.json",
-			      id, "results.json");
+	char *text = download(srv.admin_token, "application/json", "results-not-final.json", id, "results.json");
 	json_t *j = json_loads(text, 0, NULL);
 	free(text);
 	ck_assert_ptr_nonnull(j);
 	ck_assert(json_is_false(json_object_get(j, "final")));
-	json_t *first = json_array_get(json_object_get(j, "results"), 0);
+	json_t *results = json_object_get(j, "results");
+	ck_assert_uint_eq(json_array_size(results), 4);
+	json_t *first = json_array_get(results, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(first, "team_id")), "delta");
 	ck_assert_int_eq(json_integer_value(json_object_get(first, "rank")), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(first, "total_time")), delta_time);
-	ck_assert(json_is_null(json_object_get(json_array_get(json_object_get(j, "results"), 3), "rank")));
+	ck_assert_str_eq(json_string_value(json_object_get(first, "group_winner")), "Pros");
+	ck_assert(json_is_null(json_object_get(json_array_get(results, 3), "rank")));
 	json_decref(j);
+	/* the public board is still frozen */
+	expect_awards(NULL, id, frozen);
 
-	/* End it (a shorter contest), thaw and finalize: the final results, the same for everyone. */
+	/* End it (a shorter contest), thaw and finalize: the final results. */
 	char start[32];
 	time_t st = (time_t)(start_ms / 1000);
 	strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&st));
-	int64_t elapsed_s = (now_ms() - start_ms) / 1000 - 1;
+	long long elapsed_s = (long long)((now_ms() - start_ms) / 1000 - 1);
 	char body[1024];
-	snprintf(body, sizeof body,
-		 "{\"shortname\": \"awards\", \"name\": \"Awards\", \"start_time\": \"%s\", \"duration_s\": %lld,"
-		 " \"freeze_s\": 0, \"scoring\": \"icpc\", \"penalty_min\": 20, \"public\": true,"
-		 " \"medals\": {\"gold\": 1, \"silver\": 1, \"bronze\": 1},"
-		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}, {\"problem_id\": %lld, \"label\": \"B\"}]}",
-		 start, (long long)elapsed_s, problem_a, problem_b);
+	snprintf(body, sizeof body, contest_fmt, start, elapsed_s, problem_a, problem_b);
 	json_decref(call("PUT", srv.admin_token, 200, body, "/api/contests/%lld", id));
 	json_decref(call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/thaw", id));
 	json_t *c = call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/finalize", id);
 	ck_assert_str_eq(json_string_value(json_object_get(c, "state")), "finalized");
 	json_decref(c);
-	expect_awards(NULL, id, live);
-	expect_awards(tokens[CHARLIE], id, live);
+	expect_awards(NULL, id, thawed);
+	expect_awards(tokens[CHARLIE], id, thawed);
 	expect_awards(srv.admin_token, id, live);
 	tsv = download(srv.admin_token, "text/tab-separated-values", "results.tsv", id, "results.tsv");
 	ck_assert_str_eq(tsv, want);
