@@ -86,6 +86,21 @@ static char tokens[TEAMS][64];
 static long long team_ids[TEAMS];
 static int64_t start_ms;
 
+/* start_ms as RFC 3339 (a whole second). */
+static void start_text(char out[32])
+{
+	time_t st = (time_t)(start_ms / 1000);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(&st));
+}
+
+/* Sets start_ms a whole second, `ago` seconds ago (minutes are whole from
+   it), and writes it as RFC 3339. */
+static void start_ago(int64_t ago, char out[32])
+{
+	start_ms = (now_ms() / 1000 - ago) * 1000;
+	start_text(out);
+}
+
 /* Submits and waits for the verdict; returns the contest minute it was made in. */
 static int64_t submit(long long contest, int team, const char *label, bool ac)
 {
@@ -169,12 +184,8 @@ static const char contest_fmt[] =
    Ghost), teams and accounts from the CLICS files of a contest package. */
 static long long make_contest(void)
 {
-	/* a whole second, half an hour ago: minutes are whole from it */
-	int64_t start_s = now_ms() / 1000 - 1800;
-	start_ms = start_s * 1000;
 	char start[32];
-	time_t st = (time_t)start_s;
-	strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&st));
+	start_ago(1800, start);
 	char body[1024];
 	snprintf(body, sizeof body, contest_fmt, start, 7200LL, problem_a, problem_b);
 	json_t *c = call("POST", srv.admin_token, 201, body, "/api/contests");
@@ -310,8 +321,7 @@ START_TEST(icpc_awards_and_results)
 
 	/* End it (a shorter contest), thaw and finalize: the final results. */
 	char start[32];
-	time_t st = (time_t)(start_ms / 1000);
-	strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&st));
+	start_text(start);
 	long long elapsed_s = (long long)((now_ms() - start_ms) / 1000 - 1);
 	char body[1024];
 	snprintf(body, sizeof body, contest_fmt, start, elapsed_s, problem_a, problem_b);
@@ -349,11 +359,8 @@ END_TEST
 
 START_TEST(classroom_gradebook)
 {
-	int64_t start_s = now_ms() / 1000 - 600;
-	start_ms = start_s * 1000;
 	char start[32];
-	time_t st = (time_t)start_s;
-	strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&st));
+	start_ago(600, start);
 	char body[1024];
 	snprintf(body, sizeof body,
 		 "{\"shortname\": \"lab\", \"name\": \"Lab\", \"start_time\": \"%s\", \"duration_s\": 7200,"
