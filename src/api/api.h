@@ -62,6 +62,11 @@ void api_contests_import(struct http_request *req, struct http_response *res);
 
 /* api_scoreboard.c */
 void api_contest_scoreboard(struct http_request *req, struct http_response *res);
+/* api_results.c */
+void api_contest_awards(struct http_request *req, struct http_response *res);
+void api_contest_results_tsv(struct http_request *req, struct http_response *res);
+void api_contest_results_json(struct http_request *req, struct http_response *res);
+void api_contest_gradebook(struct http_request *req, struct http_response *res);
 
 /* api_ops.c */
 void api_healthz(struct http_request *req, struct http_response *res);

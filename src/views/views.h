@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "awards.h"
 #include "board.h"
 #include "db.h"
 #include "util.h"
@@ -112,6 +113,9 @@ void view_scoreboard_rows(struct buf *b, int64_t seq, enum contest_view view, bo
 void view_scoreboard_rows_ext(struct buf *b, int64_t seq, enum contest_view view, bool frozen, bool full,
 			      const char *banner, const struct board *board, const struct board_row *const *rows,
 			      size_t n);
+/* A contest's awards [{"id", "citation", "team_ids": [team ids]}] (awards.h:
+   winner, medals, first to solve per problem, group winners), in that order. */
+void view_awards(struct buf *b, const struct awards *a);
 /* The fixed CLICS banner of a frozen board, with the minutes from the freeze to the end. */
 void view_board_banner(char *out, size_t size, int64_t minutes);
 
