@@ -10,6 +10,8 @@ import { problemPage } from './pages/problem.js';
 import { submissionsPage } from './pages/submissions.js';
 import { submissionPage } from './pages/submission.js';
 import { adminHome, adminProblems, adminProblemEdit, adminUsers, adminImport } from './pages/admin.js';
+import { contestsPage, contestPage, scoreboardPage, clarificationsPage } from './pages/contests.js';
+import { juryContests, juryContestEdit, juryTeams, juryClarifications, juryBoard, juryBalloons } from './pages/jury.js';
 
 const routes = [
   { re: /^\/login$/, page: loginPage, public: true },
@@ -18,6 +20,17 @@ const routes = [
   { re: /^\/problems\/(\d+)$/, page: problemPage },
   { re: /^\/problems\/(\d+)\/submissions$/, page: submissionsPage },
   { re: /^\/submissions\/(\d+)$/, page: submissionPage },
+  { re: /^\/contests$/, page: contestsPage },
+  { re: /^\/contests\/(\d+)$/, page: contestPage },
+  { re: /^\/contests\/(\d+)\/scoreboard$/, page: scoreboardPage, public: true },
+  { re: /^\/contests\/(\d+)\/clarifications$/, page: clarificationsPage },
+  { re: /^\/admin\/contests$/, page: juryContests, jury: true },
+  { re: /^\/admin\/contests\/new$/, page: juryContestEdit, admin: true },
+  { re: /^\/admin\/contests\/(\d+)$/, page: juryContestEdit, jury: true },
+  { re: /^\/admin\/contests\/(\d+)\/teams$/, page: juryTeams, jury: true },
+  { re: /^\/admin\/contests\/(\d+)\/clarifications$/, page: juryClarifications, jury: true },
+  { re: /^\/admin\/contests\/(\d+)\/scoreboard$/, page: juryBoard, jury: true },
+  { re: /^\/admin\/contests\/(\d+)\/balloons$/, page: juryBalloons, jury: true },
   { re: /^\/admin$/, page: adminHome, admin: true },
   { re: /^\/admin\/problems$/, page: adminProblems, admin: true },
   { re: /^\/admin\/problems\/new$/, page: adminProblemEdit, admin: true },
@@ -39,8 +52,9 @@ function setTitle(text) {
 
 function renderHeader() {
   const nav = document.getElementById('nav');
-  const items = [h('li', null, h('a', { href: '/' }, 'Problems'))];
+  const items = [h('li', null, h('a', { href: '/' }, 'Problems')), h('li', null, h('a', { href: '/contests' }, 'Contests'))];
   if (app.me && app.me.role === 'admin') items.push(h('li', null, h('a', { href: '/admin' }, 'Admin')));
+  else if (app.me && app.me.role === 'jury') items.push(h('li', null, h('a', { href: '/admin/contests' }, 'Jury')));
   nav.replaceChildren(...items);
   const who = document.getElementById('who');
   const logout = document.getElementById('logout');
@@ -173,10 +187,10 @@ async function route(focus) {
     setTitle('Not found');
     section.append(h('h1', { tabindex: '-1' }, 'Page not found'),
       h('p', null, 'There is no page at this address. ', h('a', { href: '/' }, 'Go to the problems.')));
-  } else if (match.admin && app.me.role !== 'admin') {
+  } else if ((match.admin && app.me.role !== 'admin') || (match.jury && app.me.role !== 'admin' && app.me.role !== 'jury')) {
     setTitle('Forbidden');
-    section.append(h('h1', { tabindex: '-1' }, 'Admins only'),
-      h('p', null, 'This page is for admins. ', h('a', { href: '/' }, 'Go to the problems.')));
+    section.append(h('h1', { tabindex: '-1' }, match.jury ? 'Jury only' : 'Admins only'),
+      h('p', null, match.jury ? 'This page is for the jury. ' : 'This page is for admins. ', h('a', { href: '/' }, 'Go to the problems.')));
   } else {
     try {
       await match.page(ctx);
@@ -204,7 +218,7 @@ document.addEventListener('click', (e) => {
   if (!a || a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin) return;
-  if (!/^\/($|login|problems|submissions|admin)/.test(url.pathname)) return;
+  if (!/^\/($|login|problems|submissions|contests|admin)/.test(url.pathname)) return;
   e.preventDefault();
   if (url.pathname === location.pathname && url.search === location.search && url.hash) return;
   navigate(url.pathname + url.search);

@@ -16,6 +16,7 @@ export const VERDICTS = {
    needed) is decoration, aria-hidden; the text says the same in words. */
 export function statusOf(s) {
   const m = s.metrics || {};
+  if (s.result_hidden) return { icon: 'queued', text: 'Pending (frozen)', kind: 'pending' };
   switch (s.status) {
     case 'queued': return { icon: 'queued', text: 'Queued', kind: 'pending' };
     case 'compiling': return { icon: 'compiling', text: 'Compiling', kind: 'pending' };

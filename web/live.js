@@ -42,7 +42,7 @@ window.addEventListener('online', () => { for (const f of feeds) f.wake(); chang
 window.addEventListener('offline', changed);
 
 export class LiveFeed {
-  /* path: '/ws/problems/3/submissions/'; after: the largest seq already known
+  /* path: '/ws/problems/3/submissions/' (may carry a query); after: the largest seq already known
      (from the REST answer), or 0; onMessage(msg); onResume() after every
      reconnect (not the first connect). */
   constructor(path, { after = 0, onMessage, onResume }) {
@@ -82,7 +82,8 @@ export class LiveFeed {
 
   url() {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${proto}//${location.host}${this.path}${this.after > 0 ? '?after=' + this.after : ''}`;
+    const sep = this.path.includes('?') ? '&' : '?';
+    return `${proto}//${location.host}${this.path}${this.after > 0 ? sep + 'after=' + this.after : ''}`;
   }
 
   connect() {
@@ -186,5 +187,16 @@ export function notifyJudged(msg, title) {
       tag: `verdict-${msg.submission_id}`,
     });
     n.onclick = () => { window.focus(); window.dispatchEvent(new CustomEvent('verdict:navigate', { detail: `/submissions/${msg.submission_id}` })); };
+  } catch { /* some platforms allow notifications only from a service worker */ }
+}
+
+/* A desktop notification (when the user allowed them), once per key across
+   tabs; a click brings the tab forward and opens href. */
+export function notify(key, title, body, href) {
+  if (!notificationsAvailable() || Notification.permission !== 'granted') return;
+  if (alreadyNotified(key)) return;
+  try {
+    const n = new Notification(title, { body, tag: `verdict-${key}` });
+    n.onclick = () => { window.focus(); if (href) window.dispatchEvent(new CustomEvent('verdict:navigate', { detail: href })); };
   } catch { /* some platforms allow notifications only from a service worker */ }
 }

@@ -23,7 +23,7 @@ export function updateStatusCell(cell, s) {
   if (cell.el.className !== cls) cell.el.className = cls;
 }
 
-/* Options: {me, perPage, showScore, showProblem (map id -> title), mine,
+/* Options: {me, perPage, showScore, showLabel (a contest's problem label), mine,
    onCount(total)}. */
 export class SubmissionTable {
   constructor(opts) {
@@ -32,8 +32,8 @@ export class SubmissionTable {
     this.page = 1;
     this.total = 0;
     this.newOnOtherPages = 0;
-    const cols = ['id', 'when', 'user', 'lang', 'result', ...(opts.showScore ? ['score'] : []), 'time', 'mem'];
-    const names = { id: '#', when: 'When', user: 'User', lang: 'Language', result: 'Result', score: 'Score', time: 'Time', mem: 'Memory' };
+    const cols = ['id', ...(opts.showLabel ? ['prob'] : []), 'when', 'user', 'lang', 'result', ...(opts.showScore ? ['score'] : []), 'time', 'mem'];
+    const names = { id: '#', prob: 'Problem', when: 'When', user: 'User', lang: 'Language', result: 'Result', score: 'Score', time: 'Time', mem: 'Memory' };
     this.cols = cols;
     this.tbody = h('tbody');
     this.empty = h('p', { class: 'empty', hidden: true }, 'No submissions yet.');
@@ -80,6 +80,7 @@ export class SubmissionTable {
     cells.user.title = s.user || '';
     setText(cells.user, s.user);
     setText(cells.lang, s.language);
+    if (cells.prob) setText(cells.prob, s.problem_label || '');
     cells.status = statusCell(s);
     cells.result.appendChild(cells.status.el);
     const row = { tr, cells, data };

@@ -34,6 +34,10 @@ void api_submissions_get(struct http_request *req, struct http_response *res);
 void api_submission_rejudge(struct http_request *req, struct http_response *res);
 void api_problem_rejudge(struct http_request *req, struct http_response *res);
 
+/* api_clarifications.c */
+void api_clarifications_list(struct http_request *req, struct http_response *res);
+void api_clarifications_create(struct http_request *req, struct http_response *res);
+
 /* api_contests.c */
 void api_contests_list(struct http_request *req, struct http_response *res);
 void api_contests_get(struct http_request *req, struct http_response *res);
@@ -58,6 +62,11 @@ void api_contests_import(struct http_request *req, struct http_response *res);
 
 /* api_scoreboard.c */
 void api_contest_scoreboard(struct http_request *req, struct http_response *res);
+/* api_results.c */
+void api_contest_awards(struct http_request *req, struct http_response *res);
+void api_contest_results_tsv(struct http_request *req, struct http_response *res);
+void api_contest_results_json(struct http_request *req, struct http_response *res);
+void api_contest_gradebook(struct http_request *req, struct http_response *res);
 
 /* api_ops.c */
 /* api_clics.c: the CLICS Contest API 2023-06 (reads) */

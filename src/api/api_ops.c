@@ -90,7 +90,7 @@ static const struct embedded_file *find(const char *name)
 /* The UI's own routes, answered with the single page. */
 static bool is_page(const char *path)
 {
-	static const char *const pages[] = {"/login", "/problems", "/submissions", "/admin"};
+	static const char *const pages[] = {"/login", "/problems", "/submissions", "/contests", "/admin"};
 	if (strcmp(path, "/") == 0)
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(pages); i++) {

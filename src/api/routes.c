@@ -52,12 +52,19 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/clics/contests/{key}/submissions/{key}/files", api_clics_endpoint, ROUTE_PUBLIC,
 	 ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/scoreboard", api_contest_scoreboard, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/contests/{id}/clarifications", api_clarifications_list, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_POST, "/api/contests/{id}/clarifications", api_clarifications_create, ROUTE_USER, ROUTE_JSON},
+	{HTTP_GET, "/api/contests/{id}/awards", api_contest_awards, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/contests/{id}/results.tsv", api_contest_results_tsv, ROUTE_JURY, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/contests/{id}/results.json", api_contest_results_json, ROUTE_JURY, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/contests/{id}/gradebook.csv", api_contest_gradebook, ROUTE_JURY, ROUTE_NO_BODY},
 	{HTTP_GET, "/healthz", api_healthz, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/metrics", api_metrics, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	/* WebSocket handshakes the WebSocket server refused, and plain GETs (ws.c) */
 	{HTTP_GET, "/ws/problems/{id}/submissions/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/ws/submissions/{id}/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/ws/contests/{id}/scoreboard/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/ws/contests/{id}/clarifications/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

@@ -138,7 +138,7 @@ void awards_results_tsv(const struct awards *a, struct buf *out)
 	}
 }
 
-void awards_results_json(const struct awards *a, struct buf *out)
+void awards_results_json(const struct awards *a, bool final, struct buf *out)
 {
 	json_t *awards = json_array(), *results = json_array();
 	for (size_t i = 0; i < a->award_count; i++) {
@@ -161,7 +161,7 @@ void awards_results_json(const struct awards *a, struct buf *out)
 				  a->scoring == BOARD_ICPC ? json_null() : json_real(row->score), "group_winner",
 				  r->group_won ? json_string(r->group_won->name) : json_null()));
 	}
-	json_t *root = json_pack("{s:o, s:o}", "awards", awards, "results", results);
+	json_t *root = json_pack("{s:b, s:o, s:o}", "final", final, "awards", awards, "results", results);
 	char *text = json_dumps(root, JSON_COMPACT);
 	buf_adds(out, text);
 	free(text);

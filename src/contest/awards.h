@@ -62,10 +62,11 @@ const char *awards_name(const struct award_result *r);
    rank (empty if not ranked), award, solved, total time, last time, and the
    name of the group it won (or empty). */
 void awards_results_tsv(const struct awards *a, struct buf *out);
-/* {"awards": [{"id", "citation", "team_ids"}], "results": [{"team_id", "rank",
-   "award", "num_solved", "total_time", "last_time", "score", "group_winner"}]}
-   with team keys for ids; rank null if not ranked, score null for ICPC. */
-void awards_results_json(const struct awards *a, struct buf *out);
+/* {"final", "awards": [{"id", "citation", "team_ids"}], "results": [{"team_id",
+   "rank", "award", "num_solved", "total_time", "last_time", "score",
+   "group_winner"}]} with team keys for ids; rank null if not ranked, score
+   null for ICPC; final: the contest is finalized (else the results may change). */
+void awards_results_json(const struct awards *a, bool final, struct buf *out);
 /* A gradebook CSV, one row per team by label: "label,name", a column per
    problem label (ICPC: the minute of the solve, empty if unsolved; IOI: the
    score), then "total" (ICPC: solved count; IOI: the score). */

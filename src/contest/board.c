@@ -935,3 +935,37 @@ size_t board_rows(const struct board *b, enum contest_view view, int64_t team_id
 	}
 	return v->shown;
 }
+
+struct board *board_thawed(const struct board *b)
+{
+	struct board_settings s = b->s;
+	s.thawed = true;
+	struct board_problem *problems = xcalloc(b->problem_count + 1, sizeof *problems);
+	for (size_t i = 0; i < b->problem_count; i++)
+		problems[i] = b->problems[i].p;
+	struct board *c = board_new(&s, b->teams, b->team_count, problems, b->problem_count);
+	free(problems);
+	size_t group_total = 0;
+	for (size_t i = 0; i < b->hash_cap; i++)
+		if (b->hash[i])
+			group_total += b->hash[i]->group_count;
+	struct board_sub *subs = xcalloc(b->sub_count + 1, sizeof *subs);
+	struct board_group_score *groups = xcalloc(group_total + 1, sizeof *groups);
+	size_t n = 0, g = 0;
+	for (size_t i = 0; i < b->hash_cap; i++) {
+		const struct sub *in = b->hash[i];
+		if (!in)
+			continue;
+		subs[n] = (struct board_sub){.id = in->id, .team_id = b->teams[in->team].id,
+					     .problem_id = b->problems[in->problem].p.id,
+					     .submitted_ms = in->submitted_ms, .result = in->result, .score = in->score,
+					     .groups = &groups[g], .group_count = in->group_count};
+		for (size_t k = 0; k < in->group_count; k++)
+			groups[g++] = (struct board_group_score){b->problems[in->problem].groups[k], in->group_scores[k]};
+		n++;
+	}
+	board_load(c, subs, n, 0);
+	free(groups);
+	free(subs);
+	return c;
+}

@@ -106,6 +106,12 @@ const struct board_settings *board_settings(const struct board *b);
 size_t board_problem_count(const struct board *b);
 const struct board_problem *board_problem_at(const struct board *b, size_t i);
 
+/* A new board with b's teams, problems and submissions (copied) and the
+   freeze over: its public view is the live board without hidden teams (the
+   results of a contest whose public board is still frozen). Free with
+   board_free. */
+struct board *board_thawed(const struct board *b);
+
 /* Inserts (or, with a known id, replaces) one submission; board_remove drops one.
    seq is the change's: rows that change in a view take it, and board_changes
    lists them. False (and empty change lists) for an unknown team or problem,

@@ -5,8 +5,10 @@
  * submission or a scoreboard is.
  *
  * Topics today: a problem's submissions (its submissions' states), one
- * submission (its states and its test results), and a contest's public and
- * jury scoreboards and a team's own row. An end of sessions goes to
+ * submission (its states and its test results), a contest's public and
+ * jury scoreboards and a team's own row, and a contest's clarifications per
+ * audience (jury, one team, public), so that a message reaches only the
+ * sockets of viewers who may see it. An end of sessions goes to
  * the hub's owner (hub_user_sessions_ended), which closes their sockets. A
  * change of another kind (a problem, a user) has no topic yet and is not
  * published. */
@@ -24,6 +26,10 @@ enum feed_topic {
 	FEED_BOARD_JURY,              /* id: the contest; its jury board's changed rows */
 	FEED_BOARD_TEAM,              /* id: the team; its own row in its view (a team's socket has the
 					 public topic too: the own row from here replaces the public one) */
+	/* A contest's clarifications, one topic per audience: a socket takes its viewer's. */
+	FEED_CLARS_JURY = 16,         /* id: the contest; every clarification */
+	FEED_CLARS_TEAM,              /* id: the team; its requests, replies to it, and those to all */
+	FEED_CLARS_PUBLIC,            /* id: the contest; those to all */
 };
 
 /* A hub whose replays come from the change log of db and, for scoreboards,

@@ -165,6 +165,7 @@ static int parse_path(const char *path, struct hub_key *topic)
 		{"/ws/problems/", "/submissions/", FEED_PROBLEM_SUBMISSIONS},
 		{"/ws/submissions/", "/", FEED_SUBMISSION},
 		{"/ws/contests/", "/scoreboard/", FEED_BOARD_PUBLIC},
+		{"/ws/contests/", "/clarifications/", FEED_CLARS_JURY}, /* the viewer's topic: admit_clars */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
 		size_t pl = strlen(forms[i].prefix);
@@ -258,6 +259,32 @@ static bool watches_submission(struct db *db, const struct db_user *user, const 
 	return ok;
 }
 
+/* A contest's clarifications: the topic of the user's audience in it (jury,
+   their team, or the public), or a refusal when they may not see the contest. */
+static int admit_clars(struct app *app, const struct db_user *user, struct hub_key *topic, const char **code,
+		       char *msg, size_t msg_size)
+{
+	struct db_contest c;
+	struct contest_viewer v;
+	if (db_contest_get(app->db, topic->id, &c) != 0) {
+		*code = "not_found";
+		snprintf(msg, msg_size, "contest %lld does not exist", (long long)topic->id);
+		return 404;
+	}
+	bool sees = contest_viewer_of(app->db, &c, user, &v);
+	db_contest_release(&c);
+	if (!sees) {
+		*code = "forbidden";
+		snprintf(msg, msg_size, "you are not in a team of contest %lld", (long long)topic->id);
+		return 403;
+	}
+	if (v.view == CONTEST_VIEW_TEAM)
+		*topic = (struct hub_key){FEED_CLARS_TEAM, v.team_id};
+	else if (v.view == CONTEST_VIEW_PUBLIC)
+		topic->kind = FEED_CLARS_PUBLIC;
+	return 0;
+}
+
 /* Decides a handshake. Returns 0 with *t filled in, or an HTTP status with
    the API error code and a message. Reads the database; no side effects. */
 static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t, const char **code, char *msg,
@@ -333,6 +360,8 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 			return 403;
 		}
 	}
+	if (t->topic.kind == FEED_CLARS_JURY && (rc = admit_clars(app, user, &t->topic, code, msg, msg_size)) != 0)
+		return rc;
 	t->after = -1;
 	if (h->after) {
 		int64_t v = 0;

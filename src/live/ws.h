@@ -1,5 +1,6 @@
-/* The WebSocket server (libwebsockets): /ws/problems/{id}/submissions/ and
- * /ws/submissions/{id}/ on the same port as the REST API.
+/* The WebSocket server (libwebsockets): /ws/problems/{id}/submissions/,
+ * /ws/submissions/{id}/ and /ws/contests/{id}/clarifications/ on the same
+ * port as the REST API.
  *
  * The listener's acceptor thread peeks at the whole request head of every
  * connection that starts with "GET /ws/" and offers it to ws_server_offer,

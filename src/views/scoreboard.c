@@ -128,3 +128,21 @@ void view_board_banner(char *out, size_t size, int64_t minutes)
 		 " of the contest are still shown as pending.",
 		 (long long)minutes, (long long)minutes);
 }
+
+void view_awards(struct buf *b, const struct awards *a)
+{
+	buf_adds(b, "[");
+	for (size_t i = 0; i < a->award_count; i++) {
+		const struct award *w = &a->awards[i];
+		put_string(b, i ? ",{\"id\":" : "{\"id\":", w->id);
+		put_string(b, ",\"citation\":", w->citation);
+		buf_adds(b, ",\"team_ids\":[");
+		for (size_t j = 0; j < w->team_count; j++) {
+			if (j)
+				buf_adds(b, ",");
+			json_buf_int(b, w->teams[j]->id);
+		}
+		buf_adds(b, "]}");
+	}
+	buf_adds(b, "]");
+}

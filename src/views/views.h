@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "awards.h"
 #include "board.h"
 #include "db.h"
 #include "util.h"
@@ -160,6 +161,9 @@ json_t *view_clics_clarification(const struct db_contest *c, const struct db_cla
 void view_scoreboard_rows_ext(struct buf *b, int64_t seq, enum contest_view view, bool frozen, bool full,
 			      const char *banner, const struct board *board, const struct board_row *const *rows,
 			      size_t n);
+/* A contest's awards [{"id", "citation", "team_ids": [team ids]}] (awards.h:
+   winner, medals, first to solve per problem, group winners), in that order. */
+void view_awards(struct buf *b, const struct awards *a);
 /* The fixed CLICS banner of a frozen board, with the minutes from the freeze to the end. */
 void view_board_banner(char *out, size_t size, int64_t minutes);
 /* The scoreboard of rows (a view's, in rank order) at now_ms: pass-fail rows
@@ -171,3 +175,12 @@ json_t *view_clics_scoreboard(const struct db_contest *c, const struct board *b,
 /* {"id", "citation", "team_ids"} (team keys); "first-to-solve-<label>" is
    named by the problem's CLICS id, "first-to-solve-<slug>". */
 json_t *view_clics_award(const struct db_contest *c, const struct award *a);
+
+/* ---- clarification.c ---- */
+
+/* The REST clarification object {"id", "seq", "contest_id", "from_team_id",
+   "to_team_id", "to_all", "reply_to", "problem", "text", "time"}, plus
+   "answered" on a team's request. */
+void view_clarification(struct buf *b, const struct db_clarification *c);
+/* The WebSocket message: {"type": "clarification"} and the same members. */
+void view_clarification_msg(struct buf *b, const struct db_clarification *c);

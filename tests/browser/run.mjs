@@ -5,99 +5,12 @@
 // across a server restart, source privacy, admin pages. Screenshots go to
 // $SCREENSHOT_DIR. Exit 0 all passed, 1 a failure, 77 skipped (no Chromium or
 // no playwright-core).
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BIN = process.env.VERDICT_BIN;
-const SHOTS = process.env.SCREENSHOT_DIR || path.join(process.cwd(), 'screenshots');
-const PASSWORDS = { admin: 'admin-password', alice: 'alice-password', bob: 'bob-password' };
-
-function skip(why) {
-  console.log(`SKIP: ${why}`);
-  process.exit(77);
-}
-
-if (!BIN) { console.error('VERDICT_BIN is not set'); process.exit(1); }
-if (!fs.existsSync(CHROMIUM)) skip(`${CHROMIUM} not found (apt-get install chromium)`);
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  skip(`playwright-core is not installed: run 'npm ci' in ${here}`);
-}
-
-/* ---- the server ---- */
-
-const tmp = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'verdict-browser-'));
-const data = path.join(tmp, 'data');
-const logPath = path.join(tmp, 'server.log');
-const portFile = path.join(tmp, 'port');
-const server = { proc: null, port: 0, base: '' };
-
-function addUser(name, admin) {
-  const r = spawnSync(BIN, ['user', 'add', name, '--data', data, ...(admin ? ['--admin'] : [])],
-    { input: PASSWORDS[name] + '\n', encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`verdict user add ${name} failed: ${r.stderr}`);
-}
-
-async function startServer(port = 0) {
-  fs.rmSync(portFile, { force: true });
-  const log = fs.openSync(logPath, 'a');
-  const proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--data', data, '--port-file', portFile, '--workers', '1'],
-    { stdio: ['ignore', log, log] });
-  fs.closeSync(log);
-  let exited = false;
-  proc.on('exit', () => { exited = true; });
-  server.proc = proc;
-  for (let i = 0; i < 1000; i++) {
-    if (exited) throw new Error(`the server exited at start-up; see ${logPath}`);
-    const text = fs.existsSync(portFile) ? fs.readFileSync(portFile, 'utf8').trim() : '';
-    if (/^\d+$/.test(text)) {
-      server.port = Number(text);
-      server.base = `http://127.0.0.1:${server.port}`;
-      return;
-    }
-    await sleep(10);
-  }
-  throw new Error(`the server did not start in 10 s; see ${logPath}`);
-}
-
-async function stopServer() {
-  const proc = server.proc;
-  if (!proc || proc.exitCode !== null) return;
-  const done = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
-  const t = setTimeout(() => proc.kill('SIGKILL'), 10000);
-  await done;
-  clearTimeout(t);
-  server.proc = null;
-}
-
-/* REST as a client with a bearer token (for setting things up). */
-async function rest(method, p, token, body) {
-  const res = await fetch(server.base + p, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json };
-}
-
-async function token(name) {
-  const r = await rest('POST', '/api/auth/login', null, { username: name, password: PASSWORDS[name] });
-  if (r.status !== 200) throw new Error(`login ${name}: ${r.status}`);
-  return r.json.token;
-}
+import {
+  addUser, startServer, stopServer, rest, token, waitJudged, step as runStep, skipped, assert, launch, newContext, login,
+  shot, waitLive, run, server, foreign, problems, sleep, skip, SHOTS,
+} from './lib.mjs';
 
 /* Does this server speak WebSocket? (Not before the ws branch has landed.) */
 function probeWebSocket(pathname, tok) {
@@ -113,118 +26,13 @@ function probeWebSocket(pathname, tok) {
   });
 }
 
-async function waitJudged(id, tok) {
-  for (let i = 0; i < 300; i++) {
-    const r = await rest('GET', `/api/submissions/${id}`, tok);
-    if (r.json && r.json.status === 'done') return r.json;
-    await sleep(100);
-  }
-  throw new Error(`submission ${id} was not judged in 30 s`);
-}
-
-/* ---- a tiny runner ---- */
-
-const results = [];
 let hasWs = true;
 async function step(name, fn, { live = false } = {}) {
-  const t0 = Date.now();
-  if (live && !hasWs) {
-    results.push({ name, ok: true, skipped: true });
-    console.log(`ok ${results.length} - ${name} # SKIP the server has no WebSocket endpoints yet`);
-    return;
-  }
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok ${results.length} - ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`not ok ${results.length} - ${name}\n  ${String(e && e.stack || e).split('\n').join('\n  ')}`);
-  }
-}
-
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-
-/* ---- the browser ---- */
-
-const foreign = [];   // requests to any other host
-const problems = [];  // CSP violations, uncaught errors
-let browser;
-
-async function newContext(viewport = { width: 1280, height: 800 }) {
-  const ctx = await browser.newContext({ viewport, serviceWorkers: 'block' });
-  await ctx.grantPermissions(['notifications'], { origin: server.base });
-  // Records notifications and every status a submission row or page goes through.
-  await ctx.addInitScript(() => {
-    window.__notes = [];
-    if (window.Notification) {
-      const Real = window.Notification;
-      window.Notification = class extends Real {
-        constructor(title, opts) { super(title, opts); window.__notes.push(title); }
-        static get permission() { return Real.permission; }
-        static requestPermission(...a) { return Real.requestPermission(...a); }
-      };
-    }
-    window.__seen = {};
-    const record = (el) => {
-      const id = el.dataset.submissionId;
-      const s = `${el.dataset.status}/${el.dataset.verdict || ''}`;
-      const list = (window.__seen[id] ||= []);
-      if (list[list.length - 1] !== s) list.push(s);
-    };
-    new MutationObserver((muts) => {
-      for (const m of muts) {
-        if (m.type === 'attributes' && m.target.dataset && m.target.dataset.submissionId) record(m.target);
-        for (const n of m.addedNodes || []) {
-          if (n.nodeType !== 1) continue;
-          if (n.dataset.submissionId) record(n);
-          for (const el of n.querySelectorAll('[data-submission-id]')) record(el);
-        }
-      }
-    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status', 'data-verdict', 'data-submission-id'] });
-  });
-  const watch = (page) => {
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
-    page.on('websocket', (ws) => {
-      const u = new URL(ws.url());
-      if (u.host !== `127.0.0.1:${server.port}`) foreign.push(ws.url());
-    });
-  };
-  ctx.setDefaultTimeout(15000);
-  ctx.on('page', watch);
-  ctx.on('request', (r) => {
-    const u = new URL(r.url());
-    if (u.protocol === 'data:' || u.protocol === 'blob:') return;
-    if (u.host !== `127.0.0.1:${server.port}`) foreign.push(r.url());
-  });
-  return ctx;
-}
-
-async function login(page, name) {
-  await page.goto(server.base + '/login');
-  await page.fill('#login-username', name);
-  await page.fill('#login-password', PASSWORDS[name]);
-  await page.click('form.login button[type=submit]');
-  await page.waitForURL(server.base + '/');
-  await page.waitForSelector('table.problems');
-}
-
-async function shot(page, name) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.waitForTimeout(150); // let a fresh-row highlight settle a little
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert(overflow <= 0, `${name}: the page is ${overflow} px wider than the window`);
+  if (live && !hasWs) { skipped(name, 'the server has no WebSocket endpoints yet'); return; }
+  await runStep(name, fn);
 }
 
 const connState = (page) => page.getAttribute('#conn', 'data-state');
-async function waitLive(page) {
-  await page.waitForSelector('#conn[data-state="live"]', { timeout: 15000 });
-}
-
 function rowSel(id) { return `tr[data-submission-id="${id}"]`; }
 
 const AC_SOURCE = (marker) => `# ${marker}\na, b = map(int, input().split())\nprint(a + b)\n`;
@@ -267,14 +75,7 @@ async function main() {
   hasWs = await probeWebSocket(`/ws/problems/${pid}/submissions/`, adminToken);
   if (!hasWs) console.log('# this server refuses the WebSocket handshake: the live steps are skipped');
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
-  // playwright-core launches Chromium with a fresh --user-data-dir of its own
-  // (a new temporary profile, removed on close); it refuses one in args.
+  await launch();
 
   const alice = await newContext();
   const tabA = await alice.newPage();
@@ -345,7 +146,7 @@ async function main() {
     await sleep(300);
     const notes = [];
     for (const t of [tabA, tabB, tabC]) notes.push(...await t.evaluate(() => window.__notes));
-    assert(notes.some((n) => n === `Submission ${aliceAC}: Accepted`), `no notification (${JSON.stringify(notes)})`);
+    assert(notes.some((n) => n.title === `Submission ${aliceAC}: Accepted`), `no notification (${JSON.stringify(notes)})`);
   }, { live: true });
 
   let aliceWA = 0;
@@ -514,30 +315,4 @@ async function main() {
   });
 }
 
-const deadline = setTimeout(() => {
-  console.log('not ok - the browser suite took longer than 150 s');
-  cleanup().finally(() => process.exit(1));
-}, 150000);
-
-async function cleanup() {
-  if (browser) await browser.close().catch(() => {});
-  await stopServer();
-  if (!process.env.VERDICT_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
-  else console.log(`kept ${tmp}`);
-}
-
-try {
-  await main();
-} catch (e) {
-  results.push({ name: 'setup', ok: false });
-  console.log(`not ok - setup\n  ${e && e.stack || e}`);
-  if (fs.existsSync(logPath)) console.log(fs.readFileSync(logPath, 'utf8').split('\n').slice(-20).join('\n'));
-} finally {
-  clearTimeout(deadline);
-  await cleanup();
-}
-const failed = results.filter((r) => !r.ok).length;
-const skipped = results.filter((r) => r.skipped).length;
-console.log(`screenshots in ${SHOTS}`);
-console.log(`${results.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(failed ? 1 : 0);
+await run(main);

@@ -380,6 +380,54 @@ START_TEST(the_freeze_hides_results_from_the_public_and_other_teams)
 }
 END_TEST
 
+/* A thawed copy of a frozen board (freeze at 60; Delta hidden):
+     Delta   A: AC 5
+     Alpha   B: AC 30;  A: AC 70 (after the freeze)
+     Bravo   A: AC 20;  B: WA 65 (after the freeze)
+   Frozen public: Bravo 1 (1 solved, 20), Alpha 2 (1, 30), Charlie 3.
+   The copy's public view is the live board without Delta: Alpha 1 (2 solved,
+   30 + 70 = 100, last 70), Bravo 2 (1, 20), Charlie 3; first on A is Bravo
+   (Delta's is hidden), on B Alpha. The board copied from stays frozen. */
+START_TEST(a_thawed_copy_is_the_live_board_without_hidden_teams)
+{
+	struct board_settings s = {.scoring = BOARD_ICPC, .penalty_min = 20, .start_ms = START, .freeze_ms = MIN(60) - 1000};
+	struct board *b = board_new(&s, teams, 4, problems, 2);
+	next_id = 0;
+	put(b, DELTA, PA, 5, BOARD_ACCEPTED, 1);
+	put(b, ALPHA, PB, 30, BOARD_ACCEPTED, 2);
+	put(b, BRAVO, PA, 20, BOARD_ACCEPTED, 3);
+	put(b, ALPHA, PA, 70, BOARD_ACCEPTED, 4);
+	put(b, BRAVO, PB, 65, BOARD_REJECTED, 5);
+	struct board *c = board_thawed(b);
+	ck_assert(board_settings(c)->thawed);
+	const struct board_row *const *rows;
+	ck_assert_uint_eq(board_rows(c, CONTEST_VIEW_PUBLIC, 0, &rows, NULL), 3);
+	check_row(rows[0], 1, 2, 100, 70);
+	ck_assert_int_eq(rows[0]->team->id, ALPHA);
+	check_cell(rows[0], 0, true, false, 1, 0, 70);
+	check_cell(rows[0], 1, true, true, 1, 0, 30);
+	check_row(rows[1], 2, 1, 20, 20);
+	check_cell(rows[1], 0, true, true, 1, 0, 20);
+	check_cell(rows[1], 1, false, false, 1, 0, -1);
+	ck_assert_int_eq(rows[2]->team->id, CHARLIE);
+	ck_assert_ptr_null(row_of(c, CONTEST_VIEW_PUBLIC, 0, DELTA));
+	/* the original is still frozen */
+	check_row(row_of(b, CONTEST_VIEW_PUBLIC, 0, BRAVO), 1, 1, 20, 20);
+	check_row(row_of(b, CONTEST_VIEW_PUBLIC, 0, ALPHA), 2, 1, 30, 30);
+	/* and the results from the copy give no hidden team anything */
+	struct awards *a = awards_new(c, CONTEST_VIEW_PUBLIC, 0, 1, 1, 0, NULL, 0);
+	ck_assert_str_eq(a->awards[0].id, "winner");
+	ck_assert_uint_eq(a->awards[0].team_count, 1);
+	ck_assert_int_eq(a->awards[0].teams[0]->id, ALPHA);
+	ck_assert_str_eq(a->awards[4].id, "first-to-solve-A");
+	ck_assert_uint_eq(a->awards[4].team_count, 1);
+	ck_assert_int_eq(a->awards[4].teams[0]->id, BRAVO);
+	awards_free(a);
+	board_free(c);
+	board_free(b);
+}
+END_TEST
+
 /* IOI, best submission, both problems out of 100:
      Alpha   P1: 30 at 5, 70 at 10, 50 at 20 -> 70 (minute 10), 3 attempts
              P2: 100 at 30                   -> 100, solved        total 170
@@ -467,6 +515,12 @@ START_TEST(ioi_best_subtasks_across_submissions)
 	check_cell(r, 0, true, false, 2, 0, 12);
 	check_cell(r, 1, true, true, 2, 0, 30);
 	ck_assert_int_eq(r->last_time, 30);
+	/* A thawed copy keeps the best group scores of every submission. */
+	struct board *c = board_thawed(b);
+	ck_assert_double_eq(row_of(c, CONTEST_VIEW_PUBLIC, 0, ALPHA)->score, 150);
+	ck_assert_double_eq(row_of(c, CONTEST_VIEW_PUBLIC, 0, BRAVO)->score, 200);
+	ck_assert_double_eq(row_of(c, CONTEST_VIEW_PUBLIC, 0, ALPHA)->cells[1].score, 50);
+	board_free(c);
 	board_free(b);
 }
 END_TEST
@@ -526,9 +580,10 @@ START_TEST(awards_and_medals_with_shared_ranks)
 				   "e,\"Echo, Inc\",,50,1\r\n"
 				   "f,\"'=Fox\",,,0\r\n");
 	out.len = 0;
-	awards_results_json(a, &out);
+	awards_results_json(a, false, &out);
 	json_t *j = json_loads(out.data, 0, NULL);
 	ck_assert_ptr_nonnull(j);
+	ck_assert(json_is_false(json_object_get(j, "final")));
 	json_t *results = json_object_get(j, "results");
 	ck_assert_uint_eq(json_array_size(results), 5);
 	json_t *bravo = json_array_get(results, 1);
@@ -601,6 +656,7 @@ int main(void)
 	suite_add_tcase(suite, tc);
 	tc = tcase_create("freeze");
 	tcase_add_test(tc, the_freeze_hides_results_from_the_public_and_other_teams);
+	tcase_add_test(tc, a_thawed_copy_is_the_live_board_without_hidden_teams);
 	suite_add_tcase(suite, tc);
 	tc = tcase_create("ioi");
 	tcase_add_test(tc, ioi_best_submission_per_problem);

@@ -90,6 +90,39 @@ START_TEST(icpc_board_and_rows)
 }
 END_TEST
 
+/* Team 7 solves A at 34 and wins; team 8 nothing; one group, "students",
+   with team 7 in it. */
+START_TEST(awards_are_an_array_of_ids_citations_and_team_ids)
+{
+	static const struct board_problem problems[] = {{.id = 1, .label = "A"}};
+	static const int64_t students[] = {3};
+	struct board_team ts[2] = {teams[0], teams[1]};
+	ts[0].groups = students;
+	ts[0].group_count = 1;
+	struct board_settings s = {.scoring = BOARD_ICPC, .penalty_min = 20, .start_ms = START};
+	struct board *board = board_new(&s, ts, 2, problems, 1);
+	struct board_sub sub = {.id = 1, .team_id = 7, .problem_id = 1, .submitted_ms = START + 34 * 60000,
+				.result = BOARD_ACCEPTED};
+	board_load(board, &sub, 1, 1);
+	const struct award_group groups[] = {{.id = 3, .key = "students", .name = "Students"}};
+	struct awards *a = awards_new(board, CONTEST_VIEW_PUBLIC, 0, 1, 0, 0, groups, 1);
+	struct buf b;
+	buf_init(&b);
+	view_awards(&b, a);
+	ck_assert_str_eq(b.data, "[{\"id\":\"winner\",\"citation\":\"Contest winner\",\"team_ids\":[7]},"
+				 "{\"id\":\"gold-medal\",\"citation\":\"Gold medal winner\",\"team_ids\":[7]},"
+				 "{\"id\":\"silver-medal\",\"citation\":\"Silver medal winner\",\"team_ids\":[]},"
+				 "{\"id\":\"bronze-medal\",\"citation\":\"Bronze medal winner\",\"team_ids\":[]},"
+				 "{\"id\":\"first-to-solve-A\",\"citation\":\"First to solve problem A\",\"team_ids\":[7]},"
+				 "{\"id\":\"group-winner-students\",\"citation\":\"Winner(s) of group Students\","
+				 "\"team_ids\":[7]}]");
+	same_as_jansson(&b);
+	buf_release(&b);
+	awards_free(a);
+	board_free(board);
+}
+END_TEST
+
 START_TEST(ioi_rows_have_scores_and_no_times)
 {
 	static const struct board_problem problems[] = {{.id = 1, .label = "A", .max_score = 100}};
@@ -120,6 +153,7 @@ int main(void)
 	TCase *tc = tcase_create("scoreboard");
 	tcase_add_test(tc, icpc_board_and_rows);
 	tcase_add_test(tc, ioi_rows_have_scores_and_no_times);
+	tcase_add_test(tc, awards_are_an_array_of_ids_citations_and_team_ids);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }

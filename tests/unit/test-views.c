@@ -143,6 +143,29 @@ START_TEST(clics_ids)
 }
 END_TEST
 
+START_TEST(clarifications)
+{
+	/* A team's request about problem A, and the jury's answer to all of it. */
+	struct db_clarification req = {.id = 5, .contest_id = 2, .seq = 77, .from_team_id = 9, .problem_label = "A",
+				       .text = "Is \"n\" < 10?\n", .time_ms = 1764820800123, .answered = true};
+	struct db_clarification ans = {.id = 6, .contest_id = 2, .seq = 78, .to_all = true, .reply_to = 5,
+				       .text = "Yes.", .time_ms = 1764820860000};
+	struct buf b;
+	buf_init(&b);
+	view_clarification(&b, &req);
+	ck_assert_str_eq(b.data, "{\"id\":5,\"seq\":77,\"contest_id\":2,\"from_team_id\":9,\"to_team_id\":null,"
+				 "\"to_all\":false,\"reply_to\":null,\"problem\":\"A\",\"text\":\"Is \\\"n\\\" < 10?\\n\","
+				 "\"time\":\"2025-12-04T04:00:00Z\",\"answered\":true}");
+	buf_release(&b);
+	buf_init(&b);
+	view_clarification_msg(&b, &ans);
+	ck_assert_str_eq(b.data, "{\"type\":\"clarification\",\"id\":6,\"seq\":78,\"contest_id\":2,"
+				 "\"from_team_id\":null,\"to_team_id\":null,\"to_all\":true,\"reply_to\":5,"
+				 "\"problem\":null,\"text\":\"Yes.\",\"time\":\"2025-12-04T04:01:00Z\"}");
+	buf_release(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("views");
@@ -154,6 +177,7 @@ int main(void)
 	tcase_add_test(tc, users);
 	tcase_add_test(tc, clics_times);
 	tcase_add_test(tc, clics_ids);
+	tcase_add_test(tc, clarifications);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

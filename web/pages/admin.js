@@ -6,7 +6,7 @@ import { fmtLimitMs, fmtLimitKb } from '../format.js';
 import { field, pager } from './common.js';
 
 function adminNav(current) {
-  const links = [['/admin/problems', 'Problems'], ['/admin/users', 'Users'], ['/admin/import', 'Import package']];
+  const links = [['/admin/problems', 'Problems'], ['/admin/contests', 'Contests'], ['/admin/users', 'Users'], ['/admin/import', 'Import package']];
   return h('nav', { class: 'subnav', 'aria-label': 'Admin' },
     links.map(([href, text]) => h('a', { href, 'aria-current': href === current ? 'page' : null }, text)));
 }
@@ -21,6 +21,7 @@ export async function adminHome(ctx) {
     adminNav(''),
     h('div', { class: 'tiles' },
       card('/admin/problems', 'Problems', `${problems.total} problem${problems.total === 1 ? '' : 's'}: create, edit, add tests, rejudge.`),
+      card('/admin/contests', 'Contests', 'Contests: times, problems, teams, clarifications, the jury board and balloons.'),
       card('/admin/users', 'Users', `${users.total} user${users.total === 1 ? '' : 's'}: create accounts, reset passwords.`),
       card('/admin/import', 'Import package', 'Upload a problem package (.zip, Kattis format).')));
 }

@@ -100,8 +100,16 @@ function submitForm(ctx, p, languages) {
   return form;
 }
 
+/* Seen from a contest (?contest=ID): submissions go through the contest's page. */
+function contestNote(cid) {
+  return h('section', { class: 'card submit' }, h('h2', null, 'Submit'),
+    h('p', null, 'This problem is part of a contest: submit it on ', h('a', { href: `/contests/${cid}` }, 'the contest\'s page'),
+      ', so that it counts for your team.'));
+}
+
 export async function problemPage(ctx) {
   const id = ctx.params[0];
+  const contestId = Number(ctx.query.get('contest')) || 0;
   const [p, languages, mine, latest] = await Promise.all([
     get(`/api/problems/${id}`),
     get('/api/languages'),
@@ -126,7 +134,7 @@ export async function problemPage(ctx) {
     h('p', null, h('a', { href: `/problems/${id}/submissions?mine=1` }, 'All your submissions')));
   ctx.el.append(h('div', { class: 'problem-layout' },
     h('article', { class: 'problem-main', 'aria-label': 'Statement' }, statement(p), samples(p)),
-    h('aside', { class: 'problem-side' }, submitForm(ctx, p, languages), recent)));
+    h('aside', { class: 'problem-side' }, contestId ? contestNote(contestId) : submitForm(ctx, p, languages), recent)));
   const feed = new LiveFeed(`/ws/problems/${id}/submissions/`, { after: maxSeq, onMessage: (m) => table.apply(m) }).start();
   ctx.onCleanup(() => feed.stop());
 }

@@ -172,7 +172,12 @@ export async function submissionPage(ctx) {
   ctx.el.append(article);
   paint();
 
-  const feed = new LiveFeed(`/ws/submissions/${id}/`, {
+  /* The per-submission socket (with test results) is only for its owner and
+     the jury: anyone else would be refused the handshake, so they follow the
+     submission's status on its problem's socket. */
+  /* The source comes with exactly the same right (owner, team, jury, admin). */
+  const own = sub.user === me.username || admin || me.role === 'jury' || typeof sub.source === 'string';
+  const feed = new LiveFeed(own ? `/ws/submissions/${id}/` : `/ws/problems/${sub.problem_id}/submissions/`, {
     after: sub.seq || 0,
     onResume: refresh,
     onMessage: (m) => {
