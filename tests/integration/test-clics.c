@@ -1,7 +1,8 @@
 /* Integration tests for the CLICS Contest API 2023-06 (/api/clics/) over real
  * HTTP, against a fixture contest with an organization, groups (one hidden),
  * teams (one hidden) with accounts, and really judged submissions (an AC and
- * a WA before the freeze, an AC during it): the API information object, the
+ * a WA before the freeze, an AC during it) and clarifications (a request, its
+ * reply, an announcement): the API information object, the
  * required properties and their types, TIME and RELTIME, ids, filtering on id
  * properties, the {"code","message"} errors with 404 for unknown ids and
  * endpoints, HTTP Basic authentication, and what each role sees before the
@@ -571,6 +572,73 @@ static void check_board(const char *who, bool sees_frozen)
 	json_decref(b);
 }
 
+/* POSTs a clarification through the native API; returns its id. */
+static long long clarify(const char *token, const char *body)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/contests/%lld/clarifications", contest);
+	struct response r;
+	http_json_request(&r, &srv, "POST", path, token, body);
+	ck_assert_msg(r.status == 201, "clarification: %ld %s", r.status, r.body);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	return id;
+}
+
+/* A team's request, the jury's reply to it and an announcement to all, as each role sees them. */
+static void check_clarifications(const char *one)
+{
+	long long q = clarify(one, "{\"problem\": \"A\", \"text\": \"Is n < 10?\"}");
+	char body[128];
+	snprintf(body, sizeof body, "{\"reply_to\": %lld, \"text\": \"Yes.\"}", q);
+	long long a = clarify(srv.admin_token, body);
+	long long all = clarify(srv.admin_token, "{\"text\": \"Lunch is served.\"}");
+	json_t *list = get_ok(BASE "clarifications", basic_admin);
+	ck_assert_uint_eq(json_array_size(list), 3);
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o) {
+		only_keys(o, (const char *const[]){"id", "from_team_id", "to_team_id", "reply_to_id", "problem_id", "text",
+						   "time", "contest_time", NULL});
+		expect_id(o, "id");
+		ck_assert(str(o, "text") && *str(o, "text"));
+		expect_time(o, "time");
+		expect_reltime(o, "contest_time");
+	}
+	json_t *cq = by_id(list, id_of(q)), *ca = by_id(list, id_of(a)), *call = by_id(list, id_of(all));
+	ck_assert_str_eq(str(cq, "from_team_id"), "z1");
+	ck_assert(json_is_null(json_object_get(cq, "to_team_id")));
+	ck_assert_str_eq(str(cq, "problem_id"), "sum");
+	ck_assert_str_eq(str(cq, "text"), "Is n < 10?");
+	ck_assert(json_is_null(json_object_get(ca, "from_team_id")));
+	ck_assert_str_eq(str(ca, "to_team_id"), "z1");
+	ck_assert_str_eq(str(ca, "reply_to_id"), id_of(q));
+	ck_assert_str_eq(str(ca, "problem_id"), "sum");
+	ck_assert(json_is_null(json_object_get(call, "from_team_id")));
+	ck_assert(json_is_null(json_object_get(call, "to_team_id")));
+	ck_assert(json_is_null(json_object_get(call, "reply_to_id")));
+	ck_assert(json_is_null(json_object_get(call, "problem_id")));
+	json_decref(list);
+	/* the public and another team: only the jury's to all; the team: its own too */
+	expect_list(BASE "clarifications", NULL, 1, id_of(all));
+	expect_list(BASE "clarifications", basic_two, 1, id_of(all));
+	expect_list(BASE "clarifications", basic_one, 3, NULL);
+	char path[128];
+	snprintf(path, sizeof path, BASE "clarifications/%lld", q);
+	expect_clics_error(path, NULL, 404);
+	expect_clics_error(path, basic_two, 404);
+	o = get_ok(path, basic_one);
+	ck_assert_str_eq(str(o, "id"), id_of(q));
+	json_decref(o);
+	/* filtering, on null too */
+	expect_list(BASE "clarifications?from_team_id=z1", basic_admin, 1, id_of(q));
+	expect_list(BASE "clarifications?to_team_id=z1", basic_admin, 1, id_of(a));
+	expect_list(BASE "clarifications?to_team_id=", basic_admin, 2, NULL);
+	expect_list(BASE "clarifications?problem_id=sum", basic_admin, 2, NULL);
+	snprintf(path, sizeof path, BASE "clarifications?reply_to_id=%lld", q);
+	expect_list(path, basic_one, 1, id_of(a));
+}
+
 START_TEST(submissions_through_the_freeze)
 {
 	contest_action("start");
@@ -587,6 +655,7 @@ START_TEST(submissions_through_the_freeze)
 	char one[64], two[64];
 	ck_assert_int_eq(test_login(&srv, "t_one", "t-one-pass", one, sizeof one), 200);
 	ck_assert_int_eq(test_login(&srv, "t_two", "t-two-pass", two, sizeof two), 200);
+	check_clarifications(one);
 	sub_ac = submit(one, WSH_SOURCE);
 	sub_wa = submit(two, WA_SOURCE);
 	contest_action("freeze");
