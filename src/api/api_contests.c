@@ -43,7 +43,7 @@ static bool visible_contest(struct http_request *req, struct http_response *res,
    public sees none before it). */
 static bool shows_problems(const struct db_contest *c, const struct contest_viewer *v, int64_t now)
 {
-	return v->view == CONTEST_VIEW_JURY || (c->start_ms && now >= c->start_ms);
+	return contest_viewer_sees_problems(c, v, now);
 }
 
 static void answer_contest(struct http_response *res, int status, const struct db_contest *c,

@@ -113,13 +113,14 @@ void api_submit(struct http_request *req, struct http_response *res, int64_t pro
 
 void api_submissions_create(struct http_request *req, struct http_response *res)
 {
-	api_submit(req, res, req->id[0], NULL);
+	if (api_problem_out(req, res, req->id[0]))
+		api_submit(req, res, req->id[0], NULL);
 }
 
 void api_problem_submissions(struct http_request *req, struct http_response *res)
 {
 	int page, per_page;
-	if (!http_paging(req, res, &page, &per_page))
+	if (!http_paging(req, res, &page, &per_page) || !api_problem_out(req, res, req->id[0]))
 		return;
 	struct view_list l;
 	int64_t total;

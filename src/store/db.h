@@ -244,6 +244,9 @@ struct db_problem_row *db_problem_get(struct db *db, int64_t id, bool full);
 void db_problem_row_free(struct db_problem_row *row);
 /* A page of problems (page from 1). Never NULL; free with db_problem_list_free. */
 struct db_problem_list *db_problems_list(struct db *db, int page, int per_page);
+/* The same without the problems whose ids are in except (any order). */
+struct db_problem_list *db_problems_list_except(struct db *db, int page, int per_page, const int64_t *except,
+						size_t except_count);
 void db_problem_list_free(struct db_problem_list *list);
 
 /* One test as the judge sees it (no data: see db_test_data). */

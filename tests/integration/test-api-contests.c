@@ -645,6 +645,102 @@ START_TEST(problem_sockets_and_lists_skip_contests)
 }
 END_TEST
 
+/* Whether GET /api/problems (one page of 100) lists problem id for the caller. */
+static bool problem_listed(const char *token, long long id)
+{
+	json_t *l = call("GET", token, 200, NULL, "/api/problems?per_page=100");
+	bool found = item_with_id(l, id) != NULL;
+	json_decref(l);
+	return found;
+}
+
+/* Every problem path answers as if the problem did not exist (or exists) for the caller. */
+static void assert_problem_out(const char *token, long long id, bool out)
+{
+	long expect = out ? 200 : 404;
+	ck_assert_msg(problem_listed(token, id) == out, "problem %lld %slisted", id, out ? "not " : "");
+	json_t *p = call("GET", token, expect, NULL, "/api/problems/%lld", id);
+	if (!out)
+		ck_assert_str_eq(str(json_object_get(p, "error"), "code"), "not_found");
+	json_decref(p);
+	json_decref(call("GET", token, expect, NULL, "/api/problems/%lld/submissions", id));
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/problems/%lld/submissions/?token=%s", id, token), out ? 101 : 404);
+	if (!out)
+		json_decref(call("POST", token, 404, "{\"language\": \"c\", \"source\": \"x\"}",
+				 "/api/problems/%lld/submissions", id));
+}
+
+/* A contest's problems are out at its start (DOMjudge): before, to users they
+   do not exist in any problem path; the jury and admins see them all along. */
+START_TEST(problems_out_at_start)
+{
+	long long secret = test_create_problem(&srv, "{\"slug\": \"secret\", \"title\": \"Secret\", \"tests\": "
+						     "[{\"input\": \"1 2\\n\", \"output\": \"3\\n\"}]}");
+	long long other = test_create_problem(&srv, "{\"slug\": \"other\", \"title\": \"Other\", \"tests\": "
+						    "[{\"input\": \"1 2\\n\", \"output\": \"3\\n\"}]}");
+	/* a plain problem: out for everyone */
+	assert_problem_out(alice, secret, true);
+	char later[32], body[512];
+	iso(later, 3600);
+	snprintf(body, sizeof body,
+		 "{\"shortname\": \"hidden-p\", \"name\": \"x\", \"start_time\": \"%s\", \"duration_s\": 3600,"
+		 " \"classroom\": true, \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
+		 later, secret);
+	json_t *j = call("POST", srv.admin_token, 201, body, "/api/contests");
+	long long future = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	assert_problem_out(alice, secret, false);
+	assert_problem_out(judy, secret, true);
+	assert_problem_out(srv.admin_token, secret, true);
+	/* the list's total counts only what the caller sees */
+	j = call("GET", alice, 200, NULL, "/api/problems?per_page=100");
+	json_t *a = call("GET", srv.admin_token, 200, NULL, "/api/problems?per_page=100");
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "total")) + 1, json_integer_value(json_object_get(a, "total")));
+	ck_assert_int_eq(json_array_size(json_object_get(j, "items")) + 1, json_array_size(json_object_get(a, "items")));
+	json_decref(j);
+	json_decref(a);
+	/* a paged list skips it too: one per page, the pages never show it */
+	for (int page = 1; page <= 10; page++) {
+		j = call("GET", alice, 200, NULL, "/api/problems?per_page=1&page=%d", page);
+		ck_assert_ptr_null(item_with_id(j, secret));
+		json_decref(j);
+	}
+	/* a running private contest: its problem is out for its team, not for others */
+	char started[32];
+	iso(started, -60);
+	snprintf(body, sizeof body,
+		 "{\"shortname\": \"private-p\", \"name\": \"x\", \"start_time\": \"%s\", \"duration_s\": 3600,"
+		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
+		 started, other);
+	j = call("POST", srv.admin_token, 201, body, "/api/contests");
+	long long priv = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	json_decref(call("POST", srv.admin_token, 201, "{\"key\": \"solo\", \"name\": \"Solo\", \"members\": [\"bob\"]}",
+			 "/api/contests/%lld/teams", priv));
+	assert_problem_out(bob, other, true);
+	assert_problem_out(alice, other, false);
+	/* the start: out for alice (the classroom contest is hers to see) */
+	json_decref(call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/start", future));
+	assert_problem_out(alice, secret, true);
+	/* in a second, scheduled contest too: out, since one contest that has started holds it */
+	snprintf(body, sizeof body,
+		 "{\"shortname\": \"hidden-p2\", \"name\": \"x\", \"start_time\": \"%s\", \"duration_s\": 3600,"
+		 " \"classroom\": true, \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
+		 later, secret);
+	j = call("POST", srv.admin_token, 201, body, "/api/contests");
+	long long second = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	assert_problem_out(alice, secret, true);
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", future));
+	assert_problem_out(alice, secret, false);
+	/* out of every contest: a plain problem again */
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", second));
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", priv));
+	assert_problem_out(alice, secret, true);
+	assert_problem_out(alice, other, true);
+}
+END_TEST
+
 /* serve --demo: a running public contest with teams whose passwords it prints. */
 START_TEST(demo_contest)
 {
@@ -706,6 +802,7 @@ int main(void)
 	tcase_add_test(tc, freeze_hides_others_results);
 	tcase_add_test(tc, team_of_two);
 	tcase_add_test(tc, problem_sockets_and_lists_skip_contests);
+	tcase_add_test(tc, problems_out_at_start);
 	suite_add_tcase(s, tc);
 	TCase *demo = tcase_create("demo");
 	tcase_set_timeout(demo, 120);
