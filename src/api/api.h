@@ -53,6 +53,8 @@ void api_contest_start(struct http_request *req, struct http_response *res);
 void api_contest_freeze(struct http_request *req, struct http_response *res);
 void api_contest_thaw(struct http_request *req, struct http_response *res);
 void api_contest_finalize(struct http_request *req, struct http_response *res);
+void api_contest_pause(struct http_request *req, struct http_response *res);
+void api_contest_resume(struct http_request *req, struct http_response *res);
 void api_contest_submit(struct http_request *req, struct http_response *res);
 void api_contest_submissions(struct http_request *req, struct http_response *res);
 /* api_teams.c */

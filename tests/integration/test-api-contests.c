@@ -407,6 +407,73 @@ START_TEST(actions)
 }
 END_TEST
 
+/* The countdown pause: the time left is kept with no start; resume starts
+   it again from now; start starts now, paused or not. */
+START_TEST(countdown_pause)
+{
+	char later[32];
+	iso(later, 3600);
+	long long id = create_contest("pause", later, 3600, 0, "");
+	json_t *c = call("GET", srv.admin_token, 200, NULL, "/api/contests/%lld", id);
+	ck_assert(json_is_false(json_object_get(c, "countdown_paused")));
+	ck_assert(json_is_null(json_object_get(c, "countdown_pause_s")));
+	json_decref(c);
+	char path[128];
+	snprintf(path, sizeof path, "/api/contests/%lld/pause", id);
+	expect_json_error(&srv, "POST", path, judy, NULL, 403, "forbidden");
+	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
+	ck_assert_str_eq(str(c, "state"), "scheduled");
+	ck_assert(json_is_true(json_object_get(c, "countdown_paused")));
+	json_int_t left = json_integer_value(json_object_get(c, "countdown_pause_s"));
+	ck_assert_msg(left > 3590 && left <= 3600, "time left %lld", (long long)left);
+	ck_assert(json_is_null(json_object_get(c, "start_time")));
+	ck_assert(json_is_null(json_object_get(json_object_get(c, "times"), "start")));
+	json_decref(c);
+	/* as stored, and as others see it */
+	c = call("GET", alice, 404, NULL, "/api/contests/%lld", id);
+	json_decref(c);
+	c = call("GET", judy, 200, NULL, "/api/contests/%lld", id);
+	ck_assert(json_is_true(json_object_get(c, "countdown_paused")));
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "countdown_pause_s")), left);
+	json_decref(c);
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "already paused", NULL, path);
+	/* resume: the start is now + the time left */
+	sleep_ms(1100);
+	snprintf(path, sizeof path, "/api/contests/%lld/resume", id);
+	time_t before = time(NULL);
+	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
+	ck_assert_str_eq(str(c, "state"), "scheduled");
+	ck_assert(json_is_false(json_object_get(c, "countdown_paused")));
+	ck_assert(json_is_null(json_object_get(c, "countdown_pause_s")));
+	struct tm tm = {0};
+	ck_assert_ptr_nonnull(strptime(str(c, "start_time"), "%Y-%m-%dT%H:%M:%SZ", &tm));
+	long long start = (long long)timegm(&tm);
+	ck_assert_msg(start >= (long long)before + left - 2 && start <= (long long)time(NULL) + left,
+		      "start %lld, resumed at %lld with %lld s left", start, (long long)before, (long long)left);
+	json_decref(c);
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "not paused", NULL, path);
+	/* pause again, then start: now, the pause gone */
+	snprintf(path, sizeof path, "/api/contests/%lld/pause", id);
+	json_decref(call("POST", srv.admin_token, 200, NULL, "%s", path));
+	c = call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/start", id);
+	ck_assert_str_eq(str(c, "state"), "running");
+	ck_assert(json_is_false(json_object_get(c, "countdown_paused")));
+	ck_assert(json_is_null(json_object_get(c, "countdown_pause_s")));
+	json_decref(c);
+	/* 409 once it is not scheduled */
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "already started", NULL, path);
+	snprintf(path, sizeof path, "/api/contests/%lld/resume", id);
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "already started", NULL, path);
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", id));
+	/* no start time: nothing to pause */
+	id = create_contest("pause-unset", NULL, 3600, 0, "");
+	snprintf(path, sizeof path, "/api/contests/%lld/pause", id);
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "no start time", NULL, path);
+	json_decref(call("POST", srv.admin_token, 404, NULL, "/api/contests/999999/pause"));
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", id));
+}
+END_TEST
+
 START_TEST(finalize_waits_for_judging)
 {
 	char started[32];
@@ -797,6 +864,7 @@ int main(void)
 	tcase_add_test(tc, validation);
 	tcase_add_test(tc, visibility);
 	tcase_add_test(tc, actions);
+	tcase_add_test(tc, countdown_pause);
 	tcase_add_test(tc, finalize_waits_for_judging);
 	tcase_add_test(tc, window);
 	tcase_add_test(tc, freeze_hides_others_results);
