@@ -659,6 +659,9 @@ void api_contest_submissions(struct http_request *req, struct http_response *res
 		}
 		problem = cp->problem_id;
 	}
+	/* The jury's own (practice, no team) are for the jury only. */
+	if (!team && v.view != CONTEST_VIEW_JURY)
+		team = DB_TEAMS_ONLY;
 	struct masked_list m = {.c = &c, .v = &v, .now = now};
 	int64_t total = 0;
 	view_list_begin(&m.l);

@@ -266,7 +266,9 @@ void api_submissions_get(struct http_request *req, struct http_response *res)
 		struct contest_viewer v;
 		bool found = db_contest_get(req->app->db, s.contest_id, &c) == 0;
 		bool visible = found && contest_viewer_of(req->app->db, &c, req->user, &v);
-		bool shown = visible && contest_parts(&c, &v, visible, &s, contest_now_ms(), &parts);
+		/* a submission without a team (the jury's) is for the jury only */
+		bool shown = visible && (s.team_id || v.view == CONTEST_VIEW_JURY) &&
+			     contest_parts(&c, &v, visible, &s, contest_now_ms(), &parts);
 		if (visible && v.view == CONTEST_VIEW_TEAM && s.team_id && v.team_id == s.team_id)
 			theirs = true;
 		if (found)

@@ -483,7 +483,9 @@ DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
 /* A page of a contest's submissions, newest first, optionally of one team and
-   one problem (0 = any). Rows as for db_submissions_list. */
+   one problem (0 = any; team_id DB_TEAMS_ONLY: of every team, none without a
+   team). Rows as for db_submissions_list. */
+#define DB_TEAMS_ONLY (-1)
 DB_MUST_CHECK int db_contest_submissions(struct db *db, int64_t contest_id, int64_t team_id, int64_t problem_id,
 					 int page, int per_page, db_submission_fn fn, void *ctx,
 					 int64_t *total /* OUT */);

@@ -655,6 +655,46 @@ START_TEST(freeze_hides_others_results)
 }
 END_TEST
 
+/* The jury's submissions in a contest (practice, no team) are for the jury:
+   teams and the public list, and get, only the teams' ones. */
+START_TEST(jury_submissions_for_jury)
+{
+	char started[32];
+	iso(started, -60);
+	long long id = create_contest("jury-subs", started, 3600, 0, "\"classroom\": true");
+	long long mine = contest_submit(alice, id, "A", WSH_SOURCE, 201, NULL);
+	long long jury = contest_submit(judy, id, "A", WSH_SOURCE, 201, NULL);
+	long long admin = contest_submit(srv.admin_token, id, "A", WSH_SOURCE, 201, NULL);
+	long long ids[3] = {mine, jury, admin};
+	wait_all(ids, 3);
+	const char *viewers[] = {alice, carol};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *l = call("GET", viewers[i], 200, NULL, "/api/contests/%lld/submissions", id);
+		ck_assert_int_eq(json_integer_value(json_object_get(l, "total")), 1);
+		ck_assert_int_eq(json_array_size(json_object_get(l, "items")), 1);
+		ck_assert_ptr_nonnull(item_with_id(l, mine));
+		json_decref(l);
+		l = call("GET", viewers[i], 200, NULL, "/api/contests/%lld/submissions?problem=A", id);
+		ck_assert_int_eq(json_integer_value(json_object_get(l, "total")), 1);
+		json_decref(l);
+		json_decref(call("GET", viewers[i], 404, NULL, "/api/submissions/%lld", jury));
+		json_decref(call("GET", viewers[i], 404, NULL, "/api/submissions/%lld", admin));
+	}
+	const char *jury_viewers[] = {judy, srv.admin_token};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *l = call("GET", jury_viewers[i], 200, NULL, "/api/contests/%lld/submissions", id);
+		ck_assert_int_eq(json_integer_value(json_object_get(l, "total")), 3);
+		ck_assert_ptr_nonnull(item_with_id(l, jury));
+		ck_assert_ptr_nonnull(item_with_id(l, admin));
+		json_decref(l);
+		json_decref(call("GET", jury_viewers[i], 200, NULL, "/api/submissions/%lld", admin));
+	}
+	/* its author sees their own */
+	json_decref(call("GET", judy, 200, NULL, "/api/submissions/%lld", jury));
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", id));
+}
+END_TEST
+
 /* A team of two in a private contest (teams REST): its members see the
    contest and each other's submissions whole, live and during the freeze;
    an outsider sees neither the contest nor their socket. */
@@ -869,6 +909,7 @@ int main(void)
 	tcase_add_test(tc, window);
 	tcase_add_test(tc, freeze_hides_others_results);
 	tcase_add_test(tc, team_of_two);
+	tcase_add_test(tc, jury_submissions_for_jury);
 	tcase_add_test(tc, problem_sockets_and_lists_skip_contests);
 	tcase_add_test(tc, problems_out_at_start);
 	suite_add_tcase(s, tc);
