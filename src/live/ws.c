@@ -355,11 +355,12 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 			return 404;
 		}
 		bool allowed = user && watches_submission(app->db, user, &s);
+		bool in_contest = s.contest_id != 0;
 		db_submission_release(&s);
 		if (!allowed) {
 			*code = "forbidden";
 			snprintf(msg, msg_size, "submission %lld belongs to another %s", (long long)id,
-				 s.contest_id ? "team" : "user");
+				 in_contest ? "team" : "user");
 			return 403;
 		}
 	}

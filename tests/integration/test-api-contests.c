@@ -695,6 +695,36 @@ START_TEST(jury_submissions_for_jury)
 }
 END_TEST
 
+/* /ws/submissions/{id}/ of a contest submission: its team, the jury (role
+   jury, in no team of the contest) and admins; others 403, saying it is
+   another team's. The jury's own: the jury and admins only. */
+START_TEST(contest_submission_socket)
+{
+	char started[32];
+	iso(started, -60);
+	long long id = create_contest("sock", started, 3600, 0, "");
+	json_decref(call("POST", srv.admin_token, 201, "{\"key\": \"a\", \"name\": \"A\", \"members\": [\"alice\"]}",
+			 "/api/contests/%lld/teams", id));
+	json_decref(call("POST", srv.admin_token, 201, "{\"key\": \"b\", \"name\": \"B\", \"members\": [\"bob\"]}",
+			 "/api/contests/%lld/teams", id));
+	long long sub = contest_submit(alice, id, "A", WSH_SOURCE, 201, NULL);
+	long long practice = contest_submit(srv.admin_token, id, "A", WSH_SOURCE, 201, NULL);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, alice), 101);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, judy), 101);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, srv.admin_token), 101);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, bob), 403);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, carol), 403);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", practice, judy), 101);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", practice, alice), 403);
+	char path[256];
+	snprintf(path, sizeof path, "/ws/submissions/%lld/?token=%s", sub, bob);
+	expect_refusal("GET", bob, 403, "forbidden", "another team", NULL, path);
+	long long ids[2] = {sub, practice};
+	wait_all(ids, 2);
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", id));
+}
+END_TEST
+
 /* A team of two in a private contest (teams REST): its members see the
    contest and each other's submissions whole, live and during the freeze;
    an outsider sees neither the contest nor their socket. */
@@ -909,6 +939,7 @@ int main(void)
 	tcase_add_test(tc, window);
 	tcase_add_test(tc, freeze_hides_others_results);
 	tcase_add_test(tc, team_of_two);
+	tcase_add_test(tc, contest_submission_socket);
 	tcase_add_test(tc, jury_submissions_for_jury);
 	tcase_add_test(tc, problem_sockets_and_lists_skip_contests);
 	tcase_add_test(tc, problems_out_at_start);
