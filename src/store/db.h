@@ -41,8 +41,9 @@ void db_close(struct db *db);
    is logged: a submission in its problem's scope; a problem (create, update,
    delete) visible everywhere; a user (create, password set) in its own scope
    (DB_KIND_USER, its id: that user and admins). A deleted problem stays in the
-   log as a tombstone (`deleted`) at the seq of its delete; a deleted
-   submission leaves it. */
+   log as a tombstone (`deleted`) at the seq of its delete, after a change of
+   each contest it was in (in the same transaction); a deleted submission
+   leaves it. */
 
 /* DB_KIND_SESSION: some sessions of the user (id) ended; scope: that user. */
 /* Contest objects (db_contests.c, db_teams.c, db_clarifications.c): a

@@ -117,12 +117,42 @@ int db_problem_update(struct db *db, int64_t id, const struct db_problem *p)
 	return db_write_end(db, c, log_problem(c, id, false, rc));
 }
 
+static void *grow(void *items, size_t count, size_t *cap, size_t size);
+
+/* Logs a change of every contest the problem is in (their problem sets
+   change: the boards are rebuilt, clients learn), before it leaves them. */
+static int log_problem_contests(struct db_conn *c, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT contest_id FROM contest_problems WHERE problem_id = ? ORDER BY contest_id");
+	sqlite3_bind_int64(st, 1, id);
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ids = grow(ids, n, &cap, sizeof *ids);
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		st = db_stmt(c, "UPDATE contests SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
+		sqlite3_bind_int64(st, 1, ids[i]);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "touch a contest of the problem");
+		sqlite3_reset(st);
+		if (rc == 0 && db_change(c, DB_KIND_CONTEST, ids[i], DB_KIND_CONTEST, ids[i]) < 0)
+			rc = -EIO;
+	}
+	free(ids);
+	return rc;
+}
+
 int db_problem_delete(struct db *db, int64_t id)
 {
 	struct db_conn *c = db_write_begin(db);
+	int rc = log_problem_contests(c, id);
 	sqlite3_stmt *st = db_stmt(c, "DELETE FROM problems WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete problem");
+	if (rc == 0)
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete problem");
 	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
 		rc = DB_E_NOT_FOUND;
 	sqlite3_reset(st);
