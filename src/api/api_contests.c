@@ -388,20 +388,16 @@ static bool action_refused(struct db *db, const struct db_contest *c, enum actio
 	contest_times_of(c, &t);
 	enum contest_state st = contest_state_at(c, now);
 	char when[32] = "";
+	bool before_start = a == ACTION_START || a == ACTION_PAUSE || a == ACTION_RESUME;
+	if (before_start && st != CONTEST_SCHEDULED) {
+		view_time_ms(when, t.start);
+		snprintf(out, size, "contest '%s' has already started (at %s)", c->shortname, when);
+		return true;
+	}
 	switch (a) {
 	case ACTION_START:
-		if (st != CONTEST_SCHEDULED) {
-			view_time_ms(when, t.start);
-			snprintf(out, size, "contest '%s' has already started (at %s)", c->shortname, when);
-			return true;
-		}
 		return false;
 	case ACTION_PAUSE:
-		if (st != CONTEST_SCHEDULED) {
-			view_time_ms(when, t.start);
-			snprintf(out, size, "contest '%s' has already started (at %s)", c->shortname, when);
-			return true;
-		}
 		if (c->countdown_pause_ms) {
 			snprintf(out, size, "the countdown of contest '%s' is already paused", c->shortname);
 			return true;
@@ -412,11 +408,6 @@ static bool action_refused(struct db *db, const struct db_contest *c, enum actio
 		}
 		return false;
 	case ACTION_RESUME:
-		if (st != CONTEST_SCHEDULED) {
-			view_time_ms(when, t.start);
-			snprintf(out, size, "contest '%s' has already started (at %s)", c->shortname, when);
-			return true;
-		}
 		if (!c->countdown_pause_ms) {
 			snprintf(out, size, "the countdown of contest '%s' is not paused", c->shortname);
 			return true;

@@ -807,6 +807,21 @@ static void assert_problem_out(const char *token, long long id, bool out)
 				 "/api/problems/%lld/submissions", id));
 }
 
+/* Creates a contest of one problem (label A) starting at start; returns its id. */
+static long long one_problem_contest(const char *shortname, const char *start, long long problem_id,
+				     const char *extra)
+{
+	char body[512];
+	snprintf(body, sizeof body,
+		 "{\"shortname\": \"%s\", \"name\": \"x\", \"start_time\": \"%s\", \"duration_s\": 3600%s,"
+		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
+		 shortname, start, extra, problem_id);
+	json_t *j = call("POST", srv.admin_token, 201, body, "/api/contests");
+	long long id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	return id;
+}
+
 /* A contest's problems are out at its start (DOMjudge): before, to users they
    do not exist in any problem path; the jury and admins see them all along. */
 START_TEST(problems_out_at_start)
@@ -817,20 +832,14 @@ START_TEST(problems_out_at_start)
 						    "[{\"input\": \"1 2\\n\", \"output\": \"3\\n\"}]}");
 	/* a plain problem: out for everyone */
 	assert_problem_out(alice, secret, true);
-	char later[32], body[512];
+	char later[32];
 	iso(later, 3600);
-	snprintf(body, sizeof body,
-		 "{\"shortname\": \"hidden-p\", \"name\": \"x\", \"start_time\": \"%s\", \"duration_s\": 3600,"
-		 " \"classroom\": true, \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
-		 later, secret);
-	json_t *j = call("POST", srv.admin_token, 201, body, "/api/contests");
-	long long future = json_integer_value(json_object_get(j, "id"));
-	json_decref(j);
+	long long future = one_problem_contest("hidden-p", later, secret, ", \"classroom\": true");
 	assert_problem_out(alice, secret, false);
 	assert_problem_out(judy, secret, true);
 	assert_problem_out(srv.admin_token, secret, true);
 	/* the list's total counts only what the caller sees */
-	j = call("GET", alice, 200, NULL, "/api/problems?per_page=100");
+	json_t *j = call("GET", alice, 200, NULL, "/api/problems?per_page=100");
 	json_t *a = call("GET", srv.admin_token, 200, NULL, "/api/problems?per_page=100");
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "total")) + 1, json_integer_value(json_object_get(a, "total")));
 	ck_assert_int_eq(json_array_size(json_object_get(j, "items")) + 1, json_array_size(json_object_get(a, "items")));
@@ -845,13 +854,7 @@ START_TEST(problems_out_at_start)
 	/* a running private contest: its problem is out for its team, not for others */
 	char started[32];
 	iso(started, -60);
-	snprintf(body, sizeof body,
-		 "{\"shortname\": \"private-p\", \"name\": \"x\", \"start_time\": \"%s\", \"duration_s\": 3600,"
-		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
-		 started, other);
-	j = call("POST", srv.admin_token, 201, body, "/api/contests");
-	long long priv = json_integer_value(json_object_get(j, "id"));
-	json_decref(j);
+	long long priv = one_problem_contest("private-p", started, other, "");
 	json_decref(call("POST", srv.admin_token, 201, "{\"key\": \"solo\", \"name\": \"Solo\", \"members\": [\"bob\"]}",
 			 "/api/contests/%lld/teams", priv));
 	assert_problem_out(bob, other, true);
@@ -860,13 +863,7 @@ START_TEST(problems_out_at_start)
 	json_decref(call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/start", future));
 	assert_problem_out(alice, secret, true);
 	/* in a second, scheduled contest too: out, since one contest that has started holds it */
-	snprintf(body, sizeof body,
-		 "{\"shortname\": \"hidden-p2\", \"name\": \"x\", \"start_time\": \"%s\", \"duration_s\": 3600,"
-		 " \"classroom\": true, \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
-		 later, secret);
-	j = call("POST", srv.admin_token, 201, body, "/api/contests");
-	long long second = json_integer_value(json_object_get(j, "id"));
-	json_decref(j);
+	long long second = one_problem_contest("hidden-p2", later, secret, ", \"classroom\": true");
 	assert_problem_out(alice, secret, true);
 	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", future));
 	assert_problem_out(alice, secret, false);
