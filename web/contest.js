@@ -56,6 +56,7 @@ function clockText(c) {
   const now = serverNow(c);
   const start = at(t.start ?? c.start_time), end = at(t.end);
   if (c.state === 'scheduled') {
+    if (c.countdown_paused) return { text: `Countdown paused · ${fmtSpan(c.countdown_pause_s * 1000)} left`, target: null };
     if (Number.isNaN(start)) return { text: 'Not scheduled yet', target: null };
     return start > now ? { text: `Starts in ${fmtSpan(start - now)}`, target: start } : { text: 'Starting…', target: null };
   }

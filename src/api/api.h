@@ -21,6 +21,11 @@ void api_problems_update(struct http_request *req, struct http_response *res);
 void api_problems_delete(struct http_request *req, struct http_response *res);
 void api_problems_import(struct http_request *req, struct http_response *res);
 
+/* api_problems.c */
+/* Whether problem id exists for the caller (contest/access.h: a contest's
+   problems are out at its start): false with a 404 answer when not. */
+bool api_problem_out(struct http_request *req, struct http_response *res, int64_t id);
+
 /* api_submissions.c */
 /* Validates {"language", "source"} and stores a submission of the problem
    (in a contest when ctx is not NULL) within the caller's quota (jury and
@@ -48,6 +53,8 @@ void api_contest_start(struct http_request *req, struct http_response *res);
 void api_contest_freeze(struct http_request *req, struct http_response *res);
 void api_contest_thaw(struct http_request *req, struct http_response *res);
 void api_contest_finalize(struct http_request *req, struct http_response *res);
+void api_contest_pause(struct http_request *req, struct http_response *res);
+void api_contest_resume(struct http_request *req, struct http_response *res);
 void api_contest_submit(struct http_request *req, struct http_response *res);
 void api_contest_submissions(struct http_request *req, struct http_response *res);
 /* api_teams.c */

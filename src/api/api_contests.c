@@ -43,7 +43,7 @@ static bool visible_contest(struct http_request *req, struct http_response *res,
    public sees none before it). */
 static bool shows_problems(const struct db_contest *c, const struct contest_viewer *v, int64_t now)
 {
-	return v->view == CONTEST_VIEW_JURY || (c->start_ms && now >= c->start_ms);
+	return contest_viewer_sees_problems(c, v, now);
 }
 
 static void answer_contest(struct http_response *res, int status, const struct db_contest *c,
@@ -376,7 +376,9 @@ void api_contests_delete(struct http_request *req, struct http_response *res)
 
 /* ---- actions ---- */
 
-enum action { ACTION_START, ACTION_FREEZE, ACTION_THAW, ACTION_FINALIZE };
+/* PAUSE stops a scheduled start's countdown, keeping the time left; RESUME
+   restarts it (START starts now, paused or not). */
+enum action { ACTION_START, ACTION_FREEZE, ACTION_THAW, ACTION_FINALIZE, ACTION_PAUSE, ACTION_RESUME };
 
 /* Why the action is not possible now (a 409 message in out), or "" when it is. */
 static bool action_refused(struct db *db, const struct db_contest *c, enum action a, int64_t now, char *out,
@@ -386,11 +388,28 @@ static bool action_refused(struct db *db, const struct db_contest *c, enum actio
 	contest_times_of(c, &t);
 	enum contest_state st = contest_state_at(c, now);
 	char when[32] = "";
+	bool before_start = a == ACTION_START || a == ACTION_PAUSE || a == ACTION_RESUME;
+	if (before_start && st != CONTEST_SCHEDULED) {
+		view_time_ms(when, t.start);
+		snprintf(out, size, "contest '%s' has already started (at %s)", c->shortname, when);
+		return true;
+	}
 	switch (a) {
 	case ACTION_START:
-		if (st != CONTEST_SCHEDULED) {
-			view_time_ms(when, t.start);
-			snprintf(out, size, "contest '%s' has already started (at %s)", c->shortname, when);
+		return false;
+	case ACTION_PAUSE:
+		if (c->countdown_pause_ms) {
+			snprintf(out, size, "the countdown of contest '%s' is already paused", c->shortname);
+			return true;
+		}
+		if (!t.start) {
+			snprintf(out, size, "contest '%s' has no start time: there is no countdown to pause", c->shortname);
+			return true;
+		}
+		return false;
+	case ACTION_RESUME:
+		if (!c->countdown_pause_ms) {
+			snprintf(out, size, "the countdown of contest '%s' is not paused", c->shortname);
 			return true;
 		}
 		return false;
@@ -468,6 +487,10 @@ static int apply_action(struct db *db, const struct db_contest *c, enum action a
 		return db_contest_set_time(db, c->id, DB_CONTEST_THAW_AT, now);
 	case ACTION_FINALIZE:
 		return db_contest_set_time(db, c->id, DB_CONTEST_FINALIZED_AT, now);
+	case ACTION_PAUSE: /* clears the start; the state stays scheduled (start > now) */
+		return db_contest_set_time(db, c->id, DB_CONTEST_COUNTDOWN_PAUSE, c->start_ms - now);
+	case ACTION_RESUME: /* a start clears the pause */
+		return db_contest_set_time(db, c->id, DB_CONTEST_START, now + c->countdown_pause_ms);
 	}
 	return 0;
 }
@@ -509,6 +532,16 @@ void api_contest_thaw(struct http_request *req, struct http_response *res)
 void api_contest_finalize(struct http_request *req, struct http_response *res)
 {
 	contest_action(req, res, ACTION_FINALIZE);
+}
+
+void api_contest_pause(struct http_request *req, struct http_response *res)
+{
+	contest_action(req, res, ACTION_PAUSE);
+}
+
+void api_contest_resume(struct http_request *req, struct http_response *res)
+{
+	contest_action(req, res, ACTION_RESUME);
 }
 
 /* ---- submissions ---- */
@@ -617,6 +650,9 @@ void api_contest_submissions(struct http_request *req, struct http_response *res
 		}
 		problem = cp->problem_id;
 	}
+	/* The jury's own (practice, no team) are for the jury only. */
+	if (!team && v.view != CONTEST_VIEW_JURY)
+		team = DB_TEAMS_ONLY;
 	struct masked_list m = {.c = &c, .v = &v, .now = now};
 	int64_t total = 0;
 	view_list_begin(&m.l);

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "api.h"
 #include "app.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "import.h"
@@ -23,12 +25,24 @@ void api_languages(struct http_request *req, struct http_response *res)
 	http_json(res, 200, languages_json(req->app->languages));
 }
 
+bool api_problem_out(struct http_request *req, struct http_response *res, int64_t id)
+{
+	if (db_problem_exists(req->app->db, id) && contest_problem_out(req->app->db, id, req->user, contest_now_ms()))
+		return true;
+	http_error(res, 404, "not_found", "problem %lld does not exist", (long long)id);
+	return false;
+}
+
 void api_problems_list(struct http_request *req, struct http_response *res)
 {
 	int page, per_page;
 	if (!http_paging(req, res, &page, &per_page))
 		return;
-	struct db_problem_list *list = db_problems_list(req->app->db, page, per_page);
+	/* Without the problems of contests not started yet (for users). */
+	int64_t *held;
+	size_t n = contest_problems_not_out(req->app->db, req->user, contest_now_ms(), &held);
+	struct db_problem_list *list = db_problems_list_except(req->app->db, page, per_page, held, n);
+	free(held);
 	http_json(res, 200, view_problems_page(list, page, per_page));
 	db_problem_list_free(list);
 }
@@ -44,6 +58,8 @@ static struct db_problem_row *problem_row(struct db *db, int64_t id)
 
 void api_problems_get(struct http_request *req, struct http_response *res)
 {
+	if (!api_problem_out(req, res, req->id[0]))
+		return;
 	struct db_problem_row *row = problem_row(req->app->db, req->id[0]);
 	if (!row) {
 		http_error(res, 404, "not_found", "problem %lld does not exist", (long long)req->id[0]);

@@ -113,13 +113,14 @@ void api_submit(struct http_request *req, struct http_response *res, int64_t pro
 
 void api_submissions_create(struct http_request *req, struct http_response *res)
 {
-	api_submit(req, res, req->id[0], NULL);
+	if (api_problem_out(req, res, req->id[0]))
+		api_submit(req, res, req->id[0], NULL);
 }
 
 void api_problem_submissions(struct http_request *req, struct http_response *res)
 {
 	int page, per_page;
-	if (!http_paging(req, res, &page, &per_page))
+	if (!http_paging(req, res, &page, &per_page) || !api_problem_out(req, res, req->id[0]))
 		return;
 	struct view_list l;
 	int64_t total;
@@ -265,7 +266,9 @@ void api_submissions_get(struct http_request *req, struct http_response *res)
 		struct contest_viewer v;
 		bool found = db_contest_get(req->app->db, s.contest_id, &c) == 0;
 		bool visible = found && contest_viewer_of(req->app->db, &c, req->user, &v);
-		bool shown = visible && contest_parts(&c, &v, visible, &s, contest_now_ms(), &parts);
+		/* a submission without a team (the jury's) is for the jury only */
+		bool shown = visible && (s.team_id || v.view == CONTEST_VIEW_JURY) &&
+			     contest_parts(&c, &v, visible, &s, contest_now_ms(), &parts);
 		if (visible && v.view == CONTEST_VIEW_TEAM && s.team_id && v.team_id == s.team_id)
 			theirs = true;
 		if (found)

@@ -33,6 +33,8 @@ const struct route routes[] = {
 	{HTTP_POST, "/api/contests/{id}/freeze", api_contest_freeze, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/thaw", api_contest_thaw, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/finalize", api_contest_finalize, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_POST, "/api/contests/{id}/pause", api_contest_pause, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_POST, "/api/contests/{id}/resume", api_contest_resume, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/submissions", api_contest_submissions, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/problems/{key}/submissions", api_contest_submit, ROUTE_USER, ROUTE_JSON},
 	{HTTP_POST, "/api/contests/import", api_contests_import, ROUTE_ADMIN, ROUTE_ANY},

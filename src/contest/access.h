@@ -26,3 +26,16 @@ bool contest_viewer_of(struct db *db, const struct db_contest *c, const struct d
    and the team itself, else unless the freeze hides it. */
 bool contest_viewer_sees_result(const struct db_contest *c, const struct contest_viewer *v, int64_t team_id,
 				int64_t submitted_ms, int64_t now_ms);
+/* Whether a contest's problems are out for the viewer at now_ms: always for
+   the jury, for anyone else from the contest's start on (a paused countdown
+   has no start). */
+bool contest_viewer_sees_problems(const struct db_contest *c, const struct contest_viewer *v, int64_t now_ms);
+/* A problem is out for a user (NULL: no session) at now_ms when it is in no
+   contest (a plain problem), or in a contest they may see whose problems are
+   out for them (DOMjudge: a contest's problems appear at its start); the jury
+   and admins see every problem. A problem that is not out does not exist for
+   them. */
+bool contest_problem_out(struct db *db, int64_t problem_id, const struct db_user *user, int64_t now_ms);
+/* The problems not out for user at now_ms, by id ascending, in *ids (malloc'd,
+   NULL when none; free it). Returns how many. */
+size_t contest_problems_not_out(struct db *db, const struct db_user *user, int64_t now_ms, int64_t **ids);

@@ -56,6 +56,7 @@
 
 #include "access.h"
 #include "app.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "feed.h"
@@ -339,7 +340,9 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 		if (rc)
 			return rc;
 	}
-	if (t->topic.kind == FEED_PROBLEM_SUBMISSIONS && !db_problem_exists(app->db, id)) {
+	/* A problem of a contest not started yet does not exist for users. */
+	if (t->topic.kind == FEED_PROBLEM_SUBMISSIONS &&
+	    (!db_problem_exists(app->db, id) || !contest_problem_out(app->db, id, user, contest_now_ms()))) {
 		*code = "not_found";
 		snprintf(msg, msg_size, "problem %lld does not exist", (long long)id);
 		return 404;
@@ -352,11 +355,12 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 			return 404;
 		}
 		bool allowed = user && watches_submission(app->db, user, &s);
+		bool in_contest = s.contest_id != 0;
 		db_submission_release(&s);
 		if (!allowed) {
 			*code = "forbidden";
 			snprintf(msg, msg_size, "submission %lld belongs to another %s", (long long)id,
-				 s.contest_id ? "team" : "user");
+				 in_contest ? "team" : "user");
 			return 403;
 		}
 	}

@@ -41,8 +41,9 @@ void db_close(struct db *db);
    is logged: a submission in its problem's scope; a problem (create, update,
    delete) visible everywhere; a user (create, password set) in its own scope
    (DB_KIND_USER, its id: that user and admins). A deleted problem stays in the
-   log as a tombstone (`deleted`) at the seq of its delete; a deleted
-   submission leaves it. */
+   log as a tombstone (`deleted`) at the seq of its delete, after a change of
+   each contest it was in (in the same transaction); a deleted submission
+   leaves it. */
 
 /* DB_KIND_SESSION: some sessions of the user (id) ended; scope: that user. */
 /* Contest objects (db_contests.c, db_teams.c, db_clarifications.c): a
@@ -244,6 +245,9 @@ struct db_problem_row *db_problem_get(struct db *db, int64_t id, bool full);
 void db_problem_row_free(struct db_problem_row *row);
 /* A page of problems (page from 1). Never NULL; free with db_problem_list_free. */
 struct db_problem_list *db_problems_list(struct db *db, int page, int per_page);
+/* The same without the problems whose ids are in except (any order). */
+struct db_problem_list *db_problems_list_except(struct db *db, int page, int per_page, const int64_t *except,
+						size_t except_count);
 void db_problem_list_free(struct db_problem_list *list);
 
 /* One test as the judge sees it (no data: see db_test_data). */
@@ -480,7 +484,9 @@ DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
 /* A page of a contest's submissions, newest first, optionally of one team and
-   one problem (0 = any). Rows as for db_submissions_list. */
+   one problem (0 = any; team_id DB_TEAMS_ONLY: of every team, none without a
+   team). Rows as for db_submissions_list. */
+#define DB_TEAMS_ONLY (-1)
 DB_MUST_CHECK int db_contest_submissions(struct db *db, int64_t contest_id, int64_t team_id, int64_t problem_id,
 					 int page, int per_page, db_submission_fn fn, void *ctx,
 					 int64_t *total /* OUT */);

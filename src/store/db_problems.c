@@ -117,12 +117,42 @@ int db_problem_update(struct db *db, int64_t id, const struct db_problem *p)
 	return db_write_end(db, c, log_problem(c, id, false, rc));
 }
 
+static void *grow(void *items, size_t count, size_t *cap, size_t size);
+
+/* Logs a change of every contest the problem is in (their problem sets
+   change: the boards are rebuilt, clients learn), before it leaves them. */
+static int log_problem_contests(struct db_conn *c, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT contest_id FROM contest_problems WHERE problem_id = ? ORDER BY contest_id");
+	sqlite3_bind_int64(st, 1, id);
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ids = grow(ids, n, &cap, sizeof *ids);
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		st = db_stmt(c, "UPDATE contests SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
+		sqlite3_bind_int64(st, 1, ids[i]);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "touch a contest of the problem");
+		sqlite3_reset(st);
+		if (rc == 0 && db_change(c, DB_KIND_CONTEST, ids[i], DB_KIND_CONTEST, ids[i]) < 0)
+			rc = -EIO;
+	}
+	free(ids);
+	return rc;
+}
+
 int db_problem_delete(struct db *db, int64_t id)
 {
 	struct db_conn *c = db_write_begin(db);
+	int rc = log_problem_contests(c, id);
 	sqlite3_stmt *st = db_stmt(c, "DELETE FROM problems WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete problem");
+	if (rc == 0)
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete problem");
 	if (rc == 0 && sqlite3_changes(db_handle(c)) == 0)
 		rc = DB_E_NOT_FOUND;
 	sqlite3_reset(st);
@@ -287,14 +317,39 @@ static void read_summary_item(sqlite3_stmt *st, void *item)
 
 struct db_problem_list *db_problems_list(struct db *db, int page, int per_page)
 {
+	return db_problems_list_except(db, page, per_page, NULL, 0);
+}
+
+struct db_problem_list *db_problems_list_except(struct db *db, int page, int per_page, const int64_t *except,
+						size_t except_count)
+{
+	/* The ids left out, as a JSON array for json_each (one statement whatever their number). */
+	struct buf b;
+	buf_init(&b);
+	buf_adds(&b, "[");
+	for (size_t i = 0; i < except_count; i++)
+		buf_printf(&b, "%s%lld", i ? "," : "", (long long)except[i]);
+	buf_adds(&b, "]");
+	size_t len;
+	char *json = buf_detach(&b, &len);
 	struct db_conn *c = db_reader(db);
+	db_read_begin(c);
 	struct db_problem_list *list = xcalloc(1, sizeof *list);
-	void *items;
-	list->count = db_read_page(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb FROM problems"
-				      " ORDER BY id LIMIT ?1 OFFSET ?2", page, per_page, sizeof *list->items,
-				   read_summary_item, &items);
-	list->items = items;
-	list->total = db_query_int(c, "SELECT count(*) FROM problems");
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, slug, title, time_limit_ms, memory_limit_kb FROM problems"
+				      " WHERE id NOT IN (SELECT value FROM json_each(?3)) ORDER BY id LIMIT ?1 OFFSET ?2");
+	sqlite3_bind_int(st, 1, per_page);
+	sqlite3_bind_int64(st, 2, (int64_t)(page - 1) * per_page);
+	sqlite3_bind_text(st, 3, json, (int)len, SQLITE_STATIC);
+	list->items = xcalloc(per_page > 0 ? (size_t)per_page : 1, sizeof *list->items);
+	while (list->count < (size_t)per_page && sqlite3_step(st) == SQLITE_ROW)
+		read_summary_item(st, &list->items[list->count++]);
+	sqlite3_reset(st);
+	st = db_stmt(c, "SELECT count(*) FROM problems WHERE id NOT IN (SELECT value FROM json_each(?1))");
+	sqlite3_bind_text(st, 1, json, (int)len, SQLITE_STATIC);
+	list->total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	db_read_end(c);
+	free(json);
 	return list;
 }
 

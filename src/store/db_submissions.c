@@ -396,7 +396,9 @@ int db_submissions_changed(struct db *db, int64_t problem_id, int64_t submission
 }
 
 /* The contest list's filters are ?1 (contest), ?2 (team) and ?3 (problem) of both its statements. */
-#define CONTEST_FILTER " WHERE s.contest_id = ?1 AND (?2 = 0 OR s.team_id = ?2) AND (?3 = 0 OR s.problem_id = ?3)"
+#define CONTEST_FILTER                                                                                      \
+	" WHERE s.contest_id = ?1 AND (?2 = 0 OR s.team_id = ?2 OR (?2 = -1 AND s.team_id > 0))"             \
+	" AND (?3 = 0 OR s.problem_id = ?3)"
 static void bind_contest_filter(sqlite3_stmt *st, int64_t contest_id, int64_t team_id, int64_t problem_id)
 {
 	sqlite3_bind_int64(st, 1, contest_id);

@@ -57,6 +57,11 @@ json_t *view_contest(const struct db_contest *c, int64_t now_ms, bool with_probl
 	json_object_set_new(o, "times", json_pack("{s:o, s:o, s:o, s:o, s:o}", "start", time_or_null(t.start),
 						  "freeze", time_or_null(t.freeze), "end", time_or_null(t.end),
 						  "thaw", time_or_null(t.thaw), "finalize", time_or_null(t.finalize)));
+	/* A paused countdown: the time left, whole seconds rounded up. */
+	json_object_set_new(o, "countdown_paused", json_boolean(c->countdown_pause_ms > 0));
+	json_object_set_new(o, "countdown_pause_s", c->countdown_pause_ms > 0
+							    ? json_integer((json_int_t)((c->countdown_pause_ms + 999) / 1000))
+							    : json_null());
 	json_object_set_new(o, "server_time", time_or_null(now_ms));
 	json_object_set_new(o, "created_at", json_string(c->created_at ? c->created_at : ""));
 	json_object_set_new(o, "updated_at", json_string(c->updated_at ? c->updated_at : ""));

@@ -407,6 +407,73 @@ START_TEST(actions)
 }
 END_TEST
 
+/* The countdown pause: the time left is kept with no start; resume starts
+   it again from now; start starts now, paused or not. */
+START_TEST(countdown_pause)
+{
+	char later[32];
+	iso(later, 3600);
+	long long id = create_contest("pause", later, 3600, 0, "");
+	json_t *c = call("GET", srv.admin_token, 200, NULL, "/api/contests/%lld", id);
+	ck_assert(json_is_false(json_object_get(c, "countdown_paused")));
+	ck_assert(json_is_null(json_object_get(c, "countdown_pause_s")));
+	json_decref(c);
+	char path[128];
+	snprintf(path, sizeof path, "/api/contests/%lld/pause", id);
+	expect_json_error(&srv, "POST", path, judy, NULL, 403, "forbidden");
+	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
+	ck_assert_str_eq(str(c, "state"), "scheduled");
+	ck_assert(json_is_true(json_object_get(c, "countdown_paused")));
+	json_int_t left = json_integer_value(json_object_get(c, "countdown_pause_s"));
+	ck_assert_msg(left > 3590 && left <= 3600, "time left %lld", (long long)left);
+	ck_assert(json_is_null(json_object_get(c, "start_time")));
+	ck_assert(json_is_null(json_object_get(json_object_get(c, "times"), "start")));
+	json_decref(c);
+	/* as stored, and as others see it */
+	c = call("GET", alice, 404, NULL, "/api/contests/%lld", id);
+	json_decref(c);
+	c = call("GET", judy, 200, NULL, "/api/contests/%lld", id);
+	ck_assert(json_is_true(json_object_get(c, "countdown_paused")));
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "countdown_pause_s")), left);
+	json_decref(c);
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "already paused", NULL, path);
+	/* resume: the start is now + the time left */
+	sleep_ms(1100);
+	snprintf(path, sizeof path, "/api/contests/%lld/resume", id);
+	time_t before = time(NULL);
+	c = call("POST", srv.admin_token, 200, NULL, "%s", path);
+	ck_assert_str_eq(str(c, "state"), "scheduled");
+	ck_assert(json_is_false(json_object_get(c, "countdown_paused")));
+	ck_assert(json_is_null(json_object_get(c, "countdown_pause_s")));
+	struct tm tm = {0};
+	ck_assert_ptr_nonnull(strptime(str(c, "start_time"), "%Y-%m-%dT%H:%M:%SZ", &tm));
+	long long start = (long long)timegm(&tm);
+	ck_assert_msg(start >= (long long)before + left - 2 && start <= (long long)time(NULL) + left,
+		      "start %lld, resumed at %lld with %lld s left", start, (long long)before, (long long)left);
+	json_decref(c);
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "not paused", NULL, path);
+	/* pause again, then start: now, the pause gone */
+	snprintf(path, sizeof path, "/api/contests/%lld/pause", id);
+	json_decref(call("POST", srv.admin_token, 200, NULL, "%s", path));
+	c = call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/start", id);
+	ck_assert_str_eq(str(c, "state"), "running");
+	ck_assert(json_is_false(json_object_get(c, "countdown_paused")));
+	ck_assert(json_is_null(json_object_get(c, "countdown_pause_s")));
+	json_decref(c);
+	/* 409 once it is not scheduled */
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "already started", NULL, path);
+	snprintf(path, sizeof path, "/api/contests/%lld/resume", id);
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "already started", NULL, path);
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", id));
+	/* no start time: nothing to pause */
+	id = create_contest("pause-unset", NULL, 3600, 0, "");
+	snprintf(path, sizeof path, "/api/contests/%lld/pause", id);
+	expect_refusal("POST", srv.admin_token, 409, "conflict", "no start time", NULL, path);
+	json_decref(call("POST", srv.admin_token, 404, NULL, "/api/contests/999999/pause"));
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", id));
+}
+END_TEST
+
 START_TEST(finalize_waits_for_judging)
 {
 	char started[32];
@@ -588,6 +655,76 @@ START_TEST(freeze_hides_others_results)
 }
 END_TEST
 
+/* The jury's submissions in a contest (practice, no team) are for the jury:
+   teams and the public list, and get, only the teams' ones. */
+START_TEST(jury_submissions_for_jury)
+{
+	char started[32];
+	iso(started, -60);
+	long long id = create_contest("jury-subs", started, 3600, 0, "\"classroom\": true");
+	long long mine = contest_submit(alice, id, "A", WSH_SOURCE, 201, NULL);
+	long long jury = contest_submit(judy, id, "A", WSH_SOURCE, 201, NULL);
+	long long admin = contest_submit(srv.admin_token, id, "A", WSH_SOURCE, 201, NULL);
+	long long ids[3] = {mine, jury, admin};
+	wait_all(ids, 3);
+	const char *viewers[] = {alice, carol};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *l = call("GET", viewers[i], 200, NULL, "/api/contests/%lld/submissions", id);
+		ck_assert_int_eq(json_integer_value(json_object_get(l, "total")), 1);
+		ck_assert_int_eq(json_array_size(json_object_get(l, "items")), 1);
+		ck_assert_ptr_nonnull(item_with_id(l, mine));
+		json_decref(l);
+		l = call("GET", viewers[i], 200, NULL, "/api/contests/%lld/submissions?problem=A", id);
+		ck_assert_int_eq(json_integer_value(json_object_get(l, "total")), 1);
+		json_decref(l);
+		json_decref(call("GET", viewers[i], 404, NULL, "/api/submissions/%lld", jury));
+		json_decref(call("GET", viewers[i], 404, NULL, "/api/submissions/%lld", admin));
+	}
+	const char *jury_viewers[] = {judy, srv.admin_token};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *l = call("GET", jury_viewers[i], 200, NULL, "/api/contests/%lld/submissions", id);
+		ck_assert_int_eq(json_integer_value(json_object_get(l, "total")), 3);
+		ck_assert_ptr_nonnull(item_with_id(l, jury));
+		ck_assert_ptr_nonnull(item_with_id(l, admin));
+		json_decref(l);
+		json_decref(call("GET", jury_viewers[i], 200, NULL, "/api/submissions/%lld", admin));
+	}
+	/* its author sees their own */
+	json_decref(call("GET", judy, 200, NULL, "/api/submissions/%lld", jury));
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", id));
+}
+END_TEST
+
+/* /ws/submissions/{id}/ of a contest submission: its team, the jury (role
+   jury, in no team of the contest) and admins; others 403, saying it is
+   another team's. The jury's own: the jury and admins only. */
+START_TEST(contest_submission_socket)
+{
+	char started[32];
+	iso(started, -60);
+	long long id = create_contest("sock", started, 3600, 0, "");
+	json_decref(call("POST", srv.admin_token, 201, "{\"key\": \"a\", \"name\": \"A\", \"members\": [\"alice\"]}",
+			 "/api/contests/%lld/teams", id));
+	json_decref(call("POST", srv.admin_token, 201, "{\"key\": \"b\", \"name\": \"B\", \"members\": [\"bob\"]}",
+			 "/api/contests/%lld/teams", id));
+	long long sub = contest_submit(alice, id, "A", WSH_SOURCE, 201, NULL);
+	long long practice = contest_submit(srv.admin_token, id, "A", WSH_SOURCE, 201, NULL);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, alice), 101);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, judy), 101);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, srv.admin_token), 101);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, bob), 403);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", sub, carol), 403);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", practice, judy), 101);
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/submissions/%lld/?token=%s", practice, alice), 403);
+	char path[256];
+	snprintf(path, sizeof path, "/ws/submissions/%lld/?token=%s", sub, bob);
+	expect_refusal("GET", bob, 403, "forbidden", "another team", NULL, path);
+	long long ids[2] = {sub, practice};
+	wait_all(ids, 2);
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", id));
+}
+END_TEST
+
 /* A team of two in a private contest (teams REST): its members see the
    contest and each other's submissions whole, live and during the freeze;
    an outsider sees neither the contest nor their socket. */
@@ -642,6 +779,99 @@ START_TEST(problem_sockets_and_lists_skip_contests)
 	ck_assert(json_is_string(json_object_get(s, "source")));
 	json_decref(s);
 	wait_all(&plain, 1);
+}
+END_TEST
+
+/* Whether GET /api/problems (one page of 100) lists problem id for the caller. */
+static bool problem_listed(const char *token, long long id)
+{
+	json_t *l = call("GET", token, 200, NULL, "/api/problems?per_page=100");
+	bool found = item_with_id(l, id) != NULL;
+	json_decref(l);
+	return found;
+}
+
+/* Every problem path answers as if the problem did not exist (or exists) for the caller. */
+static void assert_problem_out(const char *token, long long id, bool out)
+{
+	long expect = out ? 200 : 404;
+	ck_assert_msg(problem_listed(token, id) == out, "problem %lld %slisted", id, out ? "not " : "");
+	json_t *p = call("GET", token, expect, NULL, "/api/problems/%lld", id);
+	if (!out)
+		ck_assert_str_eq(str(json_object_get(p, "error"), "code"), "not_found");
+	json_decref(p);
+	json_decref(call("GET", token, expect, NULL, "/api/problems/%lld/submissions", id));
+	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/problems/%lld/submissions/?token=%s", id, token), out ? 101 : 404);
+	if (!out)
+		json_decref(call("POST", token, 404, "{\"language\": \"c\", \"source\": \"x\"}",
+				 "/api/problems/%lld/submissions", id));
+}
+
+/* Creates a contest of one problem (label A) starting at start; returns its id. */
+static long long one_problem_contest(const char *shortname, const char *start, long long problem_id,
+				     const char *extra)
+{
+	char body[512];
+	snprintf(body, sizeof body,
+		 "{\"shortname\": \"%s\", \"name\": \"x\", \"start_time\": \"%s\", \"duration_s\": 3600%s,"
+		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
+		 shortname, start, extra, problem_id);
+	json_t *j = call("POST", srv.admin_token, 201, body, "/api/contests");
+	long long id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	return id;
+}
+
+/* A contest's problems are out at its start (DOMjudge): before, to users they
+   do not exist in any problem path; the jury and admins see them all along. */
+START_TEST(problems_out_at_start)
+{
+	long long secret = test_create_problem(&srv, "{\"slug\": \"secret\", \"title\": \"Secret\", \"tests\": "
+						     "[{\"input\": \"1 2\\n\", \"output\": \"3\\n\"}]}");
+	long long other = test_create_problem(&srv, "{\"slug\": \"other\", \"title\": \"Other\", \"tests\": "
+						    "[{\"input\": \"1 2\\n\", \"output\": \"3\\n\"}]}");
+	/* a plain problem: out for everyone */
+	assert_problem_out(alice, secret, true);
+	char later[32];
+	iso(later, 3600);
+	long long future = one_problem_contest("hidden-p", later, secret, ", \"classroom\": true");
+	assert_problem_out(alice, secret, false);
+	assert_problem_out(judy, secret, true);
+	assert_problem_out(srv.admin_token, secret, true);
+	/* the list's total counts only what the caller sees */
+	json_t *j = call("GET", alice, 200, NULL, "/api/problems?per_page=100");
+	json_t *a = call("GET", srv.admin_token, 200, NULL, "/api/problems?per_page=100");
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "total")) + 1, json_integer_value(json_object_get(a, "total")));
+	ck_assert_int_eq(json_array_size(json_object_get(j, "items")) + 1, json_array_size(json_object_get(a, "items")));
+	json_decref(j);
+	json_decref(a);
+	/* a paged list skips it too: one per page, the pages never show it */
+	for (int page = 1; page <= 10; page++) {
+		j = call("GET", alice, 200, NULL, "/api/problems?per_page=1&page=%d", page);
+		ck_assert_ptr_null(item_with_id(j, secret));
+		json_decref(j);
+	}
+	/* a running private contest: its problem is out for its team, not for others */
+	char started[32];
+	iso(started, -60);
+	long long priv = one_problem_contest("private-p", started, other, "");
+	json_decref(call("POST", srv.admin_token, 201, "{\"key\": \"solo\", \"name\": \"Solo\", \"members\": [\"bob\"]}",
+			 "/api/contests/%lld/teams", priv));
+	assert_problem_out(bob, other, true);
+	assert_problem_out(alice, other, false);
+	/* the start: out for alice (the classroom contest is hers to see) */
+	json_decref(call("POST", srv.admin_token, 200, NULL, "/api/contests/%lld/start", future));
+	assert_problem_out(alice, secret, true);
+	/* in a second, scheduled contest too: out, since one contest that has started holds it */
+	long long second = one_problem_contest("hidden-p2", later, secret, ", \"classroom\": true");
+	assert_problem_out(alice, secret, true);
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", future));
+	assert_problem_out(alice, secret, false);
+	/* out of every contest: a plain problem again */
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", second));
+	json_decref(call("DELETE", srv.admin_token, 204, NULL, "/api/contests/%lld", priv));
+	assert_problem_out(alice, secret, true);
+	assert_problem_out(alice, other, true);
 }
 END_TEST
 
@@ -701,11 +931,15 @@ int main(void)
 	tcase_add_test(tc, validation);
 	tcase_add_test(tc, visibility);
 	tcase_add_test(tc, actions);
+	tcase_add_test(tc, countdown_pause);
 	tcase_add_test(tc, finalize_waits_for_judging);
 	tcase_add_test(tc, window);
 	tcase_add_test(tc, freeze_hides_others_results);
 	tcase_add_test(tc, team_of_two);
+	tcase_add_test(tc, contest_submission_socket);
+	tcase_add_test(tc, jury_submissions_for_jury);
 	tcase_add_test(tc, problem_sockets_and_lists_skip_contests);
+	tcase_add_test(tc, problems_out_at_start);
 	suite_add_tcase(s, tc);
 	TCase *demo = tcase_create("demo");
 	tcase_set_timeout(demo, 120);

@@ -137,6 +137,49 @@ static struct db_change change_of(enum db_kind kind, int64_t id)
 	return (struct db_change){0};
 }
 
+/* Deleting a problem logs a change of each contest it was in (its board is
+   rebuilt, clients learn), in the same transaction; others keep their seq. */
+START_TEST(problem_delete_changes_its_contests)
+{
+	int64_t first = add_contest("del-1");
+	int64_t second = add_contest("del-2");
+	struct db_contest k = contest("del-3");
+	k.problems = &two_problems[1]; /* mul only */
+	k.problem_count = 1;
+	int64_t unrelated = 0;
+	ck_assert_int_eq(db_contest_create(db, &k, &unrelated), 0);
+	struct db_contest a, b, u;
+	ck_assert_int_eq(db_contest_get(db, first, &a), 0);
+	ck_assert_int_eq(db_contest_get(db, second, &b), 0);
+	ck_assert_int_eq(db_contest_get(db, unrelated, &u), 0);
+	int64_t before = db_seq(db), useq = u.seq;
+	db_contest_release(&a);
+	db_contest_release(&b);
+	db_contest_release(&u);
+	ck_assert_int_eq(db_problem_delete(db, sum), 0);
+	ck_assert_int_eq(db_contest_get(db, first, &a), 0);
+	ck_assert_int_eq(db_contest_get(db, second, &b), 0);
+	ck_assert_int_eq(db_contest_get(db, unrelated, &u), 0);
+	ck_assert_int_gt(a.seq, before);
+	ck_assert_int_gt(b.seq, before);
+	ck_assert_int_ne(a.seq, b.seq);
+	ck_assert_int_eq(u.seq, useq);
+	ck_assert_int_eq(change_of(DB_KIND_CONTEST, first).seq, a.seq);
+	ck_assert_int_eq(change_of(DB_KIND_CONTEST, second).seq, b.seq);
+	/* the problem left them; the problem's tombstone comes last */
+	ck_assert_uint_eq(a.problem_count, 1);
+	ck_assert_str_eq(a.problems[0].label, "B");
+	ck_assert_int_gt(db_seq(db), b.seq);
+	db_contest_release(&a);
+	db_contest_release(&b);
+	db_contest_release(&u);
+	/* a missing problem changes nothing */
+	before = db_seq(db);
+	ck_assert_int_eq(db_problem_delete(db, sum), DB_E_NOT_FOUND);
+	ck_assert_int_eq(db_seq(db), before);
+}
+END_TEST
+
 START_TEST(create_get_update_round_trip)
 {
 	int64_t id = add_contest("lab1");
@@ -774,6 +817,7 @@ int main(void)
 	tcase_add_test(tc, contest_lists_by_team_and_problem);
 	tcase_add_test(tc, delete_leaves_plain_submissions);
 	tcase_add_test(tc, queue_takes_turns_by_team);
+	tcase_add_test(tc, problem_delete_changes_its_contests);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -175,11 +175,12 @@ export async function juryContestEdit(ctx) {
   }
 }
 
-/* Start, freeze, thaw, finalize: the server says why not (409). */
+/* Start, pause or resume the countdown, freeze, thaw, finalize: the server says why not (409). */
 function stateControls(ctx, c) {
   const msg = messageBox();
   const admin = ctx.app.me.role === 'admin';
-  const acts = [['start', 'Start now'], ['freeze', 'Freeze now'], ['thaw', 'Thaw'], ['finalize', 'Finalize']];
+  const countdown = c.countdown_paused ? ['resume', 'Resume countdown'] : ['pause', 'Pause countdown'];
+  const acts = [['start', 'Start now'], countdown, ['freeze', 'Freeze now'], ['thaw', 'Thaw'], ['finalize', 'Finalize']];
   const buttons = acts.map(([act, text]) => {
     const b = h('button', { type: 'button', class: act === 'finalize' ? 'primary' : '', dataset: { action: act }, disabled: !admin }, text);
     b.addEventListener('click', async () => {
