@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -535,4 +536,20 @@ int test_run(struct run_result *r, const char *const *args, const char *stdin_te
 	waitpid(pid, &st, 0);
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
 	return r->status;
+}
+
+json_t *http_call(const struct server *s, const char *method, const char *token, long expect, const char *body,
+		  const char *fmt, ...)
+{
+	char path[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof path, fmt, ap);
+	va_end(ap);
+	struct response r;
+	http_json_request(&r, s, method, path, token, body);
+	ck_assert_msg(r.status == expect, "%s %s: %ld (expected %ld) %s", method, path, r.status, expect, r.body);
+	json_t *j = r.json ? json_incref(r.json) : NULL;
+	response_free(&r);
+	return j;
 }

@@ -91,6 +91,10 @@ const char *response_error_code(const struct response *r);
 /* Asserts an API error: the status, Content-Type application/json and exactly
    {"error": {"code": code, "message": "<not empty>"}}. */
 void expect_error(const struct response *r, long status, const char *code);
+/* A request (path formatted from fmt) whose answer must have status expect;
+   returns the body (new reference, NULL without JSON). */
+json_t *http_call(const struct server *s, const char *method, const char *token, long expect, const char *body,
+		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Like http_json_request, then expect_error, then response_free. */
 void expect_json_error(const struct server *s, const char *method, const char *path, const char *token,
 		       const char *json_body, long status, const char *code);

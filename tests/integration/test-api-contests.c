@@ -15,6 +15,7 @@
 #include "ws_helpers.h"
 
 static struct server srv;
+#define call(...) http_call(&srv, __VA_ARGS__)
 static char alice[64], bob[64], carol[64], judy[64];
 static long long problem, slow_problem;
 
@@ -81,23 +82,6 @@ static long long create_contest(const char *shortname, const char *start, long d
 	return id;
 }
 
-/* A request whose answer must have this status; returns the body (new reference, NULL without JSON). */
-static json_t *call(const char *method, const char *token, long expect, const char *body, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static json_t *call(const char *method, const char *token, long expect, const char *body, const char *fmt, ...)
-{
-	char path[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof path, fmt, ap);
-	va_end(ap);
-	struct response r;
-	http_json_request(&r, &srv, method, path, token, body);
-	ck_assert_msg(r.status == expect, "%s %s: %ld (expected %ld) %s", method, path, r.status, expect, r.body);
-	json_t *j = r.json ? json_incref(r.json) : NULL;
-	response_free(&r);
-	return j;
-}
 
 /* An error answer; its message must contain `needle`. */
 static void expect_refusal(const char *method, const char *token, long status, const char *code, const char *needle,

@@ -20,6 +20,7 @@
 #define WA_SOURCE "#include <stdio.h>\\nint main(void){puts(\\\"0\\\");return 0;}\\n"
 
 static struct server srv;
+#define call(...) http_call(&srv, __VA_ARGS__)
 static long long problem_a, problem_b;
 
 static int64_t now_ms(void)
@@ -29,22 +30,6 @@ static int64_t now_ms(void)
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static json_t *call(const char *method, const char *token, long expect, const char *body, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static json_t *call(const char *method, const char *token, long expect, const char *body, const char *fmt, ...)
-{
-	char path[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof path, fmt, ap);
-	va_end(ap);
-	struct response r;
-	http_json_request(&r, &srv, method, path, token, body);
-	ck_assert_msg(r.status == expect, "%s %s: %ld (expected %ld) %s", method, path, r.status, expect, r.body);
-	json_t *j = r.json ? json_incref(r.json) : NULL;
-	response_free(&r);
-	return j;
-}
 
 /* A download: status 200, this content type and file name; returns the body (malloc'd). */
 static char *download(const char *token, const char *type, const char *filename, long long id, const char *file)
