@@ -4,6 +4,7 @@
 #pragma once
 
 struct boards;
+struct clics_watch;
 struct config;
 struct db;
 struct hub;
@@ -15,6 +16,7 @@ struct app {
 	struct db *db;
 	struct hub *hub;              /* live updates to WebSocket subscribers */
 	struct boards *boards;        /* every contest's scoreboard, in memory */
+	struct clics_watch *clics;    /* the CLICS event feeds' readers waiting for changes */
 	struct judge *judge;          /* the queue and the worker pool */
 	struct languages *languages;
 };

@@ -95,6 +95,28 @@ const char *http_header(struct http_request *req, const char *name);
 void http_defer(struct http_request *req);
 void http_resume(struct http_request *req);
 
+/* A streamed answer (chunked, no length: the CLICS event feed). The handler
+   calls http_stream with its reader; the server then calls next(ctx, buf,
+   max) whenever it may send, which copies up to max bytes into buf and
+   returns how many, 0 when it has nothing now (the connection then waits,
+   holding no thread, until http_stream_wake), or -1 to end the answer.
+   release(ctx) is called once the connection is done with the stream
+   (ended, or the client went away): after it, the stream may no longer be
+   woken. */
+struct http_stream;
+struct http_stream_reader {
+	long (*next)(void *ctx, char *buf, size_t max);
+	void (*release)(void *ctx);
+	void *ctx;
+};
+/* Answers with status and content_type, the body read from reader. Returns
+   the stream, for http_stream_wake. */
+struct http_stream *http_stream(struct http_response *res, int status, const char *content_type,
+				const struct http_stream_reader *reader);
+/* Makes a waiting stream call next again (or, if it is not waiting, call it
+   again before it waits). Any thread; not after release. */
+void http_stream_wake(struct http_stream *s);
+
 /* Starts libmicrohttpd with no listening socket of its own: connections come
    from the listener through http_server_adopt. NULL with *err on failure. */
 struct http_server *http_server_new(struct app *app, const struct http_routes *routes, char **err);

@@ -286,6 +286,7 @@ static const char *const kind_names[] = {
 	[DB_KIND_ORGANIZATION] = "organization",
 	[DB_KIND_TEAM_GROUP] = "group",
 	[DB_KIND_CLARIFICATION] = "clarification",
+	[DB_KIND_CONTEST_STATE] = "contest_state",
 };
 
 static void bind_kind(sqlite3_stmt *st, int col, enum db_kind kind)

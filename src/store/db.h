@@ -64,6 +64,11 @@ enum db_kind {
 	DB_KIND_ORGANIZATION,
 	DB_KIND_TEAM_GROUP,
 	DB_KIND_CLARIFICATION,
+	/* id: a contest, in its scope: the contest's state (clock.c's phase:
+	   started, frozen, ended, thawed, finalized) moved, by the clock or by
+	   an action; logged once per moment, with the thaw's re-log of the
+	   submissions the freeze hid (the CLICS `state` notification). */
+	DB_KIND_CONTEST_STATE,
 };
 
 /* One finished test of a submission. Strings are borrowed. */
