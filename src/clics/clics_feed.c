@@ -1,0 +1,1 @@
+#include "clics_feed.h"
