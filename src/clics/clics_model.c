@@ -584,6 +584,19 @@ out:
 	return o;
 }
 
+json_t *clics_judgement_runs(struct clics_model *m, const char *id)
+{
+	int64_t sid;
+	struct db_submission s;
+	json_t *list = json_array();
+	if (!parse_id(id, &sid) || db_submission_get(m->db, sid, DB_SUBMISSION_DETAILS, &s) != 0)
+		return list;
+	if (submission_visible(m, &s) && judgement_visible(m, &s))
+		append_runs(m, &s, list);
+	db_submission_release(&s);
+	return list;
+}
+
 static json_t *object_by_id(struct clics_model *m, enum clics_type type, const char *id)
 {
 	switch (type) {
