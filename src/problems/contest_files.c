@@ -18,7 +18,7 @@
 #include "loader.h"
 #include "util.h"
 
-#define MAX_FILE_BYTES (8 << 20)
+#define MAX_FILE_BYTES CONTEST_FILES_MAX_BYTES
 #define MAX_DEPTH 64
 #define MAX_FIELD 1024
 
@@ -882,12 +882,17 @@ static bool zip_ignored(const char *path)
 	return path_starts(path, "__MACOSX/") || base[0] == '.';
 }
 
-static bool zip_wanted(const char *path)
+bool contest_files_known(const char *name)
 {
 	for (size_t i = 0; i < KNOWN_COUNT; i++)
-		if (strcmp(path, known[i].name) == 0)
+		if (strcmp(name, known[i].name) == 0)
 			return true;
 	return false;
+}
+
+static bool zip_wanted(const char *path)
+{
+	return contest_files_known(path);
 }
 
 static const struct loader_rules zip_rules = {.marker = NULL, .ignored = zip_ignored, .wanted = zip_wanted};

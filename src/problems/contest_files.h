@@ -70,6 +70,11 @@ struct contest_files {
 void contest_files_init(struct contest_files *cf);
 void contest_files_release(struct contest_files *cf);
 
+/* The largest file read (8 MiB). */
+#define CONTEST_FILES_MAX_BYTES (8 << 20)
+/* Whether name is one of the files above ("teams.json"). */
+bool contest_files_known(const char *name);
+
 /* Reads one file by its name (the list above); a name it does not know is
    ignored. A file read twice is an error. */
 int contest_files_add(struct contest_files *cf, const char *name, const char *data, size_t len, char **err);
