@@ -11,6 +11,13 @@
 #include "db.h"
 #include "http.h"
 
+struct validator;
+struct validator_source;
+
+/* Compiles a package's validator on a judge worker (import_compile_fn; ctx: the judge). */
+int api_compile_validator(void *ctx, const struct validator_source *files, size_t count, struct validator *out,
+			  char **message);
+
 enum api_import_mode {
 	API_IMPORT_TEAMS,   /* an existing username is a conflict */
 	API_IMPORT_ROSTER,  /* a roster's row of an existing user (no password) makes it its team's member */

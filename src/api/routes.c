@@ -38,6 +38,7 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/contests/{id}/submissions", api_contest_submissions, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/problems/{key}/submissions", api_contest_submit, ROUTE_USER, ROUTE_JSON},
 	{HTTP_POST, "/api/contests/import", api_contests_import, ROUTE_ADMIN, ROUTE_ANY},
+	{HTTP_POST, "/api/contests/package", api_contests_package_import, ROUTE_ADMIN, ROUTE_ZIP},
 	{HTTP_GET, "/api/contests/{id}/teams", api_teams_list, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/teams", api_teams_create, ROUTE_ADMIN, ROUTE_JSON},
 	{HTTP_POST, "/api/contests/{id}/teams/import", api_teams_import, ROUTE_ADMIN, ROUTE_ANY},
