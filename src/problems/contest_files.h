@@ -14,7 +14,9 @@
  *                         team_id?}]; id, name and ip are ignored
  *   contest.yaml|json   {id, name, formal_name?, start_time? (RFC 3339 or null),
  *                        duration (h:mm:ss), scoreboard_freeze_duration?, penalty_time?
- *                        (minutes or h:mm:ss), scoreboard_type? (pass-fail or score)};
+ *                        (minutes or h:mm:ss), scoreboard_type? (pass-fail or score),
+ *                        scoreboard_thaw_time? (RFC 3339), countdown_pause_time? (h:mm:ss,
+ *                        without start_time)};
  *                        the legacy start-time, scoreboard-freeze-length and
  *                        penalty-time are read too
  *   problems.yaml|json  [{id (a problem's slug), label, color? or rgb? (#rrggbb),

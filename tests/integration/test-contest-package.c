@@ -220,6 +220,9 @@ static void start(void)
 	submit(one, "B", avg_wa);
 	json_decref(http_call(&from, "POST", one, 201, "{\"problem\": \"A\", \"text\": \"Is n < 10?\"}",
 			      "/api/contests/%lld/clarifications", contest));
+	/* frozen and thawed: the contest object has a scoreboard_thaw_time */
+	wsh_post(&from, from.admin_token, 200, "/api/contests/%lld/freeze", contest);
+	wsh_post(&from, from.admin_token, 200, "/api/contests/%lld/thaw", contest);
 }
 
 static void stop(void)
