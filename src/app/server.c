@@ -150,6 +150,7 @@ int server_run(const struct config *cfg)
 		rc = boards_start(app.boards);
 	if (rc == 0)
 		rc = clics_watch_start(app.clics);
+	if (rc == 0)
 		rc = moments_start(app.moments);
 	if (rc == 0)
 		rc = ws_server_start(ws);
