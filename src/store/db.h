@@ -477,13 +477,16 @@ DB_MUST_CHECK int db_contest_blockers(struct db *db, int64_t id, struct db_conte
 /* ---- contest submissions (db_submissions.c) ---- */
 
 /* Where a new submission goes: the contest (0: none), its team, when it was
-   made, and whether it is practice after the end. */
+   made, whether it is practice after the end, and the id it takes (0: the
+   next; a CLICS PUT gives one). */
 struct db_submit_context {
 	int64_t contest_id, team_id, submitted_ms;
 	bool practice;
+	int64_t id;
 };
 /* db_submission_create in a contest (ctx NULL: the same as db_submission_create).
-   The change is logged in the contest's scope. */
+   The change is logged in the contest's scope. DB_E_CONFLICT when ctx->id is
+   not above every submission id given out so far. */
 DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
 					  const char *source, const struct db_submit_context *ctx,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
@@ -598,6 +601,10 @@ struct db_clarification {
    reply_to, a team or the problem is not the contest's, or the sender is no
    user; -EINVAL for a request from a team that is not to the jury alone. */
 DB_MUST_CHECK int db_clarification_create(struct db *db, const struct db_clarification *c, int64_t *id /* OUT */);
+/* The same taking the id `want` (0: the next): DB_E_CONFLICT when it is not
+   above every clarification id given out so far. */
+DB_MUST_CHECK int db_clarification_create_as(struct db *db, const struct db_clarification *c, int64_t want,
+					     int64_t *id /* OUT */);
 DB_MUST_CHECK int db_clarification_get(struct db *db, int64_t id, struct db_clarification *out);
 void db_clarification_release(struct db_clarification *c);
 typedef void (*db_clarification_fn)(void *ctx, const struct db_clarification *c);

@@ -236,7 +236,12 @@ int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, 
 	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM submissions");
 	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	int64_t new_id = db_next_row_id(c, "submission_id", largest);
+	int64_t new_id = db_claim_row_id(c, "submission_id", largest, ctx->id);
+	if (new_id == 0) {
+		if (created)
+			memset(created, 0, sizeof *created);
+		return db_write_end(db, c, DB_E_CONFLICT);
+	}
 	int64_t seq = new_id < 0 ? -1
 		      : ctx->contest_id ? db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_CONTEST, ctx->contest_id)
 					: db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
