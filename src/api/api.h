@@ -36,11 +36,12 @@ bool api_problem_out(struct http_request *req, struct http_response *res, int64_
    admins have none), wakes the judge and answers 201 with it. */
 void api_submit(struct http_request *req, struct http_response *res, int64_t problem_id,
 		const struct db_submit_context *ctx);
-/* The same action for a source already read (the CLICS API's, from a zip):
-   true with *created (db_submission_release it) and no answer yet, or false
-   with the answer given (400, 404, 409 for a ctx->id taken, 429, 500). */
+/* The same action for a source already read (the CLICS API's, from a zip),
+   taking the id `want` (0: the next): true with *created
+   (db_submission_release it) and no answer yet, or false with the answer
+   given (400, 404, 409 for an id taken, 429, 500). */
 bool api_submit_source(struct http_request *req, struct http_response *res, int64_t problem_id,
-		       const char *language, const char *source, const struct db_submit_context *ctx,
+		       const char *language, const char *source, const struct db_submit_context *ctx, int64_t want,
 		       struct db_submission *created /* OUT */);
 void api_submissions_create(struct http_request *req, struct http_response *res);
 void api_problem_submissions(struct http_request *req, struct http_response *res);
@@ -141,6 +142,8 @@ void api_clics_submission_put(struct http_request *req, struct http_response *re
 void api_clics_clarification_post(struct http_request *req, struct http_response *res);
 void api_clics_clarification_put(struct http_request *req, struct http_response *res);
 void api_clics_contest_patch(struct http_request *req, struct http_response *res);
+/* api_events.c: the CLICS event feed */
+void api_clics_event_feed(struct http_request *req, struct http_response *res);
 
 void api_healthz(struct http_request *req, struct http_response *res);
 void api_metrics(struct http_request *req, struct http_response *res);

@@ -17,6 +17,7 @@
 #include "access.h"
 #include "api.h"
 #include "app.h"
+#include "clics_model.h"
 #include "clock.h"
 #include "db.h"
 #include "languages.h"
@@ -142,25 +143,6 @@ static int64_t team_by_key(struct db *db, const struct db_contest *c, const char
 	return f.id;
 }
 
-/* The key of team id (for the answer), malloc'd, or NULL. */
-static char *team_key(struct db *db, int64_t id)
-{
-	struct db_team t;
-	if (!id || db_team_get(db, id, &t) != 0)
-		return NULL;
-	char *key = xstrdup(t.key);
-	db_team_release(&t);
-	return key;
-}
-
-static const struct db_contest_problem *problem_by_id(const struct db_contest *c, int64_t problem_id)
-{
-	for (size_t i = 0; i < c->problem_count; i++)
-		if (c->problems[i].problem_id == problem_id)
-			return &c->problems[i];
-	return NULL;
-}
-
 /* A CLICS problem id (its slug) of the contest: 0 with a 404 answer when none. */
 static int64_t problem_by_slug(struct http_response *res, const struct db_contest *c, const char *slug)
 {
@@ -171,9 +153,22 @@ static int64_t problem_by_slug(struct http_response *res, const struct db_contes
 	return 0;
 }
 
-static void set_location(struct http_response *res, const struct db_contest *c, const char *collection, int64_t id)
+/* Answers status with the object as the caller sees it now: the model's,
+   as GET and the event feed write it; with a Location for a new one. */
+static void answer_object(struct http_request *req, struct http_response *res, int status, enum clics_type type,
+			  int64_t id)
 {
-	res->location = xasprintf("/api/clics/contests/%s/%s/%" PRId64, c->shortname, collection, id);
+	struct clics_model *m = clics_model_open(req->app, req->key, req->user, contest_now_ms());
+	char text[24];
+	snprintf(text, sizeof text, "%" PRId64, id);
+	json_t *o = !m ? NULL : type == CLICS_CONTEST ? clics_collection(m, type) : clics_object(m, type, text);
+	if (o)
+		http_json(res, status, o);
+	else
+		http_error(res, 500, "internal", "cannot read back %s %s", clics_type_name(type), text);
+	if (o && type != CLICS_CONTEST)
+		res->location = xasprintf("/api/clics/contests/%s/%s/%s", req->key, clics_type_name(type), text);
+	clics_model_free(m);
 }
 
 /* ---- submissions ---- */
@@ -274,11 +269,12 @@ static void submission_write(struct http_request *req, struct http_response *res
 		return;
 	const json_t *body = req->json;
 	struct db_submit_context ctx = {0};
+	int64_t want = 0; /* a PUT's id */
 	const char *problem = NULL, *language = NULL, *entry = NULL;
 	char *source = NULL;
 	if (!only_props(res, body, props))
 		goto out;
-	if (put_url_id ? !put_id(res, body, put_url_id, &ctx.id) : json_object_get(body, "id") != NULL) {
+	if (put_url_id ? !put_id(res, body, put_url_id, &want) : json_object_get(body, "id") != NULL) {
 		if (!put_url_id)
 			http_error(res, 400, "bad_request", "a POST takes no 'id': the server gives one (PUT .../%s "
 				   "keeps one, for admins)", "submissions/{id}");
@@ -304,12 +300,9 @@ static void submission_write(struct http_request *req, struct http_response *res
 	if (!files_source(res, json_object_get(body, "files"), &source))
 		goto out;
 	struct db_submission s;
-	if (!api_submit_source(req, res, problem_id, language, source, &ctx, &s))
+	if (!api_submit_source(req, res, problem_id, language, source, &ctx, want, &s))
 		goto out;
-	char *team = team_key(req->app->db, s.team_id);
-	http_json(res, 201, view_clics_submission(&c, &s, problem_by_id(&c, problem_id)->slug, team ? team : ""));
-	set_location(res, &c, "submissions", s.id);
-	free(team);
+	answer_object(req, res, 201, CLICS_SUBMISSIONS, s.id);
 	db_submission_release(&s);
 out:
 	free(source);
@@ -394,7 +387,6 @@ static void clarification_write(struct http_request *req, struct http_response *
 {
 	static const char *const props[] = {"id", "from_team_id", "to_team_id", "reply_to_id", "problem_id", "text",
 					    "time", "contest_time", NULL};
-	struct db *db = req->app->db;
 	struct db_contest c;
 	struct contest_viewer v;
 	if (!open_contest(req, res, &c, &v))
@@ -409,20 +401,8 @@ static void clarification_write(struct http_request *req, struct http_response *
 				   "keeps one, for the jury)", "clarifications/{id}");
 		goto out;
 	}
-	if (!clarification_body(req, res, &c, &v, &in) || !api_clarification_send(req, res, &c, &v, &in, &id))
-		goto out;
-	struct db_clarification cl;
-	if (db_clarification_get(db, id, &cl) != 0) {
-		http_error(res, 500, "internal", "cannot read the clarification back");
-		goto out;
-	}
-	char *from = team_key(db, cl.from_team_id), *to = cl.to_all ? NULL : team_key(db, cl.to_team_id);
-	const struct db_contest_problem *p = cl.problem_id ? problem_by_id(&c, cl.problem_id) : NULL;
-	http_json(res, 201, view_clics_clarification(&c, &cl, from, to, p ? p->slug : NULL));
-	set_location(res, &c, "clarifications", id);
-	free(from);
-	free(to);
-	db_clarification_release(&cl);
+	if (clarification_body(req, res, &c, &v, &in) && api_clarification_send(req, res, &c, &v, &in, &id))
+		answer_object(req, res, 201, CLICS_CLARIFICATIONS, id);
 out:
 	db_contest_release(&c);
 }
@@ -438,17 +418,6 @@ void api_clics_clarification_put(struct http_request *req, struct http_response 
 }
 
 /* ---- PATCH the contest ---- */
-
-static void answer_contest(struct http_request *req, struct http_response *res, int64_t id)
-{
-	struct db_contest c;
-	if (db_contest_get(req->app->db, id, &c) != 0) {
-		http_error(res, 404, "not_found", "contest '%s' does not exist", req->key);
-		return;
-	}
-	http_json(res, 200, view_clics_contest(&c));
-	db_contest_release(&c);
-}
 
 /* start_time: a TIME schedules the start, null pauses the countdown; never
    once started, within 30 s of the start, or for a start within 30 s. */
@@ -484,7 +453,7 @@ static void patch_start(struct http_request *req, struct http_response *res, con
 	else if (rc)
 		http_error(res, 500, "internal", "%s", why);
 	else
-		answer_contest(req, res, c->id);
+		answer_object(req, res, 200, CLICS_CONTEST, c->id);
 }
 
 /* scoreboard_thaw_time: at or after the end; now (200 with the contest) when
@@ -516,7 +485,7 @@ static void patch_thaw(struct http_request *req, struct http_response *res, cons
 	else if (later)
 		res->status = 204;
 	else
-		answer_contest(req, res, c->id);
+		answer_object(req, res, 200, CLICS_CONTEST, c->id);
 }
 
 void api_clics_contest_patch(struct http_request *req, struct http_response *res)

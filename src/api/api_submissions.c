@@ -63,7 +63,7 @@ static bool is_jury(const struct db_user *u)
 }
 
 bool api_submit_source(struct http_request *req, struct http_response *res, int64_t problem_id,
-		       const char *language, const char *source, const struct db_submit_context *ctx,
+		       const char *language, const char *source, const struct db_submit_context *ctx, int64_t want,
 		       struct db_submission *created)
 {
 	struct app *app = req->app;
@@ -83,7 +83,7 @@ bool api_submit_source(struct http_request *req, struct http_response *res, int6
 	int64_t id;
 	/* Per user, never per address: a classroom behind one NAT submits freely. */
 	struct db_submit_limits lim = {app->cfg->submissions_per_minute, app->cfg->queued_per_user, NULL, 0};
-	int rc = db_submission_create_in(app->db, problem_id, req->user->id, language, source, ctx,
+	int rc = db_submission_create_as(app->db, problem_id, req->user->id, language, source, ctx, want,
 					 is_jury(req->user) ? NULL : &lim, &id, created);
 	if (rc == DB_E_LIMITED)
 		refuse_over_quota(res, &lim);
@@ -92,7 +92,7 @@ bool api_submit_source(struct http_request *req, struct http_response *res, int6
 	else if (rc == DB_E_CONFLICT)
 		http_error(res, 409, "conflict",
 			   "submission id %lld is taken or was used before: a new id must be above every id so far",
-			   (long long)(ctx ? ctx->id : 0));
+			   (long long)want);
 	else if (rc != 0)
 		http_error(res, 500, "internal", "cannot store the submission");
 	if (rc != 0)
@@ -113,7 +113,7 @@ void api_submit(struct http_request *req, struct http_response *res, int64_t pro
 		return;
 	}
 	struct db_submission created;
-	if (api_submit_source(req, res, problem_id, language, source, ctx, &created))
+	if (api_submit_source(req, res, problem_id, language, source, ctx, 0, &created))
 		answer_submission(res, 201, &created, 0);
 }
 

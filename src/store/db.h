@@ -474,21 +474,36 @@ struct db_contest_blockers {
 };
 DB_MUST_CHECK int db_contest_blockers(struct db *db, int64_t id, struct db_contest_blockers *out);
 
+/* The contest's state at a moment (db_contest_state.c), in one transaction:
+   unless it is the state last logged, stores it and logs a
+   DB_KIND_CONTEST_STATE change of the contest (in its scope), and when the
+   freeze hid results before (from the stored hidden_from on) and no longer
+   hides them (hidden_from_ms 0, or later), logs each submission made in
+   between again, after the state change: then every reader that may now
+   see their results gets them as changes. `phase` is clock.c's name of the
+   phase; hidden_from_ms the freeze moment while it hides results, else 0.
+   *logged says whether anything was logged. DB_E_NOT_FOUND: no contest. */
+DB_MUST_CHECK int db_contest_log_state(struct db *db, int64_t id, const char *phase, int64_t hidden_from_ms,
+				       bool *logged /* OUT */);
+
 /* ---- contest submissions (db_submissions.c) ---- */
 
 /* Where a new submission goes: the contest (0: none), its team, when it was
-   made, whether it is practice after the end, and the id it takes (0: the
-   next; a CLICS PUT gives one). */
+   made, and whether it is practice after the end. */
 struct db_submit_context {
 	int64_t contest_id, team_id, submitted_ms;
 	bool practice;
-	int64_t id;
 };
 /* db_submission_create in a contest (ctx NULL: the same as db_submission_create).
-   The change is logged in the contest's scope. DB_E_CONFLICT when ctx->id is
-   not above every submission id given out so far. */
+   The change is logged in the contest's scope. */
 DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
 					  const char *source, const struct db_submit_context *ctx,
+					  struct db_submit_limits *lim, int64_t *id /* OUT */,
+					  struct db_submission *created /* OUT */);
+/* The same taking the id `want` (0: the next; a CLICS PUT gives one):
+   DB_E_CONFLICT when it is not above every submission id given out so far. */
+DB_MUST_CHECK int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+					  const char *source, const struct db_submit_context *ctx, int64_t want,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
 /* A page of a contest's submissions, newest first, optionally of one team and

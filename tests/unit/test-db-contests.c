@@ -105,7 +105,7 @@ static int64_t add_contest(const char *shortname)
 static int64_t submit_in(int64_t contest_id, int64_t team_id, int64_t problem_id, int64_t user_id, int64_t at_ms,
 			 bool practice)
 {
-	struct db_submit_context ctx = {contest_id, team_id, at_ms, practice, 0};
+	struct db_submit_context ctx = {contest_id, team_id, at_ms, practice};
 	int64_t id = 0;
 	ck_assert_int_eq(db_submission_create_in(db, problem_id, user_id, "c", "x", &ctx, NULL, &id, NULL), 0);
 	return id;
@@ -564,7 +564,7 @@ START_TEST(submission_fields_and_scope)
 	db_submission_release(&s);
 
 	/* The created copy carries them too. */
-	struct db_submit_context ctx = {id, t1, 42, false, 0};
+	struct db_submit_context ctx = {id, t1, 42, false};
 	struct db_submission created;
 	int64_t again = 0;
 	ck_assert_int_eq(db_submission_create_in(db, sum, bob, "c", "y", &ctx, NULL, &again, &created), 0);
