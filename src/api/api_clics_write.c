@@ -43,13 +43,11 @@ static bool open_contest(struct http_request *req, struct http_response *res, st
 	return false;
 }
 
-/* The {id} after /{collection}/ in the path (PUT), or NULL. */
-static const char *path_id(const struct http_request *req, const char *collection)
+/* The {id} of a PUT: the path's last segment. */
+static const char *path_id(const struct http_request *req)
 {
-	const char *p = strstr(req->path, collection);
-	return p && p[strlen(collection)] == '/' ? p + strlen(collection) + 1 : NULL;
+	return strrchr(req->path, '/') + 1;
 }
-
 /* Refuses a property the body may not have (400), naming it. */
 static bool only_props(struct http_response *res, const json_t *body, const char *const *allowed)
 {
@@ -84,7 +82,7 @@ static bool string_prop(struct http_response *res, const json_t *body, const cha
 	return true;
 }
 
-/* A TIME property (absent or null: 0), never ahead of the server's clock. */
+/* A TIME property (absent or null: 0). */
 static bool time_prop(struct http_response *res, const json_t *body, const char *name, int64_t *out)
 {
 	const char *s;
@@ -316,7 +314,7 @@ void api_clics_submission_post(struct http_request *req, struct http_response *r
 
 void api_clics_submission_put(struct http_request *req, struct http_response *res)
 {
-	submission_write(req, res, path_id(req, "/submissions"));
+	submission_write(req, res, path_id(req));
 }
 
 /* ---- clarifications ---- */
@@ -414,7 +412,7 @@ void api_clics_clarification_post(struct http_request *req, struct http_response
 
 void api_clics_clarification_put(struct http_request *req, struct http_response *res)
 {
-	clarification_write(req, res, path_id(req, "/clarifications"));
+	clarification_write(req, res, path_id(req));
 }
 
 /* ---- PATCH the contest ---- */

@@ -103,6 +103,26 @@ static const char *str(json_t *o, const char *k)
 	return s ? s : "";
 }
 
+/* Whether the event feed of contest `key` (?stream=false, as w) has a
+   notification of type and id. */
+static bool in_feed(const char *key, struct who w, const char *type, const char *id)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/clics/contests/%s/event-feed?stream=false", key);
+	struct response r;
+	call(&r, "GET", path, w, NULL);
+	ck_assert_msg(r.status == 200, "GET %s: %ld %s", path, r.status, r.body);
+	bool found = false;
+	for (char *line = r.body; line && *line && !found; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t n = strcspn(line, "\n");
+		json_t *o = json_loadb(line, n, 0, NULL);
+		found = o && strcmp(str(o, "type"), type) == 0 && strcmp(str(o, "id"), id) == 0;
+		json_decref(o);
+	}
+	response_free(&r);
+	return found;
+}
+
 /* A CLICS TIME ms since the epoch. */
 static void time_text(char *out, size_t size, long long ms)
 {
@@ -258,6 +278,9 @@ START_TEST(team_submits_and_it_is_judged)
 	ck_assert(json_is_false(json_object_get(native, "practice")));
 	json_decref(native);
 	ck_assert_int_eq(native_total(contest), 1);
+	/* and in the event feed, its judgement too */
+	ck_assert(in_feed("run1", ONE, "submissions", sid_text));
+	ck_assert(in_feed("run1", ADMIN, "judgements", sid_text));
 	/* its own team_id is accepted; the quota and the scoreboard are the native ones */
 	body = sub_body(", \"team_id\": \"z1\"", NULL);
 	json_decref(expect("POST", "/api/clics/contests/run1/submissions", ONE_T, body, 201));
@@ -535,6 +558,13 @@ START_TEST(clarifications_reach_their_audience)
 	list = expect("GET", body, ONE_T, NULL, 200);
 	ck_assert_int_eq(json_integer_value(json_object_get(list, "total")), 3);
 	json_decref(list);
+	/* the public's event feed has the announcement, not the request */
+	char idt[24];
+	snprintf(idt, sizeof idt, "%lld", all);
+	ck_assert(in_feed("clar1", ANON, "clarifications", idt));
+	snprintf(idt, sizeof idt, "%lld", qid);
+	ck_assert(!in_feed("clar1", ANON, "clarifications", idt));
+	ck_assert(in_feed("clar1", JUDY, "clarifications", idt));
 	/* a team may follow up on what it sees */
 	snprintf(body, sizeof body, "{\"text\": \"And n <= 10?\", \"reply_to_id\": \"%lld\"}", aid);
 	json_decref(expect("POST", path, TWO, body, 400)); /* not its own */
