@@ -725,6 +725,18 @@ START_TEST(patch_thaw_time)
 	json_decref(c);
 	/* already thawed */
 	patch("thaw1", body, ADMIN, 403, NULL);
+	/* a thaw time that comes while the server runs: the state turns thawed then */
+	make_contest("thaw4", -7200, false, 3600, 1800);
+	time_text(t, sizeof t, now_ms() + 1500);
+	snprintf(body, sizeof body, "{\"id\": \"thaw4\", \"scoreboard_thaw_time\": \"%s\"}", t);
+	patch("thaw4", body, ADMIN, 204, NULL);
+	bool thawed = false;
+	for (long long deadline = now_ms() + 30000; !thawed && now_ms() < deadline; sleep_ms(100)) {
+		c = expect("GET", "/api/clics/contests/thaw4/state", ANON, NULL, 200);
+		thawed = json_is_string(json_object_get(c, "thawed"));
+		json_decref(c);
+	}
+	ck_assert_msg(thawed, "contest thaw4 not thawed 30 s after its thaw time");
 }
 END_TEST
 
