@@ -192,8 +192,24 @@ static json_t *access_object(struct clics *x)
 		}
 		json_array_append_new(list, json_pack("{s:s, s:o}", "type", e->type, "properties", props));
 	}
-	/* No writes yet: POST and PATCH of the CLICS face are not served. */
-	return json_pack("{s:[], s:o}", "capabilities", "endpoints", list);
+	/* What api_clics_write.c lets this caller do: a team submits and asks
+	   for itself (a classroom's student, whose team comes with the first
+	   submission, only submits), the jury writes clarifications, admins also
+	   submit for any team and set the start and thaw times. */
+	json_t *caps = json_array();
+	const struct db_user *u = x->req->user;
+	if (x->v.view == CONTEST_VIEW_TEAM || (u && u->role == DB_ROLE_USER && x->c.classroom))
+		json_array_append_new(caps, json_string("team_submit"));
+	if (x->v.view == CONTEST_VIEW_TEAM)
+		json_array_append_new(caps, json_string("team_clar"));
+	if (u && u->admin) {
+		json_array_append_new(caps, json_string("contest_start"));
+		json_array_append_new(caps, json_string("contest_thaw"));
+		json_array_append_new(caps, json_string("admin_submit"));
+	}
+	if (x->v.view == CONTEST_VIEW_JURY)
+		json_array_append_new(caps, json_string("admin_clar"));
+	return json_pack("{s:o, s:o}", "capabilities", caps, "endpoints", list);
 }
 
 /* ---- the zip of a submission's source ---- */
