@@ -8,6 +8,9 @@
  * and end_contest_time all set or all null, a team account's team_id, a
  * scoreboard problem's time iff solved, the state's order started < frozen <
  * ended < thawed < end_of_updates and ended < finalized < end_of_updates).
+ * Where the 2023-06 text and its schemas differ, the text wins: the contest's
+ * scoreboard_thaw_time is allowed (the schema of branch 2023-06 lacks it; it
+ * was added upstream in icpc/ccs-specs 22a1164, on master).
  * A failure fails the test (ck_assert) and names `where` and the property. */
 #pragma once
 #include <jansson.h>
