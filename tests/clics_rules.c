@@ -235,6 +235,15 @@ long long clics_time_ms(const char *s)
 	return (long long)timegm(&tm) * 1000 + ms - offset;
 }
 
+long long clics_reltime_ms(const char *s)
+{
+	int h = 0, m = 0, sec = 0, ms = 0;
+	if (!s || sscanf(s + (*s == '-'), "%d:%2d:%2d.%3d", &h, &m, &sec, &ms) != 4)
+		return 0;
+	long long v = ((h * 60LL + m) * 60 + sec) * 1000 + ms;
+	return *s == '-' ? -v : v;
+}
+
 static const struct prop *props_of(const char *type)
 {
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)

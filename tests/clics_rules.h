@@ -33,3 +33,5 @@ bool clics_is_reltime(const char *s);  /* (-)?h*h:mm:ss.uuu */
 bool clics_is_id(const char *s);
 /* A TIME in ms since the epoch (0 if s is no TIME). */
 long long clics_time_ms(const char *s);
+/* A RELTIME in ms (0 if s is no RELTIME). */
+long long clics_reltime_ms(const char *s);

@@ -133,6 +133,38 @@ static void expect_ids(json_t *list, const char *prop, const char **want, const 
 	free(exp);
 }
 
+/* ---- open findings ---- */
+
+/* Rules the server breaks still, each found by these tests and reported to the part's owner. A check of one
+   is an expected failure: it is reported on stderr when it fails, and fails the test once it holds, so that
+   its line here goes when the server is fixed. */
+static const struct {
+	const char *name, *fix;
+} open_findings[] = {
+	{"board-problems-before-start",
+	 "the scoreboard rows list problems before the start, to those who may not see them: clics_model.c "
+	 "read_board should leave a row's problems out (or []) when !problems_out(m)"},
+	{"team-hidden-not-in-access",
+	 "teams carry 'hidden' for everyone, yet the access of a non-jury viewer leaves it out: api_clics.c's "
+	 "access should list 'hidden' for everyone (or the model leave it out of non-jury team objects)"},
+};
+
+/* Whether the rule `name` holds (ok); fails the test with the message unless it is an open finding. */
+static bool rule(bool ok, const char *name, const char *msg)
+{
+	const char *fix = NULL;
+	for (size_t i = 0; i < sizeof open_findings / sizeof open_findings[0]; i++)
+		if (strcmp(open_findings[i].name, name) == 0)
+			fix = open_findings[i].fix;
+	if (!fix)
+		ck_assert_msg(ok, "%s", msg);
+	else if (ok)
+		ck_abort_msg("open finding %s holds now: drop it from open_findings (%s)", name, msg);
+	else
+		fprintf(stderr, "open finding %s: %s (%s)\n", name, msg, fix);
+	return ok;
+}
+
 static bool phase_at_least(enum clics_phase p)
 {
 	return fx.phase >= p;
@@ -194,11 +226,77 @@ static void check_board_references(const struct viewer *v, json_t *board, json_t
 	json_array_foreach(json_object_get(board, "rows"), i, row) {
 		ck_assert_msg(by_id(teams, str(row, "team_id")), "%s, %s: the scoreboard has team %s, which it does not see",
 			      clics_phase_name(fx.phase), v->name, str(row, "team_id"));
-		json_array_foreach(json_object_get(row, "problems"), j, p)
-			ck_assert_msg(by_id(problems, str(p, "problem_id")),
-				      "%s, %s: the scoreboard has problem %s, which it does not see",
-				      clics_phase_name(fx.phase), v->name, str(p, "problem_id"));
+		json_array_foreach(json_object_get(row, "problems"), j, p) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "%s, %s: the scoreboard has problem %s, which it does not see",
+				 clics_phase_name(fx.phase), v->name, str(p, "problem_id"));
+			if (!rule(by_id(problems, str(p, "problem_id")) != NULL,
+				  json_array_size(problems) ? "board-problems" : "board-problems-before-start", msg))
+				return;
+		}
 	}
+}
+
+/* Each contest time is its time less the contest's start. */
+static void check_contest_times(const struct viewer *v, const char *type, json_t *list, long long start)
+{
+	static const char *const pairs[][2] = {{"time", "contest_time"},
+					       {"start_time", "start_contest_time"},
+					       {"end_time", "end_contest_time"}};
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+		for (size_t k = 0; k < 3; k++) {
+			const char *t = str(o, pairs[k][0]), *rel = str(o, pairs[k][1]);
+			if (!t || !rel)
+				continue;
+			ck_assert_msg(clics_time_ms(t) - start == clics_reltime_ms(rel),
+				      "%s, %s: %s/%s has %s %s but %s %s (the start is %lld)", clics_phase_name(fx.phase),
+				      v->name, type, str(o, "id"), pairs[k][0], t, pairs[k][1], rel, start);
+		}
+}
+
+/* The access endpoint's entry for type (its name there: "contest" for the contest), or NULL. */
+static json_t *access_entry(json_t *access, const char *type)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(access, "endpoints"), i, e)
+		if (strcmp(str(e, "type"), strcmp(type, "contests") == 0 ? "contest" : type) == 0)
+			return e;
+	return NULL;
+}
+
+static bool lists_property(json_t *entry, const char *prop)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(entry, "properties"), i, p)
+		if (strcmp(json_string_value(p), prop) == 0)
+			return true;
+	return false;
+}
+
+/* What v gets of type is what v's access says: the endpoint is there, with every property the objects have. */
+static void check_in_access(const struct viewer *v, json_t *access, const char *type, json_t *objects)
+{
+	json_t *e = access_entry(access, type);
+	ck_assert_msg(e, "%s, %s: %s answers but is not in its access", clics_phase_name(fx.phase), v->name, type);
+	json_t *list = json_is_array(objects) ? json_incref(objects) : json_pack("[O]", objects);
+	size_t i;
+	json_t *o, *val;
+	const char *k;
+	json_array_foreach(list, i, o)
+		json_object_foreach(o, k, val) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "%s, %s: %s has '%s', not among its access's properties",
+				 clics_phase_name(fx.phase), v->name, type, k);
+			if (!rule(lists_property(e, k), strcmp(k, "hidden") == 0 && v->role != ROLE_JURY ? "team-hidden-not-in-access" : "access",
+				  msg))
+				goto out;
+		}
+out:
+	json_decref(list);
 }
 
 static void check_endpoints(const struct viewer *v)
@@ -212,18 +310,26 @@ static void check_endpoints(const struct viewer *v)
 	clics_check_collection("contests", o, where);
 	ck_assert(by_id(o, CLICS_FIXTURE_KEY));
 	json_decref(o);
-	static const char *const singles[] = {"contests", "state", "scoreboard", "access", "account"};
+	json_t *access = get_as(v, 200, "access");
+	snprintf(where, sizeof where, "%s, %s: access", clics_phase_name(fx.phase), v->name);
+	clics_check_object("access", access, where);
+	static const char *const singles[] = {"contests", "state", "scoreboard", "account"};
 	json_t *board = NULL;
-	for (size_t i = 0; i < 5; i++) {
+	long long start = 0;
+	for (size_t i = 0; i < 4; i++) {
 		snprintf(where, sizeof where, "%s, %s: %s", clics_phase_name(fx.phase), v->name, singles[i]);
+		if (i == 3 && v->role == ROLE_PUBLIC) { /* no account, nor an endpoint for it */
+			json_decref(get_as(v, 404, singles[i]));
+			ck_assert_msg(!access_entry(access, "account"), "%s is in the public's access", where);
+			continue;
+		}
+		o = i == 0 ? clics_get(&srv, v->header, 200, "/api/clics/contests/" CLICS_FIXTURE_KEY)
+			   : get_as(v, 200, singles[i]);
+		clics_check_object(singles[i], o, where);
+		if (i != 3) /* the account is in access as accounts */
+			check_in_access(v, access, singles[i], o);
 		if (i == 0)
-			o = clics_get(&srv, v->header, 200, "/api/clics/contests/" CLICS_FIXTURE_KEY);
-		else if (i == 4 && v->role == ROLE_PUBLIC)
-			o = get_as(v, 404, singles[i]);
-		else
-			o = get_as(v, 200, singles[i]);
-		if (i != 4 || v->role != ROLE_PUBLIC)
-			clics_check_object(singles[i], o, where);
+			start = clics_time_ms(str(o, "start_time"));
 		if (i == 2)
 			board = json_incref(o);
 		json_decref(o);
@@ -233,10 +339,13 @@ static void check_endpoints(const struct viewer *v)
 		snprintf(where, sizeof where, "%s, %s: %s", clics_phase_name(fx.phase), v->name, collections[c]);
 		json_t *list = collection(v, collections[c]);
 		if (!list) {
+			ck_assert_msg(!access_entry(access, collections[c]), "%s: 404, but in its access", where);
 			lists[c] = json_array();
 			continue;
 		}
 		clics_check_collection(collections[c], list, where);
+		check_in_access(v, access, collections[c], list);
+		check_contest_times(v, collections[c], list, start);
 		/* every collection has something for the jury once submissions are in (the checker's -n) */
 		if (v->role == ROLE_JURY && phase_at_least(CLICS_PHASE_RUNNING))
 			ck_assert_msg(json_array_size(list) > 0, "%s is empty", where);
@@ -257,6 +366,7 @@ static void check_endpoints(const struct viewer *v)
 	check_references(v, lists);
 	check_board_references(v, board, lists[5], lists[2]);
 	json_decref(board);
+	json_decref(access);
 	for (size_t c = 0; collections[c]; c++)
 		json_decref(lists[c]);
 }
@@ -302,8 +412,15 @@ static void check_filter(const struct viewer *v, const char *type, json_t *all, 
 
 static void check_filters(const struct viewer *v)
 {
+	json_t *access = get_as(v, 200, "access");
 	for (size_t c = 0; collections[c]; c++) {
-		const char *const *props = clics_filter_properties(collections[c]);
+		/* the ID properties this server has (accounts have no person_id, as there are no persons) */
+		const char *props[8];
+		size_t n = 0;
+		for (const char *const *p = clics_filter_properties(collections[c]); *p; p++)
+			if (lists_property(access_entry(access, collections[c]), *p))
+				props[n++] = *p;
+		props[n] = NULL;
 		json_t *all = collection(v, collections[c]);
 		if (!all)
 			continue;
@@ -327,6 +444,7 @@ static void check_filters(const struct viewer *v)
 		}
 		json_decref(all);
 	}
+	json_decref(access);
 }
 
 START_TEST(filtering_on_every_id_property)

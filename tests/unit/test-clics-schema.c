@@ -135,7 +135,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *suite = suite_create("clics-rules");
+	Suite *suite = suite_create("clics-schema");
 	TCase *tc = tcase_create("rules");
 	tcase_add_test(tc, every_broken_object_fails);
 	tcase_add_test(tc, valid_objects_pass);
