@@ -144,6 +144,10 @@ static const struct {
 	{"board-problems-before-start",
 	 "the scoreboard rows list problems before the start, to those who may not see them: clics_model.c "
 	 "read_board should leave a row's problems out (or []) when !problems_out(m)"},
+	{"thawed-before-ended",
+	 "a thaw before the end sets the state's thawed while ended is null (2023-06: started < frozen < ended < "
+	 "thawed): refuse the thaw action before the end (409), or let view_clics_state report thawed only once "
+	 "ended, at max(thaw, end)"},
 	{"team-hidden-not-in-access",
 	 "teams carry 'hidden' for everyone, yet the access of a non-jury viewer leaves it out: api_clics.c's "
 	 "access should list 'hidden' for everyone (or the model leave it out of non-jury team objects)"},
@@ -674,6 +678,30 @@ START_TEST(state_of_the_phase)
 }
 END_TEST
 
+/* A second contest thawed while it runs: its state keeps the order (CLICS has no thaw before the end). */
+START_TEST(thaw_before_the_end)
+{
+	char body[512];
+	snprintf(body, sizeof body,
+		 "{\"shortname\": \"early\", \"name\": \"Early thaw\", \"start_time\": null, \"duration_s\": 3600,"
+		 " \"freeze_s\": 1800, \"public\": true, \"problems\": [{\"problem_id\": %lld, \"label\": \"A\"}]}",
+		 fx.problem);
+	json_t *c = http_call(&srv, "POST", srv.admin_token, 201, body, "/api/contests");
+	long long id = json_integer_value(json_object_get(c, "id"));
+	json_decref(c);
+	const char *const actions[] = {"start", "freeze", "thaw"};
+	for (int i = 0; i < 3; i++)
+		json_decref(http_call(&srv, "POST", srv.admin_token, 200, NULL, "/api/contests/%lld/%s", id, actions[i]));
+	json_t *s = clics_get(&srv, NULL, 200, "/api/clics/contests/early/state");
+	char msg[256];
+	snprintf(msg, sizeof msg, "thawed while running: the state has thawed %s and ended %s",
+		 str(s, "thawed") ? str(s, "thawed") : "null", str(s, "ended") ? str(s, "ended") : "null");
+	if (rule(!str(s, "thawed") || str(s, "ended"), "thawed-before-ended", msg))
+		clics_check_object("state", s, "early: state");
+	json_decref(s);
+}
+END_TEST
+
 /* ---- the phases ---- */
 
 static void start(void)
@@ -730,6 +758,8 @@ int main(void)
 		tcase_add_test(tc, visibility_by_role);
 		tcase_add_test(tc, filtering_on_every_id_property);
 		tcase_add_test(tc, not_found_in_the_clics_shape);
+		if (p == CLICS_PHASE_FINALIZED)
+			tcase_add_test(tc, thaw_before_the_end);
 		suite_add_tcase(suite, tc);
 	}
 	return test_run_suite(suite);
