@@ -82,6 +82,8 @@ void api_clics_contests(struct http_request *req, struct http_response *res);
 void api_clics_contest(struct http_request *req, struct http_response *res);
 /* contests/{key}/{endpoint}[/{id}[/files]] */
 void api_clics_endpoint(struct http_request *req, struct http_response *res);
+/* api_events.c: the CLICS event feed */
+void api_clics_event_feed(struct http_request *req, struct http_response *res);
 
 void api_healthz(struct http_request *req, struct http_response *res);
 void api_metrics(struct http_request *req, struct http_response *res);

@@ -49,6 +49,7 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/clics/", api_clics_info, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/clics/contests", api_clics_contests, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/clics/contests/{key}", api_clics_contest, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/clics/contests/{key}/event-feed", api_clics_event_feed, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/clics/contests/{key}/{key}", api_clics_endpoint, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/clics/contests/{key}/{key}/{key}", api_clics_endpoint, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/clics/contests/{key}/submissions/{key}/files", api_clics_endpoint, ROUTE_PUBLIC,
