@@ -67,7 +67,7 @@ static void setup(void)
 	for (int i = 0; i < TEAMS; i++) {
 		buf_printf(&teams, "%s{\"id\": \"t%02d\", \"name\": \"Team %02d\", \"group_ids\": [\"all\"]}", i ? ", " : "",
 			   i + 1, i + 1);
-		buf_printf(&accounts, "- username: u%02d\n  password: pass-%02d\n  type: team\n  team_id: t%02d\n", i + 1,
+		buf_printf(&accounts, "- username: u%02d\n  password: password-%02d\n  type: team\n  team_id: t%02d\n", i + 1,
 			   i + 1, i + 1);
 	}
 	buf_adds(&teams, "]");
@@ -92,7 +92,7 @@ static void setup(void)
 	for (int i = 0; i < TEAMS; i++) {
 		char user[16], password[16];
 		snprintf(user, sizeof user, "u%02d", i + 1);
-		snprintf(password, sizeof password, "pass-%02d", i + 1);
+		snprintf(password, sizeof password, "password-%02d", i + 1);
 		ck_assert_int_eq(test_login(&srv, user, password, tokens[i], sizeof tokens[i]), 200);
 	}
 }
