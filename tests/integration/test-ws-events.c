@@ -69,14 +69,15 @@ static void announce(const char *text)
 	response_free(&r);
 }
 
-static long long create_contest(const char *shortname, bool public_, const char *start_time)
+/* A contest of problem A; start_time a JSON value; freeze_s 0: no freeze. */
+static long long create_contest(const char *shortname, bool public_, const char *start_time, int freeze_s)
 {
 	char body[512];
 	snprintf(body, sizeof body,
 		 "{\"shortname\": \"%s\", \"name\": \"WS %s\", \"start_time\": %s, \"duration_s\": 3600,"
-		 " \"freeze_s\": 1800, \"public\": %s,"
+		 " \"freeze_s\": %d, \"public\": %s,"
 		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\", \"color\": \"#e53935\"}]}",
-		 shortname, shortname, start_time, public_ ? "true" : "false", problem);
+		 shortname, shortname, start_time, freeze_s, public_ ? "true" : "false", problem);
 	json_t *c = http_call(&srv, "POST", srv.admin_token, 201, body, "/api/contests");
 	long long id = json_integer_value(json_object_get(c, "id"));
 	json_decref(c);
@@ -115,7 +116,7 @@ static void start(void)
 			      "{\"username\": \"judy\", \"password\": \"judy-password\", \"role\": \"jury\"}",
 			      "/api/users"));
 	ck_assert_int_eq(test_login(&srv, "judy", "judy-password", judy, sizeof judy), 200);
-	contest = create_contest(KEY, true, "null");
+	contest = create_contest(KEY, true, "null", 1800);
 	add_teams();
 	contest_action(contest, "start");
 	submit(one, WSH_SOURCE, true);
@@ -363,7 +364,7 @@ START_TEST(refusals)
 	ck_assert_int_eq(ws_refusal(NULL, "/ws/contests/%s/events/", "nosuch"), 404);
 	ck_assert_int_eq(ws_refusal(judy, "/ws/contests/%s/events/", "999999"), 404);
 	/* a contest that is not public: 404 for the public and for a team not in it; the jury sees it */
-	long long hidden = create_contest("wshidden", false, "null");
+	long long hidden = create_contest("wshidden", false, "null", 1800);
 	ck_assert_int_eq(ws_refusal(NULL, "/ws/contests/%s/events/", "wshidden"), 404);
 	ck_assert_int_eq(ws_refusal(one, "/ws/contests/%s/events/", "wshidden"), 404);
 	ck_assert_int_eq(ws_refusal(judy, "/ws/contests/%s/events/", "wshidden"), 101);
@@ -450,12 +451,12 @@ static bool is_end_of_updates(const char *line)
 
 START_TEST(the_feed_ends_at_end_of_updates)
 {
-	/* a contest that ended an hour ago */
+	/* a contest without a freeze that ended an hour ago */
 	char when[64], quoted[80];
 	time_t t = time(NULL) - 7200;
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	snprintf(quoted, sizeof quoted, "\"%s\"", when);
-	long long ended = create_contest("wsended", true, quoted);
+	long long ended = create_contest("wsended", true, quoted, 0);
 	struct ws_client *live = ws_open("wsended", judy, NULL);
 	json_t *before = http_lines("wsended", judy, NULL);
 	json_decref(ws_take(live, json_array_size(before)));
