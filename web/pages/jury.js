@@ -450,7 +450,8 @@ const EVENTS_KEPT = 500;
 /* One line of the feed in a row: its token, type, id and what changed. */
 function eventRow(line, ev) {
   const d = ev.data;
-  const what = d === null ? 'deleted' : (d && (d.name || d.text || d.judgement_type_id || d.team_id || d.problem_id)) || '';
+  const state = ev.type === 'state' && d ? ['end_of_updates', 'finalized', 'thawed', 'ended', 'frozen', 'started'].find((k) => d[k]) : null;
+  const what = d === null ? 'deleted' : state || (d && (d.name || d.text || d.citation || d.judgement_type_id || d.team_id || d.problem_id)) || '';
   return h('tr', { class: ev.data === null ? 'ev-deleted' : null, dataset: { type: ev.type || '' } },
     h('td', { class: 'mono' }, ev.token || ''), h('td', null, ev.type || ''), h('td', { class: 'mono' }, ev.id ?? ''),
     h('td', null, String(what)), h('td', null, h('details', null, h('summary', null, 'JSON'), h('pre', { class: 'ev-json' }, line))));
