@@ -5,7 +5,8 @@
  * token; bad tokens are refused with 400 and unknown or invisible contests
  * with 404; the public never sees a judgement frozen until the thaw; a
  * finalized contest's feed ends with the end_of_updates line and a normal
- * close; a socket closes when its login session ends. One server for the
+ * close; a socket closes when its login session ends; a user's sockets
+ * count towards --ws-max-per-user. One server for the
  * file; the tests run in order on the same contest. */
 #include <check.h>
 #include <stdarg.h>
@@ -29,6 +30,8 @@
 #define WAIT_MS 30000 /* for a message that must come: generous, never a timing assertion */
 #define CLOSE_NORMAL 1000
 #define SESSION_ENDED 4401
+#define MAX_PER_USER 8 /* --ws-max-per-user */
+#define MAX_PER_USER_S "8"
 
 static struct server srv;
 static long long problem, contest;
@@ -110,7 +113,7 @@ static void add_teams(void)
 
 static void start(void)
 {
-	server_start(&srv, NULL);
+	server_start(&srv, (const char *const[]){"--ws-max-per-user", MAX_PER_USER_S, NULL});
 	problem = wsh_problem(&srv, "sum");
 	json_decref(http_call(&srv, "POST", srv.admin_token, 201,
 			      "{\"username\": \"judy\", \"password\": \"judy-password\", \"role\": \"jury\"}",
@@ -500,6 +503,24 @@ START_TEST(a_socket_ends_with_its_session)
 }
 END_TEST
 
+/* Last: the sockets it frees count until the server has seen them close. */
+START_TEST(the_per_user_limit)
+{
+	struct ws_client *c[MAX_PER_USER];
+	for (int i = 0; i < MAX_PER_USER; i++)
+		c[i] = ws_open(KEY, two, NULL);
+	ck_assert_int_eq(ws_refusal(two, "/ws/contests/%s/events/", KEY), 429);
+	/* the public has no such limit */
+	struct ws_client *anon[MAX_PER_USER + 1];
+	for (int i = 0; i <= MAX_PER_USER; i++)
+		anon[i] = ws_open(KEY, NULL, NULL);
+	for (int i = 0; i < MAX_PER_USER; i++)
+		ws_client_free(c[i]);
+	for (int i = 0; i <= MAX_PER_USER; i++)
+		ws_client_free(anon[i]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("ws-events");
@@ -513,6 +534,7 @@ int main(void)
 	tcase_add_test(tc, the_public_sees_no_frozen_judgement);
 	tcase_add_test(tc, the_feed_ends_at_end_of_updates);
 	tcase_add_test(tc, a_socket_ends_with_its_session);
+	tcase_add_test(tc, the_per_user_limit);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }
