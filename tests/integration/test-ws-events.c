@@ -1,31 +1,29 @@
-/* The CLICS event feed on a WebSocket (/ws/contests/{key}/events/): each
- * message is one line of the HTTP feed (GET .../event-feed?stream=false)
- * without its newline, the same lines in the same order for the jury, a
- * team and the public; live changes arrive; ?since_token= resumes after a
- * token; bad tokens are refused with 400 and unknown or invisible contests
- * with 404; the public never sees a judgement frozen until the thaw; a
- * finalized contest's feed ends with the end_of_updates line and a normal
- * close; a socket closes when its login session ends; a user's sockets
- * count towards --ws-max-per-user. One server for the
- * file; the tests run in order on the same contest. */
+/* The CLICS event feed on a WebSocket (/ws/contests/{key}/events/), on the
+ * shared CLICS test contest (clics_fixture.h): each message is one line of
+ * the HTTP feed (GET .../event-feed?stream=false) without its newline, the
+ * same lines in the same order for the jury, a team and the public; live
+ * changes arrive; ?since_token= resumes after a token; bad tokens are refused
+ * with 400 and unknown or invisible contests with 404; a socket closes when
+ * its login session ends; a user's sockets count towards --ws-max-per-user;
+ * the public never sees a judgement frozen until the thaw; the finalize ends
+ * the feed with the end_of_updates line and a normal close. One server for
+ * the file; the tests run in order on the same contest, through its phases. */
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clics_fixture.h"
 #include "common.h"
 #include "ws_client.h"
 #include "ws_helpers.h"
-#include "../unit/zipbuild.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-#define KEY "wsev"
-#define FEED "/api/clics/contests/" KEY "/event-feed"
+#define KEY CLICS_FIXTURE_KEY
 #define WA_SOURCE "#include <stdio.h>\\nint main(void){printf(\\\"0\\\\n\\\");return 0;}\\n"
 #define WAIT_MS 30000 /* for a message that must come: generous, never a timing assertion */
 #define CLOSE_NORMAL 1000
@@ -34,22 +32,16 @@
 #define MAX_PER_USER_S "8"
 
 static struct server srv;
-static long long problem, contest;
-static char judy[64], one[64], two[64];
+static struct clics_fixture fx;
 
 /* The viewers: the jury, a team, the public (no session). */
-static const char *const viewers[] = {judy, one, NULL};
+static const char *const viewers[] = {fx.judy_token, fx.one_token, NULL};
 static const char *const viewer_names[] = {"jury", "team", "public"};
-
-static void contest_action(long long id, const char *action)
-{
-	wsh_post(&srv, srv.admin_token, 200, "/api/contests/%lld/%s", id, action);
-}
 
 static long long submit(const char *token, const char *source, bool wait)
 {
 	char path[128], body[512];
-	snprintf(path, sizeof path, "/api/contests/%lld/problems/A/submissions", contest);
+	snprintf(path, sizeof path, "/api/contests/%lld/problems/A/submissions", fx.contest);
 	snprintf(body, sizeof body, "{\"language\": \"c\", \"source\": \"%s\"}", source);
 	struct response r;
 	http_json_request(&r, &srv, "POST", path, token, body);
@@ -64,7 +56,7 @@ static long long submit(const char *token, const char *source, bool wait)
 static void announce(const char *text)
 {
 	char path[128], body[256];
-	snprintf(path, sizeof path, "/api/contests/%lld/clarifications", contest);
+	snprintf(path, sizeof path, "/api/contests/%lld/clarifications", fx.contest);
 	snprintf(body, sizeof body, "{\"text\": \"%s\"}", text);
 	struct response r;
 	http_json_request(&r, &srv, "POST", path, srv.admin_token, body);
@@ -72,59 +64,24 @@ static void announce(const char *text)
 	response_free(&r);
 }
 
-/* A contest of problem A; start_time a JSON value; freeze_s 0: no freeze. */
-static long long create_contest(const char *shortname, bool public_, const char *start_time, int freeze_s)
+/* A contest that is not public. */
+static long long create_hidden_contest(const char *shortname)
 {
 	char body[512];
 	snprintf(body, sizeof body,
-		 "{\"shortname\": \"%s\", \"name\": \"WS %s\", \"start_time\": %s, \"duration_s\": 3600,"
-		 " \"freeze_s\": %d, \"public\": %s,"
+		 "{\"shortname\": \"%s\", \"name\": \"WS %s\", \"duration_s\": 3600, \"public\": false,"
 		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\", \"color\": \"#e53935\"}]}",
-		 shortname, shortname, start_time, freeze_s, public_ ? "true" : "false", problem);
+		 shortname, shortname, fx.problem);
 	json_t *c = http_call(&srv, "POST", srv.admin_token, 201, body, "/api/contests");
 	long long id = json_integer_value(json_object_get(c, "id"));
 	json_decref(c);
 	return id;
 }
 
-/* Teams w1 and w2 with accounts w_one and w_two, and a hidden team w3, imported as a contest package would have them. */
-static void add_teams(void)
-{
-	struct zip z;
-	zip_begin(&z);
-	zip_file(&z, "groups.json", "[{\"id\": \"students\", \"name\": \"Students\"}]");
-	zip_file(&z, "teams.json",
-		 "[{\"id\": \"w1\", \"name\": \"One\", \"group_ids\": [\"students\"]},"
-		 " {\"id\": \"w2\", \"name\": \"Two\", \"group_ids\": [\"students\"]},"
-		 " {\"id\": \"w3\", \"name\": \"Ghost\", \"hidden\": true, \"group_ids\": [\"students\"]}]");
-	zip_file(&z, "accounts.yaml", "- username: w_one\n  password: w-one-pass\n  type: team\n  team_id: w1\n"
-				      "- username: w_two\n  password: w-two-pass\n  type: team\n  team_id: w2\n");
-	zip_end(&z);
-	char path[128];
-	snprintf(path, sizeof path, "/api/contests/%lld/teams/import", contest);
-	struct response r;
-	http_request(&r, &srv, "POST", path, srv.admin_token, "application/zip", z.out.data, z.out.len, NULL);
-	zip_release(&z);
-	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
-	response_free(&r);
-	ck_assert_int_eq(test_login(&srv, "w_one", "w-one-pass", one, sizeof one), 200);
-	ck_assert_int_eq(test_login(&srv, "w_two", "w-two-pass", two, sizeof two), 200);
-}
-
 static void start(void)
 {
 	server_start(&srv, (const char *const[]){"--ws-max-per-user", MAX_PER_USER_S, NULL});
-	problem = wsh_problem(&srv, "sum");
-	json_decref(http_call(&srv, "POST", srv.admin_token, 201,
-			      "{\"username\": \"judy\", \"password\": \"judy-password\", \"role\": \"jury\"}",
-			      "/api/users"));
-	ck_assert_int_eq(test_login(&srv, "judy", "judy-password", judy, sizeof judy), 200);
-	contest = create_contest(KEY, true, "null", 1800);
-	add_teams();
-	contest_action(contest, "start");
-	submit(one, WSH_SOURCE, true);
-	submit(two, WA_SOURCE, true);
-	announce("Welcome.");
+	clics_fixture_build(&fx, &srv, CLICS_PHASE_RUNNING);
 }
 
 static void stop(void)
@@ -287,10 +244,10 @@ START_TEST(same_lines_as_the_http_feed)
 		ws_client_free(c);
 	}
 	/* the contest's numeric id names it too */
-	json_t *want = http_lines(KEY, judy, NULL);
+	json_t *want = http_lines(KEY, fx.judy_token, NULL);
 	char id[24];
-	snprintf(id, sizeof id, "%lld", contest);
-	struct ws_client *c = ws_open(id, judy, NULL);
+	snprintf(id, sizeof id, "%lld", fx.contest);
+	struct ws_client *c = ws_open(id, fx.judy_token, NULL);
 	json_t *got = ws_take(c, json_array_size(want));
 	expect_same(want, got, "jury by id");
 	json_decref(got);
@@ -301,13 +258,13 @@ END_TEST
 
 START_TEST(a_live_change_arrives)
 {
-	struct ws_client *jury = ws_open(KEY, judy, NULL), *team = ws_open(KEY, one, NULL);
-	json_t *a = http_lines(KEY, judy, NULL), *b = http_lines(KEY, one, NULL);
+	struct ws_client *jury = ws_open(KEY, fx.judy_token, NULL), *team = ws_open(KEY, fx.one_token, NULL);
+	json_t *a = http_lines(KEY, fx.judy_token, NULL), *b = http_lines(KEY, fx.one_token, NULL);
 	json_decref(ws_take(jury, json_array_size(a)));
 	json_decref(ws_take(team, json_array_size(b)));
 	json_decref(a);
 	json_decref(b);
-	long long id = submit(two, WA_SOURCE, false);
+	long long id = submit(fx.two_token, WA_SOURCE, false);
 	char sid[24];
 	snprintf(sid, sizeof sid, "%lld", id);
 	/* its submission, then its judgement with a verdict */
@@ -316,8 +273,8 @@ START_TEST(a_live_change_arrives)
 	ck_assert_str_eq(field(json_object_get(j, "data"), "judgement_type_id"), "WA");
 	json_decref(j);
 	json_decref(ws_until(team, "submissions", "id", sid, 0, NULL));
-	announce("A live one.");
-	json_decref(ws_until(team, "clarifications", "text", "A live one.", 0, NULL));
+	announce("A live fx.one_token.");
+	json_decref(ws_until(team, "clarifications", "text", "A live fx.one_token.", 0, NULL));
 	ws_client_free(jury);
 	ws_client_free(team);
 }
@@ -358,23 +315,23 @@ END_TEST
 START_TEST(refusals)
 {
 #define TOKEN_PATH "/ws/contests/" KEY "/events/?since_token=%s"
-	ck_assert_int_eq(ws_refusal(judy, TOKEN_PATH, "abc"), 400);
+	ck_assert_int_eq(ws_refusal(fx.judy_token, TOKEN_PATH, "abc"), 400);
 	ck_assert_int_eq(ws_refusal(NULL, TOKEN_PATH, "-1"), 400);
-	ck_assert_int_eq(ws_refusal(one, TOKEN_PATH, "99999999999"), 400); /* not a token yet */
-	ck_assert_int_eq(ws_refusal(judy, TOKEN_PATH, ""), 400);
-	ck_assert_int_eq(ws_refusal(judy, TOKEN_PATH, "0"), 101);
-	ck_assert_int_eq(ws_refusal(judy, "/ws/contests/%s/events/", "nosuch"), 404);
+	ck_assert_int_eq(ws_refusal(fx.one_token, TOKEN_PATH, "99999999999"), 400); /* not a token yet */
+	ck_assert_int_eq(ws_refusal(fx.judy_token, TOKEN_PATH, ""), 400);
+	ck_assert_int_eq(ws_refusal(fx.judy_token, TOKEN_PATH, "0"), 101);
+	ck_assert_int_eq(ws_refusal(fx.judy_token, "/ws/contests/%s/events/", "nosuch"), 404);
 	ck_assert_int_eq(ws_refusal(NULL, "/ws/contests/%s/events/", "nosuch"), 404);
-	ck_assert_int_eq(ws_refusal(judy, "/ws/contests/%s/events/", "999999"), 404);
+	ck_assert_int_eq(ws_refusal(fx.judy_token, "/ws/contests/%s/events/", "999999"), 404);
 	/* a contest that is not public: 404 for the public and for a team not in it; the jury sees it */
-	long long hidden = create_contest("wshidden", false, "null", 1800);
+	long long hidden = create_hidden_contest("wshidden");
 	ck_assert_int_eq(ws_refusal(NULL, "/ws/contests/%s/events/", "wshidden"), 404);
-	ck_assert_int_eq(ws_refusal(one, "/ws/contests/%s/events/", "wshidden"), 404);
-	ck_assert_int_eq(ws_refusal(judy, "/ws/contests/%s/events/", "wshidden"), 101);
+	ck_assert_int_eq(ws_refusal(fx.one_token, "/ws/contests/%s/events/", "wshidden"), 404);
+	ck_assert_int_eq(ws_refusal(fx.judy_token, "/ws/contests/%s/events/", "wshidden"), 101);
 	char id[24];
 	snprintf(id, sizeof id, "%lld", hidden);
-	ck_assert_int_eq(ws_refusal(one, "/ws/contests/%s/events/", id), 404);
-	ck_assert_int_eq(ws_refusal(judy, "/ws/contests/%s/events/", id), 101);
+	ck_assert_int_eq(ws_refusal(fx.one_token, "/ws/contests/%s/events/", id), 404);
+	ck_assert_int_eq(ws_refusal(fx.judy_token, "/ws/contests/%s/events/", id), 101);
 	/* a token that is no session is refused, even where anonymous readers are welcome */
 	ck_assert_int_eq(wsh_status(&srv, NULL, "/ws/contests/" KEY "/events/?token=not-a-session"), 401);
 	/* the error as an HTTP answer to a plain GET */
@@ -390,14 +347,14 @@ END_TEST
 
 START_TEST(the_public_sees_no_frozen_judgement)
 {
-	struct ws_client *pub = ws_open(KEY, NULL, NULL), *jury = ws_open(KEY, judy, NULL);
-	json_t *a = http_lines(KEY, NULL, NULL), *b = http_lines(KEY, judy, NULL);
+	struct ws_client *pub = ws_open(KEY, NULL, NULL), *jury = ws_open(KEY, fx.judy_token, NULL);
+	json_t *a = http_lines(KEY, NULL, NULL), *b = http_lines(KEY, fx.judy_token, NULL);
 	json_decref(ws_take(pub, json_array_size(a)));
 	json_decref(ws_take(jury, json_array_size(b)));
 	json_decref(a);
 	json_decref(b);
-	contest_action(contest, "freeze");
-	long long frozen = submit(two, WSH_SOURCE, false);
+	clics_fixture_advance(&fx, CLICS_PHASE_FROZEN); /* the freeze, then an AC of z2, judged */
+	long long frozen = fx.sub_frozen;
 	char sid[24];
 	snprintf(sid, sizeof sid, "%lld", frozen);
 	json_t *j = ws_until(jury, "judgements", NULL, sid, 0, NULL);
@@ -409,13 +366,17 @@ START_TEST(the_public_sees_no_frozen_judgement)
 	bool seen = false;
 	json_decref(ws_until(pub, "clarifications", "text", "Barrier.", frozen, &seen));
 	ck_assert_msg(!seen, "the public got a line of judgement %lld during the freeze", frozen);
-	/* nor does a public reader from the beginning, or a resumed one */
+	/* nor does a public reader from the beginning */
 	struct ws_client *late = ws_open(KEY, NULL, NULL);
 	json_decref(ws_until(late, "clarifications", "text", "Barrier.", frozen, &seen));
 	ck_assert_msg(!seen, "a new public reader got a line of judgement %lld during the freeze", frozen);
 	ws_client_free(late);
-	/* the thaw shows it */
-	contest_action(contest, "thaw");
+	/* the end does not show it; the thaw does */
+	clics_fixture_advance(&fx, CLICS_PHASE_ENDED_FROZEN);
+	announce("Ended.");
+	json_decref(ws_until(pub, "clarifications", "text", "Ended.", frozen, &seen));
+	ck_assert_msg(!seen, "the public got a line of judgement %lld before the thaw", frozen);
+	clics_fixture_advance(&fx, CLICS_PHASE_THAWED);
 	j = ws_until(pub, "judgements", NULL, sid, 0, NULL);
 	ck_assert_str_eq(field(json_object_get(j, "data"), "judgement_type_id"), "AC");
 	json_decref(j);
@@ -452,45 +413,10 @@ static bool is_end_of_updates(const char *line)
 	return end;
 }
 
-START_TEST(the_feed_ends_at_end_of_updates)
-{
-	/* a contest without a freeze that ended an hour ago */
-	char when[64], quoted[80];
-	time_t t = time(NULL) - 7200;
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	snprintf(quoted, sizeof quoted, "\"%s\"", when);
-	long long ended = create_contest("wsended", true, quoted, 0);
-	struct ws_client *live = ws_open("wsended", judy, NULL);
-	json_t *before = http_lines("wsended", judy, NULL);
-	json_decref(ws_take(live, json_array_size(before)));
-	json_decref(before);
-	contest_action(ended, "finalize");
-	int code = 0;
-	json_t *got = ws_until_closed(live, &code);
-	ck_assert_int_eq(code, CLOSE_NORMAL);
-	ck_assert_uint_ge(json_array_size(got), 1);
-	ck_assert(is_end_of_updates(json_string_value(json_array_get(got, json_array_size(got) - 1))));
-	json_decref(got);
-	ws_client_free(live);
-	/* a reader from the beginning gets the whole feed, then the close */
-	for (size_t v = 0; v < ARRAY_SIZE(viewers); v++) {
-		json_t *want = http_lines("wsended", viewers[v], NULL);
-		struct ws_client *c = ws_open("wsended", viewers[v], NULL);
-		got = ws_until_closed(c, &code);
-		ck_assert_int_eq(code, CLOSE_NORMAL);
-		expect_same(want, got, viewer_names[v]);
-		ck_assert(is_end_of_updates(json_string_value(json_array_get(got, json_array_size(got) - 1))));
-		json_decref(got);
-		json_decref(want);
-		ws_client_free(c);
-	}
-}
-END_TEST
-
 START_TEST(a_socket_ends_with_its_session)
 {
 	char token[64];
-	ck_assert_int_eq(test_login(&srv, "w_two", "w-two-pass", token, sizeof token), 200);
+	ck_assert_int_eq(test_login(&srv, "t_two", "t-two-pass", token, sizeof token), 200);
 	struct ws_client *c = ws_open(KEY, token, NULL);
 	char *first = ws_client_recv(c, WAIT_MS); /* open and sending */
 	ck_assert_ptr_nonnull(first);
@@ -503,13 +429,13 @@ START_TEST(a_socket_ends_with_its_session)
 }
 END_TEST
 
-/* Last: the sockets it frees count until the server has seen them close. */
+/* The sockets it frees count until the server has seen them close: no socket of t_two after it. */
 START_TEST(the_per_user_limit)
 {
 	struct ws_client *c[MAX_PER_USER];
 	for (int i = 0; i < MAX_PER_USER; i++)
-		c[i] = ws_open(KEY, two, NULL);
-	ck_assert_int_eq(ws_refusal(two, "/ws/contests/%s/events/", KEY), 429);
+		c[i] = ws_open(KEY, fx.two_token, NULL);
+	ck_assert_int_eq(ws_refusal(fx.two_token, "/ws/contests/%s/events/", KEY), 429);
 	/* the public has no such limit */
 	struct ws_client *anon[MAX_PER_USER + 1];
 	for (int i = 0; i <= MAX_PER_USER; i++)
@@ -518,6 +444,37 @@ START_TEST(the_per_user_limit)
 		ws_client_free(c[i]);
 	for (int i = 0; i <= MAX_PER_USER; i++)
 		ws_client_free(anon[i]);
+}
+END_TEST
+
+START_TEST(the_feed_ends_at_end_of_updates)
+{
+	struct ws_client *live = ws_open(KEY, fx.judy_token, NULL);
+	json_t *before = http_lines(KEY, fx.judy_token, NULL);
+	json_decref(ws_take(live, json_array_size(before)));
+	json_decref(before);
+	/* The test before moved the contest on to the thaw, in its own process (Check forks each test). */
+	fx.phase = CLICS_PHASE_THAWED;
+	clics_fixture_advance(&fx, CLICS_PHASE_FINALIZED);
+	int code = 0;
+	json_t *got = ws_until_closed(live, &code);
+	ck_assert_int_eq(code, CLOSE_NORMAL);
+	ck_assert_uint_ge(json_array_size(got), 1);
+	ck_assert(is_end_of_updates(json_string_value(json_array_get(got, json_array_size(got) - 1))));
+	json_decref(got);
+	ws_client_free(live);
+	/* a reader from the beginning gets the whole feed, then the close */
+	for (size_t v = 0; v < ARRAY_SIZE(viewers); v++) {
+		json_t *want = http_lines(KEY, viewers[v], NULL);
+		struct ws_client *c = ws_open(KEY, viewers[v], NULL);
+		got = ws_until_closed(c, &code);
+		ck_assert_int_eq(code, CLOSE_NORMAL);
+		expect_same(want, got, viewer_names[v]);
+		ck_assert(is_end_of_updates(json_string_value(json_array_get(got, json_array_size(got) - 1))));
+		json_decref(got);
+		json_decref(want);
+		ws_client_free(c);
+	}
 }
 END_TEST
 
@@ -531,10 +488,10 @@ int main(void)
 	tcase_add_test(tc, a_live_change_arrives);
 	tcase_add_test(tc, resume_after_a_token);
 	tcase_add_test(tc, refusals);
-	tcase_add_test(tc, the_public_sees_no_frozen_judgement);
-	tcase_add_test(tc, the_feed_ends_at_end_of_updates);
 	tcase_add_test(tc, a_socket_ends_with_its_session);
 	tcase_add_test(tc, the_per_user_limit);
+	tcase_add_test(tc, the_public_sees_no_frozen_judgement);
+	tcase_add_test(tc, the_feed_ends_at_end_of_updates);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }
