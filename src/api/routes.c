@@ -81,6 +81,7 @@ const struct route routes[] = {
 	{HTTP_GET, "/ws/submissions/{id}/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/ws/contests/{id}/scoreboard/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/ws/contests/{id}/clarifications/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/ws/contests/{key}/events/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);
