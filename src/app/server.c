@@ -14,6 +14,7 @@
 #include "app.h"
 #include "auth.h"
 #include "boards.h"
+#include "clics_watch.h"
 #include "db.h"
 #include "demo.h"
 #include "feed.h"
@@ -77,6 +78,7 @@ static void on_change(void *arg, struct db *db, const struct db_change *change)
 	boards_on_change(app->boards, db, change);
 	moments_on_change(app->moments, change);
 	feed_on_change(app->hub, db, change);
+	clics_watch_on_change(app->clics, change);
 }
 
 int server_run(const struct config *cfg)
@@ -101,6 +103,7 @@ int server_run(const struct config *cfg)
 	app.boards = boards_new(app.db);
 	app.moments = moments_new(app.db);
 	app.hub = feed_hub_new(app.db, app.boards);
+	app.clics = clics_watch_new(cfg->clics_keepalive_ms);
 	boards_set_listener(app.boards, feed_on_board, app.hub);
 	db_set_change_hook(app.db, on_change, &app);
 	if (cfg->demo && demo_seed(app.db) != 0) {
@@ -146,6 +149,8 @@ int server_run(const struct config *cfg)
 	if (rc == 0)
 		rc = boards_start(app.boards);
 	if (rc == 0)
+		rc = clics_watch_start(app.clics);
+	if (rc == 0)
 		rc = moments_start(app.moments);
 	if (rc == 0)
 		rc = ws_server_start(ws);
@@ -173,6 +178,9 @@ out:
 		free(err);
 	}
 	listener_free(listener);
+	/* Ends every event feed: their connections are suspended, and neither
+	   server stops with one suspended. */
+	clics_watch_close_all(app.clics);
 	ws_server_free(ws);
 	hash_pool_stop(); /* resumes every login it holds: libmicrohttpd stops only without any */
 	http_server_free(http);
@@ -182,6 +190,7 @@ out:
 	boards_free(app.boards);
 	db_close(app.db);
 	hub_free(app.hub);
+	clics_watch_free(app.clics);
 	languages_free(app.languages);
 	return code;
 }
