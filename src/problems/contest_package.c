@@ -12,19 +12,6 @@
 
 #define PROBLEMS "problems/"
 
-static bool ignored(const char *path)
-{
-	if (path_starts(path, "__MACOSX/") || strcmp(path, "__MACOSX") == 0)
-		return true;
-	for (const char *p = path; p; p = strchr(p, '/')) {
-		if (*p == '/')
-			p++;
-		if (*p == '.')
-			return true;
-	}
-	return false;
-}
-
 /* The id folder of a path under problems/, its length; 0 when there is none. */
 static size_t problem_id_len(const char *path)
 {
@@ -46,7 +33,7 @@ static bool wanted(const char *path)
 	return !(strchr(rest, '/') == NULL && path_ends(rest, ".pdf"));
 }
 
-static const struct loader_rules rules = {.marker = NULL, .ignored = ignored, .wanted = wanted};
+static const struct loader_rules rules = {.marker = NULL, .ignored = loader_junk, .wanted = wanted};
 
 static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(char **err, const char *fmt, ...)
