@@ -479,6 +479,18 @@ struct db_contest_blockers {
 };
 DB_MUST_CHECK int db_contest_blockers(struct db *db, int64_t id, struct db_contest_blockers *out);
 
+/* The contest's state at a moment (db_contest_state.c), in one transaction:
+   unless it is the state last logged, stores it and logs a
+   DB_KIND_CONTEST_STATE change of the contest (in its scope), and when the
+   freeze hid results before (from the stored hidden_from on) and no longer
+   hides them (hidden_from_ms 0, or later), logs each submission made in
+   between again, after the state change: then every reader that may now
+   see their results gets them as changes. `phase` is clock.c's name of the
+   phase; hidden_from_ms the freeze moment while it hides results, else 0.
+   *logged says whether anything was logged. DB_E_NOT_FOUND: no contest. */
+DB_MUST_CHECK int db_contest_log_state(struct db *db, int64_t id, const char *phase, int64_t hidden_from_ms,
+				       bool *logged /* OUT */);
+
 /* ---- contest submissions (db_submissions.c) ---- */
 
 /* Where a new submission goes: the contest (0: none), its team, when it was
