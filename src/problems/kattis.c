@@ -25,17 +25,7 @@
  * anything with a component starting with '.', except the root .timelimit. */
 static bool ignored(const char *path)
 {
-	if (strcmp(path, ".timelimit") == 0)
-		return false;
-	if (strcmp(path, "__MACOSX") == 0 || path_starts(path, "__MACOSX/"))
-		return true;
-	for (const char *p = path; p; p = strchr(p, '/')) {
-		if (*p == '/')
-			p++;
-		if (*p == '.')
-			return true;
-	}
-	return false;
+	return strcmp(path, ".timelimit") != 0 && loader_junk(path);
 }
 
 /* Files worth loading; everything else is only counted. */
