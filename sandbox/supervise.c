@@ -728,6 +728,9 @@ static int run_end(struct sandbox *sb, struct run_state *rs, int rc)
 		/* the init saw the end first (it waits on nothing else); else the worker */
 		int64_t end = rs->got_result && rs->result.ended_us > 0 ? rs->result.ended_us
 			: rs->prog_ended ? rs->ended_at : now;
+		/* a kill is the end, and known exactly (the report comes later) */
+		if (rs->kill_reason != SANDBOX_OK && rs->kill_at > 0 && rs->kill_at < end && rs->prog_pidfd >= 0)
+			end = rs->kill_at;
 		res->ended_us = end > rs->t0 ? (uint64_t)(end - rs->t0) : 0;
 		res->output_bytes = rs->out_bytes < rs->out_limit ? rs->out_bytes : rs->out_limit;
 		if (rs->have_error) {
