@@ -66,6 +66,9 @@ void api_teams_import(struct http_request *req, struct http_response *res);
 void api_organizations_list(struct http_request *req, struct http_response *res);
 void api_groups_list(struct http_request *req, struct http_response *res);
 void api_contests_import(struct http_request *req, struct http_response *res);
+/* api_package.c: contest packages */
+void api_contests_package_import(struct http_request *req, struct http_response *res);
+void api_contest_package_export(struct http_request *req, struct http_response *res);
 
 /* api_scoreboard.c */
 void api_contest_scoreboard(struct http_request *req, struct http_response *res);
@@ -82,6 +85,8 @@ void api_clics_contests(struct http_request *req, struct http_response *res);
 void api_clics_contest(struct http_request *req, struct http_response *res);
 /* contests/{key}/{endpoint}[/{id}[/files]] */
 void api_clics_endpoint(struct http_request *req, struct http_response *res);
+/* api_events.c: the CLICS event feed */
+void api_clics_event_feed(struct http_request *req, struct http_response *res);
 
 void api_healthz(struct http_request *req, struct http_response *res);
 void api_metrics(struct http_request *req, struct http_response *res);

@@ -14,8 +14,7 @@
 #include "access.h"
 #include "api.h"
 #include "app.h"
-#include "awards.h"
-#include "boards.h"
+#include "clics_model.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
@@ -23,58 +22,19 @@
 #include "util.h"
 #include "views.h"
 
-/* A contest as one request sees it: the contest, the viewer, and its teams'
-   keys by id for the references of submissions and clarifications. */
-struct team_ref {
-	int64_t id;
-	char *key;
-	bool hidden;
-};
-
+/* A contest as one request sees it: the model, and copies of its contest
+   and viewer (borrowed from the model) for the access object. */
 struct clics {
 	struct http_request *req;
 	struct db *db;
+	struct clics_model *m;
 	struct db_contest c;
 	struct contest_viewer v;
-	int64_t now;
-	struct team_ref *teams;
-	size_t team_count;
-	json_t *team_objects; /* what the viewer may see of the teams */
 };
-
-static void team_row(void *arg, const struct db_team *t)
-{
-	struct clics *x = arg;
-	x->teams = xrealloc(x->teams, (x->team_count + 1) * sizeof *x->teams);
-	x->teams[x->team_count++] = (struct team_ref){t->id, xstrdup(t->key), t->hidden};
-	if (!t->hidden || x->v.view == CONTEST_VIEW_JURY)
-		json_array_append_new(x->team_objects, view_clics_team(t));
-}
-
-/* The key of a team the viewer may see, or NULL. */
-static const char *team_key(const struct clics *x, int64_t id)
-{
-	for (size_t i = 0; i < x->team_count; i++)
-		if (x->teams[i].id == id)
-			return x->teams[i].hidden && x->v.view != CONTEST_VIEW_JURY ? NULL : x->teams[i].key;
-	return NULL;
-}
-
-static const char *problem_slug(const struct clics *x, int64_t problem_id)
-{
-	for (size_t i = 0; i < x->c.problem_count; i++)
-		if (x->c.problems[i].problem_id == problem_id)
-			return x->c.problems[i].slug;
-	return NULL;
-}
 
 static void clics_release(struct clics *x)
 {
-	for (size_t i = 0; i < x->team_count; i++)
-		free(x->teams[i].key);
-	free(x->teams);
-	json_decref(x->team_objects);
-	db_contest_release(&x->c);
+	clics_model_free(x->m);
 }
 
 /* Reads the contest `key` that the caller may see: false with a 404 answer
@@ -84,19 +44,13 @@ static bool clics_open(struct clics *x, struct http_request *req, struct http_re
 	memset(x, 0, sizeof *x);
 	x->req = req;
 	x->db = req->app->db;
-	x->now = contest_now_ms();
-	int64_t id;
-	if (db_contest_by_shortname(x->db, key, &id) != 0 || db_contest_get(x->db, id, &x->c) != 0) {
+	x->m = clics_model_open(req->app, key, req->user, contest_now_ms());
+	if (!x->m) {
 		http_error(res, 404, "not_found", "contest '%s' does not exist", key);
 		return false;
 	}
-	if (!contest_viewer_of(x->db, &x->c, req->user, &x->v)) {
-		db_contest_release(&x->c);
-		http_error(res, 404, "not_found", "contest '%s' does not exist", key);
-		return false;
-	}
-	x->team_objects = json_array();
-	db_teams_list(x->db, x->c.id, team_row, x);
+	x->c = *clics_model_contest(x->m);
+	x->v = *clics_model_viewer(x->m);
 	return true;
 }
 
@@ -141,279 +95,30 @@ static json_t *filter(struct http_request *req, json_t *list, const char *const 
 	return out;
 }
 
-static json_t *by_id(json_t *list, const char *id)
-{
-	size_t i;
-	json_t *item;
-	json_array_foreach(list, i, item)
-		if (property_matches(item, "id", id))
-			return item;
-	return NULL;
-}
-
-/* ---- the collections ---- */
-
-static json_t *problems(struct clics *x)
+/* Keeps list (stolen) when its one item matches every ?prop= of props. */
+static json_t *filter_one(struct http_request *req, json_t *item, const char *const *props)
 {
 	json_t *list = json_array();
-	if (x->v.view != CONTEST_VIEW_JURY && !(x->c.start_ms && x->now >= x->c.start_ms))
-		return list; /* CLICS: nobody but the jury sees the problems before the start */
-	for (size_t i = 0; i < x->c.problem_count; i++) {
-		const struct db_contest_problem *p = &x->c.problems[i];
-		struct db_problem_judging *pj = db_problem_judging(x->db, p->problem_id);
-		if (!pj)
-			continue;
-		json_array_append_new(list,
-				      view_clics_problem(&x->c, p, pj->time_limit_ms, pj->test_count, pj->total_points));
-		db_problem_judging_free(pj);
-	}
-	return list;
+	json_array_append_new(list, item);
+	return filter(req, list, props, NULL);
 }
 
-static void group_row(void *arg, const struct db_team_group *g)
+/* The scoreboard, of one ?group_id= too. */
+static void scoreboard_answer(struct clics *x, struct http_response *res)
 {
-	struct clics *x = ((void **)arg)[0];
-	if (!g->hidden || x->v.view == CONTEST_VIEW_JURY)
-		json_array_append_new(((void **)arg)[1], view_clics_group(g));
-}
-
-static void organization_row(void *arg, const struct db_organization *o)
-{
-	json_array_append_new(arg, view_clics_organization(o));
-}
-
-static json_t *languages(struct clics *x)
-{
-	json_t *all = languages_json(x->req->app->languages), *list = json_array();
-	size_t i;
-	json_t *l;
-	json_array_foreach(all, i, l)
-		json_array_append_new(list, view_clics_language(json_string_value(json_object_get(l, "id")),
-								json_string_value(json_object_get(l, "name")),
-								json_object_get(l, "extensions")));
-	json_decref(all);
-	return list;
-}
-
-/* The contest's submissions the viewer may see, oldest first, each handed to
-   fn with its problem's and team's ids. */
-struct sub_walk {
-	struct clics *x;
-	void (*fn)(struct sub_walk *w, const struct db_submission *s, const char *problem, const char *team);
-	json_t *list;
-	size_t seen;
-};
-
-static void sub_row(void *arg, const struct db_submission *s)
-{
-	struct sub_walk *w = arg;
-	w->seen++;
-	const char *problem = problem_slug(w->x, s->problem_id), *team = team_key(w->x, s->team_id);
-	if (problem && team)
-		w->fn(w, s, problem, team);
-}
-
-static void walk_submissions(struct sub_walk *w)
-{
-	enum { PAGE = 500 };
-	int64_t total = 0;
-	for (int page = 1;; page++) {
-		size_t before = w->seen;
-		if (db_contest_submissions(w->x->db, w->x->c.id, 0, 0, page, PAGE, sub_row, w, &total) != 0 ||
-		    w->seen == before || (int64_t)w->seen >= total)
-			break;
-	}
-	/* db_contest_submissions gives the newest first */
-	size_t n = json_array_size(w->list);
-	for (size_t i = 0; i < n / 2; i++) {
-		json_t *a = json_incref(json_array_get(w->list, i)), *b = json_incref(json_array_get(w->list, n - 1 - i));
-		json_array_set_new(w->list, i, b);
-		json_array_set_new(w->list, n - 1 - i, a);
-	}
-}
-
-static void submission_item(struct sub_walk *w, const struct db_submission *s, const char *problem, const char *team)
-{
-	json_array_append_new(w->list, view_clics_submission(&w->x->c, s, problem, team));
-}
-
-/* When a judgement ended: its judged_at (whole seconds), never before the submission. */
-static int64_t judged_ms(const struct db_submission *s)
-{
-	struct tm tm = {0};
-	int64_t ms = 0;
-	if (s->judged_at && strptime(s->judged_at, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		ms = (int64_t)timegm(&tm) * 1000;
-	return ms > s->submitted_ms ? ms : s->submitted_ms;
-}
-
-/* Whether the viewer sees a judgement of s: judged, and not hidden by the freeze. */
-static bool judgement_visible(const struct clics *x, const struct db_submission *s)
-{
-	return s->verdict && strcmp(s->status, "done") == 0 &&
-	       contest_viewer_sees_result(&x->c, &x->v, s->team_id, s->submitted_ms, x->now);
-}
-
-static void judgement_item(struct sub_walk *w, const struct db_submission *s, const char *problem, const char *team)
-{
-	(void)problem, (void)team;
-	if (judgement_visible(w->x, s))
-		json_array_append_new(w->list, view_clics_judgement(&w->x->c, s, judged_ms(s), s->has_time ? s->time_ms : -1));
-}
-
-static void run_items(struct sub_walk *w, const struct db_submission *row, const char *problem, const char *team)
-{
-	(void)problem, (void)team;
-	if (!judgement_visible(w->x, row))
-		return;
-	struct db_submission s;
-	if (db_submission_get(w->x->db, row->id, DB_SUBMISSION_DETAILS, &s) != 0)
-		return;
-	int64_t end = judged_ms(&s);
-	/* ordinal: the test's place in run order (tests left unrun after a failure have no run) */
-	for (size_t i = 0; i < s.test_count; i++)
-		if (s.tests[i].verdict)
-			json_array_append_new(w->list, view_clics_run(&w->x->c, &s, &s.tests[i], (int)i + 1, end));
-	db_submission_release(&s);
-}
-
-static json_t *submissions_walk(struct clics *x,
-				void (*fn)(struct sub_walk *, const struct db_submission *, const char *, const char *))
-{
-	struct sub_walk w = {x, fn, json_array(), 0};
-	walk_submissions(&w);
-	return w.list;
-}
-
-static void clarification_row(void *arg, const struct db_clarification *cl)
-{
-	struct clics *x = ((void **)arg)[0];
-	const char *from = cl->from_team_id ? team_key(x, cl->from_team_id) : NULL;
-	const char *to = cl->to_team_id && !cl->to_all ? team_key(x, cl->to_team_id) : NULL;
-	if ((cl->from_team_id && !from) || (cl->to_team_id && !cl->to_all && !to))
-		return; /* a hidden team's */
-	const char *problem = cl->problem_id ? problem_slug(x, cl->problem_id) : NULL;
-	json_array_append_new(((void **)arg)[1], view_clics_clarification(&x->c, cl, from, to, problem));
-}
-
-static json_t *clarifications(struct clics *x)
-{
-	json_t *list = json_array();
-	int64_t scope = x->v.view == CONTEST_VIEW_JURY ? -1 : x->v.view == CONTEST_VIEW_TEAM ? x->v.team_id : 0;
-	void *ctx[2] = {x, list};
-	db_clarifications_list(x->db, x->c.id, scope, clarification_row, ctx);
-	return list;
-}
-
-static const char *account_team(struct clics *x, const struct db_user *u)
-{
-	int64_t team;
-	if (u->role != DB_ROLE_USER || db_team_of_user(x->db, x->c.id, u->id, &team) != 0)
-		return NULL;
-	return team_key(x, team);
-}
-
-static json_t *accounts(struct clics *x)
-{
-	json_t *list = json_array();
-	const struct db_user *me = x->req->user;
-	if (x->v.view != CONTEST_VIEW_JURY) {
-		json_array_append_new(list, view_clics_account(me, account_team(x, me)));
-		return list;
-	}
-	for (int page = 1;; page++) {
-		struct db_user_list *users = db_users_list(x->db, page, 100);
-		for (size_t i = 0; i < users->count; i++)
-			json_array_append_new(list, view_clics_account(&users->items[i].user,
-								       account_team(x, &users->items[i].user)));
-		bool more = users->count == 100;
-		db_user_list_free(users);
-		if (!more)
-			break;
-	}
-	return list;
-}
-
-/* ---- scoreboard and awards, from the boards in memory ---- */
-
-/* The contest's groups the viewer may see, for ?group_id= and group winners. */
-struct group_set {
-	struct clics *x;
-	struct award_group *list;
-	size_t count;
-};
-
-static void group_set_row(void *arg, const struct db_team_group *g)
-{
-	struct group_set *gs = arg;
-	if (g->hidden && gs->x->v.view != CONTEST_VIEW_JURY)
-		return;
-	gs->list = xrealloc(gs->list, (gs->count + 1) * sizeof *gs->list);
-	gs->list[gs->count++] = (struct award_group){g->id, xstrdup(g->key), xstrdup(g->name)};
-}
-
-static void group_set_release(struct group_set *gs)
-{
-	for (size_t i = 0; i < gs->count; i++) {
-		free((char *)gs->list[i].key);
-		free((char *)gs->list[i].name);
-	}
-	free(gs->list);
-}
-
-struct board_read {
-	struct clics *x;
-	const char *what;        /* "scoreboard" or "awards" */
-	int64_t group_id;        /* scoreboard: 0, or only that group's teams */
-	struct group_set *groups;
-	json_t *out;
-};
-
-static void read_board(void *arg, const struct boards_view *bv)
-{
-	struct board_read *br = arg;
-	struct clics *x = br->x;
-	if (strcmp(br->what, "awards") == 0) {
-		/* the public's awards come from the public (frozen) board */
-		enum contest_view view = x->v.view == CONTEST_VIEW_JURY ? CONTEST_VIEW_JURY : CONTEST_VIEW_PUBLIC;
-		struct awards *a = awards_new(bv->board, view, 0, x->c.gold, x->c.silver, x->c.bronze, br->groups->list,
-					      br->groups->count);
-		br->out = json_array();
-		for (size_t i = 0; i < a->award_count; i++)
-			json_array_append_new(br->out, view_clics_award(&x->c, &a->awards[i]));
-		awards_free(a);
+	const char *group = http_query(x->req, "group_id");
+	json_t *g = group ? clics_object(x->m, CLICS_GROUPS, group) : NULL;
+	if (group && !g) {
+		http_error(res, 404, "not_found", "contest '%s' has no group '%s'", x->c.shortname, group);
 		return;
 	}
-	size_t k;
-	const struct board_row **rows = boards_view_rows_of(bv->board, x->v.view, x->v.team_id, br->group_id, &k);
-	br->out = view_clics_scoreboard(&x->c, bv->board, rows, k, bv->now_ms);
-	free(rows);
-}
-
-static void board_answer(struct clics *x, struct http_response *res, const char *what)
-{
-	struct group_set gs = {x, NULL, 0};
-	db_team_groups_list(x->db, x->c.id, group_set_row, &gs);
-	struct board_read br = {x, what, 0, &gs, NULL};
-	const char *group = strcmp(what, "scoreboard") == 0 ? http_query(x->req, "group_id") : NULL;
-	if (group) {
-		for (size_t i = 0; i < gs.count && !br.group_id; i++)
-			if (strcmp(gs.list[i].key, group) == 0)
-				br.group_id = gs.list[i].id;
-		if (!br.group_id) {
-			http_error(res, 404, "not_found", "contest '%s' has no group '%s'", x->c.shortname, group);
-			goto out;
-		}
-	}
-	if (boards_read(x->req->app->boards, x->c.id, read_board, &br) != 0 || !br.out) {
+	json_decref(g);
+	json_t *board = clics_scoreboard(x->m, group);
+	if (!board) {
 		http_error(res, 404, "not_found", "contest '%s' has no scoreboard", x->c.shortname);
-		goto out;
+		return;
 	}
-	if (strcmp(what, "awards") == 0)
-		br.out = filter(x->req, br.out, (const char *const[]){"id", "team_ids", NULL}, NULL);
-	http_json(res, 200, br.out);
-out:
-	group_set_release(&gs);
+	http_json(res, 200, board);
 }
 
 /* ---- access ---- */
@@ -553,7 +258,9 @@ static void submission_files(struct clics *x, struct http_response *res, const c
 		http_error(res, 404, "not_found", "contest '%s' has no submission '%s'", x->c.shortname, id);
 		return;
 	}
-	if (s.contest_id != x->c.id || !problem_slug(x, s.problem_id) || !team_key(x, s.team_id)) {
+	json_t *visible = clics_object(x->m, CLICS_SUBMISSIONS, id);
+	json_decref(visible);
+	if (!visible) {
 		http_error(res, 404, "not_found", "contest '%s' has no submission '%s'", x->c.shortname, id);
 		goto out;
 	}
@@ -607,7 +314,7 @@ void api_clics_contest(struct http_request *req, struct http_response *res)
 	struct clics x;
 	if (!clics_open(&x, req, res, req->key))
 		return;
-	http_json(res, 200, view_clics_contest(&x.c));
+	http_json(res, 200, clics_object(x.m, CLICS_CONTEST, NULL));
 	clics_release(&x);
 }
 
@@ -631,40 +338,6 @@ static void path_segments(const char *path, char seg[3][40])
 	}
 }
 
-static json_t *collection(struct clics *x, const char *type)
-{
-	if (strcmp(type, "judgement-types") == 0)
-		return view_clics_judgement_types(&x->c);
-	if (strcmp(type, "languages") == 0)
-		return languages(x);
-	if (strcmp(type, "problems") == 0)
-		return problems(x);
-	if (strcmp(type, "groups") == 0) {
-		json_t *list = json_array();
-		void *ctx[2] = {x, list};
-		db_team_groups_list(x->db, x->c.id, group_row, ctx);
-		return list;
-	}
-	if (strcmp(type, "organizations") == 0) {
-		json_t *list = json_array();
-		db_organizations_list(x->db, x->c.id, organization_row, list);
-		return list;
-	}
-	if (strcmp(type, "teams") == 0)
-		return json_incref(x->team_objects);
-	if (strcmp(type, "accounts") == 0)
-		return accounts(x);
-	if (strcmp(type, "submissions") == 0)
-		return submissions_walk(x, submission_item);
-	if (strcmp(type, "judgements") == 0)
-		return submissions_walk(x, judgement_item);
-	if (strcmp(type, "runs") == 0)
-		return submissions_walk(x, run_items);
-	if (strcmp(type, "clarifications") == 0)
-		return clarifications(x);
-	return NULL;
-}
-
 void api_clics_endpoint(struct http_request *req, struct http_response *res)
 {
 	char seg[3][40];
@@ -674,47 +347,39 @@ void api_clics_endpoint(struct http_request *req, struct http_response *res)
 		return;
 	const char *type = seg[0], *id = seg[1][0] ? seg[1] : NULL;
 	const struct clics_endpoint *e = endpoint_of(type);
+	enum clics_type t;
 	if (seg[2][0]) {
 		if (strcmp(type, "submissions") == 0 && strcmp(seg[2], "files") == 0)
 			submission_files(&x, res, id);
 		else
 			http_error(res, 404, "not_found", "no such endpoint: %s", req->path);
 	} else if (strcmp(type, "state") == 0 && !id) {
-		http_json(res, 200, view_clics_state(&x.c, x.now));
-	} else if ((strcmp(type, "scoreboard") == 0 && !id) || strcmp(type, "awards") == 0) {
-		if (id) {
-			/* one award: the collection's item */
-			struct http_response all = {0};
-			board_answer(&x, &all, type);
-			json_t *one = all.status == 200 ? by_id(all.json, id) : NULL;
-			if (one)
-				http_json(res, 200, json_incref(one));
-			else
-				http_error(res, 404, "not_found", "contest '%s' has no award '%s'", x.c.shortname, id);
-			json_decref(all.json);
-		} else {
-			board_answer(&x, res, type);
-		}
+		http_json(res, 200, clics_object(x.m, CLICS_STATE, NULL));
+	} else if (strcmp(type, "scoreboard") == 0 && !id) {
+		scoreboard_answer(&x, res);
 	} else if (strcmp(type, "access") == 0 && !id) {
 		http_json(res, 200, access_object(&x));
 	} else if (strcmp(type, "account") == 0 && !id) {
-		if (req->user)
-			http_json(res, 200, view_clics_account(req->user, account_team(&x, req->user)));
+		json_t *me = req->user ? clics_object(x.m, CLICS_ACCOUNTS, req->user->username) : NULL;
+		if (me)
+			http_json(res, 200, me);
 		else
 			http_error(res, 404, "not_found", "no account: the request is not authenticated");
 	} else if (strcmp(type, "accounts") == 0 && !req->user) {
 		/* not the public's: as absent as the access object says */
 		http_error(res, 404, "not_found", "no accounts: the request is not authenticated");
-	} else if (e && strcmp(type, "state") != 0 && strcmp(type, "contest") != 0 && strcmp(type, "scoreboard") != 0) {
-		json_t *list = filter(req, collection(&x, type), e->filters, id);
-		if (!id)
-			http_json(res, 200, list);
-		else if (json_array_size(list) == 1)
-			http_json(res, 200, json_incref(json_array_get(list, 0)));
-		else
-			http_error(res, 404, "not_found", "contest '%s' has no %s '%s'", x.c.shortname, type, id);
-		if (id)
+	} else if (e && clics_type_of(type, &t) && t != CLICS_STATE && t != CLICS_CONTEST && t != CLICS_SCOREBOARD) {
+		if (!id) {
+			http_json(res, 200, filter(req, clics_collection(x.m, t), e->filters, NULL));
+		} else {
+			json_t *one = clics_object(x.m, t, id);
+			json_t *list = one ? filter_one(req, one, e->filters) : NULL;
+			if (json_array_size(list) == 1)
+				http_json(res, 200, json_incref(json_array_get(list, 0)));
+			else
+				http_error(res, 404, "not_found", "contest '%s' has no %s '%s'", x.c.shortname, type, id);
 			json_decref(list);
+		}
 	} else {
 		http_error(res, 404, "not_found", "no such endpoint: %s", req->path);
 	}

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "auth.h"
 #include "boards.h"
+#include "clics_watch.h"
 #include "db.h"
 #include "demo.h"
 #include "feed.h"
@@ -24,6 +25,7 @@
 #include "languages.h"
 #include "listener.h"
 #include "log.h"
+#include "moments.h"
 #include "routes.h"
 #include "util.h"
 #include "ws.h"
@@ -74,7 +76,9 @@ static void on_change(void *arg, struct db *db, const struct db_change *change)
 {
 	struct app *app = arg;
 	boards_on_change(app->boards, db, change);
+	moments_on_change(app->moments, change);
 	feed_on_change(app->hub, db, change);
+	clics_watch_on_change(app->clics, change);
 }
 
 int server_run(const struct config *cfg)
@@ -97,7 +101,9 @@ int server_run(const struct config *cfg)
 	if (db_open(cfg->data_dir, true, &app.db, &err) != 0)
 		goto out;
 	app.boards = boards_new(app.db);
+	app.moments = moments_new(app.db);
 	app.hub = feed_hub_new(app.db, app.boards);
+	app.clics = clics_watch_new(cfg->clics_keepalive_ms);
 	boards_set_listener(app.boards, feed_on_board, app.hub);
 	db_set_change_hook(app.db, on_change, &app);
 	if (cfg->demo && demo_seed(app.db) != 0) {
@@ -143,6 +149,10 @@ int server_run(const struct config *cfg)
 	if (rc == 0)
 		rc = boards_start(app.boards);
 	if (rc == 0)
+		rc = clics_watch_start(app.clics);
+	if (rc == 0)
+		rc = moments_start(app.moments);
+	if (rc == 0)
 		rc = ws_server_start(ws);
 	if (rc == 0)
 		rc = listener_start(listener, http_server_adopt, http, ws_server_offer, ws);
@@ -168,14 +178,19 @@ out:
 		free(err);
 	}
 	listener_free(listener);
+	/* Ends every event feed: their connections are suspended, and neither
+	   server stops with one suspended. */
+	clics_watch_close_all(app.clics);
 	ws_server_free(ws);
 	hash_pool_stop(); /* resumes every login it holds: libmicrohttpd stops only without any */
 	http_server_free(http);
 	judge_free(app.judge);
+	moments_free(app.moments); /* its writes reach the boards and the hub through the change hook */
 	hub_stop(app.hub);
 	boards_free(app.boards);
 	db_close(app.db);
 	hub_free(app.hub);
+	clics_watch_free(app.clics);
 	languages_free(app.languages);
 	return code;
 }

@@ -10,6 +10,7 @@ struct db;
 struct hub;
 struct judge;
 struct languages;
+struct moments;
 
 struct app {
 	const struct config *cfg;
@@ -19,4 +20,5 @@ struct app {
 	struct clics_watch *clics;    /* the CLICS event feeds' readers waiting for changes */
 	struct judge *judge;          /* the queue and the worker pool */
 	struct languages *languages;
+	struct moments *moments;      /* logs each contest's state at its moments */
 };

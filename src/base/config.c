@@ -71,6 +71,8 @@ const struct config_option config_options[] = {
 	 CONFIG_SERVE, SETTING(body_timeout_ms), 0, 0},
 	{"idle-timeout", CONFIG_SECONDS, "S", "5", "close a connection silent for S seconds", CONFIG_SERVE,
 	 SETTING(idle_timeout_ms), 0, 0},
+	{"clics-keepalive", CONFIG_SECONDS, "S", "120", "write a newline to a CLICS event feed silent for S seconds",
+	 CONFIG_SERVE, SETTING(clics_keepalive_ms), 0, 0},
 	{"max-conns-per-address", CONFIG_COUNT, "N", "512", "open connections per client address; beyond, 429",
 	 CONFIG_SERVE, SETTING(max_conns_per_address), 1, 1000000},
 	{"submissions-per-minute", CONFIG_COUNT, "N", "20", "submissions one user may make in any minute (0: any)",

@@ -45,6 +45,7 @@ struct config {
 	int header_timeout_ms;    /* a request head must be in within this of its connection (or its turn) */
 	int body_timeout_ms;      /* least time a body may take; more for a large one (see net/http.c) */
 	int idle_timeout_ms;      /* a connection silent this long is closed (keep-alive, stalls) */
+	int clics_keepalive_ms;   /* a CLICS event feed silent this long gets a newline */
 	int max_conns_per_address; /* open connections one client address may hold; beyond, 429 */
 	int submissions_per_minute; /* a user's submissions in any 60 s (admins: no limit); 0: none */
 	int queued_per_user;      /* a user's submissions waiting or being judged; 0: none */

@@ -43,3 +43,11 @@ json_t *clics_collection(struct clics_model *m, enum clics_type type);
 /* What GET .../{type}/{id} answers: the object, or NULL (404) when the
    viewer may not see it or there is none. New reference. */
 json_t *clics_object(struct clics_model *m, enum clics_type type, const char *id);
+/* The runs of judgement `id` (a submission's id) the viewer may see, in
+   ordinal order, in one read: an empty array when there are none. New
+   reference. */
+json_t *clics_judgement_runs(struct clics_model *m, const char *id);
+/* The scoreboard of the teams of group group_id (a group's CLICS id the
+   viewer may see; NULL: every team): NULL when there is no such group or
+   no board. New reference. */
+json_t *clics_scoreboard(struct clics_model *m, const char *group_id);

@@ -261,6 +261,87 @@ void http_resume(struct http_request *req)
 	MHD_resume_connection(req->conn);
 }
 
+/* ---- streamed answers ---- */
+
+/* The connection waits suspended while the reader has nothing to send. A
+   wake must never be lost and must never resume a connection that is not
+   suspended (undefined in libmicrohttpd), so both flags live under lock: a
+   wake that comes while next() runs, or before the connection is suspended,
+   sets `woken` and the content reader calls next() again instead of
+   suspending. MHD_suspend_connection is called with lock held, so a wake
+   that sees `suspended` finds the connection suspended; it resumes it after
+   letting go of lock (libmicrohttpd's own lock comes after ours). Only
+   libmicrohttpd's threads suspend, from the content reader, as its manual
+   says. */
+struct http_stream {
+	struct MHD_Connection *conn;
+	struct http_stream_reader reader;
+	pthread_mutex_t lock; /* guards suspended, woken */
+	bool suspended;       /* suspended by stream_read, not yet resumed */
+	bool woken;           /* a wake came while not suspended */
+};
+
+struct http_stream *http_stream(struct http_response *res, int status, const char *content_type,
+				const struct http_stream_reader *reader)
+{
+	struct request_state *rs = (struct request_state *)((char *)res - offsetof(struct request_state, res));
+	struct http_stream *s = xcalloc(1, sizeof *s);
+	s->conn = rs->req.conn;
+	s->reader = *reader;
+	pthread_mutex_init(&s->lock, NULL);
+	rs->stream = s;
+	res->status = status;
+	res->content_type = content_type;
+	return s;
+}
+
+void http_stream_wake(struct http_stream *s)
+{
+	pthread_mutex_lock(&s->lock);
+	bool resume = s->suspended;
+	s->suspended = false;
+	if (!resume)
+		s->woken = true;
+	pthread_mutex_unlock(&s->lock);
+	/* Nobody else resumes it, so it stays suspended (and alive) until here. */
+	if (resume)
+		MHD_resume_connection(s->conn);
+}
+
+/* libmicrohttpd's content reader: the next bytes, or suspends until a wake. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct http_stream *s = cls;
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		s->woken = false; /* what woke us is visible to next() from here on */
+		pthread_mutex_unlock(&s->lock);
+		long n = s->reader.next(s->reader.ctx, buf, max);
+		if (n < 0)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		if (n > 0)
+			return (ssize_t)(n > (long)max ? (long)max : n);
+		pthread_mutex_lock(&s->lock);
+		if (!s->woken) {
+			s->suspended = true;
+			MHD_suspend_connection(s->conn);
+			pthread_mutex_unlock(&s->lock);
+			return 0;
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+static void stream_free(void *cls)
+{
+	struct http_stream *s = cls;
+	if (s->reader.release)
+		s->reader.release(s->reader.ctx);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
 bool http_paging(struct http_request *req, struct http_response *res, int *page, int *per_page)
 {
 	const char *names[2] = {"page", "per_page"};
@@ -519,7 +600,19 @@ static enum MHD_Result queue_response(struct request_state *rs)
 	bool clics = http_clics_path(rs->req.path);
 	if (clics && res->status >= 400 && res->json)
 		clics_error_shape(res);
-	if (res->json) {
+	if (rs->stream) {
+		/* From here libmicrohttpd owns the stream: stream_free at the end. */
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, rs->stream, stream_free);
+		if (!r)
+			stream_free(rs->stream);
+		rs->stream = NULL;
+		if (r) {
+			MHD_add_response_header(r, "X-Accel-Buffering", "no"); /* a proxy must not hold the lines back */
+			/* It may last hours: the access log has its start too (its end as any request's). */
+			log_info("http %s %s %d stream begins%s%s", method_names[rs->req.method], rs->req.path,
+				 res->status, rs->req.user ? " user=" : "", rs->req.user ? rs->req.user->username : "");
+		}
+	} else if (res->json) {
 		size_t len;
 		char *text = json_dumps(res->json, JSON_COMPACT);
 		len = text ? strlen(text) : 0;
@@ -821,6 +914,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	int64_t elapsed = now_us() - rs->started;
 	int status = rs->res.status ? rs->res.status : 0;
 	count_request(rs); /* one that ended before it was answered */
+	if (rs->stream) /* never handed to libmicrohttpd */
+		stream_free(rs->stream);
 	if (log_enabled(LOG_INFO))
 		log_info("http %s %s %d %lldus%s%s%s", method_names[rs->req.method], rs->req.path ? rs->req.path : "?",
 			 status, (long long)elapsed, rs->req.user ? " user=" : "",

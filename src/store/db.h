@@ -282,6 +282,11 @@ void db_problem_judging_free(struct db_problem_judging *pj);
 /* Copies one test's input and answer (malloc'd) for the judge. */
 DB_MUST_CHECK int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_t *input_len,
 		 char **output, size_t *output_len);
+/* Every test of a problem in run order, hidden ones too, with its data (the
+   export of a problem package). The row's pointers are valid during the call
+   only; fn must not use the database. 0, or DB_E_NOT_FOUND with no tests. */
+typedef void (*db_test_fn)(void *ctx, const struct db_test *t);
+DB_MUST_CHECK int db_problem_tests(struct db *db, int64_t problem_id, db_test_fn fn, void *ctx);
 /* The custom validator: program (malloc'd), its language and flags (malloc'd); DB_E_NOT_FOUND if none. */
 DB_MUST_CHECK int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len, char **language, char **flags);
 
@@ -473,6 +478,18 @@ struct db_contest_blockers {
 	int64_t pending, judge_errors, unanswered;
 };
 DB_MUST_CHECK int db_contest_blockers(struct db *db, int64_t id, struct db_contest_blockers *out);
+
+/* The contest's state at a moment (db_contest_state.c), in one transaction:
+   unless it is the state last logged, stores it and logs a
+   DB_KIND_CONTEST_STATE change of the contest (in its scope), and when the
+   freeze hid results before (from the stored hidden_from on) and no longer
+   hides them (hidden_from_ms 0, or later), logs each submission made in
+   between again, after the state change: then every reader that may now
+   see their results gets them as changes. `phase` is clock.c's name of the
+   phase; hidden_from_ms the freeze moment while it hides results, else 0.
+   *logged says whether anything was logged. DB_E_NOT_FOUND: no contest. */
+DB_MUST_CHECK int db_contest_log_state(struct db *db, int64_t id, const char *phase, int64_t hidden_from_ms,
+				       bool *logged /* OUT */);
 
 /* ---- contest submissions (db_submissions.c) ---- */
 

@@ -1,8 +1,8 @@
 /* Integration tests for the CLICS Contest API 2023-06 (/api/clics/) over real
- * HTTP, against a fixture contest with an organization, groups (one hidden),
- * teams (one hidden) with accounts, and really judged submissions (an AC and
- * a WA before the freeze, an AC during it) and clarifications (a request, its
- * reply, an announcement): the API information object, the
+ * HTTP, against the fixture contest of clics_fixture.h (an organization,
+ * groups and teams, one hidden of each, with accounts, really judged
+ * submissions before and during the freeze, and clarifications): the API
+ * information object, the
  * required properties and their types, TIME and RELTIME, ids, filtering on id
  * properties, the {"code","message"} errors with 404 for unknown ids and
  * endpoints, HTTP Basic authentication, and what each role sees before the
@@ -14,39 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clics_fixture.h"
 #include "common.h"
-#include "ws_helpers.h"
-#include "../unit/zipbuild.h"
 
 static struct server srv;
-static long long problem, contest;
-static char basic_one[128], basic_two[128], basic_admin[128], basic_bad[128];
-static char judy[64];
-static long long sub_ac, sub_wa, sub_frozen;
+static struct clics_fixture fx;
 
-#define WA_SOURCE "#include <stdio.h>\\nint main(void){printf(\\\"0\\\\n\\\");return 0;}\\n"
-#define BASE "/api/clics/contests/clics1/"
-
-/* "Authorization: Basic base64(user:password)" */
-static void basic_header(char *out, size_t size, const char *user, const char *password)
-{
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char plain[128];
-	snprintf(plain, sizeof plain, "%s:%s", user, password);
-	size_t n = strlen(plain), o = (size_t)snprintf(out, size, "Authorization: Basic ");
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned char)plain[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned char)plain[i + 1] << 8;
-		if (i + 2 < n)
-			v |= (unsigned char)plain[i + 2];
-		out[o++] = b64[(v >> 18) & 63];
-		out[o++] = b64[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? b64[v & 63] : '=';
-	}
-	out[o] = '\0';
-}
+#define BASE CLICS_FIXTURE_BASE
 
 /* GET path as `who` (a Basic header, or NULL: anonymous); the response. */
 static void get(struct response *r, const char *path, const char *who)
@@ -148,68 +122,10 @@ static void expect_list(const char *path, const char *who, size_t n, const char 
 	json_decref(list);
 }
 
-static void contest_action(const char *action)
-{
-	wsh_post(&srv, srv.admin_token, 200, "/api/contests/%lld/%s", contest, action);
-}
-
-static long long submit(const char *token, const char *source)
-{
-	char path[128], body[512];
-	snprintf(path, sizeof path, "/api/contests/%lld/problems/A/submissions", contest);
-	snprintf(body, sizeof body, "{\"language\": \"c\", \"source\": \"%s\"}", source);
-	struct response r;
-	http_json_request(&r, &srv, "POST", path, token, body);
-	ck_assert_msg(r.status == 201, "submit: %ld %s", r.status, r.body);
-	long long id = json_integer_value(json_object_get(r.json, "id"));
-	response_free(&r);
-	ck_assert(wait_done(&srv, &id, 1, 60));
-	return id;
-}
-
 static void start(void)
 {
 	server_start(&srv, NULL);
-	problem = wsh_problem(&srv, "sum");
-	struct response r;
-	http_json_request(&r, &srv, "POST", "/api/users", srv.admin_token,
-			  "{\"username\": \"judy\", \"password\": \"judy-password\", \"role\": \"jury\"}");
-	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
-	response_free(&r);
-	ck_assert_int_eq(test_login(&srv, "judy", "judy-password", judy, sizeof judy), 200);
-	char body[512];
-	snprintf(body, sizeof body,
-		 "{\"shortname\": \"clics1\", \"name\": \"CLICS One\", \"formal_name\": \"The CLICS One\","
-		 " \"start_time\": null, \"duration_s\": 3600, \"freeze_s\": 1800, \"public\": true,"
-		 " \"problems\": [{\"problem_id\": %lld, \"label\": \"A\", \"color\": \"#e53935\"}]}",
-		 problem);
-	http_json_request(&r, &srv, "POST", "/api/contests", srv.admin_token, body);
-	ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
-	contest = json_integer_value(json_object_get(r.json, "id"));
-	response_free(&r);
-	struct zip z;
-	zip_begin(&z);
-	zip_file(&z, "organizations.json", "[{\"id\": \"kth\", \"name\": \"KTH\", \"country\": \"SWE\"}]");
-	zip_file(&z, "groups.json", "[{\"id\": \"students\", \"name\": \"Students\"},"
-				    " {\"id\": \"guests\", \"name\": \"Guests\", \"hidden\": true}]");
-	zip_file(&z, "teams.json",
-		 "[{\"id\": \"z1\", \"label\": \"101\", \"name\": \"Zeta\", \"organization_id\": \"kth\","
-		 " \"group_ids\": [\"students\"]},"
-		 " {\"id\": \"z2\", \"label\": \"102\", \"name\": \"Eta\", \"group_ids\": [\"students\"]},"
-		 " {\"id\": \"z3\", \"label\": \"103\", \"name\": \"Ghost\", \"hidden\": true, \"group_ids\": [\"guests\"]}]");
-	zip_file(&z, "accounts.yaml", "- username: t_one\n  password: t-one-pass\n  type: team\n  team_id: z1\n"
-				      "- username: t_two\n  password: t-two-pass\n  type: team\n  team_id: z2\n");
-	zip_end(&z);
-	char path[128];
-	snprintf(path, sizeof path, "/api/contests/%lld/teams/import", contest);
-	http_request(&r, &srv, "POST", path, srv.admin_token, "application/zip", z.out.data, z.out.len, NULL);
-	zip_release(&z);
-	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
-	response_free(&r);
-	basic_header(basic_one, sizeof basic_one, "t_one", "t-one-pass");
-	basic_header(basic_two, sizeof basic_two, "t_two", "t-two-pass");
-	basic_header(basic_admin, sizeof basic_admin, "admin", "admin-password");
-	basic_header(basic_bad, sizeof basic_bad, "t_one", "not-the-password");
+	clics_fixture_build(&fx, &srv, CLICS_PHASE_NOT_STARTED);
 }
 
 static void stop(void)
@@ -233,11 +149,11 @@ START_TEST(api_information_and_errors)
 	expect_clics_error("/api/clics/contests/nosuch/teams", NULL, 404);
 	expect_clics_error(BASE "doesnt-exist", NULL, 404);
 	expect_clics_error(BASE "doesnt-exist/42", NULL, 404);
-	expect_clics_error(BASE "submissions/999999", basic_admin, 404);
+	expect_clics_error(BASE "submissions/999999", fx.basic_admin, 404);
 	expect_clics_error(BASE "teams/nosuch", NULL, 404);
 	expect_clics_error(BASE "judgement-types/XX", NULL, 404);
 	expect_clics_error(BASE "clarifications/42", NULL, 404);
-	expect_clics_error(BASE "submissions/1/files/more", basic_admin, 404);
+	expect_clics_error(BASE "submissions/1/files/more", fx.basic_admin, 404);
 	/* no writes yet: 405, in the CLICS shape even when refused before the body is read */
 	struct response w;
 	http_request(&w, &srv, "POST", BASE "submissions", NULL, "application/json", "{\"a\": 1}", 8, NULL);
@@ -255,7 +171,7 @@ END_TEST
 
 START_TEST(basic_authentication)
 {
-	json_t *me = get_ok(BASE "account", basic_one);
+	json_t *me = get_ok(BASE "account", fx.basic_one);
 	ck_assert_str_eq(str(me, "id"), "t_one");
 	ck_assert_str_eq(str(me, "username"), "t_one");
 	ck_assert_str_eq(str(me, "type"), "team");
@@ -263,50 +179,50 @@ START_TEST(basic_authentication)
 	only_keys(me, (const char *const[]){"id", "username", "type", "team_id", NULL});
 	json_decref(me);
 	/* a second request with the same credential (the remembered check) */
-	me = get_ok(BASE "account", basic_one);
+	me = get_ok(BASE "account", fx.basic_one);
 	ck_assert_str_eq(str(me, "username"), "t_one");
 	json_decref(me);
-	me = get_ok(BASE "account", basic_admin);
+	me = get_ok(BASE "account", fx.basic_admin);
 	ck_assert_str_eq(str(me, "type"), "admin");
 	ck_assert_ptr_null(json_object_get(me, "team_id"));
 	json_decref(me);
 	/* a wrong password is refused on public endpoints too, with a challenge */
-	expect_clics_error(BASE "account", basic_bad, 401);
-	expect_clics_error("/api/clics/contests", basic_bad, 401);
+	expect_clics_error(BASE "account", fx.basic_bad, 401);
+	expect_clics_error("/api/clics/contests", fx.basic_bad, 401);
 	struct response r;
-	get(&r, "/api/clics/contests", basic_bad);
+	get(&r, "/api/clics/contests", fx.basic_bad);
 	char challenge[128];
 	ck_assert(response_header(&r, "WWW-Authenticate", challenge, sizeof challenge));
 	ck_assert(strncmp(challenge, "Basic ", 6) == 0);
 	response_free(&r);
 	char unknown[128], garbage[] = "Authorization: Basic !!!";
-	basic_header(unknown, sizeof unknown, "nobody", "x");
+	clics_basic_header(unknown, sizeof unknown, "nobody", "x");
 	expect_clics_error(BASE "account", unknown, 401);
 	expect_clics_error(BASE "account", garbage, 401);
 	/* no credential: no account */
 	expect_clics_error(BASE "account", NULL, 404);
 	/* Basic works on the native API as well */
-	http_request(&r, &srv, "GET", "/api/me", NULL, NULL, NULL, 0, (const char *const[]){basic_two, NULL});
+	http_request(&r, &srv, "GET", "/api/me", NULL, NULL, NULL, 0, (const char *const[]){fx.basic_two, NULL});
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
 	ck_assert_str_eq(str(r.json, "username"), "t_two");
 	response_free(&r);
 	/* nothing to log out of; a cross-site write with it is refused like one with a cookie */
-	http_request(&r, &srv, "POST", "/api/auth/logout", NULL, NULL, NULL, 0, (const char *const[]){basic_two, NULL});
+	http_request(&r, &srv, "POST", "/api/auth/logout", NULL, NULL, NULL, 0, (const char *const[]){fx.basic_two, NULL});
 	expect_error(&r, 400, "bad_request");
 	response_free(&r);
 	http_request(&r, &srv, "POST", "/api/auth/logout", NULL, NULL, NULL, 0,
-		     (const char *const[]){basic_two, "Sec-Fetch-Site: cross-site", NULL});
+		     (const char *const[]){fx.basic_two, "Sec-Fetch-Site: cross-site", NULL});
 	expect_error(&r, 403, "forbidden");
 	response_free(&r);
 	/* accounts: the jury sees every one, a team only its own, the public has none (404, absent from its access) */
-	json_t *list = get_ok(BASE "accounts", basic_admin);
+	json_t *list = get_ok(BASE "accounts", fx.basic_admin);
 	ck_assert_ptr_nonnull(by_id(list, "t_one"));
 	ck_assert_ptr_nonnull(by_id(list, "t_two"));
 	ck_assert_str_eq(str(by_id(list, "judy"), "type"), "judge");
 	ck_assert_str_eq(str(by_id(list, "t_two"), "team_id"), "z2");
 	json_decref(list);
-	expect_list(BASE "accounts?team_id=z1", basic_admin, 1, "t_one");
-	expect_list(BASE "accounts", basic_two, 1, "t_two");
+	expect_list(BASE "accounts?team_id=z1", fx.basic_admin, 1, "t_one");
+	expect_list(BASE "accounts", fx.basic_two, 1, "t_two");
 	expect_clics_error(BASE "accounts", NULL, 404);
 }
 END_TEST
@@ -318,8 +234,8 @@ START_TEST(basic_throttled_like_a_login)
 {
 	test_create_user(&srv, "thr", false, NULL, 0);
 	char good[128], bad[128];
-	basic_header(good, sizeof good, "thr", "thr-password");
-	basic_header(bad, sizeof bad, "thr", "wrong-password");
+	clics_basic_header(good, sizeof good, "thr", "thr-password");
+	clics_basic_header(bad, sizeof bad, "thr", "wrong-password");
 	json_t *me = get_ok(BASE "account", good);
 	ck_assert_str_eq(str(me, "username"), "thr");
 	json_decref(me);
@@ -335,7 +251,7 @@ START_TEST(basic_throttled_like_a_login)
 	char token[64];
 	ck_assert_int_eq(test_login(&srv, "thr", "thr-password", token, sizeof token), 429);
 	/* another name from the same address is not refused */
-	me = get_ok(BASE "account", basic_two);
+	me = get_ok(BASE "account", fx.basic_two);
 	ck_assert_str_eq(str(me, "username"), "t_two");
 	json_decref(me);
 }
@@ -345,10 +261,10 @@ static const char *const contest_props[] = {"id", "name", "formal_name", "start_
 					     "duration", "scoreboard_freeze_duration", "scoreboard_thaw_time",
 					     "scoreboard_type", "penalty_time", NULL};
 
-static void check_state(json_t *s, bool started, bool frozen, bool thawed)
+static void check_state(json_t *s, bool started, bool frozen, bool ended, bool thawed)
 {
 	const char *keys[] = {"started", "frozen", "ended", "thawed", "finalized", "end_of_updates"};
-	bool set[] = {started, frozen, false, thawed, false, false};
+	bool set[] = {started, frozen, ended, thawed, false, false};
 	for (int i = 0; i < 6; i++) {
 		json_t *v = json_object_get(s, keys[i]);
 		ck_assert_msg(v, "state lacks '%s'", keys[i]);
@@ -377,13 +293,13 @@ START_TEST(before_the_start)
 	expect_list("/api/clics/contests?id=nosuch", NULL, 0, NULL);
 
 	json_t *s = get_ok(BASE "state", NULL);
-	check_state(s, false, false, false);
+	check_state(s, false, false, false, false);
 	json_decref(s);
 	/* the public and the teams see no problems before the start; the jury does */
 	expect_list(BASE "problems", NULL, 0, NULL);
-	expect_list(BASE "problems", basic_one, 0, NULL);
+	expect_list(BASE "problems", fx.basic_one, 0, NULL);
 	expect_clics_error(BASE "problems/sum", NULL, 404);
-	list = get_ok(BASE "problems", basic_admin);
+	list = get_ok(BASE "problems", fx.basic_admin);
 	ck_assert_uint_eq(json_array_size(list), 1);
 	json_t *p = json_array_get(list, 0);
 	only_keys(p, (const char *const[]){"id", "label", "name", "ordinal", "rgb", "color", "time_limit",
@@ -443,7 +359,7 @@ START_TEST(static_collections)
 
 	/* the hidden group and the hidden team only for the jury */
 	expect_list(BASE "groups", NULL, 1, "students");
-	expect_list(BASE "groups", basic_admin, 2, NULL);
+	expect_list(BASE "groups", fx.basic_admin, 2, NULL);
 	list = get_ok(BASE "teams", NULL);
 	ck_assert_uint_eq(json_array_size(list), 2);
 	ck_assert_ptr_null(by_id(list, "z3"));
@@ -456,13 +372,13 @@ START_TEST(static_collections)
 	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(z1, "group_ids"), 0)), "students");
 	json_decref(list);
 	expect_clics_error(BASE "teams/z3", NULL, 404);
-	json_t *z3 = get_ok(BASE "teams/z3", basic_admin);
+	json_t *z3 = get_ok(BASE "teams/z3", fx.basic_admin);
 	ck_assert(json_is_true(json_object_get(z3, "hidden")));
 	json_decref(z3);
 	/* filtering on id properties, an array one too */
 	expect_list(BASE "teams?organization_id=kth", NULL, 1, "z1");
 	expect_list(BASE "teams?organization_id=", NULL, 1, "z2"); /* null */
-	expect_list(BASE "teams?group_ids=guests", basic_admin, 1, "z3");
+	expect_list(BASE "teams?group_ids=guests", fx.basic_admin, 1, "z3");
 
 	json_t *a = get_ok(BASE "access", NULL);
 	ck_assert(json_is_array(json_object_get(a, "capabilities")));
@@ -515,15 +431,6 @@ static void check_judgement(json_t *j)
 	ck_assert(json_is_number(json_object_get(j, "max_run_time")));
 }
 
-static char *id_of(long long n)
-{
-	static char out[4][24];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(out[k], sizeof out[k], "%lld", n);
-	return out[k];
-}
-
 static size_t count_for(json_t *list, const char *prop, const char *value)
 {
 	size_t n = 0, i;
@@ -543,7 +450,7 @@ static void check_board(const char *who, bool sees_frozen)
 	expect_reltime(b, "contest_time");
 	ck_assert(json_object_get(json_object_get(b, "state"), "started"));
 	json_t *rows = json_object_get(b, "rows");
-	ck_assert_uint_eq(json_array_size(rows), who == basic_admin ? 3 : 2);
+	ck_assert_uint_eq(json_array_size(rows), who == fx.basic_admin ? 3 : 2);
 	json_t *r1 = json_array_get(rows, 0), *r2 = json_array_get(rows, 1);
 	ck_assert_str_eq(str(r1, "team_id"), "z1");
 	ck_assert_int_eq(json_integer_value(json_object_get(r1, "rank")), 1);
@@ -572,28 +479,11 @@ static void check_board(const char *who, bool sees_frozen)
 	json_decref(b);
 }
 
-/* POSTs a clarification through the native API; returns its id. */
-static long long clarify(const char *token, const char *body)
-{
-	char path[128];
-	snprintf(path, sizeof path, "/api/contests/%lld/clarifications", contest);
-	struct response r;
-	http_json_request(&r, &srv, "POST", path, token, body);
-	ck_assert_msg(r.status == 201, "clarification: %ld %s", r.status, r.body);
-	long long id = json_integer_value(json_object_get(r.json, "id"));
-	response_free(&r);
-	return id;
-}
-
 /* A team's request, the jury's reply to it and an announcement to all, as each role sees them. */
-static void check_clarifications(const char *one)
+static void check_clarifications(void)
 {
-	long long q = clarify(one, "{\"problem\": \"A\", \"text\": \"Is n < 10?\"}");
-	char body[128];
-	snprintf(body, sizeof body, "{\"reply_to\": %lld, \"text\": \"Yes.\"}", q);
-	long long a = clarify(srv.admin_token, body);
-	long long all = clarify(srv.admin_token, "{\"text\": \"Lunch is served.\"}");
-	json_t *list = get_ok(BASE "clarifications", basic_admin);
+	long long q = fx.clar_question, a = fx.clar_reply, all = fx.clar_all;
+	json_t *list = get_ok(BASE "clarifications", fx.basic_admin);
 	ck_assert_uint_eq(json_array_size(list), 3);
 	size_t i;
 	json_t *o;
@@ -605,14 +495,14 @@ static void check_clarifications(const char *one)
 		expect_time(o, "time");
 		expect_reltime(o, "contest_time");
 	}
-	json_t *cq = by_id(list, id_of(q)), *ca = by_id(list, id_of(a)), *call = by_id(list, id_of(all));
+	json_t *cq = by_id(list, clics_id(q)), *ca = by_id(list, clics_id(a)), *call = by_id(list, clics_id(all));
 	ck_assert_str_eq(str(cq, "from_team_id"), "z1");
 	ck_assert(json_is_null(json_object_get(cq, "to_team_id")));
 	ck_assert_str_eq(str(cq, "problem_id"), "sum");
 	ck_assert_str_eq(str(cq, "text"), "Is n < 10?");
 	ck_assert(json_is_null(json_object_get(ca, "from_team_id")));
 	ck_assert_str_eq(str(ca, "to_team_id"), "z1");
-	ck_assert_str_eq(str(ca, "reply_to_id"), id_of(q));
+	ck_assert_str_eq(str(ca, "reply_to_id"), clics_id(q));
 	ck_assert_str_eq(str(ca, "problem_id"), "sum");
 	ck_assert(json_is_null(json_object_get(call, "from_team_id")));
 	ck_assert(json_is_null(json_object_get(call, "to_team_id")));
@@ -620,30 +510,30 @@ static void check_clarifications(const char *one)
 	ck_assert(json_is_null(json_object_get(call, "problem_id")));
 	json_decref(list);
 	/* the public and another team: only the jury's to all; the team: its own too */
-	expect_list(BASE "clarifications", NULL, 1, id_of(all));
-	expect_list(BASE "clarifications", basic_two, 1, id_of(all));
-	expect_list(BASE "clarifications", basic_one, 3, NULL);
+	expect_list(BASE "clarifications", NULL, 1, clics_id(all));
+	expect_list(BASE "clarifications", fx.basic_two, 1, clics_id(all));
+	expect_list(BASE "clarifications", fx.basic_one, 3, NULL);
 	char path[128];
 	snprintf(path, sizeof path, BASE "clarifications/%lld", q);
 	expect_clics_error(path, NULL, 404);
-	expect_clics_error(path, basic_two, 404);
-	o = get_ok(path, basic_one);
-	ck_assert_str_eq(str(o, "id"), id_of(q));
+	expect_clics_error(path, fx.basic_two, 404);
+	o = get_ok(path, fx.basic_one);
+	ck_assert_str_eq(str(o, "id"), clics_id(q));
 	json_decref(o);
 	/* filtering, on null too */
-	expect_list(BASE "clarifications?from_team_id=z1", basic_admin, 1, id_of(q));
-	expect_list(BASE "clarifications?to_team_id=z1", basic_admin, 1, id_of(a));
-	expect_list(BASE "clarifications?to_team_id=", basic_admin, 2, NULL);
-	expect_list(BASE "clarifications?problem_id=sum", basic_admin, 2, NULL);
+	expect_list(BASE "clarifications?from_team_id=z1", fx.basic_admin, 1, clics_id(q));
+	expect_list(BASE "clarifications?to_team_id=z1", fx.basic_admin, 1, clics_id(a));
+	expect_list(BASE "clarifications?to_team_id=", fx.basic_admin, 2, NULL);
+	expect_list(BASE "clarifications?problem_id=sum", fx.basic_admin, 2, NULL);
 	snprintf(path, sizeof path, BASE "clarifications?reply_to_id=%lld", q);
-	expect_list(path, basic_one, 1, id_of(a));
+	expect_list(path, fx.basic_one, 1, clics_id(a));
 }
 
 START_TEST(submissions_through_the_freeze)
 {
-	contest_action("start");
+	clics_fixture_advance(&fx, CLICS_PHASE_RUNNING);
 	json_t *s = get_ok(BASE "state", NULL);
-	check_state(s, true, false, false);
+	check_state(s, true, false, false, false);
 	json_decref(s);
 	json_t *c = get_ok("/api/clics/contests/clics1", NULL);
 	expect_time(c, "start_time");
@@ -652,27 +542,21 @@ START_TEST(submissions_through_the_freeze)
 	ck_assert_uint_eq(json_array_size(list), 1);
 	json_decref(list);
 
-	char one[64], two[64];
-	ck_assert_int_eq(test_login(&srv, "t_one", "t-one-pass", one, sizeof one), 200);
-	ck_assert_int_eq(test_login(&srv, "t_two", "t-two-pass", two, sizeof two), 200);
-	check_clarifications(one);
-	sub_ac = submit(one, WSH_SOURCE);
-	sub_wa = submit(two, WA_SOURCE);
-	contest_action("freeze");
-	sub_frozen = submit(two, WSH_SOURCE);
+	check_clarifications();
+	clics_fixture_advance(&fx, CLICS_PHASE_FROZEN);
 	s = get_ok(BASE "state", NULL);
-	check_state(s, true, true, false);
+	check_state(s, true, true, false, false);
 	json_decref(s);
 
-	/* submissions: every role sees all three (not their results) */
+	/* submissions: every role sees all three of the visible teams (not their results) */
 	list = get_ok(BASE "submissions", NULL);
 	ck_assert_uint_eq(json_array_size(list), 3);
 	size_t i;
 	json_t *o;
 	json_array_foreach(list, i, o)
 		check_submission(o);
-	ck_assert_str_eq(str(by_id(list, id_of(sub_ac)), "team_id"), "z1");
-	ck_assert_str_eq(str(by_id(list, id_of(sub_wa)), "team_id"), "z2");
+	ck_assert_str_eq(str(by_id(list, clics_id(fx.sub_ac)), "team_id"), "z1");
+	ck_assert_str_eq(str(by_id(list, clics_id(fx.sub_wa)), "team_id"), "z2");
 	json_decref(list);
 	list = get_ok(BASE "submissions?team_id=z1", NULL);
 	ck_assert_uint_eq(json_array_size(list), 1);
@@ -681,28 +565,29 @@ START_TEST(submissions_through_the_freeze)
 	expect_list(BASE "submissions?team_id=z2", NULL, 2, NULL);
 	expect_list(BASE "submissions?team_id=z1&problem_id=nosuch", NULL, 0, NULL);
 	char path[160];
-	snprintf(path, sizeof path, BASE "submissions/%lld", sub_wa);
+	snprintf(path, sizeof path, BASE "submissions/%lld", fx.sub_wa);
 	o = get_ok(path, NULL);
-	ck_assert_str_eq(str(o, "id"), id_of(sub_wa));
+	ck_assert_str_eq(str(o, "id"), clics_id(fx.sub_wa));
 	json_decref(o);
 
 	/* judgements: the public and the other team do not see the frozen one; its team and the jury do */
-	const char *who[] = {NULL, basic_one, basic_two, basic_admin};
-	size_t want[] = {2, 2, 3, 3};
+	const char *who[] = {NULL, fx.basic_one, fx.basic_two, fx.basic_admin};
+	size_t want[] = {2, 2, 3, 4};
+	bool sees_frozen[] = {false, false, true, true};
 	for (int w = 0; w < 4; w++) {
 		list = get_ok(BASE "judgements", who[w]);
 		ck_assert_msg(json_array_size(list) == want[w], "viewer %d sees %zu judgements", w, json_array_size(list));
 		json_array_foreach(list, i, o)
 			check_judgement(o);
-		ck_assert_str_eq(str(by_id(list, id_of(sub_ac)), "judgement_type_id"), "AC");
-		ck_assert_str_eq(str(by_id(list, id_of(sub_wa)), "judgement_type_id"), "WA");
-		ck_assert((by_id(list, id_of(sub_frozen)) != NULL) == (want[w] == 3));
+		ck_assert_str_eq(str(by_id(list, clics_id(fx.sub_ac)), "judgement_type_id"), "AC");
+		ck_assert_str_eq(str(by_id(list, clics_id(fx.sub_wa)), "judgement_type_id"), "WA");
+		ck_assert((by_id(list, clics_id(fx.sub_frozen)) != NULL) == sees_frozen[w]);
 		json_decref(list);
 		/* runs: only of the judgements the viewer sees */
 		list = get_ok(BASE "runs", who[w]);
-		ck_assert_uint_eq(count_for(list, "judgement_id", id_of(sub_ac)), 3);
-		ck_assert_uint_ge(count_for(list, "judgement_id", id_of(sub_wa)), 1);
-		ck_assert_uint_eq(count_for(list, "judgement_id", id_of(sub_frozen)), want[w] == 3 ? 3 : 0);
+		ck_assert_uint_eq(count_for(list, "judgement_id", clics_id(fx.sub_ac)), 3);
+		ck_assert_uint_ge(count_for(list, "judgement_id", clics_id(fx.sub_wa)), 1);
+		ck_assert_uint_eq(count_for(list, "judgement_id", clics_id(fx.sub_frozen)), sees_frozen[w] ? 3 : 0);
 		json_array_foreach(list, i, o) {
 			only_keys(o, (const char *const[]){"id", "judgement_id", "ordinal", "judgement_type_id", "time",
 							   "contest_time", "run_time", NULL});
@@ -718,23 +603,24 @@ START_TEST(submissions_through_the_freeze)
 		}
 		json_decref(list);
 	}
-	snprintf(path, sizeof path, BASE "judgements/%lld", sub_frozen);
+	snprintf(path, sizeof path, BASE "judgements/%lld", fx.sub_frozen);
 	expect_clics_error(path, NULL, 404);
-	snprintf(path, sizeof path, BASE "judgements?submission_id=%lld", sub_ac);
+	snprintf(path, sizeof path, BASE "judgements?submission_id=%lld", fx.sub_ac);
 	expect_list(path, NULL, 1, NULL);
-	list = get_ok(BASE "judgements?judgement_type_id=WA", basic_admin);
+	expect_list(BASE "judgements?judgement_type_id=WA", fx.basic_admin, 2, NULL); /* the hidden team's too */
+	list = get_ok(BASE "judgements?judgement_type_id=WA", NULL);
 	ck_assert_uint_eq(json_array_size(list), 1);
-	ck_assert_str_eq(str(json_array_get(list, 0), "submission_id"), id_of(sub_wa));
+	ck_assert_str_eq(str(json_array_get(list, 0), "submission_id"), clics_id(fx.sub_wa));
 	json_decref(list);
-	snprintf(path, sizeof path, BASE "runs?judgement_id=%lld", sub_ac);
+	snprintf(path, sizeof path, BASE "runs?judgement_id=%lld", fx.sub_ac);
 	list = get_ok(path, NULL);
 	ck_assert_uint_eq(json_array_size(list), 3);
 	ck_assert_str_eq(str(json_array_get(list, 0), "judgement_type_id"), "AC");
 	json_decref(list);
 
 	/* files: a zip of the source for the jury and the team itself */
-	snprintf(path, sizeof path, BASE "submissions/%lld/files", sub_ac);
-	const char *readers[] = {basic_one, basic_admin};
+	snprintf(path, sizeof path, BASE "submissions/%lld/files", fx.sub_ac);
+	const char *readers[] = {fx.basic_one, fx.basic_admin};
 	for (int w = 0; w < 2; w++) {
 		struct response r;
 		get(&r, path, readers[w]);
@@ -748,35 +634,35 @@ START_TEST(submissions_through_the_freeze)
 		ck_assert(memmem(r.body, r.body_len, "PK\5\6", 4) != NULL);
 		response_free(&r);
 	}
-	expect_clics_error(path, basic_two, 403);
+	expect_clics_error(path, fx.basic_two, 403);
 	expect_clics_error(path, NULL, 401);
 
 	/* the scoreboard: the public's frozen, the team's own row and the jury's live */
 	check_board(NULL, false);
-	check_board(basic_one, false);
-	check_board(basic_two, true);
-	check_board(basic_admin, true);
+	check_board(fx.basic_one, false);
+	check_board(fx.basic_two, true);
+	check_board(fx.basic_admin, true);
 	list = get_ok(BASE "scoreboard?group_id=students", NULL);
 	ck_assert_uint_eq(json_array_size(json_object_get(list, "rows")), 2);
 	json_decref(list);
 	expect_clics_error(BASE "scoreboard?group_id=guests", NULL, 404); /* hidden */
-	list = get_ok(BASE "scoreboard?group_id=guests", basic_admin);
+	list = get_ok(BASE "scoreboard?group_id=guests", fx.basic_admin);
 	json_decref(list);
 
 	/* the thaw shows the frozen judgement to everyone */
-	contest_action("thaw");
+	clics_fixture_advance(&fx, CLICS_PHASE_THAWED);
 	check_board(NULL, true);
 	s = get_ok(BASE "state", NULL);
-	check_state(s, true, true, true);
+	check_state(s, true, true, true, true);
 	json_decref(s);
 	c = get_ok("/api/clics/contests/clics1", NULL);
 	expect_time(c, "scoreboard_thaw_time");
 	json_decref(c);
 	list = get_ok(BASE "judgements", NULL);
 	ck_assert_uint_eq(json_array_size(list), 3);
-	ck_assert_str_eq(str(by_id(list, id_of(sub_frozen)), "judgement_type_id"), "AC");
+	ck_assert_str_eq(str(by_id(list, clics_id(fx.sub_frozen)), "judgement_type_id"), "AC");
 	json_decref(list);
-	snprintf(path, sizeof path, BASE "runs?judgement_id=%lld", sub_frozen);
+	snprintf(path, sizeof path, BASE "runs?judgement_id=%lld", fx.sub_frozen);
 	expect_list(path, NULL, 3, NULL);
 
 	/* awards from the board */
