@@ -6,6 +6,7 @@
  * nobody through setpriv (user namespace). Exits 77 where the kernel
  * refuses the namespaces. */
 #include "sandbox.h"
+#include "unpriv.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -311,37 +312,8 @@ static Suite *pair_suite(void)
 int main(int argc, char **argv)
 {
 	bool unpriv = argc > 1 && !strcmp(argv[1], "--unprivileged");
-	if (unpriv && geteuid() == 0) {
-		if (access("/usr/bin/setpriv", X_OK) != 0) {
-			printf("setpriv is missing: cannot run the suite unprivileged\n");
-			return 77;
-		}
-		/* nobody may not reach the build directory: a copy of this binary and
-		 * of the fixture's source in a world-readable directory */
-		char dir[] = "/tmp/sbx-pair-unpriv-XXXXXX", bin[64], src[64];
-		if (!mkdtemp(dir) || chmod(dir, 0755) < 0)
-			return 1;
-		snprintf(bin, sizeof bin, "%s/test-sandbox-pair", dir);
-		snprintf(src, sizeof src, "%s/pair.c", dir);
-		if (sh("cp /proc/%d/exe '%s' && cp '%s' '%s' && chmod 755 '%s' && chmod 644 '%s'", (int)getpid(), bin,
-				PAIR_SRC, src, bin, src) != 0)
-			return 1;
-		setenv("SBX_TEST_UNPRIV", "1", 1);
-		setenv("SBX_PAIR_SRC", src, 1);
-		fflush(stdout);
-		pid_t pid = fork();
-		if (pid == 0) {
-			execl("/usr/bin/setpriv", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-				"--inh-caps=-all", "--", bin, "--unprivileged", (char *)NULL);
-			perror("setpriv");
-			_exit(1);
-		}
-		int st = 0;
-		while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		sh("rm -rf '%s'", dir);
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-	}
+	if (unpriv && geteuid() == 0)
+		return sbx_test_rerun_unprivileged("test-sandbox-pair", PAIR_SRC, "SBX_PAIR_SRC");
 	if (unpriv && !getenv("SBX_TEST_UNPRIV")) {
 		printf("already unprivileged: the main pair test covers this case\n");
 		return 77;
