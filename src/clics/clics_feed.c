@@ -328,6 +328,35 @@ static void group_key(void *arg, const struct db_team_group *g)
 		k->key = xstrdup(g->key);
 }
 
+struct id_list {
+	int64_t *ids;
+	size_t n;
+};
+
+static void collect_id(void *arg, const struct db_submission *s)
+{
+	struct id_list *c = arg;
+	c->ids = xrealloc(c->ids, (c->n + 1) * sizeof *c->ids);
+	c->ids[c->n++] = s->id;
+}
+
+/* A team came out or was hidden: its submissions (and what hangs on them) again. */
+static void send_team_submissions(struct clics_feed *f, struct clics_model *m, struct lines *l, int64_t team_id)
+{
+	enum { PAGE = 500 };
+	struct id_list c = {NULL, 0};
+	int64_t total = 0;
+	for (int page = 1;; page++) {
+		size_t before = c.n;
+		if (db_contest_submissions(f->db, f->contest_id, team_id, 0, page, PAGE, collect_id, &c, &total) != 0 ||
+		    c.n == before || (int64_t)c.n >= total)
+			break;
+	}
+	for (size_t i = c.n; i-- > 0;) /* oldest first */
+		send_submission(f, m, l, c.ids[i], false);
+	free(c.ids);
+}
+
 /* A team, organization or group by its row id: its line (data: null for a tombstone). */
 static void send_keyed(struct clics_feed *f, struct clics_model *m, struct lines *l, enum clics_type t,
 		       const struct db_change *ch)
@@ -353,9 +382,16 @@ static void send_keyed(struct clics_feed *f, struct clics_model *m, struct lines
 		db_team_groups_list(f->db, f->contest_id, group_key, &k);
 	}
 	if (k.key) {
-		struct sent *e = put(f, l, t, k.key, clics_object(m, t, k.key), false);
-		if (e)
-			e->num = ch->id;
+		struct sent *before = sent_find(&f->sent, t, k.key);
+		bool known = before != NULL, was = known && before->hash;
+		json_t *o = clics_object(m, t, k.key);
+		bool now = o != NULL;
+		struct sent *e = put(f, l, t, k.key, o, false);
+		if (!e) /* remember the team is hidden from the viewer, to see it come out */
+			e = sent_put(&f->sent, t, k.key);
+		e->num = ch->id;
+		if (t == CLICS_TEAMS && known && was != now)
+			send_team_submissions(f, m, l, ch->id);
 	}
 	/* a team's members: their accounts name it */
 	for (size_t i = 0; have_team && i < team.member_count; i++)

@@ -436,6 +436,49 @@ START_TEST(deletes_as_null)
 }
 END_TEST
 
+/* A hidden team shown and hidden again: its team and its submissions come
+   to the public's feed with it and go (data: null) with it. */
+START_TEST(team_shown_and_hidden)
+{
+	make_contest(0);
+	struct db_team t;
+	ck_assert_int_eq(db_team_get(cdb, team_b, &t), 0);
+	t.hidden = true;
+	ck_assert_int_eq(db_team_update(cdb, team_b, &t, NULL), 0);
+	int64_t id = submit(user_b, team_b, contest_now_ms() - 3000000, "AC", 1);
+	char sid[24];
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	struct clics_feed *f = open_feed(NULL, NULL);
+	json_t *lines = drain(f, NULL);
+	ck_assert_uint_eq(count(lines, "teams", "tb", NULL), 0);
+	ck_assert_uint_eq(count(lines, "submissions", sid, NULL), 0);
+	json_decref(lines);
+	t.hidden = false;
+	ck_assert_int_eq(db_team_update(cdb, team_b, &t, NULL), 0);
+	lines = drain(f, NULL);
+	size_t nulls;
+	ck_assert_uint_eq(count(lines, "teams", "tb", &nulls), 1);
+	ck_assert_uint_eq(nulls, 0);
+	ck_assert_uint_eq(count(lines, "submissions", sid, NULL), 1);
+	ck_assert_uint_eq(count(lines, "judgements", sid, NULL), 1);
+	ck_assert_uint_eq(count(lines, "runs", NULL, NULL), 1);
+	check_lines(lines, false);
+	json_decref(lines);
+	t.hidden = true;
+	ck_assert_int_eq(db_team_update(cdb, team_b, &t, NULL), 0);
+	lines = drain(f, NULL);
+	ck_assert_uint_eq(count(lines, "teams", "tb", &nulls), 1);
+	ck_assert_uint_eq(nulls, 1);
+	ck_assert_uint_eq(count(lines, "submissions", sid, &nulls), 1);
+	ck_assert_uint_eq(nulls, 1);
+	ck_assert_uint_eq(count(lines, "judgements", sid, &nulls), 1);
+	ck_assert_uint_eq(nulls, 1);
+	json_decref(lines);
+	db_team_release(&t);
+	clics_feed_free(f);
+}
+END_TEST
+
 /* A finalized contest: the state with end_of_updates is the last line and
    only there, and the feed is over for good. */
 START_TEST(end_of_updates_last)
@@ -497,6 +540,7 @@ int main(void)
 	tcase_add_test(tc, runs_once_each);
 	tcase_add_test(tc, freeze_holds_back_the_judgement);
 	tcase_add_test(tc, deletes_as_null);
+	tcase_add_test(tc, team_shown_and_hidden);
 	tcase_add_test(tc, end_of_updates_last);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
