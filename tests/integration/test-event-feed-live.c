@@ -241,9 +241,18 @@ static void expect_same_as_rest(const struct feed_state *st, const char *type)
 
 static void expect_all_same_as_rest(const struct feed_state *st)
 {
-	const char *types[] = {"problems", "teams", "clarifications", "submissions", "judgements"};
+	const char *types[] = {"problems", "teams", "clarifications", "submissions", "judgements", "runs", "awards"};
 	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
 		expect_same_as_rest(st, types[i]);
+	const char *singletons[] = {"contest", "state"};
+	for (size_t i = 0; i < sizeof singletons / sizeof *singletons; i++) {
+		char path[128], key[64];
+		snprintf(path, sizeof path, "/api/clics/contests/live1%s%s", i ? "/" : "", i ? singletons[i] : "");
+		snprintf(key, sizeof key, "%s/", singletons[i]);
+		json_t *rest = get_json(S, S->admin_token, path);
+		ck_assert_msg(json_equal(json_object_get(st->objects, key), rest), "%s: the feed and REST differ", key);
+		json_decref(rest);
+	}
 }
 
 /* The contest live1 (started) with the team z1 (account t_one) on S. */
