@@ -3,8 +3,8 @@
  * (which takes it) guarantees that no wake is running or to come. Watchers
  * are kept per contest, so that a change wakes only its contest's. The
  * keep-alive thread sleeps until the earliest moment a watcher falls silent
- * for keepalive_ms (its last write, or its last keep-alive wake, whichever is
- * later) and wakes those that have. */
+ * for keepalive_ms (since its last write, or its last keep-alive wake,
+ * whichever is later) and wakes those that have. */
 #include "clics_watch.h"
 
 #include <errno.h>
@@ -63,14 +63,17 @@ static int64_t silent_since(const struct clics_watcher *x)
 	return wrote > x->kept_us ? wrote : x->kept_us;
 }
 
-/* Wakes the watchers silent for keepalive_us; returns when the next one falls silent (0: none). */
+/* Wakes the watchers silent for keepalive_us, or nearly (a tenth early, so
+   that one sweep serves many and the thread sweeps about ten times a period
+   however many watchers there are); returns when the next one falls silent
+   (0: none). */
 static int64_t keepalive_sweep(struct clics_watch *w, int64_t now)
 {
 	int64_t next = 0;
 	for (struct contest_watchers *c = w->contests; c; c = c->next)
 		for (struct clics_watcher *x = c->head; x; x = x->next) {
 			int64_t due = silent_since(x) + w->keepalive_us;
-			if (due <= now) {
+			if (due <= now + w->keepalive_us / 10) {
 				x->kept_us = now;
 				x->wake(x->ctx, CLICS_WAKE_KEEPALIVE);
 				due = now + w->keepalive_us;

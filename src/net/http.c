@@ -603,6 +603,7 @@ static enum MHD_Result queue_response(struct request_state *rs)
 	if (rs->stream) {
 		/* From here libmicrohttpd owns the stream: stream_free at the end. */
 		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, rs->stream, stream_free);
+		rs->streamed = true;
 		if (!r)
 			stream_free(rs->stream);
 		rs->stream = NULL;
@@ -921,6 +922,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 status, (long long)elapsed, rs->req.user ? " user=" : "",
 			 rs->req.user ? rs->req.user->username : "",
 			 rs->raw ? " (answered before the end of the body)"
+			 : rs->streamed ? toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? " (stream ended)" : " (stream aborted)"
 			 : toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 	json_decref(rs->req.json);
 	json_decref(rs->res.json);

@@ -31,6 +31,7 @@ struct request_state {
 	int basic_refused;   /* SESSION_E_BAD_PASSWORD or SESSION_E_LIMITED: a Basic credential was refused */
 	int64_t basic_retry; /* with SESSION_E_LIMITED: seconds */
 	struct http_stream *stream; /* the handler called http_stream: the body comes from it */
+	bool streamed;       /* the answer is (was) a stream: the access log says how it ended */
 };
 
 /* Matches a path against a route pattern. Returns the number of literal
