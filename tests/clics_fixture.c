@@ -2,6 +2,7 @@
 #include "clics_fixture.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,32 @@ void clics_basic_header(char *out, size_t size, const char *user, const char *pa
 		out[o++] = i + 2 < n ? b64[v & 63] : '=';
 	}
 	out[o] = '\0';
+}
+
+json_t *clics_get(const struct server *s, const char *header, long expect, const char *fmt, ...)
+{
+	char path[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof path, fmt, ap);
+	va_end(ap);
+	struct response r;
+	http_request(&r, s, "GET", path, NULL, NULL, NULL, 0, header ? (const char *const[]){header, NULL} : NULL);
+	ck_assert_msg(r.status == expect, "GET %s: %ld (want %ld) %.300s", path, r.status, expect, r.body ? r.body : "");
+	ck_assert_msg(r.json, "GET %s: no JSON: %.300s", path, r.body ? r.body : "");
+	if (expect == 200) {
+		char acao[64];
+		ck_assert_msg(response_header(&r, "Access-Control-Allow-Origin", acao, sizeof acao) && strcmp(acao, "*") == 0,
+			      "GET %s: no Access-Control-Allow-Origin: *", path);
+	} else {
+		const char *m = json_string_value(json_object_get(r.json, "message"));
+		ck_assert_msg(json_is_object(r.json) && json_object_size(r.json) == 2 &&
+				      json_integer_value(json_object_get(r.json, "code")) == expect && m && *m,
+			      "GET %s: %ld is no CLICS error {\"code\", \"message\"}: %s", path, r.status, r.body);
+	}
+	json_t *j = json_incref(r.json);
+	response_free(&r);
+	return j;
 }
 
 const char *clics_id(long long id)

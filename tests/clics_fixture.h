@@ -16,6 +16,7 @@
  *
  * Every helper fails the test (ck_assert) when the server refuses. */
 #pragma once
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,12 @@ void clics_fixture_build(struct clics_fixture *f, struct server *s, enum clics_p
 void clics_fixture_advance(struct clics_fixture *f, enum clics_phase phase);
 /* "not started", "running", ... */
 const char *clics_phase_name(enum clics_phase p);
+
+/* GET (path formatted from fmt) with one extra header (a Basic one from above, or NULL: the public). The
+   answer must have the status `expect`: for 200 JSON with Access-Control-Allow-Origin: *, otherwise the CLICS
+   error, exactly {"code": expect, "message": "<not empty>"}. Returns the body (new reference). */
+json_t *clics_get(const struct server *s, const char *header, long expect, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* "Authorization: Basic base64(user:password)" into out. */
 void clics_basic_header(char *out, size_t size, const char *user, const char *password);

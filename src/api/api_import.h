@@ -42,7 +42,7 @@ void api_import_release(struct api_import *p);
 /* db_contest_import's failure (rc, the name it reports) as an answer. */
 void api_import_error(struct http_response *res, const struct contest_files *cf, int rc, const char *missing);
 /* false with an answer when cf has no contest or its id is taken. */
-bool api_import_contest_free(struct http_request *req, struct http_response *res, const struct contest_files *cf);
+bool api_import_check_contest(struct http_request *req, struct http_response *res, const struct contest_files *cf);
 /* Creates cf's contest with its problems (by slug, which must exist), then its
    organizations, groups, teams and p's accounts; nothing of it stays on a
    failure. false with an answer. */

@@ -138,7 +138,7 @@ void api_contests_package_import(struct http_request *req, struct http_response 
 		http_error(res, 500, "internal", "cannot read the package: %s", strerror(-rc));
 		goto out;
 	}
-	if (!api_import_contest_free(req, res, &cp.files) || !check_problems(req, res, &cp) ||
+	if (!api_import_check_contest(req, res, &cp.files) || !check_problems(req, res, &cp) ||
 	    !api_import_prepare(req, res, &cp.files, API_IMPORT_PACKAGE, &p))
 		goto out;
 	created = xcalloc(cp.problem_count + 1, sizeof *created);

@@ -590,7 +590,7 @@ out:
 	return ok;
 }
 
-bool api_import_contest_free(struct http_request *req, struct http_response *res, const struct contest_files *cf)
+bool api_import_check_contest(struct http_request *req, struct http_response *res, const struct contest_files *cf)
 {
 	if (!cf->has_contest) {
 		http_error(res, 400, "validation", "contest.yaml: not found in the package");
@@ -610,7 +610,7 @@ void api_contests_import(struct http_request *req, struct http_response *res)
 	contest_files_init(&cf);
 	struct api_import p = {0};
 	int64_t id;
-	if (read_body(req, res, &cf, true) && api_import_contest_free(req, res, &cf) &&
+	if (read_body(req, res, &cf, true) && api_import_check_contest(req, res, &cf) &&
 	    api_import_prepare(req, res, &cf, API_IMPORT_TEAMS, &p) && api_import_contest(req, res, &cf, &p, &id)) {
 		json_t *body = api_import_counts(&cf, &p);
 		json_object_set_new(body, "id", json_integer((json_int_t)id));

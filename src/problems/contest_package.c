@@ -11,19 +11,7 @@
 #include "zip_writer.h"
 
 #define PROBLEMS "problems/"
-
-static bool ignored(const char *path)
-{
-	if (path_starts(path, "__MACOSX/") || strcmp(path, "__MACOSX") == 0)
-		return true;
-	for (const char *p = path; p; p = strchr(p, '/')) {
-		if (*p == '/')
-			p++;
-		if (*p == '.')
-			return true;
-	}
-	return false;
-}
+#define CONTEST_PACKAGE_MAX_ENTRIES 1000000
 
 /* The id folder of a path under problems/, its length; 0 when there is none. */
 static size_t problem_id_len(const char *path)
@@ -46,7 +34,7 @@ static bool wanted(const char *path)
 	return !(strchr(rest, '/') == NULL && path_ends(rest, ".pdf"));
 }
 
-static const struct loader_rules rules = {.marker = NULL, .ignored = ignored, .wanted = wanted};
+static const struct loader_rules rules = {.marker = NULL, .ignored = loader_junk, .wanted = wanted};
 
 static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(char **err, const char *fmt, ...)
@@ -159,6 +147,9 @@ int contest_package_read_zip(struct contest_package *cp, const void *data, size_
 	if (zlim.max_file_bytes > bound)
 		zlim.max_file_bytes = bound;
 	zlim.max_tests = 0;
+	/* an archived contest has a files.zip per submission: entries are cheap, and the upload's size bounds them */
+	if (zlim.max_files < CONTEST_PACKAGE_MAX_ENTRIES)
+		zlim.max_files = CONTEST_PACKAGE_MAX_ENTRIES;
 	struct loader_tree t;
 	int rc = loader_read_zip(data, len, &zlim, &rules, &t, err);
 	if (rc == PACKAGE_E_INVALID)

@@ -33,7 +33,7 @@ void contest_package_init(struct contest_package *cp);
 void contest_package_release(struct contest_package *cp);
 /* Reads the zip data[0..len). lim (NULL: the default) bounds each problem
    package; the package itself may hold at most its own size and 8 MiB in any
-   one file, and lim's total. */
+   one file, lim's total, and a million entries. */
 int contest_package_read_zip(struct contest_package *cp, const void *data, size_t len,
 			     const struct package_limits *lim, char **err);
 /* The problem package of problems/<id>, or NULL. */

@@ -505,6 +505,12 @@ DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int
 					  const char *source, const struct db_submit_context *ctx,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
+/* The same taking the id `want` (0: the next; a CLICS PUT gives one):
+   DB_E_CONFLICT when it is not above every submission id given out so far. */
+DB_MUST_CHECK int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+					  const char *source, const struct db_submit_context *ctx, int64_t want,
+					  struct db_submit_limits *lim, int64_t *id /* OUT */,
+					  struct db_submission *created /* OUT */);
 /* A page of a contest's submissions, newest first, optionally of one team and
    one problem (0 = any; team_id DB_TEAMS_ONLY: of every team, none without a
    team). Rows as for db_submissions_list. */
@@ -615,6 +621,10 @@ struct db_clarification {
    reply_to, a team or the problem is not the contest's, or the sender is no
    user; -EINVAL for a request from a team that is not to the jury alone. */
 DB_MUST_CHECK int db_clarification_create(struct db *db, const struct db_clarification *c, int64_t *id /* OUT */);
+/* The same taking the id `want` (0: the next): DB_E_CONFLICT when it is not
+   above every clarification id given out so far. */
+DB_MUST_CHECK int db_clarification_create_as(struct db *db, const struct db_clarification *c, int64_t want,
+					     int64_t *id /* OUT */);
 DB_MUST_CHECK int db_clarification_get(struct db *db, int64_t id, struct db_clarification *out);
 void db_clarification_release(struct db_clarification *c);
 typedef void (*db_clarification_fn)(void *ctx, const struct db_clarification *c);
