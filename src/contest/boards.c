@@ -17,7 +17,9 @@
  * timer thread sleeps until the earliest such moment of any contest, then,
  * under the lock, updates each board whose phase changed and tells the
  * listener (BOARDS_SWITCHED). A change that moves a contest's times (a
- * rebuild) wakes the timer to recompute its next moment. */
+ * rebuild) wakes the timer to recompute its next moment. A logged moment
+ * (DB_KIND_CONTEST_STATE, moments.c) switches the boards too, so that a
+ * thaw's re-logged submissions find the board thawed. */
 #include "boards.h"
 
 #include <errno.h>
@@ -547,6 +549,11 @@ void boards_on_change(struct boards *b, struct db *db, const struct db_change *c
 		break;
 	case DB_KIND_PROBLEM:
 		problem_changed(b, db, change->id, change->seq);
+		break;
+	case DB_KIND_CONTEST_STATE:
+		/* A moment was logged (moments.c): switch now, before the submissions
+		   a thaw logs again come, whichever of it and the timer is first. */
+		switch_boards(b, contest_now_ms());
 		break;
 	default:
 		break;

@@ -101,7 +101,8 @@ static int64_t pass(struct moments *m)
 		if (rc != 0 && rc != DB_E_NOT_FOUND) {
 			log_warn("moments: cannot log the state of contest %lld", (long long)s->id);
 			s->failed = true; /* tried again */
-			s->next = now.now + RETRY_MS;
+			if (!s->next || s->next > now.now + RETRY_MS)
+				s->next = now.now + RETRY_MS;
 		} else if (logged) {
 			log_info("moments: contest %lld is %s%s", (long long)s->id, contest_state_name(s->phase),
 				 s->hidden_from ? " (results hidden)" : "");

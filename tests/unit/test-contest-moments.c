@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "boards.h"
 #include "clock.h"
 #include "common.h"
 #include "contestdb.h"
@@ -23,12 +24,14 @@
 #define WAIT_MS 30000
 
 static struct moments *moments;
+static struct boards *boards; /* when a test puts them on the hook */
 static int64_t user, problem;
 
 static void on_change(void *ctx, struct db *db, const struct db_change *change)
 {
 	(void)ctx;
-	(void)db;
+	if (boards)
+		boards_on_change(boards, db, change);
 	moments_on_change(moments, change);
 }
 
@@ -44,6 +47,8 @@ static void teardown(void)
 {
 	moments_free(moments);
 	moments = NULL;
+	boards_free(boards);
+	boards = NULL;
 	contestdb_teardown();
 }
 
@@ -204,6 +209,31 @@ START_TEST(test_freeze_moved_later)
 }
 END_TEST
 
+/* Whether the board still holds its frozen public view (not yet switched to thawed). */
+static void read_frozen(void *ctx, const struct boards_view *v)
+{
+	*(bool *)ctx = !board_settings(v->board)->thawed;
+}
+
+/* The boards switch at a logged moment, before the submissions a thaw logs
+   again reach them, even with their own timer behind (here: not running). */
+START_TEST(test_boards_switch_at_the_state)
+{
+	int64_t now = contest_now_ms();
+	int64_t k = make_contest("k", now - 7200000, 3600000, 1800000);
+	ck_assert_int_eq(db_contest_set_time(cdb, k, DB_CONTEST_THAW_AT, now + 300), 0);
+	boards = boards_new(cdb);
+	bool frozen = false;
+	ck_assert_int_eq(boards_read(boards, k, read_frozen, &frozen), 0);
+	ck_assert(frozen);
+	while (contest_now_ms() <= now + 300)
+		sleep_ms(10);
+	ck_assert(log_state(k, "thawed", 0));
+	ck_assert_int_eq(boards_read(boards, k, read_frozen, &frozen), 0);
+	ck_assert(!frozen);
+}
+END_TEST
+
 /* ---- the thread ---- */
 
 START_TEST(test_moments_by_clock)
@@ -286,6 +316,7 @@ static Suite *moments_suite(void)
 	tcase_add_test(tc, test_logs_once_per_state);
 	tcase_add_test(tc, test_thaw_relogs_hidden);
 	tcase_add_test(tc, test_freeze_moved_later);
+	tcase_add_test(tc, test_boards_switch_at_the_state);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("thread");
 	tcase_add_checked_fixture(tc, setup, teardown);
