@@ -120,6 +120,9 @@ void api_teams_import(struct http_request *req, struct http_response *res);
 void api_organizations_list(struct http_request *req, struct http_response *res);
 void api_groups_list(struct http_request *req, struct http_response *res);
 void api_contests_import(struct http_request *req, struct http_response *res);
+/* api_package.c: contest packages */
+void api_contests_package_import(struct http_request *req, struct http_response *res);
+void api_contest_package_export(struct http_request *req, struct http_response *res);
 
 /* api_scoreboard.c */
 void api_contest_scoreboard(struct http_request *req, struct http_response *res);

@@ -1,15 +1,12 @@
 /* The CLICS Contest API 2023-06 (/api/clics/), read endpoints: a thin view
- * over the contest model. Collections are bare arrays filtered on their id
- * properties (?team_id=X; an empty value matches null), a single object is
- * the collection's item with that id, and what a viewer may see comes from
- * the contest part's access.h, as on the native API. The objects are the
- * views part's (views/clics.c); errors get the CLICS shape in the HTTP layer
- * (http_clics_path). */
-#include <inttypes.h>
-#include <stdio.h>
+ * over the clics part's model (clics_model.h), which decides what each
+ * viewer sees and builds every collection and object. Here: the paths,
+ * the filters (collections are bare arrays filtered on their id properties,
+ * ?team_id=X, an empty value matching null, and so is a single object), the
+ * access object and a submission's files. Errors get the CLICS shape in the
+ * HTTP layer (http_clics_path). */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "access.h"
 #include "api.h"

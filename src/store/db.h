@@ -282,6 +282,11 @@ void db_problem_judging_free(struct db_problem_judging *pj);
 /* Copies one test's input and answer (malloc'd) for the judge. */
 DB_MUST_CHECK int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_t *input_len,
 		 char **output, size_t *output_len);
+/* Every test of a problem in run order, hidden ones too, with its data (the
+   export of a problem package). The row's pointers are valid during the call
+   only; fn must not use the database. 0, or DB_E_NOT_FOUND with no tests. */
+typedef void (*db_test_fn)(void *ctx, const struct db_test *t);
+DB_MUST_CHECK int db_problem_tests(struct db *db, int64_t problem_id, db_test_fn fn, void *ctx);
 /* The custom validator: program (malloc'd), its language and flags (malloc'd); DB_E_NOT_FOUND if none. */
 DB_MUST_CHECK int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len, char **language, char **flags);
 
