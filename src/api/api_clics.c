@@ -194,8 +194,9 @@ static json_t *access_object(struct clics *x)
 	}
 	/* What api_clics_write.c lets this caller do: a team submits and asks
 	   for itself (a classroom's student, whose team comes with the first
-	   submission, only submits), the jury writes clarifications, admins also
-	   submit for any team and set the start and thaw times. */
+	   submission, only submits), the jury submits and asks for a team and
+	   writes clarifications, admins also submit with a time or an id and
+	   set the start and thaw times. */
 	json_t *caps = json_array();
 	const struct db_user *u = x->req->user;
 	if (x->v.view == CONTEST_VIEW_TEAM || (u && u->role == DB_ROLE_USER && x->c.classroom))
@@ -207,8 +208,11 @@ static json_t *access_object(struct clics *x)
 		json_array_append_new(caps, json_string("contest_thaw"));
 		json_array_append_new(caps, json_string("admin_submit"));
 	}
-	if (x->v.view == CONTEST_VIEW_JURY)
+	if (x->v.view == CONTEST_VIEW_JURY) {
+		json_array_append_new(caps, json_string("proxy_submit"));
+		json_array_append_new(caps, json_string("proxy_clar"));
 		json_array_append_new(caps, json_string("admin_clar"));
+	}
 	return json_pack("{s:o, s:o}", "capabilities", caps, "endpoints", list);
 }
 

@@ -5,8 +5,8 @@
  * submission window and team, api_clarification_send, api_contest_act), so
  * a CLICS write is stored, judged, logged and pushed like a native one. Who
  * may do what is the access object's capabilities: a team team_submit and
- * team_clar, the jury admin_clar, admins also admin_submit, contest_start
- * and contest_thaw. Errors get the CLICS {"code", "message"} shape in the
+ * team_clar, the jury proxy_submit, proxy_clar and admin_clar, admins also
+ * admin_submit, contest_start and contest_thaw. Errors get the CLICS {"code", "message"} shape in the
  * HTTP layer. */
 #include <inttypes.h>
 #include <sodium.h>
@@ -211,7 +211,8 @@ static bool files_source(struct http_response *res, const json_t *files, char **
 }
 
 /* Where the submission goes: the caller's own team (team_submit), or the
-   team_id an admin names (admin_submit, with an optional time). */
+   team_id the jury names (proxy_submit; admins' admin_submit may also give a
+   time). */
 static bool submission_context(struct http_request *req, struct http_response *res, const struct db_contest *c,
 			       const struct contest_viewer *v, bool put, struct db_submit_context *ctx)
 {
@@ -222,13 +223,18 @@ static bool submission_context(struct http_request *req, struct http_response *r
 		return false;
 	int64_t now = contest_now_ms();
 	ctx->contest_id = c->id;
-	if (req->user->admin) {
+	if (v->view == CONTEST_VIEW_JURY) {
 		if (!team) {
-			http_error(res, 400, "bad_request", "property 'team_id' is required: an admin submits for a team");
+			http_error(res, 400, "bad_request", "property 'team_id' is required: the jury submits for a team");
 			return false;
 		}
 		if (!(ctx->team_id = team_by_key(req->app->db, c, team))) {
 			http_error(res, 404, "not_found", "contest '%s' has no team '%s'", c->shortname, team);
+			return false;
+		}
+		if (at && !req->user->admin) {
+			http_error(res, 400, "bad_request", "a proxy's submission takes no 'time': the server sets it (admins "
+				   "may give one)");
 			return false;
 		}
 		if (at > now + CLOCK_SKEW_MS) {
@@ -238,9 +244,8 @@ static bool submission_context(struct http_request *req, struct http_response *r
 		ctx->submitted_ms = at ? at : now;
 		return api_contest_open_at(res, c, ctx->submitted_ms, &ctx->practice);
 	}
-	if (put || v->view == CONTEST_VIEW_JURY) {
-		http_error(res, 403, "forbidden", "%s", put ? "PUT of a submission is admin_submit's: admins only"
-							 : "the jury has no team: only admins submit for a team");
+	if (put) {
+		http_error(res, 403, "forbidden", "PUT of a submission is admin_submit's: admins only");
 		return false;
 	}
 	if (at || json_object_get(body, "contest_time")) {
@@ -319,10 +324,11 @@ void api_clics_submission_put(struct http_request *req, struct http_response *re
 
 /* ---- clarifications ---- */
 
-/* The CLICS body in native terms: team_clar from a team, admin_clar from the
-   jury (to_team_id null: to all). */
+/* The CLICS body in native terms: team_clar from a team, proxy_clar from the
+   jury for a team (*as: that team), admin_clar from the jury (to_team_id
+   null: to all). */
 static bool clarification_body(struct http_request *req, struct http_response *res, const struct db_contest *c,
-			       const struct contest_viewer *v, struct api_clar *in)
+			       const struct contest_viewer *v, struct api_clar *in, struct contest_viewer *as)
 {
 	const json_t *body = req->json;
 	const char *from = NULL, *to = NULL, *reply = NULL, *problem = NULL;
@@ -341,10 +347,12 @@ static bool clarification_body(struct http_request *req, struct http_response *r
 		http_error(res, 404, "not_found", "contest '%s' has no clarification '%s'", c->shortname, reply);
 		return false;
 	}
-	if (v->view == CONTEST_VIEW_TEAM) {
+	*as = *v;
+	bool proxy = v->view == CONTEST_VIEW_JURY && from;
+	if (v->view == CONTEST_VIEW_TEAM || proxy) {
 		if (in->id || in->time_ms || json_object_get(body, "contest_time")) {
-			http_error(res, 400, "bad_request", "a team's clarification takes no 'time' or 'contest_time': the "
-				   "server sets them");
+			http_error(res, 400, "bad_request", "a team's clarification takes no 'id', 'time' or 'contest_time': "
+				   "the server sets them");
 			return false;
 		}
 		if (to) {
@@ -352,21 +360,22 @@ static bool clarification_body(struct http_request *req, struct http_response *r
 				   "'to_team_id' must be absent");
 			return false;
 		}
-		if (from && team_by_key(req->app->db, c, from) != v->team_id) {
+		int64_t team = from ? team_by_key(req->app->db, c, from) : v->team_id;
+		if (proxy && !team) {
+			http_error(res, 404, "not_found", "contest '%s' has no team '%s'", c->shortname, from);
+			return false;
+		}
+		if (team != v->team_id && !proxy) {
 			http_error(res, 403, "forbidden", "a team asks for itself: 'from_team_id' must be your team's or "
 				   "absent");
 			return false;
 		}
+		*as = (struct contest_viewer){CONTEST_VIEW_TEAM, team, v->user_id};
 		return true;
 	}
 	if (v->view != CONTEST_VIEW_JURY) {
 		http_error(res, 403, "forbidden", "only the teams and the jury of contest '%s' send clarifications",
 			   c->shortname);
-		return false;
-	}
-	if (from) {
-		http_error(res, 400, "bad_request", "'from_team_id' must be null: the jury's clarifications are the "
-			   "jury's (proxy_clar is not served)");
 		return false;
 	}
 	if (in->time_ms > contest_now_ms() + CLOCK_SKEW_MS) {
@@ -399,7 +408,8 @@ static void clarification_write(struct http_request *req, struct http_response *
 				   "keeps one, for the jury)", "clarifications/{id}");
 		goto out;
 	}
-	if (clarification_body(req, res, &c, &v, &in) && api_clarification_send(req, res, &c, &v, &in, &id))
+	struct contest_viewer as;
+	if (clarification_body(req, res, &c, &v, &in, &as) && api_clarification_send(req, res, &c, &as, &in, &id))
 		answer_object(req, res, 201, CLICS_CLARIFICATIONS, id);
 out:
 	db_contest_release(&c);

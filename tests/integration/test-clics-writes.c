@@ -297,7 +297,7 @@ START_TEST(team_submission_refusals)
 	/* role */
 	body = sub_body("", NULL);
 	refused("POST", path, ANON, body, 401);
-	refused("POST", path, JUDY, body, 403);  /* the jury has no team */
+	refused("POST", path, JUDY, body, 400);  /* the jury submits for a team it names */
 	refused("POST", path, LONER, body, 403); /* in no team of the contest */
 	refused("PUT", "/api/clics/contests/ref1/submissions/77", ONE, body, 403);
 	refused("POST", "/api/clics/contests/nosuch/submissions", ONE, body, 404);
@@ -410,6 +410,15 @@ START_TEST(admin_submits_for_a_team)
 	/* without a time: now */
 	body = sub_body(", \"team_id\": \"z1\"", NULL);
 	json_decref(expect("POST", path, ADMIN, body, 201));
+	/* the jury as a proxy: for a team, at the server's time only */
+	s = expect("POST", path, JUDY, body, 201);
+	ck_assert_str_eq(str(s, "team_id"), "z1");
+	json_decref(s);
+	free(body);
+	time_text(t, sizeof t, now_ms() - 1000);
+	snprintf(extra, sizeof extra, ", \"team_id\": \"z1\", \"time\": \"%s\"", t);
+	body = sub_body(extra, NULL);
+	refused("POST", path, JUDY, body, 400);
 	free(body);
 	/* refusals: no team, an unknown team, a time in the future or before the start */
 	body = sub_body("", NULL);
@@ -432,7 +441,7 @@ START_TEST(admin_submits_for_a_team)
 	body = sub_body(extra, NULL);
 	refused("POST", path, ADMIN, body, 400);
 	free(body);
-	ck_assert_int_eq(native_total(contest), 2);
+	ck_assert_int_eq(native_total(contest), 3);
 }
 END_TEST
 
@@ -591,7 +600,14 @@ START_TEST(clarification_refusals)
 	refused("POST", path, ONE, "{\"text\": 5}", 400);
 	refused("POST", path, ONE, "{\"text\": \"?\", \"urgent\": true}", 400);
 	refused("POST", "/api/clics/contests/clar3/clarifications", ONE, "{\"text\": \"?\"}", 403); /* not started */
-	refused("POST", path, JUDY, "{\"text\": \"!\", \"from_team_id\": \"z1\"}", 400);
+	refused("POST", path, JUDY, "{\"text\": \"?\", \"from_team_id\": \"z9\"}", 404);
+	refused("POST", path, JUDY, "{\"text\": \"?\", \"from_team_id\": \"z1\", \"to_team_id\": \"z2\"}", 403);
+	refused("POST", path, JUDY, "{\"text\": \"?\", \"from_team_id\": \"z1\", \"time\": \"2026-01-01T00:00:00Z\"}", 400);
+	/* the jury as a proxy asks for a team */
+	json_t *p = expect("POST", path, JUDY, "{\"text\": \"Asked at the desk.\", \"from_team_id\": \"z2\"}", 201);
+	ck_assert_str_eq(str(p, "from_team_id"), "z2");
+	ck_assert(json_is_null(json_object_get(p, "to_team_id")));
+	json_decref(p);
 	refused("POST", path, JUDY, "{\"text\": \"!\", \"to_team_id\": \"z9\"}", 404);
 	refused("POST", path, JUDY, "{\"text\": \"!\", \"reply_to_id\": \"999\"}", 400);
 	/* own from_team_id is fine */
@@ -763,8 +779,8 @@ START_TEST(access_capabilities)
 	expect_capabilities("public", ANON, "");
 	expect_capabilities("loner", LONER, "");
 	expect_capabilities("team", ONE, "team_submit,team_clar");
-	expect_capabilities("jury", JUDY, "admin_clar");
-	expect_capabilities("admin", ADMIN, "contest_start,contest_thaw,admin_submit,admin_clar");
+	expect_capabilities("jury", JUDY, "proxy_submit,proxy_clar,admin_clar");
+	expect_capabilities("admin", ADMIN, "contest_start,contest_thaw,admin_submit,proxy_submit,proxy_clar,admin_clar");
 }
 END_TEST
 
