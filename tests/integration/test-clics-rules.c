@@ -152,6 +152,10 @@ static const struct {
 	 "a thaw before the end sets the state's thawed while ended is null (2023-06: started < frozen < ended < "
 	 "thawed): refuse the thaw action before the end (409), or let view_clics_state report thawed only once "
 	 "ended, at max(thaw, end)"},
+	{"public-submission-files",
+	 "the public's submissions carry files (their href answers 401) and entry_point, which the CCS requirements "
+	 "give only to admin and analyst: leave both out of the public's submission objects and of its access "
+	 "(the model's submission object and api_clics.c's access)"},
 	{"team-hidden-not-in-access",
 	 "teams carry 'hidden' for everyone, yet the access of a non-jury viewer leaves it out: api_clics.c's "
 	 "access should list 'hidden' for everyone (or the model leave it out of non-jury team objects)"},
@@ -351,7 +355,7 @@ static void check_endpoints(const struct viewer *v)
 			lists[c] = json_array();
 			continue;
 		}
-		clics_check_collection(collections[c], list, where);
+		clics_check_collection_in(collections[c], list, access_entry(access, collections[c]), where);
 		check_in_access(v, access, collections[c], list);
 		check_contest_times(v, collections[c], list, start);
 		/* every collection has something for the jury once submissions are in (the checker's -n) */
@@ -593,6 +597,21 @@ static void check_visibility(const struct viewer *v)
 		snprintf(q, sizeof q, "runs?judgement_id=%s", clics_id(fx.sub_frozen));
 		list = get_as(v, 200, q);
 		ck_assert_uint_eq(json_array_size(list), 0);
+		json_decref(list);
+	}
+
+	/* the public gets no files (CCS requirements: files and entry_point are for admin and analyst) */
+	if (v->role == ROLE_PUBLIC) {
+		list = collection(v, "submissions");
+		json_t *leak = NULL;
+		json_array_foreach(list, i, o)
+			if (json_object_get(o, "files") || json_object_get(o, "entry_point"))
+				leak = o;
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s, public: submission %s has files or entry_point", clics_phase_name(fx.phase),
+			 leak ? str(leak, "id") : "-");
+		if (json_array_size(list))
+			rule(!leak, "public-submission-files", msg);
 		json_decref(list);
 	}
 
