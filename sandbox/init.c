@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <linux/capability.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -138,7 +139,8 @@ static int drop_privileges(const struct sandbox *sb)
 
 /* NOTE_EXEC_FAILED: argv[0] is there but the kernel would not execute it (the
  * program's own failure); NOTE_NO_PROGRAM: there is no argv[0] (the caller's). */
-enum { NOTE_READY = 1, NOTE_EXEC_FAILED, NOTE_NO_PROGRAM, NOTE_SETUP_FAILED };
+/* NOTE_STDIO: stdio is set up (the init may drop its copies, see run_request). */
+enum { NOTE_READY = 1, NOTE_EXEC_FAILED, NOTE_NO_PROGRAM, NOTE_SETUP_FAILED, NOTE_STDIO };
 
 static void note(int fd, int kind, int val, const char *step)
 {
@@ -236,6 +238,7 @@ static _Noreturn void program_main(const struct sandbox *sb, const struct sbx_cg
 	step = "set up stdio";
 	if (dup2(b.fd_in, 0) < 0 || dup2(b.fd_out, 1) < 0 || dup2(b.fd_err, 2) < 0)
 		goto fail;
+	note(notes, NOTE_STDIO, 0, NULL);
 	step = "enter /box";
 	if (chdir("/box") < 0)
 		goto fail;
@@ -386,6 +389,10 @@ _Noreturn void sbx_init_main(struct sandbox *sb, int kind, const char *root, uin
 		_exit(1);
 	}
 	wp.listener = n.val;
+	/* The program is forked (it keeps its own priority): the init wakes
+	 * promptly when it ends, to stamp the moment (a pair's order). Only root
+	 * may raise it; elsewhere this fails and changes nothing. */
+	setpriority(PRIO_PROCESS, 0, -20);
 	/* Its write end stays open here (shared table): never wait on it again. */
 	fcntl(wp.notes, F_SETFL, O_NONBLOCK);
 	for (int c = 0; c < SBX_CG_N; c++)
@@ -458,6 +465,7 @@ static _Noreturn void run_request(struct sandbox *sb, struct waiting_prog *wp, c
 
 	int syscall_nr = -1;
 	struct exec_note failed = { 0 };
+	bool stdio_dropped = false;
 	struct pollfd pf[4] = {
 		{ .fd = wp->pidfd, .events = POLLIN },
 		{ .fd = status, .events = 0 },
@@ -471,10 +479,26 @@ static _Noreturn void run_request(struct sandbox *sb, struct waiting_prog *wp, c
 		if (pf[1].revents & (POLLHUP | POLLERR))
 			_exit(1); /* the worker gave up on this run: dying kills it all */
 		if (pf[2].revents) {
-			/* a note after READY: the program could not start */
-			if (!read_full(wp->notes, &failed, sizeof failed))
-				failed.kind = 0;
-			pf[2].fd = -1;
+			struct exec_note n;
+			if (!read_full(wp->notes, &n, sizeof n)) {
+				pf[2].fd = -1;
+			} else if (n.kind == NOTE_STDIO && !stdio_dropped) {
+				/* The program has its stdio: our copies of the pipes must not
+				 * keep them open (a program that closes its stdout must be seen
+				 * to). The table is still shared (until its execve), so the init
+				 * takes a copy of its own, and closes them there. */
+				if (unshare(CLONE_FILES) == 0) {
+					for (int i = 0; i <= 2; i++)
+						close(i);
+					for (int i = FD_STDIN; i <= FD_STDERR; i++)
+						close(fds[i]);
+					stdio_dropped = true;
+				}
+			} else if (n.kind != NOTE_STDIO) {
+				/* a note after READY: the program could not start */
+				failed = n;
+				pf[2].fd = -1;
+			}
 		}
 		if (pf[3].revents & POLLIN) {
 			struct seccomp_notif req;
@@ -491,8 +515,10 @@ static _Noreturn void run_request(struct sandbox *sb, struct waiting_prog *wp, c
 		if (pf[0].revents & POLLIN)
 			break;
 	}
+	struct timespec ended;
+	clock_gettime(CLOCK_MONOTONIC, &ended);
 	struct msg res = { .type = MSG_RESULT, .syscall_nr = syscall_nr, .cg_baseline = cg_baseline,
-		.cg_prog_pre = init_prog_pre };
+		.cg_prog_pre = init_prog_pre, .ended_us = (int64_t)ended.tv_sec * 1000000 + ended.tv_nsec / 1000 };
 	while (wait4(wp->pid, &res.wstatus, 0, &res.ru) < 0 && errno == EINTR)
 		;
 	/* Anything else of the run (a daemon, a compiler's child) is our child
@@ -505,13 +531,19 @@ static _Noreturn void run_request(struct sandbox *sb, struct waiting_prog *wp, c
 		while (wait4(-1, NULL, __WALL, NULL) > 0 || errno == EINTR);
 	}
 	/* The program shared our file table until its execve: our copies of its
-	 * stdio must go now, or the worker never sees the pipes' end. */
-	for (int i = 0; i <= 2; i++)
-		close(i);
-	for (int i = FD_STDIN; i <= FD_STDERR; i++)
-		close(fds[i]);
-	if (failed.kind == 0 && read(wp->notes, &failed, sizeof failed) != (ssize_t)sizeof failed)
-		failed.kind = 0;
+	 * stdio must go now (if they have not), or the worker never sees the
+	 * pipes' end. */
+	if (!stdio_dropped) {
+		for (int i = 0; i <= 2; i++)
+			close(i);
+		for (int i = FD_STDIN; i <= FD_STDERR; i++)
+			close(fds[i]);
+	}
+	while (failed.kind == 0 || failed.kind == NOTE_STDIO)
+		if (read(wp->notes, &failed, sizeof failed) != (ssize_t)sizeof failed) {
+			failed.kind = 0;
+			break;
+		}
 	if (failed.kind == NOTE_NO_PROGRAM) {
 		sbx_send_error(status, failed.val, "cannot execute '%s': %s", args, strerror(failed.val));
 		_exit(1);

@@ -117,6 +117,8 @@ struct sandbox_result {
 	int exit_code, signal;
 	uint64_t cpu_ms, wall_ms, memory_kb, output_bytes;
 	uint64_t cpu_us;      /* the same CPU time in microseconds */
+	uint64_t ended_us;    /* from the start of the run (of a pair: the same start for both) to the
+	                         program's end (its exit, or the kill): which of a pair ended first */
 	char syscall[32];     /* SANDBOX_SYSCALL: the call's name ("socket"), "unknown" if not known */
 	int exec_errno;       /* SANDBOX_EXEC_FAILED: execve's errno */
 	bool box_full;        /* a bounded writable box (box_kb) was full at the end: writes failed */
@@ -131,6 +133,23 @@ struct sandbox_result {
  * waits for those; at most four are pending at a time). stdout_fd and stderr_fd should be files
  * or memfds: a pipe nobody reads would stall the supervisor. */
 int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sandbox_result *res);
+
+/* Runs two commands at once, connected by two pipes: a's stdout is b's
+ * stdin and b's stdout is a's stdin (an interactive problem: the submission
+ * and the interactor). Each has its own confined run with its own limits
+ * (CPU, wall, memory, processes) and its own result; both start at one
+ * moment, so ended_us says which ended first. The specs' stdin_fd and
+ * stdout_fd are ignored, and output_kb too (a flood fills the pipe and blocks
+ * the writer until the reader reads, ends or is killed); stderr is kept as in
+ * sandbox_run. When one program ends, its ends of the pipes close (with
+ * everything it started): the other reads EOF, and a write gets EPIPE
+ * (SIGPIPE). Neither can deadlock the caller: each wall limit holds. If one
+ * run fails in the sandbox (SANDBOX_ERROR), the other is killed and says
+ * SANDBOX_ERROR too. Returns 0 when both have a result, else the negative
+ * errno of the first that failed (as sandbox_run); both results are always
+ * filled. Uses one sandbox: the two runs take two waiting inits. */
+int sandbox_run_pair(struct sandbox *sb, const struct sandbox_spec *a, const struct sandbox_spec *b,
+		struct sandbox_result *ra, struct sandbox_result *rb);
 
 /* "OK", "EXITED", "SIGNALED", "TIME", "WALL", "MEMORY", "OUTPUT", "SYSCALL", "ERROR", "EXEC_FAILED". */
 const char *sandbox_status_name(enum sandbox_status st);

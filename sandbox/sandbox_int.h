@@ -186,6 +186,7 @@ struct msg {
 	uint64_t cg_prog_pre; /* MSG_RESULT: what the waiting program had charged before its execve
 	                         (all of cg_baseline, or nearly; freed by the execve) */
 	unsigned cg_left;     /* MSG_RESULT: tasks of the run still in its cgroup (should be 0) */
+	int64_t ended_us;     /* MSG_RESULT: CLOCK_MONOTONIC when the init saw its program end */
 	int have_cgs;         /* MSG_RESULT: cgs is filled in */
 	struct sbx_cg_stats cgs; /* MSG_RESULT: the run's cgroup counters, read by the init at the end
 	                            (the zygote may remove the cgroups as soon as the init is gone) */

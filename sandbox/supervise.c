@@ -140,13 +140,23 @@ static int dispatch_direct(struct sandbox *sb, struct req *rq, size_t len, const
 }
 
 struct run_state {
+	const struct sandbox_spec *spec;
+	struct sandbox_result *res;
+	int rc;                 /* negative errno: the run failed (res says why) */
+	bool over;              /* nothing more to wait for */
 	int64_t t0;
-	int status_fd, out_r, err_r, tfd;
+	int64_t wall_deadline, start_deadline;
+	uint64_t out_limit, err_limit;
+	int out[2], errp[2], st[2];
+	int status_fd, out_r, err_r;
 	int init_pidfd, prog_pidfd;
 	int stat_fd;            /* /proc/PID/stat of the program (no cgroup) */
 	int statm_fd;
 	bool started, got_result, status_eof, out_eof, err_eof;
 	bool notify;
+	bool prog_ended;        /* its pidfd said so (ended_at) */
+	int64_t ended_at;
+	bool peer_failed;       /* a pair: the other run failed, this one was killed */
 	enum sandbox_status kill_reason; /* SANDBOX_OK: not killed */
 	int64_t kill_at;
 	bool init_killed;
@@ -158,7 +168,6 @@ struct run_state {
 	struct msg error;
 	bool have_error;
 	struct sbx_cg_run cgr;  /* the run's cgroup files (from STARTED), when cgroups are used */
-	bool ticking;           /* the timerfd is armed */
 };
 
 static int prog_host_pid(int pidfd)
@@ -400,7 +409,10 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 	if (have_result && rs->result.syscall_nr >= 0)
 		sbx_syscall_name(rs->result.syscall_nr, syscall_name, sizeof syscall_name);
 
-	if (rs->kill_reason == SANDBOX_ERROR) {
+	if (rs->kill_reason == SANDBOX_ERROR && rs->peer_failed) {
+		fail_result(res, "killed: the other program of the pair could not run");
+		return;
+	} else if (rs->kill_reason == SANDBOX_ERROR) {
 		fail_result(res, "cannot write the program's output: %s", strerror(rs->write_err));
 		return;
 	} else if (have_result && rs->result.exec_errno) {
@@ -456,19 +468,22 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 		res->wall_ms, res->memory_kb, mem_how, res->output_bytes);
 }
 
-int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sandbox_result *res)
+/* Checks the spec, writes the request into sb->reqbuf and makes the run's
+ * pipes, then sends the request. stdin_fd and stdout_fd: -2 = the spec's
+ * (stdout through a pipe the supervisor pumps), else the fd the program gets
+ * (a pair's pipe end: nothing to pump). nproc_more: processes of the
+ * program's uid besides the sandbox's own (the other run of a pair). 0, or
+ * negative errno with rs->res failed. */
+static int run_start(struct sandbox *sb, struct run_state *rs, int stdin_fd, int stdout_fd, uint32_t nproc_more)
 {
-	struct run_state rs = { .status_fd = -1, .out_r = -1, .err_r = -1, .tfd = -1, .init_pidfd = -1,
-		.prog_pidfd = -1, .stat_fd = -1, .statm_fd = -1, .cpu_ns_polled = -1 };
-	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, st[2] = { -1, -1 };
-	int rc = 0;
-	char box[PATH_MAX];
+	const struct sandbox_spec *spec = rs->spec;
+	struct sandbox_result *res = rs->res;
 	const struct sandbox_limits *l = &spec->limits;
+	char box[PATH_MAX];
+	int rc;
 
-	memset(res, 0, sizeof *res);
-	res->status = SANDBOX_ERROR;
-	if (!spec->argv || !spec->argv[0] || spec->argv[0][0] != '/' || !spec->box_dir || spec->stdout_fd < 0 ||
-	    (unsigned)spec->profile >= SBX_NPROFILES) {
+	if (!spec->argv || !spec->argv[0] || spec->argv[0][0] != '/' || !spec->box_dir ||
+	    (stdout_fd == -2 && spec->stdout_fd < 0) || (unsigned)spec->profile >= SBX_NPROFILES) {
 		fail_result(res, "bad sandbox spec (argv[0] must be absolute, box_dir and stdout_fd set)");
 		return -EINVAL;
 	}
@@ -517,37 +532,34 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	if (spec->box_writable)
 		rq->flags |= REQ_BOX_WRITABLE;
 
-	sbx_reap_pending(sb, false);
 	/* Other processes with the program's uid: as root, the other waiting
 	 * programs (POOL per profile) and the one forked for the next run; in a
 	 * user namespace also the zygote, the waiting and next inits, this run's
 	 * init and finished inits still exiting. */
-	rq->nproc_extra = sb->root ? 2 * SBX_NPROFILES : 5 * SBX_NPROFILES + 1 + (uint32_t)sb->npending;
-	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0 ||
-	    (spec->stderr_fd >= 0 && pipe2(errp, O_CLOEXEC | O_NONBLOCK) < 0) ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, st) < 0 ||
+	rq->nproc_extra = (sb->root ? 2 * SBX_NPROFILES : 5 * SBX_NPROFILES + 1 + (uint32_t)sb->npending) + nproc_more;
+	bool pumped = stdout_fd == -2;
+	if ((pumped && pipe2(rs->out, O_CLOEXEC | O_NONBLOCK) < 0) ||
+	    (spec->stderr_fd >= 0 && pipe2(rs->errp, O_CLOEXEC | O_NONBLOCK) < 0) ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, rs->st) < 0 ||
 	    (sb->tfd < 0 && (sb->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) < 0)) {
 		rc = -errno;
 		fail_result(res, "cannot make pipes: %s", strerror(errno));
-		goto out;
+		return rc;
 	}
 	/* The child ends must block (a non-blocking stdout would surprise programs). */
-	fcntl(out[1], F_SETFL, 0);
-	if (errp[1] >= 0)
-		fcntl(errp[1], F_SETFL, 0);
-	fcntl(st[1], F_SETFL, 0);
+	if (pumped)
+		fcntl(rs->out[1], F_SETFL, 0);
+	if (rs->errp[1] >= 0)
+		fcntl(rs->errp[1], F_SETFL, 0);
+	fcntl(rs->st[1], F_SETFL, 0);
 
 	int fds[4];
-	fds[FD_STDIN] = spec->stdin_fd >= 0 ? spec->stdin_fd : sb->devnull;
-	fds[FD_STDOUT] = out[1];
-	fds[FD_STDERR] = errp[1] >= 0 ? errp[1] : sb->devnull;
-	fds[FD_STATUS] = st[1];
-	/* The periodic timerfd is armed only if the run outlives its first tick
-	 * (a poll timeout until then): short runs never pay for it. */
-	rs.tfd = sb->tfd;
-	rs.ticking = false;
+	int in = stdin_fd == -2 ? spec->stdin_fd : stdin_fd;
+	fds[FD_STDIN] = in >= 0 ? in : sb->devnull;
+	fds[FD_STDOUT] = pumped ? rs->out[1] : stdout_fd;
+	fds[FD_STDERR] = rs->errp[1] >= 0 ? rs->errp[1] : sb->devnull;
+	fds[FD_STATUS] = rs->st[1];
 
-	rs.t0 = mono_us();
 	/* As root the worker can do the zygote's part itself and hand the request
 	 * straight to a waiting init (one hop less); else, or with no init offered
 	 * yet, the zygote does. */
@@ -555,159 +567,298 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	if (sb->root) {
 		char err[300];
 		if ((sent = dispatch_direct(sb, rq, sizeof *rq + used, fds, box, err, sizeof err)) < 0) {
-			rc = sent;
 			fail_result(res, "%s", err);
-			goto out;
+			return sent;
 		}
 	}
 	if (!sent && (rc = sbx_send_with_fds(sb->ctl, rq, sizeof *rq + used, fds, 4)) < 0) {
 		fail_result(res, "cannot reach the sandbox helper: %s", strerror(-rc));
-		goto out;
+		return rc;
 	}
-	close(out[1]);
-	out[1] = -1;
-	if (errp[1] >= 0) {
-		close(errp[1]);
-		errp[1] = -1;
+	for (int *fd = (int[]){ rs->out[1], rs->errp[1], rs->st[1] }, i = 0; i < 3; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	rs->out[1] = rs->errp[1] = rs->st[1] = -1;
+	rs->status_fd = rs->st[0];
+	rs->out_r = rs->out[0];
+	rs->err_r = rs->errp[0];
+	rs->out_eof = rs->out_r < 0;
+	rs->err_eof = rs->err_r < 0;
+	rs->out_limit = l->output_kb ? l->output_kb * 1024 : UINT64_MAX;
+	rs->err_limit = l->stderr_kb * 1024;
+	rs->wall_deadline = l->wall_ms ? rs->t0 + (int64_t)l->wall_ms * 1000 : INT64_MAX;
+	rs->start_deadline = rs->t0 + (int64_t)(l->wall_ms ? l->wall_ms : 60000) * 1000 + 5000000;
+	return 0;
+}
+
+static bool run_waits(const struct run_state *rs)
+{
+	return rs->rc == 0 && !rs->over && !rs->have_error && !((rs->got_result || rs->status_eof) && rs->out_eof && rs->err_eof);
+}
+
+/* The run's four poll entries: status, stdout, stderr, the program's pidfd. */
+static void run_pollfds(const struct run_state *rs, struct pollfd *pf)
+{
+	bool live = run_waits(rs);
+	pf[0] = (struct pollfd){ .fd = !live || rs->got_result || rs->status_eof ? -1 : rs->status_fd, .events = POLLIN };
+	pf[1] = (struct pollfd){ .fd = !live || rs->out_eof ? -1 : rs->out_r, .events = POLLIN };
+	pf[2] = (struct pollfd){ .fd = !live || rs->err_eof ? -1 : rs->err_r, .events = POLLIN };
+	pf[3] = (struct pollfd){ .fd = !live || rs->prog_ended ? -1 : rs->prog_pidfd, .events = POLLIN };
+}
+
+static void run_events(struct sandbox *sb, struct run_state *rs, const struct pollfd *pf)
+{
+	const struct sandbox_spec *spec = rs->spec;
+	if (pf[3].revents && !rs->prog_ended) {
+		rs->prog_ended = true;
+		rs->ended_at = mono_us();
 	}
-	close(st[1]);
-	st[1] = -1;
-	rs.status_fd = st[0];
-	rs.out_r = out[0];
-	rs.err_r = errp[0];
-	rs.err_eof = rs.err_r < 0;
+	if (pf[1].revents)
+		rs->out_eof = !pump(sb, rs->out_r, spec->stdout_fd, rs->out_limit, &rs->out_bytes, true, rs);
+	if (pf[2].revents)
+		rs->err_eof = !pump(sb, rs->err_r, spec->stderr_fd, rs->err_limit, &rs->err_bytes, false, rs);
+	if (pf[0].revents) {
+		handle_status(rs);
+		if (rs->got_result) {
+			if (!rs->prog_ended) {
+				rs->prog_ended = true;
+				rs->ended_at = mono_us();
+			}
+			/* The init closed its copies before it reported and the program
+			 * is gone: the pipes are at their end, or nearly. */
+			if (!rs->out_eof)
+				rs->out_eof = !pump(sb, rs->out_r, spec->stdout_fd, rs->out_limit, &rs->out_bytes, true, rs);
+			if (!rs->err_eof)
+				rs->err_eof = !pump(sb, rs->err_r, spec->stderr_fd, rs->err_limit, &rs->err_bytes, false, rs);
+		}
+	}
+}
 
-	uint64_t out_limit = l->output_kb ? l->output_kb * 1024 : UINT64_MAX;
-	uint64_t err_limit = l->stderr_kb * 1024;
-	int64_t wall_deadline = l->wall_ms ? rs.t0 + (int64_t)l->wall_ms * 1000 : INT64_MAX;
-	int64_t start_deadline = rs.t0 + (int64_t)(l->wall_ms ? l->wall_ms : 60000) * 1000 + 5000000;
+/* One tick: limits, the start deadline, the init's grace after a kill. */
+static void run_tick(struct sandbox *sb, struct run_state *rs, int64_t now)
+{
+	const struct sandbox_limits *l = &rs->spec->limits;
+	if (!run_waits(rs))
+		return;
+	if (!rs->got_result) {
+		poll_usage(sb, rs);
+		if (now >= rs->wall_deadline)
+			kill_run(rs, SANDBOX_WALL);
+		if (l->cpu_ms && rs->cpu_ns_polled > (int64_t)l->cpu_ms * 1000000)
+			kill_run(rs, SANDBOX_TIME);
+		if (l->memory_kb && !sb->cg.have[SBX_CG_MEMORY] && rs->rss_polled_kb > l->memory_kb)
+			kill_run(rs, SANDBOX_MEMORY);
+		if (!rs->started && now >= rs->start_deadline) {
+			rs->have_error = true;
+			rs->error.err = ETIMEDOUT;
+			sbx_fmt(rs->error.text, sizeof rs->error.text, "the run did not start in time");
+			return;
+		}
+		if (rs->kill_reason != SANDBOX_OK && !rs->init_killed && rs->init_pidfd >= 0 &&
+		    now - rs->kill_at > KILL_GRACE_MS * 1000) {
+			sbx_pidfd_kill(rs->init_pidfd, SIGKILL);
+			rs->init_killed = true;
+		}
+	} else if (now - rs->t0 > (int64_t)(l->wall_ms ? l->wall_ms : 60000) * 1000 + 10000000) {
+		rs->over = true; /* the pipes should have ended long ago */
+	}
+}
 
-	while (!((rs.got_result || rs.status_eof) && rs.out_eof && rs.err_eof)) {
-		struct pollfd pf[4] = {
-			{ .fd = (rs.got_result || rs.status_eof) ? -1 : rs.status_fd, .events = POLLIN },
-			{ .fd = rs.out_eof ? -1 : rs.out_r, .events = POLLIN },
-			{ .fd = rs.err_eof ? -1 : rs.err_r, .events = POLLIN },
-			{ .fd = rs.ticking ? rs.tfd : -1, .events = POLLIN },
-		};
-		int pr = poll(pf, 4, rs.ticking ? -1 : TICK_MS);
+/* Supervises n started runs (one, or a pair) until each is over. A run of a
+ * pair that fails in the sandbox ends the other. Returns 0 or negative errno
+ * (the poll failed). */
+static int supervise(struct sandbox *sb, struct run_state *rs, int n, bool *ticking)
+{
+	for (;;) {
+		bool any = false;
+		for (int i = 0; i < n; i++)
+			any |= run_waits(&rs[i]);
+		if (!any)
+			return 0;
+		struct pollfd pf[4 * 2 + 1];
+		for (int i = 0; i < n; i++)
+			run_pollfds(&rs[i], &pf[4 * i]);
+		pf[4 * n] = (struct pollfd){ .fd = *ticking ? sb->tfd : -1, .events = POLLIN };
+		int pr = poll(pf, (nfds_t)(4 * n + 1), *ticking ? -1 : TICK_MS);
 		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = -errno;
-			break;
+			return -errno;
 		}
-		if (pr == 0 && !rs.ticking) {
+		/* The periodic timerfd is armed only if the run outlives its first tick
+		 * (a poll timeout until then): short runs never pay for it. */
+		if (pr == 0 && !*ticking) {
 			struct itimerspec its = { .it_interval = { 0, TICK_MS * 1000000L },
 				.it_value = { 0, TICK_MS * 1000000L } };
-			timerfd_settime(rs.tfd, 0, &its, NULL);
-			rs.ticking = true;
-			pf[3].revents = POLLIN; /* this timeout is the first tick */
+			timerfd_settime(sb->tfd, 0, &its, NULL);
+			*ticking = true;
+			pf[4 * n].revents = POLLIN; /* this timeout is the first tick */
 		}
-		if (pf[1].revents)
-			rs.out_eof = !pump(sb, rs.out_r, spec->stdout_fd, out_limit, &rs.out_bytes, true, &rs);
-		if (pf[2].revents)
-			rs.err_eof = !pump(sb, rs.err_r, spec->stderr_fd, err_limit, &rs.err_bytes, false, &rs);
-		if (pf[0].revents) {
-			handle_status(&rs);
-			if (rs.got_result) {
-				/* The init closed its copies before it reported and the program
-				 * is gone: the pipes are at their end, or nearly. */
-				if (!rs.out_eof)
-					rs.out_eof = !pump(sb, rs.out_r, spec->stdout_fd, out_limit, &rs.out_bytes, true, &rs);
-				if (!rs.err_eof)
-					rs.err_eof = !pump(sb, rs.err_r, spec->stderr_fd, err_limit, &rs.err_bytes, false, &rs);
-			}
-		}
-		if (rs.have_error)
-			break;
-		if (pf[3].revents & POLLIN) {
+		for (int i = 0; i < n; i++)
+			run_events(sb, &rs[i], &pf[4 * i]);
+		if (pf[4 * n].revents & POLLIN) {
 			uint64_t ticks;
-			if (pr > 0 && read(rs.tfd, &ticks, sizeof ticks) < 0) {
+			if (pr > 0 && read(sb->tfd, &ticks, sizeof ticks) < 0) {
 				/* spurious wakeup */
 			}
 			int64_t now = mono_us();
-			if (!rs.got_result) {
-				poll_usage(sb, &rs);
-				if (now >= wall_deadline)
-					kill_run(&rs, SANDBOX_WALL);
-				if (l->cpu_ms && rs.cpu_ns_polled > (int64_t)l->cpu_ms * 1000000)
-					kill_run(&rs, SANDBOX_TIME);
-				if (l->memory_kb && !sb->cg.have[SBX_CG_MEMORY] && rs.rss_polled_kb > l->memory_kb)
-					kill_run(&rs, SANDBOX_MEMORY);
-				if (!rs.started && now >= start_deadline) {
-					rs.have_error = true;
-					rs.error.err = ETIMEDOUT;
-					sbx_fmt(rs.error.text, sizeof rs.error.text, "the run did not start in time");
-					break;
-				}
-				if (rs.kill_reason != SANDBOX_OK && !rs.init_killed && rs.init_pidfd >= 0 &&
-				    now - rs.kill_at > KILL_GRACE_MS * 1000) {
-					sbx_pidfd_kill(rs.init_pidfd, SIGKILL);
-					rs.init_killed = true;
-				}
-			} else if (now - rs.t0 > (int64_t)(l->wall_ms ? l->wall_ms : 60000) * 1000 + 10000000) {
-				break; /* the pipes should have ended long ago */
+			for (int i = 0; i < n; i++)
+				run_tick(sb, &rs[i], now);
+		}
+		for (int i = 0; i < n && n == 2; i++)
+			if (rs[i].have_error && run_waits(&rs[1 - i])) {
+				rs[1 - i].peer_failed = true;
+				kill_run(&rs[1 - i], SANDBOX_ERROR);
 			}
+	}
+}
+
+/* The run's result (after supervise, or after run_start failed), and every
+ * fd of it closed. Returns 0 or negative errno (as sandbox_run). */
+static int run_end(struct sandbox *sb, struct run_state *rs, int rc)
+{
+	struct sandbox_result *res = rs->res;
+	int64_t now = mono_us();
+	if (rs->rc < 0)
+		rc = rs->rc;
+	if (rs->status_fd < 0 && rc == 0)
+		rc = -EIO; /* never started */
+	if (rs->status_fd >= 0) {
+		res->wall_ms = (uint64_t)(now - rs->t0) / 1000;
+		/* the init saw the end first (it waits on nothing else); else the worker */
+		int64_t end = rs->got_result && rs->result.ended_us > 0 ? rs->result.ended_us
+			: rs->prog_ended ? rs->ended_at : now;
+		/* a kill is the end, and known exactly (the report comes later) */
+		if (rs->kill_reason != SANDBOX_OK && rs->kill_at > 0 && rs->kill_at < end && rs->prog_pidfd >= 0)
+			end = rs->kill_at;
+		res->ended_us = end > rs->t0 ? (uint64_t)(end - rs->t0) : 0;
+		res->output_bytes = rs->out_bytes < rs->out_limit ? rs->out_bytes : rs->out_limit;
+		if (rs->have_error) {
+			if (rs->init_pidfd >= 0)
+				sbx_pidfd_kill(rs->init_pidfd, SIGKILL);
+			rc = rs->error.err ? -rs->error.err : -EIO;
+			fail_result(res, "%s", rs->error.text);
+		} else if (rc < 0) {
+			fail_result(res, "supervisor failed: %s", strerror(-rc));
+		} else {
+			struct sbx_cg_stats cgs;
+			bool have_cgs = false;
+			if (rs->got_result && rs->result.have_cgs) {
+				cgs = rs->result.cgs;
+				have_cgs = true;
+			} else if (rs->cgr.ready) {
+				sbx_cg_stats(&rs->cgr, &cgs); /* no report: the cgroups are still there (the init was killed) */
+				have_cgs = true;
+			}
+			classify(sb, rs->spec, rs, have_cgs ? &cgs : NULL, res);
+			if (res->status == SANDBOX_ERROR)
+				rc = -EIO;
 		}
 	}
-	res->wall_ms = (uint64_t)(mono_us() - rs.t0) / 1000;
-	res->output_bytes = rs.out_bytes < out_limit ? rs.out_bytes : out_limit;
 
-	if (rs.have_error) {
-		if (rs.init_pidfd >= 0)
-			sbx_pidfd_kill(rs.init_pidfd, SIGKILL);
-		rc = rs.error.err ? -rs.error.err : -EIO;
-		fail_result(res, "%s", rs.error.text);
-		goto out;
-	}
-	if (rc < 0) {
-		fail_result(res, "supervisor failed: %s", strerror(-rc));
-		goto out;
-	}
-
-	struct sbx_cg_stats cgs;
-	bool have_cgs = false;
-	if (rs.got_result && rs.result.have_cgs) {
-		cgs = rs.result.cgs;
-		have_cgs = true;
-	} else if (rs.cgr.ready) {
-		sbx_cg_stats(&rs.cgr, &cgs); /* no report: the cgroups are still there (the init was killed) */
-		have_cgs = true;
-	}
-	classify(sb, spec, &rs, have_cgs ? &cgs : NULL, res);
-	if (res->status == SANDBOX_ERROR)
-		rc = -EIO;
-
-out:
 	/* The init kills and reaps everything before it reports; if it did not
 	 * report, kill it, which ends the pid namespace. */
-	if (rs.init_pidfd >= 0) {
-		if (rs.got_result) {
-			sb->pending[sb->npending++] = rs.init_pidfd;
+	if (rs->init_pidfd >= 0) {
+		if (rs->got_result) {
+			sb->pending[sb->npending++] = rs->init_pidfd;
+			sbx_reap_pending(sb, false); /* keeps room for the next */
 		} else {
 			/* no report: kill the init, which ends the pid namespace, and wait */
-			sbx_pidfd_kill(rs.init_pidfd, SIGKILL);
-			wait_init(rs.init_pidfd);
+			sbx_pidfd_kill(rs->init_pidfd, SIGKILL);
+			wait_init(rs->init_pidfd);
 		}
-		rs.init_pidfd = -1;
+		rs->init_pidfd = -1;
 	}
 	/* the init reaps everything before it reports, so this is 0 */
-	if (rs.got_result && rs.result.cg_left)
-		sbx_logf(&sb->log, "WARNING: %u processes left in a finished run's cgroup", rs.result.cg_left);
-	if (rs.cgr.ready)
-		sbx_cg_close(&rs.cgr);
-	if (rs.ticking) {
-		struct itimerspec off = { { 0, 0 }, { 0, 0 } };
-		uint64_t ticks;
-		timerfd_settime(sb->tfd, 0, &off, NULL);
-		if (read(sb->tfd, &ticks, sizeof ticks) < 0) {
-			/* nothing pending: fine */
-		}
-	}
-	int close_fds[] = { out[0], out[1], errp[0], errp[1], st[0], st[1], rs.prog_pidfd, rs.stat_fd,
-		rs.statm_fd };
+	if (rs->got_result && rs->result.cg_left)
+		sbx_logf(&sb->log, "WARNING: %u processes left in a finished run's cgroup", rs->result.cg_left);
+	if (rs->cgr.ready)
+		sbx_cg_close(&rs->cgr);
+	int close_fds[] = { rs->out[0], rs->out[1], rs->errp[0], rs->errp[1], rs->st[0], rs->st[1], rs->prog_pidfd,
+		rs->stat_fd, rs->statm_fd };
 	for (size_t i = 0; i < sizeof close_fds / sizeof *close_fds; i++)
 		if (close_fds[i] >= 0)
 			close(close_fds[i]);
 	return rc;
+}
+
+static void run_init(struct run_state *rs, const struct sandbox_spec *spec, struct sandbox_result *res, int64_t t0)
+{
+	*rs = (struct run_state){ .spec = spec, .res = res, .t0 = t0, .out = { -1, -1 }, .errp = { -1, -1 },
+		.st = { -1, -1 }, .status_fd = -1, .out_r = -1, .err_r = -1, .init_pidfd = -1, .prog_pidfd = -1,
+		.stat_fd = -1, .statm_fd = -1, .cpu_ns_polled = -1 };
+	memset(res, 0, sizeof *res);
+	res->status = SANDBOX_ERROR;
+}
+
+static void stop_ticking(struct sandbox *sb, bool ticking)
+{
+	if (!ticking)
+		return;
+	struct itimerspec off = { { 0, 0 }, { 0, 0 } };
+	uint64_t ticks;
+	timerfd_settime(sb->tfd, 0, &off, NULL);
+	if (read(sb->tfd, &ticks, sizeof ticks) < 0) {
+		/* nothing pending: fine */
+	}
+}
+
+int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sandbox_result *res)
+{
+	struct run_state rs;
+	bool ticking = false;
+	sbx_reap_pending(sb, false);
+	run_init(&rs, spec, res, mono_us());
+	int rc = rs.rc = run_start(sb, &rs, -2, -2, 0);
+	if (rc == 0)
+		rc = supervise(sb, &rs, 1, &ticking);
+	rc = run_end(sb, &rs, rc);
+	stop_ticking(sb, ticking);
+	return rc;
+}
+
+int sandbox_run_pair(struct sandbox *sb, const struct sandbox_spec *a, const struct sandbox_spec *b,
+		struct sandbox_result *ra, struct sandbox_result *rb)
+{
+	struct run_state rs[2];
+	bool ticking = false;
+	int ab[2] = { -1, -1 }, ba[2] = { -1, -1 }; /* a's stdout to b's stdin; b's stdout to a's stdin */
+	sbx_reap_pending(sb, false);
+	int64_t t0 = mono_us();
+	run_init(&rs[0], a, ra, t0);
+	run_init(&rs[1], b, rb, t0);
+	int rc = 0;
+	if (pipe2(ab, O_CLOEXEC) < 0 || pipe2(ba, O_CLOEXEC) < 0) {
+		rc = -errno;
+		fail_result(ra, "cannot make pipes: %s", strerror(errno));
+		fail_result(rb, "cannot make pipes: %s", strerror(errno));
+		rs[0].rc = rs[1].rc = rc;
+	} else {
+		/* Each counts the other's processes (and, in a user namespace, its init)
+		 * against the uid's process limit. */
+		uint32_t pa = a->limits.processes ? a->limits.processes : 1;
+		uint32_t pb = b->limits.processes ? b->limits.processes : 1;
+		uint32_t init = sb->root ? 0 : 1;
+		rs[0].rc = run_start(sb, &rs[0], ba[0], ab[1], pb + init);
+		if (rs[0].rc == 0) {
+			rs[1].rc = run_start(sb, &rs[1], ab[0], ba[1], pa + init);
+		} else {
+			rs[1].rc = -ECANCELED;
+			fail_result(rb, "not started: the other program of the pair could not start");
+		}
+		if (rs[1].rc < 0 && rs[0].rc == 0) {
+			rs[0].peer_failed = true;
+			kill_run(&rs[0], SANDBOX_ERROR); /* or, not started yet, when it starts */
+		}
+	}
+	/* The programs have their ends (and, after their end, nobody): one that
+	 * stops sees EOF or EPIPE on the other side. */
+	for (int *fd = (int[]){ ab[0], ab[1], ba[0], ba[1] }, i = 0; i < 4; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	if (rs[0].rc == 0 || rs[1].rc == 0)
+		rc = supervise(sb, rs, 2, &ticking);
+	int rc0 = run_end(sb, &rs[0], rc), rc1 = run_end(sb, &rs[1], rc);
+	stop_ticking(sb, ticking);
+	return rc0 < 0 ? rc0 : rc1;
 }

@@ -114,6 +114,7 @@ fail_mk:
 /* Two per kind: back-to-back runs of one kind find one ready while the next
  * one gets ready (joining a v1 cgroup waits for an RCU grace period, ms). */
 #define POOL 2
+#define NACTIVE 2
 enum { TREE_RUN, TREE_FULL, NTREES };
 
 struct zygote_ctx {
@@ -127,11 +128,14 @@ struct zygote_ctx {
 		struct sbx_cg_run cg;     /* the cgroups its program has joined */
 	} wait[NKINDS][POOL];             /* [kind][0] is the oldest: the next to run */
 	uint32_t next_id;
-	int active_pidfd;                 /* init of the last dispatched run, or -1 */
-	int active_kind;
+	/* The runs dispatched last (two at once: a pair, sandbox_run_pair), oldest
+	 * first: their inits' pidfds (or -1) and cgroups, removed once they end. */
+	struct active {
+		int pidfd;
+		struct sbx_cg_run cg;
+	} active[NACTIVE];
 	uint64_t tmp_kb[NKINDS];          /* /tmp size of the last run of each kind: the next init mounts it */
 	bool cg_stuck;                    /* housekeeping made no progress: wait for the next event */
-	struct sbx_cg_run cg;             /* that run's cgroups */
 };
 
 static int build_roots(struct zygote_ctx *z, char *err, size_t errlen)
@@ -306,15 +310,50 @@ static void pool_remove(struct zygote_ctx *z, int kind, struct waiting *w)
 	z->wait[kind][POOL - 1].cg.ready = false;
 }
 
-/* The last run is over (or a new one starts): queue its cgroups for
+/* Active run i is over (or makes room for a new one): queue its cgroups for
  * removal. Its mounts live in its init's namespace and go with it. */
-static void finish_active(struct zygote_ctx *z)
+static void finish_active(struct zygote_ctx *z, int i)
 {
-	if (z->cg.ready)
-		sbx_cg_finish(&z->sb->cg, &z->cg);
-	if (z->active_pidfd >= 0)
-		close(z->active_pidfd);
-	z->active_pidfd = -1;
+	struct active *a = &z->active[i];
+	if (a->cg.ready)
+		sbx_cg_finish(&z->sb->cg, &a->cg);
+	if (a->pidfd >= 0)
+		close(a->pidfd);
+	a->pidfd = -1;
+	a->cg.ready = false;
+}
+
+/* Finishes the active runs whose inits are gone. */
+static void finish_ended(struct zygote_ctx *z)
+{
+	for (int i = 0; i < NACTIVE; i++) {
+		struct pollfd pf = { .fd = z->active[i].pidfd, .events = POLLIN };
+		if (z->active[i].pidfd >= 0 && poll(&pf, 1, 0) > 0)
+			finish_active(z, i);
+	}
+}
+
+/* A run starts (its init has the request): it becomes the newest active
+ * run; the oldest, if there is no room, is finished (its cgroups are removed
+ * once it is gone: a busy rmdir is retried). */
+static void add_active(struct zygote_ctx *z, int pidfd, const struct sbx_cg_run *cg)
+{
+	finish_ended(z);
+	int n = 0;
+	for (int i = 0; i < NACTIVE; i++)
+		if (z->active[i].pidfd >= 0)
+			z->active[n++] = z->active[i];
+	if (n == NACTIVE) {
+		finish_active(z, 0);
+		memmove(&z->active[0], &z->active[1], sizeof z->active[0] * (NACTIVE - 1));
+		n--;
+	}
+	for (int i = n; i < NACTIVE; i++) {
+		z->active[i].pidfd = -1;
+		z->active[i].cg.ready = false;
+	}
+	z->active[n].pidfd = pidfd;
+	z->active[n].cg = *cg;
 }
 
 /* The run's box as a detached mount: a bind of the host directory, read-only
@@ -349,7 +388,7 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 	int status = fds[FD_STATUS], all[NFDS_MAX], nall = 4, rc;
 	char err[300];
 
-	finish_active(z);
+	finish_ended(z);
 	/* An init the worker does not have: the oldest waiting one, or (when the
 	 * worker has them all, root) a fresh one. */
 	struct waiting fresh = { .sock = -1, .pidfd = -1 }, *w = NULL;
@@ -375,16 +414,14 @@ static void dispatch(struct zygote_ctx *z, struct req *rq, size_t len, int *fds)
 	all[FD_BOX] = bfd;
 	nall = FD_BOX + 1;
 	struct sbx_cg_run *cgr = &w->cg;
-	z->active_kind = kind;
 	rc = sbx_send_with_fds(w->sock, rq, len, all, nall);
 	close(bfd);
 	if (rc < 0) {
 		sbx_send_error(status, -rc, "cannot reach the run's init: %s", strerror(-rc));
 		goto drop;
 	}
-	z->active_pidfd = w->pidfd;
+	add_active(z, w->pidfd, cgr);
 	z->tmp_kb[kind] = sbx_tmp_size_kb(rq->lim.file_kb);
-	z->cg = *cgr;
 	close(w->sock);
 	w->sock = w->pidfd = -1;
 	w->cg.ready = false;
@@ -412,11 +449,8 @@ static void taken(struct zygote_ctx *z, const struct ctl_msg *m)
 		struct waiting *w = &z->wait[m->kind][i];
 		if (w->sock < 0 || w->id != m->id)
 			continue;
-		finish_active(z);
-		z->active_kind = (int)m->kind;
-		z->active_pidfd = w->pidfd;
+		add_active(z, w->pidfd, &w->cg);
 		z->tmp_kb[m->kind] = sbx_tmp_size_kb(m->file_kb);
-		z->cg = w->cg;
 		close(w->sock);
 		w->sock = w->pidfd = -1;
 		w->cg.ready = false;
@@ -432,7 +466,8 @@ _Noreturn void sbx_zygote_main(struct sandbox *sb, int report)
 	int flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
 
 	z.sb = sb;
-	z.active_pidfd = -1;
+	for (int i = 0; i < NACTIVE; i++)
+		z.active[i].pidfd = -1;
 	for (int k = 0; k < NKINDS; k++)
 		z.tmp_kb[k] = 64 * 1024;
 	for (int k = 0; k < NKINDS; k++)
@@ -491,8 +526,10 @@ _Noreturn void sbx_zygote_main(struct sandbox *sb, int report)
 				if (z.wait[k][i].sock < 0)
 					missing_kind = k, missing_slot = i;
 		bool work = missing_kind >= 0 || (sb->any_cg && !z.cg_stuck && (!sb->cg.spare.ready || sb->cg.ndoomed > 0));
-		struct pollfd pf[2] = { { .fd = sb->ctl, .events = POLLIN }, { .fd = z.active_pidfd, .events = POLLIN } };
-		int r = poll(pf, 2, work ? backoff_ms : -1);
+		struct pollfd pf[1 + NACTIVE] = { { .fd = sb->ctl, .events = POLLIN } };
+		for (int i = 0; i < NACTIVE; i++)
+			pf[1 + i] = (struct pollfd){ .fd = z.active[i].pidfd, .events = POLLIN };
+		int r = poll(pf, 1 + NACTIVE, work ? backoff_ms : -1);
 		if (r < 0 && errno != EINTR)
 			_exit(1);
 		if (pf[0].revents) {
@@ -513,8 +550,11 @@ _Noreturn void sbx_zygote_main(struct sandbox *sb, int report)
 					close(fds[i]);
 			continue;
 		}
-		if (pf[1].revents) {
-			finish_active(&z); /* early, while nobody waits */
+		bool ended = false;
+		for (int i = 0; i < NACTIVE; i++)
+			ended |= pf[1 + i].revents != 0;
+		if (ended) {
+			finish_ended(&z); /* early, while nobody waits */
 			z.cg_stuck = false;
 			continue;
 		}
@@ -541,18 +581,18 @@ _Noreturn void sbx_zygote_main(struct sandbox *sb, int report)
 	}
 	/* The worker is done: end the waiting inits and wait for them and the
 	 * last run's init, so that nothing outlives sandbox_free. */
-	int last = z.active_pidfd;
-	z.active_pidfd = -1;
-	finish_active(&z);
-	int pids[NKINDS * POOL + 1], n = 0;
+	int pids[NKINDS * POOL + NACTIVE], n = 0;
+	for (int i = 0; i < NACTIVE; i++) {
+		if (z.active[i].pidfd >= 0)
+			pids[n++] = dup(z.active[i].pidfd);
+		finish_active(&z, i);
+	}
 	for (int k = 0; k < NKINDS; k++)
 		for (int i = 0; i < POOL; i++) {
 			if (z.wait[k][i].pidfd >= 0)
 				pids[n++] = dup(z.wait[k][i].pidfd);
 			drop_waiting(&z, k, i);
 		}
-	if (last >= 0)
-		pids[n++] = last;
 	for (int i = 0; i < n; i++) {
 		struct pollfd pf = { .fd = pids[i], .events = POLLIN };
 		if (pids[i] >= 0 && poll(&pf, 1, 2000) == 0)

@@ -11,7 +11,7 @@ import { submissionsPage } from './pages/submissions.js';
 import { submissionPage } from './pages/submission.js';
 import { adminHome, adminProblems, adminProblemEdit, adminUsers, adminImport } from './pages/admin.js';
 import { contestsPage, contestPage, scoreboardPage, clarificationsPage } from './pages/contests.js';
-import { juryContests, juryContestEdit, juryTeams, juryClarifications, juryBoard, juryBalloons } from './pages/jury.js';
+import { juryContests, juryContestEdit, juryTeams, juryClarifications, juryBoard, juryBalloons, juryEvents } from './pages/jury.js';
 
 const routes = [
   { re: /^\/login$/, page: loginPage, public: true },
@@ -31,6 +31,7 @@ const routes = [
   { re: /^\/admin\/contests\/(\d+)\/clarifications$/, page: juryClarifications, jury: true },
   { re: /^\/admin\/contests\/(\d+)\/scoreboard$/, page: juryBoard, jury: true },
   { re: /^\/admin\/contests\/(\d+)\/balloons$/, page: juryBalloons, jury: true },
+  { re: /^\/admin\/contests\/(\d+)\/events$/, page: juryEvents, jury: true },
   { re: /^\/admin$/, page: adminHome, admin: true },
   { re: /^\/admin\/problems$/, page: adminProblems, admin: true },
   { re: /^\/admin\/problems\/new$/, page: adminProblemEdit, admin: true },

@@ -137,20 +137,11 @@ static bool problem_of(struct http_request *req, struct http_response *res, cons
 	return false;
 }
 
-/* A team's request: to the jury, from the start until the contest is finalized. */
+/* A team's request: to the jury, from the start until the contest is
+   finalized; a reply_to must be one the team may see. */
 static bool team_request(struct http_request *req, struct http_response *res, const struct db_contest *c,
-			 const struct contest_viewer *v, struct db_clarification *out)
+			 const struct contest_viewer *v, const struct api_clar *in, struct db_clarification *out)
 {
-	static const char *const jury_fields[] = {"to", "team_id", "reply_to"};
-	for (size_t i = 0; i < ARRAY_SIZE(jury_fields); i++) {
-		json_t *f = json_object_get(req->json, jury_fields[i]);
-		if (f && !json_is_null(f)) {
-			http_error(res, 403, "forbidden",
-				   "field '%s' is the jury's: a team's clarification goes to the jury (send "
-				   "\"problem\" and \"text\")", jury_fields[i]);
-			return false;
-		}
-	}
 	enum contest_state state = contest_state_at(c, out->time_ms);
 	if (state == CONTEST_SCHEDULED) {
 		http_error(res, 403, "forbidden", "contest %lld has not started: teams may ask once it starts",
@@ -162,6 +153,20 @@ static bool team_request(struct http_request *req, struct http_response *res, co
 			   (long long)c->id);
 		return false;
 	}
+	if (in->reply_to) {
+		struct db_clarification r;
+		bool seen = db_clarification_get(req->app->db, in->reply_to, &r) == 0 && r.contest_id == c->id &&
+			    (r.to_all || r.to_team_id == v->team_id || r.from_team_id == v->team_id);
+		if (seen && !in->problem_given)
+			out->problem_id = r.problem_id;
+		db_clarification_release(&r);
+		if (!seen) {
+			http_error(res, 400, "validation", "reply_to: clarification %lld is not one of contest %lld you "
+				   "may see", (long long)in->reply_to, (long long)c->id);
+			return false;
+		}
+		out->reply_to = in->reply_to;
+	}
 	out->from_team_id = v->team_id;
 	return true;
 }
@@ -169,65 +174,41 @@ static bool team_request(struct http_request *req, struct http_response *res, co
 /* The jury's message: a reply (reply_to) to the team that asked or to all, a
    message to one team, or an announcement to all. */
 static bool jury_message(struct http_request *req, struct http_response *res, const struct db_contest *c,
-			 bool problem_given, struct db_clarification *out)
+			 const struct api_clar *in, struct db_clarification *out)
 {
 	struct db *db = req->app->db;
-	int64_t reply_to = 0, team_id = 0, asker = 0;
-	const char *to = NULL;
-	char *err = NULL;
-	if (json_get_int(req->json, "reply_to", false, 1, INT64_MAX, &reply_to, &err) ||
-	    json_get_string(req->json, "to", false, 16, &to, &err) ||
-	    json_get_int(req->json, "team_id", false, 1, INT64_MAX, &team_id, &err)) {
-		validation(res, err);
-		return false;
-	}
+	int64_t reply_to = in->reply_to, team_id = in->team_id, asker = 0;
 	if (reply_to) {
 		struct db_clarification r;
 		int rc = db_clarification_get(db, reply_to, &r);
 		bool here = rc == 0 && r.contest_id == c->id;
 		if (rc == 0) {
 			asker = r.from_team_id;
-			if (!problem_given)
+			if (!in->problem_given)
 				out->problem_id = r.problem_id; /* a reply is about what the question was about */
 			db_clarification_release(&r);
 		}
 		if (!here) {
-			http_error(res, 400, "validation", "field 'reply_to': clarification %lld is not in contest %lld",
+			http_error(res, 400, "validation", "reply_to: clarification %lld is not in contest %lld",
 				   (long long)reply_to, (long long)c->id);
 			return false;
 		}
 		if (!asker) {
-			http_error(res, 400, "validation",
-				   "field 'reply_to': clarification %lld is the jury's, not a team's request",
+			http_error(res, 400, "validation", "reply_to: clarification %lld is the jury's, not a team's request",
 				   (long long)reply_to);
 			return false;
 		}
 	}
-	bool to_team;
-	if (!to)
-		to_team = reply_to != 0; /* a reply goes to the asker, a new message to all */
-	else if (strcmp(to, "team") == 0 || strcmp(to, "all") == 0)
-		to_team = strcmp(to, "team") == 0;
-	else {
-		http_error(res, 400, "validation", "field 'to' must be \"team\" or \"all\", not '%s'", to);
-		return false;
-	}
-	if (!to_team && team_id) {
-		http_error(res, 400, "validation", "field 'team_id' goes with \"to\": \"team\" only");
-		return false;
-	}
-	if (to_team) {
+	if (in->to_team) {
 		if (asker && team_id && team_id != asker) {
-			http_error(res, 400, "validation",
-				   "field 'team_id': a private reply goes to the team that asked (team %lld)",
+			http_error(res, 400, "validation", "a private reply goes to the team that asked (team %lld)",
 				   (long long)asker);
 			return false;
 		}
 		if (!team_id)
 			team_id = asker;
 		if (!team_id) {
-			http_error(res, 400, "validation",
-				   "field 'team_id' is required for \"to\": \"team\" without 'reply_to'");
+			http_error(res, 400, "validation", "a message to one team needs its team, or reply_to");
 			return false;
 		}
 		struct db_team t;
@@ -236,63 +217,122 @@ static bool jury_message(struct http_request *req, struct http_response *res, co
 		if (rc == 0)
 			db_team_release(&t);
 		if (!here) {
-			http_error(res, 400, "validation", "field 'team_id': team %lld is not in contest %lld",
-				   (long long)team_id, (long long)c->id);
+			http_error(res, 400, "validation", "team %lld is not in contest %lld", (long long)team_id,
+				   (long long)c->id);
 			return false;
 		}
 	}
 	out->reply_to = reply_to;
-	out->to_team_id = to_team ? team_id : 0;
-	out->to_all = !to_team;
+	out->to_team_id = in->to_team ? team_id : 0;
+	out->to_all = !in->to_team;
+	return true;
+}
+
+bool api_clarification_send(struct http_request *req, struct http_response *res, const struct db_contest *c,
+			    const struct contest_viewer *v, const struct api_clar *in, int64_t *id)
+{
+	struct db_clarification clar = {.contest_id = c->id, .time_ms = in->time_ms ? in->time_ms : contest_now_ms(),
+					.sender_user_id = req->user->id, .text = in->text, .problem_id = in->problem_id};
+	if (v->view == CONTEST_VIEW_PUBLIC) {
+		http_error(res, 403, "forbidden", "only the teams and the jury of contest %lld send clarifications",
+			   (long long)c->id);
+		return false;
+	}
+	if (strlen(in->text) > CLAR_TEXT_MAX) {
+		http_error(res, 400, "validation", "the text is longer than %d bytes", CLAR_TEXT_MAX);
+		return false;
+	}
+	if (!in->text[strspn(in->text, " \t\r\n")]) {
+		http_error(res, 400, "validation", "field 'text' must not be empty");
+		return false;
+	}
+	if (v->view == CONTEST_VIEW_TEAM ? !team_request(req, res, c, v, in, &clar) : !jury_message(req, res, c, in, &clar))
+		return false;
+	int rc = db_clarification_create_as(req->app->db, &clar, in->id, id);
+	if (rc == DB_E_NOT_FOUND) /* checked above: it went away since */
+		http_error(res, 400, "validation", "the request, team or problem named is no longer in contest %lld",
+			   (long long)c->id);
+	else if (rc == DB_E_CONFLICT)
+		http_error(res, 409, "conflict",
+			   "clarification id %lld is taken or was used before: a new id must be above every id so far",
+			   (long long)in->id);
+	else if (rc)
+		http_error(res, 500, "internal", "cannot store the clarification");
+	return rc == 0;
+}
+
+/* The native body: {"problem", "text"} from a team; the jury's adds "to"
+   ("team" or "all"), "team_id" and "reply_to". */
+static bool native_body(struct http_request *req, struct http_response *res, const struct db_contest *c,
+			const struct contest_viewer *v, struct api_clar *out)
+{
+	char *err = NULL;
+	if (json_get_string(req->json, "text", true, CLAR_TEXT_MAX, &out->text, &err)) {
+		validation(res, err);
+		return false;
+	}
+	if (!problem_of(req, res, c, &out->problem_id))
+		return false;
+	out->problem_given = out->problem_id || json_is_null(json_object_get(req->json, "problem"));
+	if (v->view == CONTEST_VIEW_TEAM) {
+		static const char *const jury_fields[] = {"to", "team_id", "reply_to"};
+		for (size_t i = 0; i < ARRAY_SIZE(jury_fields); i++) {
+			json_t *f = json_object_get(req->json, jury_fields[i]);
+			if (f && !json_is_null(f)) {
+				http_error(res, 403, "forbidden",
+					   "field '%s' is the jury's: a team's clarification goes to the jury (send "
+					   "\"problem\" and \"text\")", jury_fields[i]);
+				return false;
+			}
+		}
+		return true;
+	}
+	const char *to = NULL;
+	if (json_get_int(req->json, "reply_to", false, 1, INT64_MAX, &out->reply_to, &err) ||
+	    json_get_string(req->json, "to", false, 16, &to, &err) ||
+	    json_get_int(req->json, "team_id", false, 1, INT64_MAX, &out->team_id, &err)) {
+		validation(res, err);
+		return false;
+	}
+	if (!to)
+		out->to_team = out->reply_to != 0; /* a reply goes to the asker, a new message to all */
+	else if (strcmp(to, "team") == 0 || strcmp(to, "all") == 0)
+		out->to_team = strcmp(to, "team") == 0;
+	else {
+		http_error(res, 400, "validation", "field 'to' must be \"team\" or \"all\", not '%s'", to);
+		return false;
+	}
+	if (!out->to_team && out->team_id) {
+		http_error(res, 400, "validation", "field 'team_id' goes with \"to\": \"team\" only");
+		return false;
+	}
 	return true;
 }
 
 void api_clarifications_create(struct http_request *req, struct http_response *res)
 {
-	struct db *db = req->app->db;
 	struct db_contest c;
 	struct contest_viewer v;
 	if (!contest_and_viewer(req, res, &c, &v))
 		return;
-	struct db_clarification clar = {.contest_id = c.id, .time_ms = contest_now_ms(),
-					.sender_user_id = req->user->id};
-	char *err = NULL;
+	struct api_clar in = {0};
+	int64_t id;
+	struct db_clarification created;
 	if (v.view == CONTEST_VIEW_PUBLIC) {
 		http_error(res, 403, "forbidden", "only the teams and the jury of contest %lld send clarifications",
 			   (long long)c.id);
-		goto out;
+	} else if (native_body(req, res, &c, &v, &in) && api_clarification_send(req, res, &c, &v, &in, &id)) {
+		if (db_clarification_get(req->app->db, id, &created) != 0) {
+			http_error(res, 500, "internal", "cannot read the clarification back");
+		} else {
+			struct buf b;
+			buf_init(&b);
+			view_clarification(&b, &created);
+			db_clarification_release(&created);
+			size_t len;
+			char *text = buf_detach(&b, &len);
+			http_json_text(res, 201, text, len);
+		}
 	}
-	if (json_get_string(req->json, "text", true, CLAR_TEXT_MAX, &clar.text, &err)) {
-		validation(res, err);
-		goto out;
-	}
-	if (!clar.text[strspn(clar.text, " \t\r\n")]) {
-		http_error(res, 400, "validation", "field 'text' must not be empty");
-		goto out;
-	}
-	if (!problem_of(req, res, &c, &clar.problem_id))
-		goto out;
-	bool problem_given = clar.problem_id || json_is_null(json_object_get(req->json, "problem"));
-	if (v.view == CONTEST_VIEW_TEAM ? !team_request(req, res, &c, &v, &clar)
-					: !jury_message(req, res, &c, problem_given, &clar))
-		goto out;
-	int64_t id;
-	int rc = db_clarification_create(db, &clar, &id);
-	struct db_clarification created;
-	if (rc == DB_E_NOT_FOUND) /* checked above: it went away since */
-		http_error(res, 400, "validation", "the request, team or problem named is no longer in contest %lld",
-			   (long long)c.id);
-	else if (rc || db_clarification_get(db, id, &created) != 0)
-		http_error(res, 500, "internal", "cannot store the clarification");
-	else {
-		struct buf b;
-		buf_init(&b);
-		view_clarification(&b, &created);
-		db_clarification_release(&created);
-		size_t len;
-		char *text = buf_detach(&b, &len);
-		http_json_text(res, 201, text, len);
-	}
-out:
 	db_contest_release(&c);
 }

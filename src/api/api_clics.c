@@ -1,15 +1,12 @@
 /* The CLICS Contest API 2023-06 (/api/clics/), read endpoints: a thin view
- * over the contest model. Collections are bare arrays filtered on their id
- * properties (?team_id=X; an empty value matches null), a single object is
- * the collection's item with that id, and what a viewer may see comes from
- * the contest part's access.h, as on the native API. The objects are the
- * views part's (views/clics.c); errors get the CLICS shape in the HTTP layer
- * (http_clics_path). */
-#include <inttypes.h>
-#include <stdio.h>
+ * over the clics part's model (clics_model.h), which decides what each
+ * viewer sees and builds every collection and object. Here: the paths,
+ * the filters (collections are bare arrays filtered on their id properties,
+ * ?team_id=X, an empty value matching null, and so is a single object), the
+ * access object and a submission's files. Errors get the CLICS shape in the
+ * HTTP layer (http_clics_path). */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "access.h"
 #include "api.h"
@@ -195,8 +192,24 @@ static json_t *access_object(struct clics *x)
 		}
 		json_array_append_new(list, json_pack("{s:s, s:o}", "type", e->type, "properties", props));
 	}
-	/* No writes yet: POST and PATCH of the CLICS face are not served. */
-	return json_pack("{s:[], s:o}", "capabilities", "endpoints", list);
+	/* What api_clics_write.c lets this caller do: a team submits and asks
+	   for itself (a classroom's student, whose team comes with the first
+	   submission, only submits), the jury writes clarifications, admins also
+	   submit for any team and set the start and thaw times. */
+	json_t *caps = json_array();
+	const struct db_user *u = x->req->user;
+	if (x->v.view == CONTEST_VIEW_TEAM || (u && u->role == DB_ROLE_USER && x->c.classroom))
+		json_array_append_new(caps, json_string("team_submit"));
+	if (x->v.view == CONTEST_VIEW_TEAM)
+		json_array_append_new(caps, json_string("team_clar"));
+	if (u && u->admin) {
+		json_array_append_new(caps, json_string("contest_start"));
+		json_array_append_new(caps, json_string("contest_thaw"));
+		json_array_append_new(caps, json_string("admin_submit"));
+	}
+	if (x->v.view == CONTEST_VIEW_JURY)
+		json_array_append_new(caps, json_string("admin_clar"));
+	return json_pack("{s:o, s:o}", "capabilities", caps, "endpoints", list);
 }
 
 /* ---- the zip of a submission's source ---- */

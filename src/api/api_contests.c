@@ -90,9 +90,7 @@ void api_contests_get(struct http_request *req, struct http_response *res)
 
 /* ---- create, replace, delete ---- */
 
-/* Parses an RFC 3339 time ("2026-12-03T10:00:00Z", with optional fraction and
-   offset) into ms since the epoch. */
-static bool parse_time(const char *s, int64_t *out)
+bool api_parse_time(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, sec, n = 0;
 	if (sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
@@ -115,11 +113,24 @@ static bool parse_time(const char *s, int64_t *out)
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
-		int oh, om, m = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &m) != 2 || m != 5 || oh > 23 || om > 59)
+		/* +hh:mm, and CLICS's +hh and +hhmm */
+		int oh = 0, om = 0, m = 0;
+		const char *q = p + 1;
+		if (!isdigit((unsigned char)q[0]) || !isdigit((unsigned char)q[1]))
+			return false;
+		oh = (q[0] - '0') * 10 + (q[1] - '0');
+		q += 2;
+		if (*q == ':')
+			q++;
+		if (*q) {
+			if (sscanf(q, "%2d%n", &om, &m) != 1 || m != 2 || !isdigit((unsigned char)q[0]))
+				return false;
+			q += 2;
+		}
+		if (oh > 23 || om > 59)
 			return false;
 		offset = (oh * 60 + om) * 60 * (*p == '+' ? 1 : -1);
-		p += 6;
+		p = q;
 	} else {
 		return false;
 	}
@@ -264,7 +275,7 @@ static bool parse_contest(struct db *db, const json_t *body, struct contest_body
 	c->freeze_ms = freeze * 1000;
 	const json_t *start = json_object_get(body, "start_time");
 	if (start && !json_is_null(start) &&
-	    (!json_is_string(start) || !parse_time(json_string_value(start), &c->start_ms)))
+	    (!json_is_string(start) || !api_parse_time(json_string_value(start), &c->start_ms)))
 		FAIL("field 'start_time' must be an RFC 3339 time (\"2026-12-03T10:00:00Z\") or null");
 	const json_t *medals = json_object_get(body, "medals");
 	if (medals && !json_is_null(medals)) {
@@ -376,28 +387,29 @@ void api_contests_delete(struct http_request *req, struct http_response *res)
 
 /* ---- actions ---- */
 
-/* PAUSE stops a scheduled start's countdown, keeping the time left; RESUME
-   restarts it (START starts now, paused or not). */
-enum action { ACTION_START, ACTION_FREEZE, ACTION_THAW, ACTION_FINALIZE, ACTION_PAUSE, ACTION_RESUME };
-
-/* Why the action is not possible now (a 409 message in out), or "" when it is. */
-static bool action_refused(struct db *db, const struct db_contest *c, enum action a, int64_t now, char *out,
-			   size_t size)
+/* Why the action is not possible at `at` (a message in out), or false when it
+   is. PAUSE stops a scheduled start's countdown, keeping the time left;
+   RESUME restarts it (START starts now, paused or not; SCHEDULE sets the
+   start). */
+static bool action_refused(struct db *db, const struct db_contest *c, enum api_contest_action a, int64_t now,
+			   int64_t at, char *out, size_t size)
 {
 	struct contest_times t;
 	contest_times_of(c, &t);
 	enum contest_state st = contest_state_at(c, now);
 	char when[32] = "";
-	bool before_start = a == ACTION_START || a == ACTION_PAUSE || a == ACTION_RESUME;
+	bool before_start = a == API_CONTEST_START || a == API_CONTEST_PAUSE || a == API_CONTEST_RESUME ||
+			    a == API_CONTEST_SCHEDULE;
 	if (before_start && st != CONTEST_SCHEDULED) {
 		view_time_ms(when, t.start);
 		snprintf(out, size, "contest '%s' has already started (at %s)", c->shortname, when);
 		return true;
 	}
 	switch (a) {
-	case ACTION_START:
+	case API_CONTEST_START:
+	case API_CONTEST_SCHEDULE:
 		return false;
-	case ACTION_PAUSE:
+	case API_CONTEST_PAUSE:
 		if (c->countdown_pause_ms) {
 			snprintf(out, size, "the countdown of contest '%s' is already paused", c->shortname);
 			return true;
@@ -407,13 +419,13 @@ static bool action_refused(struct db *db, const struct db_contest *c, enum actio
 			return true;
 		}
 		return false;
-	case ACTION_RESUME:
+	case API_CONTEST_RESUME:
 		if (!c->countdown_pause_ms) {
 			snprintf(out, size, "the countdown of contest '%s' is not paused", c->shortname);
 			return true;
 		}
 		return false;
-	case ACTION_FREEZE:
+	case API_CONTEST_FREEZE:
 		if (st == CONTEST_SCHEDULED) {
 			snprintf(out, size, "contest '%s' is not running: it has not started", c->shortname);
 			return true;
@@ -429,9 +441,9 @@ static bool action_refused(struct db *db, const struct db_contest *c, enum actio
 			return true;
 		}
 		return false;
-	case ACTION_THAW:
-		if (!t.freeze || now < t.freeze || !t.start || now < t.start) {
-			snprintf(out, size, "contest '%s' has not been frozen", c->shortname);
+	case API_CONTEST_THAW:
+		if (!t.freeze || at < t.freeze || !t.start || at < t.start) {
+			snprintf(out, size, "contest '%s' has not been frozen%s", c->shortname, at > now ? " by then" : "");
 			return true;
 		}
 		if (t.thaw && t.thaw <= now && t.thaw >= t.freeze) {
@@ -440,7 +452,7 @@ static bool action_refused(struct db *db, const struct db_contest *c, enum actio
 			return true;
 		}
 		return false;
-	case ACTION_FINALIZE:
+	case API_CONTEST_FINALIZE:
 		if (st == CONTEST_FINALIZED) {
 			view_time_ms(when, t.finalize);
 			snprintf(out, size, "contest '%s' is already finalized (since %s)", c->shortname, when);
@@ -470,45 +482,61 @@ static bool action_refused(struct db *db, const struct db_contest *c, enum actio
 	return false;
 }
 
-static int apply_action(struct db *db, const struct db_contest *c, enum action a, int64_t now)
+static int apply_action(struct db *db, const struct db_contest *c, enum api_contest_action a, int64_t now,
+			int64_t at)
 {
 	int rc = 0;
 	switch (a) {
-	case ACTION_START:
+	case API_CONTEST_START:
 		if (c->countdown_pause_ms)
 			rc = db_contest_set_time(db, c->id, DB_CONTEST_COUNTDOWN_PAUSE, 0);
 		return rc ? rc : db_contest_set_time(db, c->id, DB_CONTEST_START, now);
-	case ACTION_FREEZE:
+	case API_CONTEST_SCHEDULE: /* a start clears the pause */
+		return db_contest_set_time(db, c->id, DB_CONTEST_START, at);
+	case API_CONTEST_FREEZE:
 		/* A thaw before this freeze would end it at once. */
 		if (c->thaw_at_ms)
 			rc = db_contest_set_time(db, c->id, DB_CONTEST_THAW_AT, 0);
 		return rc ? rc : db_contest_set_time(db, c->id, DB_CONTEST_FROZEN_AT, now);
-	case ACTION_THAW:
-		return db_contest_set_time(db, c->id, DB_CONTEST_THAW_AT, now);
-	case ACTION_FINALIZE:
+	case API_CONTEST_THAW:
+		return db_contest_set_time(db, c->id, DB_CONTEST_THAW_AT, at);
+	case API_CONTEST_FINALIZE:
 		return db_contest_set_time(db, c->id, DB_CONTEST_FINALIZED_AT, now);
-	case ACTION_PAUSE: /* clears the start; the state stays scheduled (start > now) */
+	case API_CONTEST_PAUSE: /* clears the start; the state stays scheduled (start > now) */
 		return db_contest_set_time(db, c->id, DB_CONTEST_COUNTDOWN_PAUSE, c->start_ms - now);
-	case ACTION_RESUME: /* a start clears the pause */
+	case API_CONTEST_RESUME: /* a start clears the pause */
 		return db_contest_set_time(db, c->id, DB_CONTEST_START, now + c->countdown_pause_ms);
 	}
 	return 0;
 }
 
-static void contest_action(struct http_request *req, struct http_response *res, enum action a)
+int api_contest_act(struct db *db, const struct db_contest *c, enum api_contest_action a, int64_t at_ms, char *why,
+		    size_t size)
 {
-	struct db *db = req->app->db;
+	int64_t now = contest_now_ms();
+	bool timed = a == API_CONTEST_SCHEDULE || a == API_CONTEST_THAW;
+	int64_t at = timed && at_ms ? at_ms : now;
+	if (action_refused(db, c, a, now, at, why, size))
+		return API_E_REFUSED;
+	int rc = apply_action(db, c, a, now, at);
+	if (rc)
+		snprintf(why, size, "cannot change contest '%s'", c->shortname);
+	return rc;
+}
+
+static void contest_action(struct http_request *req, struct http_response *res, enum api_contest_action a)
+{
 	struct db_contest c;
-	if (db_contest_get(db, req->id[0], &c) != 0) {
+	if (db_contest_get(req->app->db, req->id[0], &c) != 0) {
 		contest_not_found(res, req->id[0]);
 		return;
 	}
-	int64_t now = contest_now_ms();
 	char why[256];
-	if (action_refused(db, &c, a, now, why, sizeof why))
+	int rc = api_contest_act(req->app->db, &c, a, 0, why, sizeof why);
+	if (rc == API_E_REFUSED)
 		http_error(res, 409, "conflict", "%s", why);
-	else if (apply_action(db, &c, a, now) != 0)
-		http_error(res, 500, "internal", "cannot change contest '%s'", c.shortname);
+	else if (rc != 0)
+		http_error(res, 500, "internal", "%s", why);
 	else
 		answer_stored(req, res, 200);
 	db_contest_release(&c);
@@ -516,32 +544,32 @@ static void contest_action(struct http_request *req, struct http_response *res, 
 
 void api_contest_start(struct http_request *req, struct http_response *res)
 {
-	contest_action(req, res, ACTION_START);
+	contest_action(req, res, API_CONTEST_START);
 }
 
 void api_contest_freeze(struct http_request *req, struct http_response *res)
 {
-	contest_action(req, res, ACTION_FREEZE);
+	contest_action(req, res, API_CONTEST_FREEZE);
 }
 
 void api_contest_thaw(struct http_request *req, struct http_response *res)
 {
-	contest_action(req, res, ACTION_THAW);
+	contest_action(req, res, API_CONTEST_THAW);
 }
 
 void api_contest_finalize(struct http_request *req, struct http_response *res)
 {
-	contest_action(req, res, ACTION_FINALIZE);
+	contest_action(req, res, API_CONTEST_FINALIZE);
 }
 
 void api_contest_pause(struct http_request *req, struct http_response *res)
 {
-	contest_action(req, res, ACTION_PAUSE);
+	contest_action(req, res, API_CONTEST_PAUSE);
 }
 
 void api_contest_resume(struct http_request *req, struct http_response *res)
 {
-	contest_action(req, res, ACTION_RESUME);
+	contest_action(req, res, API_CONTEST_RESUME);
 }
 
 /* ---- submissions ---- */
@@ -554,53 +582,59 @@ static const struct db_contest_problem *problem_by_label(const struct db_contest
 	return NULL;
 }
 
+bool api_contest_open_at(struct http_response *res, const struct db_contest *c, int64_t at_ms, bool *practice)
+{
+	struct contest_times t;
+	contest_times_of(c, &t);
+	char when[32] = "";
+	*practice = false;
+	if (!t.start) {
+		http_error(res, 403, "forbidden", "contest '%s' is not open: it has no start time yet", c->shortname);
+		return false;
+	}
+	if (at_ms < t.start) {
+		view_time_ms(when, t.start);
+		http_error(res, 403, "forbidden", "contest '%s' is not open yet: it opens at %s", c->shortname, when);
+		return false;
+	}
+	if (at_ms >= t.end) {
+		view_time_ms(when, t.end);
+		if (!c->practice_after_end) {
+			http_error(res, 403, "forbidden", "contest '%s' has ended (at %s)", c->shortname, when);
+			return false;
+		}
+		*practice = true;
+	}
+	return true;
+}
+
+bool api_contest_team(struct http_request *req, struct http_response *res, const struct db_contest *c,
+		      int64_t *team_id)
+{
+	struct db *db = req->app->db;
+	int rc = db_team_of_user(db, c->id, req->user->id, team_id);
+	if (rc == DB_E_NOT_FOUND && c->classroom)
+		rc = db_team_for_student(db, c->id, req->user->id, team_id);
+	if (rc == DB_E_NOT_FOUND)
+		http_error(res, 403, "forbidden", "you are not in a team of contest '%s'", c->shortname);
+	else if (rc != 0)
+		http_error(res, 500, "internal", "cannot find your team in contest '%s'", c->shortname);
+	return rc == 0;
+}
+
 /* Jury and admin submissions have no team and are practice: judged, shown,
    never counted. A team's is refused outside the window, and practice
    after the end where the contest allows it. */
 void api_contest_submit(struct http_request *req, struct http_response *res)
 {
-	struct db *db = req->app->db;
 	struct db_contest c;
 	struct contest_viewer v;
 	if (!visible_contest(req, res, &c, &v))
 		return;
-	int64_t now = contest_now_ms();
-	struct db_submit_context ctx = {c.id, 0, now, false};
-	char when[32] = "";
-	if (v.view == CONTEST_VIEW_JURY) {
-		ctx.practice = true;
-	} else {
-		struct contest_times t;
-		contest_times_of(&c, &t);
-		if (!t.start) {
-			http_error(res, 403, "forbidden", "contest '%s' is not open: it has no start time yet", c.shortname);
-			goto out;
-		}
-		if (now < t.start) {
-			view_time_ms(when, t.start);
-			http_error(res, 403, "forbidden", "contest '%s' is not open yet: it opens at %s", c.shortname, when);
-			goto out;
-		}
-		if (now >= t.end) {
-			view_time_ms(when, t.end);
-			if (!c.practice_after_end) {
-				http_error(res, 403, "forbidden", "contest '%s' has ended (at %s)", c.shortname, when);
-				goto out;
-			}
-			ctx.practice = true;
-		}
-		int rc = db_team_of_user(db, c.id, req->user->id, &ctx.team_id);
-		if (rc == DB_E_NOT_FOUND && c.classroom)
-			rc = db_team_for_student(db, c.id, req->user->id, &ctx.team_id);
-		if (rc == DB_E_NOT_FOUND) {
-			http_error(res, 403, "forbidden", "you are not in a team of contest '%s'", c.shortname);
-			goto out;
-		}
-		if (rc != 0) {
-			http_error(res, 500, "internal", "cannot find your team in contest '%s'", c.shortname);
-			goto out;
-		}
-	}
+	struct db_submit_context ctx = {.contest_id = c.id, .submitted_ms = contest_now_ms(), .practice = true};
+	if (v.view != CONTEST_VIEW_JURY &&
+	    (!api_contest_open_at(res, &c, ctx.submitted_ms, &ctx.practice) || !api_contest_team(req, res, &c, &ctx.team_id)))
+		goto out;
 	const struct db_contest_problem *p = problem_by_label(&c, req->key);
 	if (!p) {
 		http_error(res, 404, "not_found", "contest '%s' has no problem '%s'", c.shortname, req->key);

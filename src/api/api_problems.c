@@ -5,6 +5,7 @@
 
 #include "access.h"
 #include "api.h"
+#include "api_import.h"
 #include "app.h"
 #include "clock.h"
 #include "config.h"
@@ -138,8 +139,8 @@ void api_problems_delete(struct http_request *req, struct http_response *res)
 		res->status = 204;
 }
 
-static int compile_on_worker(void *ctx, const struct validator_source *files, size_t count, struct validator *out,
-			     char **message)
+int api_compile_validator(void *ctx, const struct validator_source *files, size_t count, struct validator *out,
+			  char **message)
 {
 	return judge_compile_validator(ctx, files, count, 180, out, message);
 }
@@ -162,7 +163,7 @@ void api_problems_import(struct http_request *req, struct http_response *res)
 		goto out;
 	}
 	struct import_result result;
-	rc = import_package(app->db, pkg, slug && *slug ? slug : NULL, compile_on_worker, app->judge, &result, &err);
+	rc = import_package(app->db, pkg, slug && *slug ? slug : NULL, api_compile_validator, app->judge, &result, &err);
 	if (rc == IMPORT_E_INVALID)
 		http_error(res, 400, "validation", "%s", err);
 	else if (rc == -ETIMEDOUT || rc == -ECANCELED)

@@ -15,8 +15,6 @@
 #include "util.h"
 #include "views.h"
 
-#define MAX_SOURCE (512 * 1024)
-
 static void not_found(struct http_response *res, const char *what, int64_t id)
 {
 	http_error(res, 404, "not_found", "%s %lld does not exist", what, (long long)id);
@@ -64,51 +62,59 @@ static bool is_jury(const struct db_user *u)
 	return u && u->role != DB_ROLE_USER;
 }
 
-void api_submit(struct http_request *req, struct http_response *res, int64_t problem_id,
-		const struct db_submit_context *ctx)
+bool api_submit_source(struct http_request *req, struct http_response *res, int64_t problem_id,
+		       const char *language, const char *source, const struct db_submit_context *ctx, int64_t want,
+		       struct db_submission *created)
 {
 	struct app *app = req->app;
-	const char *language = NULL, *source = NULL;
-	char *err = NULL;
-	if (json_get_string(req->json, "language", true, 64, &language, &err) ||
-	    json_get_string(req->json, "source", true, MAX_SOURCE, &source, &err)) {
-		http_error(res, 400, "validation", "%s", err);
-		free(err);
-		return;
-	}
 	if (!db_problem_exists(app->db, problem_id)) {
 		not_found(res, "problem", problem_id);
-		return;
+		return false;
 	}
 	if (!languages_find(app->languages, language)) {
 		http_error(res, 400, "validation", "unknown language '%s': available are %s", language,
 			   languages_ids(app->languages));
-		return;
+		return false;
 	}
 	if (!*source) {
 		http_error(res, 400, "validation", "field 'source' must not be empty");
-		return;
+		return false;
 	}
 	int64_t id;
-	struct db_submission created;
 	/* Per user, never per address: a classroom behind one NAT submits freely. */
 	struct db_submit_limits lim = {app->cfg->submissions_per_minute, app->cfg->queued_per_user, NULL, 0};
-	int rc = db_submission_create_in(app->db, problem_id, req->user->id, language, source, ctx,
-					 is_jury(req->user) ? NULL : &lim, &id, &created);
-	if (rc == DB_E_LIMITED) {
+	int rc = db_submission_create_as(app->db, problem_id, req->user->id, language, source, ctx, want,
+					 is_jury(req->user) ? NULL : &lim, &id, created);
+	if (rc == DB_E_LIMITED)
 		refuse_over_quota(res, &lim);
-		return;
-	}
-	if (rc == DB_E_NOT_FOUND) {
+	else if (rc == DB_E_NOT_FOUND)
 		not_found(res, "problem", problem_id);
-		return;
-	}
-	if (rc != 0) {
+	else if (rc == DB_E_CONFLICT)
+		http_error(res, 409, "conflict",
+			   "submission id %lld is taken or was used before: a new id must be above every id so far",
+			   (long long)want);
+	else if (rc != 0)
 		http_error(res, 500, "internal", "cannot store the submission");
+	if (rc != 0)
+		return false;
+	judge_wake(app->judge);
+	return true;
+}
+
+void api_submit(struct http_request *req, struct http_response *res, int64_t problem_id,
+		const struct db_submit_context *ctx)
+{
+	const char *language = NULL, *source = NULL;
+	char *err = NULL;
+	if (json_get_string(req->json, "language", true, 64, &language, &err) ||
+	    json_get_string(req->json, "source", true, API_MAX_SOURCE, &source, &err)) {
+		http_error(res, 400, "validation", "%s", err);
+		free(err);
 		return;
 	}
-	judge_wake(app->judge);
-	answer_submission(res, 201, &created, 0);
+	struct db_submission created;
+	if (api_submit_source(req, res, problem_id, language, source, ctx, 0, &created))
+		answer_submission(res, 201, &created, 0);
 }
 
 void api_submissions_create(struct http_request *req, struct http_response *res)

@@ -11,6 +11,7 @@
 
 #include "access.h"
 #include "api.h"
+#include "api_import.h"
 #include "app.h"
 #include "auth.h"
 #include "contest_files.h"
@@ -326,16 +327,7 @@ void api_teams_delete(struct http_request *req, struct http_response *res)
 
 /* ---- imports ---- */
 
-struct prepared {
-	struct db_import imp;
-	struct db_account *accounts;
-	char **hashes;
-	size_t account_count;
-	const char **members;   /* roster rows of existing users: each its team's one member */
-	json_t *passwords;      /* [{"username", "password"}] of generated passwords */
-};
-
-static void prepared_release(struct prepared *p)
+void api_import_release(struct api_import *p)
 {
 	for (size_t i = 0; i < p->account_count; i++)
 		free(p->hashes[i]);
@@ -343,16 +335,16 @@ static void prepared_release(struct prepared *p)
 	free(p->accounts);
 	free(p->members);
 	json_decref(p->passwords);
+	json_decref(p->kept);
 }
 
-/* Checks the accounts of cf against the users and hashes their passwords.
-   A roster's row of an existing user makes it the member of its team.
-   false with an answer when something is wrong. */
-static bool prepare(struct http_request *req, struct http_response *res, struct contest_files *cf, bool roster,
-		    struct prepared *p)
+bool api_import_prepare(struct http_request *req, struct http_response *res, struct contest_files *cf,
+			enum api_import_mode mode, struct api_import *p)
 {
+	bool roster = mode == API_IMPORT_ROSTER;
 	memset(p, 0, sizeof *p);
 	p->passwords = json_array();
+	p->kept = json_array();
 	p->accounts = xcalloc(cf->account_count + 1, sizeof *p->accounts);
 	p->hashes = xcalloc(cf->account_count + 1, sizeof *p->hashes);
 	p->members = xcalloc(cf->account_count + 1, sizeof *p->members);
@@ -366,6 +358,11 @@ static bool prepare(struct http_request *req, struct http_response *res, struct 
 		}
 		struct db_user u;
 		if (db_user_by_name(req->app->db, a->username, &u, NULL) == 0) {
+			if (mode == API_IMPORT_PACKAGE && u.role != DB_ROLE_USER && u.role == a->role && !a->team &&
+			    !a->password) {
+				json_array_append_new(p->kept, json_string(a->username));
+				continue;
+			}
 			if (!roster || a->password) {
 				http_error(res, 409, "conflict", "%s: field 'username': user '%s' already exists%s", a->where,
 					   a->username, roster ? ": leave its password empty to put it in the team" : "");
@@ -405,8 +402,7 @@ static bool prepare(struct http_request *req, struct http_response *res, struct 
 	return true;
 }
 
-/* db_contest_import's failure, explained by the file it comes from. */
-static void import_error(struct http_response *res, const struct contest_files *cf, int rc, const char *missing)
+void api_import_error(struct http_response *res, const struct contest_files *cf, int rc, const char *missing)
 {
 	if (rc != DB_E_NOT_FOUND && rc != DB_E_CONFLICT) {
 		http_error(res, 500, "internal", "cannot import: %s", rc < 0 ? strerror(-rc) : error_name(rc));
@@ -452,10 +448,8 @@ static void csv_field(struct buf *b, const char *s)
 	buf_add(b, "\"", 1);
 }
 
-/* The answer of an import: counts and the generated passwords, once (JSON,
-   or CSV username,password when asked for). */
-static void answer_import(struct http_request *req, struct http_response *res, int status, json_t *body,
-			  const struct prepared *p)
+void api_import_answer(struct http_request *req, struct http_response *res, int status, json_t *body,
+		       const struct api_import *p)
 {
 	if (wants_csv(req)) {
 		struct buf b;
@@ -480,7 +474,7 @@ static void answer_import(struct http_request *req, struct http_response *res, i
 	http_json(res, status, body);
 }
 
-static json_t *counts(const struct contest_files *cf, const struct prepared *p)
+json_t *api_import_counts(const struct contest_files *cf, const struct api_import *p)
 {
 	return json_pack("{s:I, s:I, s:I, s:I}", "organizations", (json_int_t)cf->organization_count, "groups",
 			 (json_int_t)cf->group_count, "teams", (json_int_t)cf->team_count, "accounts",
@@ -528,45 +522,31 @@ void api_teams_import(struct http_request *req, struct http_response *res)
 	db_contest_release(&c);
 	struct contest_files cf;
 	contest_files_init(&cf);
-	struct prepared p = {0};
+	struct api_import p = {0};
 	bool roster = content_type(req, "text/csv");
 	if (!read_body(req, res, &cf, false))
 		goto out;
-	if (!prepare(req, res, &cf, roster, &p))
+	if (!api_import_prepare(req, res, &cf, roster ? API_IMPORT_ROSTER : API_IMPORT_TEAMS, &p))
 		goto out;
 	const char *missing = NULL;
 	int rc = db_contest_import(req->app->db, req->id[0], &p.imp, &missing);
 	if (rc)
-		import_error(res, &cf, rc, missing);
+		api_import_error(res, &cf, rc, missing);
 	else
-		answer_import(req, res, 200, counts(&cf, &p), &p);
+		api_import_answer(req, res, 200, api_import_counts(&cf, &p), &p);
 out:
-	prepared_release(&p);
+	api_import_release(&p);
 	contest_files_release(&cf);
 }
 
-void api_contests_import(struct http_request *req, struct http_response *res)
+bool api_import_contest(struct http_request *req, struct http_response *res, struct contest_files *cf,
+			const struct api_import *p, int64_t *id)
 {
 	struct db *db = req->app->db;
-	struct contest_files cf;
-	contest_files_init(&cf);
-	struct prepared p = {0};
-	struct db_contest_problem *problems = NULL;
-	int rc;
-	if (!read_body(req, res, &cf, true))
-		goto out;
-	if (!cf.has_contest) {
-		http_error(res, 400, "validation", "contest.yaml: not found in the package");
-		goto out;
-	}
-	int64_t id;
-	if (db_contest_by_shortname(db, cf.contest.shortname, &id) == 0) {
-		http_error(res, 409, "conflict", "contest.yaml: field 'id': contest '%s' exists", cf.contest.shortname);
-		goto out;
-	}
-	problems = xcalloc(cf.problem_count + 1, sizeof *problems);
-	for (size_t i = 0; i < cf.problem_count; i++) {
-		const struct contest_files_problem *cp = &cf.problems[i];
+	bool ok = false;
+	struct db_contest_problem *problems = xcalloc(cf->problem_count + 1, sizeof *problems);
+	for (size_t i = 0; i < cf->problem_count; i++) {
+		const struct contest_files_problem *cp = &cf->problems[i];
 		struct db_contest_problem *q = &problems[i];
 		if (db_problem_id_by_slug(db, cp->slug, &q->problem_id) != 0) {
 			http_error(res, 400, "validation", "%s: field 'id': problem '%s' does not exist", cp->where, cp->slug);
@@ -578,39 +558,66 @@ void api_contests_import(struct http_request *req, struct http_response *res)
 		q->has_max_score = cp->has_max_score;
 		q->max_score = cp->max_score;
 	}
-	cf.contest.problems = problems;
-	cf.contest.problem_count = cf.problem_count;
-	if (!prepare(req, res, &cf, false, &p))
-		goto out;
-	rc = db_contest_create(db, &cf.contest, &id);
+	cf->contest.problems = problems;
+	cf->contest.problem_count = cf->problem_count;
+	int rc = db_contest_create(db, &cf->contest, id);
 	if (rc == DB_E_CONFLICT) {
-		http_error(res, 409, "conflict", "contest.yaml: field 'id': contest '%s' exists", cf.contest.shortname);
+		http_error(res, 409, "conflict", "contest.yaml: field 'id': contest '%s' exists", cf->contest.shortname);
 		goto out;
 	}
 	if (rc) {
 		http_error(res, rc == DB_E_NOT_FOUND ? 400 : 500, rc == DB_E_NOT_FOUND ? "validation" : "internal",
-			   "cannot create contest '%s'", cf.contest.shortname);
+			   "cannot create contest '%s'", cf->contest.shortname);
 		goto out;
 	}
-	if (cf.organization_count || cf.group_count || cf.team_count || p.account_count) {
+	if (cf->organization_count || cf->group_count || cf->team_count || p->account_count) {
 		const char *missing = NULL;
-		rc = db_contest_import(db, id, &p.imp, &missing);
+		rc = db_contest_import(db, *id, &p->imp, &missing);
 		if (rc) {
 			/* all or nothing: the contest goes again */
-			if (db_contest_delete(db, id) != 0)
-				http_error(res, 500, "internal", "cannot undo contest '%s'", cf.contest.shortname);
+			if (db_contest_delete(db, *id) != 0)
+				http_error(res, 500, "internal", "cannot undo contest '%s'", cf->contest.shortname);
 			else
-				import_error(res, &cf, rc, missing);
+				api_import_error(res, cf, rc, missing);
 			goto out;
 		}
 	}
-	json_t *body = counts(&cf, &p);
-	json_object_set_new(body, "id", json_integer((json_int_t)id));
-	json_object_set_new(body, "shortname", json_string(cf.contest.shortname));
-	json_object_set_new(body, "problems", json_integer((json_int_t)cf.problem_count));
-	answer_import(req, res, 201, body, &p);
+	ok = true;
 out:
+	cf->contest.problems = NULL;
+	cf->contest.problem_count = 0;
 	free(problems);
-	prepared_release(&p);
+	return ok;
+}
+
+bool api_import_check_contest(struct http_request *req, struct http_response *res, const struct contest_files *cf)
+{
+	if (!cf->has_contest) {
+		http_error(res, 400, "validation", "contest.yaml: not found in the package");
+		return false;
+	}
+	int64_t id;
+	if (db_contest_by_shortname(req->app->db, cf->contest.shortname, &id) == 0) {
+		http_error(res, 409, "conflict", "contest.yaml: field 'id': contest '%s' exists", cf->contest.shortname);
+		return false;
+	}
+	return true;
+}
+
+void api_contests_import(struct http_request *req, struct http_response *res)
+{
+	struct contest_files cf;
+	contest_files_init(&cf);
+	struct api_import p = {0};
+	int64_t id;
+	if (read_body(req, res, &cf, true) && api_import_check_contest(req, res, &cf) &&
+	    api_import_prepare(req, res, &cf, API_IMPORT_TEAMS, &p) && api_import_contest(req, res, &cf, &p, &id)) {
+		json_t *body = api_import_counts(&cf, &p);
+		json_object_set_new(body, "id", json_integer((json_int_t)id));
+		json_object_set_new(body, "shortname", json_string(cf.contest.shortname));
+		json_object_set_new(body, "problems", json_integer((json_int_t)cf.problem_count));
+		api_import_answer(req, res, 201, body, &p);
+	}
+	api_import_release(&p);
 	contest_files_release(&cf);
 }

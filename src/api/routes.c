@@ -35,9 +35,11 @@ const struct route routes[] = {
 	{HTTP_POST, "/api/contests/{id}/finalize", api_contest_finalize, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/pause", api_contest_pause, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/resume", api_contest_resume, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/contests/{id}/package", api_contest_package_export, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/submissions", api_contest_submissions, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/problems/{key}/submissions", api_contest_submit, ROUTE_USER, ROUTE_JSON},
 	{HTTP_POST, "/api/contests/import", api_contests_import, ROUTE_ADMIN, ROUTE_ANY},
+	{HTTP_POST, "/api/contests/package", api_contests_package_import, ROUTE_ADMIN, ROUTE_ZIP},
 	{HTTP_GET, "/api/contests/{id}/teams", api_teams_list, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/teams", api_teams_create, ROUTE_ADMIN, ROUTE_JSON},
 	{HTTP_POST, "/api/contests/{id}/teams/import", api_teams_import, ROUTE_ADMIN, ROUTE_ANY},
@@ -54,6 +56,17 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/clics/contests/{key}/{key}/{key}", api_clics_endpoint, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/clics/contests/{key}/submissions/{key}/files", api_clics_endpoint, ROUTE_PUBLIC,
 	 ROUTE_NO_BODY},
+	/* the CLICS writes; the GETs of their paths again, as specific as the writes' patterns */
+	{HTTP_PATCH, "/api/clics/contests/{key}", api_clics_contest_patch, ROUTE_ADMIN, ROUTE_JSON},
+	{HTTP_GET, "/api/clics/contests/{key}/submissions", api_clics_endpoint, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_POST, "/api/clics/contests/{key}/submissions", api_clics_submission_post, ROUTE_USER, ROUTE_JSON},
+	{HTTP_GET, "/api/clics/contests/{key}/submissions/{key}", api_clics_endpoint, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_PUT, "/api/clics/contests/{key}/submissions/{key}", api_clics_submission_put, ROUTE_ADMIN, ROUTE_JSON},
+	{HTTP_GET, "/api/clics/contests/{key}/clarifications", api_clics_endpoint, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_POST, "/api/clics/contests/{key}/clarifications", api_clics_clarification_post, ROUTE_USER, ROUTE_JSON},
+	{HTTP_GET, "/api/clics/contests/{key}/clarifications/{key}", api_clics_endpoint, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_PUT, "/api/clics/contests/{key}/clarifications/{key}", api_clics_clarification_put, ROUTE_JURY,
+	 ROUTE_JSON},
 	{HTTP_GET, "/api/contests/{id}/scoreboard", api_contest_scoreboard, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/clarifications", api_clarifications_list, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/contests/{id}/clarifications", api_clarifications_create, ROUTE_USER, ROUTE_JSON},
@@ -68,6 +81,7 @@ const struct route routes[] = {
 	{HTTP_GET, "/ws/submissions/{id}/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/ws/contests/{id}/scoreboard/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/ws/contests/{id}/clarifications/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
+	{HTTP_GET, "/ws/contests/{key}/events/", ws_http_answer, ROUTE_PUBLIC, ROUTE_NO_BODY},
 };
 
 const int route_count = (int)(sizeof routes / sizeof routes[0]);

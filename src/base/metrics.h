@@ -13,6 +13,9 @@ enum metric {
 	METRIC_WS_COALESCED,     /* counter: updates replaced by a newer one before sending */
 	METRIC_WS_DROPPED,       /* counter: connections dropped (dead, too slow, protocol errors) */
 	METRIC_WS_RESYNCS,       /* counter: subscribers that fell behind and were resynchronised from the database */
+	METRIC_WS_EVENTS_LINES,  /* counter: CLICS event feed lines made for WebSocket readers */
+	METRIC_WS_EVENTS_FEED_US, /* counter: microseconds the WebSocket service thread spent making them */
+	METRIC_WS_EVENTS_FEED_CALLS, /* counter: its clics_feed_next calls (one batch each) */
 	METRIC_JUDGE_WORKERS,    /* gauge: live judge workers */
 	METRIC_JUDGE_RESTARTS,   /* counter: workers replaced after dying */
 	METRIC_JUDGED,           /* counter: submissions judged to the end */

@@ -105,6 +105,7 @@ struct clics_feed {
 	int64_t *withheld;      /* submissions sent whose judgement the viewer may not see yet */
 	size_t withheld_count;
 	char **problems, **awards; /* the ids sent with data, to null those gone */
+	int64_t awards_stamp;   /* the board's when the awards were last looked at */
 	size_t problem_count, award_count;
 };
 
@@ -221,8 +222,14 @@ static void send_state(struct clics_model *m, struct lines *l)
 	add_line(l, CLICS_STATE, NULL, s);
 }
 
-static void send_awards(struct clics_feed *f, struct clics_model *m, struct lines *l)
+/* The awards that differ from what was sent, when the board may have
+   changed since they were last looked at (always after a moment). */
+static void send_awards(struct clics_feed *f, struct clics_model *m, struct lines *l, bool moment)
 {
+	int64_t stamp = clics_board_stamp(m);
+	if (!moment && stamp == f->awards_stamp)
+		return;
+	f->awards_stamp = stamp;
 	send_set(f, l, CLICS_AWARDS, clics_collection(m, CLICS_AWARDS), &f->awards, &f->award_count);
 }
 
@@ -233,15 +240,13 @@ static void send_submission(struct clics_feed *f, struct clics_model *m, struct 
 {
 	char id[24];
 	snprintf(id, sizeof id, "%" PRId64, sid);
-	struct sent *e = put(f, l, CLICS_SUBMISSIONS, id, deleted ? NULL : clics_object(m, CLICS_SUBMISSIONS, id), deleted);
-	if (!e || !e->hash) { /* not (or no longer) the viewer's */
-		put(f, l, CLICS_JUDGEMENTS, id, NULL, deleted);
-		return;
-	}
-	int max_run = e->max_run;
-	struct sent *j = put(f, l, CLICS_JUDGEMENTS, id, clics_object(m, CLICS_JUDGEMENTS, id), false);
-	bool judged = j && j->hash;
-	if (!judged) {
+	struct clics_submission_objects o = {NULL, NULL, NULL};
+	if (!deleted)
+		clics_submission_objects(m, id, &o);
+	struct sent *e = put(f, l, CLICS_SUBMISSIONS, id, json_incref(o.submission), deleted);
+	int max_run = e ? e->max_run : 0;
+	struct sent *j = put(f, l, CLICS_JUDGEMENTS, id, json_incref(o.judgement), deleted);
+	if (o.submission && !o.judgement) {
 		size_t i;
 		for (i = 0; i < f->withheld_count && f->withheld[i] != sid; i++)
 			;
@@ -250,29 +255,31 @@ static void send_submission(struct clics_feed *f, struct clics_model *m, struct 
 			f->withheld[f->withheld_count++] = sid;
 		}
 	}
-	json_t *runs = judged ? clics_judgement_runs(m, id) : json_array();
-	size_t n = json_array_size(runs);
-	for (size_t i = 0; i < n; i++)
-		put(f, l, CLICS_RUNS, json_string_value(json_object_get(json_array_get(runs, i), "id")),
-		    json_incref(json_array_get(runs, i)), false);
+	(void)j;
+	size_t n = json_array_size(o.runs);
 	int top = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *run = json_array_get(o.runs, i);
+		int ord = (int)json_integer_value(json_object_get(run, "ordinal"));
+		top = ord > top ? ord : top;
+		put(f, l, CLICS_RUNS, json_string_value(json_object_get(run, "id")), json_incref(run), false);
+	}
+	/* runs sent before that are gone (a rejudge) */
 	for (int ord = 1; ord <= max_run; ord++) {
-		char rid[48];
-		snprintf(rid, sizeof rid, "%s.%d", id, ord);
 		bool present = false;
 		for (size_t i = 0; i < n && !present; i++)
-			present = json_integer_value(json_object_get(json_array_get(runs, i), "ordinal")) == ord;
-		if (!present)
-			put(f, l, CLICS_RUNS, rid, NULL, false);
+			present = json_integer_value(json_object_get(json_array_get(o.runs, i), "ordinal")) == ord;
+		if (!present) {
+			char rid[48];
+			snprintf(rid, sizeof rid, "%s.%d", id, ord);
+			put(f, l, CLICS_RUNS, rid, NULL, deleted);
+		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		int ord = (int)json_integer_value(json_object_get(json_array_get(runs, i), "ordinal"));
-		top = ord > top ? ord : top;
-	}
-	json_decref(runs);
+	clics_submission_objects_release(&o);
 	/* put may have moved e (the map grows): find it again */
 	e = sent_find(&f->sent, CLICS_SUBMISSIONS, id);
-	e->max_run = top > max_run ? top : max_run;
+	if (e)
+		e->max_run = top > max_run ? top : max_run;
 }
 
 /* After a moment (the thaw) the judgements the viewer could not see yet. */
@@ -372,28 +379,28 @@ static bool send_change(struct clics_feed *f, struct clics_model *m, struct line
 		send_state(m, l);
 		send_problems(f, m, l);
 		send_withheld(f, m, l);
-		send_awards(f, m, l);
+		send_awards(f, m, l, true);
 		break;
 	case DB_KIND_CONTEST_STATE:
 		send_state(m, l);
 		send_problems(f, m, l);
 		send_withheld(f, m, l);
-		send_awards(f, m, l);
+		send_awards(f, m, l, true);
 		break;
 	case DB_KIND_TEAM:
 		send_keyed(f, m, l, CLICS_TEAMS, ch);
-		send_awards(f, m, l);
+		send_awards(f, m, l, false);
 		break;
 	case DB_KIND_ORGANIZATION:
 		send_keyed(f, m, l, CLICS_ORGANIZATIONS, ch);
 		break;
 	case DB_KIND_TEAM_GROUP:
 		send_keyed(f, m, l, CLICS_GROUPS, ch);
-		send_awards(f, m, l);
+		send_awards(f, m, l, false);
 		break;
 	case DB_KIND_SUBMISSION:
 		send_submission(f, m, l, ch->id, ch->deleted);
-		send_awards(f, m, l);
+		send_awards(f, m, l, false);
 		break;
 	case DB_KIND_CLARIFICATION:
 		snprintf(id, sizeof id, "%" PRId64, ch->id);
@@ -460,6 +467,7 @@ enum clics_feed_open clics_feed_open(const struct app *app, const char *key, con
 	f->after = after;
 	f->resumed = since_token != NULL;
 	f->statics_pending = !since_token;
+	f->awards_stamp = -2;
 	clics_model_free(m);
 	*out = f;
 	return CLICS_FEED_OK;

@@ -472,6 +472,19 @@ out:
 	return br.out;
 }
 
+static void board_stamp(void *arg, const struct boards_view *bv)
+{
+	*(int64_t *)arg = bv->seq * 2 + bv->frozen;
+}
+
+int64_t clics_board_stamp(struct clics_model *m)
+{
+	int64_t stamp = -1;
+	if (boards_read(m->app->boards, m->c.id, board_stamp, &stamp) != 0)
+		return -1;
+	return stamp;
+}
+
 json_t *clics_scoreboard(struct clics_model *m, const char *group_id)
 {
 	return board_object(m, false, group_id);
@@ -584,17 +597,27 @@ out:
 	return o;
 }
 
-json_t *clics_judgement_runs(struct clics_model *m, const char *id)
+void clics_submission_objects(struct clics_model *m, const char *id, struct clics_submission_objects *out)
 {
 	int64_t sid;
 	struct db_submission s;
-	json_t *list = json_array();
+	*out = (struct clics_submission_objects){NULL, NULL, json_array()};
 	if (!parse_id(id, &sid) || db_submission_get(m->db, sid, DB_SUBMISSION_DETAILS, &s) != 0)
-		return list;
-	if (submission_visible(m, &s) && judgement_visible(m, &s))
-		append_runs(m, &s, list);
+		return;
+	if (submission_visible(m, &s)) {
+		out->submission = submission_object(m, &s);
+		out->judgement = judgement_object(m, &s);
+		if (out->judgement)
+			append_runs(m, &s, out->runs);
+	}
 	db_submission_release(&s);
-	return list;
+}
+
+void clics_submission_objects_release(struct clics_submission_objects *o)
+{
+	json_decref(o->submission);
+	json_decref(o->judgement);
+	json_decref(o->runs);
 }
 
 static json_t *object_by_id(struct clics_model *m, enum clics_type type, const char *id)

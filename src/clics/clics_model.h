@@ -43,10 +43,19 @@ json_t *clics_collection(struct clics_model *m, enum clics_type type);
 /* What GET .../{type}/{id} answers: the object, or NULL (404) when the
    viewer may not see it or there is none. New reference. */
 json_t *clics_object(struct clics_model *m, enum clics_type type, const char *id);
-/* The runs of judgement `id` (a submission's id) the viewer may see, in
-   ordinal order, in one read: an empty array when there are none. New
-   reference. */
-json_t *clics_judgement_runs(struct clics_model *m, const char *id);
+/* The objects of submission `id` the viewer sees, from one read: the
+   submission, its judgement and its runs in ordinal order, each what
+   clics_object gives (NULL, NULL and an empty array when the viewer sees
+   none). New references; release with clics_submission_objects_release. */
+struct clics_submission_objects {
+	json_t *submission, *judgement, *runs;
+};
+void clics_submission_objects(struct clics_model *m, const char *id, struct clics_submission_objects *out);
+void clics_submission_objects_release(struct clics_submission_objects *o);
+/* What the awards and scoreboard are derived from, as a number that
+   changes whenever they may have (the board's seq, and whether the public
+   board is frozen); -1 without a board. */
+int64_t clics_board_stamp(struct clics_model *m);
 /* The scoreboard of the teams of group group_id (a group's CLICS id the
    viewer may see; NULL: every team): NULL when there is no such group or
    no board. New reference. */

@@ -616,6 +616,8 @@ void checker_init(struct checker *c, enum checker_type type)
 	c->space_change_sensitive = false;
 	c->float_abs = NAN;
 	c->float_rel = NAN;
+	c->interactive = false;
+	c->passes = 1;
 	if (type == CHECKER_FLOAT)
 		c->float_abs = c->float_rel = CHECKER_FLOAT_DEFAULT_TOLERANCE;
 }
@@ -662,7 +664,11 @@ int checker_from_json(const json_t *j, struct checker *out, char **err)
 
 	static const char *const float_keys[] = {"abs", "rel", NULL};
 	static const char *const kattis_keys[] = {"case_sensitive", "space_change_sensitive", "float_abs", "float_rel", NULL};
-	const char *const *allowed = type == CHECKER_FLOAT ? float_keys : type == CHECKER_KATTIS ? kattis_keys : NULL;
+	static const char *const custom_keys[] = {"interactive", "passes", NULL};
+	const char *const *allowed = type == CHECKER_FLOAT    ? float_keys
+				     : type == CHECKER_KATTIS ? kattis_keys
+				     : type == CHECKER_CUSTOM ? custom_keys
+							      : NULL;
 	const char *key;
 	json_t *value;
 	json_object_foreach((json_t *)j, key, value) {
@@ -695,6 +701,16 @@ int checker_from_json(const json_t *j, struct checker *out, char **err)
 		if (tolerance_from_json(json_object_get(j, "float_abs"), "float_abs", &c.float_abs, err) ||
 		    tolerance_from_json(json_object_get(j, "float_rel"), "float_rel", &c.float_rel, err))
 			return CHECKER_E_INVALID;
+	} else if (type == CHECKER_CUSTOM) {
+		const json_t *i = json_object_get(j, "interactive"), *n = json_object_get(j, "passes");
+		if (i && !json_is_null(i) && !json_is_boolean(i))
+			return invalid(err, "checker: 'interactive' must be true or false");
+		c.interactive = json_is_true(i);
+		if (n && !json_is_null(n)) {
+			if (!json_is_integer(n) || json_integer_value(n) < 1 || json_integer_value(n) > CHECKER_MAX_PASSES)
+				return invalid(err, "checker: 'passes' must be a whole number from 1 to %d", CHECKER_MAX_PASSES);
+			c.passes = (int)json_integer_value(n);
+		}
 	}
 	*out = c;
 	return 0;
@@ -717,6 +733,9 @@ json_t *checker_to_json(const struct checker *c)
 		json_object_set_new(j, "space_change_sensitive", json_boolean(c->space_change_sensitive));
 		json_object_set_new(j, "float_abs", tolerance_to_json(c->float_abs));
 		json_object_set_new(j, "float_rel", tolerance_to_json(c->float_rel));
+	} else if (c->type == CHECKER_CUSTOM) {
+		json_object_set_new(j, "interactive", json_boolean(c->interactive));
+		json_object_set_new(j, "passes", json_integer(c->passes));
 	}
 	return j;
 }

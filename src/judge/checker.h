@@ -34,7 +34,14 @@ struct checker {
 	bool case_sensitive;         /* kattis only: default false */
 	bool space_change_sensitive; /* kattis only: default false */
 	double float_abs, float_rel; /* float / kattis; NAN = not given */
+	bool interactive;            /* custom only: the validator is the interactor, run beside the
+	                                submission and connected to it both ways (default false) */
+	int passes;                  /* custom only: the most passes of a multi-pass problem (the
+	                                validator's nextpass.in feeds the next); 1 = one pass (default) */
 };
+
+/* The most passes a multi-pass problem may have. */
+#define CHECKER_MAX_PASSES 100
 
 /* What checker_compare decides: a verdict, not an error code (so not in errors.h). */
 enum checker_result {
@@ -58,7 +65,8 @@ void checker_init(struct checker *c, enum checker_type type);
 const char *checker_type_name(enum checker_type type);
 
 /* Parses the API's checker object:
- *   {"type": "exact" | "tokens" | "custom"}
+ *   {"type": "exact" | "tokens"}
+ *   {"type": "custom", "interactive": false, "passes": 1}  either may be omitted
  *   {"type": "float", "abs": 1e-6, "rel": 1e-6}       either may be omitted or null;
  *                                                     neither given = both the default
  *   {"type": "kattis", "case_sensitive": false, "space_change_sensitive": false,

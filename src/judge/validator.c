@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "json_util.h"
 #include "languages.h"
 #include "sandbox.h"
+#include "scoring.h"
 #include "util.h"
 
 #define MESSAGE_MAX (64 * 1024)
@@ -261,47 +263,47 @@ int validator_install(const struct validator *v, const char *dir)
 	return write_file(dir, program_name(v), v->program, v->len, 0755);
 }
 
-enum validator_verdict validator_run(struct sandbox *sb, const struct validator *v, const char *dir,
-				     const char *flags, const void *input, size_t input_len, const void *answer,
-				     size_t answer_len, int output_fd, uint64_t time_limit_ms, struct buf *log)
+/* The box of one test (or pass): dir/input, dir/answer and dir/feedback/
+   (fresh, or as the last pass left it). A memfd for what the validator says
+   on stdout and stderr, or -1 with a line in log. */
+static int prepare_box(const struct validator_call *c, struct buf *log)
 {
-	char *feedback = xasprintf("%s/feedback", dir);
-	remove_tree(feedback);
-	int rc = write_file(dir, "input", input, input_len, 0644);
+	char *feedback = xasprintf("%s/feedback", c->dir);
+	if (!c->keep_feedback)
+		remove_tree(feedback);
+	int rc = write_file(c->dir, "input", c->input, c->input_len, 0644);
 	if (rc == 0)
-		rc = write_file(dir, "answer", answer, answer_len, 0644);
-	if (rc == 0 && (mkdir(feedback, 0777) != 0 || chmod(feedback, 0777) != 0))
+		rc = write_file(c->dir, "answer", c->answer, c->answer_len, 0644);
+	if (rc == 0 && ((mkdir(feedback, 0777) != 0 && (errno != EEXIST || !c->keep_feedback)) || chmod(feedback, 0777) != 0))
 		rc = -errno;
-	int messages = rc == 0 ? memfd_from("validator-output", "", 0) : -1;
+	free(feedback);
 	if (rc == -EINVAL || rc == -ELOOP) {
 		buf_printf(log, "validator: refusing '%s/input' or '%s/answer': not a regular file (a FIFO, symlink or "
-			   "other file an earlier validator run left in its box)\n", dir, dir);
-		free(feedback);
-		return VALIDATOR_JE;
+			   "other file an earlier validator run left in its box)\n", c->dir, c->dir);
+		return -1;
 	}
-	if (rc != 0 || messages < 0 || lseek(output_fd, 0, SEEK_SET) != 0) {
-		buf_printf(log, "validator: cannot prepare its files in '%s': %s\n", dir, strerror(rc ? -rc : errno));
-		free(feedback);
-		if (messages >= 0)
-			close(messages);
-		return VALIDATOR_JE;
-	}
-	/* argv: program input answer feedback_dir [flags...] */
-	char *flag_copy = xstrdup(flags ? flags : "");
-	size_t flag_count = split_flags(flag_copy, NULL);
+	int messages = rc == 0 ? memfd_from("validator-output", "", 0) : rc;
+	if (messages < 0)
+		buf_printf(log, "validator: cannot prepare its files in '%s': %s\n", c->dir, strerror(-messages));
+	return messages < 0 ? -1 : messages;
+}
+
+/* The validator's command line (argv: program input answer feedback_dir
+   [flags...], words pointing into *flag_copy, malloc'd) and sandbox spec. 0,
+   or -1 with a line in log (too many flags). */
+static int make_spec(const struct validator_call *c, int messages, const char **argv, char **flag_copy,
+		     struct sandbox_spec *spec, struct buf *log)
+{
+	*flag_copy = xstrdup(c->flags ? c->flags : "");
+	size_t flag_count = split_flags(*flag_copy, NULL);
 	if (flag_count > VALIDATOR_MAX_FLAGS) {
 		buf_printf(log, "validator: %zu flags, more than the %d a validator may be given\n", flag_count,
 			   VALIDATOR_MAX_FLAGS);
-		free(flag_copy);
-		free(feedback);
-		close(messages);
-		return VALIDATOR_JE;
+		return -1;
 	}
-	strcpy(flag_copy, flags ? flags : ""); /* strtok_r cut it */
-	const char *argv[VALIDATOR_MAX_FLAGS + 8];
+	strcpy(*flag_copy, c->flags ? c->flags : ""); /* strtok_r cut it */
 	size_t n = 0;
-	bool python = strcmp(v->language, "python3") == 0;
-	if (python) {
+	if (strcmp(c->v->language, "python3") == 0) {
 		argv[n++] = "/usr/bin/python3";
 		argv[n++] = "-I";
 		argv[n++] = "/box/validator.py";
@@ -311,33 +313,38 @@ enum validator_verdict validator_run(struct sandbox *sb, const struct validator 
 	argv[n++] = "/box/input";
 	argv[n++] = "/box/answer";
 	argv[n++] = "/box/feedback/";
-	n += split_flags(flag_copy, argv + n);
+	n += split_flags(*flag_copy, argv + n);
 	argv[n] = NULL;
-	uint64_t cpu = time_limit_ms * 2 > 10000 ? time_limit_ms * 2 : 10000;
-	struct sandbox_spec spec = {
+	uint64_t cpu = c->time_limit_ms * 2 > 10000 ? c->time_limit_ms * 2 : 10000;
+	*spec = (struct sandbox_spec){
 		.profile = SANDBOX_COMPILE, /* it writes its feedback files, and may be Python */
 		.argv = argv,
 		.env = compile_env,
-		.box_dir = dir,
+		.box_dir = c->dir,
 		.box_writable = true,
-		.stdin_fd = output_fd,
+		.stdin_fd = -1,
 		.stdout_fd = messages,
 		.stderr_fd = messages,
 		.limits = {.cpu_ms = cpu, .wall_ms = 2 * cpu, .memory_kb = 1024 * 1024, .output_kb = 64, .stderr_kb = 64,
 			   .processes = 8, .file_kb = 64 * 1024, .open_files = 64},
 	};
-	struct sandbox_result r;
-	(void)sandbox_run(sb, &spec, &r); /* a sandbox failure is r.status SANDBOX_ERROR: a JE below */
+	return 0;
+}
+
+/* The verdict of the validator's run, with what it said in log. */
+static enum validator_verdict judge_run(const struct validator_call *c, const struct sandbox_result *r, int messages,
+					struct buf *log)
+{
 	enum validator_verdict verdict = VALIDATOR_JE;
-	if (r.status == SANDBOX_EXITED && r.exit_code == 42)
+	if (r->status == SANDBOX_EXITED && r->exit_code == 42)
 		verdict = VALIDATOR_AC;
-	else if (r.status == SANDBOX_EXITED && r.exit_code == 43)
+	else if (r->status == SANDBOX_EXITED && r->exit_code == 43)
 		verdict = VALIDATOR_WA;
 	if (verdict == VALIDATOR_JE)
-		buf_printf(log, "validator misbehaved: %s (exit code %d); %s\n", sandbox_status_name(r.status), r.exit_code,
-			   r.message);
+		buf_printf(log, "validator misbehaved: %s (exit code %d); %s\n", sandbox_status_name(r->status), r->exit_code,
+			   r->message);
 	char text[FEEDBACK_MAX];
-	ssize_t len = read_feedback(dir, text, sizeof text);
+	ssize_t len = read_feedback(c->dir, text, sizeof text);
 	if (len > 0) {
 		json_t *s = json_string_lossy(text, (size_t)len);
 		buf_printf(log, "validator says: %s\n", json_string_value(s));
@@ -349,9 +356,114 @@ enum validator_verdict validator_run(struct sandbox *sb, const struct validator 
 			buf_printf(log, "validator output: %.2000s\n", out);
 		free(out);
 	}
+	return verdict;
+}
+
+enum validator_verdict validator_run(struct sandbox *sb, const struct validator_call *c, int output_fd,
+				     struct buf *log)
+{
+	int messages = prepare_box(c, log);
+	if (messages < 0)
+		return VALIDATOR_JE;
+	if (lseek(output_fd, 0, SEEK_SET) != 0) {
+		buf_printf(log, "validator: cannot read the output: %s\n", strerror(errno));
+		close(messages);
+		return VALIDATOR_JE;
+	}
+	const char *argv[VALIDATOR_MAX_FLAGS + 8];
+	char *flag_copy = NULL;
+	struct sandbox_spec spec;
+	enum validator_verdict verdict = VALIDATOR_JE;
+	if (make_spec(c, messages, argv, &flag_copy, &spec, log) == 0) {
+		spec.stdin_fd = output_fd;
+		struct sandbox_result r;
+		(void)sandbox_run(sb, &spec, &r); /* a sandbox failure is r.status SANDBOX_ERROR: a JE */
+		verdict = judge_run(c, &r, messages, log);
+	}
 	close(messages);
-	remove_tree(feedback);
-	free(feedback);
 	free(flag_copy);
 	return verdict;
+}
+
+const char *validator_interactive_verdict(const struct sandbox_result *sub, uint64_t time_limit_ms,
+					  enum validator_verdict v, const struct sandbox_result *val)
+{
+	if (sub->status == SANDBOX_ERROR || val->status == SANDBOX_ERROR)
+		return "JE";
+	const char *failed = scoring_run_verdict(sub, time_limit_ms);
+	if (!failed)
+		return v == VALIDATOR_AC ? "AC" : v == VALIDATOR_WA ? "WA" : "JE";
+	/* The submission failed: the side that ended first decides. A SIGPIPE
+	   means its reader, the interactor, had gone (their ends are microseconds
+	   apart, in either order). */
+	bool interactor_first = val->ended_us < sub->ended_us ||
+				(sub->status == SANDBOX_SIGNALED && sub->signal == SIGPIPE);
+	if (!interactor_first)
+		return failed;
+	return v == VALIDATOR_WA ? "WA" : v == VALIDATOR_AC ? failed : "JE";
+}
+
+const char *validator_run_interactive(struct sandbox *sb, const struct validator_call *c,
+				      const struct sandbox_spec *sub, struct sandbox_result *sub_res, struct buf *log)
+{
+	memset(sub_res, 0, sizeof *sub_res);
+	sub_res->status = SANDBOX_ERROR;
+	int messages = prepare_box(c, log);
+	if (messages < 0)
+		return "JE";
+	const char *argv[VALIDATOR_MAX_FLAGS + 8];
+	char *flag_copy = NULL;
+	struct sandbox_spec spec;
+	const char *verdict = "JE";
+	if (make_spec(c, messages, argv, &flag_copy, &spec, log) == 0) {
+		/* It outlives a submission that hangs waiting for it, by a little: a
+		   deadlock is the submission's wall limit first. */
+		spec.limits.wall_ms = sub->limits.wall_ms + 2000;
+		struct sandbox_result r;
+		(void)sandbox_run_pair(sb, sub, &spec, sub_res, &r); /* failures are SANDBOX_ERROR results: JE */
+		enum validator_verdict v = judge_run(c, &r, messages, log);
+		verdict = validator_interactive_verdict(sub_res, c->time_limit_ms, v, &r);
+		buf_printf(log, "interactor: %s after %llu ms, the submission: %s after %llu ms\n",
+			   v == VALIDATOR_AC ? "accepted" : v == VALIDATOR_WA ? "wrong answer" : "failed",
+			   (unsigned long long)(r.ended_us / 1000), sandbox_status_name(sub_res->status),
+			   (unsigned long long)(sub_res->ended_us / 1000));
+		if (sub_res->status == SANDBOX_ERROR)
+			buf_printf(log, "interactive run: %s\n", sub_res->message);
+	}
+	close(messages);
+	free(flag_copy);
+	return verdict;
+}
+
+int validator_next_pass(const char *dir, char **data, size_t *len)
+{
+	int box = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fb = box < 0 ? -1 : openat(box, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = fb < 0 ? -1 : openat(fb, "nextpass.in", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int rc = 0;
+	struct stat st;
+	if (fd >= 0) {
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			rc = -EINVAL;
+		} else if ((uint64_t)st.st_size > VALIDATOR_NEXT_PASS_MAX) {
+			rc = -EFBIG;
+		} else {
+			size_t n = (size_t)st.st_size, got = 0;
+			char *buf = xmalloc(n + 1);
+			ssize_t r = 1;
+			while (got < n && (r = pread(fd, buf + got, n - got, (off_t)got)) > 0)
+				got += (size_t)r;
+			buf[got] = '\0';
+			*data = buf;
+			*len = got;
+			rc = 1;
+		}
+		unlinkat(fb, "nextpass.in", 0); /* the next pass must not see it */
+	} else if (fb >= 0 && errno != ENOENT) {
+		rc = -errno;
+	}
+	for (int *f = (int[]){fd, fb, box}, i = 0; i < 3; i++)
+		if (f[i] >= 0)
+			close(f[i]);
+	return rc;
 }

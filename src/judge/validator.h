@@ -12,6 +12,8 @@
 #include "errors.h" /* VALIDATOR_E_COMPILE */
 
 struct sandbox;
+struct sandbox_spec;
+struct sandbox_result;
 struct buf;
 
 /* The environment of compilers (of submissions and validators) and of validators, in the sandbox. */
@@ -53,9 +55,46 @@ int validator_install(const struct validator *v, const char *dir);
 
 enum validator_verdict { VALIDATOR_AC, VALIDATOR_WA, VALIDATOR_JE };
 
-/* Runs the installed validator in dir on one test. output_fd is read from its
-   start. Appends what happened (and the judge message) to log. Flags beyond
-   VALIDATOR_MAX_FLAGS (refused at import) are a judge error. */
-enum validator_verdict validator_run(struct sandbox *sb, const struct validator *v, const char *dir,
-				     const char *flags, const void *input, size_t input_len, const void *answer,
-				     size_t answer_len, int output_fd, uint64_t time_limit_ms, struct buf *log);
+/* One test (or one pass of a multi-pass test) for the installed validator in dir. */
+struct validator_call {
+	const struct validator *v;
+	const char *dir;
+	const char *flags;          /* validator_flags; beyond VALIDATOR_MAX_FLAGS (refused at import): JE */
+	const void *input;          /* this pass's input */
+	size_t input_len;
+	const void *answer;
+	size_t answer_len;
+	uint64_t time_limit_ms;     /* the submission's: the validator gets twice that, at least 10 s, of CPU */
+	bool keep_feedback;         /* a later pass: the feedback dir stays as the last pass left it */
+};
+
+/* Runs the validator on the contestant's output (output_fd, read from its
+   start). Appends what happened (and the judge message) to log. */
+enum validator_verdict validator_run(struct sandbox *sb, const struct validator_call *c, int output_fd,
+				     struct buf *log);
+
+/* An interactive problem: the submission (sub: its stdin and stdout are
+   ignored) and the validator as its interactor, run at once and connected
+   both ways (sandbox_run_pair). *sub_res is the submission's result. Returns
+   the test's verdict by validator_interactive_verdict; appends what happened
+   to log. */
+const char *validator_run_interactive(struct sandbox *sb, const struct validator_call *c,
+				      const struct sandbox_spec *sub, struct sandbox_result *sub_res, struct buf *log);
+
+/* The Kattis and DOMjudge rule for an interactive test: a submission that
+   ran within its limits gets the interactor's verdict (42 AC, 43 WA, else
+   JE); one that failed (TLE, MLE, RTE...) gets its failure, unless the
+   interactor ended first: then its WA stands (and its failure is JE). A
+   submission killed by SIGPIPE wrote to an interactor that had ended: the
+   interactor was first. A sandbox failure on either side is JE. */
+const char *validator_interactive_verdict(const struct sandbox_result *sub, uint64_t time_limit_ms,
+					  enum validator_verdict v, const struct sandbox_result *val);
+
+/* The largest nextpass.in a multi-pass validator may write. */
+#define VALIDATOR_NEXT_PASS_MAX (64u << 20)
+
+/* Multi-pass: takes feedback/nextpass.in from dir (and removes it). 1 with
+   *data (malloc'd) and *len when the validator wrote one, 0 when it did not,
+   negative errno when it is not a regular file (-EINVAL), is too large
+   (-EFBIG) or cannot be read. */
+int validator_next_pass(const char *dir, char **data, size_t *len);

@@ -202,22 +202,17 @@ static int sealed_input(const char *data, size_t len)
 	return fd;
 }
 
-/* Runs one test and checks its output. */
-static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
+/* One pass of a test (a test is one pass unless the problem is multi-pass):
+   runs the submission on input, alone or beside its interactor, and checks
+   its output. */
+static struct test_outcome run_pass(struct worker *w, struct job *job, const char *what, int pass,
+				    const char *input, size_t input_len, const char *answer, size_t answer_len)
 {
 	struct test_outcome o = {"JE", 0, 0};
-	char *input = NULL, *answer = NULL;
-	size_t input_len = 0, answer_len = 0;
-	int in = -1, out = -1, err = -1, ans = -1;
-	char what[32];
-	snprintf(what, sizeof what, "test %d", idx);
-	if (db_test_data(w->db, job->sub.problem_id, idx, &input, &input_len, &answer, &answer_len) != 0) {
-		buf_printf(&job->log, "%s: the test is gone from the database\n", what);
-		goto out;
-	}
-	in = sealed_input(input, input_len);
-	out = memfd_from("output", "", 0);
-	err = memfd_from("stderr", "", 0);
+	int in = sealed_input(input, input_len);
+	int out = memfd_from("output", "", 0);
+	int err = memfd_from("stderr", "", 0);
+	int ans = -1;
 	if (in < 0 || out < 0 || err < 0) {
 		judge_error(job, "%s: cannot make memfds", what);
 		goto out;
@@ -238,22 +233,34 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 			   .output_kb = (uint64_t)json_integer_value(json_object_get(p, "output_limit_kb")),
 			   .stderr_kb = 1 /* the least kept; STDERR_KEPT of it is logged */, .processes = 16, .file_kb = 16 * 1024, .open_files = 64},
 	};
+	struct validator_call call = {.v = &job->validator, .dir = job->validator_dir, .flags = job->validator_flags,
+				      .input = input, .input_len = input_len, .answer = answer,
+				      .answer_len = answer_len, .time_limit_ms = tl, .keep_feedback = pass > 1};
+	bool custom = job->checker.type == CHECKER_CUSTOM;
 	struct sandbox_result r;
-	sandbox_run(w->sandbox, &spec, &r);
+	if (custom && job->checker.interactive) {
+		o.verdict = validator_run_interactive(w->sandbox, &call, &spec, &r, &job->log);
+		if (r.status == SANDBOX_ERROR || (r.status == SANDBOX_EXEC_FAILED && strncmp(spec.argv[0], "/box/", 5) != 0))
+			o.verdict = "JE";
+		if (strcmp(o.verdict, "JE") == 0)
+			judge_error(job, "%s: the interactive run failed (what happened is logged above)", what);
+		else if (strcmp(o.verdict, "AC") != 0)
+			buf_printf(&job->log, "%s: %s\n", what, o.verdict);
+	} else {
+		sandbox_run(w->sandbox, &spec, &r);
+		o.verdict = scoring_run_verdict(&r, tl);
+		if (r.status == SANDBOX_ERROR)
+			judge_error(job, "%s: %s", what, r.message);
+		if (r.status == SANDBOX_EXEC_FAILED && strncmp(spec.argv[0], "/box/", 5) != 0) {
+			/* not the submission's file: the language's interpreter is ours */
+			o.verdict = "JE";
+			judge_error(job, "%s: %s", what, r.message);
+		}
+	}
 	o.time_ms = (int64_t)r.cpu_ms;
 	o.memory_kb = (int64_t)r.memory_kb;
-	o.verdict = scoring_run_verdict(&r, tl);
-	if (r.status == SANDBOX_ERROR)
-		judge_error(job, "%s: %s", what, r.message);
-	if (r.status == SANDBOX_EXEC_FAILED && strncmp(spec.argv[0], "/box/", 5) != 0) {
-		/* not the submission's file: the language's interpreter is ours */
-		o.verdict = "JE";
-		judge_error(job, "%s: %s", what, r.message);
-	}
-	if (!o.verdict && job->checker.type == CHECKER_CUSTOM) {
-		enum validator_verdict v = validator_run(w->sandbox, &job->validator, job->validator_dir,
-							 job->validator_flags, input, input_len, answer, answer_len, out,
-							 tl, &job->log);
+	if (!o.verdict && custom) {
+		enum validator_verdict v = validator_run(w->sandbox, &call, out, &job->log);
 		o.verdict = v == VALIDATOR_AC ? "AC" : v == VALIDATOR_WA ? "WA" : "JE";
 		if (v == VALIDATOR_JE)
 			judge_error(job, "%s: the validator failed (what it did is logged above)", what);
@@ -282,11 +289,57 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 		free(text);
 	}
 out:
-	free(input);
-	free(answer);
 	for (int *fd = (int[]){in, out, err, ans}, i = 0; i < 4; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
+	return o;
+}
+
+/* Runs one test: one pass, or, for a multi-pass problem, passes while the
+   validator accepts and writes a nextpass.in (the next pass's input), up to
+   the problem's limit. The time and memory are the largest of a pass. */
+static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
+{
+	struct test_outcome o = {"JE", 0, 0};
+	char *input = NULL, *answer = NULL;
+	size_t input_len = 0, answer_len = 0;
+	char what[48];
+	snprintf(what, sizeof what, "test %d", idx);
+	if (db_test_data(w->db, job->sub.problem_id, idx, &input, &input_len, &answer, &answer_len) != 0) {
+		buf_printf(&job->log, "%s: the test is gone from the database\n", what);
+		goto out;
+	}
+	int passes = job->checker.type == CHECKER_CUSTOM ? job->checker.passes : 1;
+	for (int pass = 1;; pass++) {
+		if (passes > 1)
+			snprintf(what, sizeof what, "test %d pass %d", idx, pass);
+		struct test_outcome po = run_pass(w, job, what, pass, input, input_len, answer, answer_len);
+		o.verdict = po.verdict;
+		o.time_ms = po.time_ms > o.time_ms ? po.time_ms : o.time_ms;
+		o.memory_kb = po.memory_kb > o.memory_kb ? po.memory_kb : o.memory_kb;
+		if (passes == 1 || strcmp(o.verdict, "AC") != 0)
+			break;
+		char *next = NULL;
+		size_t next_len = 0;
+		int rc = validator_next_pass(job->validator_dir, &next, &next_len);
+		if (rc == 0)
+			break; /* accepted, and no further pass asked for */
+		if (rc < 0 || pass == passes) {
+			o.verdict = "JE";
+			if (rc < 0)
+				judge_error(job, "%s: the validator's nextpass.in cannot be used: %s", what, strerror(-rc));
+			else
+				judge_error(job, "%s: the validator asks for a pass beyond the limit of %d", what, passes);
+			free(next);
+			break;
+		}
+		free(input);
+		input = next;
+		input_len = next_len;
+	}
+out:
+	free(input);
+	free(answer);
 	return o;
 }
 

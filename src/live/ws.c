@@ -38,7 +38,12 @@
  * that ended with WS_SESSION_ENDED "session ended"; one admitted before such
  * an end and opened after it rechecks its session when it opens (the hub's
  * count of ends differs from the one read at admission). The sweep, at least every
- * WS_SWEEP_MAX_US, closes the same way those whose session expired. */
+ * WS_SWEEP_MAX_US, closes the same way those whose session expired.
+ *
+ * The CLICS event feed (/ws/contests/{key}/events/, ws_events.h) has no hub
+ * topic: its socket's feed is opened at admission and carried in the ticket,
+ * its watcher's wakes queue it for WRITEABLE (through the same cancel), and
+ * each WRITEABLE writes one batch of its lines, one frame per line. */
 #include "ws.h"
 #include "ws_int.h"
 
@@ -68,6 +73,7 @@
 #include "request.h"
 #include "session.h"
 #include "util.h"
+#include "ws_events.h"
 
 #define WS_BATCH HUB_DISPATCH_MAX /* frames per WRITEABLE callback: keeps up with a dispatch slice */
 #define WS_BATCH_BYTES 16384   /* and bytes: one write that fits the send buffer */
@@ -75,6 +81,7 @@
 #define WS_MAX_RX 4096         /* largest message a client may send */
 #define WS_SESSION_ENDED 4401  /* close code: the login session ended (the web UI goes to /login) */
 #define WS_SWEEP_MAX_US 500000 /* sweep at least this often: expiry closes within a second */
+#define WS_EVENTS_BATCH 8192   /* bytes of CLICS event feed lines per WRITEABLE callback */
 
 struct ws_settings {
 	int max_per_user;
@@ -91,6 +98,7 @@ struct ws_ticket {
 	unsigned char token_hash[32]; /* the login session's */
 	int64_t expires_at;        /* and its end, unix seconds */
 	uint64_t ended_count;      /* hub_sessions_ended_count before the session was read */
+	struct clics_feed *feed;   /* the CLICS event feed's socket: its feed until opened; else NULL */
 };
 
 struct ws_session {
@@ -99,6 +107,9 @@ struct ws_session {
 	struct ws_ticket ticket;
 	struct hub_sub *sub;
 	struct hub_sub *own;       /* ticket.own's subscription, or NULL */
+	struct ws_events *events;  /* the CLICS event feed's socket: its feed and watcher (no hub topic) */
+	bool events_over;          /* its feed ended or the server is stopping: close at the next WRITEABLE */
+	int events_close;          /* and with this close code */
 	struct ws_session *prev, *next; /* open sessions, service thread */
 	int64_t last_heard;        /* last pong or frame from the client */
 	int64_t ping_at;           /* when the unanswered ping was decided */
@@ -128,8 +139,11 @@ struct ws_server {
 	struct pending_adopt *adopt;
 	size_t adopt_len, adopt_cap;
 
+	struct ws_events_queue *events; /* the event feed sockets woken by their watchers */
+
 	/* service thread only */
 	struct ws_session *sessions;
+	struct buf lines;          /* an event feed's batch */
 	lws_sorted_usec_list_t sweep;
 	int64_t sweep_us;
 	unsigned char *scratch;
@@ -187,6 +201,22 @@ static int parse_path(const char *path, struct hub_key *topic)
 		return 0;
 	}
 	return 404;
+}
+
+/* "/ws/contests/{key}/events/" with the key (a CLICS id: a shortname, or
+   else a contest's id) in key: true, or false for another path. */
+static bool parse_events_path(const char *path, char *key, size_t size)
+{
+	static const char prefix[] = "/ws/contests/", suffix[] = "/events/";
+	if (strncmp(path, prefix, sizeof prefix - 1) != 0)
+		return false;
+	const char *seg = path + sizeof prefix - 1;
+	size_t n = strspn(seg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+	if (n == 0 || n > 36 || n >= size || seg[0] == '.' || seg[0] == '-' || strcmp(seg + n, suffix) != 0)
+		return false;
+	memcpy(key, seg, n);
+	key[n] = '\0';
+	return true;
 }
 
 /* A scoreboard's view: the one asked for (?view=), else the viewer's own;
@@ -291,7 +321,12 @@ static int admit_clars(struct app *app, const struct db_user *user, struct hub_k
 static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t, const char **code, char *msg,
 		 size_t msg_size)
 {
-	int rc = parse_path(h->path, &t->topic);
+	char key[40];
+	t->feed = NULL;
+	bool events = parse_events_path(h->path, key, sizeof key);
+	int rc = events ? 0 : parse_path(h->path, &t->topic);
+	if (events)
+		t->topic = (struct hub_key){0, 0};
 	if (rc == 404) {
 		*code = "not_found";
 		snprintf(msg, msg_size, "no such endpoint: GET %.200s", h->path);
@@ -311,8 +346,10 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 		auth_token_hash(session.token, t->token_hash);
 		live = db_session_expiry(app->db, t->token_hash, now, &t->expires_at) == 0;
 	}
-	/* A public contest's board may be watched without a session (as over REST). */
-	if (!live && (t->topic.kind != FEED_BOARD_PUBLIC || (h->token && *h->token))) {
+	/* A public contest's board and event feed may be watched without a
+	   session (as over REST). */
+	bool anonymous_ok = t->topic.kind == FEED_BOARD_PUBLIC || events;
+	if (!live && (!anonymous_ok || (h->token && *h->token))) {
 		*code = "unauthorized";
 		snprintf(msg, msg_size, "log in first: send the session cookie or ?token=TOKEN");
 		return 401;
@@ -333,6 +370,10 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 		else
 			snprintf(msg, msg_size, "cross-site WebSocket refused (Sec-Fetch-Site: %.32s)", h->fetch_site);
 		return 403;
+	}
+	if (events) {
+		t->after = -1;
+		return ws_events_admit(app, key, user, h->since_token, &t->feed, code, msg, msg_size);
 	}
 	int64_t id = t->topic.id;
 	if (t->topic.kind == FEED_BOARD_PUBLIC) {
@@ -400,6 +441,7 @@ bool ws_parse_head(const char *bytes, size_t len, struct request_head *rh, struc
 	h->token = request_head_arg(rh, "token");
 	h->after = request_head_arg(rh, "after");
 	h->view = request_head_arg(rh, "view");
+	h->since_token = request_head_arg(rh, "since_token");
 	h->cookie = request_head_header(rh, "Cookie");
 	h->origin = request_head_header(rh, "Origin");
 	h->host = request_head_header(rh, "Host");
@@ -420,6 +462,7 @@ void ws_http_answer(struct http_request *req, struct http_response *res)
 		.token = http_query(req, "token"),
 		.after = http_query(req, "after"),
 		.view = http_query(req, "view"),
+		.since_token = http_query(req, "since_token"),
 		.cookie = http_header(req, "Cookie"),
 		.origin = http_header(req, "Origin"),
 		.host = http_header(req, "Host"),
@@ -442,6 +485,8 @@ void ws_http_answer(struct http_request *req, struct http_response *res)
 			   ws_settings()->max_per_user);
 	else /* admissible now, but not when the acceptor looked (a slot was freed since) */
 		http_error(res, 503, "unavailable", "the WebSocket could not be opened just now: try again");
+	if (!status)
+		clics_feed_free(t.feed);
 }
 
 /* ---- the acceptor side ---- */
@@ -461,8 +506,10 @@ bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t a
 	request_head_release(&rh);
 	if (refused)
 		return false;
-	if (t.user_id && !hub_user_acquire(ws->app->hub, t.user_id, ws_settings()->max_per_user))
+	if (t.user_id && !hub_user_acquire(ws->app->hub, t.user_id, ws_settings()->max_per_user)) {
+		clics_feed_free(t.feed);
 		return false;
+	}
 	int one = 1, sndbuf = WS_SNDBUF;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
@@ -488,6 +535,7 @@ static void session_free(struct ws_session *s)
 	listener_conn_done((struct sockaddr *)&s->addr);
 	if (s->ticket.user_id)
 		hub_user_release(s->ws->app->hub, s->ticket.user_id);
+	clics_feed_free(s->ticket.feed); /* never opened */
 	free(s);
 }
 
@@ -542,7 +590,14 @@ static void session_open(struct ws_server *ws, struct ws_session *s, struct lws 
 	ws->sessions = s;
 	s->open = true;
 	metrics_add(METRIC_WS_OPEN, 1);
-	s->sub = hub_subscribe(ws->app->hub, s->ticket.topic, s->ticket.after, session_notify, s);
+	if (s->ticket.feed) {
+		/* The feed from the token on, then its watcher's wakes. */
+		s->events = ws_events_open(ws->events, ws->app->clics, s->ticket.feed, s);
+		s->ticket.feed = NULL;
+		lws_callback_on_writable(wsi);
+	} else {
+		s->sub = hub_subscribe(ws->app->hub, s->ticket.topic, s->ticket.after, session_notify, s);
+	}
 	if (s->ticket.own.kind)
 		s->own = hub_subscribe(ws->app->hub, s->ticket.own, s->ticket.after, session_notify, s);
 	int64_t expires_at;
@@ -568,6 +623,8 @@ static void session_close(struct ws_server *ws, struct ws_session *s)
 	hub_unsubscribe(s->sub);
 	hub_unsubscribe(s->own);
 	s->sub = s->own = NULL;
+	ws_events_close(s->events);
+	s->events = NULL;
 	metrics_add(METRIC_WS_OPEN, -1);
 }
 
@@ -631,6 +688,43 @@ static size_t put_frame(struct ws_server *ws, size_t used, const char *text, siz
 	return (size_t)(p - start) + len;
 }
 
+/* One batch of the CLICS event feed, one text frame per line (without its
+   newline), in one write; the close once the feed is over and sent. */
+static int events_write(struct ws_server *ws, struct ws_session *s)
+{
+	if (s->events_over) {
+		static const char end[] = "end of updates", away[] = "server stopping";
+		bool normal = s->events_close == LWS_CLOSE_STATUS_NORMAL;
+		lws_close_reason(s->wsi, (enum lws_close_status)s->events_close,
+				 (unsigned char *)(normal ? end : away), normal ? sizeof end - 1 : sizeof away - 1);
+		return -1;
+	}
+	ws->lines.len = 0;
+	enum ws_events_step step = ws_events_next(s->events, &ws->lines, WS_EVENTS_BATCH);
+	size_t used = 0;
+	int count = 0;
+	for (size_t at = 0; at < ws->lines.len;) {
+		const char *line = ws->lines.data + at, *nl = memchr(line, '\n', ws->lines.len - at);
+		size_t len = nl ? (size_t)(nl - line) : ws->lines.len - at;
+		used += put_frame(ws, used, line, len);
+		count++;
+		at += len + 1;
+	}
+	if (count) {
+		if (lws_write(s->wsi, ws->scratch + LWS_PRE, used, LWS_WRITE_RAW) < (int)used)
+			return -1;
+		metrics_add(METRIC_WS_SENT, count);
+		ws_events_wrote(s->events);
+	}
+	if (step == WS_EVENTS_END || step == WS_EVENTS_CLOSE) {
+		s->events_over = true;
+		s->events_close = step == WS_EVENTS_END ? LWS_CLOSE_STATUS_NORMAL : LWS_CLOSE_STATUS_GOINGAWAY;
+	}
+	if (step != WS_EVENTS_IDLE)
+		lws_callback_on_writable(s->wsi);
+	return 0;
+}
+
 static int session_write(struct ws_server *ws, struct ws_session *s)
 {
 	struct lws *wsi = s->wsi;
@@ -641,7 +735,7 @@ static int session_write(struct ws_server *ws, struct ws_session *s)
 	}
 	if (!s->open || s->dropping)
 		return 0;
-	if (hub_sub_failed(s->sub) || (s->own && hub_sub_failed(s->own))) {
+	if ((s->sub && hub_sub_failed(s->sub)) || (s->own && hub_sub_failed(s->own))) {
 		static const char why[] = "too slow";
 		s->dropping = true;
 		metrics_add(METRIC_WS_DROPPED, 1);
@@ -661,6 +755,8 @@ static int session_write(struct ws_server *ws, struct ws_session *s)
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
+	if (s->events)
+		return events_write(ws, s);
 	/* The waiting messages as consecutive text frames, sent with one write.
 	   A team's board socket drains its own row's topic after the public one
 	   (the order between them does not matter: the own row comes only from
@@ -742,6 +838,7 @@ static int on_event(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		if (ws && !atomic_load(&ws->stop)) {
 			adopt_pending(ws);
+			ws_events_woken(ws->events, session_notify);
 			hub_dispatch(ws->app->hub);
 			end_sessions(ws);
 		}
@@ -835,6 +932,7 @@ struct ws_server *ws_server_new(struct app *app, char **err)
 	struct ws_server *ws = xcalloc(1, sizeof *ws);
 	ws->app = app;
 	pthread_mutex_init(&ws->lock, NULL);
+	buf_init(&ws->lines);
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
@@ -862,6 +960,7 @@ struct ws_server *ws_server_new(struct app *app, char **err)
 	}
 	int64_t period = (cfg->ping_interval_us < cfg->ping_timeout_us ? cfg->ping_interval_us : cfg->ping_timeout_us) / 4;
 	ws->sweep_us = period < 50000 ? 50000 : period > WS_SWEEP_MAX_US ? WS_SWEEP_MAX_US : period;
+	ws->events = ws_events_queue_new(ws->ctx);
 	return ws;
 out_destroy:
 	lws_context_destroy(ws->ctx);
@@ -904,6 +1003,8 @@ void ws_server_free(struct ws_server *ws)
 	}
 	free(ws->adopt);
 	free(ws->scratch);
+	buf_release(&ws->lines);
+	ws_events_queue_free(ws->events);
 	pthread_mutex_destroy(&ws->lock);
 	free(ws);
 }

@@ -1,6 +1,7 @@
 /* The WebSocket server (libwebsockets): /ws/problems/{id}/submissions/,
- * /ws/submissions/{id}/ and /ws/contests/{id}/clarifications/ on the same
- * port as the REST API.
+ * /ws/submissions/{id}/, /ws/contests/{id}/scoreboard/,
+ * /ws/contests/{id}/clarifications/ and the CLICS event feed
+ * /ws/contests/{key}/events/ (ws_events.h) on the same port as the REST API.
  *
  * The listener's acceptor thread peeks at the whole request head of every
  * connection that starts with "GET /ws/" and offers it to ws_server_offer,

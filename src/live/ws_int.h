@@ -12,6 +12,7 @@ struct handshake {
 	const char *token;         /* ?token=, or NULL */
 	const char *after;         /* ?after=, or NULL */
 	const char *view;          /* ?view= (scoreboards), or NULL */
+	const char *since_token;   /* ?since_token= (the CLICS event feed), or NULL */
 	const char *cookie;        /* the whole Cookie header, or NULL */
 	const char *origin;
 	const char *host;

@@ -195,7 +195,7 @@ static void linger_add(struct lingering *l, int fd)
 	pthread_mutex_unlock(&l->lock);
 }
 
-static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OTHER"};
+static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OTHER"};
 
 static enum http_method parse_method(const char *m)
 {

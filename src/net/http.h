@@ -14,7 +14,7 @@ struct app;
 struct http_server;
 struct MHD_Connection;
 
-enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_OTHER };
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_PATCH, HTTP_OTHER };
 
 struct http_request {
 	struct app *app;

@@ -18,7 +18,7 @@
 #include "loader.h"
 #include "util.h"
 
-#define MAX_FILE_BYTES (8 << 20)
+#define MAX_FILE_BYTES CONTEST_FILES_MAX_BYTES
 #define MAX_DEPTH 64
 #define MAX_FIELD 1024
 
@@ -815,6 +815,18 @@ static int read_contest(struct contest_files *cf, struct doc *d, char **err)
 		else
 			return bad(&it, k_penalty, "must be whole minutes (20 or 0:20:00)");
 	}
+	/* what a CLICS contest object also says (a package exported after the thaw, a paused countdown) */
+	const char *thaw = NULL;
+	AT("scoreboard_thaw_time");
+	if ((rc = f_str(&it, "scoreboard_thaw_time", false, &thaw)))
+		return rc;
+	if (thaw && !contest_files_parse_time(thaw, &c->thaw_at_ms))
+		return bad(&it, "scoreboard_thaw_time", "'%.64s' is not an RFC 3339 time (2026-12-03T10:00:00Z)", thaw);
+	AT("countdown_pause_time");
+	if ((rc = reltime_field(&it, "countdown_pause_time", &c->countdown_pause_ms, false)))
+		return rc;
+	if (c->countdown_pause_ms && start)
+		return bad(&it, "countdown_pause_time", "is given with a start_time: a paused countdown has none");
 	AT("scoreboard_type");
 	if ((rc = f_str(&it, "scoreboard_type", false, &type)))
 		return rc;
@@ -882,12 +894,17 @@ static bool zip_ignored(const char *path)
 	return path_starts(path, "__MACOSX/") || base[0] == '.';
 }
 
-static bool zip_wanted(const char *path)
+bool contest_files_known(const char *name)
 {
 	for (size_t i = 0; i < KNOWN_COUNT; i++)
-		if (strcmp(path, known[i].name) == 0)
+		if (strcmp(name, known[i].name) == 0)
 			return true;
 	return false;
+}
+
+static bool zip_wanted(const char *path)
+{
+	return contest_files_known(path);
 }
 
 static const struct loader_rules zip_rules = {.marker = NULL, .ignored = zip_ignored, .wanted = zip_wanted};

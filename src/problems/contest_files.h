@@ -14,7 +14,9 @@
  *                         team_id?}]; id, name and ip are ignored
  *   contest.yaml|json   {id, name, formal_name?, start_time? (RFC 3339 or null),
  *                        duration (h:mm:ss), scoreboard_freeze_duration?, penalty_time?
- *                        (minutes or h:mm:ss), scoreboard_type? (pass-fail or score)};
+ *                        (minutes or h:mm:ss), scoreboard_type? (pass-fail or score),
+ *                        scoreboard_thaw_time? (RFC 3339), countdown_pause_time? (h:mm:ss,
+ *                        without start_time)};
  *                        the legacy start-time, scoreboard-freeze-length and
  *                        penalty-time are read too
  *   problems.yaml|json  [{id (a problem's slug), label, color? or rgb? (#rrggbb),
@@ -69,6 +71,11 @@ struct contest_files {
 
 void contest_files_init(struct contest_files *cf);
 void contest_files_release(struct contest_files *cf);
+
+/* The largest file read (8 MiB). */
+#define CONTEST_FILES_MAX_BYTES (8 << 20)
+/* Whether name is one of the files above ("teams.json"). */
+bool contest_files_known(const char *name);
 
 /* Reads one file by its name (the list above); a name it does not know is
    ignored. A file read twice is an error. */

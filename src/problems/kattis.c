@@ -25,17 +25,7 @@
  * anything with a component starting with '.', except the root .timelimit. */
 static bool ignored(const char *path)
 {
-	if (strcmp(path, ".timelimit") == 0)
-		return false;
-	if (strcmp(path, "__MACOSX") == 0 || path_starts(path, "__MACOSX/"))
-		return true;
-	for (const char *p = path; p; p = strchr(p, '/')) {
-		if (*p == '/')
-			p++;
-		if (*p == '.')
-			return true;
-	}
-	return false;
+	return strcmp(path, ".timelimit") != 0 && loader_junk(path);
 }
 
 /* Files worth loading; everything else is only counted. */
@@ -219,6 +209,9 @@ struct build {
 	char **err;
 	bool legacy_format;
 	bool custom;
+	bool interactive;             /* type: interactive, or validation: custom interactive */
+	bool multi_pass;              /* type: multi-pass */
+	double passes;                /* limits.validation_passes (multi-pass), default 2 */
 	struct gconf *confs;
 	size_t nconfs;
 };
@@ -247,7 +240,11 @@ static int read_one_type(struct build *b, struct yaml *y, yaml_node_t *v)
 		return loader_fail(b->err, "%s: 'type' must be a string or a list of strings", y->file);
 	if (scalar_is(v, "scoring"))
 		b->p->scoring = true;
-	else if (scalar_is(v, "interactive") || scalar_is(v, "multi-pass") || scalar_is(v, "submit-answer"))
+	else if (scalar_is(v, "interactive"))
+		b->interactive = true;
+	else if (scalar_is(v, "multi-pass"))
+		b->multi_pass = true;
+	else if (scalar_is(v, "submit-answer"))
 		return loader_fail(b->err, "%s: type '%s' is not supported", y->file, (const char *)v->data.scalar.value);
 	else if (!scalar_is(v, "pass-fail"))
 		return loader_fail(b->err, "%s: unknown type '%.64s'", y->file, (const char *)v->data.scalar.value);
@@ -279,8 +276,12 @@ static int read_validation(struct build *b, struct yaml *y, yaml_node_t *n, bool
 		b->custom = true;
 	else if (!word || strcmp(word, "default") != 0)
 		rc = loader_fail(b->err, "%s: 'validation' must start with default or custom", y->file);
-	while (!rc && (word = strtok_r(NULL, " \t", &save)))
-		rc = loader_fail(b->err, "%s: validation '%s' is not supported", y->file, word);
+	while (!rc && (word = strtok_r(NULL, " \t", &save))) {
+		if (b->custom && strcmp(word, "interactive") == 0)
+			b->interactive = true;
+		else
+			rc = loader_fail(b->err, "%s: validation '%s' is not supported", y->file, word);
+	}
 	free(v);
 	return rc;
 }
@@ -343,8 +344,14 @@ static int read_problem_yaml(struct build *b)
 	}
 	if ((rc = read_limit(b, &y, n, "time_limit", 3600, "seconds", &time_s)) ||
 	    (rc = read_limit(b, &y, n, "memory", 1 << 20, "MiB", &memory_mib)) ||
-	    (rc = read_limit(b, &y, n, "output", 1 << 20, "MiB", &output_mib)))
+	    (rc = read_limit(b, &y, n, "output", 1 << 20, "MiB", &output_mib)) ||
+	    (rc = read_limit(b, &y, n, "validation_passes", CHECKER_MAX_PASSES, "passes", &b->passes)))
 		goto out;
+	if (b->passes != floor(b->passes) || b->passes < 2) {
+		rc = loader_fail(b->err, "%s: limits.validation_passes must be a whole number from 2 to %d", y.file,
+				 CHECKER_MAX_PASSES);
+		goto out;
+	}
 
 	if (isnan(time_s)) {
 		time_s = 1;
@@ -380,6 +387,9 @@ static int read_problem_yaml(struct build *b)
 	if (p->output_limit_kb < 1)
 		p->output_limit_kb = 1;
 
+	/* An interactor or a multi-pass validator is a custom output validator. */
+	if (b->interactive || b->multi_pass)
+		b->custom = true;
 	/* Without `validation` the newer formats decide by the validator's presence. */
 	if (!validation_given && !b->legacy_format) {
 		for (size_t i = 0; i < b->l->nfiles; i++)
@@ -778,7 +788,7 @@ static void make_groups(struct build *b)
 
 static int build(struct loader_tree *l, struct package *p, char **err)
 {
-	struct build b = {.l = l, .p = p, .err = err, .legacy_format = true};
+	struct build b = {.l = l, .p = p, .err = err, .legacy_format = true, .passes = 2};
 	if (!loader_find(l, "problem.yaml"))
 		return loader_fail(err, "problem.yaml: not found");
 	int rc = read_problem_yaml(&b);
@@ -790,6 +800,8 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 		char *flags_err = NULL;
 		if (b.custom) {
 			checker_init(&p->checker, CHECKER_CUSTOM);
+			p->checker.interactive = b.interactive;
+			p->checker.passes = b.multi_pass ? (int)b.passes : 1;
 		} else if (checker_from_kattis_flags(p->validator_flags, &p->checker, &flags_err)) {
 			rc = loader_fail(err, "problem.yaml: %s", flags_err);
 			free(flags_err);

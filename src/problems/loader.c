@@ -54,6 +54,19 @@ int loader_fail(char **err, const char *fmt, ...)
 	return PACKAGE_E_INVALID;
 }
 
+bool loader_junk(const char *path)
+{
+	if (strcmp(path, "__MACOSX") == 0 || path_starts(path, "__MACOSX/"))
+		return true;
+	for (const char *p = path; p; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		if (*p == '.')
+			return true;
+	}
+	return false;
+}
+
 bool path_starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

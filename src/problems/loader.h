@@ -50,6 +50,9 @@ struct loader_file *loader_find(const struct loader_tree *t, const char *path);
 
 /* Sets *err (when err is not NULL) and returns PACKAGE_E_INVALID. */
 int loader_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* What archives carry that no package means: __MACOSX/ at the top, and any
+   path with a component starting with '.'. */
+bool loader_junk(const char *path);
 bool path_starts(const char *s, const char *prefix);
 bool path_ends(const char *s, const char *suffix);
 /* Compares paths folder by folder, so "a" < "a/b" < "a-b" and a folder's

@@ -15,9 +15,12 @@
  *                      first); limits.time_limit (seconds, may be fractional),
  *                      else a DOMjudge .timelimit file, else 1 s;
  *                      limits.memory and limits.output in MiB, else 256 and 8;
- *                      type (pass-fail or scoring; interactive, multi-pass and
- *                      submit-answer are rejected);
- *                      validation (default | custom), validator_flags.
+ *                      type (pass-fail, scoring, interactive, multi-pass, or a
+ *                      list of them; submit-answer is rejected);
+ *                      limits.validation_passes (multi-pass: 2 to
+ *                      CHECKER_MAX_PASSES, default 2);
+ *                      validation (default | custom | custom interactive),
+ *                      validator_flags.
  *   problem_statement/ or statement/: problem.en.md, problem.md, any
  *                      problem.<lang>.md, else the same names in .tex
  *                      (kept as text, statement_is_markdown = false);
@@ -32,7 +35,8 @@
  *
  * The checker is CHECKER_KATTIS with validator_flags, or CHECKER_CUSTOM when
  * validation is custom (legacy; also when problem_format_version is not
- * legacy and output_validator(s)/ exists). validator_flags is kept as given,
+ * legacy and output_validator(s)/ exists, and always for an interactive or
+ * multi-pass problem, with checker.interactive and checker.passes set). validator_flags is kept as given,
  * for a custom validator's command line. Per-group output validator flags
  * (output_validator_flags, output_validator_args) are rejected.
  *

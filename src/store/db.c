@@ -395,18 +395,10 @@ void db_sessions_changed(struct db *db)
 	atomic_fetch_add(&db->sessions_generation, 1);
 }
 
-int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
+/* Remembers id as the largest given out under counter; false after a failure (logged). */
+static bool remember_row_id(struct db_conn *c, const char *counter, int64_t id)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT max(coalesce((SELECT value FROM counters WHERE name = ?1), 0), ?2) + 1");
-	sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, largest);
-	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	if (id < 0) {
-		(void)db_fail(c, "choose a new id"); /* this function's failure is -1 */
-		return -1;
-	}
-	st = db_stmt(c, "INSERT INTO counters (name, value) VALUES (?1, ?2)"
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO counters (name, value) VALUES (?1, ?2)"
 			" ON CONFLICT (name) DO UPDATE SET value = excluded.value");
 	sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
@@ -414,9 +406,31 @@ int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		(void)db_fail(c, "remember a new id"); /* this function's failure is -1 */
+		return false;
+	}
+	return true;
+}
+
+int64_t db_claim_row_id(struct db_conn *c, const char *counter, int64_t largest, int64_t want)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT max(coalesce((SELECT value FROM counters WHERE name = ?1), 0), ?2)");
+	sqlite3_bind_text(st, 1, counter, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, largest);
+	int64_t top = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (top < 0) {
+		(void)db_fail(c, "choose a new id"); /* this function's failure is -1 */
 		return -1;
 	}
-	return id;
+	if (want && want <= top)
+		return 0;
+	int64_t id = want ? want : top + 1;
+	return remember_row_id(c, counter, id) ? id : -1;
+}
+
+int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest)
+{
+	return db_claim_row_id(c, counter, largest, 0);
 }
 
 int64_t db_seq(struct db *db)

@@ -282,6 +282,11 @@ void db_problem_judging_free(struct db_problem_judging *pj);
 /* Copies one test's input and answer (malloc'd) for the judge. */
 DB_MUST_CHECK int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_t *input_len,
 		 char **output, size_t *output_len);
+/* Every test of a problem in run order, hidden ones too, with its data (the
+   export of a problem package). The row's pointers are valid during the call
+   only; fn must not use the database. 0, or DB_E_NOT_FOUND with no tests. */
+typedef void (*db_test_fn)(void *ctx, const struct db_test *t);
+DB_MUST_CHECK int db_problem_tests(struct db *db, int64_t problem_id, db_test_fn fn, void *ctx);
 /* The custom validator: program (malloc'd), its language and flags (malloc'd); DB_E_NOT_FOUND if none. */
 DB_MUST_CHECK int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len, char **language, char **flags);
 
@@ -500,6 +505,12 @@ DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int
 					  const char *source, const struct db_submit_context *ctx,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
+/* The same taking the id `want` (0: the next; a CLICS PUT gives one):
+   DB_E_CONFLICT when it is not above every submission id given out so far. */
+DB_MUST_CHECK int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+					  const char *source, const struct db_submit_context *ctx, int64_t want,
+					  struct db_submit_limits *lim, int64_t *id /* OUT */,
+					  struct db_submission *created /* OUT */);
 /* A page of a contest's submissions, newest first, optionally of one team and
    one problem (0 = any; team_id DB_TEAMS_ONLY: of every team, none without a
    team). Rows as for db_submissions_list. */
@@ -610,6 +621,10 @@ struct db_clarification {
    reply_to, a team or the problem is not the contest's, or the sender is no
    user; -EINVAL for a request from a team that is not to the jury alone. */
 DB_MUST_CHECK int db_clarification_create(struct db *db, const struct db_clarification *c, int64_t *id /* OUT */);
+/* The same taking the id `want` (0: the next): DB_E_CONFLICT when it is not
+   above every clarification id given out so far. */
+DB_MUST_CHECK int db_clarification_create_as(struct db *db, const struct db_clarification *c, int64_t want,
+					     int64_t *id /* OUT */);
 DB_MUST_CHECK int db_clarification_get(struct db *db, int64_t id, struct db_clarification *out);
 void db_clarification_release(struct db_clarification *c);
 typedef void (*db_clarification_fn)(void *ctx, const struct db_clarification *c);

@@ -86,6 +86,11 @@ static int log_clarification(struct db_conn *c, int64_t id, int64_t contest_id)
 
 int db_clarification_create(struct db *db, const struct db_clarification *in, int64_t *id)
 {
+	return db_clarification_create_as(db, in, 0, id);
+}
+
+int db_clarification_create_as(struct db *db, const struct db_clarification *in, int64_t want, int64_t *id)
+{
 	/* A team's request goes to the jury only. */
 	if (in->from_team_id && (in->to_all || in->to_team_id))
 		return -EINVAL;
@@ -94,9 +99,9 @@ int db_clarification_create(struct db *db, const struct db_clarification *in, in
 	int64_t new_id = 0;
 	if (rc == 0) {
 		/* Never the id of a deleted clarification (its tombstone in the log). */
-		new_id = db_next_row_id(c, "clarification_id",
-					db_query_int(c, "SELECT coalesce(max(id), 0) FROM clarifications"));
-		rc = new_id < 0 ? -EIO : 0;
+		new_id = db_claim_row_id(c, "clarification_id",
+					 db_query_int(c, "SELECT coalesce(max(id), 0) FROM clarifications"), want);
+		rc = new_id < 0 ? -EIO : new_id == 0 ? DB_E_CONFLICT : 0;
 	}
 	if (rc == 0) {
 		sqlite3_stmt *st = db_stmt(c, "INSERT INTO clarifications (id, contest_id, from_team_id, to_team_id,"

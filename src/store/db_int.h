@@ -48,6 +48,9 @@ int64_t db_submission_change(struct db_conn *c, int64_t id);
    KEY alone gives the largest id again once that row is gone). Writer only;
    -1 after an SQLite failure (logged). */
 int64_t db_next_row_id(struct db_conn *c, const char *counter, int64_t largest);
+/* The same, or with want > 0 that id if it is above every id given out so
+   far (then remembered as the largest); 0 when it is not. */
+int64_t db_claim_row_id(struct db_conn *c, const char *counter, int64_t largest, int64_t want);
 /* Attaches a finished test (copied) to the last change of submission `id`. */
 void db_change_test(struct db_conn *c, int64_t id, const struct db_test_result *test);
 /* For caches of database answers (the session cache in db_users.c): a number

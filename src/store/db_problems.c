@@ -427,6 +427,31 @@ int db_test_data(struct db *db, int64_t problem_id, int idx, char **input, size_
 	return rc;
 }
 
+int db_problem_tests(struct db *db, int64_t problem_id, db_test_fn fn, void *ctx)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT name, grp, points, sample, input, output FROM tests"
+				      " WHERE problem_id = ? ORDER BY idx");
+	sqlite3_bind_int64(st, 1, problem_id);
+	int rc = DB_E_NOT_FOUND;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct db_test t = {
+			.name = (const char *)sqlite3_column_text(st, 0),
+			.group = (const char *)sqlite3_column_text(st, 1),
+			.points = sqlite3_column_double(st, 2),
+			.sample = sqlite3_column_int(st, 3) != 0,
+			.input = sqlite3_column_blob(st, 4),
+			.input_len = (size_t)sqlite3_column_bytes(st, 4),
+			.output = sqlite3_column_blob(st, 5),
+			.output_len = (size_t)sqlite3_column_bytes(st, 5),
+		};
+		fn(ctx, &t);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 int db_problem_validator(struct db *db, int64_t problem_id, char **data, size_t *len, char **language, char **flags)
 {
 	struct db_conn *c = db_reader(db);

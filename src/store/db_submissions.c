@@ -222,6 +222,13 @@ int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, 
 			    const char *source, const struct db_submit_context *ctx, struct db_submit_limits *lim,
 			    int64_t *id, struct db_submission *created)
 {
+	return db_submission_create_as(db, problem_id, user_id, language, source, ctx, 0, lim, id, created);
+}
+
+int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+			    const char *source, const struct db_submit_context *ctx, int64_t want,
+			    struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
+{
 	static const struct db_submit_context plain = {0};
 	if (!ctx)
 		ctx = &plain;
@@ -236,7 +243,12 @@ int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, 
 	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM submissions");
 	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	int64_t new_id = db_next_row_id(c, "submission_id", largest);
+	int64_t new_id = db_claim_row_id(c, "submission_id", largest, want);
+	if (new_id == 0) {
+		if (created)
+			memset(created, 0, sizeof *created);
+		return db_write_end(db, c, DB_E_CONFLICT);
+	}
 	int64_t seq = new_id < 0 ? -1
 		      : ctx->contest_id ? db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_CONTEST, ctx->contest_id)
 					: db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);

@@ -14,7 +14,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE"};
+static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"};
 
 static enum http_method method_of(const char *name)
 {

@@ -39,3 +39,24 @@ for f in sorted((here.parent / 'contests' / 'nwerc').iterdir()):
     if f.name in readers:
         (seeds / f.name).write_bytes(bytes([readers.index(f.name)]) + f.read_bytes())
 (seeds / 'roster.csv').write_bytes(bytes([10]) + b'username,name,password\r\nalice,"Alice, L.",pw-123456\nbob,Bob\n')
+
+# corpus/contest-package: a contest package holding one problem as a zip and
+# one as files, stored so that mutations reach the members.
+def stored(z, name, data):
+    z.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_STORED)
+
+(here / 'corpus' / 'contest-package').mkdir(exist_ok=True)
+with zipfile.ZipFile(here / 'corpus' / 'contest-package' / 'two-problems.zip', 'w') as z:
+    stored(z, 'contest.json', b'{"id": "c1", "name": "C", "duration": "5:00:00", "penalty_time": 20}')
+    stored(z, 'problems.json', b'[{"id": "eg", "label": "A"}, {"id": "fa", "label": "B"}]')
+    stored(z, 'organizations.json', b'[{"id": "kth", "name": "KTH", "country": "SWE"}]')
+    stored(z, 'groups.json', b'[{"id": "g", "name": "G"}]')
+    stored(z, 'teams.json', b'[{"id": "t1", "name": "T", "organization_id": "kth", "group_ids": ["g"]}]')
+    stored(z, 'accounts.json', b'[{"id": "a", "username": "a", "type": "team", "team_id": "t1"}]')
+    stored(z, 'problems/eg/eg.zip', (here / 'corpus' / 'package-zip' / 'exact-greeting-stored.zip').read_bytes())
+    pkg = packages / 'float-average'
+    for f in sorted(pkg.rglob('*')):
+        rel = f.relative_to(pkg)
+        if f.is_dir() or skip & set(rel.parts):
+            continue
+        stored(z, 'problems/fa/' + str(rel), f.read_bytes()[:256])

@@ -125,9 +125,9 @@ START_TEST(api_information_and_errors)
 	expect_clics_error(BASE "judgement-types/XX", NULL, 404);
 	expect_clics_error(BASE "clarifications/42", NULL, 404);
 	expect_clics_error(BASE "submissions/1/files/more", fx.basic_admin, 404);
-	/* no writes yet: 405, in the CLICS shape even when refused before the body is read */
+	/* a write where there is none: 405, in the CLICS shape even when refused before the body is read */
 	struct response w;
-	http_request(&w, &srv, "POST", BASE "submissions", NULL, "application/json", "{\"a\": 1}", 8, NULL);
+	http_request(&w, &srv, "POST", BASE "teams", NULL, "application/json", "{\"a\": 1}", 8, NULL);
 	ck_assert_int_eq(w.status, 405);
 	ck_assert_int_eq(json_integer_value(json_object_get(w.json, "code")), 405);
 	ck_assert_ptr_null(json_object_get(w.json, "error"));

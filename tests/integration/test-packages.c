@@ -5,6 +5,7 @@
  * it was. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <sqlite3.h>
 #include <check.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -238,29 +239,38 @@ static void teardown(void)
 	server_cleanup(&srv);
 }
 
+/* Zips tests/packages/PKG, imports it over REST (twice when again: the second
+   import updates the same problem) and returns the problem's id. */
+static long long import_package_dir(const char *pkg, bool again)
+{
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/%s", packages_dir(), pkg);
+	struct zip z;
+	zip_open(&z);
+	zip_dir(&z, dir, pkg);
+	size_t len = zip_close(&z);
+	struct response r = import_zip(z.data, len, NULL);
+	ck_assert_msg(r.status == 201, "import %s: %ld %s", pkg, r.status, r.body);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "slug")), pkg);
+	response_free(&r);
+	if (again) {
+		r = import_zip(z.data, len, NULL);
+		ck_assert_msg(r.status == 200, "re-import %s: %ld %s", pkg, r.status, r.body);
+		ck_assert_int_eq(json_integer_value(json_object_get(r.json, "id")), id);
+		response_free(&r);
+	}
+	free(z.data);
+	return id;
+}
+
 START_TEST(packages_import_and_judge_as_their_folders_say)
 {
 	static const char *const packages[] = {"float-average", "any-permutation", "teleporters", "exact-greeting"};
 	struct pending pending[256];
 	int n = 0;
 	for (size_t p = 0; p < 4; p++) {
-		char dir[512];
-		snprintf(dir, sizeof dir, "%s/%s", packages_dir(), packages[p]);
-		struct zip z;
-		zip_open(&z);
-		zip_dir(&z, dir, packages[p]);
-		size_t len = zip_close(&z);
-		struct response r = import_zip(z.data, len, NULL);
-		ck_assert_msg(r.status == 201, "import %s: %ld %s", packages[p], r.status, r.body);
-		long long id = json_integer_value(json_object_get(r.json, "id"));
-		ck_assert_str_eq(json_string_value(json_object_get(r.json, "slug")), packages[p]);
-		response_free(&r);
-		/* The same package again updates the same problem. */
-		r = import_zip(z.data, len, NULL);
-		ck_assert_msg(r.status == 200, "re-import %s: %ld %s", packages[p], r.status, r.body);
-		ck_assert_int_eq(json_integer_value(json_object_get(r.json, "id")), id);
-		response_free(&r);
-		free(z.data);
+		long long id = import_package_dir(packages[p], true);
 		bool scored = strcmp(packages[p], "teleporters") == 0;
 		for (size_t e = 0; e < 4; e++)
 			n = submit_folder(id, packages[p], &expectations[e], scored, pending, n);
@@ -506,6 +516,171 @@ START_TEST(cli_imports_a_directory_and_updates_it)
 }
 END_TEST
 
+
+/* ---- interactive and multi-pass problems ---- */
+
+/* A submission's judge log (kept for admins, not served): read from the
+   database (malloc'd). */
+static char *judge_log(long long id)
+{
+	char path[400];
+	snprintf(path, sizeof path, "%s/verdict.db", srv.data);
+	sqlite3 *h = NULL;
+	ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	sqlite3_stmt *st = NULL;
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT judge_log FROM submissions WHERE id = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	char *log = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return log;
+}
+
+/* Waits for each pending submission and checks its verdict (and, with log_has,
+   a piece of its judge log). */
+static void check_verdicts(struct pending *pending, int n, const char *log_has)
+{
+	for (int i = 0; i < n; i++) {
+		json_t *s = wait_done(pending[i].id, 300);
+		const char *verdict = json_string_value(json_object_get(s, "verdict"));
+		char *log = judge_log(pending[i].id);
+		ck_assert_msg(verdict && strcmp(verdict, pending[i].want->verdict) == 0, "%s: expected %s, got %s: %s",
+			      pending[i].what, pending[i].want->verdict, verdict ? verdict : "null", log);
+		ck_assert_msg(!log_has || strstr(log, log_has), "%s: the judge log lacks '%s': %s", pending[i].what,
+			      log_has, log);
+		free(log);
+		json_decref(s);
+	}
+}
+
+/* guess-number (legacy `validation: custom interactive`) and sum-twice
+   (2023-07 `type: multi-pass`): every jury submission, the hostile ones too
+   (one never reads, one floods, one closes its output, one forks, one never
+   guesses), gets the verdict of its folder. */
+START_TEST(interactive_and_multi_pass_packages_judge_as_their_folders_say)
+{
+	static const char *const packages[] = {"guess-number", "sum-twice"};
+	struct pending pending[64];
+	int n = 0;
+	for (size_t p = 0; p < 2; p++) {
+		long long id = import_package_dir(packages[p], false);
+		struct response r;
+		char url[64];
+		snprintf(url, sizeof url, "/api/problems/%lld", id);
+		http_json_request(&r, &srv, "GET", url, srv.admin_token, NULL);
+		json_t *checker = json_object_get(r.json, "checker");
+		ck_assert_msg(json_is_true(json_object_get(checker, "interactive")) == (p == 0), "%s", r.body);
+		ck_assert_int_eq(json_integer_value(json_object_get(checker, "passes")), p == 0 ? 1 : 2);
+		response_free(&r);
+		for (size_t e = 0; e < 4; e++)
+			n = submit_folder(id, packages[p], &expectations[e], false, pending, n);
+	}
+	ck_assert_int_ge(n, 19);
+	check_verdicts(pending, n, NULL);
+}
+END_TEST
+
+/* An interactor of the guessing game that misbehaves after the right guess:
+   `hang` never exits, `flood` floods the submission. */
+static const char bad_interactor[] =
+	"#include <stdio.h>\n"
+	"#include <string.h>\n"
+	"int main(int argc, char **argv)\n"
+	"{\n"
+	"\tlong g;\n"
+	"\t(void)argv;\n"
+	"\tif (argc < 4)\n"
+	"\t\treturn 1;\n"
+	"\tprintf(\"10\\n\");\n"
+	"\tfflush(stdout);\n"
+	"\tif (strcmp(MODE, \"flood\") == 0)\n"
+	"\t\tfor (;;)\n"
+	"\t\t\tputs(\"correct correct correct correct correct correct correct\");\n"
+	"\twhile (scanf(\" guess %ld\", &g) == 1) {\n"
+	"\t\tputs(g == 7 ? \"correct\" : g < 7 ? \"higher\" : \"lower\");\n"
+	"\t\tfflush(stdout);\n"
+	"\t\tif (g == 7)\n"
+	"\t\t\tfor (;;)\n"
+	"\t\t\t\t;\n"
+	"\t}\n"
+	"\treturn 43;\n"
+	"}\n";
+
+static long long import_bad_interactor(const char *mode)
+{
+	char yaml_text[] = "name: Bad interactor\nvalidation: custom interactive\nlimits: {time_limit: 1}\n";
+	char source[2048], slug[64];
+	snprintf(source, sizeof source, "#define MODE \"%s\"\n%s", mode, bad_interactor);
+	struct zip z;
+	zip_open(&z);
+	zip_add(&z, "problem.yaml", yaml_text, strlen(yaml_text));
+	zip_add(&z, "data/secret/1.in", "10 7\n", 5);
+	zip_add(&z, "data/secret/1.ans", "7\n", 2);
+	zip_add(&z, "output_validators/bad/validate.c", source, strlen(source));
+	size_t len = zip_close(&z);
+	snprintf(slug, sizeof slug, "?slug=bad-%s", mode);
+	struct response r = import_zip(z.data, len, slug);
+	free(z.data);
+	ck_assert_msg(r.status == 201, "import: %ld %s", r.status, r.body);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	return id;
+}
+
+/* A multi-pass validator that always asks for one more pass. */
+static const char endless_passes[] =
+	"#include <stdio.h>\n"
+	"int main(int argc, char **argv)\n"
+	"{\n"
+	"\tchar path[4096];\n"
+	"\tif (argc < 4)\n"
+	"\t\treturn 1;\n"
+	"\tsnprintf(path, sizeof path, \"%s/nextpass.in\", argv[3]);\n"
+	"\tFILE *f = fopen(path, \"w\");\n"
+	"\treturn f && fputs(\"1\\n\", f) >= 0 && fclose(f) == 0 ? 42 : 1;\n"
+	"}\n";
+
+/* The judge's own side failing is a judge error, never the submission's
+   fault, and never a stuck judge: an interactor that never exits, one that
+   floods the submission, a multi-pass validator past its pass limit. */
+START_TEST(hostile_interactors_and_validators_are_judge_errors)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/guess-number/submissions/accepted/search.c", packages_dir());
+	char *search = slurp(path);
+	static const struct expected je = {"-", "JE", 0};
+	struct pending pending[3];
+	const char *modes[] = {"hang", "flood"};
+	for (int i = 0; i < 2; i++) {
+		pending[i].id = submit(import_bad_interactor(modes[i]), "c", search);
+		snprintf(pending[i].what, sizeof pending[i].what, "an interactor that does '%s'", modes[i]);
+		pending[i].want = &je;
+	}
+	free(search);
+
+	static const char yaml_text[] = "problem_format_version: 2023-07-draft\nname: Endless\ntype: multi-pass\n";
+	struct zip z;
+	zip_open(&z);
+	zip_add(&z, "problem.yaml", yaml_text, strlen(yaml_text));
+	zip_add(&z, "data/secret/1.in", "1\n", 2);
+	zip_add(&z, "data/secret/1.ans", "1\n", 2);
+	zip_add(&z, "output_validator/validate.c", endless_passes, strlen(endless_passes));
+	size_t len = zip_close(&z);
+	struct response r = import_zip(z.data, len, "?slug=endless");
+	free(z.data);
+	ck_assert_msg(r.status == 201, "import: %ld %s", r.status, r.body);
+	long long endless = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	pending[2].id = submit(endless, "c", "#include <stdio.h>\nint main(void) { puts(\"1\"); return 0; }\n");
+	snprintf(pending[2].what, sizeof pending[2].what, "a validator that asks for passes forever");
+	pending[2].want = &je;
+	check_verdicts(pending, 2, "interactor:");
+	check_verdicts(pending + 2, 1, "beyond the limit of 2");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("packages");
@@ -516,6 +691,8 @@ int main(void)
 	tcase_add_test(tc, cli_imports_a_directory_and_updates_it);
 	tcase_add_test(tc, rest_import_of_a_package_with_a_2_mib_validator);
 	tcase_add_test(tc, packages_import_and_judge_as_their_folders_say);
+	tcase_add_test(tc, interactive_and_multi_pass_packages_judge_as_their_folders_say);
+	tcase_add_test(tc, hostile_interactors_and_validators_are_judge_errors);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }

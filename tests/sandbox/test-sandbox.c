@@ -5,6 +5,7 @@
  * nobody through setpriv (user namespace, rlimits). Exits 77 where the
  * kernel refuses the namespaces. */
 #include "sandbox.h"
+#include "unpriv.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -1094,37 +1095,8 @@ static int check_leftovers(void)
 int main(int argc, char **argv)
 {
 	bool unpriv = argc > 1 && !strcmp(argv[1], "--unprivileged");
-	if (unpriv && geteuid() == 0) {
-		if (access("/usr/bin/setpriv", X_OK) != 0) {
-			printf("setpriv is missing: cannot run the suite unprivileged\n");
-			return 77;
-		}
-		/* nobody may not reach the build directory: run a copy of this binary
-		 * and of the fixture's source from a world-readable directory */
-		char dir[] = "/tmp/sbx-unpriv-XXXXXX", bin[64], src[64];
-		if (!mkdtemp(dir) || chmod(dir, 0755) < 0)
-			die("mkdtemp: %s", strerror(errno));
-		snprintf(bin, sizeof bin, "%s/test-sandbox", dir);
-		snprintf(src, sizeof src, "%s/hostile.c", dir);
-		if (sh("cp /proc/%d/exe '%s' && cp '%s' '%s' && chmod 755 '%s' && chmod 644 '%s'", (int)getpid(), bin,
-				HOSTILE_SRC, src, bin, src) != 0)
-			die("cannot copy the test to %s", dir);
-		setenv("SBX_TEST_UNPRIV", "1", 1);
-		setenv("SBX_HOSTILE_SRC", src, 1);
-		fflush(stdout);
-		pid_t pid = fork();
-		if (pid == 0) {
-			execl("/usr/bin/setpriv", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-				"--inh-caps=-all", "--", bin, "--unprivileged", (char *)NULL);
-			perror("setpriv");
-			_exit(1);
-		}
-		int st = 0;
-		while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		sh("rm -rf '%s'", dir);
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-	}
+	if (unpriv && geteuid() == 0)
+		return sbx_test_rerun_unprivileged("test-sandbox", HOSTILE_SRC, "SBX_HOSTILE_SRC");
 	if (unpriv && !getenv("SBX_TEST_UNPRIV")) {
 		printf("already unprivileged: the main sandbox test covers this case\n");
 		return 77;

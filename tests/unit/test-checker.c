@@ -426,6 +426,9 @@ START_TEST(json_parses_every_type)
 	ck_assert_int_eq(c.type, CHECKER_TOKENS);
 	ck_assert_int_eq(from_json("{\"type\": \"custom\"}", &c, &err), 0);
 	ck_assert_int_eq(c.type, CHECKER_CUSTOM);
+	ck_assert(!c.interactive && c.passes == 1);
+	ck_assert_int_eq(from_json("{\"type\": \"custom\", \"interactive\": true, \"passes\": 3}", &c, &err), 0);
+	ck_assert(c.type == CHECKER_CUSTOM && c.interactive && c.passes == 3);
 	ck_assert_int_eq(from_json("{\"type\":\"float\",\"abs\":1e-4,\"rel\":0.01}", &c, &err), 0);
 	ck_assert_int_eq(c.type, CHECKER_FLOAT);
 	ck_assert(c.float_abs == 1e-4 && c.float_rel == 0.01);
@@ -455,6 +458,10 @@ START_TEST(json_rejects_bad_objects)
 		{"{\"type\": \"kattis\", \"case_sensitive\": 1}", "'case_sensitive' must be true or false"},
 		{"{\"type\": \"kattis\", \"float_abs\": true}", "'float_abs' must be"},
 		{"{\"type\": \"kattis\", \"float\": 1}", "unknown key 'float'"},
+		{"{\"type\": \"custom\", \"interactive\": 1}", "'interactive' must be true or false"},
+		{"{\"type\": \"custom\", \"passes\": 0}", "'passes' must be a whole number"},
+		{"{\"type\": \"custom\", \"passes\": 1.5}", "'passes' must be a whole number"},
+		{"{\"type\": \"tokens\", \"interactive\": true}", "unknown key 'interactive'"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct checker c = make(CHECKER_EXACT);
@@ -486,8 +493,16 @@ START_TEST(json_round_trips)
 		ck_assert(isnan(out.float_rel) || out.float_rel == in[i].float_rel);
 		json_decref(j);
 	}
-	json_t *j = checker_to_json(&in[3]);
+	struct checker custom = make(CHECKER_CUSTOM);
+	custom.interactive = true;
+	custom.passes = 2;
+	json_t *j = checker_to_json(&custom);
 	char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	ck_assert_str_eq(s, "{\"interactive\":true,\"passes\":2,\"type\":\"custom\"}");
+	free(s);
+	json_decref(j);
+	j = checker_to_json(&in[3]);
+	s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
 	ck_assert_str_eq(s, "{\"case_sensitive\":true,\"float_abs\":1.0000000000000001e-9,\"float_rel\":null,"
 	                    "\"space_change_sensitive\":false,\"type\":\"kattis\"}");
 	free(s);

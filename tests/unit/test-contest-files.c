@@ -226,6 +226,22 @@ START_TEST(contest_yaml_variants)
 	ck_assert_str_eq(cf.problems[0].label, "A");
 	ck_assert_str_eq(cf.problems[0].color, "#00ff00");
 	contest_files_release(&cf);
+	/* a CLICS contest object as exported: the thaw and a paused countdown */
+	static const char clics[] = "{\"id\": \"c\", \"duration\": \"5:00:00.000\", \"start_time\": null,"
+				    " \"scoreboard_thaw_time\": \"2030-01-01T00:00:00.250Z\","
+				    " \"countdown_pause_time\": \"0:10:00.000\", \"penalty_time\": 20}";
+	contest_files_init(&cf);
+	ck_assert_msg(contest_files_add(&cf, "contest.json", clics, strlen(clics), &err) == 0, "%s", err);
+	ck_assert_int_eq(cf.contest.thaw_at_ms, 1893456000250LL);
+	ck_assert_int_eq(cf.contest.countdown_pause_ms, 600000);
+	contest_files_release(&cf);
+	static const char both[] = "{\"id\": \"c\", \"duration\": \"5:00:00\", \"start_time\": \"2030-01-01T00:00:00Z\","
+				   " \"countdown_pause_time\": \"0:10:00\"}";
+	contest_files_init(&cf);
+	ck_assert_int_eq(contest_files_add(&cf, "contest.json", both, strlen(both), &err), CONTEST_FILES_E_INVALID);
+	ck_assert_msg(strstr(err, "countdown_pause_time"), "%s", err);
+	free(err);
+	contest_files_release(&cf);
 }
 END_TEST
 

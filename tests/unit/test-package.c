@@ -243,6 +243,29 @@ START_TEST(custom_validator_forms)
 	package_free(p);
 	zip_release(&z);
 
+	/* interactive and multi-pass: a custom validator with those flags */
+	zip_with(&z, "name: Guess\nvalidation: custom interactive\n", folder, 4);
+	p = must_read(&z);
+	ck_assert(p->checker.type == CHECKER_CUSTOM && p->checker.interactive && p->checker.passes == 1);
+	package_free(p);
+	zip_release(&z);
+	zip_with(&z, "problem_format_version: 2023-07-draft\nname: Guess\ntype: interactive\n", modern, 2);
+	p = must_read(&z);
+	ck_assert(p->checker.type == CHECKER_CUSTOM && p->checker.interactive && p->checker.passes == 1);
+	package_free(p);
+	zip_release(&z);
+	zip_with(&z, "problem_format_version: 2023-07-draft\nname: Twice\ntype: multi-pass\n", modern, 2);
+	p = must_read(&z);
+	ck_assert(p->checker.type == CHECKER_CUSTOM && !p->checker.interactive && p->checker.passes == 2);
+	package_free(p);
+	zip_release(&z);
+	zip_with(&z, "problem_format_version: 2023-07-draft\nname: Thrice\ntype: [multi-pass, interactive]\n"
+		 "limits: {validation_passes: 5}\n", modern, 2);
+	p = must_read(&z);
+	ck_assert(p->checker.type == CHECKER_CUSTOM && p->checker.interactive && p->checker.passes == 5);
+	package_free(p);
+	zip_release(&z);
+
 	/* legacy without `validation: custom`: the default validator, files ignored */
 	zip_with(&z, "name: Perm\n", folder, 4);
 	p = must_read(&z);
@@ -270,7 +293,9 @@ START_TEST(custom_validator_errors)
 	must_reject(&z, NULL, "output_validators/a: no C, C++ or Python source file");
 	zip_release(&z);
 
-	reject_yaml("name: Perm\nvalidation: custom interactive\n", "validation 'interactive' is not supported");
+	reject_yaml("name: Perm\nvalidation: custom score\n", "validation 'score' is not supported");
+	reject_yaml("name: Perm\nvalidation: default interactive\n", "validation 'interactive' is not supported");
+	reject_yaml("name: Perm\ntype: interactive\n", "output_validators: missing");
 	reject_yaml("name: Perm\nvalidation: magic\n", "'validation' must start with default or custom");
 }
 END_TEST
@@ -838,7 +863,8 @@ START_TEST(rejects_bad_problem_yaml)
 	reject_yaml("name: S\nlimits: {memory: -5}\n", "limits.memory must be more than 0");
 	reject_yaml("name: S\nlimits: {output: .inf}\n", "'limits.output' must be a number");
 	reject_yaml("name: S\nname: T\n", "problem.yaml: duplicate key 'name'");
-	reject_yaml("name: S\ntype: interactive\n", "problem.yaml: type 'interactive' is not supported");
+	reject_yaml("name: S\ntype: multi-pass\nlimits: {validation_passes: 1}\n", "validation_passes must be a whole number");
+	reject_yaml("name: S\ntype: multi-pass\nlimits: {validation_passes: 2.5}\n", "validation_passes must be a whole number");
 	reject_yaml("name: S\ntype: [pass-fail, submit-answer]\n", "type 'submit-answer' is not supported");
 	reject_yaml("name: S\ntype: golf\n", "problem.yaml: unknown type 'golf'");
 	reject_yaml("name: S\ntype: {a: 1}\n", "'type' must be a string or a list");

@@ -3,11 +3,13 @@
  * problems, samples, groups without points, partial groups and the way points
  * add up. */
 #include <check.h>
+#include <signal.h>
 #include <string.h>
 
 #include "common.h"
 #include "sandbox.h"
 #include "scoring.h"
+#include "validator.h"
 
 static const char *run_verdict(enum sandbox_status status, uint64_t cpu_ms, uint64_t limit_ms)
 {
@@ -31,6 +33,40 @@ START_TEST(every_kind_of_run_has_its_verdict)
 	ck_assert(scoring_passed("AC"));
 	ck_assert(!scoring_passed("WA"));
 	ck_assert(!scoring_passed(NULL));
+}
+END_TEST
+
+/* The interactive rule: a submission's failure unless the interactor ended first. */
+static const char *interactive(enum sandbox_status sub, int sub_signal, uint64_t sub_end, enum validator_verdict v,
+			       enum sandbox_status val, uint64_t val_end)
+{
+	struct sandbox_result s = {.status = sub, .signal = sub_signal, .cpu_ms = 10, .ended_us = sub_end};
+	struct sandbox_result i = {.status = val, .exit_code = v == VALIDATOR_AC ? 42 : 43, .ended_us = val_end};
+	return validator_interactive_verdict(&s, 1000, v, &i);
+}
+
+START_TEST(interactive_verdicts_follow_who_failed_first)
+{
+	/* the submission ran within its limits: the interactor decides */
+	ck_assert_str_eq(interactive(SANDBOX_OK, 0, 100, VALIDATOR_AC, SANDBOX_EXITED, 200), "AC");
+	ck_assert_str_eq(interactive(SANDBOX_OK, 0, 100, VALIDATOR_WA, SANDBOX_EXITED, 200), "WA");
+	ck_assert_str_eq(interactive(SANDBOX_OK, 0, 100, VALIDATOR_JE, SANDBOX_WALL, 200), "JE");
+	/* the submission failed first: its failure, whatever the interactor said after */
+	ck_assert_str_eq(interactive(SANDBOX_SIGNALED, SIGSEGV, 100, VALIDATOR_WA, SANDBOX_EXITED, 200), "RTE");
+	ck_assert_str_eq(interactive(SANDBOX_TIME, 0, 100, VALIDATOR_WA, SANDBOX_EXITED, 200), "TLE");
+	ck_assert_str_eq(interactive(SANDBOX_WALL, 0, 100, VALIDATOR_JE, SANDBOX_SIGNALED, 200), "TLE");
+	ck_assert_str_eq(interactive(SANDBOX_MEMORY, 0, 100, VALIDATOR_WA, SANDBOX_EXITED, 200), "MLE");
+	/* the interactor ended first: its WA stands; its failure is the judge's */
+	ck_assert_str_eq(interactive(SANDBOX_SIGNALED, SIGSEGV, 300, VALIDATOR_WA, SANDBOX_EXITED, 200), "WA");
+	ck_assert_str_eq(interactive(SANDBOX_TIME, 0, 300, VALIDATOR_WA, SANDBOX_EXITED, 200), "WA");
+	ck_assert_str_eq(interactive(SANDBOX_EXITED, 0, 300, VALIDATOR_JE, SANDBOX_SIGNALED, 200), "JE");
+	/* it accepted, then the submission failed: the failure */
+	ck_assert_str_eq(interactive(SANDBOX_TIME, 0, 300, VALIDATOR_AC, SANDBOX_EXITED, 200), "TLE");
+	/* a SIGPIPE means the interactor had gone, whatever the clocks say */
+	ck_assert_str_eq(interactive(SANDBOX_SIGNALED, SIGPIPE, 100, VALIDATOR_WA, SANDBOX_EXITED, 101), "WA");
+	/* a sandbox failure on either side */
+	ck_assert_str_eq(interactive(SANDBOX_ERROR, 0, 100, VALIDATOR_AC, SANDBOX_EXITED, 200), "JE");
+	ck_assert_str_eq(interactive(SANDBOX_OK, 0, 100, VALIDATOR_JE, SANDBOX_ERROR, 200), "JE");
 }
 END_TEST
 
@@ -189,6 +225,7 @@ int main(void)
 	tcase_add_test(tc, groups_without_points_or_tests_add_nothing);
 	tcase_add_test(tc, points_add_up_as_doubles_in_group_order_without_rounding);
 	tcase_add_test(tc, the_kind_follows_the_points);
+	tcase_add_test(tc, interactive_verdicts_follow_who_failed_first);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }

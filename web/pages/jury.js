@@ -1,6 +1,6 @@
 // Jury pages of contests under /admin/contests: the list, the contest editor
 // with its state buttons, teams and their import, the clarification answer
-// queue, the live jury board and the balloon list.
+// queue, the live jury board, the balloon list and the CLICS event feed.
 import { get, post, put, del, api } from '../api.js';
 import { h, messageBox, copyButton } from '../dom.js';
 import { fmtWhen } from '../format.js';
@@ -13,7 +13,7 @@ export const PREPARED = ['No comment.', 'Read the problem statement carefully.',
 function juryNav(c, current) {
   const b = `/admin/contests/${c.id}`;
   const links = [[b, 'Contest'], [`${b}/teams`, 'Teams'], [`${b}/clarifications`, 'Clarifications'],
-    [`${b}/scoreboard`, 'Jury board'], [`${b}/balloons`, 'Balloons'], [`/contests/${c.id}`, 'Team view']];
+    [`${b}/scoreboard`, 'Jury board'], [`${b}/balloons`, 'Balloons'], [`${b}/events`, 'Event feed'], [`/contests/${c.id}`, 'Team view']];
   return h('nav', { class: 'subnav', 'aria-label': 'Jury' },
     links.map(([href, text]) => h('a', { href, 'aria-current': href === current ? 'page' : null }, text)));
 }
@@ -442,3 +442,66 @@ export async function juryBalloons(ctx) {
   paint();
 }
 
+
+/* ---- the CLICS event feed, live: /admin/contests/{id}/events ---- */
+
+const EVENTS_KEPT = 500;
+
+/* One line of the feed in a row: its token, type, id and what changed. */
+function eventRow(line, ev) {
+  const d = ev.data;
+  const state = ev.type === 'state' && d ? ['end_of_updates', 'finalized', 'thawed', 'ended', 'frozen', 'started'].find((k) => d[k]) : null;
+  const what = d === null ? 'deleted' : state || (d && (d.name || d.text || d.citation || d.judgement_type_id || d.team_id || d.problem_id)) || '';
+  return h('tr', { class: ev.data === null ? 'ev-deleted' : null, dataset: { type: ev.type || '' } },
+    h('td', { class: 'mono' }, ev.token || ''), h('td', null, ev.type || ''), h('td', { class: 'mono' }, ev.id ?? ''),
+    h('td', null, String(what)), h('td', null, h('details', null, h('summary', null, 'JSON'), h('pre', { class: 'ev-json' }, line))));
+}
+
+export async function juryEvents(ctx) {
+  const c = await juryFrame(ctx, `/admin/contests/${ctx.params[0]}/events`, 'Event feed');
+  if (!c) return;
+  const tbody = h('tbody', { 'aria-live': 'polite' });
+  const count = h('p', { class: 'count' }, '0 lines');
+  const status = h('p', { class: 'count ev-status' }, 'connecting…');
+  const paused = h('input', { type: 'checkbox', id: 'ev-pause' });
+  const types = h('select', { id: 'ev-type', 'aria-label': 'Type' }, h('option', { value: '' }, 'every type'));
+  const seenTypes = new Set();
+  let lines = 0, since = null, ws = null, stopped = false, timer = null, held = [];
+  const shown = (row) => !types.value || row.dataset.type === types.value;
+  const add = (row) => {
+    row.hidden = !shown(row);
+    tbody.prepend(row);
+    while (tbody.children.length > EVENTS_KEPT) tbody.lastChild.remove();
+  };
+  const onLine = (line) => {
+    let ev;
+    try { ev = JSON.parse(line); } catch { return; }
+    if (ev.token) since = ev.token;
+    lines++;
+    count.textContent = `${lines} line${lines === 1 ? '' : 's'}${since ? ` · token ${since}` : ''}`;
+    if (ev.type && !seenTypes.has(ev.type)) { seenTypes.add(ev.type); types.append(h('option', { value: ev.type }, ev.type)); }
+    const row = eventRow(line, ev);
+    if (paused.checked) held.push(row); else add(row);
+  };
+  const connect = () => {
+    if (stopped) return;
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    ws = new WebSocket(`${proto}//${location.host}/ws/contests/${c.id}/events/${since ? `?since_token=${encodeURIComponent(since)}` : ''}`);
+    ws.onopen = () => { status.textContent = 'live'; };
+    ws.onmessage = (m) => onLine(m.data);
+    ws.onclose = (e) => {
+      ws = null;
+      if (stopped) return;
+      if (e.code === 1000) { status.textContent = 'ended: the contest is finalized'; return; }
+      status.textContent = e.code === 4401 ? 'session ended' : 'reconnecting…';
+      if (e.code !== 4401) timer = setTimeout(connect, 2000); /* resumes after the last token */
+    };
+  };
+  paused.addEventListener('change', () => { if (!paused.checked) { held.forEach(add); held = []; } });
+  types.addEventListener('change', () => { for (const row of tbody.children) row.hidden = !shown(row); });
+  ctx.onCleanup(() => { stopped = true; clearTimeout(timer); if (ws) { ws.onclose = null; ws.close(); } });
+  ctx.el.append(h('div', { class: 'toolbar' }, types, h('label', { class: 'check' }, paused, ' Pause'), count, status),
+    h('div', { class: 'table-scroll' }, h('table', { class: 'events admin' },
+      h('thead', null, h('tr', null, ['Token', 'Type', 'Id', 'What', ''].map((t) => h('th', { scope: 'col' }, t)))), tbody)));
+  connect();
+}

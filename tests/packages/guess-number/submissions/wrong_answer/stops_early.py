@@ -1,0 +1,4 @@
+import sys
+
+n = int(sys.stdin.readline())
+print("guess", (n + 1) // 2, flush=True)

@@ -1,0 +1,12 @@
+#include <stdio.h>
+
+int main(void)
+{
+	long n, v, sum = 0;
+	if (scanf("%ld", &n) != 1)
+		return 1;
+	while (n-- > 0 && scanf("%ld", &v) == 1)
+		sum += v;
+	printf("%ld\n", sum);
+	return 0;
+}
