@@ -546,13 +546,20 @@ static void check_access(json_t *o, const char *where)
 	}
 }
 
-void clics_check_object_in(const char *type, json_t *o, json_t *access_entry, const char *where)
+/* check(type, v, where) with a required property the access entry leaves out allowed to be absent. */
+static void as_listed(void (*check)(const char *, json_t *, const char *), const char *type, json_t *v,
+		      json_t *access_entry, const char *where)
 {
 	top = props_of(type);
 	listed = access_entry ? json_object_get(access_entry, "properties") : NULL;
-	clics_check_object(type, o, where);
+	check(type, v, where);
 	top = NULL;
 	listed = NULL;
+}
+
+void clics_check_object_in(const char *type, json_t *o, json_t *access_entry, const char *where)
+{
+	as_listed(clics_check_object, type, o, access_entry, where);
 }
 
 void clics_check_object(const char *type, json_t *o, const char *where)
@@ -604,11 +611,7 @@ void clics_check_object(const char *type, json_t *o, const char *where)
 
 void clics_check_collection_in(const char *type, json_t *list, json_t *access_entry, const char *where)
 {
-	top = props_of(type);
-	listed = access_entry ? json_object_get(access_entry, "properties") : NULL;
-	clics_check_collection(type, list, where);
-	top = NULL;
-	listed = NULL;
+	as_listed(clics_check_collection, type, list, access_entry, where);
 }
 
 void clics_check_collection(const char *type, json_t *list, const char *where)
