@@ -22,6 +22,11 @@
 void clics_check_object(const char *type, json_t *o, const char *where);
 /* A collection: a bare array of objects of `type`, ids unique. */
 void clics_check_collection(const char *type, json_t *list, const char *where);
+/* The same for a viewer whose access lists the type as access_entry ({"type", "properties"}): a required
+   property the entry leaves out may be absent (objects have the properties /access specifies; the CCS
+   requirements keep submissions' files and entry_point from the public, say). */
+void clics_check_object_in(const char *type, json_t *o, json_t *access_entry, const char *where);
+void clics_check_collection_in(const char *type, json_t *list, json_t *access_entry, const char *where);
 
 /* The ID properties of a collection's objects that filtering applies to
    (every property of type ID but `id`), NULL-terminated; NULL for an unknown type. */

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -53,15 +54,10 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	setenv("CK_FORK", "no", 1); /* the server and the signals stay with this process */
 	Suite *suite = suite_create("clics-fixture-serve");
 	TCase *tc = tcase_create("serve");
-	tcase_set_timeout(tc, 0);
 	tcase_add_test(tc, serve);
 	suite_add_tcase(suite, tc);
-	SRunner *sr = srunner_create(suite);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return test_run_suite(suite);
 }

@@ -144,10 +144,18 @@ static const struct {
 	{"board-problems-before-start",
 	 "the scoreboard rows list problems before the start, to those who may not see them: clics_model.c "
 	 "read_board should leave a row's problems out (or []) when !problems_out(m)"},
+	{"awards-problems-before-start",
+	 "before the start the awards name the problems (first-to-solve-sum, \"First to solve problem A\") to those "
+	 "who may not see them: clics_model.c read_board should leave the first-to-solve awards out when "
+	 "!problems_out(m)"},
 	{"thawed-before-ended",
 	 "a thaw before the end sets the state's thawed while ended is null (2023-06: started < frozen < ended < "
 	 "thawed): refuse the thaw action before the end (409), or let view_clics_state report thawed only once "
 	 "ended, at max(thaw, end)"},
+	{"public-submission-files",
+	 "the public's submissions carry files (their href answers 401) and entry_point, which the CCS requirements "
+	 "give only to admin and analyst: leave both out of the public's submission objects and of its access "
+	 "(the model's submission object and api_clics.c's access)"},
 	{"team-hidden-not-in-access",
 	 "teams carry 'hidden' for everyone, yet the access of a non-jury viewer leaves it out: api_clics.c's "
 	 "access should list 'hidden' for everyone (or the model leave it out of non-jury team objects)"},
@@ -347,7 +355,7 @@ static void check_endpoints(const struct viewer *v)
 			lists[c] = json_array();
 			continue;
 		}
-		clics_check_collection(collections[c], list, where);
+		clics_check_collection_in(collections[c], list, access_entry(access, collections[c]), where);
 		check_in_access(v, access, collections[c], list);
 		check_contest_times(v, collections[c], list, start);
 		/* every collection has something for the jury once submissions are in (the checker's -n) */
@@ -592,6 +600,21 @@ static void check_visibility(const struct viewer *v)
 		json_decref(list);
 	}
 
+	/* the public gets no files (CCS requirements: files and entry_point are for admin and analyst) */
+	if (v->role == ROLE_PUBLIC) {
+		list = collection(v, "submissions");
+		json_t *leak = NULL;
+		json_array_foreach(list, i, o)
+			if (json_object_get(o, "files") || json_object_get(o, "entry_point"))
+				leak = o;
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s, public: submission %s has files or entry_point", clics_phase_name(fx.phase),
+			 leak ? str(leak, "id") : "-");
+		if (json_array_size(list))
+			rule(!leak, "public-submission-files", msg);
+		json_decref(list);
+	}
+
 	/* files: the jury's and the team's own; another team 403, the public 401 */
 	made_submissions(v, want);
 	for (i = 0; want[i]; i++) {
@@ -638,6 +661,32 @@ static void check_visibility(const struct viewer *v)
 					      sees ? "is not counted" : "is counted");
 	}
 	json_decref(board);
+
+	/* awards: from the board as v sees it (z2's gold waits for the thaw), and no problem before the start */
+	list = collection(v, "awards");
+	json_t *problem_award = NULL;
+	json_array_foreach(list, i, o) {
+		bool has_z2 = false;
+		size_t j;
+		json_t *t;
+		json_array_foreach(json_object_get(o, "team_ids"), j, t)
+			has_z2 = has_z2 || strcmp(json_string_value(t), "z2") == 0;
+		if (frozen_now() && !jury)
+			ck_assert_msg(!has_z2, "%s, %s: award %s names z2, whose AC is in the freeze",
+				      clics_phase_name(fx.phase), v->name, str(o, "id"));
+		if (strcmp(str(o, "id"), "gold-medal") == 0 && phase_at_least(CLICS_PHASE_FROZEN))
+			ck_assert_msg(has_z2 == (jury || !frozen_now()), "%s, %s: the gold medal %s z2",
+				      clics_phase_name(fx.phase), v->name, has_z2 ? "names" : "does not name");
+		if (!jury && !started && strncmp(str(o, "id"), "first-to-solve-", 15) == 0)
+			problem_award = o;
+	}
+	if (!jury && !started) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s, %s: award %s (%s) before the start", clics_phase_name(fx.phase), v->name,
+			 problem_award ? str(problem_award, "id") : "-", problem_award ? str(problem_award, "citation") : "-");
+		rule(!problem_award, "awards-problems-before-start", msg);
+	}
+	json_decref(list);
 }
 
 START_TEST(visibility_by_role)
@@ -752,7 +801,7 @@ int main(void)
 	for (int p = CLICS_PHASE_NOT_STARTED; p <= CLICS_PHASE_FINALIZED; p++) {
 		TCase *tc = tcase_create(clics_phase_name(p));
 		tcase_add_unchecked_fixture(tc, setups[p], p == CLICS_PHASE_FINALIZED ? stop : NULL);
-		tcase_set_timeout(tc, 240);
+		tcase_set_timeout(tc, 600);
 		tcase_add_test(tc, state_of_the_phase);
 		tcase_add_test(tc, every_endpoint_by_the_rules);
 		tcase_add_test(tc, visibility_by_role);

@@ -133,12 +133,41 @@ START_TEST(valid_objects_pass)
 }
 END_TEST
 
+/* A required property the viewer's access leaves out may be absent; one it lists may not. */
+static const char *const bare_submission =
+	"{\"id\": \"1\", \"language_id\": \"c\", \"problem_id\": \"p\", \"team_id\": \"t\","
+	" \"time\": \"2026-12-04T05:00:00.000Z\", \"contest_time\": \"0:00:00.000\"}";
+
+static void check_as(const char *access_entry)
+{
+	json_t *sub = json_loads(bare_submission, 0, NULL), *entry = json_loads(access_entry, 0, NULL);
+	clics_check_object_in("submissions", sub, entry, "viewer");
+	json_decref(entry);
+	json_decref(sub);
+}
+
+START_TEST(required_as_the_access_lists)
+{
+	check_as("{\"type\": \"submissions\", \"properties\": [\"id\", \"language_id\", \"problem_id\", \"team_id\","
+		 " \"time\", \"contest_time\"]}");
+}
+END_TEST
+
+START_TEST(required_when_the_access_lists_it)
+{
+	check_as("{\"type\": \"submissions\", \"properties\": [\"id\", \"files\"]}");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("clics-schema");
 	TCase *tc = tcase_create("rules");
 	tcase_add_test(tc, every_broken_object_fails);
 	tcase_add_test(tc, valid_objects_pass);
+	tcase_add_test(tc, required_as_the_access_lists);
+	/* an exit test passes when the test exits 1: its assertion failed in the child */
+	tcase_add_exit_test(tc, required_when_the_access_lists_it, 1);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }
