@@ -5,7 +5,10 @@
  * for R rounds. Prints each variant's median wall time, the cost per round
  * trip and the ratio sandbox / bare (goal: within 2x).
  *
- * usage: pair-bench [N] [R]   (default 100000 round trips, 5 rounds) */
+ * usage: pair-bench [N] [R]   (default 100000 round trips, 5 rounds)
+ *
+ * Where the two processes of each variant run (the same CPU or two) weighs
+ * more than the sandbox: `taskset -c 0 pair-bench` puts all on one CPU. */
 #include "sandbox.h"
 
 #include <errno.h>
