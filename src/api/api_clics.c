@@ -186,8 +186,6 @@ static json_t *access_object(struct clics *x)
 				continue;
 			if ((strcmp(*p, "max_score") == 0 || strcmp(*p, "score") == 0) && !score)
 				continue;
-			if (strcmp(*p, "hidden") == 0 && x->v.view != CONTEST_VIEW_JURY)
-				continue;
 			json_array_append_new(props, json_string(*p));
 		}
 		json_array_append_new(list, json_pack("{s:s, s:o}", "type", e->type, "properties", props));

@@ -439,7 +439,8 @@ static void read_board(void *arg, const struct boards_view *bv)
 					      br->groups->count);
 		br->out = json_array();
 		for (size_t i = 0; i < a->award_count; i++)
-			json_array_append_new(br->out, view_clics_award(&m->c, &a->awards[i]));
+			if (problems_out(m) || strncmp(a->awards[i].id, "first-to-solve-", 15) != 0)
+				json_array_append_new(br->out, view_clics_award(&m->c, &a->awards[i]));
 		awards_free(a);
 		return;
 	}
@@ -447,6 +448,12 @@ static void read_board(void *arg, const struct boards_view *bv)
 	const struct board_row **rows = boards_view_rows_of(bv->board, m->v.view, m->v.team_id, br->group_id, &k);
 	br->out = view_clics_scoreboard(&m->c, bv->board, rows, k, bv->now_ms);
 	free(rows);
+	if (!problems_out(m)) { /* the problems are not out: the rows name none */
+		size_t i;
+		json_t *row;
+		json_array_foreach(json_object_get(br->out, "rows"), i, row)
+			json_object_set_new(row, "problems", json_array());
+	}
 }
 
 /* The awards, or the scoreboard of group_key's teams (NULL: every team);

@@ -141,13 +141,6 @@ static void expect_ids(json_t *list, const char *prop, const char **want, const 
 static const struct {
 	const char *name, *fix;
 } open_findings[] = {
-	{"board-problems-before-start",
-	 "the scoreboard rows list problems before the start, to those who may not see them: clics_model.c "
-	 "read_board should leave a row's problems out (or []) when !problems_out(m)"},
-	{"awards-problems-before-start",
-	 "before the start the awards name the problems (first-to-solve-sum, \"First to solve problem A\") to those "
-	 "who may not see them: clics_model.c read_board should leave the first-to-solve awards out when "
-	 "!problems_out(m)"},
 	{"thawed-before-ended",
 	 "a thaw before the end sets the state's thawed while ended is null (2023-06: started < frozen < ended < "
 	 "thawed): refuse the thaw action before the end (409), or let view_clics_state report thawed only once "
@@ -156,9 +149,6 @@ static const struct {
 	 "the public's submissions carry files (their href answers 401) and entry_point, which the CCS requirements "
 	 "give only to admin and analyst: leave both out of the public's submission objects and of its access "
 	 "(the model's submission object and api_clics.c's access)"},
-	{"team-hidden-not-in-access",
-	 "teams carry 'hidden' for everyone, yet the access of a non-jury viewer leaves it out: api_clics.c's "
-	 "access should list 'hidden' for everyone (or the model leave it out of non-jury team objects)"},
 };
 
 /* Whether the rule `name` holds (ok); fails the test with the message unless it is an open finding. */
