@@ -118,7 +118,10 @@ struct sandbox_result {
 	uint64_t cpu_ms, wall_ms, memory_kb, output_bytes;
 	uint64_t cpu_us;      /* the same CPU time in microseconds */
 	uint64_t ended_us;    /* from the start of the run (of a pair: the same start for both) to the
-	                         program's end (its exit, or the kill): which of a pair ended first */
+	                         program's end (its exit, or the kill), as its init saw it */
+	int closed_order;     /* of a pair: 1 if this program's stdout closed (its end, a kill, a close)
+	                         before the other's, 2 if after; exact (the kernel's order, not a
+	                         clock). 0 if unknown (sandbox_run; a side that did not start) */
 	char syscall[32];     /* SANDBOX_SYSCALL: the call's name ("socket"), "unknown" if not known */
 	int exec_errno;       /* SANDBOX_EXEC_FAILED: execve's errno */
 	bool box_full;        /* a bounded writable box (box_kb) was full at the end: writes failed */
@@ -138,7 +141,7 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
  * stdin and b's stdout is a's stdin (an interactive problem: the submission
  * and the interactor). Each has its own confined run with its own limits
  * (CPU, wall, memory, processes) and its own result; both start at one
- * moment, so ended_us says which ended first. The specs' stdin_fd and
+ * moment; closed_order says whose output closed first. The specs' stdin_fd and
  * stdout_fd are ignored, and output_kb too (a flood fills the pipe and blocks
  * the writer until the reader reads, ends or is killed); stderr is kept as in
  * sandbox_run. When one program ends, its ends of the pipes close (with

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -664,10 +665,55 @@ static void run_tick(struct sandbox *sb, struct run_state *rs, int64_t now)
 	}
 }
 
-/* Supervises n started runs (one, or a pair) until each is over. A run of a
- * pair that fails in the sandbox ends the other. Returns 0 or negative errno
- * (the poll failed). */
-static int supervise(struct sandbox *sb, struct run_state *rs, int n, bool *ticking)
+/* Of a pair: whose output closed first, from the kernel's own order. The
+ * worker keeps a read end of each program's stdout pipe in one epoll set,
+ * for hangups only (a write's wakeup is keyed EPOLLIN and filtered out). A
+ * pipe hangs up the moment its last writer goes (the program's exit, a kill,
+ * a close of its stdout), and epoll's ready list keeps the order of those
+ * moments: no clock, no scheduling delay. As soon as the first is known the
+ * read ends go, so the other side's writes get EPIPE again. */
+struct pair_order {
+	int ep, out[2]; /* epoll set; read ends of a's and b's stdout pipes */
+	int first;      /* 0 or 1; -1 while unknown */
+};
+
+static void order_close(struct pair_order *po)
+{
+	int *fds[] = { &po->ep, &po->out[0], &po->out[1] };
+	for (int i = 0; i < 3; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+static void order_start(struct pair_order *po, int a_out, int b_out)
+{
+	*po = (struct pair_order){ .ep = epoll_create1(EPOLL_CLOEXEC), .out = { -1, -1 }, .first = -1 };
+	int src[2] = { a_out, b_out };
+	for (int i = 0; i < 2 && po->ep >= 0; i++) {
+		po->out[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 0);
+		struct epoll_event ev = { .events = EPOLLHUP, .data.u32 = (uint32_t)i };
+		if (po->out[i] < 0 || epoll_ctl(po->ep, EPOLL_CTL_ADD, po->out[i], &ev) < 0)
+			order_close(po); /* unknown: the callers fall back on the clock */
+	}
+}
+
+static void order_check(struct pair_order *po)
+{
+	struct epoll_event ev[2];
+	int n = po->ep >= 0 ? epoll_wait(po->ep, ev, 2, 0) : 0;
+	for (int i = 0; i < n && po->first < 0; i++)
+		if (ev[i].events & EPOLLHUP)
+			po->first = (int)ev[i].data.u32;
+	if (po->first >= 0)
+		order_close(po);
+}
+
+/* Supervises n started runs (one, or a pair: po, else NULL) until each is
+ * over. A run of a pair that fails in the sandbox ends the other. Returns 0
+ * or negative errno (the poll failed). */
+static int supervise(struct sandbox *sb, struct run_state *rs, int n, bool *ticking, struct pair_order *po)
 {
 	for (;;) {
 		bool any = false;
@@ -675,11 +721,12 @@ static int supervise(struct sandbox *sb, struct run_state *rs, int n, bool *tick
 			any |= run_waits(&rs[i]);
 		if (!any)
 			return 0;
-		struct pollfd pf[4 * 2 + 1];
+		struct pollfd pf[4 * 2 + 2];
 		for (int i = 0; i < n; i++)
 			run_pollfds(&rs[i], &pf[4 * i]);
 		pf[4 * n] = (struct pollfd){ .fd = *ticking ? sb->tfd : -1, .events = POLLIN };
-		int pr = poll(pf, (nfds_t)(4 * n + 1), *ticking ? -1 : TICK_MS);
+		pf[4 * n + 1] = (struct pollfd){ .fd = po ? po->ep : -1, .events = POLLIN };
+		int pr = poll(pf, (nfds_t)(4 * n + 2), *ticking ? -1 : TICK_MS);
 		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
@@ -694,6 +741,8 @@ static int supervise(struct sandbox *sb, struct run_state *rs, int n, bool *tick
 			*ticking = true;
 			pf[4 * n].revents = POLLIN; /* this timeout is the first tick */
 		}
+		if (pf[4 * n + 1].revents & POLLIN)
+			order_check(po);
 		for (int i = 0; i < n; i++)
 			run_events(sb, &rs[i], &pf[4 * i]);
 		if (pf[4 * n].revents & POLLIN) {
@@ -811,7 +860,7 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec, struct sand
 	run_init(&rs, spec, res, mono_us());
 	int rc = rs.rc = run_start(sb, &rs, -2, -2, 0);
 	if (rc == 0)
-		rc = supervise(sb, &rs, 1, &ticking);
+		rc = supervise(sb, &rs, 1, &ticking, NULL);
 	rc = run_end(sb, &rs, rc);
 	stop_ticking(sb, ticking);
 	return rc;
@@ -851,14 +900,24 @@ int sandbox_run_pair(struct sandbox *sb, const struct sandbox_spec *a, const str
 			kill_run(&rs[0], SANDBOX_ERROR); /* or, not started yet, when it starts */
 		}
 	}
-	/* The programs have their ends (and, after their end, nobody): one that
-	 * stops sees EOF or EPIPE on the other side. */
+	struct pair_order po = { .ep = -1, .out = { -1, -1 }, .first = -1 };
+	if (rs[0].rc == 0 && rs[1].rc == 0)
+		order_start(&po, ab[0], ba[0]);
+	/* The programs have their ends (and, after their end, nobody but the
+	 * order's read ends, until the first hangup): one that stops sees EOF or
+	 * EPIPE on the other side. */
 	for (int *fd = (int[]){ ab[0], ab[1], ba[0], ba[1] }, i = 0; i < 4; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
 	if (rs[0].rc == 0 || rs[1].rc == 0)
-		rc = supervise(sb, rs, 2, &ticking);
+		rc = supervise(sb, rs, 2, &ticking, &po);
+	order_check(&po); /* both ended: both pipes have hung up */
+	order_close(&po);
 	int rc0 = run_end(sb, &rs[0], rc), rc1 = run_end(sb, &rs[1], rc);
 	stop_ticking(sb, ticking);
+	if (po.first >= 0) {
+		(po.first == 0 ? ra : rb)->closed_order = 1;
+		(po.first == 0 ? rb : ra)->closed_order = 2;
+	}
 	return rc0 < 0 ? rc0 : rc1;
 }

@@ -393,11 +393,13 @@ const char *validator_interactive_verdict(const struct sandbox_result *sub, uint
 	const char *failed = scoring_run_verdict(sub, time_limit_ms);
 	if (!failed)
 		return v == VALIDATOR_AC ? "AC" : v == VALIDATOR_WA ? "WA" : "JE";
-	/* The submission failed: the side that ended first decides. A SIGPIPE
-	   means its reader, the interactor, had gone (their ends are microseconds
-	   apart, in either order). */
-	bool interactor_first = val->ended_us < sub->ended_us ||
-				(sub->status == SANDBOX_SIGNALED && sub->signal == SIGPIPE);
+	/* The submission failed: the side whose output closed first decides (the
+	   sandbox knows the order exactly). Without it, the clocks, and a SIGPIPE
+	   means its reader, the interactor, had gone (their ends can be
+	   microseconds apart in either order). */
+	bool interactor_first = val->closed_order ? val->closed_order == 1
+				: val->ended_us < sub->ended_us ||
+					  (sub->status == SANDBOX_SIGNALED && sub->signal == SIGPIPE);
 	if (!interactor_first)
 		return failed;
 	return v == VALIDATOR_WA ? "WA" : v == VALIDATOR_AC ? failed : "JE";
@@ -423,10 +425,13 @@ const char *validator_run_interactive(struct sandbox *sb, const struct validator
 		(void)sandbox_run_pair(sb, sub, &spec, sub_res, &r); /* failures are SANDBOX_ERROR results: JE */
 		enum validator_verdict v = judge_run(c, &r, messages, log);
 		verdict = validator_interactive_verdict(sub_res, c->time_limit_ms, v, &r);
-		buf_printf(log, "interactor: %s after %llu ms, the submission: %s after %llu ms\n",
+		buf_printf(log, "interactor: %s after %llu ms, the submission: %s after %llu ms%s\n",
 			   v == VALIDATOR_AC ? "accepted" : v == VALIDATOR_WA ? "wrong answer" : "failed",
 			   (unsigned long long)(r.ended_us / 1000), sandbox_status_name(sub_res->status),
-			   (unsigned long long)(sub_res->ended_us / 1000));
+			   (unsigned long long)(sub_res->ended_us / 1000),
+			   r.closed_order == 1	 ? "; the interactor's output closed first"
+			   : r.closed_order == 2 ? "; the submission's output closed first"
+						 : "");
 		if (sub_res->status == SANDBOX_ERROR)
 			buf_printf(log, "interactive run: %s\n", sub_res->message);
 	}

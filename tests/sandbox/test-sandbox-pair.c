@@ -117,6 +117,7 @@ START_TEST(test_guessing_game)
 	ck_status(p.a, SANDBOX_OK);
 	ck_exit(p.b, 42);
 	ck_assert_ptr_nonnull(strstr(p.err_b, "found in"));
+	ck_assert_int_eq(p.a.closed_order + p.b.closed_order, 3); /* one first, one second */
 	ck_assert_uint_gt(p.a.ended_us, 0);
 	ck_assert_uint_gt(p.b.ended_us, 0);
 }
@@ -131,6 +132,7 @@ START_TEST(test_never_reads)
 	ck_status(p.a, SANDBOX_WALL);
 	ck_exit(p.b, 43);
 	ck_assert_ptr_nonnull(strstr(p.err_b, "no guess"));
+	ck_assert_int_eq(p.a.closed_order, 1);
 	ck_assert_uint_le(p.a.ended_us, p.b.ended_us);
 }
 END_TEST
@@ -142,7 +144,8 @@ START_TEST(test_submission_floods)
 	ck_assert_int_eq(p.rc, 0);
 	ck_exit(p.b, 43);
 	ck_status(p.a, SANDBOX_SIGNALED);
-	ck_assert_int_eq(p.a.signal, SIGPIPE); /* no order: both end at nearly one moment */
+	ck_assert_int_eq(p.a.signal, SIGPIPE);
+	ck_assert_int_eq(p.b.closed_order, 1); /* the interactor's end came first: then the EPIPE */
 }
 END_TEST
 
@@ -154,6 +157,7 @@ START_TEST(test_closes_stdout)
 	ck_exit(p.b, 43);
 	ck_status(p.a, SANDBOX_OK);
 	ck_assert_uint_lt(p.a.wall_ms, 3000);
+	ck_assert_int_eq(p.a.closed_order, 1); /* its close, not its exit */
 }
 END_TEST
 
@@ -164,6 +168,8 @@ START_TEST(test_submission_crashes)
 	ck_status(p.a, SANDBOX_SIGNALED);
 	ck_assert_int_eq(p.a.signal, SIGABRT);
 	ck_exit(p.b, 43);
+	ck_assert_int_eq(p.a.closed_order, 1);
+	ck_assert_int_eq(p.b.closed_order, 2);
 	ck_assert_uint_le(p.a.ended_us, p.b.ended_us);
 }
 END_TEST
@@ -175,6 +181,7 @@ START_TEST(test_submission_forks)
 	ck_assert_int_eq(p.rc, 0);
 	ck_assert_msg(p.a.status == SANDBOX_SYSCALL, "status %s: %s", sandbox_status_name(p.a.status), p.a.message);
 	ck_exit(p.b, 43);
+	ck_assert_int_eq(p.a.closed_order, 1); /* the interactor's WA came of the kill */
 }
 END_TEST
 
@@ -211,6 +218,7 @@ START_TEST(test_interactor_floods)
 	ck_exit(p.a, 2);
 	ck_status(p.b, SANDBOX_SIGNALED);
 	ck_assert_int_eq(p.b.signal, SIGPIPE);
+	ck_assert_int_eq(p.a.closed_order, 1);
 }
 END_TEST
 

@@ -64,6 +64,14 @@ START_TEST(interactive_verdicts_follow_who_failed_first)
 	ck_assert_str_eq(interactive(SANDBOX_TIME, 0, 300, VALIDATOR_AC, SANDBOX_EXITED, 200), "TLE");
 	/* a SIGPIPE means the interactor had gone, whatever the clocks say */
 	ck_assert_str_eq(interactive(SANDBOX_SIGNALED, SIGPIPE, 100, VALIDATOR_WA, SANDBOX_EXITED, 101), "WA");
+	/* the sandbox's order of the outputs' closing beats the clocks, both ways */
+	struct sandbox_result s = {.status = SANDBOX_SYSCALL, .cpu_ms = 10, .ended_us = 500, .closed_order = 1};
+	struct sandbox_result i = {.status = SANDBOX_EXITED, .exit_code = 43, .ended_us = 400, .closed_order = 2};
+	ck_assert_str_eq(validator_interactive_verdict(&s, 1000, VALIDATOR_WA, &i), "RTE");
+	s.closed_order = 2;
+	i.closed_order = 1;
+	s.ended_us = 300;
+	ck_assert_str_eq(validator_interactive_verdict(&s, 1000, VALIDATOR_WA, &i), "WA");
 	/* a sandbox failure on either side */
 	ck_assert_str_eq(interactive(SANDBOX_ERROR, 0, 100, VALIDATOR_AC, SANDBOX_EXITED, 200), "JE");
 	ck_assert_str_eq(interactive(SANDBOX_OK, 0, 100, VALIDATOR_JE, SANDBOX_ERROR, 200), "JE");
