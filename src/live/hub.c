@@ -161,6 +161,7 @@ struct hub {
 	bool running, stopping;
 	pthread_t thread;
 	atomic_int subscribers; /* producers skip all work while nobody listens */
+	int64_t dispatched;     /* owner thread: the highest seq fanned out */
 
 	struct topic **buckets; /* owner thread only */
 	size_t bucket_count, topic_count;
@@ -437,6 +438,21 @@ bool hub_listening(struct hub *hub)
 	return hub && atomic_load(&hub->subscribers) > 0;
 }
 
+void hub_expect(struct hub *hub)
+{
+	atomic_fetch_add(&hub->subscribers, 1);
+}
+
+void hub_expect_done(struct hub *hub)
+{
+	atomic_fetch_sub(&hub->subscribers, 1);
+}
+
+int64_t hub_dispatched_seq(const struct hub *hub)
+{
+	return hub->dispatched;
+}
+
 void hub_publish(struct hub *hub, const struct hub_key *topics, size_t count, struct hub_msg *msg)
 {
 	struct event *e = xmalloc(sizeof *e);
@@ -688,6 +704,8 @@ void hub_dispatch(struct hub *hub)
 	while (events) {
 		struct event *e = events;
 		events = e->next;
+		if (e->msg->seq > hub->dispatched)
+			hub->dispatched = e->msg->seq;
 		for (size_t i = 0; i < e->topic_count; i++)
 			fan_out(topic_find(hub, e->topics[i]), e->msg);
 		hub_msg_unref(e->msg);

@@ -79,6 +79,15 @@ void hub_publish(struct hub *hub, const struct hub_key *topics, size_t count, st
 /* False while nobody is subscribed or nothing is being delivered: then
    publishing would drop the message, so a producer may skip writing it. */
 bool hub_listening(struct hub *hub);
+/* A subscriber on its way (admitted, not yet subscribed) counts as
+   listening, so what commits meanwhile is published. Any thread; each
+   hub_expect is undone by one hub_expect_done. */
+void hub_expect(struct hub *hub);
+void hub_expect_done(struct hub *hub);
+/* The highest seq hub_dispatch has fanned out so far (owner thread): a
+   subscriber admitted at seq N that finds this above N missed something
+   and subscribes with after = N. */
+int64_t hub_dispatched_seq(const struct hub *hub);
 
 /* Connection accounting per user, any thread: takes one of a user's `max`
    slots (false when all are taken), or gives one back. */

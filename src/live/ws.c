@@ -95,6 +95,7 @@ struct ws_ticket {
 	struct hub_key topic;      /* kind: enum feed_topic */
 	struct hub_key own;        /* a team's scoreboard: its own row's topic too; kind 0: none */
 	int64_t after;             /* -1: live only */
+	int64_t admitted_at;       /* the database's seq when the handshake was admitted */
 	unsigned char token_hash[32]; /* the login session's */
 	int64_t expires_at;        /* and its end, unix seconds */
 	uint64_t ended_count;      /* hub_sessions_ended_count before the session was read */
@@ -115,6 +116,7 @@ struct ws_session {
 	int64_t ping_at;           /* when the unanswered ping was decided */
 	size_t rx_len;             /* bytes of the client's current message */
 	bool open;                 /* established and subscribed */
+	bool expected;             /* counted by hub_expect until it subscribes or goes */
 	bool ping_due;             /* a ping waits for WRITEABLE */
 	bool ping_pending;         /* a ping is unanswered */
 	bool dropping;             /* closed by us: counted in METRIC_WS_DROPPED */
@@ -323,6 +325,7 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 {
 	char key[40];
 	t->feed = NULL;
+	t->admitted_at = 0;
 	bool events = parse_events_path(h->path, key, sizeof key);
 	int rc = events ? 0 : parse_path(h->path, &t->topic);
 	if (events)
@@ -408,6 +411,7 @@ static int admit(struct app *app, const struct handshake *h, struct ws_ticket *t
 	if (t->topic.kind == FEED_CLARS_JURY && (rc = admit_clars(app, user, &t->topic, code, msg, msg_size)) != 0)
 		return rc;
 	t->after = -1;
+	t->admitted_at = db_seq(app->db);
 	if (h->after) {
 		int64_t v = 0;
 		if (strcmp(h->after, "0") != 0 && !parse_id(h->after, &v)) {
@@ -516,6 +520,9 @@ bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t a
 	struct ws_session *s = xcalloc(1, sizeof *s);
 	s->ws = ws;
 	s->ticket = t;
+	/* What commits from here to the subscription is published (see session_open). */
+	hub_expect(ws->app->hub);
+	s->expected = true;
 	memcpy(&s->addr, addr, addr_len < sizeof s->addr ? addr_len : sizeof s->addr);
 	pthread_mutex_lock(&ws->lock);
 	if (ws->adopt_len == ws->adopt_cap) {
@@ -530,8 +537,16 @@ bool ws_server_offer(void *arg, int fd, const struct sockaddr *addr, socklen_t a
 
 /* ---- the service thread ---- */
 
+static void session_unexpect(struct ws_session *s)
+{
+	if (s->expected)
+		hub_expect_done(s->ws->app->hub);
+	s->expected = false;
+}
+
 static void session_free(struct ws_session *s)
 {
+	session_unexpect(s);
 	listener_conn_done((struct sockaddr *)&s->addr);
 	if (s->ticket.user_id)
 		hub_user_release(s->ws->app->hub, s->ticket.user_id);
@@ -596,10 +611,15 @@ static void session_open(struct ws_server *ws, struct ws_session *s, struct lws 
 		s->ticket.feed = NULL;
 		lws_callback_on_writable(wsi);
 	} else {
+		/* The 101 went out before this: a change dispatched since the
+		   handshake is replayed from the database. */
+		if (s->ticket.after < 0 && hub_dispatched_seq(ws->app->hub) > s->ticket.admitted_at)
+			s->ticket.after = s->ticket.admitted_at;
 		s->sub = hub_subscribe(ws->app->hub, s->ticket.topic, s->ticket.after, session_notify, s);
 	}
 	if (s->ticket.own.kind)
 		s->own = hub_subscribe(ws->app->hub, s->ticket.own, s->ticket.after, session_notify, s);
+	session_unexpect(s);
 	int64_t expires_at;
 	/* Sessions ended between the handshake's check and now: is this one of them? */
 	if (s->ticket.user_id && hub_sessions_ended_count(ws->app->hub) != s->ticket.ended_count &&

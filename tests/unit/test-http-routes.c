@@ -97,7 +97,8 @@ END_TEST
 
 /* ---- route lookup ---- */
 
-static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"};
+static const char *const method_names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OTHER"};
+_Static_assert(sizeof method_names / sizeof *method_names == HTTP_OTHER + 1, "a name for every method");
 
 static const struct route *lookup(struct request_state *rs, enum http_method m, const char *path)
 {

@@ -530,6 +530,33 @@ START_TEST(nothing_is_published_without_subscribers)
 }
 END_TEST
 
+/* What ws does between admitting a handshake and subscribing: a change that
+   commits in between is published (an expected subscriber listens) and, once
+   dispatched, raises hub_dispatched_seq above the admitted seq, so the late
+   subscriber replays it. */
+START_TEST(expected_subscriber_misses_nothing)
+{
+	hub_set_wake(hub, noop_wake, NULL);
+	int64_t admitted = db_seq(db);
+	ck_assert(!hub_listening(hub));
+	hub_expect(hub);
+	ck_assert(hub_listening(hub));
+	int64_t s = submit(problem_id);
+	hub_dispatch(hub);
+	ck_assert_int_gt(hub_dispatched_seq(hub), admitted);
+	struct consumer c;
+	consumer_init(&c, FEED_PROBLEM_SUBMISSIONS, problem_id,
+		      hub_dispatched_seq(hub) > admitted ? admitted : -1);
+	hub_expect_done(hub);
+	drain(&c, 10);
+	ck_assert_int_eq(json_array_size(c.got), 1);
+	ck_assert_int_eq(int_at(&c, 0, "submission_id"), s);
+	ck_assert_str_eq(type_at(&c, 0), "submission_update");
+	consumer_release(&c);
+	ck_assert(!hub_listening(hub));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hub");
@@ -545,6 +572,7 @@ int main(void)
 	tcase_add_test(tc, unsubscribe_during_replay_is_safe);
 	tcase_add_test(tc, user_slots);
 	tcase_add_test(tc, nothing_is_published_without_subscribers);
+	tcase_add_test(tc, expected_subscriber_misses_nothing);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
