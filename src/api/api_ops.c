@@ -9,12 +9,19 @@
 #include "db.h"
 #include "embedded.h"
 #include "errors.h"
+#include "judge.h"
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
 
 void api_healthz(struct http_request *req, struct http_response *res)
 {
+	char *why = judge_health(req->app->judge);
+	if (why) {
+		http_error(res, 503, "unavailable", "%s", why);
+		free(why);
+		return;
+	}
 	http_json(res, 200, json_pack("{s:s, s:I}", "status", "ok", "seq", (json_int_t)db_seq(req->app->db)));
 }
 

@@ -17,7 +17,8 @@ enum metric {
 	METRIC_WS_EVENTS_FEED_US, /* counter: microseconds the WebSocket service thread spent making them */
 	METRIC_WS_EVENTS_FEED_CALLS, /* counter: its clics_feed_next calls (one batch each) */
 	METRIC_JUDGE_WORKERS,    /* gauge: live judge workers */
-	METRIC_JUDGE_RESTARTS,   /* counter: workers replaced after dying */
+	METRIC_JUDGE_RESTARTS,   /* counter: worker deaths (each is replaced) */
+	METRIC_JUDGE_START_FAILURES, /* counter: workers that died before they were ready, or could not be started */
 	METRIC_JUDGED,           /* counter: submissions judged to the end */
 	METRIC_CONNS_OPEN,       /* gauge: accepted TCP connections not yet closed (HTTP and WebSocket) */
 	METRIC_CONNS_TIMED_OUT,  /* counter: connections closed at their header, body or first-bytes deadline */

@@ -112,7 +112,13 @@ static int spawn_worker(struct judge *j, struct judge_worker *w)
 	snprintf(log_max, sizeof log_max, "%zu", cfg->judge_log_max);
 	argv[8] = "--judge-log-max";
 	argv[9] = log_max;
-	int n = 10;
+	/* The worker knows its server by pid: as pid 1 of a container the
+	   server's pid is 1, the same as a reaper's. */
+	char server_pid[16];
+	snprintf(server_pid, sizeof server_pid, "%d", (int)getpid());
+	argv[10] = "--server-pid";
+	argv[11] = server_pid;
+	int n = 12;
 	if (cfg->languages_file) {
 		argv[n++] = "--languages";
 		argv[n++] = cfg->languages_file;
@@ -226,7 +232,18 @@ static void apply_event(struct judge *j, struct judge_worker *w, json_t *ev)
 		return;
 	if (strcmp(event, "ready") == 0) {
 		w->ready = true;
-		w->quick_deaths = 0;
+		free(w->error);
+		w->error = NULL;
+		if (w->quick_deaths) {
+			w->quick_deaths = 0;
+			judge_update_health(j);
+		}
+		return;
+	}
+	if (strcmp(event, "failed") == 0) {
+		const char *error = json_string_value(json_object_get(ev, "error"));
+		free(w->error);
+		w->error = xstrdup(error ? error : "no reason given");
 		return;
 	}
 	if (w->request && strcmp(event, "validator") == 0) {
@@ -251,16 +268,63 @@ static void apply_event(struct judge *j, struct judge_worker *w, json_t *ev)
 		job_event(j, w, event, ev);
 }
 
-void judge_worker_died(struct judge *j, struct judge_worker *w, const char *why)
+/* How a worker process ended: "exit status 1", "signal 9 (Killed)". */
+static void describe_end(int status, char *out, size_t size)
 {
+	if (WIFEXITED(status))
+		snprintf(out, size, "exit status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(out, size, "signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(out, size, "status %#x", (unsigned)status);
+}
+
+/* Collects worker w's end: at once when kill_first, else after up to
+   `grace_ms` for it to end by itself. Fills `how`; "" when it has no process. */
+static void collect(struct judge_worker *w, bool kill_first, int grace_ms, char *how, size_t size)
+{
+	how[0] = '\0';
+	if (w->pid <= 0)
+		return;
 	int status = 0;
-	if (w->pid > 0) {
-		kill(w->pid, SIGKILL);
-		waitpid(w->pid, &status, 0);
+	bool ended = w->reaped;
+	if (ended)
+		status = w->status;
+	for (int waited = 0; !ended && !kill_first && waited < grace_ms; waited += 5) {
+		if (waitpid(w->pid, &status, WNOHANG) == w->pid)
+			ended = true;
+		else
+			nanosleep(&(struct timespec){0, 5000000}, NULL);
 	}
+	if (!ended) {
+		kill(w->pid, SIGKILL);
+		ended = waitpid(w->pid, &status, 0) == w->pid;
+	}
+	if (ended)
+		describe_end(status, how, size);
+}
+
+static void worker_gone(struct judge *j, struct judge_worker *w, const char *why, bool kill_first)
+{
+	char how[64];
+	collect(w, kill_first, 200, how, sizeof how);
 	close(w->fd);
-	log_warnx("judge: worker %d (pid %d) %s%s", w->slot, (int)w->pid, why,
-		  w->job ? "; its submission goes back to the queue" : "");
+	int64_t now = now_us();
+	/* A worker that cannot even start (no sandbox) must not spin: back off. */
+	if (!w->ready) {
+		w->quick_deaths++;
+		metrics_add(METRIC_JUDGE_START_FAILURES, 1);
+	} else {
+		w->quick_deaths = 0;
+	}
+	int64_t delay = w->quick_deaths ? (int64_t)1000000 << (w->quick_deaths < 5 ? w->quick_deaths : 5) : 0;
+	char when[32] = "now";
+	if (delay)
+		snprintf(when, sizeof when, "in %lld s", (long long)(delay / 1000000));
+	log_warnx("judge: worker %d (pid %d) %s%s%s%s%s%s; restarting it %s", w->slot, (int)w->pid, why,
+		  how[0] ? " (" : "", how, how[0] ? ")" : "", w->error ? ": " : "", w->error ? w->error : "", when);
+	if (w->job)
+		log_warnx("judge: submission %lld goes back to the queue", (long long)w->job);
 	if (w->request) {
 		request_finish(j, w->request, -EIO, xasprintf("the judge worker %s while compiling the validator", why));
 		w->request = NULL;
@@ -272,13 +336,73 @@ void judge_worker_died(struct judge *j, struct judge_worker *w, const char *why)
 	w->fd = -1;
 	w->job = 0;
 	w->ready = false;
-	int64_t now = now_us();
-	/* A worker that cannot even start (no sandbox) must not spin: back off. */
-	if (now - w->started < 2000000)
-		w->quick_deaths++;
-	int64_t delay = w->quick_deaths ? (int64_t)1000000 << (w->quick_deaths < 5 ? w->quick_deaths : 5) : 0;
+	w->reaped = false;
 	w->respawn_at = now + delay;
 	metrics_add(METRIC_JUDGE_RESTARTS, 1);
+	judge_update_health(j);
+}
+
+void judge_worker_died(struct judge *j, struct judge_worker *w, const char *why)
+{
+	worker_gone(j, w, why, true);
+}
+
+void judge_worker_ended(struct judge *j, struct judge_worker *w)
+{
+	worker_gone(j, w, "exited", false);
+}
+
+void judge_update_health(struct judge *j)
+{
+	struct buf why;
+	buf_init(&why);
+	for (int i = 0; i < j->count; i++) {
+		const struct judge_worker *w = &j->workers[i];
+		if (w->quick_deaths < JUDGE_UNHEALTHY_AFTER)
+			continue;
+		buf_printf(&why, "%sjudge worker %d failed to start %d times in a row%s%s", why.len ? "; " : "",
+			   w->slot, w->quick_deaths, w->error ? ": " : "", w->error ? w->error : "");
+	}
+	char *text = why.len ? buf_detach(&why, NULL) : NULL;
+	buf_release(&why);
+	pthread_mutex_lock(&j->health_lock);
+	bool changed = (text == NULL) != (j->unhealthy == NULL) || (text && strcmp(text, j->unhealthy) != 0);
+	free(j->unhealthy);
+	j->unhealthy = text;
+	pthread_mutex_unlock(&j->health_lock);
+	if (changed && text)
+		log_error("judge: unhealthy: %s", text);
+	else if (changed)
+		log_info("judge: healthy again: every worker has started");
+}
+
+char *judge_health(struct judge *j)
+{
+	if (!j)
+		return xstrdup("the judge is not running");
+	pthread_mutex_lock(&j->health_lock);
+	char *why = j->unhealthy ? xstrdup(j->unhealthy) : NULL;
+	pthread_mutex_unlock(&j->health_lock);
+	return why;
+}
+
+/* As pid 1 every orphan is re-parented to the server: collect them all.
+   A worker's end is kept for worker_gone. */
+static void reap_orphans(struct judge *j)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		bool ours = false;
+		for (int i = 0; i < j->count; i++)
+			if (j->workers[i].pid == pid) {
+				j->workers[i].reaped = true;
+				j->workers[i].status = status;
+				ours = true;
+			}
+		if (!ours)
+			log_debug("judge: reaped orphan pid %d", (int)pid);
+	}
 }
 
 void judge_worker_input(struct judge *j, struct judge_worker *w)
@@ -291,9 +415,11 @@ void judge_worker_input(struct judge *j, struct judge_worker *w)
 		json_decref(ev);
 	}
 	if (bad)
-		judge_worker_died(j, w, "sent a malformed message");
+		judge_worker_died(j, w, "sent a malformed message and was killed");
+	else if (rc == -EPIPE || rc == -ECONNRESET) /* ECONNRESET: it died with our message unread */
+		judge_worker_ended(j, w);
 	else if (rc != 0)
-		judge_worker_died(j, w, rc == -EPIPE ? "exited" : "failed");
+		judge_worker_died(j, w, "cannot be read from and was killed");
 }
 
 /* Sends a message to a worker; one that cannot take it in within the send timeout is dead. */
@@ -302,6 +428,8 @@ static void send_to(struct judge *j, struct judge_worker *w, const json_t *msg)
 	int rc = frame_send(w->fd, msg, j->send_timeout_ms);
 	if (rc == -ETIMEDOUT)
 		judge_worker_died(j, w, "took in no message for too long and was killed");
+	else if (rc == -EPIPE || rc == -ECONNRESET)
+		judge_worker_ended(j, w);
 	else if (rc != 0)
 		judge_worker_died(j, w, "cannot be reached");
 }
@@ -389,12 +517,12 @@ static void stop_workers(struct judge *j)
 		if (w->fd >= 0)
 			close(w->fd);
 		w->fd = -1;
-		if (w->pid > 0) {
+		if (w->pid > 0 && !w->reaped) {
 			if (w->job)
 				kill(w->pid, SIGKILL);
 			waitpid(w->pid, NULL, 0);
-			w->pid = 0;
 		}
+		w->pid = 0;
 	}
 }
 
@@ -410,8 +538,13 @@ static void *dispatcher_main(void *arg)
 			if (w->fd < 0 && now >= w->respawn_at) {
 				int rc = spawn_worker(j, w);
 				if (rc != 0) {
-					log_warnx("judge: cannot start worker %d: %s", w->slot, strerror(-rc));
+					free(w->error);
+					w->error = xasprintf("cannot spawn it: %s", strerror(-rc));
+					w->quick_deaths++;
+					metrics_add(METRIC_JUDGE_START_FAILURES, 1);
+					log_warnx("judge: worker %d: %s; trying again in 5 s", w->slot, w->error);
 					w->respawn_at = now + 5000000;
+					judge_update_health(j);
 				}
 			}
 			if (w->fd >= 0 && (w->job || w->request) && now > w->deadline)
@@ -432,6 +565,8 @@ static void *dispatcher_main(void *arg)
 			if (read(j->wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
 				log_warn("judge: wake");
 		}
+		if (j->reap_orphans)
+			reap_orphans(j);
 		for (int i = 0; i < j->count; i++)
 			if (j->workers[i].fd >= 0 && fds[i + 1].revents)
 				judge_worker_input(j, &j->workers[i]);
@@ -451,6 +586,7 @@ struct judge *judge_alloc(struct app *app, int count)
 	j->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	pthread_mutex_init(&j->requests_lock, NULL);
 	pthread_cond_init(&j->requests_done, NULL);
+	pthread_mutex_init(&j->health_lock, NULL);
 	for (int i = 0; i < count; i++) {
 		struct judge_worker *w = &j->workers[i];
 		w->fd = -1;
@@ -475,6 +611,11 @@ struct judge *judge_new(struct app *app, int workers, char **err)
 	remove_tree(work);
 	free(work);
 	struct judge *j = judge_alloc(app, workers);
+	/* As pid 1 (a container's entry point, unshare --pid --fork) what is
+	   orphaned is re-parented to us, and nobody else would reap it. */
+	j->reap_orphans = getpid() == 1;
+	if (j->reap_orphans)
+		log_info("judge: running as pid 1: orphaned processes are reaped");
 	int *slots = xcalloc((size_t)workers, sizeof *slots), *locks = xcalloc((size_t)workers, sizeof *locks);
 	bool have_slots = slots_take(workers, slots, locks) == 0;
 	for (int i = 0; have_slots && i < workers; i++) {
@@ -540,7 +681,11 @@ void judge_free(struct judge *j)
 		j->requests = r->next;
 		request_finish(j, r, -ECANCELED, xstrdup("the server is shutting down"));
 	}
+	for (int i = 0; i < j->count; i++)
+		free(j->workers[i].error);
+	free(j->unhealthy);
 	close(j->wake_fd);
+	pthread_mutex_destroy(&j->health_lock);
 	pthread_mutex_destroy(&j->requests_lock);
 	pthread_cond_destroy(&j->requests_done);
 	free(j->workers);

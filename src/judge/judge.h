@@ -28,3 +28,7 @@ int judge_compile_validator(struct judge *j, const struct validator_source *file
 /* Stops the dispatcher and the workers; submissions being judged stay
    compiling/running and are re-queued at the next start. Accepts NULL. */
 void judge_free(struct judge *j);
+/* Why the judge cannot judge now (a malloc'd message), or NULL when it can:
+   a worker that has failed to start JUDGE_UNHEALTHY_AFTER times in a row.
+   Any thread. */
+char *judge_health(struct judge *j);

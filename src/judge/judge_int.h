@@ -41,8 +41,11 @@ struct judge_worker {
 	int attempt;
 	int64_t deadline;   /* now_us() past which a silent worker is killed */
 	int64_t respawn_at; /* when a dead worker may be started again */
-	int quick_deaths;   /* deaths soon after start, for backoff */
+	int quick_deaths;   /* deaths before saying ready, in a row: for backoff and health */
 	int64_t started;
+	char *error;        /* why it failed, as it said ("failed") or as spawning said */
+	bool reaped;        /* as pid 1, the orphan reaper collected it: status holds its end */
+	int status;
 	struct judge_request *request; /* being served instead of a job */
 };
 
@@ -58,7 +61,12 @@ struct judge {
 	pthread_mutex_t requests_lock;
 	pthread_cond_t requests_done;
 	struct judge_request *requests; /* waiting for a worker, oldest first */
+	bool reap_orphans;              /* pid 1: every orphan of the container is ours to reap */
+	pthread_mutex_t health_lock;
+	char *unhealthy;                /* under health_lock: why the pool cannot judge, NULL when it can */
 };
+
+#define JUDGE_UNHEALTHY_AFTER 3 /* failed starts in a row of one worker that make the judge unhealthy */
 
 /* A dispatcher of `count` workers with no process, no slot and no thread yet
    (judge_new takes slots and spawns; judge_free frees it). */
@@ -71,6 +79,11 @@ void judge_worker_input(struct judge *j, struct judge_worker *w);
 void judge_dispatch(struct judge *j);
 /* Worker w is gone (killed if still running): its request fails, its job is given back by the retry rule. */
 void judge_worker_died(struct judge *j, struct judge_worker *w, const char *why);
+/* The same, for a worker whose channel closed: it is given a moment to end by
+   itself, so that its own exit status or signal is what the log says. */
+void judge_worker_ended(struct judge *j, struct judge_worker *w);
+/* The health summary from the workers' state (dispatcher thread). */
+void judge_update_health(struct judge *j);
 /* The retry rule, for a job whose attempt failed for reasons of ours (a worker
    died, a result could not be stored): true when it goes back to the queue,
    with *attempts_used the attempts it has used (one the worker never took does

@@ -240,6 +240,8 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 	struct sandbox_result r;
 	if (custom && job->checker.interactive) {
 		o.verdict = validator_run_interactive(w->sandbox, &call, &spec, &r, &job->log);
+		if (!o.verdict) /* never: but GCC cannot see it through the inlining */
+			o.verdict = "JE";
 		if (r.status == SANDBOX_ERROR || (r.status == SANDBOX_EXEC_FAILED && strncmp(spec.argv[0], "/box/", 5) != 0))
 			o.verdict = "JE";
 		if (strcmp(o.verdict, "JE") == 0)
@@ -548,33 +550,39 @@ int worker_main(int argc, char **argv)
 	struct config cfg;
 	char *err = NULL;
 	int slot = 0;
+	pid_t server = 0;
 	if (config_init(&cfg, &err) != 0)
 		goto usage;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--slot") == 0)
 			slot = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--server-pid") == 0)
+			server = (pid_t)atoi(argv[i + 1]);
 		else if (config_set(&cfg, argv[i] + 2, argv[i + 1], &err) != 0)
 			goto usage;
 	}
 	log_set_level(cfg.log_level);
 	/* Die with the server; never outlive it holding a sandbox. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
+	if (server <= 0 || getppid() != server) {
+		log_error("worker %d: its server (pid %d) is gone", slot, (int)server);
+		config_release(&cfg);
 		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	struct worker w = {.slot = slot, .log_max = cfg.judge_log_max};
 	struct sandbox_config scfg = {.slot = slot, .log = sandbox_log};
-	w.sandbox = sandbox_new(&scfg, &err);
-	if (!w.sandbox) {
-		log_error("worker %d: cannot set up the sandbox: %s", slot, err);
-		send_event(json_pack("{s:s, s:s}", "event", "failed", "error", err));
-		return 1;
+	char *why = NULL;
+	int code = 1;
+	if (!(w.sandbox = sandbox_new(&scfg, &err))) {
+		why = xasprintf("cannot set up the sandbox: %s", err);
+		goto fail;
 	}
 	if (db_open_readonly(cfg.data_dir, &w.db, &err) != 0 ||
 	    !(w.languages = languages_load(cfg.languages_file, &err))) {
-		log_error("worker %d: %s", slot, err);
-		return 1;
+		why = xstrdup(err);
+		goto fail;
 	}
 	/* DATA/work/worker-N: private (the data dir is 0700), and wiped by the
 	   server at start, so a killed worker leaves nothing behind for long. */
@@ -584,8 +592,9 @@ int worker_main(int argc, char **argv)
 	mkdir(parent, 0700);
 	free(parent);
 	if (mkdir(w.dir, 0700) != 0) {
-		log_error("worker %d: cannot make the work dir '%s': %s", slot, w.dir, strerror(errno));
-		return 1;
+		why = xasprintf("cannot make the work dir '%s': %s", w.dir, strerror(errno));
+		w.dir[0] = '\0';
+		goto fail;
 	}
 	send_event(json_pack("{s:s, s:i}", "event", "ready", "pid", (int)getpid()));
 	for (;;) {
@@ -606,12 +615,22 @@ int worker_main(int argc, char **argv)
 		send_event(json_pack("{s:s, s:I}", "event", "taken", "id", id));
 		judge(&w, id);
 	}
-	remove_tree(w.dir);
+	code = 0;
+fail:
+	if (why) {
+		/* The server logs it with the worker's end, and /healthz names it. */
+		log_error("worker %d: %s", slot, why);
+		send_event(json_pack("{s:s, s:s}", "event", "failed", "error", why));
+		free(why);
+	}
+	if (w.dir[0])
+		remove_tree(w.dir);
 	sandbox_free(w.sandbox);
 	db_close(w.db);
 	languages_free(w.languages);
 	config_release(&cfg);
-	return 0;
+	free(err);
+	return code;
 usage:
 	fprintf(stderr, "verdict worker: %s (this command is started by 'verdict serve')\n", err ? err : "bad arguments");
 	free(err);
