@@ -170,10 +170,15 @@ void api_problems_import(struct http_request *req, struct http_response *res)
 		http_error(res, 503, "unavailable", "%s", err);
 	else if (rc != 0)
 		http_error(res, 500, "internal", "%s", err ? err : "cannot import the package");
-	else
-		http_json(res, result.created ? 201 : 200,
-			  json_pack("{s:I, s:s, s:I}", "id", (json_int_t)result.id, "slug", result.slug, "test_count",
-				    (json_int_t)result.test_count));
+	else {
+		json_t *jury = api_jury_import(req, pkg, result.id, &err);
+		if (!jury)
+			http_error(res, 500, "internal", "%s", err ? err : "cannot store the jury submissions");
+		else
+			http_json(res, result.created ? 201 : 200,
+				  json_pack("{s:I, s:s, s:I, s:o}", "id", (json_int_t)result.id, "slug", result.slug,
+					    "test_count", (json_int_t)result.test_count, "verification", jury));
+	}
 out:
 	free(err);
 	package_free(pkg);

@@ -21,6 +21,7 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/problems/{id}/submissions", api_problem_submissions, ROUTE_USER, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/problems/{id}/submissions", api_submissions_create, ROUTE_USER, ROUTE_JSON},
 	{HTTP_POST, "/api/problems/{id}/rejudge", api_problem_rejudge, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/problems/{id}/verification", api_problem_verification, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/submissions", api_submissions_list, ROUTE_USER, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/submissions/{id}", api_submissions_get, ROUTE_USER, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/submissions/{id}/rejudge", api_submission_rejudge, ROUTE_ADMIN, ROUTE_NO_BODY},

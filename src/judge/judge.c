@@ -57,6 +57,7 @@
 #include "config.h"
 #include "db.h"
 #include "frame.h"
+#include "jury.h"
 #include "log.h"
 #include "metrics.h"
 #include "scoring.h"
@@ -216,6 +217,7 @@ static void job_event(struct judge *j, struct judge_worker *w, const char *event
 		if (stored(w, rc, "the verdict")) {
 			metrics_add(METRIC_JUDGED, 1);
 			log_info("judge: submission %lld: %s", (long long)w->job, verdict ? verdict : "JE");
+			jury_judged(db, w->job);
 		}
 	}
 	if (!done)

@@ -387,6 +387,11 @@ static const char *prepare(struct worker *w, struct job *job)
 		buf_printf(&job->log, "problem %lld is gone\n", (long long)job->sub.problem_id);
 		return "JE";
 	}
+	if (job->sub.time_limit_ms > 0) { /* a jury submission before its problem's limit is derived */
+		json_object_set_new(job->problem, "time_limit_ms", json_integer(job->sub.time_limit_ms));
+		buf_printf(&job->log, "jury submission: judged with the provisional time limit of %lld ms\n",
+			   (long long)job->sub.time_limit_ms);
+	}
 	char *err = NULL;
 	if (checker_from_json(json_object_get(job->problem, "checker"), &job->checker, &err) != 0) {
 		buf_printf(&job->log, "cannot use the problem's checker: %s\n", err);

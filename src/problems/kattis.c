@@ -15,6 +15,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "jury_files.h"
 #include "loader.h"
 #include "util.h"
 
@@ -46,12 +47,14 @@ static bool wanted(const char *p)
 		return !strchr(rest, '/') && path_starts(rest, "problem.") &&
 		       (path_ends(rest, ".md") || path_ends(rest, ".tex"));
 	}
+	if (path_starts(p, "submissions/"))
+		return true; /* jury submissions (jury_files.c) */
 	return path_starts(p, "output_validators/") || path_starts(p, "output_validator/");
 }
 
 /* Every folder or file at the root that wanted() can take something from. */
 static const char *const top_level[] = {"problem.yaml", ".timelimit", "data", "problem_statement",
-					"statement", "output_validators", "output_validator"};
+					"statement", "output_validators", "output_validator", "submissions"};
 
 static const struct loader_rules kattis_rules = {
 	.marker = "problem.yaml",
@@ -305,6 +308,35 @@ static int read_limit(struct build *b, struct yaml *y, yaml_node_t *limits, cons
 	return 0;
 }
 
+/* How a missing time limit is derived (jury_files.h): legacy time_multiplier
+   (5) and time_safety_margin (2); later formats time_multipliers
+   {ac_to_time_limit (2), time_limit_to_tle (1.5)}; time_resolution (1 s). */
+static int read_time_multipliers(struct build *b, struct yaml *y, yaml_node_t *limits)
+{
+	struct package *p = b->p;
+	p->ac_to_time_limit = b->legacy_format ? 5 : 2;
+	p->time_limit_to_tle = b->legacy_format ? 2 : 1.5;
+	p->time_resolution = 1;
+	int rc;
+	if (!limits)
+		return 0;
+	if ((rc = read_limit(b, y, limits, "time_multiplier", 1000, "times", &p->ac_to_time_limit)) ||
+	    (rc = read_limit(b, y, limits, "time_safety_margin", 1000, "times", &p->time_limit_to_tle)) ||
+	    (rc = read_limit(b, y, limits, "time_resolution", 60, "seconds", &p->time_resolution)))
+		return rc;
+	yaml_node_t *m;
+	if ((rc = yget(y, limits, "time_multipliers", &m, b->err)) || !m)
+		return rc;
+	if (m->type != YAML_MAPPING_NODE)
+		return loader_fail(b->err, "%s: limits.time_multipliers must be a mapping", y->file);
+	if ((rc = read_limit(b, y, m, "ac_to_time_limit", 1000, "times", &p->ac_to_time_limit)) ||
+	    (rc = read_limit(b, y, m, "time_limit_to_tle", 1000, "times", &p->time_limit_to_tle)))
+		return rc;
+	if (p->ac_to_time_limit < 1 || p->time_limit_to_tle < 1)
+		return loader_fail(b->err, "%s: limits.time_multipliers must be at least 1", y->file);
+	return 0;
+}
+
 static int read_problem_yaml(struct build *b)
 {
 	struct package *p = b->p;
@@ -353,6 +385,9 @@ static int read_problem_yaml(struct build *b)
 		goto out;
 	}
 
+	if ((rc = read_time_multipliers(b, &y, n)))
+		goto out;
+	p->time_limit_given = !isnan(time_s) || loader_find(b->l, ".timelimit");
 	if (isnan(time_s)) {
 		time_s = 1;
 		struct loader_file *t = loader_find(b->l, ".timelimit");
@@ -813,6 +848,8 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 		rc = read_gconfs(&b);
 	if (!rc)
 		make_groups(&b);
+	if (!rc)
+		rc = jury_read_submissions(l, p, err);
 	for (size_t i = 0; i < b.nconfs; i++)
 		free(b.confs[i].dir);
 	free(b.confs);
@@ -885,5 +922,6 @@ void package_free(struct package *p)
 	for (size_t i = 0; i < p->group_count; i++)
 		free(p->groups[i].name);
 	free(p->groups);
+	jury_files_free(p);
 	free(p);
 }
