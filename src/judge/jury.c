@@ -172,6 +172,7 @@ json_t *jury_report(struct db *db, int64_t problem_id)
 		json_object_set_new(o, "status", json_string(s.status));
 		json_object_set_new(o, "time_ms", s.has_time ? json_integer(s.time_ms) : json_null());
 		json_object_set_new(o, "judged_with_time_limit_ms", json_integer(row->time_limit_ms));
+		json_object_set_new(o, "score", s.has_score ? json_real(s.score) : json_null());
 		bool done = strcmp(s.status, "done") == 0 && s.verdict;
 		json_object_set_new(o, "judged_verdict", done ? json_string(s.verdict) : json_null());
 		const char *verdict = !done ? NULL : reread ? verdict_under(&s, tl) : s.verdict;

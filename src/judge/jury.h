@@ -41,6 +41,7 @@ void jury_judged(struct db *db, int64_t id);
     "time_limit": {"state", "time_limit_ms", "ac_to_time_limit", "time_limit_to_tle",
                    "time_resolution", "slowest_ac_ms", "rule"},
     "submissions": [{"path", "language", "submission_id", "expected": [...],
-                     "verdict", "judged_verdict", "status", "time_ms",
+                     "verdict", "judged_verdict", "status", "time_ms", "score",
+                     "judged_with_time_limit_ms",
                      "result": "pass"|"fail"|"pending"|"not judged", "note", "warning"}]} */
 json_t *jury_report(struct db *db, int64_t problem_id);

@@ -182,6 +182,7 @@ static const char *compile(struct worker *w, struct job *job)
 struct test_outcome {
 	const char *verdict;
 	int64_t time_ms, memory_kb;
+	double score;      /* custom scoring: the validator's score.txt of an accepted test */
 };
 
 /* The program's stdin: a sealed memfd, so that nothing the program does
@@ -208,7 +209,7 @@ static int sealed_input(const char *data, size_t len)
 static struct test_outcome run_pass(struct worker *w, struct job *job, const char *what, int pass,
 				    const char *input, size_t input_len, const char *answer, size_t answer_len)
 {
-	struct test_outcome o = {"JE", 0, 0};
+	struct test_outcome o = {"JE", 0, 0, 0};
 	int in = sealed_input(input, input_len);
 	int out = memfd_from("output", "", 0);
 	int err = memfd_from("stderr", "", 0);
@@ -268,6 +269,18 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 			judge_error(job, "%s: the validator failed (what it did is logged above)", what);
 		else if (v != VALIDATOR_AC)
 			buf_printf(&job->log, "%s: the validator says %s\n", what, o.verdict);
+		if (v == VALIDATOR_AC && job->checker.score) {
+			int rc = validator_score(job->validator_dir, &o.score);
+			if (rc <= 0) {
+				o.verdict = "JE";
+				judge_error(job, "%s: %s", what,
+					    rc == 0 ? "the validator accepted but wrote no score.txt"
+					    : rc == -EINVAL ? "the validator's score.txt does not hold a number"
+							    : "the validator's score.txt cannot be read");
+			} else {
+				buf_printf(&job->log, "%s: score %g\n", what, o.score);
+			}
+		}
 	} else if (!o.verdict) {
 		ans = memfd_from("answer", answer, answer_len);
 		char msg[256] = "";
@@ -302,7 +315,7 @@ out:
    the problem's limit. The time and memory are the largest of a pass. */
 static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 {
-	struct test_outcome o = {"JE", 0, 0};
+	struct test_outcome o = {"JE", 0, 0, 0};
 	char *input = NULL, *answer = NULL;
 	size_t input_len = 0, answer_len = 0;
 	char what[48];
@@ -317,6 +330,7 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 			snprintf(what, sizeof what, "test %d pass %d", idx, pass);
 		struct test_outcome po = run_pass(w, job, what, pass, input, input_len, answer, answer_len);
 		o.verdict = po.verdict;
+		o.score = po.score;
 		o.time_ms = po.time_ms > o.time_ms ? po.time_ms : o.time_ms;
 		o.memory_kb = po.memory_kb > o.memory_kb ? po.memory_kb : o.memory_kb;
 		if (passes == 1 || strcmp(o.verdict, "AC") != 0)
@@ -462,6 +476,8 @@ static void judge(struct worker *w, int64_t id)
 	json_t *tests = json_object_get(job.problem, "tests");
 	struct scoring sc;
 	scoring_init(&sc, scoring_kind_of_json(job.problem));
+	if (job.checker.type == CHECKER_CUSTOM && job.checker.score)
+		scoring_set_custom(&sc, job.checker.score_aggregation);
 	int64_t max_time = 0, max_memory = 0;
 	size_t i;
 	json_t *t;
@@ -475,7 +491,8 @@ static void judge(struct worker *w, int64_t id)
 			max_time = o.time_ms;
 		if (o.memory_kb > max_memory)
 			max_memory = o.memory_kb;
-		bool more = scoring_add(&sc, group, json_number_value(json_object_get(t, "points")), o.verdict);
+		bool more = scoring_add_scored(&sc, group, json_number_value(json_object_get(t, "points")), o.verdict,
+					       o.score);
 		send_event(json_pack("{s:s, s:i, s:s, s:s, s:I, s:I}", "event", "test", "index", idx, "group", group,
 				     "verdict", o.verdict, "time_ms", (json_int_t)o.time_ms, "memory_kb",
 				     (json_int_t)o.memory_kb));

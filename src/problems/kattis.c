@@ -214,6 +214,7 @@ struct build {
 	bool custom;
 	bool interactive;             /* type: interactive, or validation: custom interactive */
 	bool multi_pass;              /* type: multi-pass */
+	bool score;                   /* validation: custom score (score.txt) */
 	double passes;                /* limits.validation_passes (multi-pass), default 2 */
 	struct gconf *confs;
 	size_t nconfs;
@@ -282,6 +283,8 @@ static int read_validation(struct build *b, struct yaml *y, yaml_node_t *n, bool
 	while (!rc && (word = strtok_r(NULL, " \t", &save))) {
 		if (b->custom && strcmp(word, "interactive") == 0)
 			b->interactive = true;
+		else if (b->custom && strcmp(word, "score") == 0)
+			b->score = true;
 		else
 			rc = loader_fail(b->err, "%s: validation '%s' is not supported", y->file, word);
 	}
@@ -821,6 +824,21 @@ static void make_groups(struct build *b)
 	}
 }
 
+/* Custom scoring: needs type scoring; a group's test scores add up as the
+   legacy grader_flags of data/secret (else data) say, sum by default. */
+static int score_aggregation(struct build *b)
+{
+	if (!b->p->scoring)
+		return loader_fail(b->err, "problem.yaml: validation 'custom score' needs 'type: scoring'");
+	static const char *const names[] = {[AGG_SUM] = "sum", [AGG_MIN] = "min", [AGG_MAX] = "max", [AGG_AVG] = "avg"};
+	const struct gconf *g = gconf_at(b, "data/secret", true);
+	if (!g)
+		g = gconf_at(b, "data", true);
+	snprintf(b->p->checker.score_aggregation, sizeof b->p->checker.score_aggregation, "%s",
+		 names[g ? g->agg : AGG_SUM]);
+	return 0;
+}
+
 static int build(struct loader_tree *l, struct package *p, char **err)
 {
 	struct build b = {.l = l, .p = p, .err = err, .legacy_format = true, .passes = 2};
@@ -837,6 +855,7 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 			checker_init(&p->checker, CHECKER_CUSTOM);
 			p->checker.interactive = b.interactive;
 			p->checker.passes = b.multi_pass ? (int)b.passes : 1;
+			p->checker.score = b.score;
 		} else if (checker_from_kattis_flags(p->validator_flags, &p->checker, &flags_err)) {
 			rc = loader_fail(err, "problem.yaml: %s", flags_err);
 			free(flags_err);
@@ -848,6 +867,8 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 		rc = read_gconfs(&b);
 	if (!rc)
 		make_groups(&b);
+	if (!rc && b.score)
+		rc = score_aggregation(&b);
 	if (!rc)
 		rc = jury_read_submissions(l, p, err);
 	for (size_t i = 0; i < b.nconfs; i++)

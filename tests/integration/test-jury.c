@@ -26,6 +26,7 @@ static json_t *report;   /* the verification report once complete */
 
 static struct zip *walk_zip;
 static size_t walk_root;
+static const char *walk_name;
 
 static int add_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -39,15 +40,16 @@ static int add_file(const char *path, const struct stat *st, int type, struct FT
 	size_t n = fread(buf, 1, sizeof buf, f);
 	fclose(f);
 	char name[512];
-	snprintf(name, sizeof name, "jury-sum/%s", path + walk_root + 1);
+	snprintf(name, sizeof name, "%s/%s", walk_name, path + walk_root + 1);
 	zip_filen(walk_zip, name, buf, n);
 	return 0;
 }
 
-static json_t *import_package(const char *query)
+static json_t *import_package(const char *pkg, const char *query)
 {
 	char dir[512];
-	snprintf(dir, sizeof dir, "%s/jury-sum", getenv("VERDICT_PACKAGES"));
+	snprintf(dir, sizeof dir, "%s/%s", getenv("VERDICT_PACKAGES"), pkg);
+	walk_name = pkg;
 	struct zip z;
 	zip_begin(&z);
 	walk_zip = &z;
@@ -65,15 +67,34 @@ static json_t *import_package(const char *query)
 	return j;
 }
 
-static json_t *entry(const char *path)
+static json_t *entry_of(json_t *rep, const char *path)
 {
-	json_t *subs = json_object_get(report, "submissions"), *o;
+	json_t *subs = json_object_get(rep, "submissions"), *o;
 	size_t i;
 	json_array_foreach(subs, i, o) {
 		if (strcmp(json_string_value(json_object_get(o, "path")), path) == 0)
 			return o;
 	}
 	ck_abort_msg("no jury submission '%s' in the report", path);
+	return NULL;
+}
+
+static json_t *entry(const char *path)
+{
+	return entry_of(report, path);
+}
+
+/* The problem's report once every jury submission is judged. */
+static json_t *complete_report(long long id)
+{
+	for (int i = 0; i < 600; i++) {
+		json_t *rep = http_call(&srv, "GET", srv.admin_token, 200, NULL, "/api/problems/%lld/verification", id);
+		if (json_is_true(json_object_get(rep, "complete")))
+			return rep;
+		json_decref(rep);
+		sleep_ms(500);
+	}
+	ck_abort_msg("the jury submissions of problem %lld were never all judged", id);
 	return NULL;
 }
 
@@ -87,21 +108,13 @@ static void start(void)
 {
 	server_start(&srv, NULL);
 	test_create_user(&srv, "alice", false, user_token, sizeof user_token);
-	json_t *imp = import_package("?wait=240");
+	json_t *imp = import_package("jury-sum", "?wait=240");
 	problem = json_integer_value(json_object_get(imp, "id"));
 	ck_assert_int_gt(problem, 0);
 	ck_assert(json_is_object(json_object_get(imp, "verification")));
 	json_decref(imp);
 	/* The import waited at most 240 s; on a loaded machine the report may still be judging. */
-	for (int i = 0; i < 600; i++) {
-		report = http_call(&srv, "GET", srv.admin_token, 200, NULL, "/api/problems/%lld/verification", problem);
-		if (json_is_true(json_object_get(report, "complete")))
-			break;
-		json_decref(report);
-		report = NULL;
-		sleep_ms(500);
-	}
-	ck_assert_msg(report, "the jury submissions were never all judged");
+	report = complete_report(problem);
 }
 
 static void stop(void)
@@ -255,14 +268,7 @@ START_TEST(hidden_from_contests)
 	long long mine = json_integer_value(json_object_get(sub, "id"));
 	json_decref(sub);
 	ck_assert(wait_done(&srv, &mine, 1, 120));
-	for (int i = 0; i < 600; i++) { /* the rejudge of the jury submissions is over */
-		json_t *rep = http_call(&srv, "GET", srv.admin_token, 200, NULL, "/api/problems/%lld/verification", problem);
-		bool complete = json_is_true(json_object_get(rep, "complete"));
-		json_decref(rep);
-		if (complete)
-			break;
-		sleep_ms(500);
-	}
+	json_decref(complete_report(problem)); /* the rejudge of the jury submissions is over */
 	const char *viewers[] = {user_token, NULL};
 	for (int v = 0; v < 2; v++) {
 		json_t *l = http_call(&srv, "GET", viewers[v], 200, NULL, "/api/clics/contests/jc/submissions");
@@ -292,6 +298,29 @@ START_TEST(hidden_from_contests)
 }
 END_TEST
 
+/* validation: custom score: each test scores what the validator writes to score.txt; groups add up. */
+START_TEST(custom_scores)
+{
+	json_t *imp = import_package("jury-score", "?wait=120");
+	long long id = json_integer_value(json_object_get(imp, "id"));
+	json_decref(imp);
+	json_t *rep = complete_report(id);
+	json_t *exact = entry_of(rep, "accepted/exact.c"), *near = entry_of(rep, "accepted/near.py");
+	ck_assert_str_eq(s_of(exact, "verdict"), "AC");
+	ck_assert(fabs(json_number_value(json_object_get(exact, "score")) - 30) < 1e-9);
+	ck_assert_str_eq(s_of(near, "verdict"), "AC");
+	ck_assert(fabs(json_number_value(json_object_get(near, "score")) - 27) < 1e-9);
+	ck_assert_str_eq(s_of(entry_of(rep, "wrong_answer/words.py"), "verdict"), "WA");
+	ck_assert(json_is_true(json_object_get(rep, "ok")));
+	/* The package gives a time limit: it stays, and runs get it times time_safety_margin. */
+	json_t *t = json_object_get(rep, "time_limit");
+	ck_assert_str_eq(s_of(t, "state"), "given");
+	ck_assert_int_eq(json_integer_value(json_object_get(t, "time_limit_ms")), 1000);
+	ck_assert_int_eq(json_integer_value(json_object_get(exact, "judged_with_time_limit_ms")), 2000);
+	json_decref(rep);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("jury");
@@ -302,6 +331,7 @@ int main(void)
 	tcase_add_test(tc, time_limit_is_derived);
 	tcase_add_test(tc, hidden_from_users);
 	tcase_add_test(tc, hidden_from_contests);
+	tcase_add_test(tc, custom_scores);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -294,7 +294,18 @@ START_TEST(custom_validator_errors)
 	must_reject(&z, NULL, "output_validators/a: no C, C++ or Python source file");
 	zip_release(&z);
 
-	reject_yaml("name: Perm\nvalidation: custom score\n", "validation 'score' is not supported");
+	reject_yaml("name: Perm\nvalidation: custom score\n", "output_validators: missing");
+	const char *one[] = {"output_validators/a/a.c", "int main(void) { return 42; }"};
+	zip_with(&z, "name: Perm\nvalidation: custom score\n", one, 2);
+	must_reject(&z, NULL, "problem.yaml: validation 'custom score' needs 'type: scoring'");
+	zip_release(&z);
+	zip_with(&z, "name: Perm\ntype: scoring\nvalidation: custom score\n", one, 2);
+	struct package *scored;
+	ck_assert_int_eq(read_zip(&z, NULL, &scored), 0);
+	ck_assert(scored->checker.type == CHECKER_CUSTOM && scored->checker.score);
+	ck_assert_str_eq(scored->checker.score_aggregation, "sum");
+	package_free(scored);
+	zip_release(&z);
 	reject_yaml("name: Perm\nvalidation: default interactive\n", "validation 'interactive' is not supported");
 	reject_yaml("name: Perm\ntype: interactive\n", "output_validators: missing");
 	reject_yaml("name: Perm\nvalidation: magic\n", "'validation' must start with default or custom");
