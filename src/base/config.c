@@ -19,7 +19,7 @@ const char config_version[] = VERDICT_VERSION;
 
 #define SETTING(field) offsetof(struct config, field)
 #define ARG(field) offsetof(struct config_args, field)
-#define ALL (CONFIG_SERVE | CONFIG_USER | CONFIG_PROBLEM)
+#define ALL (CONFIG_SERVE | CONFIG_USER | CONFIG_PROBLEM | CONFIG_BACKUP | CONFIG_RESTORE)
 
 const struct config_option config_options[] = {
 	{"listen", CONFIG_ADDRESS, "ADDR:PORT", "127.0.0.1:8100", "where to listen; port 0 picks a free one",
@@ -85,6 +85,8 @@ const struct config_option config_options[] = {
 	 SETTING(max_tests), 1, 1000000},
 	{"admin", CONFIG_FLAG, NULL, NULL, "the user may manage problems, users and rejudges", CONFIG_USER,
 	 ARG(admin), 0, 0},
+	{"replace", CONFIG_FLAG, NULL, NULL, "overwrite the data dir's database (never one a server holds)",
+	 CONFIG_RESTORE, ARG(replace), 0, 0},
 	{"slug", CONFIG_STRING, "SLUG", NULL, "the problem's slug (default: the package folder's name)",
 	 CONFIG_PROBLEM, ARG(slug), 0, 0},
 };

@@ -337,7 +337,8 @@ END_TEST
 static const struct {
 	enum config_command cmd;
 	const char *name;
-} commands[] = {{CONFIG_SERVE, "serve"}, {CONFIG_USER, "user"}, {CONFIG_PROBLEM, "problem"}};
+} commands[] = {{CONFIG_SERVE, "serve"},     {CONFIG_USER, "user"}, {CONFIG_PROBLEM, "problem"},
+		{CONFIG_BACKUP, "backup"}, {CONFIG_RESTORE, "restore"}};
 
 START_TEST(help_lists_each_commands_options)
 {
