@@ -192,7 +192,9 @@ int main(int argc, char **argv)
 		return worker_main(argc - 1, argv + 1);
 	struct config cfg;
 	char *err = NULL;
-	if (config_init(&cfg, &err) != 0) {
+	bool required;
+	const char *file = config_file_choice(argc - 1, argv + 1, &required);
+	if (config_load(&cfg, file, required, &err) != 0) {
 		fprintf(stderr, "verdict: %s\n", err);
 		free(err);
 		config_release(&cfg);
