@@ -608,6 +608,7 @@ struct judge *judge_new(struct app *app, int workers, char **err)
 	}
 	if (recovered > 0)
 		log_info("judge: re-queued %lld submissions left half-judged by the previous run", (long long)recovered);
+	jury_recover(app->db);
 	/* Boxes a killed run left behind (workers make theirs under DATA/work). */
 	char *work = xasprintf("%s/work", app->cfg->data_dir);
 	remove_tree(work);

@@ -78,9 +78,23 @@ static const char *verdict_under(const struct db_submission *s, int64_t limit_ms
 void jury_judged(struct db *db, int64_t id)
 {
 	int64_t problem_id;
+	if (db_jury_problem_of(db, id, &problem_id) == 0)
+		jury_settle(db, problem_id);
+}
+
+void jury_recover(struct db *db)
+{
+	int64_t ids[64];
+	size_t n = db_jury_pending_problems(db, ids, 64);
+	for (size_t i = 0; i < n; i++)
+		jury_settle(db, ids[i]);
+}
+
+void jury_settle(struct db *db, int64_t problem_id)
+{
 	struct db_jury_limits lim;
-	if (db_jury_problem_of(db, id, &problem_id) != 0 || db_jury_limits_get(db, problem_id, &lim) != 0 ||
-	    strcmp(lim.state, "pending") != 0 || db_jury_pending(db, problem_id))
+	if (db_jury_limits_get(db, problem_id, &lim) != 0 || strcmp(lim.state, "pending") != 0 ||
+	    db_jury_pending(db, problem_id))
 		return;
 	struct rows r = {0};
 	db_jury_list(db, problem_id, keep_row, &r);

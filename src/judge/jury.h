@@ -35,6 +35,11 @@ int64_t jury_time_limit_ms(int64_t slowest_ac_ms, double ac_to_time_limit, doubl
    problem's limit is pending and every queued jury submission is judged,
    derives and stores the limit and queues the rest. Any thread that may write. */
 void jury_judged(struct db *db, int64_t id);
+/* The same for a problem: settles its pending limit once nothing of it is left to judge. */
+void jury_settle(struct db *db, int64_t problem_id);
+/* At start: settles the problems a stopped server left pending with every
+   queued jury submission judged (it stopped between a verdict and the settling). */
+void jury_recover(struct db *db);
 /* The verification report of a problem (new reference), or NULL when it has
    no jury submissions and no limits state:
    {"problem_id", "ok", "complete", "passed", "failed", "pending", "not_judged",

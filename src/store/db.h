@@ -470,6 +470,8 @@ typedef void (*db_jury_fn)(void *ctx, const struct db_jury_row *row);
 int db_jury_list(struct db *db, int64_t problem_id, db_jury_fn fn, void *ctx);
 /* The problem of a jury submission: 0, or DB_E_NOT_FOUND if it is none. */
 DB_MUST_CHECK int db_jury_problem_of(struct db *db, int64_t submission_id, int64_t *problem_id /* OUT */);
+/* Up to max problems whose time limit is pending. Returns how many. */
+size_t db_jury_pending_problems(struct db *db, int64_t *ids, size_t max);
 /* Whether any jury submission of the problem is not judged yet. */
 bool db_jury_pending(struct db *db, int64_t problem_id);
 

@@ -226,3 +226,15 @@ bool db_jury_pending(struct db *db, int64_t problem_id)
 	sqlite3_reset(st);
 	return pending;
 }
+
+size_t db_jury_pending_problems(struct db *db, int64_t *ids, size_t max)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id FROM jury_limits WHERE state = 'pending' ORDER BY problem_id LIMIT ?");
+	sqlite3_bind_int64(st, 1, (int64_t)max);
+	size_t n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
