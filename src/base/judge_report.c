@@ -111,9 +111,9 @@ char *judge_facts_summary(const struct judge_facts *f)
 	size_t n = judge_protection_list(f, list);
 	struct buf b;
 	buf_init(&b);
-	buf_printf(&b, "%s, %s; uid %u; memory measured by %s, CPU by %s; cgroup v%d", f->root ? "root" : "not root",
+	buf_printf(&b, "%s, %s; uid %u; memory measured by %s, CPU by %s; %s", f->root ? "root" : "not root",
 		   f->pid1 ? "pid 1" : "not pid 1", f->uid, judge_memory_measure(f), judge_cpu_measure(f),
-		   f->cgroup_version);
+		   f->cgroup_version == 2 ? "cgroup v2" : f->cgroup_version == 1 ? "cgroup v1" : "no cgroup");
 	const char *heads[] = {"; active:", "; MISSING:", "; not needed:"};
 	for (int kind = 0; kind < 3; kind++) {
 		bool first = true;
