@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "doctor.h"
 #include "log.h"
 #include "server.h"
 #include "cli_import.h"
@@ -29,6 +30,7 @@ static int cmd_user(struct config *cfg, const struct config_args *args);
 static int cmd_problem(struct config *cfg, const struct config_args *args);
 static int cmd_backup(struct config *cfg, const struct config_args *args);
 static int cmd_restore(struct config *cfg, const struct config_args *args);
+static int cmd_doctor(struct config *cfg, const struct config_args *args);
 
 static const struct command commands[] = {
 	{"serve", CONFIG_SERVE, 0, cmd_serve, "verdict serve [OPTIONS]",
@@ -41,6 +43,9 @@ static const struct command commands[] = {
 	 "Writes a consistent copy of the data dir's database to FILE, also while a server runs on it.\n"},
 	{"restore", CONFIG_RESTORE, 1, cmd_restore, "verdict restore FILE [OPTIONS]",
 	 "Makes a backup FILE the data dir's database; refuses a data dir a running server holds.\n"},
+	{"doctor", CONFIG_DOCTOR, 0, cmd_doctor, "verdict doctor [--json]",
+	 "Says how submissions are confined on this host (namespaces, seccomp, cgroups, uids), by making a\n"
+	 "sandbox and running a probe in it, and which toolchains it finds; exit 1 when judging is not possible.\n"},
 };
 
 static void usage(FILE *out)
@@ -172,6 +177,12 @@ static int cmd_restore(struct config *cfg, const struct config_args *args)
 	printf("restored '%s' into '%s' (seq %lld); start 'verdict serve' on it\n", args->positional[0],
 	       cfg->data_dir, (long long)seq);
 	return 0;
+}
+
+static int cmd_doctor(struct config *cfg, const struct config_args *args)
+{
+	log_set_level(cfg->log_level > LOG_WARN ? cfg->log_level : LOG_WARN);
+	return doctor_run(cfg, args->json);
 }
 
 int main(int argc, char **argv)

@@ -19,7 +19,7 @@ const char config_version[] = VERDICT_VERSION;
 
 #define SETTING(field) offsetof(struct config, field)
 #define ARG(field) offsetof(struct config_args, field)
-#define ALL (CONFIG_SERVE | CONFIG_USER | CONFIG_PROBLEM | CONFIG_BACKUP | CONFIG_RESTORE)
+#define ALL (CONFIG_SERVE | CONFIG_USER | CONFIG_PROBLEM | CONFIG_BACKUP | CONFIG_RESTORE | CONFIG_DOCTOR)
 
 const struct config_option config_options[] = {
 	{"listen", CONFIG_ADDRESS, "ADDR:PORT", "127.0.0.1:8100", "where to listen; port 0 picks a free one",
@@ -87,6 +87,8 @@ const struct config_option config_options[] = {
 	 ARG(admin), 0, 0},
 	{"replace", CONFIG_FLAG, NULL, NULL, "overwrite the data dir's database (never one a server holds)",
 	 CONFIG_RESTORE, ARG(replace), 0, 0},
+	{"json", CONFIG_FLAG, NULL, NULL, "print the protections as JSON (GET /api/judge's \"protections\")",
+	 CONFIG_DOCTOR, ARG(json), 0, 0},
 	{"config", CONFIG_FILE, "FILE", NULL,
 	 "settings file, one 'name = value' per line (default: " CONFIG_DEFAULT_FILE " if it exists)", ALL,
 	 SETTING(config_file), 0, 0},

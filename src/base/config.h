@@ -62,11 +62,19 @@ struct config_args {
 	bool help;        /* --help: the arguments after it were not read */
 	bool admin;       /* user: --admin */
 	bool replace;     /* restore: --replace */
+	bool json;        /* doctor: --json */
 	const char *slug; /* problem: --slug SLUG, or NULL */
 };
 
 /* The commands that take options, as bits of config_option.commands. */
-enum config_command { CONFIG_SERVE = 1, CONFIG_USER = 2, CONFIG_PROBLEM = 4, CONFIG_BACKUP = 8, CONFIG_RESTORE = 16 };
+enum config_command {
+	CONFIG_SERVE = 1,
+	CONFIG_USER = 2,
+	CONFIG_PROBLEM = 4,
+	CONFIG_BACKUP = 8,
+	CONFIG_RESTORE = 16,
+	CONFIG_DOCTOR = 32,
+};
 
 /* How an option reads its value. All but the last two are settings (a field
  * of struct config, also read from the environment); the last two are a

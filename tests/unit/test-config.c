@@ -338,7 +338,7 @@ static const struct {
 	enum config_command cmd;
 	const char *name;
 } commands[] = {{CONFIG_SERVE, "serve"},     {CONFIG_USER, "user"}, {CONFIG_PROBLEM, "problem"},
-		{CONFIG_BACKUP, "backup"}, {CONFIG_RESTORE, "restore"}};
+		{CONFIG_BACKUP, "backup"}, {CONFIG_RESTORE, "restore"}, {CONFIG_DOCTOR, "doctor"}};
 
 START_TEST(help_lists_each_commands_options)
 {
