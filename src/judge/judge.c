@@ -109,7 +109,7 @@ static int spawn_worker(struct judge *j, struct judge_worker *w)
 	char slot[16];
 	snprintf(slot, sizeof slot, "%d", w->slot);
 	static const char *const levels[] = {"debug", "info", "warn", "error"};
-	const char *argv[16] = {"verdict", "worker", "--slot", slot, "--data", cfg->data_dir, "--log-level",
+	const char *argv[18] = {"verdict", "worker", "--slot", slot, "--data", cfg->data_dir, "--log-level",
 				levels[cfg->log_level]};
 	char log_max[32];
 	snprintf(log_max, sizeof log_max, "%zu", cfg->judge_log_max);
@@ -121,7 +121,11 @@ static int spawn_worker(struct judge *j, struct judge_worker *w)
 	snprintf(server_pid, sizeof server_pid, "%d", (int)getpid());
 	argv[10] = "--server-pid";
 	argv[11] = server_pid;
-	int n = 12;
+	char compile_time[32];
+	snprintf(compile_time, sizeof compile_time, "%g", cfg->compile_time_ms / 1000.0);
+	argv[12] = "--compile-time";
+	argv[13] = compile_time;
+	int n = 14;
 	if (cfg->languages_file) {
 		argv[n++] = "--languages";
 		argv[n++] = cfg->languages_file;

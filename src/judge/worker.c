@@ -58,6 +58,7 @@ struct worker {
 	struct languages *languages;
 	struct sandbox *sandbox;
 	size_t log_max;       /* judge log budget per submission (--judge-log-max) */
+	uint64_t compile_ms;  /* CPU time a compile may take (--compile-time) */
 	char dir[256];        /* private work dir: boxes are made inside */
 };
 
@@ -143,7 +144,7 @@ static const char *compile(struct worker *w, struct job *job)
 		.stdin_fd = -1,
 		.stdout_fd = out,
 		.stderr_fd = out,
-		.limits = {.cpu_ms = 10000, .wall_ms = 20000, .memory_kb = 1024 * 1024, .output_kb = 64,
+		.limits = {.cpu_ms = w->compile_ms, .wall_ms = 2 * w->compile_ms, .memory_kb = 1024 * 1024, .output_kb = 64,
 			   .stderr_kb = 64, .processes = 64, .file_kb = written_kb, .open_files = 256,
 			   .box_kb = written_kb},
 	};
@@ -595,7 +596,7 @@ int worker_main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
-	struct worker w = {.slot = slot, .log_max = cfg.judge_log_max};
+	struct worker w = {.slot = slot, .log_max = cfg.judge_log_max, .compile_ms = (uint64_t)cfg.compile_time_ms};
 	struct sandbox_config scfg = {.slot = slot, .log = sandbox_log};
 	char *why = NULL;
 	int code = 1;

@@ -84,10 +84,14 @@ static char *new_box(void)
 	return box;
 }
 
+/* The default limits; SBX_TIME_SCALE=N multiplies their times (the cgroup
+   v2 VM, where an emulated CPU faults pages in ten times slower). */
 static struct sandbox_limits limits(void)
 {
-	return (struct sandbox_limits){ .cpu_ms = 1000, .wall_ms = 4000, .memory_kb = 64 * 1024, .output_kb = 1024,
-		.stderr_kb = 64, .processes = 1, .file_kb = 1024, .open_files = 32 };
+	const char *scale = getenv("SBX_TIME_SCALE");
+	uint64_t k = scale && atoi(scale) > 0 ? (uint64_t)atoi(scale) : 1;
+	return (struct sandbox_limits){ .cpu_ms = 1000 * k, .wall_ms = 4000 * k, .memory_kb = 64 * 1024,
+		.output_kb = 1024, .stderr_kb = 64, .processes = 1, .file_kb = 1024, .open_files = 32 };
 }
 
 struct out {
@@ -1047,7 +1051,16 @@ static Suite *sandbox_suite(void)
 		{ "compile_endless_diagnostics", test_compile_endless_diagnostics, 0, 90 },
 		{ "compile_include_shadow", test_compile_include_shadow, 0, 60 },
 	};
+	/* SBX_ONLY=a,b,c: only those cases (the cgroup v2 VM, where an emulated
+	   CPU makes compilers too slow for the compile cases' limits). */
+	const char *only = getenv("SBX_ONLY");
 	for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
+		char key[64];
+		snprintf(key, sizeof key, ",%s,", tests[i].name);
+		char list[1024];
+		snprintf(list, sizeof list, ",%s,", only ? only : "");
+		if (only && !strstr(list, key))
+			continue;
 		TCase *tc = tcase_create(tests[i].name);
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_set_timeout(tc, tests[i].timeout);
@@ -1079,7 +1092,8 @@ static int check_leftovers(void)
 			fprintf(stderr, "leftover: /tmp/verdict-sandbox-%d-*\n", slot);
 			bad++;
 		}
-		if (sh("ls -d /sys/fs/cgroup/*/verdict-sandbox/s%d-* >/dev/null 2>&1", slot) == 0) {
+		if (sh("ls -d /sys/fs/cgroup/*/verdict-sandbox/s%d-* /sys/fs/cgroup/verdict-sandbox/s%d-* 2>/dev/null |"
+		       " grep -q .", slot, slot) == 0) {
 			fprintf(stderr, "leftover: cgroup s%d-*\n", slot);
 			bad++;
 		}
@@ -1114,9 +1128,17 @@ int main(int argc, char **argv)
 	}
 	sandbox_get_info(probe, &g_info);
 	sandbox_free(probe);
-	printf("mode: %s, cgroup memory %d, pids %d, cpu %d, seccomp notify %d, uid %u\n",
-		g_info.root ? "root (per-slot uid)" : "user namespace", g_info.cgroup_memory, g_info.cgroup_pids,
-		g_info.cgroup_cpu, g_info.seccomp_notify, g_info.uid);
+	printf("mode: %s, cgroup v%d memory %d, pids %d, cpu %d (%s), seccomp notify %d, uid %u\n",
+		g_info.root ? "root (per-slot uid)" : "user namespace", g_info.cgroup_version, g_info.cgroup_memory,
+		g_info.cgroup_pids, g_info.cgroup_cpu, g_info.cgroup_why, g_info.seccomp_notify, g_info.uid);
+	/* SBX_EXPECT_CGROUP=2 (the cgroup v2 VM): the run must have every v2 controller, not fall back. */
+	const char *expect = getenv(unpriv ? "SBX_EXPECT_CGROUP_UNPRIV" : "SBX_EXPECT_CGROUP");
+	if (expect && (g_info.cgroup_version != atoi(expect) || !g_info.cgroup_memory || !g_info.cgroup_pids ||
+		       !g_info.cgroup_cpu)) {
+		fprintf(stderr, "expected cgroup v%s with memory, pids and cpu; have v%d (%s)\n", expect,
+			g_info.cgroup_version, g_info.cgroup_why);
+		return 1;
+	}
 
 	snprintf(g_tmp, sizeof g_tmp, "/tmp/sbx-test-XXXXXX");
 	if (!mkdtemp(g_tmp))
