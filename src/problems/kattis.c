@@ -18,6 +18,13 @@
 #include "loader.h"
 #include "util.h"
 
+/* Limits a package leaves out: every version of the format (legacy,
+   legacy-icpc, 2023-07-draft, 2025-09) says "system default" with a typical
+   system default of 2048 MiB of memory and 8 MiB of output, which is what
+   problemtools uses; verdict takes those. */
+#define DEFAULT_MEMORY_MIB 2048
+#define DEFAULT_OUTPUT_MIB 8
+
 #define MAX_YAML_DEPTH 64
 #define MAX_YAML_BYTES (1 << 20)
 
@@ -314,7 +321,7 @@ static int read_problem_yaml(struct build *b)
 	if (rc)
 		return rc;
 	yaml_node_t *n;
-	double time_s = NAN, memory_mib = 256, output_mib = 8;
+	double time_s = NAN, memory_mib = DEFAULT_MEMORY_MIB, output_mib = DEFAULT_OUTPUT_MIB;
 	bool validation_given = false;
 
 	if ((rc = yget(&y, y.root, "problem_format_version", &n, b->err)))

@@ -31,6 +31,13 @@
 #define MAX_DEPTH 32
 #define MAX_NAME 1024
 #define CHUNK 65536
+#define MAX_LINK_HOPS 16
+
+/* A symbolic link of a zip, inside the package, resolved to the file it stands for. */
+struct zlink {
+	char *rel;                    /* the link's path relative to the package root */
+	char *target;                 /* the file's full name in the archive */
+};
 
 struct loading {
 	const struct loader_rules *rules;
@@ -39,6 +46,8 @@ struct loading {
 	uint64_t total;               /* bytes loaded */
 	struct loader_file *files;
 	size_t nfiles, cap;
+	struct zlink *links;          /* zip: wanted links, sorted by target */
+	size_t nlinks;
 	char **err;
 };
 
@@ -245,6 +254,11 @@ void loader_release(struct loader_tree *t)
 /* Hands the files, sorted, to *out when rc is 0, else frees them. */
 static int loading_finish(struct loading *l, char *folder, struct loader_tree *out, int rc)
 {
+	for (size_t i = 0; i < l->nlinks; i++) {
+		free(l->links[i].rel);
+		free(l->links[i].target);
+	}
+	free(l->links);
 	*out = (struct loader_tree){.files = l->files, .nfiles = l->nfiles, .folder = folder};
 	if (rc) {
 		loader_release(out);
@@ -259,6 +273,7 @@ static int loading_finish(struct loading *l, char *folder, struct loader_tree *o
 struct zname {
 	char *name;                   /* without a trailing '/' */
 	bool dir;
+	char *link;                   /* a symbolic link's target as written, else NULL */
 };
 
 static int zname_cmp(const void *a, const void *b)
@@ -282,10 +297,13 @@ static int zip_open(struct archive **out, const void *data, size_t len, char **e
 	return 0;
 }
 
-/* Next entry's name (trailing '/' removed, copied into name[]) and kind;
- * *end at the end of the archive. 0, or PACKAGE_E_INVALID for a bad entry. */
-static int zip_next(struct archive *a, struct archive_entry **e, char *name, bool *dir, bool *end, char **err)
+/* Next entry's name (trailing '/' removed, copied into name[]) and kind
+ * (*link: a symbolic link's target, else NULL); *end at the end of the
+ * archive. 0, or PACKAGE_E_INVALID for a bad entry. */
+static int zip_next(struct archive *a, struct archive_entry **e, char *name, bool *dir, const char **link, bool *end,
+		    char **err)
 {
+	*link = NULL;
 	int r = archive_read_next_header(a, e);
 	*end = r == ARCHIVE_EOF;
 	if (*end)
@@ -320,8 +338,12 @@ static int zip_next(struct archive *a, struct archive_entry **e, char *name, boo
 	}
 	if (archive_entry_hardlink(*e))
 		return loader_fail(err, "zip: '%s': hard links are not allowed", name);
-	if (type == AE_IFLNK)
-		return loader_fail(err, "zip: '%s': symbolic links are not allowed", name);
+	if (type == AE_IFLNK) {
+		*link = archive_entry_symlink(*e);
+		if (!*link)
+			*link = "";
+		return 0;
+	}
 	if (type != AE_IFREG && type != AE_IFDIR)
 		return loader_fail(err, "zip: '%s': devices, pipes and sockets are not allowed", name);
 	if (archive_entry_is_encrypted(*e))
@@ -338,6 +360,105 @@ static bool is_marker(const struct loader_rules *r, const char *path)
 	return !strchr(path, '/') && !r->ignored(path) && r->wanted(path);
 }
 
+/* The folder of full name `from` joined with link target t, lexically, in
+ * *out (malloc'd); false when it climbs out of the package root (prefix). */
+static bool link_join(const char *from, const char *t, const char *prefix, char **out)
+{
+	if (t[0] == '/')
+		return false;
+	size_t root = prefix[0] ? strlen(prefix) - 1 : 0; /* "pkg/" is the folder "pkg" */
+	const char *slash = strrchr(from, '/');
+	struct buf b;
+	buf_init(&b);
+	buf_add(&b, from, slash ? (size_t)(slash - from) : 0);
+	while (*t) {
+		size_t len = strcspn(t, "/");
+		if (len == 2 && t[0] == '.' && t[1] == '.') {
+			if (b.len <= root) {
+				buf_release(&b);
+				return false;
+			}
+			while (b.len > 0 && b.data[b.len - 1] != '/')
+				b.len--;
+			if (b.len > 0)
+				b.len--;
+		} else if (len > 0 && !(len == 1 && t[0] == '.')) {
+			if (b.len)
+				buf_add(&b, "/", 1);
+			buf_add(&b, t, len);
+		}
+		t += len;
+		if (*t)
+			t++;
+	}
+	buf_add(&b, "", 1);
+	*out = buf_detach(&b, NULL);
+	return true;
+}
+
+/* Why link names[i] (under prefix) stands for no file inside the package, or
+ * NULL with *target set to the file's full name (malloc'd). Links to links are
+ * followed up to MAX_LINK_HOPS, which also ends loops. */
+static const char *link_resolve(const struct zname *names, size_t n, size_t i, const char *prefix, char **target)
+{
+	const struct zname *at = &names[i];
+	for (int hop = 0; hop < MAX_LINK_HOPS; hop++) {
+		char *path;
+		if (!link_join(at->name, at->link, prefix, &path))
+			return "symbolic link points outside the package";
+		struct zname key = {.name = path};
+		const struct zname *hit = bsearch(&key, names, n, sizeof *names, zname_cmp);
+		bool folder = strlen(path) + 1 == strlen(prefix) || (!*prefix && !*path);
+		size_t plen = strlen(path);
+		for (size_t k = 0; !hit && !folder && k < n; k++) /* a folder known only from its files */
+			if (strncmp(names[k].name, path, plen) == 0 && names[k].name[plen] == '/')
+				folder = true;
+		if (!hit && !folder) {
+			free(path);
+			return "broken symbolic link (its target is not in the package)";
+		}
+		if (folder || hit->dir) {
+			free(path);
+			return "symbolic links to folders are not supported";
+		}
+		if (!hit->link) {
+			*target = path;
+			return NULL;
+		}
+		free(path);
+		at = hit;
+	}
+	return "too many levels of symbolic links (a loop?)";
+}
+
+static int zlink_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct zlink *)a)->target, ((const struct zlink *)b)->target);
+}
+
+/* Resolves every link of the package (sorted names under prefix), keeping the wanted ones. */
+static int zip_links(struct loading *l, const struct zname *names, size_t n, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	for (size_t i = 0; i < n; i++) {
+		if (!names[i].link || !path_starts(names[i].name, prefix) || l->rules->ignored(names[i].name + plen))
+			continue;
+		char *target;
+		const char *why = link_resolve(names, n, i, prefix, &target);
+		if (why)
+			return loader_fail(l->err, "zip: '%s': %s", names[i].name, why);
+		if (!l->rules->wanted(names[i].name + plen)) {
+			free(target);
+			continue;
+		}
+		l->links = xrealloc(l->links, (l->nlinks + 1) * sizeof *l->links);
+		l->links[l->nlinks++] = (struct zlink){xstrdup(names[i].name + plen), target};
+	}
+	if (l->nlinks)
+		qsort(l->links, l->nlinks, sizeof *l->links, zlink_cmp);
+	return 0;
+}
+
 /* Pass 1: validates every entry and finds the package root (prefix). */
 static int zip_scan(const void *data, size_t len, struct loading *l, char **prefix, char **folder)
 {
@@ -350,7 +471,8 @@ static int zip_scan(const void *data, size_t len, struct loading *l, char **pref
 	char name[MAX_NAME + 2];
 	struct archive_entry *e;
 	bool dir, end;
-	while (!(rc = zip_next(a, &e, name, &dir, &end, l->err)) && !end) {
+	const char *link;
+	while (!(rc = zip_next(a, &e, name, &dir, &link, &end, l->err)) && !end) {
 		if ((rc = loader_count(l, "zip")))
 			goto out;
 		if (n == cap) {
@@ -358,6 +480,7 @@ static int zip_scan(const void *data, size_t len, struct loading *l, char **pref
 			names = xrealloc(names, cap * sizeof *names);
 		}
 		names[n].name = xstrdup(name);
+		names[n].link = link ? xstrdup(link) : NULL;
 		names[n++].dir = dir;
 	}
 	if (rc)
@@ -412,9 +535,12 @@ static int zip_scan(const void *data, size_t len, struct loading *l, char **pref
 		*prefix = xasprintf("%.*s/", (int)top_len, top);
 		*folder = xstrndup(top, top_len);
 	}
+	rc = zip_links(l, names, n, *prefix);
 out:
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(names[i].name);
+		free(names[i].link);
+	}
 	free(names);
 	archive_read_free(a);
 	return rc;
@@ -430,13 +556,25 @@ static int zip_load(const void *data, size_t len, struct loading *l, const char 
 	char name[MAX_NAME + 2];
 	struct archive_entry *e;
 	bool dir, end;
+	const char *link;
 	char *chunk = xmalloc(CHUNK);
 	size_t plen = strlen(prefix);
-	while (!(rc = zip_next(a, &e, name, &dir, &end, l->err)) && !end) {
-		if (dir || !path_starts(name, prefix))
+	while (!(rc = zip_next(a, &e, name, &dir, &link, &end, l->err)) && !end) {
+		if (dir || link || !path_starts(name, prefix))
 			continue;
 		const char *rel = name + plen;
-		if (l->rules->ignored(rel) || !l->rules->wanted(rel))
+		/* the first link standing for this file, if any */
+		size_t lo = 0, hi = l->nlinks;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(l->links[mid].target, name) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bool linked = lo < l->nlinks && strcmp(l->links[lo].target, name) == 0;
+		bool want = !l->rules->ignored(rel) && l->rules->wanted(rel);
+		if (!want && !linked)
 			continue;
 		struct buf b;
 		buf_init(&b);
@@ -453,9 +591,20 @@ static int zip_load(const void *data, size_t len, struct loading *l, const char 
 				break;
 			buf_add(&b, chunk, (size_t)got);
 		}
-		if (rc) {
+		/* each link gets a copy, counted like a file of its own */
+		for (size_t k = lo; !rc && k < l->nlinks && strcmp(l->links[k].target, name) == 0; k++) {
+			if ((rc = loader_room(l, l->links[k].rel, 0, b.len)))
+				break;
+			struct buf copy;
+			buf_init(&copy);
+			buf_add(&copy, b.data ? b.data : "", b.len);
+			loader_add(l, xstrdup(l->links[k].rel), &copy);
+		}
+		if (rc || !want) {
 			buf_release(&b);
-			break;
+			if (rc)
+				break;
+			continue;
 		}
 		loader_add(l, xstrdup(rel), &b); /* an empty file still gets a "" */
 	}
@@ -494,7 +643,9 @@ static int walk_file(struct walker *w, int dirfd, const char *name, const char *
 		char *target = realpath(link, NULL);
 		free(link);
 		if (!target)
-			return loader_fail(l->err, "%s: broken symbolic link", rel);
+			return loader_fail(l->err, "%s: %s", rel,
+					   errno == ELOOP ? "too many levels of symbolic links (a loop?)"
+							  : "broken symbolic link");
 		size_t n = strlen(w->pkg_real);
 		bool inside = strncmp(target, w->pkg_real, n) == 0 && target[n] == '/';
 		struct stat ts;

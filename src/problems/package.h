@@ -14,7 +14,9 @@
  *   problem.yaml       name (a string, or a map of languages: "en", else the
  *                      first); limits.time_limit (seconds, may be fractional),
  *                      else a DOMjudge .timelimit file, else 1 s;
- *                      limits.memory and limits.output in MiB, else 256 and 8;
+ *                      limits.memory and limits.output in MiB, else the format's
+ *                      typical system defaults, 2048 and 8 (the same in every
+ *                      version: legacy, 2023-07-draft, 2025-09);
  *                      type (pass-fail, scoring, interactive, multi-pass, or a
  *                      list of them; submit-answer is rejected);
  *                      limits.validation_passes (multi-pass: 2 to
@@ -121,6 +123,9 @@ struct package_limits {
 #define PACKAGE_LIMITS_DEFAULT ((struct package_limits){512ull << 20, 20000, 256ull << 20, 5000})
 
 /* Reads a zip archive held in data[0..len). lim NULL means PACKAGE_LIMITS_DEFAULT.
+ * Symbolic links (git archive, zip -y) stand for the file they lead to when it
+ * is inside the package; links out of it, to folders, broken ones and chains
+ * of more than 16 are rejected.
  * On success *out is a new package (package_free it). On PACKAGE_E_INVALID,
  * *err is a malloc'd one-line message ("problem.yaml: line 3: ..."), the caller
  * frees it. Thread-safe. */

