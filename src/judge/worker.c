@@ -414,7 +414,7 @@ static const char *prepare(struct worker *w, struct job *job)
 	int fd = -1;
 	if (mkdir(job->box, 0755) == 0)
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -errno : write_all(fd, job->sub.source, strlen(job->sub.source));
+	int rc = fd < 0 ? -errno : write_all(fd, job->sub.source, job->sub.source_len);
 	if (fd >= 0)
 		close(fd);
 	free(path);

@@ -320,7 +320,8 @@ struct db_submission {
 	const struct db_test_result *tests; /* in run order */
 	size_t test_count;
 	/* With DB_SUBMISSION_SOURCE: */
-	const char *source;
+	const char *source;         /* may hold NUL bytes: source_len is its length */
+	size_t source_len;
 	void *mem;                  /* what db_submission_release frees */
 };
 
@@ -401,7 +402,8 @@ int64_t db_judge_recover(struct db *db);
 struct db_job {
 	int64_t problem_id;
 	char language[64];
-	char *source; /* malloc'd */
+	char *source; /* malloc'd, NUL-terminated after source_len (may hold NULs itself) */
+	size_t source_len;
 };
 DB_MUST_CHECK int db_job_load(struct db *db, int64_t id, struct db_job *out);
 
@@ -505,10 +507,12 @@ DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int
 					  const char *source, const struct db_submit_context *ctx,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
-/* The same taking the id `want` (0: the next; a CLICS PUT gives one):
+/* The same taking the id `want` (0: the next; a CLICS PUT gives one), and a
+   source of source_len bytes (which may hold NULs):
    DB_E_CONFLICT when it is not above every submission id given out so far. */
 DB_MUST_CHECK int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-					  const char *source, const struct db_submit_context *ctx, int64_t want,
+					  const char *source, size_t source_len,
+					  const struct db_submit_context *ctx, int64_t want,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
 /* A page of a contest's submissions, newest first, optionally of one team and

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -237,7 +238,10 @@ int db_job_load(struct db *db, int64_t id, struct db_job *out)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		out->problem_id = sqlite3_column_int64(st, 0);
 		snprintf(out->language, sizeof out->language, "%s", (const char *)sqlite3_column_text(st, 1));
-		out->source = xstrdup((const char *)sqlite3_column_text(st, 2));
+		const char *source = (const char *)sqlite3_column_text(st, 2);
+		out->source_len = source ? (size_t)sqlite3_column_bytes(st, 2) : 0;
+		out->source = xmalloc(out->source_len + 1);
+		memcpy(out->source, source ? source : "", out->source_len + 1);
 		rc = 0;
 	}
 	sqlite3_reset(st);

@@ -65,8 +65,8 @@ static void read_row(sqlite3_stmt *st, struct db_submission *s)
 static void own(struct db_submission *s, const struct db_test_result *tests, size_t test_count)
 {
 	const char **fields[] = {&s->user, &s->language, &s->status, &s->verdict, &s->created_at,
-				 &s->judged_at, &s->problem_label, &s->compile_output, &s->source};
-	size_t size = test_count * sizeof *tests;
+				 &s->judged_at, &s->problem_label, &s->compile_output};
+	size_t size = test_count * sizeof *tests + (s->source ? s->source_len + 1 : 0);
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		size += db_str_size(*fields[i]);
 	for (size_t i = 0; i < test_count; i++)
@@ -80,6 +80,10 @@ static void own(struct db_submission *s, const struct db_test_result *tests, siz
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		*fields[i] = db_str_copy(&p, *fields[i]);
+	if (s->source) { /* with its NULs */
+		s->source = memcpy(p, s->source, s->source_len + 1);
+		p += s->source_len + 1;
+	}
 	s->tests = copy;
 	s->test_count = test_count;
 	s->mem = copy;
@@ -106,8 +110,10 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	read_row(st, out);
 	if (parts & DB_SUBMISSION_DETAILS)
 		out->compile_output = col_text(st, 20);
-	if (parts & DB_SUBMISSION_SOURCE)
+	if (parts & DB_SUBMISSION_SOURCE) {
 		out->source = col_text(st, 21);
+		out->source_len = out->source ? (size_t)sqlite3_column_bytes(st, 21) : 0;
+	}
 	struct db_test_result *tests = NULL;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *tt = NULL;
@@ -222,11 +228,12 @@ int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, 
 			    const char *source, const struct db_submit_context *ctx, struct db_submit_limits *lim,
 			    int64_t *id, struct db_submission *created)
 {
-	return db_submission_create_as(db, problem_id, user_id, language, source, ctx, 0, lim, id, created);
+	return db_submission_create_as(db, problem_id, user_id, language, source, strlen(source), ctx, 0, lim, id,
+				       created);
 }
 
 int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			    const char *source, const struct db_submit_context *ctx, int64_t want,
+			    const char *source, size_t source_len, const struct db_submit_context *ctx, int64_t want,
 			    struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
 {
 	static const struct db_submit_context plain = {0};
@@ -261,7 +268,7 @@ int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, 
 	sqlite3_bind_int64(st, 2, problem_id);
 	sqlite3_bind_int64(st, 3, user_id);
 	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, source, (int)source_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, round);
 	bind_ref(st, 7, ctx->contest_id);
 	bind_ref(st, 8, ctx->contest_id ? ctx->team_id : 0);

@@ -99,8 +99,13 @@ void view_submission(struct buf *b, const struct db_submission *s, unsigned part
 	}
 	if (parts & VIEW_COMPILE_OUTPUT)
 		put_string(b, ",\"compile_output\":", s->compile_output);
-	if (parts & VIEW_SOURCE)
-		put_string(b, ",\"source\":", s->source);
+	if (parts & VIEW_SOURCE) {
+		buf_adds(b, ",\"source\":");
+		if (s->source)
+			json_buf_string(b, s->source, s->source_len); /* NULs as \u0000 */
+		else
+			buf_add(b, "null", 4);
+	}
 	if (parts & VIEW_TESTS) {
 		buf_adds(b, ",\"tests\":[");
 		for (size_t i = 0; i < s->test_count; i++)

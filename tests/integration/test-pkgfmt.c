@@ -248,6 +248,47 @@ START_TEST(cli_imports_a_folder_with_links_inside)
 }
 END_TEST
 
+/* ---- sources holding NUL bytes ---- */
+
+/* Stored and compiled as sent, with their NULs: the compiler sees one (and
+   splits "main" with it); other JSON bodies still refuse NULs, naming no library. */
+START_TEST(source_with_a_nul_byte_is_judged)
+{
+	json_t *a = import_package("linked-sum", NULL, 201);
+	long long problem = json_integer_value(json_object_get(a, "id"));
+	json_decref(a);
+	static const char source[] = "int ma\0in(void) { return 0; }\n";
+	long long id = submit_text(problem, "c", source, sizeof source - 1);
+	json_t *s = wait_done(id, 120);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "CE");
+	json_t *got = json_object_get(s, "source");
+	ck_assert_uint_eq(json_string_length(got), sizeof source - 1);
+	ck_assert_int_eq(memcmp(json_string_value(got), source, sizeof source - 1), 0);
+	const char *out = json_string_value(json_object_get(s, "compile_output"));
+	ck_assert_msg(out && strstr(out, "null character"), "%s", out ? out : "(none)");
+	json_decref(s);
+
+	/* the contest route takes them too; the other JSON bodies do not */
+	struct response r;
+	http_json_request(&r, &srv, "POST", "/api/problems", srv.admin_token,
+			  "{\"slug\": \"v\", \"title\": \"T\\u0000\", \"tests\": [{\"input\": \"\", \"output\": \"\"}]}");
+	expect_error(&r, 400, "invalid_json");
+	const char *m = json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
+	ck_assert_msg(strstr(m, "NUL") && !strstr(m, "JSON_ALLOW_NUL") && !strstr(m, "jansson"), "%s", m);
+	response_free(&r);
+	/* an empty source is still refused, a NUL alone is not empty */
+	http_json_request(&r, &srv, "POST", "/api/problems/1/submissions", srv.admin_token,
+			  "{\"language\": \"c\", \"source\": \"\"}");
+	expect_error(&r, 400, "validation");
+	response_free(&r);
+	long long nul = submit_text(problem, "c", "\0", 1);
+	s = wait_done(nul, 120);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "CE");
+	ck_assert_uint_eq(json_string_length(json_object_get(s, "source")), 1);
+	json_decref(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("pkgfmt");
@@ -256,6 +297,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, zip_with_links_inside_is_imported_and_judged);
 	tcase_add_test(tc, cli_imports_a_folder_with_links_inside);
+	tcase_add_test(tc, source_with_a_nul_byte_is_judged);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }
