@@ -164,16 +164,22 @@ void api_problems_import(struct http_request *req, struct http_response *res)
 	}
 	struct import_result result;
 	rc = import_package(app->db, pkg, slug && *slug ? slug : NULL, api_compile_validator, app->judge, &result, &err);
-	if (rc == IMPORT_E_INVALID)
+	if (rc == IMPORT_E_INVALID) {
 		http_error(res, 400, "validation", "%s", err);
-	else if (rc == -ETIMEDOUT || rc == -ECANCELED)
+	} else if (rc == IMPORT_E_CONFLICT) {
+		http_error(res, 409, "conflict", "%s", err);
+	} else if (rc == -ETIMEDOUT || rc == -ECANCELED) {
 		http_error(res, 503, "unavailable", "%s", err);
-	else if (rc != 0)
+	} else if (rc != 0) {
 		http_error(res, 500, "internal", "%s", err ? err : "cannot import the package");
-	else
+	} else {
+		json_t *warnings = json_array();
+		for (size_t i = 0; i < pkg->warning_count; i++)
+			json_array_append_new(warnings, json_string(pkg->warnings[i]));
 		http_json(res, result.created ? 201 : 200,
-			  json_pack("{s:I, s:s, s:I}", "id", (json_int_t)result.id, "slug", result.slug, "test_count",
-				    (json_int_t)result.test_count));
+			  json_pack("{s:I, s:s, s:I, s:o}", "id", (json_int_t)result.id, "slug", result.slug, "test_count",
+				    (json_int_t)result.test_count, "warnings", warnings));
+	}
 out:
 	free(err);
 	package_free(pkg);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,6 +335,8 @@ static int read_problem_yaml(struct build *b)
 		free(version);
 	}
 	if ((rc = yget(&y, y.root, "name", &n, b->err)) || (n && (rc = read_name(b, &y, n))))
+		goto out;
+	if ((rc = yget(&y, y.root, "uuid", &n, b->err)) || (n && (rc = ystring(&y, n, "uuid", &p->uuid, b->err))))
 		goto out;
 	if ((rc = yget(&y, y.root, "type", &n, b->err)) || (n && (rc = read_type(b, &y, n))))
 		goto out;
@@ -690,6 +693,16 @@ static double group_points(struct build *b, const char *dir, size_t tests)
 
 /* tests */
 
+static void warn(struct package *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct package *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	p->warnings = xrealloc(p->warnings, (p->warning_count + 1) * sizeof *p->warnings);
+	p->warnings[p->warning_count++] = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
 struct half {
 	char *base;                   /* path without .in / .ans */
 	bool ans;
@@ -757,8 +770,11 @@ static int read_tests(struct build *b)
 		h[i].file->data = h[i + 1].file->data = NULL;
 		i++;
 	}
-	if (!any_secret)
-		rc = loader_fail(b->err, "data/secret: no test cases (each needs a .in and a .ans file)");
+	if (p->test_count == 0)
+		rc = loader_fail(b->err, "data/: no test cases (each needs a .in and a .ans file in data/sample or data/secret)");
+	else if (!any_secret)
+		warn(p, "data/secret: no test cases, so submissions are judged on the %zu sample%s alone", p->test_count,
+		     p->test_count == 1 ? "" : "s");
 out:
 	for (size_t i = 0; i < n; i++)
 		free(h[i].base);
@@ -873,6 +889,7 @@ void package_free(struct package *p)
 	if (!p)
 		return;
 	free(p->name);
+	free(p->uuid);
 	free(p->folder);
 	free(p->statement);
 	free(p->validator_flags);
@@ -892,5 +909,13 @@ void package_free(struct package *p)
 	for (size_t i = 0; i < p->group_count; i++)
 		free(p->groups[i].name);
 	free(p->groups);
+	for (size_t i = 0; i < p->statement_file_count; i++) {
+		free(p->statement_files[i].path);
+		free(p->statement_files[i].data);
+	}
+	free(p->statement_files);
+	for (size_t i = 0; i < p->warning_count; i++)
+		free(p->warnings[i]);
+	free(p->warnings);
 	free(p);
 }

@@ -92,6 +92,7 @@ struct package_file {
 
 struct package {
 	char *name;                   /* problem title, UTF-8 */
+	char *uuid;                   /* problem.yaml uuid, or NULL */
 	char *folder;                 /* zip: the single top-level folder, else NULL;
 	                                 directory: its base name (a slug hint) */
 	char *statement;              /* UTF-8; "" when the package has none */
@@ -109,6 +110,10 @@ struct package {
 	size_t test_count;
 	struct package_group *groups; /* run order of their first test */
 	size_t group_count;
+	struct package_file *statement_files; /* served with the statement: "statement.pdf", images by name */
+	size_t statement_file_count;
+	char **warnings;              /* what was accepted but looks wrong (no secret tests), one line each */
+	size_t warning_count;
 };
 
 /* Enforced while decompressing or reading, never trusting declared sizes. */

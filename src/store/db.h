@@ -188,6 +188,19 @@ struct db_problem {
 	bool replace_tests;        /* on update: false keeps the stored tests (and validator) */
 	bool keep_validator;       /* on update with replace_tests: keep the stored validator anyway
 	                              (a problem written as JSON carries none) */
+	const char *package_id;    /* an import: the package's identity (NULL: none known); files below
+	                              replace the stored ones. Not an import (JSON): both kept */
+	bool from_package;
+	const struct db_problem_file *files;
+	size_t file_count;
+};
+
+/* A file served with a problem's statement (its PDF, its images). */
+struct db_problem_file {
+	const char *name;          /* "statement.pdf", "figure.png" */
+	const char *content_type;
+	const void *data;
+	size_t len;
 };
 
 /* Inserts a problem; DB_E_CONFLICT if the slug is taken. */
@@ -196,6 +209,15 @@ DB_MUST_CHECK int db_problem_create(struct db *db, const struct db_problem *p, i
 DB_MUST_CHECK int db_problem_update(struct db *db, int64_t id, const struct db_problem *p);
 DB_MUST_CHECK int db_problem_delete(struct db *db, int64_t id);
 DB_MUST_CHECK int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id /* OUT */);
+/* The identity of the package problem id was imported from (malloc'd), NULL
+   in *out when none is known; DB_E_NOT_FOUND. */
+DB_MUST_CHECK int db_problem_package_id(struct db *db, int64_t id, char **out /* OUT */);
+/* One file of a problem's statement (db_problem_file_free it); DB_E_NOT_FOUND. */
+DB_MUST_CHECK int db_problem_file_get(struct db *db, int64_t problem_id, const char *name,
+				      struct db_problem_file **out /* OUT */);
+void db_problem_file_free(struct db_problem_file *f);
+/* The names of a problem's statement files, in name order (free each and the array). */
+size_t db_problem_file_names(struct db *db, int64_t problem_id, char ***names /* OUT */);
 bool db_problem_exists(struct db *db, int64_t id);
 /* A sample test as shown to users: input and answer (NUL-terminated after len). */
 struct db_sample {

@@ -289,6 +289,122 @@ START_TEST(source_with_a_nul_byte_is_judged)
 }
 END_TEST
 
+/* ---- which problem a derived slug may update ---- */
+
+static json_t *import_built(struct zip *z, const char *query, long status)
+{
+	zip_end(z);
+	struct response r = import_zip(z, query);
+	zip_release(z);
+	ck_assert_msg(r.status == status, "import: expected %ld, got %ld %s", status, r.status, r.body);
+	json_t *j = json_incref(r.json);
+	response_free(&r);
+	return j;
+}
+
+/* A package with its files at prefix ("" or "folder/"), problem.yaml given. */
+static void build_package(struct zip *z, const char *prefix, const char *yaml, const char *answer)
+{
+	char name[256];
+	zip_begin(z);
+	snprintf(name, sizeof name, "%sproblem.yaml", prefix);
+	zip_file(z, name, yaml);
+	snprintf(name, sizeof name, "%sdata/secret/1.in", prefix);
+	zip_file(z, name, "1\n");
+	snprintf(name, sizeof name, "%sdata/secret/1.ans", prefix);
+	zip_file(z, name, answer);
+}
+
+static const char *error_message(const json_t *j)
+{
+	return json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+}
+
+/* Two different "Sample problem"s, both zipped at the root (so the slug comes
+   from the name): the second never replaces the first. */
+START_TEST(derived_slug_never_replaces_another_package)
+{
+	struct zip z;
+	build_package(&z, "", "name: Sample problem\n", "1\n");
+	json_t *a = import_built(&z, NULL, 201);
+	long long first = json_integer_value(json_object_get(a, "id"));
+	ck_assert_str_eq(json_string_value(json_object_get(a, "slug")), "sample-problem");
+	json_decref(a);
+
+	build_package(&z, "", "name: Sample problem\n", "2\n");
+	a = import_built(&z, NULL, 409);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(a, "error"), "code")), "conflict");
+	const char *m = error_message(a);
+	char id[32];
+	snprintf(id, sizeof id, "problem %lld", first);
+	ck_assert_msg(strstr(m, id) && strstr(m, "'sample-problem'") && strstr(m, "?slug=sample-problem"), "%s", m);
+	json_decref(a);
+	json_t *p = get_problem(first);
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "test_count")), 1);
+	json_decref(p);
+	/* ?slug= says which: the same one (updated), or another (a second problem) */
+	build_package(&z, "", "name: Sample problem\n", "2\n");
+	a = import_built(&z, "?slug=sample-problem", 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "id")), first);
+	json_decref(a);
+	build_package(&z, "", "name: Sample problem\n", "3\n");
+	a = import_built(&z, "?slug=sample-problem-2", 201);
+	json_decref(a);
+
+	/* The same folder is the same package (updated); the same folder with another uuid is not. */
+	build_package(&z, "hello/", "name: Hello\n", "1\n");
+	a = import_built(&z, NULL, 201);
+	long long hello = json_integer_value(json_object_get(a, "id"));
+	json_decref(a);
+	build_package(&z, "hello/", "name: Hello again\n", "1\n");
+	a = import_built(&z, NULL, 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "id")), hello);
+	json_decref(a);
+	build_package(&z, "uuid/", "name: U\nuuid: 11111111-2222-3333-4444-555555555555\n", "1\n");
+	a = import_built(&z, NULL, 201);
+	json_decref(a);
+	build_package(&z, "uuid/", "name: U\nuuid: 11111111-2222-3333-4444-555555555555\n", "2\n");
+	a = import_built(&z, NULL, 200);
+	json_decref(a);
+	build_package(&z, "uuid/", "name: U\nuuid: 99999999-2222-3333-4444-555555555555\n", "2\n");
+	a = import_built(&z, NULL, 409);
+	ck_assert_msg(strstr(error_message(a), "uuid:11111111-2222-3333-4444-555555555555"), "%s", error_message(a));
+	json_decref(a);
+	/* A problem written as JSON is not a package's either. */
+	json_decref(http_call(&srv, "POST", srv.admin_token, 201,
+			      "{\"slug\": \"json-made\", \"title\": \"J\", \"tests\": [{\"input\": \"\", \"output\": \"\"}]}",
+			      "/api/problems"));
+	build_package(&z, "json-made/", "name: J\n", "1\n");
+	a = import_built(&z, NULL, 409);
+	ck_assert_msg(strstr(error_message(a), "not imported from a package"), "%s", error_message(a));
+	json_decref(a);
+	json_t *list = http_call(&srv, "GET", srv.admin_token, 200, NULL, "/api/problems");
+	ck_assert_int_eq(json_integer_value(json_object_get(list, "total")), 5);
+	json_decref(list);
+}
+END_TEST
+
+/* ---- samples only ---- */
+
+START_TEST(samples_only_package_is_imported_with_a_warning)
+{
+	json_t *a = import_package("samples-only", NULL, 201);
+	long long id = json_integer_value(json_object_get(a, "id"));
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "test_count")), 2);
+	json_t *w = json_object_get(a, "warnings");
+	ck_assert_uint_eq(json_array_size(w), 1);
+	ck_assert_msg(strstr(json_string_value(json_array_get(w, 0)), "data/secret: no test cases"), "%s",
+		      json_string_value(json_array_get(w, 0)));
+	json_decref(a);
+	expect_verdict(submit_file(id, "samples-only", "accepted/double.c"), "AC", "accepted/double.c");
+	expect_verdict(submit_file(id, "samples-only", "wrong_answer/square.c"), "WA", "wrong_answer/square.c");
+	/* a full package answers an empty list */
+	a = import_package("linked-sum", NULL, 201);
+	ck_assert_uint_eq(json_array_size(json_object_get(a, "warnings")), 0);
+	json_decref(a);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("pkgfmt");
@@ -298,6 +414,8 @@ int main(void)
 	tcase_add_test(tc, zip_with_links_inside_is_imported_and_judged);
 	tcase_add_test(tc, cli_imports_a_folder_with_links_inside);
 	tcase_add_test(tc, source_with_a_nul_byte_is_judged);
+	tcase_add_test(tc, derived_slug_never_replaces_another_package);
+	tcase_add_test(tc, samples_only_package_is_imported_with_a_warning);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }

@@ -692,7 +692,18 @@ START_TEST(test_pairs_must_match)
 	zip_file(&z, "data/sample/1.in", "1\n");
 	zip_file(&z, "data/sample/1.ans", "1\n");
 	zip_end(&z);
-	must_reject(&z, NULL, "data/secret: no test cases");
+	struct package *p = must_read(&z); /* samples only: read, with a warning */
+	ck_assert_uint_eq(p->test_count, 1);
+	ck_assert_uint_eq(p->warning_count, 1);
+	ck_assert_str_eq(p->warnings[0], "data/secret: no test cases, so submissions are judged on the 1 sample alone");
+	package_free(p);
+	zip_release(&z);
+
+	zip_begin(&z);
+	zip_file(&z, "problem.yaml", PROBLEM_YAML);
+	zip_file(&z, "data/sample/readme.txt", "no tests\n");
+	zip_end(&z);
+	must_reject(&z, NULL, "data/: no test cases");
 	zip_release(&z);
 }
 END_TEST
