@@ -407,19 +407,118 @@ static int read_problem_yaml(struct build *b)
 			    path_starts(b->l->files[i].path, "output_validator/"))
 				b->custom = true;
 	}
-	if (!p->name || !*p->name) {
-		free(p->name);
-		p->name = NULL;
-		if (p->folder) {
-			p->name = xstrdup(p->folder);
-		} else {
-			rc = loader_fail(b->err, "%s: 'name' is required", y.file);
-			goto out;
-		}
-	}
 out:
 	yaml_release(&y);
 	return rc;
+}
+
+/* LaTeX titles */
+
+/* Appends the text of LaTeX src[0..n) to out without its markup: a macro's
+   braced argument stays (\emph{x} is x), a macro without one goes, \& and its
+   kind are the character, ~ is a space, $ and braces go. */
+static void tex_plain(struct buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '\\' && i + 1 < n && strchr("&%$#_{}", s[i + 1])) {
+			buf_add(out, &s[++i], 1);
+		} else if (c == '\\' && i + 1 < n && s[i + 1] == '\\') {
+			buf_add(out, " ", 1);
+			i++;
+		} else if (c == '\\') {
+			while (i + 1 < n && ((s[i + 1] >= 'a' && s[i + 1] <= 'z') || (s[i + 1] >= 'A' && s[i + 1] <= 'Z')))
+				i++;
+			if (i + 1 < n && s[i + 1] == ' ')
+				i++;
+		} else if (c == '~' || c == '\n' || c == '\t' || c == '\r') {
+			buf_add(out, " ", 1);
+		} else if (c != '{' && c != '}' && c != '$') {
+			buf_add(out, &c, 1);
+		}
+	}
+}
+
+/* The title of a LaTeX statement: its "%% plainproblemname:" comment, else
+   the argument of \problemname{...} (braces balanced) without markup; NULL if
+   it has neither. */
+static char *tex_title(const char *s, size_t n)
+{
+	static const char plain[] = "%% plainproblemname:";
+	static const char macro[] = "\\problemname";
+	struct buf b;
+	buf_init(&b);
+	const char *hit = memmem(s, n, plain, sizeof plain - 1);
+	if (hit) {
+		const char *v = hit + sizeof plain - 1, *end = memchr(v, '\n', n - (size_t)(v - s));
+		buf_add(&b, v, end ? (size_t)(end - v) : n - (size_t)(v - s));
+	} else if ((hit = memmem(s, n, macro, sizeof macro - 1))) {
+		size_t i = (size_t)(hit - s) + sizeof macro - 1;
+		while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'))
+			i++;
+		if (i < n && s[i] == '[') { /* an optional argument first */
+			while (i < n && s[i] != ']')
+				i++;
+			i++;
+		}
+		if (i < n && s[i] == '{') {
+			size_t start = ++i;
+			int depth = 1;
+			for (; i < n && depth > 0; i++) {
+				if (s[i] == '\\')
+					i++; /* \{ and \} are text */
+				else
+					depth += s[i] == '{' ? 1 : s[i] == '}' ? -1 : 0;
+			}
+			if (depth == 0)
+				tex_plain(&b, s + start, i - 1 - start);
+		}
+	}
+	/* trimmed, runs of spaces as one */
+	buf_add(&b, "", 1);
+	char *t = buf_detach(&b, NULL), *w = t;
+	for (const char *r = t; *r; r++)
+		if (*r != ' ' || (w > t && w[-1] != ' '))
+			*w++ = *r;
+	while (w > t && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	if (!*t || !utf8_valid((const unsigned char *)t, strlen(t))) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Without a name in problem.yaml: the title of a LaTeX statement (English
+   first), else the package's folder. */
+static int read_title(struct build *b)
+{
+	static const char *const dirs[] = {"problem_statement/", "statement/"};
+	struct package *p = b->p;
+	if (p->name && *p->name)
+		return 0;
+	free(p->name);
+	p->name = NULL;
+	for (int pass = 0; pass < 3 && !p->name; pass++) {
+		for (size_t i = 0; i < b->l->nfiles && !p->name; i++) {
+			const struct loader_file *f = &b->l->files[i];
+			const char *base = NULL;
+			for (size_t d = 0; d < 2; d++)
+				if (path_starts(f->path, dirs[d]))
+					base = f->path + strlen(dirs[d]);
+			if (!base || !path_ends(base, ".tex"))
+				continue;
+			bool en = strcmp(base, "problem.en.tex") == 0, plain = strcmp(base, "problem.tex") == 0;
+			if ((pass == 0 && en) || (pass == 1 && plain) || (pass == 2 && !en && !plain))
+				p->name = tex_title(f->data, f->len);
+		}
+	}
+	if (!p->name && p->folder)
+		p->name = xstrdup(p->folder);
+	if (!p->name)
+		return loader_fail(b->err, "problem.yaml: 'name' is required (or a LaTeX statement with \\problemname)");
+	return 0;
 }
 
 static int read_statement(struct build *b)
@@ -815,6 +914,8 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 	if (!loader_find(l, "problem.yaml"))
 		return loader_fail(err, "problem.yaml: not found");
 	int rc = read_problem_yaml(&b);
+	if (!rc)
+		rc = read_title(&b);
 	if (!rc)
 		rc = read_statement(&b);
 	if (!rc)

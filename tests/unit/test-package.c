@@ -373,6 +373,55 @@ START_TEST(import_refuses_validators_past_the_limits)
 }
 END_TEST
 
+/* Without a name in problem.yaml the title comes from the LaTeX statement. */
+START_TEST(title_from_problemname)
+{
+	static const char *const cases[][3] = {
+		{"problem_statement/problem.en.tex", "\\problemname{Hello \\emph{World}}\nText", "Hello World"},
+		{"statement/problem.tex", "\\problemname{ $x^2$ \\& {Friends}~\\textbf{Again} }", "x^2 & Friends Again"},
+		{"statement/problem.sv.tex", "%% plainproblemname: Plain Name\n\\problemname{$\\sqrt{x}$}", "Plain Name"},
+		{"problem_statement/problem.en.tex", "\\problemname{Braces \\{ok\\}}", "Braces {ok}"},
+		{"problem_statement/problem.en.tex", "no macro at all", "pkg"},      /* the folder */
+		{"problem_statement/problem.en.tex", "\\problemname{unclosed", "pkg"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct zip z;
+		char path[128];
+		zip_begin(&z);
+		zip_file(&z, "pkg/problem.yaml", "license: cc0\n");
+		zip_file(&z, "pkg/data/secret/1.in", "1\n");
+		zip_file(&z, "pkg/data/secret/1.ans", "1\n");
+		snprintf(path, sizeof path, "pkg/%s", cases[i][0]);
+		zip_file(&z, path, cases[i][1]);
+		zip_end(&z);
+		struct package *p = must_read(&z);
+		ck_assert_msg(strcmp(p->name, cases[i][2]) == 0, "case %zu: '%s'", i, p->name);
+		package_free(p);
+		zip_release(&z);
+	}
+	/* English first, and problem.yaml's name over any */
+	struct zip z;
+	zip_begin(&z);
+	zip_file(&z, "problem.yaml", "license: cc0\n");
+	zip_file(&z, "data/secret/1.in", "1\n");
+	zip_file(&z, "data/secret/1.ans", "1\n");
+	zip_file(&z, "statement/problem.de.tex", "\\problemname{Hallo}");
+	zip_file(&z, "statement/problem.en.tex", "\\problemname{Hello}");
+	zip_end(&z);
+	struct package *p = must_read(&z);
+	ck_assert_str_eq(p->name, "Hello");
+	package_free(p);
+	zip_release(&z);
+	zip_begin(&z);
+	zip_file(&z, "problem.yaml", "license: cc0\n");
+	zip_file(&z, "data/secret/1.in", "1\n");
+	zip_file(&z, "data/secret/1.ans", "1\n");
+	zip_end(&z);
+	must_reject(&z, NULL, "'name' is required");
+	zip_release(&z);
+}
+END_TEST
+
 START_TEST(statement_choice)
 {
 	struct zip z;
@@ -1205,6 +1254,7 @@ int main(void)
 	tcase_add_test(tc, custom_validator_errors);
 	tcase_add_test(tc, import_refuses_validators_past_the_limits);
 	tcase_add_test(tc, statement_choice);
+	tcase_add_test(tc, title_from_problemname);
 	tcase_add_test(tc, test_order_and_groups);
 	tcase_add_test(tc, binary_and_empty_test_data);
 	tcase_add_test(tc, names);
