@@ -44,6 +44,9 @@ bool api_submit_source(struct http_request *req, struct http_response *res, int6
 		       const char *language, const char *source, size_t source_len, const struct db_submit_context *ctx,
 		       int64_t want, struct db_submission *created /* OUT */);
 void api_submissions_create(struct http_request *req, struct http_response *res);
+/* A problem's PDF statement and the images of its statement, to whoever may see the problem. */
+void api_problem_statement_pdf(struct http_request *req, struct http_response *res);
+void api_problem_file(struct http_request *req, struct http_response *res);
 void api_problem_submissions(struct http_request *req, struct http_response *res);
 void api_submissions_list(struct http_request *req, struct http_response *res);
 void api_submissions_get(struct http_request *req, struct http_response *res);

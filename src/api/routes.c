@@ -18,6 +18,8 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/problems/{id}", api_problems_get, ROUTE_USER, ROUTE_NO_BODY},
 	{HTTP_PUT, "/api/problems/{id}", api_problems_update, ROUTE_ADMIN, ROUTE_JSON},
 	{HTTP_DELETE, "/api/problems/{id}", api_problems_delete, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/problems/{id}/statement.pdf", api_problem_statement_pdf, ROUTE_USER, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/problems/{id}/files/{key}", api_problem_file, ROUTE_USER, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/problems/{id}/submissions", api_problem_submissions, ROUTE_USER, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/problems/{id}/submissions", api_submissions_create, ROUTE_USER, ROUTE_JSON_NUL},
 	{HTTP_POST, "/api/problems/{id}/rejudge", api_problem_rejudge, ROUTE_ADMIN, ROUTE_NO_BODY},

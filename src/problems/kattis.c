@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include "loader.h"
@@ -36,6 +37,22 @@ static bool ignored(const char *path)
 	return strcmp(path, ".timelimit") != 0 && loader_junk(path);
 }
 
+/* A statement folder's file served beside the statement: 'p' for a PDF,
+   'i' for an image, else 0. */
+static char statement_file_kind(const char *name)
+{
+	static const char *const images[] = {".png", ".jpg", ".jpeg", ".gif", ".svg"};
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return 0;
+	if (strcasecmp(dot, ".pdf") == 0)
+		return 'p';
+	for (size_t i = 0; i < ARRAY_SIZE(images); i++)
+		if (strcasecmp(dot, images[i]) == 0)
+			return 'i';
+	return 0;
+}
+
 /* Files worth loading; everything else is only counted. */
 static bool wanted(const char *p)
 {
@@ -51,8 +68,11 @@ static bool wanted(const char *p)
 	}
 	if (path_starts(p, "problem_statement/") || path_starts(p, "statement/")) {
 		const char *rest = strchr(p, '/') + 1;
-		return !strchr(rest, '/') && path_starts(rest, "problem.") &&
-		       (path_ends(rest, ".md") || path_ends(rest, ".tex"));
+		if (strchr(rest, '/'))
+			return false;
+		if (statement_file_kind(rest))
+			return true; /* a PDF statement, an image */
+		return path_starts(rest, "problem.") && (path_ends(rest, ".md") || path_ends(rest, ".tex"));
 	}
 	return path_starts(p, "output_validators/") || path_starts(p, "output_validator/");
 }
@@ -68,6 +88,17 @@ static const struct loader_rules kattis_rules = {
 	.ignored = ignored,
 	.wanted = wanted,
 };
+
+/* Notes a warning of the package (see package.h). */
+static void warn(struct package *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct package *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	p->warnings = xrealloc(p->warnings, (p->warning_count + 1) * sizeof *p->warnings);
+	p->warnings[p->warning_count++] = xvasprintf(fmt, ap);
+	va_end(ap);
+}
 
 /* YAML: a thin layer over libyaml's document API that checks types and
  * duplicate keys of the few keys we read. */
@@ -558,6 +589,71 @@ static int read_statement(struct build *b)
 	return 0;
 }
 
+/* Whether a served file's name can be a URL segment: [A-Za-z0-9_.-]{1,36}, not starting with '-' or '.'. */
+static bool servable_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 36 || s[0] == '-' || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      strchr("_.-", s[i])))
+			return false;
+	return true;
+}
+
+static void add_statement_file(struct package *p, const char *name, struct loader_file *f)
+{
+	p->statement_files = xrealloc(p->statement_files, (p->statement_file_count + 1) * sizeof *p->statement_files);
+	p->statement_files[p->statement_file_count++] = (struct package_file){xstrdup(name), f->data, f->len};
+	f->data = NULL;
+}
+
+/* The PDF statement (English first, as "statement.pdf") and the images the
+   statement names (with or without their extension, as \includegraphics
+   may), after read_statement. */
+static void read_statement_files(struct build *b)
+{
+	static const char *const dirs[] = {"problem_statement/", "statement/"};
+	struct package *p = b->p;
+	struct loader_file *pdf = NULL;
+	int rank = 3;
+	for (size_t i = 0; i < b->l->nfiles; i++) {
+		struct loader_file *f = &b->l->files[i];
+		const char *base = NULL;
+		for (size_t d = 0; d < 2; d++)
+			if (path_starts(f->path, dirs[d]))
+				base = f->path + strlen(dirs[d]);
+		if (!base || !f->data)
+			continue;
+		char kind = statement_file_kind(base);
+		if (kind == 'p' && path_starts(base, "problem.")) {
+			int r = strcasecmp(base, "problem.en.pdf") == 0 ? 0 : strcasecmp(base, "problem.pdf") == 0 ? 1 : 2;
+			if (r < rank) {
+				pdf = f;
+				rank = r;
+			}
+			continue;
+		}
+		if (kind != 'i')
+			continue;
+		size_t stem = (size_t)(strrchr(base, '.') - base);
+		char *bare = xstrndup(base, stem);
+		bool named = *p->statement && (strstr(p->statement, base) || strstr(p->statement, bare));
+		free(bare);
+		if (!named)
+			continue;
+		if (!servable_name(base)) {
+			warn(p, "%s: not served with the statement: its name must be 1 to 36 letters, digits, '_', '.' or '-'",
+			     f->path);
+			continue;
+		}
+		add_statement_file(p, base, f);
+	}
+	if (pdf)
+		add_statement_file(p, "statement.pdf", pdf);
+}
+
 static bool is_source(const char *path)
 {
 	static const char *const exts[] = {".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".py"};
@@ -792,16 +888,6 @@ static double group_points(struct build *b, const char *dir, size_t tests)
 
 /* tests */
 
-static void warn(struct package *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct package *p, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	p->warnings = xrealloc(p->warnings, (p->warning_count + 1) * sizeof *p->warnings);
-	p->warnings[p->warning_count++] = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
 struct half {
 	char *base;                   /* path without .in / .ans */
 	bool ans;
@@ -918,6 +1004,8 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 		rc = read_title(&b);
 	if (!rc)
 		rc = read_statement(&b);
+	if (!rc)
+		read_statement_files(&b);
 	if (!rc)
 		rc = read_validator(&b);
 	if (!rc) {

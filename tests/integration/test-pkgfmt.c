@@ -405,6 +405,89 @@ START_TEST(samples_only_package_is_imported_with_a_warning)
 }
 END_TEST
 
+/* ---- LaTeX titles, PDF statements and images ---- */
+
+static void expect_file(const char *url, const char *token, const char *cookie, const char *type, const char *file)
+{
+	char path[600], header[200], got[100];
+	snprintf(path, sizeof path, "%s/pdf-statement/problem_statement/%s", packages_dir(), file);
+	size_t len;
+	char *want = slurp(path, &len);
+	const char *headers[] = {header, NULL};
+	snprintf(header, sizeof header, "Cookie: verdict_session=%s", cookie ? cookie : "");
+	struct response r;
+	http_request(&r, &srv, "GET", url, token, NULL, NULL, 0, cookie ? headers : NULL);
+	ck_assert_msg(r.status == 200, "%s: %ld %s", url, r.status, r.body);
+	ck_assert(response_header(&r, "Content-Type", got, sizeof got));
+	ck_assert_str_eq(got, type);
+	ck_assert_uint_eq(r.body_len, len);
+	ck_assert_int_eq(memcmp(r.body, want, len), 0);
+	response_free(&r);
+	free(want);
+}
+
+/* pdf-statement has no name in problem.yaml: its title is the LaTeX
+   \problemname; its PDF is served, and the image its statement shows, to
+   whoever sees the problem (by token or by the session cookie an <img> sends). */
+START_TEST(latex_title_pdf_statement_and_images)
+{
+	json_t *a = import_package("pdf-statement", NULL, 201);
+	long long id = json_integer_value(json_object_get(a, "id"));
+	json_decref(a);
+	json_t *p = get_problem(id);
+	ck_assert_str_eq(json_string_value(json_object_get(p, "title")), "Echo the Line");
+	ck_assert_str_eq(json_string_value(json_object_get(p, "slug")), "pdf-statement");
+	char pdf[128], img[128];
+	snprintf(pdf, sizeof pdf, "/api/problems/%lld/statement.pdf", id);
+	snprintf(img, sizeof img, "/api/problems/%lld/files/figure.png", id);
+	ck_assert_str_eq(json_string_value(json_object_get(p, "statement_pdf")), pdf);
+	json_t *images = json_object_get(p, "statement_images");
+	ck_assert_uint_eq(json_array_size(images), 1); /* unused.png is not named by the statement */
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(images, 0), "name")), "figure.png");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(images, 0), "url")), img);
+	json_decref(p);
+
+	char user[128];
+	test_create_user(&srv, "alice", false, user, sizeof user);
+	expect_file(pdf, srv.admin_token, NULL, "application/pdf", "problem.en.pdf");
+	expect_file(pdf, user, NULL, "application/pdf", "problem.en.pdf");
+	expect_file(img, user, NULL, "image/png", "figure.png");
+	expect_file(img, NULL, user, "image/png", "figure.png");
+
+	struct response r;
+	http_request(&r, &srv, "GET", img, NULL, NULL, NULL, 0, NULL);
+	expect_error(&r, 401, "unauthorized");
+	response_free(&r);
+	char path[128];
+	snprintf(path, sizeof path, "/api/problems/%lld/files/unused.png", id);
+	expect_json_error(&srv, "GET", path, user, NULL, 404, "not_found");
+	snprintf(path, sizeof path, "/api/problems/%lld/statement.pdf", id + 1);
+	expect_json_error(&srv, "GET", path, user, NULL, 404, "not_found");
+	/* a problem without a PDF says null, and has none to serve */
+	a = import_package("linked-sum", NULL, 201);
+	long long plain = json_integer_value(json_object_get(a, "id"));
+	json_decref(a);
+	p = get_problem(plain);
+	ck_assert(json_is_null(json_object_get(p, "statement_pdf")));
+	ck_assert_uint_eq(json_array_size(json_object_get(p, "statement_images")), 0);
+	json_decref(p);
+	snprintf(path, sizeof path, "/api/problems/%lld/statement.pdf", plain);
+	expect_json_error(&srv, "GET", path, user, NULL, 404, "not_found");
+	/* re-importing replaces the files: the same package without its PDF has none */
+	struct zip z;
+	zip_begin(&z);
+	zip_file(&z, "pdf-statement/problem.yaml", "name: Echo\n");
+	zip_file(&z, "pdf-statement/data/secret/1.in", "x\n");
+	zip_file(&z, "pdf-statement/data/secret/1.ans", "x\n");
+	zip_end(&z);
+	r = import_zip(&z, NULL);
+	zip_release(&z);
+	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+	response_free(&r);
+	expect_json_error(&srv, "GET", pdf, user, NULL, 404, "not_found");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("pkgfmt");
@@ -416,6 +499,7 @@ int main(void)
 	tcase_add_test(tc, source_with_a_nul_byte_is_judged);
 	tcase_add_test(tc, derived_slug_never_replaces_another_package);
 	tcase_add_test(tc, samples_only_package_is_imported_with_a_warning);
+	tcase_add_test(tc, latex_title_pdf_statement_and_images);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }
