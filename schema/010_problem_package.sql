@@ -12,3 +12,8 @@ CREATE TABLE problem_files (
   data         BLOB NOT NULL,
   PRIMARY KEY (problem_id, name)
 );
+
+-- What a team may see of a test it failed: its own output on a sample test (at most 64 KiB), and the
+-- validator's teammessage.txt (at most 4 KiB); NULL when there is none.
+ALTER TABLE test_results ADD COLUMN output BLOB;
+ALTER TABLE test_results ADD COLUMN team_message TEXT;

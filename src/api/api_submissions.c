@@ -289,7 +289,8 @@ void api_submissions_get(struct http_request *req, struct http_response *res)
 	}
 	if (parts & VIEW_RESULT_HIDDEN)
 		theirs = false;
-	answer_submission(res, 200, &s, parts | VIEW_TESTS | (theirs ? VIEW_COMPILE_OUTPUT | VIEW_SOURCE : 0));
+	answer_submission(res, 200, &s,
+			  parts | VIEW_TESTS | (theirs ? VIEW_COMPILE_OUTPUT | VIEW_SOURCE | VIEW_FEEDBACK : 0));
 }
 
 void api_submission_rejudge(struct http_request *req, struct http_response *res)

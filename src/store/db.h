@@ -341,11 +341,29 @@ struct db_submission {
 	const char *compile_output;
 	const struct db_test_result *tests; /* in run order */
 	size_t test_count;
+	/* With DB_SUBMISSION_DETAILS, the tests that left something for the team: */
+	const struct db_test_feedback *feedback; /* by index */
+	size_t feedback_count;
 	/* With DB_SUBMISSION_SOURCE: */
 	const char *source;         /* may hold NUL bytes: source_len is its length */
 	size_t source_len;
 	void *mem;                  /* what db_submission_release frees */
+	void *feedback_mem;
 };
+
+/* What a failed test left for the team: on a sample test its output beside
+   the expected one, and the validator's team message. NULs inside are kept
+   (each is NUL-terminated after its length); absent ones are NULL. */
+struct db_test_feedback {
+	int index;
+	const char *output;
+	size_t output_len;
+	const char *expected;       /* the sample's answer, up to DB_FEEDBACK_OUTPUT_MAX */
+	size_t expected_len;
+	const char *team_message;
+};
+#define DB_FEEDBACK_OUTPUT_MAX (64 * 1024)
+#define DB_FEEDBACK_MESSAGE_MAX 4096
 
 enum { DB_SUBMISSION_DETAILS = 1, DB_SUBMISSION_SOURCE = 2 };
 /* Reads one submission (with the parts asked for); its strings are its own
@@ -410,6 +428,11 @@ DB_MUST_CHECK int db_judge_compiled(struct db *db, int64_t id, int64_t token, co
 /* Records a finished test (and the running metrics: max time, max memory, tests passed). */
 DB_MUST_CHECK int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char *group, const char *verdict,
 		  int64_t time_ms, int64_t memory_kb, bool passed);
+/* What test idx (already recorded) left for the team: output (a sample's, at
+   most DB_FEEDBACK_OUTPUT_MAX bytes kept) and team_message (at most
+   DB_FEEDBACK_MESSAGE_MAX), either NULL. */
+DB_MUST_CHECK int db_judge_test_feedback(struct db *db, int64_t id, int64_t token, int idx, const char *output,
+					 size_t output_len, const char *team_message);
 /* -> done with the verdict; score < 0 means none; compile_output may be NULL to keep the stored one. */
 DB_MUST_CHECK int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
 		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log);

@@ -4,6 +4,7 @@
 #include "db_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,7 +95,70 @@ void db_submission_release(struct db_submission *s)
 	if (!s)
 		return;
 	free(s->mem);
+	free(s->feedback_mem);
 	memset(s, 0, sizeof *s);
+}
+
+/* Appends a blob column to b (NUL-terminated); its offset in b, or -1 for NULL. */
+static ptrdiff_t add_column(sqlite3_stmt *st, int col, struct buf *b, size_t *len)
+{
+	*len = 0;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return -1;
+	ptrdiff_t at = (ptrdiff_t)b->len;
+	*len = (size_t)sqlite3_column_bytes(st, col);
+	buf_add(b, *len ? sqlite3_column_blob(st, col) : "", *len);
+	buf_add(b, "", 1);
+	return at;
+}
+
+/* The tests of submission id that left something for the team (its output on
+   a sample, beside the sample's answer; a team message), in one block. */
+static void read_feedback(struct db_conn *c, int64_t id, struct db_submission *out)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT r.idx, r.output, CASE WHEN r.output IS NULL THEN NULL ELSE"
+				      " substr(t.output, 1, ?2) END, r.team_message"
+				      " FROM test_results r JOIN submissions s ON s.id = r.submission_id"
+				      " LEFT JOIN tests t ON t.problem_id = s.problem_id AND t.idx = r.idx AND t.sample"
+				      " WHERE r.submission_id = ?1 AND (r.output IS NOT NULL OR r.team_message IS NOT NULL)"
+				      " ORDER BY r.idx");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, DB_FEEDBACK_OUTPUT_MAX);
+	struct db_test_feedback *items = NULL;
+	ptrdiff_t(*at)[3] = NULL; /* offsets in bytes of output, expected, team_message */
+	struct buf bytes;
+	buf_init(&bytes);
+	size_t n = 0, cap = 0, message_len;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			items = xrealloc(items, cap * sizeof *items);
+			at = xrealloc(at, cap * sizeof *at);
+		}
+		struct db_test_feedback *f = &items[n];
+		*f = (struct db_test_feedback){.index = sqlite3_column_int(st, 0)};
+		at[n][0] = add_column(st, 1, &bytes, &f->output_len);
+		at[n][1] = add_column(st, 2, &bytes, &f->expected_len);
+		at[n][2] = add_column(st, 3, &bytes, &message_len);
+		n++;
+	}
+	sqlite3_reset(st);
+	struct db_test_feedback *block = xmalloc(n * sizeof *items + bytes.len + 1);
+	char *base = (char *)(block + n);
+	if (bytes.len)
+		memcpy(base, bytes.data, bytes.len);
+	for (size_t i = 0; i < n; i++) {
+		block[i] = items[i];
+		block[i].output = at[i][0] < 0 ? NULL : base + at[i][0];
+		block[i].expected = at[i][1] < 0 ? NULL : base + at[i][1];
+		block[i].team_message = at[i][2] < 0 ? NULL : base + at[i][2];
+	}
+	buf_release(&bytes);
+	free(items);
+	free(at);
+	out->feedback = block;
+	out->feedback_count = n;
+	out->feedback_mem = block;
 }
 
 /* Reads submission id through c into *out (owned); DB_E_NOT_FOUND if none. */
@@ -141,6 +205,8 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	free(tests);
 	if (tt)
 		sqlite3_reset(tt);
+	if (parts & DB_SUBMISSION_DETAILS)
+		read_feedback(c, id, out);
 	sqlite3_reset(st);
 	return 0;
 }

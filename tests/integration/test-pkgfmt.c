@@ -136,6 +136,11 @@ static long long submit_text(long long problem, const char *language, const char
 	return id;
 }
 
+static long long submit_c(long long problem, const char *source)
+{
+	return submit_text(problem, "c", source, strlen(source));
+}
+
 static long long submit_file(long long problem, const char *pkg, const char *file)
 {
 	char path[800];
@@ -488,6 +493,119 @@ START_TEST(latex_title_pdf_statement_and_images)
 }
 END_TEST
 
+/* ---- what a failed test shows the team ---- */
+
+/* The test object of index idx in a submission. */
+static json_t *test_of(json_t *s, int idx)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(s, "tests"), i, t)
+		if (json_integer_value(json_object_get(t, "index")) == idx)
+			return t;
+	ck_abort_msg("no test %d in %s", idx, json_dumps(s, 0));
+	return NULL;
+}
+
+/* Says "expected N" to the team on every wrong answer. */
+static const char team_validator[] =
+	"#include <stdio.h>\n"
+	"int main(int argc, char **argv)\n"
+	"{\n"
+	"\tlong want, got;\n"
+	"\tchar path[4096];\n"
+	"\tFILE *a, *t;\n"
+	"\tif (argc < 4 || !(a = fopen(argv[2], \"r\")) || fscanf(a, \"%ld\", &want) != 1)\n"
+	"\t\treturn 1;\n"
+	"\tif (scanf(\"%ld\", &got) == 1 && got == want)\n"
+	"\t\treturn 42;\n"
+	"\tsnprintf(path, sizeof path, \"%s/teammessage.txt\", argv[3]);\n"
+	"\tif (!(t = fopen(path, \"w\")))\n"
+	"\t\treturn 1;\n"
+	"\tfprintf(t, \"expected %ld\", want);\n"
+	"\treturn fclose(t) == 0 ? 43 : 1;\n"
+	"}\n";
+
+START_TEST(failed_samples_show_the_teams_output)
+{
+	json_t *a = import_package("linked-sum", NULL, 201);
+	long long sum = json_integer_value(json_object_get(a, "id"));
+	json_decref(a);
+	char alice[128], bob[128];
+	test_create_user(&srv, "alice", false, alice, sizeof alice);
+	test_create_user(&srv, "bob", false, bob, sizeof bob);
+
+	/* a wrong sample: the team's output beside the expected one */
+	json_t *body = json_pack("{s:s, s:s}", "language", "c", "source",
+				 "#include <stdio.h>\nint main(void) { long a, b; scanf(\"%ld %ld\", &a, &b);"
+				 " printf(\"%ld\\n\", a - b); return 0; }\n");
+	char *text = json_dumps(body, 0);
+	json_decref(body);
+	char url[128];
+	snprintf(url, sizeof url, "/api/problems/%lld/submissions", sum);
+	json_t *created = http_call(&srv, "POST", alice, 201, text, "%s", url);
+	free(text);
+	long long wrong = json_integer_value(json_object_get(created, "id"));
+	json_decref(created);
+	json_decref(wait_done(wrong, 120));
+	json_t *s = http_call(&srv, "GET", alice, 200, NULL, "/api/submissions/%lld", wrong);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "WA");
+	json_t *t = test_of(s, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(t, "group")), "sample");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "output")), "-1\n");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "expected")), "3\n");
+	ck_assert_ptr_null(json_object_get(t, "team_message"));
+	json_decref(s);
+	/* ... to its owner and the jury only */
+	json_t *other = http_call(&srv, "GET", bob, 200, NULL, "/api/submissions/%lld", wrong);
+	ck_assert_ptr_null(json_object_get(test_of(other, 1), "output"));
+	json_decref(other);
+	s = http_call(&srv, "GET", srv.admin_token, 200, NULL, "/api/submissions/%lld", wrong);
+	ck_assert_ptr_nonnull(json_object_get(test_of(s, 1), "output"));
+	json_decref(s);
+
+	/* right on the samples, wrong on a hidden test: nothing of its output is shown */
+	long long hidden = submit_c(sum, "#include <stdio.h>\nint main(void) { puts(\"3\"); return 0; }\n");
+	s = wait_done(hidden, 120);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "verdict")), "WA");
+	t = test_of(s, 3);
+	ck_assert_str_eq(json_string_value(json_object_get(t, "verdict")), "WA");
+	ck_assert_ptr_null(json_object_get(t, "output"));
+	ck_assert_ptr_null(json_object_get(t, "expected"));
+	json_decref(s);
+
+	/* a validator's team message, on a sample and on a hidden test */
+	struct zip z;
+	zip_begin(&z);
+	zip_file(&z, "problem.yaml", "name: Told\nvalidation: custom\n");
+	zip_file(&z, "data/sample/1.in", "5\n");
+	zip_file(&z, "data/sample/1.ans", "5\n");
+	zip_file(&z, "data/secret/1.in", "7\n");
+	zip_file(&z, "data/secret/1.ans", "7\n");
+	zip_file(&z, "output_validators/told/validate.c", team_validator);
+	a = import_built(&z, "?slug=told", 201);
+	long long told = json_integer_value(json_object_get(a, "id"));
+	json_decref(a);
+	long long off = submit_c(told, "#include <stdio.h>\nint main(void) { puts(\"4\"); return 0; }\n");
+	s = wait_done(off, 120);
+	t = test_of(s, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(t, "verdict")), "WA");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "team_message")), "expected 5");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "output")), "4\n");
+	json_decref(s);
+	long long echo = submit_c(told,
+				     "#include <stdio.h>\nint main(void) { int n; scanf(\"%d\", &n);"
+				     " printf(\"%d\\n\", n == 5 ? 5 : 6); return 0; }\n");
+	s = wait_done(echo, 120);
+	t = test_of(s, 2);
+	ck_assert_str_eq(json_string_value(json_object_get(t, "verdict")), "WA");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "team_message")), "expected 7");
+	ck_assert_ptr_null(json_object_get(t, "output"));
+	ck_assert_ptr_null(json_object_get(test_of(s, 1), "team_message")); /* accepted: said nothing */
+	json_decref(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("pkgfmt");
@@ -500,6 +618,7 @@ int main(void)
 	tcase_add_test(tc, derived_slug_never_replaces_another_package);
 	tcase_add_test(tc, samples_only_package_is_imported_with_a_warning);
 	tcase_add_test(tc, latex_title_pdf_statement_and_images);
+	tcase_add_test(tc, failed_samples_show_the_teams_output);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }
