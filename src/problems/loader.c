@@ -396,32 +396,49 @@ static bool link_join(const char *from, const char *t, const char *prefix, char 
 	return true;
 }
 
-/* Why link names[i] (under prefix) stands for no file inside the package, or
- * NULL with *target set to the file's full name (malloc'd). Links to links are
- * followed up to MAX_LINK_HOPS, which also ends loops. */
-static const char *link_resolve(const struct zname *names, size_t n, size_t i, const char *prefix, char **target)
+/* The first of the sorted names not before path (so a folder's contents follow it). */
+static size_t zname_lower(const struct zname *names, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (path_cmp(names[mid].name, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether full name `name` lies inside folder (full name; "" is the archive root). */
+static bool inside_folder(const char *name, const char *folder)
+{
+	size_t n = strlen(folder);
+	return n == 0 || (strncmp(name, folder, n) == 0 && name[n] == '/');
+}
+
+/* Why link names[i] (under prefix) stands for nothing inside the package, or
+ * NULL with *target set to the full name (malloc'd) of the file or, with
+ * *folder, the folder it stands for. Links to links are followed up to
+ * MAX_LINK_HOPS, which also ends loops. */
+static const char *link_resolve(const struct zname *names, size_t n, size_t i, const char *prefix, char **target,
+				bool *folder)
 {
 	const struct zname *at = &names[i];
 	for (int hop = 0; hop < MAX_LINK_HOPS; hop++) {
 		char *path;
 		if (!link_join(at->name, at->link, prefix, &path))
 			return "symbolic link points outside the package";
-		struct zname key = {.name = path};
-		const struct zname *hit = bsearch(&key, names, n, sizeof *names, zname_cmp);
-		bool folder = strlen(path) + 1 == strlen(prefix) || (!*prefix && !*path);
-		size_t plen = strlen(path);
-		for (size_t k = 0; !hit && !folder && k < n; k++) /* a folder known only from its files */
-			if (strncmp(names[k].name, path, plen) == 0 && names[k].name[plen] == '/')
-				folder = true;
-		if (!hit && !folder) {
+		size_t k = zname_lower(names, n, path), plen = strlen(path);
+		const struct zname *hit = k < n && strcmp(names[k].name, path) == 0 ? &names[k] : NULL;
+		/* the root, a folder entry, or a folder known only from its files */
+		*folder = strlen(path) + 1 == strlen(prefix) || (!*prefix && !*path) || (hit && hit->dir) ||
+			  (!hit && k < n && strncmp(names[k].name, path, plen) == 0 && names[k].name[plen] == '/');
+		if (!hit && !*folder) {
 			free(path);
 			return "broken symbolic link (its target is not in the package)";
 		}
-		if (folder || hit->dir) {
-			free(path);
-			return "symbolic links to folders are not supported";
-		}
-		if (!hit->link) {
+		if (*folder || !hit->link) {
 			*target = path;
 			return NULL;
 		}
@@ -436,27 +453,86 @@ static int zlink_cmp(const void *a, const void *b)
 	return strcmp(((const struct zlink *)a)->target, ((const struct zlink *)b)->target);
 }
 
-/* Resolves every link of the package (sorted names under prefix), keeping the wanted ones. */
+static void zlink_add(struct loading *l, const char *rel, char *target)
+{
+	l->links = xrealloc(l->links, (l->nlinks + 1) * sizeof *l->links);
+	l->links[l->nlinks++] = (struct zlink){xstrdup(rel), target};
+}
+
+static int link_entry(struct loading *l, const struct zname *names, size_t n, size_t i, const char *prefix,
+		      const char *rel, const char **stack, int depth);
+
+/* Link names[i] stands for folder (full name): its contents appear under rel,
+ * each counted as an entry. A folder holding the link, or one being expanded
+ * already (stack, depth deep), is a loop. */
+static int link_folder(struct loading *l, const struct zname *names, size_t n, size_t i, const char *prefix,
+		       const char *rel, const char *folder, const char **stack, int depth)
+{
+	bool loop = inside_folder(names[i].name, folder);
+	for (int k = 0; k < depth; k++)
+		loop |= strcmp(stack[k], folder) == 0;
+	if (loop)
+		return loader_fail(l->err, "zip: '%s': symbolic link makes a loop", names[i].name);
+	if (depth >= MAX_LINK_HOPS)
+		return loader_fail(l->err, "zip: '%s': too many levels of symbolic links", names[i].name);
+	stack[depth] = folder;
+	size_t flen = strlen(folder);
+	int rc = 0;
+	for (size_t k = flen ? zname_lower(names, n, folder) : 0; !rc && k < n; k++) {
+		const char *name = names[k].name;
+		if (strcmp(name, folder) == 0)
+			continue; /* the folder's own entry */
+		if (!inside_folder(name, folder))
+			break;
+		if (names[k].dir)
+			continue; /* subfolders come with their files */
+		char *vrel = xasprintf("%s/%s", rel, name + flen + 1);
+		if (strlen(vrel) > MAX_NAME)
+			rc = loader_fail(l->err, "zip: '%s': through symbolic links, the name is too long", names[i].name);
+		else if (!l->rules->ignored(vrel) && !(rc = loader_count(l, "zip"))) {
+			if (names[k].link)
+				rc = link_entry(l, names, n, k, prefix, vrel, stack, depth + 1);
+			else if (l->rules->wanted(vrel))
+				zlink_add(l, vrel, xstrdup(name));
+		}
+		free(vrel);
+	}
+	return rc;
+}
+
+/* Link names[i], seen at rel: a wanted file is kept, a folder expanded. */
+static int link_entry(struct loading *l, const struct zname *names, size_t n, size_t i, const char *prefix,
+		      const char *rel, const char **stack, int depth)
+{
+	char *target;
+	bool folder;
+	const char *why = link_resolve(names, n, i, prefix, &target, &folder);
+	if (why)
+		return loader_fail(l->err, "zip: '%s': %s", names[i].name, why);
+	int rc = 0;
+	if (folder) {
+		rc = link_folder(l, names, n, i, prefix, rel, target, stack, depth);
+	} else if (l->rules->wanted(rel)) {
+		zlink_add(l, rel, target); /* takes target */
+		return 0;
+	}
+	free(target);
+	return rc;
+}
+
+/* Resolves every link of the package (sorted names under prefix), keeping the
+ * wanted files they stand for, also inside linked folders. */
 static int zip_links(struct loading *l, const struct zname *names, size_t n, const char *prefix)
 {
 	size_t plen = strlen(prefix);
-	for (size_t i = 0; i < n; i++) {
-		if (!names[i].link || !path_starts(names[i].name, prefix) || l->rules->ignored(names[i].name + plen))
-			continue;
-		char *target;
-		const char *why = link_resolve(names, n, i, prefix, &target);
-		if (why)
-			return loader_fail(l->err, "zip: '%s': %s", names[i].name, why);
-		if (!l->rules->wanted(names[i].name + plen)) {
-			free(target);
-			continue;
-		}
-		l->links = xrealloc(l->links, (l->nlinks + 1) * sizeof *l->links);
-		l->links[l->nlinks++] = (struct zlink){xstrdup(names[i].name + plen), target};
-	}
-	if (l->nlinks)
+	const char *stack[MAX_LINK_HOPS];
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		if (names[i].link && path_starts(names[i].name, prefix) && !l->rules->ignored(names[i].name + plen))
+			rc = link_entry(l, names, n, i, prefix, names[i].name + plen, stack, 0);
+	if (!rc && l->nlinks)
 		qsort(l->links, l->nlinks, sizeof *l->links, zlink_cmp);
-	return 0;
+	return rc;
 }
 
 /* Pass 1: validates every entry and finds the package root (prefix). */
@@ -618,7 +694,40 @@ static int zip_load(const void *data, size_t len, struct loading *l, const char 
 struct walker {
 	struct loading *l;
 	char *pkg_real;               /* realpath of the package root */
+	const char *linked[MAX_LINK_HOPS]; /* realpaths of the linked folders being walked */
+	int nlinked;
 };
+
+static int walk_dir(struct walker *w, int dirfd, const char *rel, int depth);
+
+/* A link (at rel) to folder target inside the package: walked at rel, unless
+   it holds the link, or is being walked already (a loop). */
+static int walk_linked_folder(struct walker *w, const char *rel, const char *target, int depth)
+{
+	struct loading *l = w->l;
+	char *link = xasprintf("%s/%s", w->pkg_real, rel);
+	char *slash = strrchr(link, '/');
+	*slash = '\0';
+	char *parent = realpath(link, NULL);
+	free(link);
+	size_t n = strlen(target);
+	bool loop = !parent || (strncmp(parent, target, n) == 0 && (parent[n] == '/' || parent[n] == '\0'));
+	free(parent);
+	for (int i = 0; i < w->nlinked; i++)
+		loop |= strcmp(w->linked[i], target) == 0;
+	if (loop)
+		return loader_fail(l->err, "%s: symbolic link makes a loop", rel);
+	if (w->nlinked == MAX_LINK_HOPS)
+		return loader_fail(l->err, "%s: too many levels of symbolic links", rel);
+	int fd = open(target, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	w->linked[w->nlinked++] = target;
+	int rc = walk_dir(w, fd, rel, depth + 1);
+	w->nlinked--;
+	close(fd);
+	return rc;
+}
 
 static int read_fd(struct loading *l, int fd, const char *rel, struct buf *b)
 {
@@ -631,8 +740,8 @@ static int read_fd(struct loading *l, int fd, const char *rel, struct buf *b)
 }
 
 /* Reads a wanted file; a symlink (wanted or not) must lead to a regular file
- * inside the package, so that no test or folder silently disappears. */
-static int walk_file(struct walker *w, int dirfd, const char *name, const char *rel, const struct stat *st)
+ * or a folder inside the package, so that no test or folder silently disappears. */
+static int walk_file(struct walker *w, int dirfd, const char *name, const char *rel, const struct stat *st, int depth)
 {
 	struct loading *l = w->l;
 	int fd;
@@ -649,7 +758,13 @@ static int walk_file(struct walker *w, int dirfd, const char *name, const char *
 		size_t n = strlen(w->pkg_real);
 		bool inside = strncmp(target, w->pkg_real, n) == 0 && target[n] == '/';
 		struct stat ts;
-		bool regular = stat(target, &ts) == 0 && S_ISREG(ts.st_mode);
+		bool found = stat(target, &ts) == 0;
+		bool regular = found && S_ISREG(ts.st_mode);
+		if (inside && found && S_ISDIR(ts.st_mode)) {
+			int rc = walk_linked_folder(w, rel, target, depth);
+			free(target);
+			return rc;
+		}
 		if (!inside || !regular) {
 			free(target);
 			return loader_fail(l->err, "%s: symbolic link %s", rel,
@@ -747,7 +862,7 @@ static int walk_dir(struct walker *w, int dirfd, const char *rel, int depth)
 				close(sub);
 			}
 		} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
-			rc = walk_file(w, dirfd, names[i], child, &st);
+			rc = walk_file(w, dirfd, names[i], child, &st, depth);
 		} else {
 			rc = loader_fail(l->err, "%s: devices, pipes and sockets are not allowed", child);
 		}

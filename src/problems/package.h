@@ -128,9 +128,10 @@ struct package_limits {
 #define PACKAGE_LIMITS_DEFAULT ((struct package_limits){512ull << 20, 20000, 256ull << 20, 5000})
 
 /* Reads a zip archive held in data[0..len). lim NULL means PACKAGE_LIMITS_DEFAULT.
- * Symbolic links (git archive, zip -y) stand for the file they lead to when it
- * is inside the package; links out of it, to folders, broken ones and chains
- * of more than 16 are rejected.
+ * Symbolic links (git archive, zip -y) stand for the file or folder they lead
+ * to when it is inside the package (a linked folder's files appear under the
+ * link); links out of it, broken ones, loops and chains of more than 16 are
+ * rejected.
  * On success *out is a new package (package_free it). On PACKAGE_E_INVALID,
  * *err is a malloc'd one-line message ("problem.yaml: line 3: ..."), the caller
  * frees it. Thread-safe. */
@@ -138,10 +139,10 @@ int package_read_zip(const void *data, size_t len, const struct package_limits *
                      struct package **out, char **err);
 
 /* Reads the package in directory path (problem.yaml in it, or in its single
- * subfolder). Symlinks are followed only to regular files inside the package;
- * symlinks that leave it, symlinked folders, devices, FIFOs and sockets are
- * rejected. Hidden entries are skipped. Otherwise as package_read_zip; a missing
- * or unreadable path is a negative errno (no *err). */
+ * subfolder). Symlinks are followed to files and folders inside the package;
+ * symlinks that leave it, loops, devices, FIFOs and sockets are rejected.
+ * Hidden entries are skipped. Otherwise as package_read_zip; a missing or
+ * unreadable path is a negative errno (no *err). */
 int package_read_dir(const char *path, const struct package_limits *lim,
                      struct package **out, char **err);
 

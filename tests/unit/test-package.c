@@ -814,8 +814,9 @@ START_TEST(zip_symlinks)
 		{"pkg/data/secret/2.in", "../../../other/1.in", "points outside the package"},
 		{"pkg/data/secret/2.in", "../../../pkg/data/secret/1.in", "points outside the package"},
 		{"pkg/data/secret/2.in", "missing.in", "broken symbolic link"},
-		{"pkg/data/secret/2.in", "../sample", "symbolic links to folders are not supported"},
-		{"pkg/data/secret/2.in", "../..", "symbolic links to folders are not supported"},
+		{"pkg/data/secret/g", "..", "'pkg/data/secret/g': symbolic link makes a loop"},
+		{"pkg/data/secret/g", "../..", "symbolic link makes a loop"},
+		{"pkg/data/secret/g", "../../shared/x", "broken symbolic link"},
 		{"pkg/data/secret/2.in", "2.in", "too many levels of symbolic links"},
 		{"pkg/submissions/x.c", "../../outside.c", "'pkg/submissions/x.c': symbolic link points outside"},
 	};
@@ -842,11 +843,61 @@ START_TEST(zip_symlinks)
 	zip_end(&z);
 	struct package *p = must_read(&z);
 	ck_assert_uint_eq(p->test_count, 4);
+	ck_assert_str_eq(p->tests[3].name, "secret/3");
+	ck_assert_str_eq(p->tests[3].input, "40 2\n");
+	ck_assert_str_eq(p->tests[3].answer, "3\n");
+	package_free(p);
+	zip_release(&z);
+
+	/* a linked folder: its files appear under the link, links in it resolved from where they are */
+	zip_begin(&z);
+	add_basic(&z, "pkg/", PROBLEM_YAML);
+	zip_file(&z, "pkg/extra/big/1.in", "9 9\n");
+	zip_file(&z, "pkg/extra/big/1.ans", "18\n");
+	zip_entry(&z, "pkg/extra/big/2.in", AE_IFLNK, NULL, 0, "1.in");
+	zip_entry(&z, "pkg/extra/big/2.ans", AE_IFLNK, NULL, 0, "../../data/sample/1.ans");
+	zip_entry(&z, "pkg/data/secret/big", AE_IFLNK, NULL, 0, "../../extra/big");
+	zip_entry(&z, "pkg/data/secret/again", AE_IFLNK, NULL, 0, "big"); /* a link to the folder link */
+	zip_end(&z);
+	p = must_read(&z);
+	ck_assert_uint_eq(p->test_count, 6);
+	const struct package_test *again1 = NULL, *again2 = NULL, *big1 = NULL;
+	for (size_t i = 0; i < p->test_count; i++) {
+		if (strcmp(p->tests[i].name, "secret/again/1") == 0)
+			again1 = &p->tests[i];
+		if (strcmp(p->tests[i].name, "secret/again/2") == 0)
+			again2 = &p->tests[i];
+		if (strcmp(p->tests[i].name, "secret/big/1") == 0)
+			big1 = &p->tests[i];
+	}
+	ck_assert(again1 && again2 && big1);
+	ck_assert_str_eq(again1->answer, "18\n");
+	ck_assert_str_eq(again2->input, "9 9\n");
+	ck_assert_str_eq(again2->answer, "3\n");
+	ck_assert_str_eq(big1->group, "secret/big");
+	package_free(p);
+	zip_release(&z);
+
+	/* two folders linked to each other */
+	zip_begin(&z);
+	add_basic(&z, "pkg/", PROBLEM_YAML);
+	zip_file(&z, "pkg/a/f.txt", "x");
+	zip_file(&z, "pkg/b/f.txt", "x");
+	zip_entry(&z, "pkg/a/tob", AE_IFLNK, NULL, 0, "../b");
+	zip_entry(&z, "pkg/b/toa", AE_IFLNK, NULL, 0, "../a");
+	zip_end(&z);
+	must_reject(&z, NULL, "symbolic link makes a loop");
+	zip_release(&z);
+	zip_begin(&z);
+	add_basic(&z, "pkg/", PROBLEM_YAML);
+	zip_entry(&z, "pkg/data/secret/2.in", AE_IFLNK, NULL, 0, "./../sample/./1.in");
+	zip_entry(&z, "pkg/data/secret/2.ans", AE_IFLNK, NULL, 0, "../sample/1.ans");
+	zip_end(&z);
+	p = must_read(&z);
+	ck_assert_uint_eq(p->test_count, 3);
 	ck_assert_str_eq(p->tests[2].name, "secret/2");
 	ck_assert_str_eq(p->tests[2].input, "1 2\n");
 	ck_assert_str_eq(p->tests[2].answer, "3\n");
-	ck_assert_str_eq(p->tests[3].input, "40 2\n");
-	ck_assert_str_eq(p->tests[3].answer, "3\n");
 	package_free(p);
 	zip_release(&z);
 }
@@ -1185,7 +1236,10 @@ START_TEST(dir_symlinks)
 		 "data/secret/2.in: symbolic link points outside the package"},
 		{"rm data/secret/1.ans && ln -s ../../../outside.ans data/secret/1.ans && printf 'x' > ../outside.ans",
 		 "data/secret/1.ans: symbolic link points outside the package"},
-		{"mkdir data/real && ln -s ../real data/secret/g", "data/secret/g: symbolic link to something other than a file"},
+		{"ln -s .. data/secret/g", "data/secret/g: symbolic link makes a loop"},
+		{"mkdir -p x/a x/b && ln -s ../b x/a/tob && ln -s ../a x/b/toa && ln -s ../../x/a data/secret/g",
+		 "symbolic link makes a loop"},
+		{"ln -s ../../problem.yaml/.. data/secret/g", "broken symbolic link"},
 		{"ln -s /nonexistent data/secret/3.in", "data/secret/3.in: broken symbolic link"},
 		{"mkfifo data/secret/4.in", "data/secret/4.in: devices, pipes and sockets are not allowed"},
 		{"touch 'data/secret/a\\b.in'", "backslash in name"},
@@ -1211,6 +1265,16 @@ START_TEST(dir_symlinks)
 	ck_assert_int_eq(read_scratch(dir, "ln -s 1.ans data/secret/2.ans && ln -s ../secret/1.in data/secret/2.in", &p, &err), 0);
 	ck_assert_uint_eq(p->test_count, 2);
 	ck_assert_str_eq(p->tests[1].input, "1\n");
+	package_free(p);
+	remove_scratch(dir);
+
+	/* and so is one to a folder inside: its files appear under the link */
+	dir = scratch_package();
+	ck_assert_int_eq(read_scratch(dir, "mkdir -p extra/g && printf '7\\n' > extra/g/1.in && ln -s ../../data/secret/1.ans extra/g/1.ans"
+				      " && ln -s ../../extra/g data/secret/g", &p, &err), 0);
+	ck_assert_uint_eq(p->test_count, 2);
+	ck_assert_str_eq(p->tests[1].name, "secret/g/1");
+	ck_assert_str_eq(p->tests[1].input, "7\n");
 	package_free(p);
 	remove_scratch(dir);
 }
