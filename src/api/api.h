@@ -24,6 +24,13 @@ void api_problems_get(struct http_request *req, struct http_response *res);
 void api_problems_update(struct http_request *req, struct http_response *res);
 void api_problems_delete(struct http_request *req, struct http_response *res);
 void api_problems_import(struct http_request *req, struct http_response *res);
+/* GET /api/problems/{id}/verification (admins): the jury submissions' report (judge/jury.h). */
+void api_problem_verification(struct http_request *req, struct http_response *res);
+struct package;
+/* Stores the package's jury submissions for the imported problem and queues
+   them; the report (after ?wait= seconds at most, until complete), or JSON
+   null when there is none; NULL with *err when they cannot be stored. */
+json_t *api_jury_import(struct http_request *req, const struct package *pkg, int64_t problem_id, char **err);
 
 /* api_problems.c */
 /* Whether problem id exists for the caller (contest/access.h: a contest's
@@ -152,6 +159,8 @@ void api_clics_contest_patch(struct http_request *req, struct http_response *res
 void api_clics_event_feed(struct http_request *req, struct http_response *res);
 
 void api_healthz(struct http_request *req, struct http_response *res);
+/* GET /api/judge (admin): how the judge is protected, its workers and toolchains (views/judge.c). */
+void api_judge(struct http_request *req, struct http_response *res);
 void api_metrics(struct http_request *req, struct http_response *res);
 /* Web UI pages and assets (not in the route table: the fallback for GET). */
 void api_static(struct http_request *req, struct http_response *res);

@@ -224,12 +224,18 @@ void api_problems_import(struct http_request *req, struct http_response *res)
 	} else if (rc != 0) {
 		http_error(res, 500, "internal", "%s", err ? err : "cannot import the package");
 	} else {
-		json_t *warnings = json_array();
-		for (size_t i = 0; i < pkg->warning_count; i++)
-			json_array_append_new(warnings, json_string(pkg->warnings[i]));
-		http_json(res, result.created ? 201 : 200,
-			  json_pack("{s:I, s:s, s:I, s:o}", "id", (json_int_t)result.id, "slug", result.slug, "test_count",
-				    (json_int_t)result.test_count, "warnings", warnings));
+		json_t *jury = api_jury_import(req, pkg, result.id, &err);
+		if (!jury) {
+			http_error(res, 500, "internal", "%s", err ? err : "cannot store the jury submissions");
+		} else {
+			json_t *warnings = json_array();
+			for (size_t i = 0; i < pkg->warning_count; i++)
+				json_array_append_new(warnings, json_string(pkg->warnings[i]));
+			http_json(res, result.created ? 201 : 200,
+				  json_pack("{s:I, s:s, s:I, s:o, s:o}", "id", (json_int_t)result.id, "slug", result.slug,
+					    "test_count", (json_int_t)result.test_count, "verification", jury, "warnings",
+					    warnings));
+		}
 	}
 out:
 	free(err);

@@ -265,6 +265,11 @@ void api_submissions_get(struct http_request *req, struct http_response *res)
 		not_found(res, "submission", req->id[0]);
 		return;
 	}
+	if (s.jury && !is_jury(req->user)) { /* a package's jury submission: staff only */
+		db_submission_release(&s);
+		not_found(res, "submission", req->id[0]);
+		return;
+	}
 	/* Owners, their team, the jury and admins see the source; compiler
 	   messages quote it, so they only. */
 	bool theirs = is_jury(req->user) || s.user_id == req->user->id;

@@ -23,6 +23,7 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/problems/{id}/submissions", api_problem_submissions, ROUTE_USER, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/problems/{id}/submissions", api_submissions_create, ROUTE_USER, ROUTE_JSON_NUL},
 	{HTTP_POST, "/api/problems/{id}/rejudge", api_problem_rejudge, ROUTE_ADMIN, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/problems/{id}/verification", api_problem_verification, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/submissions", api_submissions_list, ROUTE_USER, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/submissions/{id}", api_submissions_get, ROUTE_USER, ROUTE_NO_BODY},
 	{HTTP_POST, "/api/submissions/{id}/rejudge", api_submission_rejudge, ROUTE_ADMIN, ROUTE_NO_BODY},
@@ -76,6 +77,7 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/contests/{id}/results.tsv", api_contest_results_tsv, ROUTE_JURY, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/results.json", api_contest_results_json, ROUTE_JURY, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/gradebook.csv", api_contest_gradebook, ROUTE_JURY, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/judge", api_judge, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_GET, "/healthz", api_healthz, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/metrics", api_metrics, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	/* WebSocket handshakes the WebSocket server refused, and plain GETs (ws.c) */

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "judge_report.h"
+
 struct language {
 	char *id;            /* "c" */
 	char *name;          /* "C17 (gcc 12)" */
@@ -38,3 +40,9 @@ const struct language *languages_find(const struct languages *ls, const char *id
 const char *languages_ids(const struct languages *ls);
 /* [{"id", "name", "extensions"}] of the available languages; new reference. */
 json_t *languages_json(const struct languages *ls);
+/* The toolchains of the available languages: each one's compiler (or, with
+   nothing to compile, its interpreter) when it is a host program, with the
+   first line of its --version (at most 2 s each; "" when it says nothing).
+   Runs those programs: call it before threads start, or from a process of
+   its own. Returns a malloc'd array (free() it) and sets *count. */
+struct judge_toolchain *languages_toolchains(const struct languages *ls, size_t *count);

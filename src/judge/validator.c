@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -479,6 +480,38 @@ int validator_next_pass(const char *dir, char **data, size_t *len)
 			rc = 1;
 		}
 		unlinkat(fb, "nextpass.in", 0); /* the next pass must not see it */
+	} else if (fb >= 0 && errno != ENOENT) {
+		rc = -errno;
+	}
+	for (int *f = (int[]){fd, fb, box}, i = 0; i < 3; i++)
+		if (f[i] >= 0)
+			close(f[i]);
+	return rc;
+}
+
+int validator_score(const char *dir, double *score)
+{
+	int box = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fb = box < 0 ? -1 : openat(box, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = fb < 0 ? -1 : openat(fb, "score.txt", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int rc = 0;
+	struct stat st;
+	if (fd >= 0) {
+		char text[128];
+		ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? pread(fd, text, sizeof text - 1, 0) : -1;
+		rc = -EINVAL;
+		if (n >= 0) {
+			text[n] = '\0';
+			char *end;
+			double v = strtod(text, &end);
+			while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+				end++;
+			if (end != text && !*end && isfinite(v)) {
+				*score = v;
+				rc = 1;
+			}
+		}
+		unlinkat(fb, "score.txt", 0); /* the next test must not see it */
 	} else if (fb >= 0 && errno != ENOENT) {
 		rc = -errno;
 	}

@@ -102,3 +102,8 @@ char *validator_team_message(const char *dir, size_t max);
    negative errno when it is not a regular file (-EINVAL), is too large
    (-EFBIG) or cannot be read. */
 int validator_next_pass(const char *dir, char **data, size_t *len);
+
+/* Custom scoring: the score the validator wrote to feedback/score.txt in dir
+   (one finite number, surrounding whitespace allowed). 1 with *score, 0 when
+   there is none, -EINVAL when it is not a number, negative errno otherwise. */
+int validator_score(const char *dir, double *score);

@@ -3,7 +3,8 @@
  * talks to the dispatcher over fd 3 with frame.h messages:
  *
  *   dispatcher -> worker   {"id": 42}                       judge submission 42
- *   worker -> dispatcher   {"event": "ready"}                after start-up
+ *   worker -> dispatcher   {"event": "ready", "sandbox": {...}} after start-up, with its
+ *                                                            sandbox's facts (facts.h)
  *                          {"event": "taken", "id": 42}      the job is being worked on
  *                          {"event": "compiled", "output": "..."}
  *                          {"event": "test", "index": 1, "group": "sample", "verdict": "AC",
@@ -36,6 +37,7 @@
 #include "checker.h"
 #include "config.h"
 #include "db.h"
+#include "facts.h"
 #include "frame.h"
 #include "json_util.h"
 #include "languages.h"
@@ -182,9 +184,10 @@ static const char *compile(struct worker *w, struct job *job)
 struct test_outcome {
 	const char *verdict;
 	int64_t time_ms, memory_kb;
-	char *output;                 /* a failed sample's output (at most DB_FEEDBACK_OUTPUT_MAX), else NULL */
+	double score;      /* custom scoring: the validator's score.txt of an accepted test */
+	char *output;      /* a failed sample's output (at most DB_FEEDBACK_OUTPUT_MAX), else NULL */
 	size_t output_len;
-	char *team_message;           /* the validator's teammessage.txt, else NULL */
+	char *team_message; /* the validator's teammessage.txt, else NULL */
 };
 
 /* The program's stdin: a sealed memfd, so that nothing the program does
@@ -211,7 +214,7 @@ static int sealed_input(const char *data, size_t len)
 static struct test_outcome run_pass(struct worker *w, struct job *job, const char *what, int pass, bool sample,
 				    const char *input, size_t input_len, const char *answer, size_t answer_len)
 {
-	struct test_outcome o = {"JE", 0, 0, NULL, 0, NULL};
+	struct test_outcome o = {"JE", 0, 0, 0, NULL, 0, NULL};
 	int in = sealed_input(input, input_len);
 	int out = memfd_from("output", "", 0);
 	int err = memfd_from("stderr", "", 0);
@@ -274,6 +277,18 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 			judge_error(job, "%s: the validator failed (what it did is logged above)", what);
 		else if (v != VALIDATOR_AC)
 			buf_printf(&job->log, "%s: the validator says %s\n", what, o.verdict);
+		if (v == VALIDATOR_AC && job->checker.score) {
+			int rc = validator_score(job->validator_dir, &o.score);
+			if (rc <= 0) {
+				o.verdict = "JE";
+				judge_error(job, "%s: %s", what,
+					    rc == 0 ? "the validator accepted but wrote no score.txt"
+					    : rc == -EINVAL ? "the validator's score.txt does not hold a number"
+							    : "the validator's score.txt cannot be read");
+			} else {
+				buf_printf(&job->log, "%s: score %g\n", what, o.score);
+			}
+		}
 	} else if (!o.verdict) {
 		ans = memfd_from("answer", answer, answer_len);
 		char msg[256] = "";
@@ -313,7 +328,7 @@ out:
    the problem's limit. The time and memory are the largest of a pass. */
 static struct test_outcome run_test(struct worker *w, struct job *job, int idx, bool sample)
 {
-	struct test_outcome o = {"JE", 0, 0, NULL, 0, NULL};
+	struct test_outcome o = {"JE", 0, 0, 0, NULL, 0, NULL};
 	char *input = NULL, *answer = NULL;
 	size_t input_len = 0, answer_len = 0;
 	char what[48];
@@ -328,6 +343,7 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx, 
 			snprintf(what, sizeof what, "test %d pass %d", idx, pass);
 		struct test_outcome po = run_pass(w, job, what, pass, sample, input, input_len, answer, answer_len);
 		o.verdict = po.verdict;
+		o.score = po.score;
 		free(o.output); /* the last pass's */
 		free(o.team_message);
 		o.output = po.output;
@@ -403,6 +419,11 @@ static const char *prepare(struct worker *w, struct job *job)
 		buf_printf(&job->log, "problem %lld is gone\n", (long long)job->sub.problem_id);
 		return "JE";
 	}
+	if (job->sub.time_limit_ms > 0) { /* a jury submission before its problem's limit is derived */
+		json_object_set_new(job->problem, "time_limit_ms", json_integer(job->sub.time_limit_ms));
+		buf_printf(&job->log, "jury submission: judged with the provisional time limit of %lld ms\n",
+			   (long long)job->sub.time_limit_ms);
+	}
 	char *err = NULL;
 	if (checker_from_json(json_object_get(job->problem, "checker"), &job->checker, &err) != 0) {
 		buf_printf(&job->log, "cannot use the problem's checker: %s\n", err);
@@ -473,6 +494,8 @@ static void judge(struct worker *w, int64_t id)
 	json_t *tests = json_object_get(job.problem, "tests");
 	struct scoring sc;
 	scoring_init(&sc, scoring_kind_of_json(job.problem));
+	if (job.checker.type == CHECKER_CUSTOM && job.checker.score)
+		scoring_set_custom(&sc, job.checker.score_aggregation);
 	int64_t max_time = 0, max_memory = 0;
 	size_t i;
 	json_t *t;
@@ -486,7 +509,8 @@ static void judge(struct worker *w, int64_t id)
 			max_time = o.time_ms;
 		if (o.memory_kb > max_memory)
 			max_memory = o.memory_kb;
-		bool more = scoring_add(&sc, group, json_number_value(json_object_get(t, "points")), o.verdict);
+		bool more = scoring_add_scored(&sc, group, json_number_value(json_object_get(t, "points")), o.verdict,
+					       o.score);
 		json_t *ev = json_pack("{s:s, s:i, s:s, s:s, s:I, s:I}", "event", "test", "index", idx, "group", group,
 				       "verdict", o.verdict, "time_ms", (json_int_t)o.time_ms, "memory_kb",
 				       (json_int_t)o.memory_kb);
@@ -625,7 +649,13 @@ int worker_main(int argc, char **argv)
 		w.dir[0] = '\0';
 		goto fail;
 	}
-	send_event(json_pack("{s:s, s:i}", "event", "ready", "pid", (int)getpid()));
+	/* Its sandbox's facts go with "ready": the server reports and logs them. */
+	struct sandbox_info info;
+	struct judge_facts facts;
+	sandbox_get_info(w.sandbox, &info);
+	facts_from_sandbox(&facts, &info, slot);
+	send_event(json_pack("{s:s, s:i, s:o}", "event", "ready", "pid", (int)getpid(), "sandbox",
+			     facts_to_frame(&facts)));
 	for (;;) {
 		json_t *msg = NULL;
 		int rc = frame_recv(CHANNEL_FD, &msg);

@@ -44,3 +44,18 @@ char *import_package_identity(const struct package *pkg);
 const char *import_content_type(const char *name);
 /* Makes a slug out of any text: lowercase letters, digits, '-' and '_'. */
 void import_slugify(const char *text, char out[65]);
+
+struct languages;
+/* What import_jury did: the package's jury submissions, how many were queued. */
+struct import_jury_result {
+	size_t submissions;
+	size_t queued;
+};
+/* Stores the package's jury submissions (submissions/) for problem_id in place
+   of the old ones: each in an available language (by extension; see
+   jury_import.c) is queued as a jury submission of owner_id (0: none is
+   queued), the rest are kept with a note. Also the time limit's state: given
+   by the package, or pending until judge/jury.h derives it. 0, or negative
+   errno with *err. */
+int import_jury(struct db *db, int64_t problem_id, const struct package *pkg, const struct languages *langs,
+		int64_t owner_id, struct import_jury_result *out, char **err);

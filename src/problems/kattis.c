@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "jury_files.h"
 #include "loader.h"
 #include "util.h"
 
@@ -74,12 +75,14 @@ static bool wanted(const char *p)
 			return true; /* a PDF statement, an image */
 		return path_starts(rest, "problem.") && (path_ends(rest, ".md") || path_ends(rest, ".tex"));
 	}
+	if (path_starts(p, "submissions/"))
+		return true; /* jury submissions (jury_files.c) */
 	return path_starts(p, "output_validators/") || path_starts(p, "output_validator/");
 }
 
 /* Every folder or file at the root that wanted() can take something from. */
 static const char *const top_level[] = {"problem.yaml", ".timelimit", "data", "problem_statement",
-					"statement", "output_validators", "output_validator"};
+					"statement", "output_validators", "output_validator", "submissions"};
 
 static const struct loader_rules kattis_rules = {
 	.marker = "problem.yaml",
@@ -250,6 +253,7 @@ struct build {
 	bool custom;
 	bool interactive;             /* type: interactive, or validation: custom interactive */
 	bool multi_pass;              /* type: multi-pass */
+	bool score;                   /* validation: custom score (score.txt) */
 	double passes;                /* limits.validation_passes (multi-pass), default 2 */
 	struct gconf *confs;
 	size_t nconfs;
@@ -318,6 +322,8 @@ static int read_validation(struct build *b, struct yaml *y, yaml_node_t *n, bool
 	while (!rc && (word = strtok_r(NULL, " \t", &save))) {
 		if (b->custom && strcmp(word, "interactive") == 0)
 			b->interactive = true;
+		else if (b->custom && strcmp(word, "score") == 0)
+			b->score = true;
 		else
 			rc = loader_fail(b->err, "%s: validation '%s' is not supported", y->file, word);
 	}
@@ -341,6 +347,35 @@ static int read_limit(struct build *b, struct yaml *y, yaml_node_t *limits, cons
 	if (!(v > 0 && v <= max))
 		return loader_fail(b->err, "%s: limits.%s must be more than 0 and at most %g %s", y->file, key, max, unit);
 	*out = v;
+	return 0;
+}
+
+/* How a missing time limit is derived (jury_files.h): legacy time_multiplier
+   (5) and time_safety_margin (2); later formats time_multipliers
+   {ac_to_time_limit (2), time_limit_to_tle (1.5)}; time_resolution (1 s). */
+static int read_time_multipliers(struct build *b, struct yaml *y, yaml_node_t *limits)
+{
+	struct package *p = b->p;
+	p->ac_to_time_limit = b->legacy_format ? 5 : 2;
+	p->time_limit_to_tle = b->legacy_format ? 2 : 1.5;
+	p->time_resolution = 1;
+	int rc;
+	if (!limits)
+		return 0;
+	if ((rc = read_limit(b, y, limits, "time_multiplier", 1000, "times", &p->ac_to_time_limit)) ||
+	    (rc = read_limit(b, y, limits, "time_safety_margin", 1000, "times", &p->time_limit_to_tle)) ||
+	    (rc = read_limit(b, y, limits, "time_resolution", 60, "seconds", &p->time_resolution)))
+		return rc;
+	yaml_node_t *m;
+	if ((rc = yget(y, limits, "time_multipliers", &m, b->err)) || !m)
+		return rc;
+	if (m->type != YAML_MAPPING_NODE)
+		return loader_fail(b->err, "%s: limits.time_multipliers must be a mapping", y->file);
+	if ((rc = read_limit(b, y, m, "ac_to_time_limit", 1000, "times", &p->ac_to_time_limit)) ||
+	    (rc = read_limit(b, y, m, "time_limit_to_tle", 1000, "times", &p->time_limit_to_tle)))
+		return rc;
+	if (p->ac_to_time_limit < 1 || p->time_limit_to_tle < 1)
+		return loader_fail(b->err, "%s: limits.time_multipliers must be at least 1", y->file);
 	return 0;
 }
 
@@ -394,6 +429,9 @@ static int read_problem_yaml(struct build *b)
 		goto out;
 	}
 
+	if ((rc = read_time_multipliers(b, &y, n)))
+		goto out;
+	p->time_limit_given = !isnan(time_s) || loader_find(b->l, ".timelimit");
 	if (isnan(time_s)) {
 		time_s = 1;
 		struct loader_file *t = loader_find(b->l, ".timelimit");
@@ -994,6 +1032,21 @@ static void make_groups(struct build *b)
 	}
 }
 
+/* Custom scoring: needs type scoring; a group's test scores add up as the
+   legacy grader_flags of data/secret (else data) say, sum by default. */
+static int score_aggregation(struct build *b)
+{
+	if (!b->p->scoring)
+		return loader_fail(b->err, "problem.yaml: validation 'custom score' needs 'type: scoring'");
+	static const char *const names[] = {[AGG_SUM] = "sum", [AGG_MIN] = "min", [AGG_MAX] = "max", [AGG_AVG] = "avg"};
+	const struct gconf *g = gconf_at(b, "data/secret", true);
+	if (!g)
+		g = gconf_at(b, "data", true);
+	snprintf(b->p->checker.score_aggregation, sizeof b->p->checker.score_aggregation, "%s",
+		 names[g ? g->agg : AGG_SUM]);
+	return 0;
+}
+
 static int build(struct loader_tree *l, struct package *p, char **err)
 {
 	struct build b = {.l = l, .p = p, .err = err, .legacy_format = true, .passes = 2};
@@ -1014,6 +1067,7 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 			checker_init(&p->checker, CHECKER_CUSTOM);
 			p->checker.interactive = b.interactive;
 			p->checker.passes = b.multi_pass ? (int)b.passes : 1;
+			p->checker.score = b.score;
 		} else if (checker_from_kattis_flags(p->validator_flags, &p->checker, &flags_err)) {
 			rc = loader_fail(err, "problem.yaml: %s", flags_err);
 			free(flags_err);
@@ -1025,6 +1079,10 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 		rc = read_gconfs(&b);
 	if (!rc)
 		make_groups(&b);
+	if (!rc && b.score)
+		rc = score_aggregation(&b);
+	if (!rc)
+		rc = jury_read_submissions(l, p, err);
 	for (size_t i = 0; i < b.nconfs; i++)
 		free(b.confs[i].dir);
 	free(b.confs);
@@ -1106,5 +1164,6 @@ void package_free(struct package *p)
 	for (size_t i = 0; i < p->warning_count; i++)
 		free(p->warnings[i]);
 	free(p->warnings);
+	jury_files_free(p);
 	free(p);
 }

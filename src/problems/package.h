@@ -14,6 +14,9 @@
  *   problem.yaml       name (a string, or a map of languages: "en", else the
  *                      first); limits.time_limit (seconds, may be fractional),
  *                      else a DOMjudge .timelimit file, else 1 s;
+ *                      limits.time_multiplier, time_safety_margin (legacy),
+ *                      time_multipliers, time_resolution: for deriving a
+ *                      missing time limit (time_limit_given false);
  *                      limits.memory and limits.output in MiB, else the format's
  *                      typical system defaults, 2048 and 8 (the same in every
  *                      version: legacy, 2023-07-draft, 2025-09);
@@ -32,7 +35,8 @@
  *                      which must include a C, C++ or Python source.
  *   data/sample/..., data/secret/...: test cases <name>.in + <name>.ans, in any
  *                      depth of subfolders; testdata.yaml / test_group.yaml.
- * Everything else (submissions/, input_validators/, attachments/, ...) is
+ *   submissions/<folder>/<file or folder>: jury submissions (jury_files.h).
+ * Everything else (input_validators/, attachments/, ...) is
  * counted against max_files in a zip but never loaded.
  *
  * The checker is CHECKER_KATTIS with validator_flags, or CHECKER_CUSTOM when
@@ -90,6 +94,15 @@ struct package_file {
 	size_t len;
 };
 
+/* A jury submission of submissions/ (jury_files.c). */
+struct package_submission {
+	char *path;         /* under submissions/: "accepted/sol.c", or a folder for several files */
+	char *expected;     /* verdicts it may get, comma-separated: "AC", "WA", "RTE,TLE" */
+	char *source;       /* NUL-terminated after len; NULL for a folder of several files */
+	size_t len;
+	char *extension;    /* of the file, lowercase, "" if none */
+};
+
 struct package {
 	char *name;                   /* problem title, UTF-8 */
 	char *uuid;                   /* problem.yaml uuid, or NULL */
@@ -114,6 +127,12 @@ struct package {
 	size_t statement_file_count;
 	char **warnings;              /* what was accepted but looks wrong (no secret tests), one line each */
 	size_t warning_count;
+	/* The time limit: given (problem.yaml or .timelimit), else derived from
+	   the jury submissions with these multipliers (see jury_files.h). */
+	bool time_limit_given;
+	double ac_to_time_limit, time_limit_to_tle, time_resolution;
+	struct package_submission *submissions; /* submissions/, in path order */
+	size_t submission_count;
 };
 
 /* Enforced while decompressing or reading, never trusting declared sizes. */

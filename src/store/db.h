@@ -30,6 +30,13 @@ struct db;
 DB_MUST_CHECK int db_open(const char *dir, bool exclusive, struct db **out, char **err);
 /* Opens an existing database read-only, without lock or migrations (judge workers). */
 DB_MUST_CHECK int db_open_readonly(const char *dir, struct db **out, char **err);
+/* A consistent copy of DIR's database (a running server's too: one read
+   transaction, judging goes on) in the file dest, checked, written whole or
+   not at all; *seq: the seq it stands at (db_backup.c). */
+DB_MUST_CHECK int db_backup(const char *dir, const char *dest, int64_t *seq, char **err);
+/* Makes a backup file DIR's database. Refuses a data dir a server holds
+   (DB_E_BUSY) and, unless replace, one that has a database (DB_E_CONFLICT). */
+DB_MUST_CHECK int db_restore(const char *file, const char *dir, bool replace, int64_t *seq, char **err);
 /* Applies migrations up to and including version `upto` only (tests of upgrades). */
 DB_MUST_CHECK int db_open_upto(const char *dir, int upto, struct db **out, char **err);
 void db_close(struct db *db);
@@ -69,6 +76,9 @@ enum db_kind {
 	   an action; logged once per moment, with the thaw's re-log of the
 	   submissions the freeze hid (the CLICS `state` notification). */
 	DB_KIND_CONTEST_STATE,
+	/* Only a scope: a jury submission (db_jury.c) is logged in (DB_KIND_JURY,
+	   its problem), which no problem topic, list or contest reads. */
+	DB_KIND_JURY,
 };
 
 /* One finished test of a submission. Strings are borrowed. */
@@ -337,6 +347,7 @@ struct db_submission {
 	int64_t contest_id, team_id, submitted_ms;
 	bool practice;
 	const char *problem_label;
+	bool jury;                  /* a jury submission of the problem's package: admins only */
 	/* With DB_SUBMISSION_DETAILS: */
 	const char *compile_output;
 	const struct db_test_result *tests; /* in run order */
@@ -449,8 +460,67 @@ struct db_job {
 	char language[64];
 	char *source; /* malloc'd, NUL-terminated after source_len (may hold NULs itself) */
 	size_t source_len;
+	int64_t time_limit_ms; /* a jury submission's provisional limit, else 0: the problem's */
 };
 DB_MUST_CHECK int db_job_load(struct db *db, int64_t id, struct db_job *out);
+
+/* ---- jury submissions (db_jury.c, migration 009) ----
+   A problem package's own submissions/: judged through the queue as jury
+   submissions (submissions.jury, logged in the DB_KIND_JURY scope of their
+   problem, left out of every list and count), each with the verdicts it may
+   get. A problem without a time limit in its package has its limit derived
+   from them (state "pending" until then; judge/jury.c says how). */
+
+/* One jury submission as written. Borrowed. language NULL: not judged (note says why). */
+struct db_jury_entry {
+	const char *path;          /* under submissions/ */
+	const char *expected;      /* verdicts allowed, comma-separated: "AC", "WA", "RTE,TLE" */
+	const char *language;
+	const char *source;
+	const char *note;          /* "" or why it is not judged */
+};
+
+/* How a problem's time limit comes about. state: "given" (the package's),
+   "pending" (to be derived once every jury submission is judged), "derived",
+   "none" (no accepted jury submission to derive it from). */
+struct db_jury_limits {
+	char state[12];
+	double ac_to_time_limit, time_limit_to_tle, time_resolution;
+	int64_t slowest_ac_ms;     /* derived: the slowest accepted jury run; else -1 */
+};
+
+/* Replaces the problem's jury submissions (old ones deleted) and its limits
+   state in one transaction. Each entry with a language becomes a queued jury
+   submission of owner_id judged with a limit of its own: an entry expecting
+   exactly AC with ac_limit_ms, any other with rest_limit_ms, or, when that
+   is 0, later (db_jury_limits_settle). DB_E_NOT_FOUND: no problem or owner. */
+DB_MUST_CHECK int db_jury_replace(struct db *db, int64_t problem_id, int64_t owner_id,
+				  const struct db_jury_entry *entries, size_t count,
+				  const struct db_jury_limits *limits, int64_t ac_limit_ms, int64_t rest_limit_ms);
+/* The problem's limits state; DB_E_NOT_FOUND when it has none (imported before, or written as JSON). */
+DB_MUST_CHECK int db_jury_limits_get(struct db *db, int64_t problem_id, struct db_jury_limits *out);
+/* Ends a pending state: stores state ("derived" or "none"), slowest_ac_ms and,
+   when time_limit_ms > 0, the problem's new time limit (a logged problem
+   change); queues the jury submissions left for later with rest_limit_ms.
+   DB_E_NOT_FOUND when the state is no longer pending. */
+DB_MUST_CHECK int db_jury_limits_settle(struct db *db, int64_t problem_id, const char *state, int64_t slowest_ac_ms,
+					int64_t time_limit_ms, int64_t rest_limit_ms);
+/* One jury submission as read; strings valid during the callback only.
+   submission_id 0: not judged (note), or not yet (language set). */
+struct db_jury_row {
+	int64_t id, submission_id;
+	const char *path, *expected, *note, *language; /* language "" when none */
+	int64_t time_limit_ms;     /* what it is judged with, 0 if none yet */
+};
+typedef void (*db_jury_fn)(void *ctx, const struct db_jury_row *row);
+/* The problem's jury submissions in package order. Returns how many. */
+int db_jury_list(struct db *db, int64_t problem_id, db_jury_fn fn, void *ctx);
+/* The problem of a jury submission: 0, or DB_E_NOT_FOUND if it is none. */
+DB_MUST_CHECK int db_jury_problem_of(struct db *db, int64_t submission_id, int64_t *problem_id /* OUT */);
+/* Up to max problems whose time limit is pending. Returns how many. */
+size_t db_jury_pending_problems(struct db *db, int64_t *ids, size_t max);
+/* Whether any jury submission of the problem is not judged yet. */
+bool db_jury_pending(struct db *db, int64_t problem_id);
 
 /* ---- contests (db_contests.c) ----
    Times are ms since the epoch; 0 means unset. Strings of a read struct are

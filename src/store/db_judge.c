@@ -253,7 +253,10 @@ int64_t db_judge_recover(struct db *db)
 int db_job_load(struct db *db, int64_t id, struct db_job *out)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, language, source FROM submissions WHERE id = ?");
+	/* A jury submission runs with a limit of its own (migration 009). */
+	sqlite3_stmt *st = db_stmt(c, "SELECT s.problem_id, s.language, s.source, coalesce(("
+				      "SELECT j.time_limit_ms FROM jury_submissions j WHERE j.submission_id = s.id), 0)"
+				      " FROM submissions s WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = DB_E_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -263,6 +266,7 @@ int db_job_load(struct db *db, int64_t id, struct db_job *out)
 		out->source_len = source ? (size_t)sqlite3_column_bytes(st, 2) : 0;
 		out->source = xmalloc(out->source_len + 1);
 		memcpy(out->source, source ? source : "", out->source_len + 1);
+		out->time_limit_ms = sqlite3_column_int64(st, 3);
 		rc = 0;
 	}
 	sqlite3_reset(st);

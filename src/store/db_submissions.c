@@ -16,7 +16,7 @@
 #define SUBMISSION_COLUMNS                                                                          \
 	"s.id, ch.seq, s.problem_id, s.user_id, u.username, s.language, s.status, s.verdict, s.score," \
 	" s.time_ms, s.memory_kb, s.tests_passed, s.tests_total, s.created_at, s.judged_at,"           \
-	" s.contest_id, s.team_id, s.submitted_ms, s.practice, cp.label"
+	" s.contest_id, s.team_id, s.submitted_ms, s.practice, cp.label, s.jury"
 /* The problem's label, for contest submissions only (a plain one's contest_id is NULL). */
 #define SUBMISSION_LABEL                                   \
 	" LEFT JOIN contest_problems cp ON cp.contest_id = s.contest_id AND cp.problem_id = s.problem_id"
@@ -60,6 +60,7 @@ static void read_row(sqlite3_stmt *st, struct db_submission *s)
 	s->submitted_ms = sqlite3_column_int64(st, 17);
 	s->practice = sqlite3_column_int(st, 18);
 	s->problem_label = col_text(st, 19);
+	s->jury = sqlite3_column_int(st, 20);
 }
 
 /* Makes the borrowed strings of s (and its tests) its own, in one block. */
@@ -173,10 +174,10 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	}
 	read_row(st, out);
 	if (parts & DB_SUBMISSION_DETAILS)
-		out->compile_output = col_text(st, 20);
+		out->compile_output = col_text(st, 21);
 	if (parts & DB_SUBMISSION_SOURCE) {
-		out->source = col_text(st, 21);
-		out->source_len = out->source ? (size_t)sqlite3_column_bytes(st, 21) : 0;
+		out->source = col_text(st, 22);
+		out->source_len = out->source ? (size_t)sqlite3_column_bytes(st, 22) : 0;
 	}
 	struct db_test_result *tests = NULL;
 	size_t n = 0, cap = 0;
@@ -298,6 +299,49 @@ int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, 
 				       created);
 }
 
+int db_submission_insert(struct db_conn *c, int64_t problem_id, int64_t user_id, const char *language,
+			 const char *source, size_t source_len, const struct db_submit_context *ctx, bool jury,
+			 int64_t want, int64_t *id)
+{
+	/* The new row's id is known before the insert (the change needs it), and
+	   is never one a deleted submission had. */
+	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM submissions");
+	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	int64_t new_id = db_claim_row_id(c, "submission_id", largest, want);
+	if (new_id == 0)
+		return DB_E_CONFLICT;
+	int64_t seq = new_id < 0 ? -1
+		      : ctx->contest_id ? db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_CONTEST, ctx->contest_id)
+		      : jury		  ? db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_JURY, problem_id)
+					  : db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
+	int64_t round = next_round(c, user_id, ctx->contest_id ? ctx->team_id : 0);
+	st = db_stmt(c, "INSERT INTO submissions (id, problem_id, user_id, language, source,"
+			" status, tests_total, created_at, queue_round, contest_id, team_id, submitted_ms, practice, jury)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
+			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6, ?7, ?8, ?9, ?10, ?11)");
+	sqlite3_bind_int64(st, 1, new_id);
+	sqlite3_bind_int64(st, 2, problem_id);
+	sqlite3_bind_int64(st, 3, user_id);
+	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, source, (int)source_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, round);
+	bind_ref(st, 7, ctx->contest_id);
+	bind_ref(st, 8, ctx->contest_id ? ctx->team_id : 0);
+	if (ctx->contest_id)
+		sqlite3_bind_int64(st, 9, ctx->submitted_ms);
+	sqlite3_bind_int(st, 10, ctx->contest_id && ctx->practice);
+	sqlite3_bind_int(st, 11, !ctx->contest_id && jury);
+	int step = seq < 0 ? SQLITE_ERROR : sqlite3_step(st);
+	int rc = seq < 0 ? -EIO
+		 : step == SQLITE_DONE ? 0
+		 : step == SQLITE_CONSTRAINT_FOREIGNKEY ? DB_E_NOT_FOUND
+							: db_fail(c, "insert submission");
+	sqlite3_reset(st);
+	*id = new_id;
+	return rc;
+}
+
 int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
 			    const char *source, size_t source_len, const struct db_submit_context *ctx, int64_t want,
 			    struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
@@ -311,42 +355,8 @@ int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, 
 			memset(created, 0, sizeof *created);
 		return db_write_end(db, c, DB_E_LIMITED);
 	}
-	/* The new row's id is known before the insert (the change needs it), and
-	   is never one a deleted submission had. */
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM submissions");
-	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	int64_t new_id = db_claim_row_id(c, "submission_id", largest, want);
-	if (new_id == 0) {
-		if (created)
-			memset(created, 0, sizeof *created);
-		return db_write_end(db, c, DB_E_CONFLICT);
-	}
-	int64_t seq = new_id < 0 ? -1
-		      : ctx->contest_id ? db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_CONTEST, ctx->contest_id)
-					: db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
-	int64_t round = next_round(c, user_id, ctx->contest_id ? ctx->team_id : 0);
-	st = db_stmt(c, "INSERT INTO submissions (id, problem_id, user_id, language, source,"
-			" status, tests_total, created_at, queue_round, contest_id, team_id, submitted_ms, practice)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
-			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6, ?7, ?8, ?9, ?10)");
-	sqlite3_bind_int64(st, 1, new_id);
-	sqlite3_bind_int64(st, 2, problem_id);
-	sqlite3_bind_int64(st, 3, user_id);
-	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, source, (int)source_len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, round);
-	bind_ref(st, 7, ctx->contest_id);
-	bind_ref(st, 8, ctx->contest_id ? ctx->team_id : 0);
-	if (ctx->contest_id)
-		sqlite3_bind_int64(st, 9, ctx->submitted_ms);
-	sqlite3_bind_int(st, 10, ctx->contest_id && ctx->practice);
-	int step = seq < 0 ? SQLITE_ERROR : sqlite3_step(st);
-	int rc = seq < 0 ? -EIO
-		 : step == SQLITE_DONE ? 0
-		 : step == SQLITE_CONSTRAINT_FOREIGNKEY ? DB_E_NOT_FOUND
-							: db_fail(c, "insert submission");
-	sqlite3_reset(st);
+	int64_t new_id = 0;
+	int rc = db_submission_insert(c, problem_id, user_id, language, source, source_len, ctx, false, want, &new_id);
 	struct db_submission row = {0};
 	if (rc == 0 && created)
 		rc = read_one(c, new_id, 0, &row) == 0 ? 0 : db_fail(c, "read the new submission");
@@ -368,11 +378,12 @@ int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, con
 
 int64_t db_submission_change(struct db_conn *c, int64_t id)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, contest_id FROM submissions WHERE id = ?");
+	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, contest_id, jury FROM submissions WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int step = sqlite3_step(st);
 	int64_t problem_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	int64_t contest_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	bool jury = step == SQLITE_ROW && sqlite3_column_int(st, 2);
 	sqlite3_reset(st);
 	if (step == SQLITE_DONE)
 		return 0;
@@ -381,6 +392,8 @@ int64_t db_submission_change(struct db_conn *c, int64_t id)
 		return -1;
 	}
 	/* A contest submission stays in its contest's scope through judging and rejudging. */
+	if (jury) /* and a jury submission in its problem's jury scope */
+		return db_change(c, DB_KIND_SUBMISSION, id, DB_KIND_JURY, problem_id);
 	return contest_id ? db_change(c, DB_KIND_SUBMISSION, id, DB_KIND_CONTEST, contest_id)
 			  : db_change(c, DB_KIND_SUBMISSION, id, DB_KIND_PROBLEM, problem_id);
 }
@@ -414,7 +427,7 @@ int db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_
 	sqlite3_reset(st);
 	if (found) {
 		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
-				" WHERE s.problem_id = ? AND s.contest_id IS NULL ORDER BY s.id DESC LIMIT ? OFFSET ?");
+				" WHERE s.problem_id = ? AND s.contest_id IS NULL AND s.jury = 0 ORDER BY s.id DESC LIMIT ? OFFSET ?");
 		sqlite3_bind_int64(st, 1, problem_id);
 		sqlite3_bind_int(st, 2, per_page);
 		sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
@@ -440,13 +453,13 @@ int db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, cons
 	db_read_begin(c);
 	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM submissions s"
 				      " WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
-				      " AND (?3 IS NULL OR s.verdict = ?3)");
+				      " AND (?3 IS NULL OR s.verdict = ?3) AND s.jury = 0");
 	bind_filters(st, problem_id, user_id, verdict);
 	*total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
 			" WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
-			" AND (?3 IS NULL OR s.verdict = ?3)"
+			" AND (?3 IS NULL OR s.verdict = ?3) AND s.jury = 0"
 			" ORDER BY s.id DESC LIMIT ?4 OFFSET ?5");
 	bind_filters(st, problem_id, user_id, verdict);
 	sqlite3_bind_int(st, 4, per_page);
@@ -472,7 +485,7 @@ int db_submissions_changed(struct db *db, int64_t problem_id, int64_t submission
 				" AND ch.seq > ?2 AND s.contest_id IS NULL ORDER BY ch.seq LIMIT ?4");
 	} else {
 		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS CHANGED_FROM
-				" WHERE ch.kind = 'submission' AND ch.seq > ?2 AND ?3 = 0 ORDER BY ch.seq LIMIT ?4");
+				" WHERE ch.kind = 'submission' AND ch.seq > ?2 AND ?3 = 0 AND s.jury = 0 ORDER BY ch.seq LIMIT ?4");
 	}
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_int64(st, 3, problem_id);

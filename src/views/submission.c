@@ -72,6 +72,8 @@ static void state_members(struct buf *b, const struct db_submission *s, bool hid
 	put_string(b, "},\"created_at\":", s->created_at);
 	put_string(b, ",\"judged_at\":", s->judged_at);
 	contest_members(b, s);
+	if (s->jury) /* a package's jury submission: only staff ever read one */
+		buf_adds(b, ",\"jury\":true");
 }
 
 /* The members from "index" on and the closing brace, shared by the REST tests and the test_result message. */

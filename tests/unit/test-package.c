@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,7 +294,18 @@ START_TEST(custom_validator_errors)
 	must_reject(&z, NULL, "output_validators/a: no C, C++ or Python source file");
 	zip_release(&z);
 
-	reject_yaml("name: Perm\nvalidation: custom score\n", "validation 'score' is not supported");
+	reject_yaml("name: Perm\nvalidation: custom score\n", "output_validators: missing");
+	const char *one[] = {"output_validators/a/a.c", "int main(void) { return 42; }"};
+	zip_with(&z, "name: Perm\nvalidation: custom score\n", one, 2);
+	must_reject(&z, NULL, "problem.yaml: validation 'custom score' needs 'type: scoring'");
+	zip_release(&z);
+	zip_with(&z, "name: Perm\ntype: scoring\nvalidation: custom score\n", one, 2);
+	struct package *scored;
+	ck_assert_int_eq(read_zip(&z, NULL, &scored), 0);
+	ck_assert(scored->checker.type == CHECKER_CUSTOM && scored->checker.score);
+	ck_assert_str_eq(scored->checker.score_aggregation, "sum");
+	package_free(scored);
+	zip_release(&z);
 	reject_yaml("name: Perm\nvalidation: default interactive\n", "validation 'interactive' is not supported");
 	reject_yaml("name: Perm\ntype: interactive\n", "output_validators: missing");
 	reject_yaml("name: Perm\nvalidation: magic\n", "'validation' must start with default or custom");
@@ -563,13 +575,14 @@ START_TEST(names)
 }
 END_TEST
 
-START_TEST(submissions_are_not_loaded)
+START_TEST(other_folders_are_not_loaded)
 {
-	/* a 2 MiB submission and other folders under a 1 MiB per-file limit */
+	/* other folders under a 1 MiB per-file limit; submissions/ is read (jury submissions) */
 	struct zip z;
 	zip_begin(&z);
 	add_basic(&z, "", PROBLEM_YAML);
-	zip_zeros(&z, "submissions/accepted/huge.c", 2 << 20);
+	zip_file(&z, "submissions/accepted/a.c", "int main(void) { return 0; }\n");
+	zip_file(&z, "submissions/notes.txt", "not a submission: directly in submissions/\n");
 	zip_zeros(&z, "input_validators/v/huge.py", 2 << 20);
 	zip_zeros(&z, "attachments/huge.bin", 2 << 20);
 	zip_zeros(&z, "data/secret/huge.png", 2 << 20);
@@ -578,7 +591,53 @@ START_TEST(submissions_are_not_loaded)
 	struct package *p;
 	ck_assert_int_eq(read_zip(&z, &lim, &p), 0);
 	ck_assert_uint_eq(p->test_count, 2);
+	ck_assert_uint_eq(p->submission_count, 1);
+	ck_assert_str_eq(p->submissions[0].path, "accepted/a.c");
+	ck_assert_str_eq(p->submissions[0].expected, "AC");
+	ck_assert_str_eq(p->submissions[0].extension, "c");
 	package_free(p);
+	zip_release(&z);
+}
+END_TEST
+
+/* Jury submissions: the folder, submissions.yaml, a DOMjudge comment; a folder of several files. */
+START_TEST(jury_submissions_and_what_they_expect)
+{
+	struct zip z;
+	zip_begin(&z);
+	add_basic(&z, "", PROBLEM_YAML);
+	zip_file(&z, "submissions/wrong_answer/w.py", "print(1)\n");
+	zip_file(&z, "submissions/time_limit_exceeded/t.cpp", "// @EXPECTED_RESULTS@: TIMELIMIT, RUN-ERROR\n");
+	zip_file(&z, "submissions/mixed/m.c", "int main(void) { return 0; }\n");
+	zip_file(&z, "submissions/other/x.c", "int main(void) { return 0; }\n");
+	zip_file(&z, "submissions/accepted/two/a.py", "import b\n");
+	zip_file(&z, "submissions/accepted/two/b.py", "\n");
+	zip_file(&z, "submissions/submissions.yaml", "mixed:\n  permitted: [AC, WA, TLE]\n  required: [WA, TLE]\n"
+						     "wrong_answer/*.py:\n  permitted: [AC, RTE]\n");
+	zip_end(&z);
+	struct package *p;
+	ck_assert_int_eq(read_zip(&z, NULL, &p), 0);
+	ck_assert_uint_eq(p->submission_count, 4); /* other/ has no expectation: left out */
+	ck_assert_str_eq(p->submissions[0].path, "accepted/two");
+	ck_assert_ptr_null(p->submissions[0].source);
+	ck_assert_str_eq(p->submissions[1].path, "mixed/m.c");
+	ck_assert_str_eq(p->submissions[1].expected, "WA,TLE");
+	ck_assert_str_eq(p->submissions[2].path, "time_limit_exceeded/t.cpp");
+	ck_assert_str_eq(p->submissions[2].expected, "TLE,RTE");
+	ck_assert_str_eq(p->submissions[3].path, "wrong_answer/w.py");
+	ck_assert_str_eq(p->submissions[3].expected, "AC,RTE");
+	ck_assert(p->time_limit_given == false);
+	ck_assert(fabs(p->ac_to_time_limit - 5) < 1e-9 && fabs(p->time_limit_to_tle - 2) < 1e-9);
+	package_free(p);
+	zip_release(&z);
+	char *err = NULL;
+	zip_begin(&z);
+	add_basic(&z, "", PROBLEM_YAML);
+	zip_file(&z, "submissions/submissions.yaml", "accepted:\n  permitted: [OK]\n");
+	zip_end(&z);
+	ck_assert_int_eq(package_read_zip(z.out.data, z.out.len, NULL, &p, &err), PACKAGE_E_INVALID);
+	ck_assert_ptr_nonnull(strstr(err, "submissions/submissions.yaml: 'accepted': permitted"));
+	free(err);
 	zip_release(&z);
 }
 END_TEST
@@ -1322,7 +1381,8 @@ int main(void)
 	tcase_add_test(tc, test_order_and_groups);
 	tcase_add_test(tc, binary_and_empty_test_data);
 	tcase_add_test(tc, names);
-	tcase_add_test(tc, submissions_are_not_loaded);
+	tcase_add_test(tc, other_folders_are_not_loaded);
+	tcase_add_test(tc, jury_submissions_and_what_they_expect);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("scoring");
