@@ -48,9 +48,12 @@ void api_submit(struct http_request *req, struct http_response *res, int64_t pro
    (db_submission_release it) and no answer yet, or false with the answer
    given (400, 404, 409 for an id taken, 429, 500). */
 bool api_submit_source(struct http_request *req, struct http_response *res, int64_t problem_id,
-		       const char *language, const char *source, const struct db_submit_context *ctx, int64_t want,
-		       struct db_submission *created /* OUT */);
+		       const char *language, const char *source, size_t source_len, const struct db_submit_context *ctx,
+		       int64_t want, struct db_submission *created /* OUT */);
 void api_submissions_create(struct http_request *req, struct http_response *res);
+/* A problem's PDF statement and the images of its statement, to whoever may see the problem. */
+void api_problem_statement_pdf(struct http_request *req, struct http_response *res);
+void api_problem_file(struct http_request *req, struct http_response *res);
 void api_problem_submissions(struct http_request *req, struct http_response *res);
 void api_submissions_list(struct http_request *req, struct http_response *res);
 void api_submissions_get(struct http_request *req, struct http_response *res);

@@ -290,7 +290,7 @@ static void submission_files(struct clics *x, struct http_response *res, const c
 	const struct language *l = languages_find(x->req->app->languages, s.language);
 	struct buf zip;
 	buf_init(&zip);
-	zip_one(&zip, l && l->source ? l->source : "source", s.source ? s.source : "", s.source ? strlen(s.source) : 0);
+	zip_one(&zip, l && l->source ? l->source : "source", s.source ? s.source : "", s.source ? s.source_len : 0);
 	res->status = 200;
 	res->body_len = zip.len;
 	res->body = buf_detach(&zip, NULL);

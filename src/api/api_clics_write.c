@@ -303,7 +303,7 @@ static void submission_write(struct http_request *req, struct http_response *res
 	if (!files_source(res, json_object_get(body, "files"), &source))
 		goto out;
 	struct db_submission s;
-	if (!api_submit_source(req, res, problem_id, language, source, &ctx, want, &s))
+	if (!api_submit_source(req, res, problem_id, language, source, strlen(source), &ctx, want, &s))
 		goto out;
 	answer_object(req, res, 201, CLICS_SUBMISSIONS, s.id);
 	db_submission_release(&s);

@@ -66,7 +66,7 @@ static int add_sources(struct zip_writer *z, const struct app *app, json_t *subs
 		char *data = NULL;
 		size_t len = 0;
 		rc = zip_writer_add(inner, l && l->source ? l->source : "source", row.source ? row.source : "",
-				    row.source ? strlen(row.source) : 0);
+				    row.source ? row.source_len : 0);
 		db_submission_release(&row);
 		if (rc) {
 			zip_writer_free(inner);

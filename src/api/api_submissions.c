@@ -63,8 +63,8 @@ static bool is_jury(const struct db_user *u)
 }
 
 bool api_submit_source(struct http_request *req, struct http_response *res, int64_t problem_id,
-		       const char *language, const char *source, const struct db_submit_context *ctx, int64_t want,
-		       struct db_submission *created)
+		       const char *language, const char *source, size_t source_len, const struct db_submit_context *ctx,
+		       int64_t want, struct db_submission *created)
 {
 	struct app *app = req->app;
 	if (!db_problem_exists(app->db, problem_id)) {
@@ -76,14 +76,14 @@ bool api_submit_source(struct http_request *req, struct http_response *res, int6
 			   languages_ids(app->languages));
 		return false;
 	}
-	if (!*source) {
+	if (source_len == 0) {
 		http_error(res, 400, "validation", "field 'source' must not be empty");
 		return false;
 	}
 	int64_t id;
 	/* Per user, never per address: a classroom behind one NAT submits freely. */
 	struct db_submit_limits lim = {app->cfg->submissions_per_minute, app->cfg->queued_per_user, NULL, 0};
-	int rc = db_submission_create_as(app->db, problem_id, req->user->id, language, source, ctx, want,
+	int rc = db_submission_create_as(app->db, problem_id, req->user->id, language, source, source_len, ctx, want,
 					 is_jury(req->user) ? NULL : &lim, &id, created);
 	if (rc == DB_E_LIMITED)
 		refuse_over_quota(res, &lim);
@@ -105,15 +105,17 @@ void api_submit(struct http_request *req, struct http_response *res, int64_t pro
 		const struct db_submit_context *ctx)
 {
 	const char *language = NULL, *source = NULL;
+	size_t source_len = 0;
 	char *err = NULL;
+	/* A source may hold NUL bytes: stored as sent, it fails to compile. */
 	if (json_get_string(req->json, "language", true, 64, &language, &err) ||
-	    json_get_string(req->json, "source", true, API_MAX_SOURCE, &source, &err)) {
+	    json_get_bytes(req->json, "source", true, API_MAX_SOURCE, &source, &source_len, &err)) {
 		http_error(res, 400, "validation", "%s", err);
 		free(err);
 		return;
 	}
 	struct db_submission created;
-	if (api_submit_source(req, res, problem_id, language, source, ctx, 0, &created))
+	if (api_submit_source(req, res, problem_id, language, source, source_len, ctx, 0, &created))
 		answer_submission(res, 201, &created, 0);
 }
 
@@ -292,7 +294,8 @@ void api_submissions_get(struct http_request *req, struct http_response *res)
 	}
 	if (parts & VIEW_RESULT_HIDDEN)
 		theirs = false;
-	answer_submission(res, 200, &s, parts | VIEW_TESTS | (theirs ? VIEW_COMPILE_OUTPUT | VIEW_SOURCE : 0));
+	answer_submission(res, 200, &s,
+			  parts | VIEW_TESTS | (theirs ? VIEW_COMPILE_OUTPUT | VIEW_SOURCE | VIEW_FEEDBACK : 0));
 }
 
 void api_submission_rejudge(struct http_request *req, struct http_response *res)

@@ -137,6 +137,8 @@ int cli_import(const struct config *cfg, const char *path, const char *slug)
 	else
 		printf("%s problem '%s' (id %lld) with %zu tests\n", result.created ? "created" : "updated", result.slug,
 		       (long long)result.id, result.test_count);
+	for (size_t i = 0; rc == 0 && i < pkg->warning_count; i++)
+		fprintf(stderr, "verdict problem import: '%s': warning: %s\n", path, pkg->warnings[i]);
 	if (rc == 0)
 		rc = import_jury_here(cfg, db, pkg, result.id, &err);
 	free(err);

@@ -204,11 +204,26 @@ static void job_event(struct judge *j, struct judge_worker *w, const char *event
 		       "the compiler's output");
 	} else if (wanted && strcmp(event, "test") == 0) {
 		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
-		stored(w, db_judge_test(db, w->job, w->token, (int)json_integer_value(json_object_get(ev, "index")),
-					json_string_value(json_object_get(ev, "group")), verdict,
-					json_integer_value(json_object_get(ev, "time_ms")),
-					json_integer_value(json_object_get(ev, "memory_kb")), scoring_passed(verdict)),
-		       "a test result");
+		int idx = (int)json_integer_value(json_object_get(ev, "index"));
+		bool ok = stored(w, db_judge_test(db, w->job, w->token, idx, json_string_value(json_object_get(ev, "group")),
+						  verdict, json_integer_value(json_object_get(ev, "time_ms")),
+						  json_integer_value(json_object_get(ev, "memory_kb")), scoring_passed(verdict)),
+				 "a test result");
+		const char *b64 = json_string_value(json_object_get(ev, "output"));
+		const char *message = json_string_value(json_object_get(ev, "team_message"));
+		if (ok && (b64 || message)) {
+			/* a failed sample's output (base64), the validator's team message */
+			size_t cap = b64 ? strlen(b64) : 0, len = 0;
+			char *output = b64 ? xmalloc(cap + 1) : NULL;
+			if (b64 && sodium_base642bin((unsigned char *)output, cap, b64, cap, NULL, &len, NULL,
+						     sodium_base64_VARIANT_ORIGINAL) != 0) {
+				free(output);
+				output = NULL;
+			}
+			stored(w, db_judge_test_feedback(db, w->job, w->token, idx, output, len, message),
+			       "what a test left for the team");
+			free(output);
+		}
 	} else if (wanted && done) {
 		json_t *score = json_object_get(ev, "score");
 		json_t *time_ms = json_object_get(ev, "time_ms"), *memory_kb = json_object_get(ev, "memory_kb");

@@ -90,6 +90,10 @@ const char *validator_run_interactive(struct sandbox *sb, const struct validator
 const char *validator_interactive_verdict(const struct sandbox_result *sub, uint64_t time_limit_ms,
 					  enum validator_verdict v, const struct sandbox_result *val);
 
+/* The validator's feedback/teammessage.txt in dir (its first max bytes, as
+   UTF-8 with invalid bytes replaced), or NULL when it wrote none. */
+char *validator_team_message(const char *dir, size_t max);
+
 /* The largest nextpass.in a multi-pass validator may write. */
 #define VALIDATOR_NEXT_PASS_MAX (64u << 20)
 

@@ -186,6 +186,9 @@ struct test_outcome {
 	const char *verdict;
 	int64_t time_ms, memory_kb;
 	double score;      /* custom scoring: the validator's score.txt of an accepted test */
+	char *output;      /* a failed sample's output (at most DB_FEEDBACK_OUTPUT_MAX), else NULL */
+	size_t output_len;
+	char *team_message; /* the validator's teammessage.txt, else NULL */
 };
 
 /* The program's stdin: a sealed memfd, so that nothing the program does
@@ -209,10 +212,10 @@ static int sealed_input(const char *data, size_t len)
 /* One pass of a test (a test is one pass unless the problem is multi-pass):
    runs the submission on input, alone or beside its interactor, and checks
    its output. */
-static struct test_outcome run_pass(struct worker *w, struct job *job, const char *what, int pass,
+static struct test_outcome run_pass(struct worker *w, struct job *job, const char *what, int pass, bool sample,
 				    const char *input, size_t input_len, const char *answer, size_t answer_len)
 {
-	struct test_outcome o = {"JE", 0, 0, 0};
+	struct test_outcome o = {"JE", 0, 0, 0, NULL, 0, NULL};
 	int in = sealed_input(input, input_len);
 	int out = memfd_from("output", "", 0);
 	int err = memfd_from("stderr", "", 0);
@@ -242,7 +245,9 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 				      .answer_len = answer_len, .time_limit_ms = tl, .keep_feedback = pass > 1};
 	bool custom = job->checker.type == CHECKER_CUSTOM;
 	struct sandbox_result r;
+	bool validated = false;
 	if (custom && job->checker.interactive) {
+		validated = true;
 		o.verdict = validator_run_interactive(w->sandbox, &call, &spec, &r, &job->log);
 		if (!o.verdict) /* never: but GCC cannot see it through the inlining */
 			o.verdict = "JE";
@@ -266,6 +271,7 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 	o.time_ms = (int64_t)r.cpu_ms;
 	o.memory_kb = (int64_t)r.memory_kb;
 	if (!o.verdict && custom) {
+		validated = true;
 		enum validator_verdict v = validator_run(w->sandbox, &call, out, &job->log);
 		o.verdict = v == VALIDATOR_AC ? "AC" : v == VALIDATOR_WA ? "WA" : "JE";
 		if (v == VALIDATOR_JE)
@@ -295,6 +301,11 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 		else if (rc < 0)
 			judge_error(job, "%s: the checker failed: %s", what, strerror(-rc));
 	}
+	if (validated) /* this pass's feedback dir, not an earlier test's */
+		o.team_message = validator_team_message(job->validator_dir, DB_FEEDBACK_MESSAGE_MAX);
+	/* A team may see its own output where it failed a sample (never a hidden test). */
+	if (sample && strcmp(o.verdict, "AC") != 0 && strcmp(o.verdict, "JE") != 0 && !(custom && job->checker.interactive))
+		o.output = fd_read_head(out, DB_FEEDBACK_OUTPUT_MAX, &o.output_len);
 	if (strcmp(o.verdict, "AC") != 0) {
 		log_result(job, what, &r);
 		size_t len;
@@ -316,9 +327,9 @@ out:
 /* Runs one test: one pass, or, for a multi-pass problem, passes while the
    validator accepts and writes a nextpass.in (the next pass's input), up to
    the problem's limit. The time and memory are the largest of a pass. */
-static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
+static struct test_outcome run_test(struct worker *w, struct job *job, int idx, bool sample)
 {
-	struct test_outcome o = {"JE", 0, 0, 0};
+	struct test_outcome o = {"JE", 0, 0, 0, NULL, 0, NULL};
 	char *input = NULL, *answer = NULL;
 	size_t input_len = 0, answer_len = 0;
 	char what[48];
@@ -331,9 +342,14 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 	for (int pass = 1;; pass++) {
 		if (passes > 1)
 			snprintf(what, sizeof what, "test %d pass %d", idx, pass);
-		struct test_outcome po = run_pass(w, job, what, pass, input, input_len, answer, answer_len);
+		struct test_outcome po = run_pass(w, job, what, pass, sample, input, input_len, answer, answer_len);
 		o.verdict = po.verdict;
 		o.score = po.score;
+		free(o.output); /* the last pass's */
+		free(o.team_message);
+		o.output = po.output;
+		o.output_len = po.output_len;
+		o.team_message = po.team_message;
 		o.time_ms = po.time_ms > o.time_ms ? po.time_ms : o.time_ms;
 		o.memory_kb = po.memory_kb > o.memory_kb ? po.memory_kb : o.memory_kb;
 		if (passes == 1 || strcmp(o.verdict, "AC") != 0)
@@ -436,7 +452,7 @@ static const char *prepare(struct worker *w, struct job *job)
 	int fd = -1;
 	if (mkdir(job->box, 0755) == 0)
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -errno : write_all(fd, job->sub.source, strlen(job->sub.source));
+	int rc = fd < 0 ? -errno : write_all(fd, job->sub.source, job->sub.source_len);
 	if (fd >= 0)
 		close(fd);
 	free(path);
@@ -488,7 +504,7 @@ static void judge(struct worker *w, int64_t id)
 		int idx = (int)json_integer_value(json_object_get(t, "idx"));
 		const char *group = json_string_value(json_object_get(t, "group"));
 		size_t mark = job.log.len;
-		struct test_outcome o = run_test(w, &job, idx);
+		struct test_outcome o = run_test(w, &job, idx, json_is_true(json_object_get(t, "sample")));
 		keep_test_log(&job, mark);
 		if (o.time_ms > max_time)
 			max_time = o.time_ms;
@@ -496,9 +512,22 @@ static void judge(struct worker *w, int64_t id)
 			max_memory = o.memory_kb;
 		bool more = scoring_add_scored(&sc, group, json_number_value(json_object_get(t, "points")), o.verdict,
 					       o.score);
-		send_event(json_pack("{s:s, s:i, s:s, s:s, s:I, s:I}", "event", "test", "index", idx, "group", group,
-				     "verdict", o.verdict, "time_ms", (json_int_t)o.time_ms, "memory_kb",
-				     (json_int_t)o.memory_kb));
+		json_t *ev = json_pack("{s:s, s:i, s:s, s:s, s:I, s:I}", "event", "test", "index", idx, "group", group,
+				       "verdict", o.verdict, "time_ms", (json_int_t)o.time_ms, "memory_kb",
+				       (json_int_t)o.memory_kb);
+		if (o.output) { /* any bytes: in base64 */
+			size_t cap = sodium_base64_ENCODED_LEN(o.output_len, sodium_base64_VARIANT_ORIGINAL);
+			char *b64 = xmalloc(cap);
+			sodium_bin2base64(b64, cap, (const unsigned char *)o.output, o.output_len,
+					  sodium_base64_VARIANT_ORIGINAL);
+			json_object_set_new(ev, "output", json_string(b64));
+			free(b64);
+		}
+		if (o.team_message)
+			json_object_set_new(ev, "team_message", json_string(o.team_message));
+		send_event(ev);
+		free(o.output);
+		free(o.team_message);
 		if (!more)
 			break;
 	}

@@ -27,10 +27,21 @@ struct import_result {
 };
 
 /* Stores pkg under `slug` (NULL: the package's folder name, else derived from
-   its name). Nothing is written unless everything is valid. Returns 0,
-   IMPORT_E_INVALID with *err, or negative errno with *err (both malloc'd). */
+   its name). A derived slug never replaces a problem imported from another
+   package (see import_package_identity; one written as JSON, or imported
+   before identities were kept, counts as another): IMPORT_E_CONFLICT, and the
+   message names that problem and says to choose the slug. Nothing is written
+   unless everything is valid. Returns 0, IMPORT_E_INVALID or IMPORT_E_CONFLICT
+   with *err, or negative errno with *err (both malloc'd). */
 int import_package(struct db *db, const struct package *pkg, const char *slug, import_compile_fn compile, void *ctx,
 		   struct import_result *out, char **err);
+/* What makes two imports the same package: "uuid:<uuid>" from problem.yaml,
+   else "folder:<name>" (the zip's top-level folder, or the imported
+   directory's name); NULL (malloc'd otherwise) when it has neither. */
+char *import_package_identity(const struct package *pkg);
+/* The Content-Type of a statement file by its extension (pdf, png, jpg, jpeg,
+   gif, svg), or NULL for any other. */
+const char *import_content_type(const char *name);
 /* Makes a slug out of any text: lowercase letters, digits, '-' and '_'. */
 void import_slugify(const char *text, char out[65]);
 

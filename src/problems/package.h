@@ -17,7 +17,9 @@
  *                      limits.time_multiplier, time_safety_margin (legacy),
  *                      time_multipliers, time_resolution: for deriving a
  *                      missing time limit (time_limit_given false);
- *                      limits.memory and limits.output in MiB, else 256 and 8;
+ *                      limits.memory and limits.output in MiB, else the format's
+ *                      typical system defaults, 2048 and 8 (the same in every
+ *                      version: legacy, 2023-07-draft, 2025-09);
  *                      type (pass-fail, scoring, interactive, multi-pass, or a
  *                      list of them; submit-answer is rejected);
  *                      limits.validation_passes (multi-pass: 2 to
@@ -103,6 +105,7 @@ struct package_submission {
 
 struct package {
 	char *name;                   /* problem title, UTF-8 */
+	char *uuid;                   /* problem.yaml uuid, or NULL */
 	char *folder;                 /* zip: the single top-level folder, else NULL;
 	                                 directory: its base name (a slug hint) */
 	char *statement;              /* UTF-8; "" when the package has none */
@@ -120,6 +123,10 @@ struct package {
 	size_t test_count;
 	struct package_group *groups; /* run order of their first test */
 	size_t group_count;
+	struct package_file *statement_files; /* served with the statement: "statement.pdf", images by name */
+	size_t statement_file_count;
+	char **warnings;              /* what was accepted but looks wrong (no secret tests), one line each */
+	size_t warning_count;
 	/* The time limit: given (problem.yaml or .timelimit), else derived from
 	   the jury submissions with these multipliers (see jury_files.h). */
 	bool time_limit_given;
@@ -140,6 +147,10 @@ struct package_limits {
 #define PACKAGE_LIMITS_DEFAULT ((struct package_limits){512ull << 20, 20000, 256ull << 20, 5000})
 
 /* Reads a zip archive held in data[0..len). lim NULL means PACKAGE_LIMITS_DEFAULT.
+ * Symbolic links (git archive, zip -y) stand for the file or folder they lead
+ * to when it is inside the package (a linked folder's files appear under the
+ * link); links out of it, broken ones, loops and chains of more than 16 are
+ * rejected.
  * On success *out is a new package (package_free it). On PACKAGE_E_INVALID,
  * *err is a malloc'd one-line message ("problem.yaml: line 3: ..."), the caller
  * frees it. Thread-safe. */
@@ -147,10 +158,10 @@ int package_read_zip(const void *data, size_t len, const struct package_limits *
                      struct package **out, char **err);
 
 /* Reads the package in directory path (problem.yaml in it, or in its single
- * subfolder). Symlinks are followed only to regular files inside the package;
- * symlinks that leave it, symlinked folders, devices, FIFOs and sockets are
- * rejected. Hidden entries are skipped. Otherwise as package_read_zip; a missing
- * or unreadable path is a negative errno (no *err). */
+ * subfolder). Symlinks are followed to files and folders inside the package;
+ * symlinks that leave it, loops, devices, FIFOs and sockets are rejected.
+ * Hidden entries are skipped. Otherwise as package_read_zip; a missing or
+ * unreadable path is a negative errno (no *err). */
 int package_read_dir(const char *path, const struct package_limits *lim,
                      struct package **out, char **err);
 

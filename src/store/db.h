@@ -198,6 +198,19 @@ struct db_problem {
 	bool replace_tests;        /* on update: false keeps the stored tests (and validator) */
 	bool keep_validator;       /* on update with replace_tests: keep the stored validator anyway
 	                              (a problem written as JSON carries none) */
+	const char *package_id;    /* an import: the package's identity (NULL: none known); files below
+	                              replace the stored ones. Not an import (JSON): both kept */
+	bool from_package;
+	const struct db_problem_file *files;
+	size_t file_count;
+};
+
+/* A file served with a problem's statement (its PDF, its images). */
+struct db_problem_file {
+	const char *name;          /* "statement.pdf", "figure.png" */
+	const char *content_type;
+	const void *data;
+	size_t len;
 };
 
 /* Inserts a problem; DB_E_CONFLICT if the slug is taken. */
@@ -206,6 +219,15 @@ DB_MUST_CHECK int db_problem_create(struct db *db, const struct db_problem *p, i
 DB_MUST_CHECK int db_problem_update(struct db *db, int64_t id, const struct db_problem *p);
 DB_MUST_CHECK int db_problem_delete(struct db *db, int64_t id);
 DB_MUST_CHECK int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id /* OUT */);
+/* The identity of the package problem id was imported from (malloc'd), NULL
+   in *out when none is known; DB_E_NOT_FOUND. */
+DB_MUST_CHECK int db_problem_package_id(struct db *db, int64_t id, char **out /* OUT */);
+/* One file of a problem's statement (db_problem_file_free it); DB_E_NOT_FOUND. */
+DB_MUST_CHECK int db_problem_file_get(struct db *db, int64_t problem_id, const char *name,
+				      struct db_problem_file **out /* OUT */);
+void db_problem_file_free(struct db_problem_file *f);
+/* The names of a problem's statement files, in name order (free each and the array). */
+size_t db_problem_file_names(struct db *db, int64_t problem_id, char ***names /* OUT */);
 bool db_problem_exists(struct db *db, int64_t id);
 /* A sample test as shown to users: input and answer (NUL-terminated after len). */
 struct db_sample {
@@ -330,10 +352,29 @@ struct db_submission {
 	const char *compile_output;
 	const struct db_test_result *tests; /* in run order */
 	size_t test_count;
+	/* With DB_SUBMISSION_DETAILS, the tests that left something for the team: */
+	const struct db_test_feedback *feedback; /* by index */
+	size_t feedback_count;
 	/* With DB_SUBMISSION_SOURCE: */
-	const char *source;
+	const char *source;         /* may hold NUL bytes: source_len is its length */
+	size_t source_len;
 	void *mem;                  /* what db_submission_release frees */
+	void *feedback_mem;
 };
+
+/* What a failed test left for the team: on a sample test its output beside
+   the expected one, and the validator's team message. NULs inside are kept
+   (each is NUL-terminated after its length); absent ones are NULL. */
+struct db_test_feedback {
+	int index;
+	const char *output;
+	size_t output_len;
+	const char *expected;       /* the sample's answer, up to DB_FEEDBACK_OUTPUT_MAX */
+	size_t expected_len;
+	const char *team_message;
+};
+#define DB_FEEDBACK_OUTPUT_MAX (64 * 1024)
+#define DB_FEEDBACK_MESSAGE_MAX 4096
 
 enum { DB_SUBMISSION_DETAILS = 1, DB_SUBMISSION_SOURCE = 2 };
 /* Reads one submission (with the parts asked for); its strings are its own
@@ -398,6 +439,11 @@ DB_MUST_CHECK int db_judge_compiled(struct db *db, int64_t id, int64_t token, co
 /* Records a finished test (and the running metrics: max time, max memory, tests passed). */
 DB_MUST_CHECK int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char *group, const char *verdict,
 		  int64_t time_ms, int64_t memory_kb, bool passed);
+/* What test idx (already recorded) left for the team: output (a sample's, at
+   most DB_FEEDBACK_OUTPUT_MAX bytes kept) and team_message (at most
+   DB_FEEDBACK_MESSAGE_MAX), either NULL. */
+DB_MUST_CHECK int db_judge_test_feedback(struct db *db, int64_t id, int64_t token, int idx, const char *output,
+					 size_t output_len, const char *team_message);
 /* -> done with the verdict; score < 0 means none; compile_output may be NULL to keep the stored one. */
 DB_MUST_CHECK int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
 		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log);
@@ -412,7 +458,8 @@ int64_t db_judge_recover(struct db *db);
 struct db_job {
 	int64_t problem_id;
 	char language[64];
-	char *source; /* malloc'd */
+	char *source; /* malloc'd, NUL-terminated after source_len (may hold NULs itself) */
+	size_t source_len;
 	int64_t time_limit_ms; /* a jury submission's provisional limit, else 0: the problem's */
 };
 DB_MUST_CHECK int db_job_load(struct db *db, int64_t id, struct db_job *out);
@@ -575,10 +622,12 @@ DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int
 					  const char *source, const struct db_submit_context *ctx,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
-/* The same taking the id `want` (0: the next; a CLICS PUT gives one):
+/* The same taking the id `want` (0: the next; a CLICS PUT gives one), and a
+   source of source_len bytes (which may hold NULs):
    DB_E_CONFLICT when it is not above every submission id given out so far. */
 DB_MUST_CHECK int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-					  const char *source, const struct db_submit_context *ctx, int64_t want,
+					  const char *source, size_t source_len,
+					  const struct db_submit_context *ctx, int64_t want,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
 /* A page of a contest's submissions, newest first, optionally of one team and

@@ -4,6 +4,7 @@
 #include "db_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,8 +67,8 @@ static void read_row(sqlite3_stmt *st, struct db_submission *s)
 static void own(struct db_submission *s, const struct db_test_result *tests, size_t test_count)
 {
 	const char **fields[] = {&s->user, &s->language, &s->status, &s->verdict, &s->created_at,
-				 &s->judged_at, &s->problem_label, &s->compile_output, &s->source};
-	size_t size = test_count * sizeof *tests;
+				 &s->judged_at, &s->problem_label, &s->compile_output};
+	size_t size = test_count * sizeof *tests + (s->source ? s->source_len + 1 : 0);
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		size += db_str_size(*fields[i]);
 	for (size_t i = 0; i < test_count; i++)
@@ -81,6 +82,10 @@ static void own(struct db_submission *s, const struct db_test_result *tests, siz
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		*fields[i] = db_str_copy(&p, *fields[i]);
+	if (s->source) { /* with its NULs */
+		s->source = memcpy(p, s->source, s->source_len + 1);
+		p += s->source_len + 1;
+	}
 	s->tests = copy;
 	s->test_count = test_count;
 	s->mem = copy;
@@ -91,7 +96,70 @@ void db_submission_release(struct db_submission *s)
 	if (!s)
 		return;
 	free(s->mem);
+	free(s->feedback_mem);
 	memset(s, 0, sizeof *s);
+}
+
+/* Appends a blob column to b (NUL-terminated); its offset in b, or -1 for NULL. */
+static ptrdiff_t add_column(sqlite3_stmt *st, int col, struct buf *b, size_t *len)
+{
+	*len = 0;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return -1;
+	ptrdiff_t at = (ptrdiff_t)b->len;
+	*len = (size_t)sqlite3_column_bytes(st, col);
+	buf_add(b, *len ? sqlite3_column_blob(st, col) : "", *len);
+	buf_add(b, "", 1);
+	return at;
+}
+
+/* The tests of submission id that left something for the team (its output on
+   a sample, beside the sample's answer; a team message), in one block. */
+static void read_feedback(struct db_conn *c, int64_t id, struct db_submission *out)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT r.idx, r.output, CASE WHEN r.output IS NULL THEN NULL ELSE"
+				      " substr(t.output, 1, ?2) END, r.team_message"
+				      " FROM test_results r JOIN submissions s ON s.id = r.submission_id"
+				      " LEFT JOIN tests t ON t.problem_id = s.problem_id AND t.idx = r.idx AND t.sample"
+				      " WHERE r.submission_id = ?1 AND (r.output IS NOT NULL OR r.team_message IS NOT NULL)"
+				      " ORDER BY r.idx");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, DB_FEEDBACK_OUTPUT_MAX);
+	struct db_test_feedback *items = NULL;
+	ptrdiff_t(*at)[3] = NULL; /* offsets in bytes of output, expected, team_message */
+	struct buf bytes;
+	buf_init(&bytes);
+	size_t n = 0, cap = 0, message_len;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			items = xrealloc(items, cap * sizeof *items);
+			at = xrealloc(at, cap * sizeof *at);
+		}
+		struct db_test_feedback *f = &items[n];
+		*f = (struct db_test_feedback){.index = sqlite3_column_int(st, 0)};
+		at[n][0] = add_column(st, 1, &bytes, &f->output_len);
+		at[n][1] = add_column(st, 2, &bytes, &f->expected_len);
+		at[n][2] = add_column(st, 3, &bytes, &message_len);
+		n++;
+	}
+	sqlite3_reset(st);
+	struct db_test_feedback *block = xmalloc(n * sizeof *items + bytes.len + 1);
+	char *base = (char *)(block + n);
+	if (bytes.len)
+		memcpy(base, bytes.data, bytes.len);
+	for (size_t i = 0; i < n; i++) {
+		block[i] = items[i];
+		block[i].output = at[i][0] < 0 ? NULL : base + at[i][0];
+		block[i].expected = at[i][1] < 0 ? NULL : base + at[i][1];
+		block[i].team_message = at[i][2] < 0 ? NULL : base + at[i][2];
+	}
+	buf_release(&bytes);
+	free(items);
+	free(at);
+	out->feedback = block;
+	out->feedback_count = n;
+	out->feedback_mem = block;
 }
 
 /* Reads submission id through c into *out (owned); DB_E_NOT_FOUND if none. */
@@ -107,8 +175,10 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	read_row(st, out);
 	if (parts & DB_SUBMISSION_DETAILS)
 		out->compile_output = col_text(st, 21);
-	if (parts & DB_SUBMISSION_SOURCE)
+	if (parts & DB_SUBMISSION_SOURCE) {
 		out->source = col_text(st, 22);
+		out->source_len = out->source ? (size_t)sqlite3_column_bytes(st, 22) : 0;
+	}
 	struct db_test_result *tests = NULL;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *tt = NULL;
@@ -136,6 +206,8 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	free(tests);
 	if (tt)
 		sqlite3_reset(tt);
+	if (parts & DB_SUBMISSION_DETAILS)
+		read_feedback(c, id, out);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -223,12 +295,13 @@ int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, 
 			    const char *source, const struct db_submit_context *ctx, struct db_submit_limits *lim,
 			    int64_t *id, struct db_submission *created)
 {
-	return db_submission_create_as(db, problem_id, user_id, language, source, ctx, 0, lim, id, created);
+	return db_submission_create_as(db, problem_id, user_id, language, source, strlen(source), ctx, 0, lim, id,
+				       created);
 }
 
 int db_submission_insert(struct db_conn *c, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, const struct db_submit_context *ctx, bool jury, int64_t want,
-			 int64_t *id)
+			 const char *source, size_t source_len, const struct db_submit_context *ctx, bool jury,
+			 int64_t want, int64_t *id)
 {
 	/* The new row's id is known before the insert (the change needs it), and
 	   is never one a deleted submission had. */
@@ -251,7 +324,7 @@ int db_submission_insert(struct db_conn *c, int64_t problem_id, int64_t user_id,
 	sqlite3_bind_int64(st, 2, problem_id);
 	sqlite3_bind_int64(st, 3, user_id);
 	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, source, (int)source_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, round);
 	bind_ref(st, 7, ctx->contest_id);
 	bind_ref(st, 8, ctx->contest_id ? ctx->team_id : 0);
@@ -270,7 +343,7 @@ int db_submission_insert(struct db_conn *c, int64_t problem_id, int64_t user_id,
 }
 
 int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			    const char *source, const struct db_submit_context *ctx, int64_t want,
+			    const char *source, size_t source_len, const struct db_submit_context *ctx, int64_t want,
 			    struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
 {
 	static const struct db_submit_context plain = {0};
@@ -283,7 +356,7 @@ int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, 
 		return db_write_end(db, c, DB_E_LIMITED);
 	}
 	int64_t new_id = 0;
-	int rc = db_submission_insert(c, problem_id, user_id, language, source, ctx, false, want, &new_id);
+	int rc = db_submission_insert(c, problem_id, user_id, language, source, source_len, ctx, false, want, &new_id);
 	struct db_submission row = {0};
 	if (rc == 0 && created)
 		rc = read_one(c, new_id, 0, &row) == 0 ? 0 : db_fail(c, "read the new submission");

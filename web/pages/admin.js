@@ -414,7 +414,7 @@ export async function adminImport(ctx) {
   const file = h('input', { type: 'file', accept: '.zip,application/zip', required: true });
   const slug = h('input', { pattern: '[a-z0-9][a-z0-9_-]*', maxlength: 64, autocapitalize: 'none', spellcheck: 'false' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Import');
-  const result = h('p', { hidden: true });
+  const result = h('div', { hidden: true });
   const form = h('form', { class: 'card', novalidate: true },
     h('p', null, 'A problem package in the Kattis format, zipped: problem.yaml, problem_statement/, data/sample, data/secret and, if any, output_validators/. '
       + 'A package whose slug exists already updates that problem (its submissions are kept).'),
@@ -434,8 +434,10 @@ export async function adminImport(ctx) {
       const r = await api('POST', '/api/problems/import' + qs({ slug: slug.value.trim() }), undefined, { raw: f, contentType: 'application/zip' });
       const v = r.verification;
       msg.ok(`Imported “${r.slug}”.` + (v && v.submissions.length ? ` ${v.submissions.length} jury submissions: their report is on the problem's page.` : ''));
+      const warnings = (r.warnings || []).map((w) => h('li', null, w));
       result.replaceChildren(h('a', { href: `/problems/${r.id}` }, 'View the problem'), ' · ',
-        h('a', { href: `/admin/problems/${r.id}` }, v && v.submissions.length ? 'Edit it and see the jury report' : 'Edit it'));
+        h('a', { href: `/admin/problems/${r.id}` }, v && v.submissions.length ? 'Edit it and see the jury report' : 'Edit it'),
+        warnings.length ? h('ul', { class: 'import-warnings', 'aria-label': 'Warnings' }, warnings) : null);
       result.hidden = false;
     } catch (err) {
       msg.error(`Import failed: ${err.message}`);

@@ -9,11 +9,26 @@ const MAX_SOURCE = 512 * 1024;
 
 const CHECKERS = { exact: 'exact', tokens: 'tokens', float: 'numbers', kattis: 'Kattis default', custom: 'custom' };
 
+/* The statement, its images where it names them (the server serves them
+   under the problem, with the session cookie), its PDF when there is one. */
 function statement(p) {
   const div = h('div', { class: 'statement' });
   // statement_html is rendered and sanitised by the server (libcmark safe mode).
   div.innerHTML = p.statement_html || '';
-  return div;
+  const images = p.statement_images || [];
+  const byName = new Map(images.map((i) => [i.name, i.url]));
+  const shown = new Set();
+  for (const img of div.querySelectorAll('img')) {
+    const name = (img.getAttribute('src') || '').replace(/^\.\//, '');
+    if (byName.has(name)) { img.src = byName.get(name); shown.add(name); }
+  }
+  const rest = images.filter((i) => !shown.has(i.name));
+  const figures = rest.length ? h('div', { class: 'statement-figures' },
+    rest.map((i) => h('figure', null, h('img', { src: i.url, alt: i.name, loading: 'lazy' }),
+      h('figcaption', null, i.name)))) : null;
+  const pdf = p.statement_pdf ? h('p', { class: 'statement-pdf' },
+    h('a', { href: p.statement_pdf, target: '_blank', rel: 'noopener' }, 'Statement (PDF)')) : null;
+  return h('div', null, pdf, div, figures);
 }
 
 function samples(p) {

@@ -62,6 +62,27 @@ export async function submissionPage(ctx) {
     testsBody);
   const testRows = [];
 
+  /* What failed tests left for the team: its output beside the expected one
+     on a sample (never a hidden test), and the validator's message. */
+  const feedbackSection = h('section', { class: 'feedback', hidden: true, 'aria-labelledby': 'feedback-title' });
+  let feedbackShown = '';
+  function paintFeedback() {
+    const items = [...results.values()].filter((t) => typeof t.output === 'string' || typeof t.team_message === 'string')
+      .sort((a, b) => a.index - b.index);
+    const key = JSON.stringify(items.map((t) => [t.index, t.output, t.expected, t.team_message]));
+    if (key === feedbackShown) return;
+    feedbackShown = key;
+    feedbackSection.hidden = !items.length;
+    const io = (what, text) => h('div', { class: 'sample-io' },
+      h('div', { class: 'sample-head' }, h('h4', null, what), copyButton(() => text, `Copy ${what.toLowerCase()}`)),
+      h('pre', { class: 'sample-text' }, text));
+    feedbackSection.replaceChildren(h('h2', { id: 'feedback-title' }, 'What the failed tests show'),
+      items.map((t) => h('section', { class: 'sample', dataset: { test: t.index }, 'aria-label': `Test ${t.index}` },
+        h('h3', { class: 'sample-title' }, `Test ${t.index}${t.group === 'sample' ? ' (sample)' : ''}`),
+        typeof t.team_message === 'string' ? h('p', { class: 'team-message' }, h('strong', null, 'Validator: '), t.team_message) : null,
+        typeof t.output === 'string' ? h('div', { class: 'sample-grid' }, io('Your output', t.output), io('Expected', t.expected || '')) : null)));
+  }
+
   const compileSection = h('section', { class: 'compile', hidden: true, 'aria-labelledby': 'compile-title' },
     h('h2', { id: 'compile-title' }, 'Compiler output'), h('pre', { class: 'output' }));
 
@@ -141,6 +162,7 @@ export async function submissionPage(ctx) {
     compileSection.hidden = !out;
     setText(compileSection.querySelector('pre'), out);
     paintTests();
+    paintFeedback();
   }
 
   function loadTests(list) {
@@ -167,6 +189,7 @@ export async function submissionPage(ctx) {
     msg.el,
     summary,
     h('section', { class: 'tests-section', 'aria-labelledby': 'tests-title' }, h('h2', { id: 'tests-title' }, 'Tests'), testsTable),
+    feedbackSection,
     compileSection,
     sourceSection);
   ctx.el.append(article);
