@@ -4,7 +4,9 @@
 
 struct contest_viewer;
 
-#define API_MAX_SOURCE (512 * 1024) /* bytes of a submission's source */
+#define API_MAX_SOURCE (512 * 1024) /* bytes of a submission's source (all its files) */
+#define API_MAX_FILES 32            /* files of a multi-file submission */
+#define API_MAX_FILE_NAME 100       /* bytes of one's name */
 
 /* api_auth.c */
 void api_login(struct http_request *req, struct http_response *res);
@@ -43,6 +45,11 @@ void api_submit(struct http_request *req, struct http_response *res, int64_t pro
 bool api_submit_source(struct http_request *req, struct http_response *res, int64_t problem_id,
 		       const char *language, const char *source, const struct db_submit_context *ctx, int64_t want,
 		       struct db_submission *created /* OUT */);
+/* The same for a multi-file submission (files NULL: the same as api_submit_source):
+   source is its entry file's content. */
+bool api_submit_files(struct http_request *req, struct http_response *res, int64_t problem_id,
+		      const char *language, const char *source, const struct db_submit_files *files,
+		      const struct db_submit_context *ctx, int64_t want, struct db_submission *created /* OUT */);
 void api_submissions_create(struct http_request *req, struct http_response *res);
 void api_problem_submissions(struct http_request *req, struct http_response *res);
 void api_submissions_list(struct http_request *req, struct http_response *res);

@@ -321,6 +321,8 @@ struct db_submission {
 	size_t test_count;
 	/* With DB_SUBMISSION_SOURCE: */
 	const char *source;
+	const char *files;          /* multi-file: JSON [{"name", "content"}]; else NULL */
+	const char *entry_point;    /* as given, or NULL */
 	void *mem;                  /* what db_submission_release frees */
 };
 
@@ -402,6 +404,8 @@ struct db_job {
 	int64_t problem_id;
 	char language[64];
 	char *source; /* malloc'd */
+	char *files;  /* malloc'd JSON [{"name", "content"}] of a multi-file submission, else NULL */
+	char *entry_point; /* malloc'd, or NULL */
 };
 DB_MUST_CHECK int db_job_load(struct db *db, int64_t id, struct db_job *out);
 
@@ -499,6 +503,11 @@ struct db_submit_context {
 	int64_t contest_id, team_id, submitted_ms;
 	bool practice;
 };
+/* A multi-file submission: its files as JSON [{"name", "content"}] and the
+   entry point given (NULL: none). `source` is then the entry file's content. */
+struct db_submit_files {
+	const char *json, *entry_point;
+};
 /* db_submission_create in a contest (ctx NULL: the same as db_submission_create).
    The change is logged in the contest's scope. */
 DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
@@ -511,6 +520,11 @@ DB_MUST_CHECK int db_submission_create_as(struct db *db, int64_t problem_id, int
 					  const char *source, const struct db_submit_context *ctx, int64_t want,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
+/* db_submission_create_as of a multi-file submission (files NULL: the same). */
+DB_MUST_CHECK int db_submission_create_files(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+					     const char *source, const struct db_submit_files *files,
+					     const struct db_submit_context *ctx, int64_t want,
+					     struct db_submit_limits *lim, int64_t *id, struct db_submission *created);
 /* A page of a contest's submissions, newest first, optionally of one team and
    one problem (0 = any; team_id DB_TEAMS_ONLY: of every team, none without a
    team). Rows as for db_submissions_list. */

@@ -231,13 +231,18 @@ int64_t db_judge_recover(struct db *db)
 int db_job_load(struct db *db, int64_t id, struct db_job *out)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, language, source FROM submissions WHERE id = ?");
+	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, language, source, files, entry_point FROM submissions"
+				      " WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = DB_E_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		out->problem_id = sqlite3_column_int64(st, 0);
 		snprintf(out->language, sizeof out->language, "%s", (const char *)sqlite3_column_text(st, 1));
 		out->source = xstrdup((const char *)sqlite3_column_text(st, 2));
+		const char *files = (const char *)sqlite3_column_text(st, 3);
+		const char *entry = (const char *)sqlite3_column_text(st, 4);
+		out->files = files ? xstrdup(files) : NULL;
+		out->entry_point = entry ? xstrdup(entry) : NULL;
 		rc = 0;
 	}
 	sqlite3_reset(st);

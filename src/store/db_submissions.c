@@ -65,7 +65,8 @@ static void read_row(sqlite3_stmt *st, struct db_submission *s)
 static void own(struct db_submission *s, const struct db_test_result *tests, size_t test_count)
 {
 	const char **fields[] = {&s->user, &s->language, &s->status, &s->verdict, &s->created_at,
-				 &s->judged_at, &s->problem_label, &s->compile_output, &s->source};
+				 &s->judged_at, &s->problem_label, &s->compile_output, &s->source,
+				 &s->files, &s->entry_point};
 	size_t size = test_count * sizeof *tests;
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		size += db_str_size(*fields[i]);
@@ -96,7 +97,7 @@ void db_submission_release(struct db_submission *s)
 /* Reads submission id through c into *out (owned); DB_E_NOT_FOUND if none. */
 static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_submission *out)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source"
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source, s.files, s.entry_point"
 				      SUBMISSION_FROM " WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -106,8 +107,11 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	read_row(st, out);
 	if (parts & DB_SUBMISSION_DETAILS)
 		out->compile_output = col_text(st, 20);
-	if (parts & DB_SUBMISSION_SOURCE)
+	if (parts & DB_SUBMISSION_SOURCE) {
 		out->source = col_text(st, 21);
+		out->files = col_text(st, 22);
+		out->entry_point = col_text(st, 23);
+	}
 	struct db_test_result *tests = NULL;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *tt = NULL;
@@ -229,6 +233,15 @@ int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, 
 			    const char *source, const struct db_submit_context *ctx, int64_t want,
 			    struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
 {
+	return db_submission_create_files(db, problem_id, user_id, language, source, NULL, ctx, want, lim, id,
+					  created);
+}
+
+int db_submission_create_files(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+			       const char *source, const struct db_submit_files *files,
+			       const struct db_submit_context *ctx, int64_t want, struct db_submit_limits *lim,
+			       int64_t *id, struct db_submission *created)
+{
 	static const struct db_submit_context plain = {0};
 	if (!ctx)
 		ctx = &plain;
@@ -254,9 +267,10 @@ int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, 
 					: db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
 	int64_t round = next_round(c, user_id, ctx->contest_id ? ctx->team_id : 0);
 	st = db_stmt(c, "INSERT INTO submissions (id, problem_id, user_id, language, source,"
-			" status, tests_total, created_at, queue_round, contest_id, team_id, submitted_ms, practice)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
-			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6, ?7, ?8, ?9, ?10)");
+			" status, tests_total, created_at, queue_round, contest_id, team_id, submitted_ms, practice, files,"
+			" entry_point) VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
+			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6, ?7, ?8, ?9, ?10, ?11,"
+			" ?12)");
 	sqlite3_bind_int64(st, 1, new_id);
 	sqlite3_bind_int64(st, 2, problem_id);
 	sqlite3_bind_int64(st, 3, user_id);
@@ -268,6 +282,14 @@ int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, 
 	if (ctx->contest_id)
 		sqlite3_bind_int64(st, 9, ctx->submitted_ms);
 	sqlite3_bind_int(st, 10, ctx->contest_id && ctx->practice);
+	if (files && files->json)
+		sqlite3_bind_text(st, 11, files->json, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 11);
+	if (files && files->entry_point)
+		sqlite3_bind_text(st, 12, files->entry_point, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 12);
 	int step = seq < 0 ? SQLITE_ERROR : sqlite3_step(st);
 	int rc = seq < 0 ? -EIO
 		 : step == SQLITE_DONE ? 0

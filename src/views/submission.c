@@ -99,8 +99,14 @@ void view_submission(struct buf *b, const struct db_submission *s, unsigned part
 	}
 	if (parts & VIEW_COMPILE_OUTPUT)
 		put_string(b, ",\"compile_output\":", s->compile_output);
-	if (parts & VIEW_SOURCE)
+	if (parts & VIEW_SOURCE) {
 		put_string(b, ",\"source\":", s->source);
+		if (s->files) { /* stored as JSON made by the API (api_submissions.c) */
+			buf_adds(b, ",\"files\":");
+			buf_adds(b, s->files);
+			put_string(b, ",\"entry_point\":", s->entry_point);
+		}
+	}
 	if (parts & VIEW_TESTS) {
 		buf_adds(b, ",\"tests\":[");
 		for (size_t i = 0; i < s->test_count; i++)
