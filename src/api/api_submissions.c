@@ -1,6 +1,7 @@
 /* Submissions: create, lists, one submission, rejudge. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "access.h"
 #include "api.h"
@@ -127,12 +128,15 @@ static bool read_files(struct http_request *req, struct http_response *res, cons
 		free(why);
 		goto fail;
 	}
-	/* source: the entry's file if the entry is a file (or a class of one), else the first */
-	*source = json_string_value(json_object_get(json_array_get(files, 0), "content"));
-	for (size_t i = 0; i < n; i++)
-		if ((*entry && strcmp(names[i], *entry) == 0) || (!*entry && language_has_extension(l, names[i]) &&
-								   (n == 1 || strcmp(names[i], l->source) == 0)))
-			*source = json_string_value(json_object_get(json_array_get(files, i), "content"));
+	/* source: the entry's file (given, or the file run), else the default name's, else the first */
+	size_t pick = n;
+	for (size_t i = 0; i < n && pick == n; i++)
+		if ((*entry && strcmp(names[i], *entry) == 0) || strcmp(names[i], entry_out) == 0)
+			pick = i;
+	for (size_t i = 0; i < n && pick == n; i++)
+		if (strcasecmp(names[i], l->source) == 0)
+			pick = i;
+	*source = json_string_value(json_object_get(json_array_get(files, pick < n ? pick : 0), "content"));
 	*files_json = json_dumps(stored, JSON_COMPACT);
 	json_decref(stored);
 	return true;

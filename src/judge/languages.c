@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -46,6 +47,7 @@ static void language_release(struct language *l)
 	strv_free(l->compile);
 	strv_free(l->run);
 	strv_free(l->ro_paths);
+	strv_free(l->env);
 }
 
 /* "gcc 12" from /usr/bin/gcc -> x86_64-linux-gnu-gcc-12; "3.11" from python3 -> python3.11. */
@@ -128,18 +130,23 @@ static void add_jvm_and_pypy(struct languages *ls)
 	char *conf = jdk_conf_dir(JDK);
 	const char *ro[] = {conf, NULL};
 	const char *const none[] = {NULL};
+	/* The sandbox has no /proc: the dynamic loader cannot resolve the launchers' $ORIGIN run path
+	   (lib/server too would make the launcher execute itself again). */
+	static const char *const jvm_env[] = {"LD_LIBRARY_PATH=" JDK "/lib", NULL};
+	/* A nursery size of its own: else PyPy looks for the CPU's cache size in /proc and warns. */
+	static const char *const pypy_env[] = {"PYPY_GC_NURSERY=4M", NULL};
 	struct language java = {xstrdup("java"), jv ? xasprintf("Java %s (OpenJDK)", jv) : xstrdup("Java (OpenJDK)"),
 				strv_copy(java_ext), xstrdup("Main.java"), strv_copy(java_compile),
 				strv_copy(java_run), true, 256, LANGUAGE_ENTRY_CLASS, true, 64, 30,
-				strv_copy(conf ? ro : none)};
+				strv_copy(jvm_env), strv_copy(conf ? ro : none)};
 	struct language kotlin = {xstrdup("kotlin"), kv ? xasprintf("Kotlin %s", kv) : xstrdup("Kotlin"),
 				  strv_copy(kt_ext), xstrdup("Main.kt"), strv_copy(kotlin_compile),
 				  strv_copy(kotlin_run), true, 256, LANGUAGE_ENTRY_KOTLIN, true, 64, 60,
-				  strv_copy(conf ? ro : none)};
+				  strv_copy(jvm_env), strv_copy(conf ? ro : none)};
 	char *pv = tool_version("/usr/bin/pypy3", 'y');
 	struct language pypy = {xstrdup("pypy3"), pv ? xasprintf("PyPy 3 (Python %s)", pv) : xstrdup("PyPy 3"),
 				strv_copy(py_ext), xstrdup("main.py"), strv_copy(pypy_compile), strv_copy(pypy_run),
-				true, LANGUAGE_COMPILE_OUTPUT_MB, LANGUAGE_ENTRY_FILE, false, 16, 10, strv_copy(none)};
+				true, LANGUAGE_COMPILE_OUTPUT_MB, LANGUAGE_ENTRY_FILE, false, 16, 10, strv_copy(pypy_env), strv_copy(none)};
 	add(ls, &java);
 	add(ls, &kotlin);
 	add(ls, &pypy);
@@ -173,14 +180,16 @@ static void add_builtins(struct languages *ls)
 				 *const py_ext[] = {"py", NULL}, *const none[] = {NULL};
 	struct language c = {xstrdup("c"), gcc ? xasprintf("C17 (gcc %s)", gcc) : xstrdup("C17 (gcc)"),
 			     strv_copy(c_ext), xstrdup("main.c"), strv_copy(c_compile), strv_copy(native_run), false,
-			     LANGUAGE_COMPILE_OUTPUT_MB, LANGUAGE_ENTRY_NONE, false, 16, 10, strv_copy(none)};
+			     LANGUAGE_COMPILE_OUTPUT_MB, LANGUAGE_ENTRY_NONE, false, 16, 10, strv_copy(none),
+			     strv_copy(none)};
 	struct language cpp = {xstrdup("cpp"), gxx ? xasprintf("C++17 (g++ %s)", gxx) : xstrdup("C++17 (g++)"),
 			       strv_copy(cpp_ext), xstrdup("main.cpp"), strv_copy(cpp_compile),
 			       strv_copy(native_run), false, LANGUAGE_COMPILE_OUTPUT_MB, LANGUAGE_ENTRY_NONE, false, 16,
-			       10, strv_copy(none)};
+			       10, strv_copy(none), strv_copy(none)};
 	struct language python = {xstrdup("python3"), py ? xasprintf("Python %s", py) : xstrdup("Python 3"),
 				  strv_copy(py_ext), xstrdup("main.py"), strv_copy(py_compile), strv_copy(py_run),
-				  true, LANGUAGE_COMPILE_OUTPUT_MB, LANGUAGE_ENTRY_FILE, false, 16, 10, strv_copy(none)};
+				  true, LANGUAGE_COMPILE_OUTPUT_MB, LANGUAGE_ENTRY_FILE, false, 16, 10, strv_copy(none),
+				  strv_copy(none)};
 	add(ls, &c);
 	add(ls, &cpp);
 	add(ls, &python);
@@ -253,16 +262,19 @@ static int load_file(struct languages *ls, const char *file, char **err)
 			if (strcmp(entry, entries[k]) == 0)
 				kind = k;
 		json_t *threads = json_object_get(item, "threads"), *secs = json_object_get(item, "compile_seconds");
-		json_t *ro = json_object_get(item, "ro_paths");
+		json_t *ro = json_object_get(item, "ro_paths"), *env = json_object_get(item, "env");
 		json_int_t nt = threads ? json_integer_value(threads) : 16, cs = secs ? json_integer_value(secs) : 10;
 		l.ro_paths = ro && json_array_size(ro) ? strv_from_json(ro) : xcalloc(1, sizeof(char *));
-		bool bad_ro = !l.ro_paths || (ro && !json_is_array(ro));
+		l.env = env && json_array_size(env) ? strv_from_json(env) : xcalloc(1, sizeof(char *));
+		bool bad_ro = !l.ro_paths || (ro && !json_is_array(ro)) || !l.env || (env && !json_is_array(env));
+		for (size_t k = 0; !bad_ro && l.env[k]; k++)
+			bad_ro = !strchr(l.env[k], '=') || l.env[k][0] == '=';
 		for (size_t k = 0; !bad_ro && l.ro_paths[k]; k++)
 			bad_ro = l.ro_paths[k][0] != '/';
 		if (kind < 0 || nt < 1 || nt > 1024 || cs < 1 || cs > 600 || bad_ro) {
 			*err = xasprintf("language file '%s': entry %zu: \"entry\" is one of none, file, class, kotlin;"
 					 " \"threads\" 1 to 1024; \"compile_seconds\" 1 to 600; \"ro_paths\" an array"
-					 " of absolute paths",
+					 " of absolute paths; \"env\" an array of \"NAME=value\"",
 					 file, i + 1);
 			language_release(&l);
 			json_decref(root);
@@ -426,11 +438,12 @@ char *language_entry(const struct language *l, const char *const *names, size_t 
 	for (size_t i = 0; i < n; i++)
 		if (language_has_extension(l, names[i])) {
 			with_ext++;
-			if (given ? strcmp(names[i], given) == 0 : with_ext == 1 || strcmp(names[i], l->source) == 0)
+			if (given ? strcmp(names[i], given) == 0 : with_ext == 1 || strcasecmp(names[i], l->source) == 0)
 				file = names[i];
 		}
 	if (given && !file) {
-		if (l->entry == LANGUAGE_ENTRY_FILE || !class_name(given) || strlen(given) >= outlen)
+		if (l->entry == LANGUAGE_ENTRY_FILE || language_has_extension(l, given) || !class_name(given) ||
+		    strlen(given) >= outlen)
 			return xasprintf(l->entry == LANGUAGE_ENTRY_FILE
 					 ? "entry_point '%s' is not one of the submission's .%s files"
 					 : "entry_point '%s' is neither one of the submission's .%s files nor a class name",
@@ -438,7 +451,7 @@ char *language_entry(const struct language *l, const char *const *names, size_t 
 		snprintf(out, outlen, "%s", given);
 		return NULL;
 	}
-	if (!given && with_ext > 1 && strcmp(file, l->source) != 0)
+	if (!given && with_ext > 1 && strcasecmp(file, l->source) != 0)
 		return xasprintf("entry_point is needed: the submission has %zu .%s files and none is named %s",
 				 with_ext, l->extensions[0], l->source);
 	if (!file)
@@ -486,6 +499,21 @@ char **language_argv(const struct language *l, char *const *tmpl, const char *co
 			out[k++] = fill(tmpl[i], entry, memory_kb);
 		}
 	}
+	return out;
+}
+
+char **language_env(const struct language *l, const char *const *base)
+{
+	size_t nb = 0, ne = 0;
+	while (base[nb])
+		nb++;
+	while (l->env && l->env[ne])
+		ne++;
+	char **out = xcalloc(nb + ne + 1, sizeof *out);
+	for (size_t i = 0; i < nb; i++)
+		out[i] = xstrdup(base[i]);
+	for (size_t i = 0; i < ne; i++)
+		out[nb + i] = xstrdup(l->env[i]);
 	return out;
 }
 

@@ -34,6 +34,7 @@ struct language {
 	                        -XX:+ExitOnOutOfMemoryError) is MLE */
 	unsigned threads;    /* processes + threads a run may have (the JVM starts ~20) */
 	unsigned compile_s;  /* CPU seconds a compile may take */
+	char **env;          /* NULL-terminated "NAME=value" added to its compile's and runs' environment */
 	char **ro_paths;     /* NULL-terminated host paths beyond the sandbox's default that its
 	                        commands read (the JDK's /etc/java-17-openjdk) */
 };
@@ -52,7 +53,7 @@ struct languages;
      "interpreted": true, "compile_output_mb": 256}]
    "compile_output_mb" is optional (default LANGUAGE_COMPILE_OUTPUT_MB), as are "entry"
    ("none", "file", "class", "kotlin"; default "none"), "jvm" (false), "threads" (16),
-   "compile_seconds" (10) and "ro_paths" ([]). */
+   "compile_seconds" (10), "env" ([]) and "ro_paths" ([]). */
 struct languages *languages_load(const char *file, char **err);
 void languages_free(struct languages *ls);
 /* An available language by id, or NULL. */
@@ -73,6 +74,8 @@ char *language_entry(const struct language *l, const char *const *names, size_t 
 char **language_argv(const struct language *l, char *const *tmpl, const char *const *names, size_t n,
 		     const char *entry, unsigned long long memory_kb);
 void language_argv_free(char **argv);
+/* base (NULL-terminated) and the language's env; free with language_argv_free. */
+char **language_env(const struct language *l, const char *const *base);
 /* The extra read-only paths of every language, NULL-terminated (borrowed). */
 const char *const *languages_ro_paths(const struct languages *ls);
 /* [{"id", "name", "extensions"}] of the available languages; new reference. */

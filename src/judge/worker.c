@@ -141,10 +141,11 @@ static const char *compile(struct worker *w, struct job *job)
 	uint64_t written_kb = (uint64_t)job->lang->compile_output_mb * 1024;
 	uint64_t cpu_ms = (uint64_t)job->lang->compile_s * 1000;
 	char **argv = language_argv(job->lang, job->lang->compile, job->names, job->nfiles, job->entry, 0);
+	char **env = language_env(job->lang, compile_env);
 	struct sandbox_spec spec = {
 		.profile = SANDBOX_COMPILE,
 		.argv = (const char *const *)argv,
-		.env = compile_env,
+		.env = (const char *const *)env,
 		.box_dir = job->box,
 		.box_writable = true,
 		.stdin_fd = -1,
@@ -157,6 +158,7 @@ static const char *compile(struct worker *w, struct job *job)
 	struct sandbox_result r;
 	sandbox_run(w->sandbox, &spec, &r);
 	language_argv_free(argv);
+	language_argv_free(env);
 	size_t len;
 	char *text = fd_read_head(out, COMPILE_OUTPUT_MAX, &len);
 	close(out);
@@ -231,10 +233,11 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 	uint64_t tl = (uint64_t)json_integer_value(json_object_get(p, "time_limit_ms"));
 	uint64_t ml = (uint64_t)json_integer_value(json_object_get(p, "memory_limit_kb"));
 	char **argv = language_argv(job->lang, job->lang->run, job->names, job->nfiles, job->entry, ml);
+	char **env = language_env(job->lang, run_env);
 	struct sandbox_spec spec = {
 		.profile = job->lang->interpreted ? SANDBOX_INTERP : SANDBOX_RUN,
 		.argv = (const char *const *)argv,
-		.env = run_env,
+		.env = (const char *const *)env,
 		.box_dir = job->box,
 		.box_writable = false,
 		.stdin_fd = in,
@@ -309,6 +312,7 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 		free(text);
 	}
 	language_argv_free(argv);
+	language_argv_free(env);
 out:
 	for (int *fd = (int[]){in, out, err, ans}, i = 0; i < 4; i++)
 		if (fd[i] >= 0)
