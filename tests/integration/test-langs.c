@@ -306,8 +306,8 @@ START_TEST(bad_multi_file_submissions_are_refused)
 	char *big = malloc(300 * 1024 + 1);
 	memset(big, ' ', 300 * 1024);
 	big[300 * 1024] = '\0';
-	expect_refused(json_pack("{s:s, s:[{s:s, s:s}, {s:s, s:s}]}", "language", "c", "files", "main.c", "content", big,
-				 "name", "b.c", "content", big), 413, "too_large");
+	const char *two_big[] = {"main.c", big, "b.c", big, NULL};
+	expect_refused(json_pack("{s:s, s:o}", "language", "c", "files", files_of(two_big)), 413, "too_large");
 	free(big);
 }
 END_TEST
