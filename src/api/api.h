@@ -50,6 +50,11 @@ bool api_submit_source(struct http_request *req, struct http_response *res, int6
 bool api_submit_files(struct http_request *req, struct http_response *res, int64_t problem_id,
 		      const char *language, const char *source, const struct db_submit_files *files,
 		      const struct db_submit_context *ctx, int64_t want, struct db_submission *created /* OUT */);
+struct languages;
+/* The files of submission s (read with DB_SUBMISSION_SOURCE) as a zip: every file of a
+   multi-file one, else its source named as its language says. 0 or a negative errno. */
+int api_submission_zip(const struct languages *ls, const struct db_submission *s, char **data /* OUT */,
+		       size_t *len /* OUT */);
 void api_submissions_create(struct http_request *req, struct http_response *res);
 void api_problem_submissions(struct http_request *req, struct http_response *res);
 void api_submissions_list(struct http_request *req, struct http_response *res);

@@ -1,4 +1,5 @@
 /* Submissions: create, lists, one submission, rejudge. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,7 @@
 #include "metrics.h"
 #include "util.h"
 #include "views.h"
+#include "zip_writer.h"
 
 static void not_found(struct http_response *res, const char *what, int64_t id)
 {
@@ -61,6 +63,33 @@ static void refuse_over_quota(struct http_response *res, const struct db_submit_
 static bool is_jury(const struct db_user *u)
 {
 	return u && u->role != DB_ROLE_USER;
+}
+
+int api_submission_zip(const struct languages *ls, const struct db_submission *s, char **data, size_t *len)
+{
+	struct zip_writer *z = zip_writer_new();
+	json_t *files = s->files ? json_loads(s->files, 0, NULL) : NULL;
+	int rc = z ? 0 : -ENOMEM;
+	if (files) {
+		size_t i;
+		json_t *f;
+		json_array_foreach(files, i, f) {
+			json_t *c = json_object_get(f, "content");
+			if (rc == 0)
+				rc = zip_writer_add(z, json_string_value(json_object_get(f, "name")), json_string_value(c),
+						    json_string_length(c));
+		}
+		json_decref(files);
+	} else if (rc == 0) {
+		const struct language *l = languages_find(ls, s->language);
+		rc = zip_writer_add(z, l && l->source ? l->source : "source", s->source ? s->source : "",
+				    s->source ? strlen(s->source) : 0);
+	}
+	if (rc != 0) {
+		zip_writer_free(z);
+		return rc;
+	}
+	return zip_writer_finish(z, data, len);
 }
 
 /* A file name of a multi-file submission: a plain name in the box, no path. */

@@ -529,8 +529,10 @@ json_t *languages_json(const struct languages *ls)
 		json_t *ext = json_array();
 		for (char **e = ls->items[i].extensions; *e; e++)
 			json_array_append_new(ext, json_string(*e));
-		json_array_append_new(out, json_pack("{s:s, s:s, s:o}", "id", ls->items[i].id, "name",
-						     ls->items[i].name, "extensions", ext));
+		static const char *const entries[] = {"none", "file", "class", "class"};
+		json_array_append_new(out, json_pack("{s:s, s:s, s:o, s:s, s:s}", "id", ls->items[i].id, "name",
+						     ls->items[i].name, "extensions", ext, "entry_point",
+						     entries[ls->items[i].entry], "source", ls->items[i].source));
 	}
 	return out;
 }

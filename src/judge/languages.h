@@ -78,5 +78,6 @@ void language_argv_free(char **argv);
 char **language_env(const struct language *l, const char *const *base);
 /* The extra read-only paths of every language, NULL-terminated (borrowed). */
 const char *const *languages_ro_paths(const struct languages *ls);
-/* [{"id", "name", "extensions"}] of the available languages; new reference. */
+/* [{"id", "name", "extensions", "entry_point" ("none", "file" or "class": what an entry point
+   names), "source" (the file name a single source gets)}] of the available languages; new reference. */
 json_t *languages_json(const struct languages *ls);

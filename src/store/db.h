@@ -315,6 +315,7 @@ struct db_submission {
 	int64_t contest_id, team_id, submitted_ms;
 	bool practice;
 	const char *problem_label;
+	const char *entry_point;    /* of a multi-file submission, as given; else NULL */
 	/* With DB_SUBMISSION_DETAILS: */
 	const char *compile_output;
 	const struct db_test_result *tests; /* in run order */
@@ -322,7 +323,6 @@ struct db_submission {
 	/* With DB_SUBMISSION_SOURCE: */
 	const char *source;
 	const char *files;          /* multi-file: JSON [{"name", "content"}]; else NULL */
-	const char *entry_point;    /* as given, or NULL */
 	void *mem;                  /* what db_submission_release frees */
 };
 

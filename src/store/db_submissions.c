@@ -15,7 +15,7 @@
 #define SUBMISSION_COLUMNS                                                                          \
 	"s.id, ch.seq, s.problem_id, s.user_id, u.username, s.language, s.status, s.verdict, s.score," \
 	" s.time_ms, s.memory_kb, s.tests_passed, s.tests_total, s.created_at, s.judged_at,"           \
-	" s.contest_id, s.team_id, s.submitted_ms, s.practice, cp.label"
+	" s.contest_id, s.team_id, s.submitted_ms, s.practice, cp.label, s.entry_point"
 /* The problem's label, for contest submissions only (a plain one's contest_id is NULL). */
 #define SUBMISSION_LABEL                                   \
 	" LEFT JOIN contest_problems cp ON cp.contest_id = s.contest_id AND cp.problem_id = s.problem_id"
@@ -59,6 +59,7 @@ static void read_row(sqlite3_stmt *st, struct db_submission *s)
 	s->submitted_ms = sqlite3_column_int64(st, 17);
 	s->practice = sqlite3_column_int(st, 18);
 	s->problem_label = col_text(st, 19);
+	s->entry_point = col_text(st, 20);
 }
 
 /* Makes the borrowed strings of s (and its tests) its own, in one block. */
@@ -97,7 +98,7 @@ void db_submission_release(struct db_submission *s)
 /* Reads submission id through c into *out (owned); DB_E_NOT_FOUND if none. */
 static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_submission *out)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source, s.files, s.entry_point"
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source, s.files"
 				      SUBMISSION_FROM " WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -106,11 +107,10 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	}
 	read_row(st, out);
 	if (parts & DB_SUBMISSION_DETAILS)
-		out->compile_output = col_text(st, 20);
+		out->compile_output = col_text(st, 21);
 	if (parts & DB_SUBMISSION_SOURCE) {
-		out->source = col_text(st, 21);
-		out->files = col_text(st, 22);
-		out->entry_point = col_text(st, 23);
+		out->source = col_text(st, 22);
+		out->files = col_text(st, 23);
 	}
 	struct db_test_result *tests = NULL;
 	size_t n = 0, cap = 0;
