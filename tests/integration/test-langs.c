@@ -1,15 +1,20 @@
 /* Java, Kotlin and PyPy 3, and multi-file submissions, judged over real HTTP:
  * verdicts under the JVM memory rule (a small program is not MLE, a large
  * allocation is), files given to the compiler together with an entry point,
- * what a submission shows of its files, and the API's refusals. Skips (77)
+ * what a submission shows of its files, and the API's refusals; the package
+ * tests/packages/jvm-sum imported, its submissions judged as their folders say
+ * (a file alone, or a folder of files: one multi-file submission). Skips (77)
  * only when Debian's JDK, Kotlin or PyPy 3 is not installed. */
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common.h"
+#include "../unit/zipbuild.h"
 
 static struct server srv;
 static long long problem, small_problem;
@@ -312,6 +317,138 @@ START_TEST(bad_multi_file_submissions_are_refused)
 }
 END_TEST
 
+/* ---- the jvm-sum package ---- */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *text = malloc((size_t)n + 1);
+	text[fread(text, 1, (size_t)n, f)] = '\0';
+	fclose(f);
+	return text;
+}
+
+static const char *packages_dir(void)
+{
+	const char *d = getenv("VERDICT_PACKAGES");
+	ck_assert_msg(d != NULL, "VERDICT_PACKAGES is not set");
+	return d;
+}
+
+/* Adds dir's files to z under prefix/, recursively. */
+static void zip_tree(struct zip *z, const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	ck_assert_msg(d != NULL, "cannot open %s", dir);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[1024], name[1024];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		snprintf(name, sizeof name, "%s/%s", prefix, e->d_name);
+		struct stat st;
+		ck_assert_int_eq(stat(path, &st), 0);
+		if (S_ISDIR(st.st_mode)) {
+			zip_tree(z, path, name);
+		} else {
+			char *text = slurp(path);
+			zip_file(z, name, text);
+			free(text);
+		}
+	}
+	closedir(d);
+}
+
+static const char *language_of(const char *file)
+{
+	const char *dot = strrchr(file, '.');
+	return !dot ? NULL : strcmp(dot, ".java") == 0 ? "java" : strcmp(dot, ".kt") == 0 ? "kotlin"
+		: strcmp(dot, ".py") == 0 ? "python3" : NULL;
+}
+
+struct pending {
+	long long id;
+	char what[160];
+	const char *verdict;
+};
+
+/* One submission of a file, or of every file of a folder, under their own names. */
+static void submit_entry(long long prob, const char *dir, const char *name, const char *verdict, struct pending *p)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	json_t *files = json_array();
+	const char *lang = NULL;
+	if (S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			char file[1300];
+			snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+			char *text = slurp(file);
+			json_array_append_new(files, json_pack("{s:s, s:s}", "name", e->d_name, "content", text));
+			free(text);
+			if (!lang)
+				lang = language_of(e->d_name);
+		}
+		closedir(d);
+	} else {
+		char *text = slurp(path);
+		json_array_append_new(files, json_pack("{s:s, s:s}", "name", name, "content", text));
+		free(text);
+		lang = language_of(name);
+	}
+	ck_assert_msg(lang != NULL, "no language for %s", path);
+	p->id = submit_body(prob, json_pack("{s:s, s:o}", "language", lang, "files", files));
+	snprintf(p->what, sizeof p->what, "jvm-sum/%s", path + strlen(packages_dir()) + strlen("/jvm-sum/"));
+	p->verdict = verdict;
+}
+
+START_TEST(package_submissions_judge_as_their_folders_say)
+{
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/jvm-sum", packages_dir());
+	struct zip z;
+	zip_begin(&z);
+	zip_tree(&z, dir, "jvm-sum");
+	zip_end(&z);
+	struct response r;
+	http_request(&r, &srv, "POST", "/api/problems/import", srv.admin_token, "application/zip", z.out.data, z.out.len,
+		     NULL);
+	zip_release(&z);
+	ck_assert_msg(r.status == 201, "import jvm-sum: %ld %s", r.status, r.body);
+	long long prob = json_integer_value(json_object_get(r.json, "id"));
+	response_free(&r);
+	static const char *const folders[][2] = {{"accepted", "AC"}, {"wrong_answer", "WA"},
+						 {"memory_limit_exceeded", "MLE"}, {"run_time_error", "RTE"}};
+	struct pending pending[32];
+	int n = 0;
+	for (size_t f = 0; f < 4; f++) {
+		char sub[700];
+		snprintf(sub, sizeof sub, "%s/submissions/%s", dir, folders[f][0]);
+		DIR *d = opendir(sub);
+		ck_assert_msg(d != NULL, "no folder %s", sub);
+		struct dirent *e;
+		while ((e = readdir(d)) && n < 32)
+			if (e->d_name[0] != '.')
+				submit_entry(prob, sub, e->d_name, folders[f][1], &pending[n++]);
+		closedir(d);
+	}
+	ck_assert_int_ge(n, 11);
+	for (int i = 0; i < n; i++)
+		expect_verdict(pending[i].id, pending[i].what, pending[i].verdict);
+}
+END_TEST
+
 int main(void)
 {
 	if (toolchains_missing()) {
@@ -326,6 +463,7 @@ int main(void)
 	tcase_add_test(tc, bad_multi_file_submissions_are_refused);
 	tcase_add_test(tc, multi_file_submissions);
 	tcase_add_test(tc, verdicts_of_java_kotlin_pypy);
+	tcase_add_test(tc, package_submissions_judge_as_their_folders_say);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }
