@@ -51,6 +51,12 @@ bool api_submit_files(struct http_request *req, struct http_response *res, int64
 		      const char *language, const char *source, const struct db_submit_files *files,
 		      const struct db_submit_context *ctx, int64_t want, struct db_submission *created /* OUT */);
 struct languages;
+struct language;
+/* Checks a multi-file submission's files [{"name", "content"}] and the entry point given (or NULL)
+   for language l: false with the error answered (400, 413), else *files_json (malloc'd: the files
+   as stored) and *source (borrowed from files: the entry file's content, else the first's). */
+bool api_files_check(struct http_response *res, const struct language *l, const json_t *files, const char *entry,
+		     char **files_json, const char **source);
 /* The files of submission s (read with DB_SUBMISSION_SOURCE) as a zip: every file of a
    multi-file one, else its source named as its language says. 0 or a negative errno. */
 int api_submission_zip(const struct languages *ls, const struct db_submission *s, char **data /* OUT */,

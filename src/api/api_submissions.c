@@ -100,11 +100,8 @@ static bool safe_file_name(const char *n)
 	       strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == len;
 }
 
-/* Reads "files" [{"name", "content"}] and "entry_point": false with the error answered. Else
-   *files_json (malloc'd: the files as stored), *source (borrowed from req: the entry file's
-   content, else the first's) and *entry (borrowed, or NULL). */
-static bool read_files(struct http_request *req, struct http_response *res, const struct language *l,
-		       const json_t *files, char **files_json, const char **source, const char **entry)
+bool api_files_check(struct http_response *res, const struct language *l, const json_t *files, const char *entry,
+		     char **files_json, const char **source)
 {
 	size_t n = json_array_size(files), total = 0;
 	if (!json_is_array(files) || n == 0) {
@@ -113,12 +110,6 @@ static bool read_files(struct http_request *req, struct http_response *res, cons
 	}
 	if (n > API_MAX_FILES) {
 		http_error(res, 413, "too_large", "a submission has at most %d files, not %zu", API_MAX_FILES, n);
-		return false;
-	}
-	char *err = NULL;
-	if (json_get_string(req->json, "entry_point", false, 255, entry, &err)) {
-		http_error(res, 400, "validation", "%s", err);
-		free(err);
 		return false;
 	}
 	const char *names[API_MAX_FILES];
@@ -151,7 +142,7 @@ static bool read_files(struct http_request *req, struct http_response *res, cons
 		json_array_append_new(stored, json_pack("{s:s, s:O}", "name", name, "content", c));
 	}
 	char entry_out[256];
-	char *why = language_entry(l, names, n, *entry, entry_out, sizeof entry_out);
+	char *why = language_entry(l, names, n, entry, entry_out, sizeof entry_out);
 	if (why) {
 		http_error(res, 400, "validation", "%s", why);
 		free(why);
@@ -160,7 +151,7 @@ static bool read_files(struct http_request *req, struct http_response *res, cons
 	/* source: the entry's file (given, or the file run), else the default name's, else the first */
 	size_t pick = n;
 	for (size_t i = 0; i < n && pick == n; i++)
-		if ((*entry && strcmp(names[i], *entry) == 0) || strcmp(names[i], entry_out) == 0)
+		if ((entry && strcmp(names[i], entry) == 0) || strcmp(names[i], entry_out) == 0)
 			pick = i;
 	for (size_t i = 0; i < n && pick == n; i++)
 		if (strcasecmp(names[i], l->source) == 0)
@@ -243,7 +234,12 @@ void api_submit(struct http_request *req, struct http_response *res, int64_t pro
 				   languages_ids(req->app->languages));
 			return;
 		}
-		if (!read_files(req, res, l, files, &files_json, &source, &entry))
+		if (json_get_string(req->json, "entry_point", false, 255, &entry, &err)) {
+			http_error(res, 400, "validation", "%s", err);
+			free(err);
+			return;
+		}
+		if (!api_files_check(res, l, files, entry, &files_json, &source))
 			return;
 	} else if (json_object_get(req->json, "entry_point")) {
 		http_error(res, 400, "validation", "'entry_point' goes with 'files', not with 'source'");
