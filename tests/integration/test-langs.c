@@ -43,6 +43,9 @@ static const struct program programs[] = {
 	{"java", "MLE", "import java.util.*;\npublic class Main { public static void main(String[] a) {"
 	 " List<long[]> l = new ArrayList<>(); for (int i = 0; i < 1000; i++) l.add(new long[1 << 20]);"
 	 " System.out.println(l.size()); } }\n", false},
+	/* one array beyond the heap: the JVM's OutOfMemoryError (exit code 3), not the cgroup */
+	{"java", "MLE", "public class Main { public static void main(String[] a) { long[] x = new long[1 << 28];"
+	 " System.out.println(x.length); } }\n", false},
 	{"java", "RTE", "public class Main { public static void main(String[] a) { throw new RuntimeException(\"boom\"); } }\n",
 	 false},
 	{"java", "RTE", "public class Main { static int f(int n) { return f(n + 1) + 1; }"
