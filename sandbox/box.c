@@ -287,4 +287,6 @@ void sandbox_get_info(const struct sandbox *sb, struct sandbox_info *info)
 	info->cgroup_cpu = sb->cg.have[SBX_CG_CPU];
 	info->seccomp_notify = sb->notify_ok;
 	info->uid = (unsigned)sb->uid;
+	info->cgroup_version = sb->cg.version;
+	snprintf(info->cgroup_why, sizeof info->cgroup_why, "%s", sb->cg.why);
 }

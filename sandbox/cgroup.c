@@ -92,6 +92,7 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log)
 	cg->log = log;
 	cg->spare.ready = false;
 	if (geteuid() != 0) {
+		sbx_fmt(cg->why, sizeof cg->why, "not root");
 		sbx_logf(log, "WARNING: not root: no cgroups; memory is limited by RLIMIT_AS and measured by "
 			"ru_maxrss, processes by RLIMIT_NPROC and seccomp, CPU by rusage");
 		return;
@@ -100,6 +101,9 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log)
 		char path[PATH_MAX];
 		sbx_fmt(path, sizeof path, CG_ROOT "/%s/cgroup.procs", ctl_name[c]);
 		if (access(path, W_OK) != 0) {
+			if (!cg->why[0])
+				sbx_fmt(cg->why, sizeof cg->why, "no cgroup v1 controller '%s' (%s: %s)", ctl_name[c],
+					path, strerror(errno));
 			sbx_logf(log, "WARNING: cgroup v1 controller '%s' is not available (%s): %s", ctl_name[c],
 				path, strerror(errno));
 			continue;
@@ -118,6 +122,7 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log)
 		}
 		cg->base[c] = strdup(base);
 		cg->have[c] = cg->base[c] != NULL;
+		cg->version = 1;
 	}
 	if (cg->have[SBX_CG_MEMORY]) {
 		char path[PATH_MAX];

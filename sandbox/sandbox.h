@@ -168,5 +168,7 @@ struct sandbox_info {
 	bool cgroup_cpu;     /* cpuacct usage (else rusage and /proc/PID/stat) */
 	bool seccomp_notify; /* denied calls are reported by name (else killed as SIGSYS, name unknown) */
 	unsigned uid;        /* uid of the program inside the sandbox */
+	int cgroup_version;  /* the hierarchy the cgroup_* above come from: 1, 2, or 0 when none is used */
+	char cgroup_why[160]; /* when a cgroup_* is false: why (one line), else "" */
 };
 void sandbox_get_info(const struct sandbox *sb, struct sandbox_info *info);

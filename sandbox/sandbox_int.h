@@ -76,6 +76,8 @@ void sbx_cg_stat_fds(const struct sbx_cg_run *run, int out[SBX_CG_NSTATS]);
 void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS]);
 
 struct sbx_cg {
+	int version;                  /* 1 or 2: the hierarchy in use; 0: none */
+	char why[160];                /* what is missing, when a controller is (one line), else "" */
 	bool have[SBX_CG_N];
 	bool memsw;                   /* memory.memsw.limit_in_bytes exists */
 	char *base[SBX_CG_N];         /* /sys/fs/cgroup/<ctl>/verdict-sandbox/s<slot>-<pid> */

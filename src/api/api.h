@@ -167,6 +167,8 @@ void api_clics_contest_patch(struct http_request *req, struct http_response *res
 void api_clics_event_feed(struct http_request *req, struct http_response *res);
 
 void api_healthz(struct http_request *req, struct http_response *res);
+/* GET /api/judge (admin): how the judge is protected, its workers and toolchains (views/judge.c). */
+void api_judge(struct http_request *req, struct http_response *res);
 void api_metrics(struct http_request *req, struct http_response *res);
 /* Web UI pages and assets (not in the route table: the fallback for GET). */
 void api_static(struct http_request *req, struct http_response *res);

@@ -1,4 +1,4 @@
-/* /healthz, /metrics, and the web UI's pages and assets. */
+/* /healthz, /metrics, /api/judge, and the web UI's pages and assets. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +10,11 @@
 #include "embedded.h"
 #include "errors.h"
 #include "judge.h"
+#include "judge_report.h"
 #include "log.h"
 #include "metrics.h"
 #include "util.h"
+#include "views.h"
 
 void api_healthz(struct http_request *req, struct http_response *res)
 {
@@ -23,6 +25,14 @@ void api_healthz(struct http_request *req, struct http_response *res)
 		return;
 	}
 	http_json(res, 200, json_pack("{s:s, s:I}", "status", "ok", "seq", (json_int_t)db_seq(req->app->db)));
+}
+
+void api_judge(struct http_request *req, struct http_response *res)
+{
+	struct judge_report report;
+	judge_report(req->app->judge, &report);
+	http_json(res, 200, view_judge(&report));
+	judge_report_release(&report);
 }
 
 void api_metrics(struct http_request *req, struct http_response *res)

@@ -74,6 +74,7 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/contests/{id}/results.tsv", api_contest_results_tsv, ROUTE_JURY, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/results.json", api_contest_results_json, ROUTE_JURY, ROUTE_NO_BODY},
 	{HTTP_GET, "/api/contests/{id}/gradebook.csv", api_contest_gradebook, ROUTE_JURY, ROUTE_NO_BODY},
+	{HTTP_GET, "/api/judge", api_judge, ROUTE_ADMIN, ROUTE_NO_BODY},
 	{HTTP_GET, "/healthz", api_healthz, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	{HTTP_GET, "/metrics", api_metrics, ROUTE_PUBLIC, ROUTE_NO_BODY},
 	/* WebSocket handshakes the WebSocket server refused, and plain GETs (ws.c) */

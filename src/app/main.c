@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "doctor.h"
 #include "log.h"
 #include "server.h"
 #include "cli_import.h"
@@ -27,6 +28,9 @@ struct command {
 static int cmd_serve(struct config *cfg, const struct config_args *args);
 static int cmd_user(struct config *cfg, const struct config_args *args);
 static int cmd_problem(struct config *cfg, const struct config_args *args);
+static int cmd_backup(struct config *cfg, const struct config_args *args);
+static int cmd_restore(struct config *cfg, const struct config_args *args);
+static int cmd_doctor(struct config *cfg, const struct config_args *args);
 
 static const struct command commands[] = {
 	{"serve", CONFIG_SERVE, 0, cmd_serve, "verdict serve [OPTIONS]",
@@ -35,6 +39,13 @@ static const struct command commands[] = {
 	 "Creates a user; the password is read from standard input (one line).\n"},
 	{"problem", CONFIG_PROBLEM, 2, cmd_problem, "verdict problem import PATH [OPTIONS]",
 	 "Imports a problem package in the Kattis format (a .zip file or a directory).\n"},
+	{"backup", CONFIG_BACKUP, 1, cmd_backup, "verdict backup FILE [OPTIONS]",
+	 "Writes a consistent copy of the data dir's database to FILE, also while a server runs on it.\n"},
+	{"restore", CONFIG_RESTORE, 1, cmd_restore, "verdict restore FILE [OPTIONS]",
+	 "Makes a backup FILE the data dir's database; refuses a data dir a running server holds.\n"},
+	{"doctor", CONFIG_DOCTOR, 0, cmd_doctor, "verdict doctor [--json]",
+	 "Says how submissions are confined on this host (namespaces, seccomp, cgroups, uids), by making a\n"
+	 "sandbox and running a probe in it, and which toolchains it finds; exit 1 when judging is not possible.\n"},
 };
 
 static void usage(FILE *out)
@@ -133,6 +144,47 @@ static int cmd_problem(struct config *cfg, const struct config_args *args)
 	return cli_import(cfg, args->positional[1], args->slug);
 }
 
+static int cmd_backup(struct config *cfg, const struct config_args *args)
+{
+	if (args->count != 1) {
+		fprintf(stderr, "verdict backup: expected the FILE to write (see 'verdict backup --help')\n");
+		return 2;
+	}
+	char *err = NULL;
+	int64_t seq = 0;
+	if (db_backup(cfg->data_dir, args->positional[0], &seq, &err) != 0) {
+		fprintf(stderr, "verdict backup: %s\n", err);
+		free(err);
+		return 1;
+	}
+	printf("backed up '%s' to '%s' (seq %lld)\n", cfg->data_dir, args->positional[0], (long long)seq);
+	return 0;
+}
+
+static int cmd_restore(struct config *cfg, const struct config_args *args)
+{
+	if (args->count != 1) {
+		fprintf(stderr, "verdict restore: expected the backup FILE (see 'verdict restore --help')\n");
+		return 2;
+	}
+	char *err = NULL;
+	int64_t seq = 0;
+	if (db_restore(args->positional[0], cfg->data_dir, args->replace, &seq, &err) != 0) {
+		fprintf(stderr, "verdict restore: %s\n", err);
+		free(err);
+		return 1;
+	}
+	printf("restored '%s' into '%s' (seq %lld); start 'verdict serve' on it\n", args->positional[0],
+	       cfg->data_dir, (long long)seq);
+	return 0;
+}
+
+static int cmd_doctor(struct config *cfg, const struct config_args *args)
+{
+	log_set_level(cfg->log_level > LOG_WARN ? cfg->log_level : LOG_WARN);
+	return doctor_run(cfg, args->json);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -151,7 +203,9 @@ int main(int argc, char **argv)
 		return worker_main(argc - 1, argv + 1);
 	struct config cfg;
 	char *err = NULL;
-	if (config_init(&cfg, &err) != 0) {
+	bool required;
+	const char *file = config_file_choice(argc - 1, argv + 1, &required);
+	if (config_load(&cfg, file, required, &err) != 0) {
 		fprintf(stderr, "verdict: %s\n", err);
 		free(err);
 		config_release(&cfg);

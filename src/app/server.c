@@ -165,7 +165,9 @@ int server_run(const struct config *cfg)
 		err = xasprintf("cannot write port file '%s': %s", cfg->port_file, strerror(errno));
 		goto out;
 	}
-	log_info("verdict listening on http://%s:%u (data dir '%s')", cfg->listen_host, port, cfg->data_dir);
+	log_info("verdict listening on http://%s:%u (data dir '%s'; settings file %s%s%s)", cfg->listen_host, port,
+		 cfg->data_dir, cfg->config_file ? "'" : "", cfg->config_file ? cfg->config_file : "none",
+		 cfg->config_file ? "'" : "");
 
 	int sig = 0;
 	while (sigwait(&signals, &sig) != 0)

@@ -19,7 +19,7 @@ const char config_version[] = VERDICT_VERSION;
 
 #define SETTING(field) offsetof(struct config, field)
 #define ARG(field) offsetof(struct config_args, field)
-#define ALL (CONFIG_SERVE | CONFIG_USER | CONFIG_PROBLEM)
+#define ALL (CONFIG_SERVE | CONFIG_USER | CONFIG_PROBLEM | CONFIG_BACKUP | CONFIG_RESTORE | CONFIG_DOCTOR)
 
 const struct config_option config_options[] = {
 	{"listen", CONFIG_ADDRESS, "ADDR:PORT", "127.0.0.1:8100", "where to listen; port 0 picks a free one",
@@ -85,6 +85,13 @@ const struct config_option config_options[] = {
 	 SETTING(max_tests), 1, 1000000},
 	{"admin", CONFIG_FLAG, NULL, NULL, "the user may manage problems, users and rejudges", CONFIG_USER,
 	 ARG(admin), 0, 0},
+	{"replace", CONFIG_FLAG, NULL, NULL, "overwrite the data dir's database (never one a server holds)",
+	 CONFIG_RESTORE, ARG(replace), 0, 0},
+	{"json", CONFIG_FLAG, NULL, NULL, "print the protections as JSON (GET /api/judge's \"protections\")",
+	 CONFIG_DOCTOR, ARG(json), 0, 0},
+	{"config", CONFIG_FILE, "FILE", NULL,
+	 "settings file, one 'name = value' per line (default: " CONFIG_DEFAULT_FILE " if it exists)", ALL,
+	 SETTING(config_file), 0, 0},
 	{"slug", CONFIG_STRING, "SLUG", NULL, "the problem's slug (default: the package folder's name)",
 	 CONFIG_PROBLEM, ARG(slug), 0, 0},
 };
@@ -248,7 +255,7 @@ bool config_has(const char *name)
 	return o && is_setting(o);
 }
 
-int config_init(struct config *cfg, char **err)
+static void set_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -259,6 +266,10 @@ int config_init(struct config *cfg, char **err)
 		if (o->def && set_value(cfg, o, o->def, &msg) != 0)
 			abort(); /* a default in the table is not a valid value */
 	}
+}
+
+static int read_env(struct config *cfg, char **err)
+{
 	for (size_t i = 0; i < ARRAY_SIZE(config_options); i++) {
 		const struct config_option *o = &config_options[i];
 		if (!is_setting(o))
@@ -280,6 +291,38 @@ int config_init(struct config *cfg, char **err)
 		}
 	}
 	return 0;
+}
+
+int config_init(struct config *cfg, char **err)
+{
+	return config_load(cfg, NULL, false, err);
+}
+
+int config_load(struct config *cfg, const char *file, bool required, char **err)
+{
+	set_defaults(cfg);
+	if (file) {
+		int rc = config_read_file(cfg, file, required, err);
+		if (rc != 0)
+			return rc;
+	}
+	return read_env(cfg, err);
+}
+
+const char *config_file_choice(int argc, char **argv, bool *required)
+{
+	*required = true;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return argv[i][9] ? argv[i] + 9 : NULL;
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			return argv[i + 1][0] ? argv[i + 1] : NULL;
+	}
+	const char *env = getenv("VERDICT_CONFIG");
+	if (env)
+		return env[0] ? env : NULL;
+	*required = false;
+	return CONFIG_DEFAULT_FILE;
 }
 
 /* Whether cmd takes o: the options it is for, and every setting with a value. */
@@ -363,5 +406,6 @@ void config_release(struct config *cfg)
 	free(cfg->languages_file);
 	free(cfg->port_file);
 	free(cfg->trusted_proxy);
+	free(cfg->config_file);
 	memset(cfg, 0, sizeof *cfg);
 }

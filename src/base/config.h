@@ -51,6 +51,7 @@ struct config {
 	int queued_per_user;      /* a user's submissions waiting or being judged; 0: none */
 	size_t judge_log_max;     /* judge log kept per submission, bytes */
 	int max_tests;            /* test cases a problem package may have */
+	char *config_file;        /* the settings file read at start, or NULL */
 };
 
 /* What a command's arguments hold besides the settings. */
@@ -60,11 +61,20 @@ struct config_args {
 	int count;
 	bool help;        /* --help: the arguments after it were not read */
 	bool admin;       /* user: --admin */
+	bool replace;     /* restore: --replace */
+	bool json;        /* doctor: --json */
 	const char *slug; /* problem: --slug SLUG, or NULL */
 };
 
 /* The commands that take options, as bits of config_option.commands. */
-enum config_command { CONFIG_SERVE = 1, CONFIG_USER = 2, CONFIG_PROBLEM = 4 };
+enum config_command {
+	CONFIG_SERVE = 1,
+	CONFIG_USER = 2,
+	CONFIG_PROBLEM = 4,
+	CONFIG_BACKUP = 8,
+	CONFIG_RESTORE = 16,
+	CONFIG_DOCTOR = 32,
+};
 
 /* How an option reads its value. All but the last two are settings (a field
  * of struct config, also read from the environment); the last two are a
@@ -105,6 +115,21 @@ extern const char config_version[];
 /* Fills in the defaults, then applies VERDICT_* environment variables.
    Returns 0, or CONFIG_E_INVALID with a message in *err (malloc'd). */
 int config_init(struct config *cfg, char **err);
+/* The same with a settings file read between the defaults and the environment
+   (file NULL: none). A missing file is an error only when required. Returns
+   0, CONFIG_E_INVALID (a bad line or value, the message names the file and
+   line) or CONFIG_E_UNKNOWN (a name that is no setting; a missing file). */
+int config_load(struct config *cfg, const char *file, bool required, char **err);
+/* Applies a settings file: lines "name = value" (a setting's long name, as in
+   --name; a value in double quotes keeps its spaces), blank lines and lines
+   starting with '#'. Records path in cfg->config_file. Return codes as
+   config_load's. */
+int config_read_file(struct config *cfg, const char *path, bool required, char **err);
+/* The settings file a command reads: --config FILE in argv, else
+   $VERDICT_CONFIG, else CONFIG_DEFAULT_FILE when it exists (*required
+   false). NULL when the one given is "". */
+#define CONFIG_DEFAULT_FILE "/etc/verdict/verdict.conf"
+const char *config_file_choice(int argc, char **argv, bool *required);
 /* Applies one setting (long name without dashes, e.g. "listen") with its value.
    Returns 0, CONFIG_E_UNKNOWN if the name is not a setting, or CONFIG_E_INVALID
    with *err set (malloc'd) for a bad value. */

@@ -56,7 +56,9 @@
 #include "app.h"
 #include "config.h"
 #include "db.h"
+#include "facts.h"
 #include "frame.h"
+#include "languages.h"
 #include "log.h"
 #include "metrics.h"
 #include "scoring.h"
@@ -225,6 +227,24 @@ static void job_event(struct judge *j, struct judge_worker *w, const char *event
 	w->job = 0;
 }
 
+/* The first worker's sandbox facts are the judge's: logged once, reported by judge_report. */
+static void note_facts(struct judge *j, struct judge_worker *w)
+{
+	pthread_mutex_lock(&j->report_lock);
+	if (!j->have_facts) {
+		j->facts = w->facts;
+		j->have_facts = true;
+	}
+	bool log_now = !j->facts_logged;
+	j->facts_logged = true;
+	pthread_mutex_unlock(&j->report_lock);
+	if (!log_now)
+		return;
+	char *summary = judge_facts_summary(&w->facts);
+	log_info("judge: protection (worker %d): %s", w->slot, summary);
+	free(summary);
+}
+
 static void apply_event(struct judge *j, struct judge_worker *w, json_t *ev)
 {
 	const char *event = json_string_value(json_object_get(ev, "event"));
@@ -234,6 +254,11 @@ static void apply_event(struct judge *j, struct judge_worker *w, json_t *ev)
 		w->ready = true;
 		free(w->error);
 		w->error = NULL;
+		w->have_facts = facts_from_frame(json_object_get(ev, "sandbox"), &w->facts);
+		if (w->have_facts) {
+			w->facts.pid1 = j->reap_orphans; /* the server's, not the worker's */
+			note_facts(j, w);
+		}
 		if (w->quick_deaths) {
 			w->quick_deaths = 0;
 			judge_update_health(j);
@@ -321,8 +346,11 @@ static void worker_gone(struct judge *j, struct judge_worker *w, const char *why
 	char when[32] = "now";
 	if (delay)
 		snprintf(when, sizeof when, "in %lld s", (long long)(delay / 1000000));
-	log_warnx("judge: worker %d (pid %d) %s%s%s%s%s%s; restarting it %s", w->slot, (int)w->pid, why,
-		  how[0] ? " (" : "", how, how[0] ? ")" : "", w->error ? ": " : "", w->error ? w->error : "", when);
+	free(w->last_end);
+	w->last_end = xasprintf("%s%s%s%s%s%s", why, how[0] ? " (" : "", how, how[0] ? ")" : "",
+				w->error ? ": " : "", w->error ? w->error : "");
+	w->restarts++;
+	log_warnx("judge: worker %d (pid %d) %s; restarting it %s", w->slot, (int)w->pid, w->last_end, when);
 	if (w->job)
 		log_warnx("judge: submission %lld goes back to the queue", (long long)w->job);
 	if (w->request) {
@@ -374,6 +402,44 @@ void judge_update_health(struct judge *j)
 		log_error("judge: unhealthy: %s", text);
 	else if (changed)
 		log_info("judge: healthy again: every worker has started");
+}
+
+void judge_publish(struct judge *j)
+{
+	pthread_mutex_lock(&j->report_lock);
+	for (int i = 0; i < j->count; i++) {
+		const struct judge_worker *w = &j->workers[i];
+		struct judge_worker_report *r = &j->published[i];
+		r->slot = w->slot;
+		r->pid = w->fd >= 0 ? (int)w->pid : 0;
+		r->restarts = w->restarts;
+		r->state = w->fd < 0 ? JUDGE_WORKER_FAILED
+			   : !w->ready ? JUDGE_WORKER_STARTING
+			   : (w->job || w->request) ? JUDGE_WORKER_BUSY
+						     : JUDGE_WORKER_READY;
+		const char *error = w->error ? w->error : r->state == JUDGE_WORKER_FAILED ? w->last_end : NULL;
+		snprintf(r->error, sizeof r->error, "%s", error ? error : "");
+		snprintf(r->last_end, sizeof r->last_end, "%s", w->last_end ? w->last_end : "");
+	}
+	pthread_mutex_unlock(&j->report_lock);
+}
+
+void judge_report(struct judge *j, struct judge_report *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->report_lock);
+	out->have_facts = j->have_facts;
+	out->facts = j->facts;
+	out->worker_count = (size_t)j->count;
+	out->workers = xcalloc((size_t)j->count + 1, sizeof *out->workers);
+	memcpy(out->workers, j->published, (size_t)j->count * sizeof *out->workers);
+	out->toolchain_count = j->toolchain_count;
+	out->toolchains = xcalloc(j->toolchain_count + 1, sizeof *out->toolchains);
+	if (j->toolchain_count)
+		memcpy(out->toolchains, j->toolchains, j->toolchain_count * sizeof *out->toolchains);
+	pthread_mutex_unlock(&j->report_lock);
 }
 
 char *judge_health(struct judge *j)
@@ -553,6 +619,7 @@ static void *dispatcher_main(void *arg)
 		}
 		metrics_set(METRIC_JUDGE_WORKERS, live);
 		judge_dispatch(j);
+		judge_publish(j);
 		fds[0] = (struct pollfd){.fd = j->wake_fd, .events = POLLIN};
 		for (int i = 0; i < j->count; i++)
 			fds[i + 1] = (struct pollfd){.fd = j->workers[i].fd, .events = POLLIN};
@@ -587,6 +654,8 @@ struct judge *judge_alloc(struct app *app, int count)
 	pthread_mutex_init(&j->requests_lock, NULL);
 	pthread_cond_init(&j->requests_done, NULL);
 	pthread_mutex_init(&j->health_lock, NULL);
+	pthread_mutex_init(&j->report_lock, NULL);
+	j->published = xcalloc((size_t)count + 1, sizeof *j->published);
 	for (int i = 0; i < count; i++) {
 		struct judge_worker *w = &j->workers[i];
 		w->fd = -1;
@@ -629,6 +698,19 @@ struct judge *judge_new(struct app *app, int workers, char **err)
 				 "on this machine", workers);
 		judge_free(j);
 		return NULL;
+	}
+	/* Found once, before any thread: finding them runs each one's --version. */
+	if (app->languages) {
+		j->toolchains = languages_toolchains(app->languages, &j->toolchain_count);
+		struct buf line;
+		buf_init(&line);
+		for (size_t i = 0; i < j->toolchain_count; i++) {
+			const struct judge_toolchain *t = &j->toolchains[i];
+			buf_printf(&line, "%s%s %s%s%s%s", i ? "; " : "", t->language, t->path, t->version[0] ? " (" : "",
+				   t->version, t->version[0] ? ")" : "");
+		}
+		log_info("judge: toolchains: %s", line.len ? line.data : "none");
+		buf_release(&line);
 	}
 	for (int i = 0; i < workers; i++) {
 		struct judge_worker *w = &j->workers[i];
@@ -681,9 +763,14 @@ void judge_free(struct judge *j)
 		j->requests = r->next;
 		request_finish(j, r, -ECANCELED, xstrdup("the server is shutting down"));
 	}
-	for (int i = 0; i < j->count; i++)
+	for (int i = 0; i < j->count; i++) {
 		free(j->workers[i].error);
+		free(j->workers[i].last_end);
+	}
 	free(j->unhealthy);
+	free(j->published);
+	free(j->toolchains);
+	pthread_mutex_destroy(&j->report_lock);
 	close(j->wake_fd);
 	pthread_mutex_destroy(&j->health_lock);
 	pthread_mutex_destroy(&j->requests_lock);

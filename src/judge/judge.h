@@ -7,6 +7,7 @@
 
 struct app;
 struct judge;
+struct judge_report;
 
 /* Re-queues submissions a stopped server left half-judged and spawns the
    workers. Call before any thread starts. NULL with *err on failure. */
@@ -32,3 +33,7 @@ void judge_free(struct judge *j);
    a worker that has failed to start JUDGE_UNHEALTHY_AFTER times in a row.
    Any thread. */
 char *judge_health(struct judge *j);
+/* What the judge says of itself (judge_report.h): the sandbox facts its
+   first ready worker reported (have_facts false before), every worker's state,
+   the toolchains. Any thread; release *out with judge_report_release. */
+void judge_report(struct judge *j, struct judge_report *out);

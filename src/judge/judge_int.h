@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "judge.h"
+#include "judge_report.h"
 #include "util.h"
 #include "validator.h"
 
@@ -47,6 +48,10 @@ struct judge_worker {
 	bool reaped;        /* as pid 1, the orphan reaper collected it: status holds its end */
 	int status;
 	struct judge_request *request; /* being served instead of a job */
+	int restarts;       /* processes of this slot that ended */
+	char *last_end;     /* how the previous one ended, for the report */
+	bool have_facts;    /* its "ready" carried its sandbox's facts */
+	struct judge_facts facts;
 };
 
 struct judge {
@@ -64,6 +69,14 @@ struct judge {
 	bool reap_orphans;              /* pid 1: every orphan of the container is ours to reap */
 	pthread_mutex_t health_lock;
 	char *unhealthy;                /* under health_lock: why the pool cannot judge, NULL when it can */
+	/* The report (judge_report): the dispatcher publishes the workers' state
+	   under report_lock; the toolchains are found once, in judge_new. */
+	pthread_mutex_t report_lock;
+	struct judge_worker_report *published;
+	bool have_facts, facts_logged;
+	struct judge_facts facts;
+	struct judge_toolchain *toolchains;
+	size_t toolchain_count;
 };
 
 #define JUDGE_UNHEALTHY_AFTER 3 /* failed starts in a row of one worker that make the judge unhealthy */
@@ -82,6 +95,8 @@ void judge_worker_died(struct judge *j, struct judge_worker *w, const char *why)
 /* The same, for a worker whose channel closed: it is given a moment to end by
    itself, so that its own exit status or signal is what the log says. */
 void judge_worker_ended(struct judge *j, struct judge_worker *w);
+/* Copies the workers' state for judge_report (dispatcher thread). */
+void judge_publish(struct judge *j);
 /* The health summary from the workers' state (dispatcher thread). */
 void judge_update_health(struct judge *j);
 /* The retry rule, for a job whose attempt failed for reasons of ours (a worker

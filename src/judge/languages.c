@@ -2,12 +2,17 @@
 #include "languages.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -534,5 +539,70 @@ json_t *languages_json(const struct languages *ls)
 						     ls->items[i].name, "extensions", ext, "entry_point",
 						     entries[ls->items[i].entry], "source", ls->items[i].source));
 	}
+	return out;
+}
+
+/* The first line `path --version` writes (stdout or stderr) within 2 s, into out. */
+static void version_line(const char *path, char *out, size_t size)
+{
+	out[0] = '\0';
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+	const char *argv[] = {path, "--version", NULL};
+	static const char *const env[] = {"PATH=/usr/bin:/bin", "LANG=C", NULL};
+	pid_t pid;
+	int rc = posix_spawn(&pid, path, &fa, NULL, (char *const *)argv, (char *const *)env);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (rc != 0) {
+		close(p[0]);
+		return;
+	}
+	char buf[512];
+	size_t len = 0;
+	int64_t until = now_us() + 2000000;
+	while (len < sizeof buf - 1 && !memchr(buf, '\n', len)) {
+		int64_t left = until - now_us();
+		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+		if (left <= 0 || poll(&pfd, 1, (int)(left / 1000) + 1) <= 0)
+			break;
+		ssize_t n = read(p[0], buf + len, sizeof buf - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(p[0]);
+	kill(pid, SIGKILL); /* it has said its line; nothing else is wanted of it */
+	waitpid(pid, NULL, 0);
+	buf[len] = '\0';
+	len = strcspn(buf, "\r\n");
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, buf, len);
+	out[len] = '\0';
+}
+
+struct judge_toolchain *languages_toolchains(const struct languages *ls, size_t *count)
+{
+	struct judge_toolchain *out = xcalloc(ls->count + 1, sizeof *out);
+	size_t n = 0;
+	for (size_t i = 0; i < ls->count; i++) {
+		const struct language *l = &ls->items[i];
+		const char *tool = l->compile ? l->compile[0] : l->run[0];
+		if (tool[0] != '/' || strncmp(tool, "/box/", 5) == 0)
+			continue;
+		struct judge_toolchain *t = &out[n++];
+		snprintf(t->language, sizeof t->language, "%s", l->id);
+		snprintf(t->name, sizeof t->name, "%s", l->name);
+		snprintf(t->path, sizeof t->path, "%s", tool);
+		version_line(tool, t->version, sizeof t->version);
+	}
+	*count = n;
 	return out;
 }

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "judge_report.h"
+
 /* What a language's entry point is (the "entry" of a language file). */
 enum language_entry {
 	LANGUAGE_ENTRY_NONE,   /* "none": every file is compiled into one program (C, C++) */
@@ -81,3 +83,9 @@ const char *const *languages_ro_paths(const struct languages *ls);
 /* [{"id", "name", "extensions", "entry_point" ("none", "file" or "class": what an entry point
    names), "source" (the file name a single source gets)}] of the available languages; new reference. */
 json_t *languages_json(const struct languages *ls);
+/* The toolchains of the available languages: each one's compiler (or, with
+   nothing to compile, its interpreter) when it is a host program, with the
+   first line of its --version (at most 2 s each; "" when it says nothing).
+   Runs those programs: call it before threads start, or from a process of
+   its own. Returns a malloc'd array (free() it) and sets *count. */
+struct judge_toolchain *languages_toolchains(const struct languages *ls, size_t *count);

@@ -3,7 +3,8 @@
  * talks to the dispatcher over fd 3 with frame.h messages:
  *
  *   dispatcher -> worker   {"id": 42}                       judge submission 42
- *   worker -> dispatcher   {"event": "ready"}                after start-up
+ *   worker -> dispatcher   {"event": "ready", "sandbox": {...}} after start-up, with its
+ *                                                            sandbox's facts (facts.h)
  *                          {"event": "taken", "id": 42}      the job is being worked on
  *                          {"event": "compiled", "output": "..."}
  *                          {"event": "test", "index": 1, "group": "sample", "verdict": "AC",
@@ -36,6 +37,7 @@
 #include "checker.h"
 #include "config.h"
 #include "db.h"
+#include "facts.h"
 #include "frame.h"
 #include "json_util.h"
 #include "languages.h"
@@ -663,7 +665,13 @@ int worker_main(int argc, char **argv)
 		w.dir[0] = '\0';
 		goto fail;
 	}
-	send_event(json_pack("{s:s, s:i}", "event", "ready", "pid", (int)getpid()));
+	/* Its sandbox's facts go with "ready": the server reports and logs them. */
+	struct sandbox_info info;
+	struct judge_facts facts;
+	sandbox_get_info(w.sandbox, &info);
+	facts_from_sandbox(&facts, &info, slot);
+	send_event(json_pack("{s:s, s:i, s:o}", "event", "ready", "pid", (int)getpid(), "sandbox",
+			     facts_to_frame(&facts)));
 	for (;;) {
 		json_t *msg = NULL;
 		int rc = frame_recv(CHANNEL_FD, &msg);

@@ -535,30 +535,33 @@ fail:
 
 /* ---- open and close ---- */
 
-static int lock_data_dir(struct db *db, const char *dir, char **err)
+int db_lock_dir(const char *dir, int *fd_out, char **err)
 {
 	char *lock_path = xasprintf("%s/verdict.lock", dir);
-	db->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (db->lock_fd < 0) {
+	int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int rc = -errno;
 		*err = xasprintf("cannot open lock file '%s': %s", lock_path, strerror(errno));
 		free(lock_path);
-		return -errno;
+		return rc;
 	}
-	if (flock(db->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		char pid[32] = "";
-		ssize_t n = pread(db->lock_fd, pid, sizeof pid - 1, 0);
+		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
 		*err = xasprintf("data dir '%s' is in use by another verdict process%s%s%s", dir,
 				 *pid ? " (pid " : "", pid, *pid ? ")" : "");
 		free(lock_path);
+		close(fd);
 		return DB_E_BUSY;
 	}
 	char pid[32];
 	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(db->lock_fd, 0) != 0 || pwrite(db->lock_fd, pid, (size_t)n, 0) != n)
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n)
 		log_warn("cannot write pid to '%s'", lock_path);
 	free(lock_path);
+	*fd_out = fd;
 	return 0;
 }
 
@@ -581,7 +584,7 @@ static int open_common(const char *dir, bool readonly, bool exclusive, int upto,
 			*err = xasprintf("cannot create data dir '%s': %s", dir, strerror(errno));
 			goto fail;
 		}
-		if (exclusive && (rc = lock_data_dir(db, dir, err)) != 0)
+		if (exclusive && (rc = db_lock_dir(dir, &db->lock_fd, err)) != 0)
 			goto fail;
 		if ((rc = conn_open(db, false, &db->writer, err)) != 0)
 			goto fail;

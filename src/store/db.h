@@ -30,6 +30,13 @@ struct db;
 DB_MUST_CHECK int db_open(const char *dir, bool exclusive, struct db **out, char **err);
 /* Opens an existing database read-only, without lock or migrations (judge workers). */
 DB_MUST_CHECK int db_open_readonly(const char *dir, struct db **out, char **err);
+/* A consistent copy of DIR's database (a running server's too: one read
+   transaction, judging goes on) in the file dest, checked, written whole or
+   not at all; *seq: the seq it stands at (db_backup.c). */
+DB_MUST_CHECK int db_backup(const char *dir, const char *dest, int64_t *seq, char **err);
+/* Makes a backup file DIR's database. Refuses a data dir a server holds
+   (DB_E_BUSY) and, unless replace, one that has a database (DB_E_CONFLICT). */
+DB_MUST_CHECK int db_restore(const char *file, const char *dir, bool replace, int64_t *seq, char **err);
 /* Applies migrations up to and including version `upto` only (tests of upgrades). */
 DB_MUST_CHECK int db_open_upto(const char *dir, int upto, struct db **out, char **err);
 void db_close(struct db *db);

@@ -7,6 +7,10 @@
 
 struct db_conn;
 
+/* Takes the data dir's lock (DIR/verdict.lock, flock, with our pid in it):
+   0 and the open fd, or DB_E_BUSY naming the holder's pid, or -errno. */
+int db_lock_dir(const char *dir, int *fd, char **err);
+
 /* The calling thread's read connection. */
 struct db_conn *db_reader(struct db *db);
 /* Locks the writer connection and begins an IMMEDIATE transaction. */

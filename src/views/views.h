@@ -11,6 +11,7 @@
 #include "awards.h"
 #include "board.h"
 #include "db.h"
+#include "judge_report.h"
 #include "util.h"
 
 struct award;
@@ -184,3 +185,14 @@ json_t *view_clics_award(const struct db_contest *c, const struct award *a);
 void view_clarification(struct buf *b, const struct db_clarification *c);
 /* The WebSocket message: {"type": "clarification"} and the same members. */
 void view_clarification_msg(struct buf *b, const struct db_clarification *c);
+
+/* ---- judge.c ---- */
+
+/* How a sandbox is protected: {"ok", "root", "pid1", "uid", "cgroup_version",
+   "memory_measure", "cpu_measure"}, then one member per protection of
+   judge_protection_list, {"active", "needed", "detail"}. New reference. */
+json_t *view_protections(const struct judge_facts *f);
+/* GET /api/judge: {"protections" (null before a worker has reported), "workers":
+   [{"slot", "pid", "state", "restarts", "error", "last_end"}], "toolchains":
+   [{"language", "name", "path", "version"}]}. New reference. */
+json_t *view_judge(const struct judge_report *r);

@@ -380,6 +380,67 @@ START_TEST(flag_overrides_environment)
 }
 END_TEST
 
+START_TEST(settings_file_configures_every_command)
+{
+	struct server s;
+	server_init(&s);
+	char conf[320], env_conf[340];
+	snprintf(conf, sizeof conf, "%s/verdict.conf", s.dir);
+	snprintf(env_conf, sizeof env_conf, "VERDICT_CONFIG=%s", conf);
+	FILE *f = fopen(conf, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "# as a packaged verdict would have it\nlisten = 127.0.0.1:0\ndata = %s\nport-file = %s/port\n"
+		   "workers = 1\nmax-body = 2K\nsession-hours = 2\nlog-level = info\n",
+		s.data, s.dir);
+	fclose(f);
+	/* `user add` finds its data dir in the file named by --config. */
+	const char *add[] = {"user", "add", "admin", "--admin", "--config", conf, NULL};
+	struct run_result r;
+	ck_assert_msg(test_run(&r, add, "admin-password\n", NULL) == 0, "%s", r.err);
+	char db[400];
+	snprintf(db, sizeof db, "%s/verdict.db", s.data);
+	ck_assert_int_eq(access(db, R_OK), 0);
+	/* serve with nothing but VERDICT_CONFIG; the environment wins over the file. */
+	const char *env[] = {env_conf, "VERDICT_SESSION_HOURS=3", NULL};
+	serve_with_env(&s, env);
+	struct response resp;
+	http_json_request(&resp, &s, "POST", "/api/auth/login", NULL,
+			  "{\"username\": \"admin\", \"password\": \"admin-password\"}");
+	ck_assert_int_eq(resp.status, 200);
+	snprintf(s.admin_token, sizeof s.admin_token, "%s", json_string_value(json_object_get(resp.json, "token")));
+	char cookie[256];
+	ck_assert(response_header(&resp, "Set-Cookie", cookie, sizeof cookie));
+	ck_assert_msg(strstr(cookie, "Max-Age=10800") != NULL, "cookie: %s", cookie);
+	response_free(&resp);
+	ck_assert_int_eq(http_stream_request(&resp, &s, "POST", "/api/problems", s.admin_token, NULL, 2049, false), 0);
+	expect_error(&resp, 413, "too_large");
+	response_free(&resp);
+	double workers = 0;
+	for (int i = 0; i < 1000 && (workers = test_metric(&s, "verdict_judge_workers")) != 1; i++)
+		sleep_ms(10);
+	ck_assert_msg(workers == 1, "verdict_judge_workers %g", workers);
+	char said[400];
+	snprintf(said, sizeof said, "settings file '%s'", conf);
+	ck_assert_int_eq(test_log_count(&s, said), 1);
+	ck_assert_int_eq(server_stop(&s), 0);
+
+	/* A bad line stops every command before it does anything, naming the file and line. */
+	f = fopen(conf, "a");
+	fputs("workers = many\n", f);
+	fclose(f);
+	const char *serve[] = {"serve", "--config", conf, NULL};
+	ck_assert_int_eq(test_run(&r, serve, NULL, NULL), 2);
+	char where[400];
+	snprintf(where, sizeof where, "%s:9: invalid workers 'many'", conf);
+	ck_assert_msg(strstr(r.err, where), "%s", r.err);
+	/* A named file that is missing is an error; the default one may be missing. */
+	const char *missing[] = {"serve", "--config", "/nonexistent/verdict.conf", NULL};
+	ck_assert_int_eq(test_run(&r, missing, NULL, NULL), 2);
+	ck_assert_msg(strstr(r.err, "/nonexistent/verdict.conf"), "%s", r.err);
+	server_cleanup(&s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -394,6 +455,7 @@ int main(void)
 	tcase_add_test(tc, user_add);
 	tcase_add_test(tc, every_flag_as_environment_variable);
 	tcase_add_test(tc, flag_overrides_environment);
+	tcase_add_test(tc, settings_file_configures_every_command);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

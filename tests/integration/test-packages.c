@@ -403,8 +403,29 @@ static void check_refused(const char *what, const char *data, size_t len, const 
 	response_free(&r);
 }
 
+/* Each worker makes DATA/work/worker-N when it starts; wait for all of them,
+   so the snapshot taken before the imports does not race a late worker. */
+static void wait_for_work_dirs(const char *data, int workers)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/work", data);
+	for (int tries = 0; tries < 600; tries++) {
+		int found = 0;
+		DIR *d = opendir(path);
+		for (struct dirent *e; d && (e = readdir(d));)
+			found += strncmp(e->d_name, "worker-", 7) == 0;
+		if (d)
+			closedir(d);
+		if (found == workers)
+			return;
+		usleep(50000);
+	}
+	ck_abort_msg("the %d workers did not make their work dirs in %s within 30 s", workers, path);
+}
+
 START_TEST(hostile_packages_are_refused_and_leave_nothing)
 {
+	wait_for_work_dirs(srv.data, 2);
 	char *before = snapshot(srv.data);
 	struct zip z;
 

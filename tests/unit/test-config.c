@@ -337,7 +337,8 @@ END_TEST
 static const struct {
 	enum config_command cmd;
 	const char *name;
-} commands[] = {{CONFIG_SERVE, "serve"}, {CONFIG_USER, "user"}, {CONFIG_PROBLEM, "problem"}};
+} commands[] = {{CONFIG_SERVE, "serve"},     {CONFIG_USER, "user"}, {CONFIG_PROBLEM, "problem"},
+		{CONFIG_BACKUP, "backup"}, {CONFIG_RESTORE, "restore"}, {CONFIG_DOCTOR, "doctor"}};
 
 START_TEST(help_lists_each_commands_options)
 {
@@ -417,6 +418,122 @@ START_TEST(readme_lists_the_option_table)
 }
 END_TEST
 
+/* ---- the settings file ---- */
+
+/* Writes text to a fresh temporary file; its path goes to path. */
+static void write_file(char *path, size_t size, const char *text)
+{
+	snprintf(path, size, "/tmp/verdict-conf-XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+START_TEST(file_sets_every_kind_below_the_environment)
+{
+	char path[64];
+	write_file(path, sizeof path,
+		   "# verdict settings\n"
+		   "\n"
+		   "listen = 0.0.0.0:9100\n"
+		   "  data=/srv/verdict  \n"
+		   "workers = 3\r\n"
+		   "demo = true\n"
+		   "max-body = 2M\n"
+		   "languages = \"/etc/verdict/my langs.json\"\n"
+		   "log-level = warn\n"
+		   "idle-timeout = 2.5\n"
+		   "cookie-secure = always\n"
+		   "trusted-proxy = 10.0.0.1\n");
+	setenv("VERDICT_WORKERS", "5", 1);
+	struct config c;
+	char *err = NULL;
+	ck_assert_msg(config_load(&c, path, true, &err) == 0, "%s", err);
+	ck_assert_str_eq(c.listen_host, "0.0.0.0");
+	ck_assert_uint_eq(c.listen_port, 9100);
+	ck_assert_str_eq(c.data_dir, "/srv/verdict");
+	ck_assert_int_eq(c.workers, 5); /* the environment wins */
+	ck_assert(c.demo);
+	ck_assert_uint_eq(c.max_body, 2 * 1024 * 1024);
+	ck_assert_str_eq(c.languages_file, "/etc/verdict/my langs.json");
+	ck_assert_int_eq(c.log_level, LOG_WARN);
+	ck_assert_int_eq(c.idle_timeout_ms, 2500);
+	ck_assert_int_eq(c.cookie_secure, CONFIG_COOKIE_SECURE_ALWAYS);
+	ck_assert_str_eq(c.trusted_proxy, "10.0.0.1");
+	ck_assert_str_eq(c.config_file, path);
+	/* A flag wins over both. */
+	struct config_args args;
+	char *argv[] = {"serve", "--workers", "7", "--data=/elsewhere", NULL};
+	ck_assert_int_eq(config_parse_args(&c, CONFIG_SERVE, 4, argv, 0, &args, &err), 0);
+	ck_assert_int_eq(c.workers, 7);
+	ck_assert_str_eq(c.data_dir, "/elsewhere");
+	config_release(&c);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(bad_file_lines_name_the_file_and_line)
+{
+	static const char *const cases[][2] = {
+		{"listen = 127.0.0.1:1\nworkers = 0\n", ":2: invalid workers '0'"},
+		{"# fine\nno-such-thing = 1\n", ":2: unknown setting 'no-such-thing'"},
+		{"admin = 1\n", ":1: unknown setting 'admin'"},
+		{"\n\njust words\n", ":3: expected 'name = value'"},
+		{"config = /etc/other.conf\n", ":1: a settings file cannot name another one"},
+		{"max-body = lots\n", ":1: invalid max-body 'lots'"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char path[64];
+		write_file(path, sizeof path, cases[i][0]);
+		struct config c;
+		char *err = NULL;
+		ck_assert_msg(config_load(&c, path, true, &err) != 0, "'%s' accepted", cases[i][0]);
+		ck_assert_msg(err && strstr(err, path) && strstr(err, cases[i][1]), "'%s': message '%s', expected '%s'",
+			      cases[i][0], err ? err : "", cases[i][1]);
+		free(err);
+		config_release(&c);
+		unlink(path);
+	}
+}
+END_TEST
+
+START_TEST(missing_file_is_an_error_only_when_named)
+{
+	struct config c;
+	char *err = NULL;
+	ck_assert_int_eq(config_load(&c, "/nonexistent/verdict.conf", false, &err), 0);
+	ck_assert_ptr_null(c.config_file);
+	config_release(&c);
+	ck_assert_int_ne(config_load(&c, "/nonexistent/verdict.conf", true, &err), 0);
+	ck_assert_msg(strstr(err, "/nonexistent/verdict.conf") && strstr(err, "No such file"), "%s", err);
+	free(err);
+	config_release(&c);
+}
+END_TEST
+
+START_TEST(file_choice_flag_then_environment_then_default)
+{
+	bool required;
+	char *flag[] = {"serve", "--workers", "2", "--config", "/a.conf", NULL};
+	char *flag_eq[] = {"user", "add", "x", "--config=/b.conf", NULL};
+	char *none[] = {"serve", "--config=", NULL};
+	char *plain[] = {"serve", "--", "--config", "/c.conf", NULL};
+	setenv("VERDICT_CONFIG", "/env.conf", 1);
+	ck_assert_str_eq(config_file_choice(5, flag, &required), "/a.conf");
+	ck_assert(required);
+	ck_assert_str_eq(config_file_choice(4, flag_eq, &required), "/b.conf");
+	ck_assert_ptr_null(config_file_choice(2, none, &required));
+	ck_assert_str_eq(config_file_choice(4, plain, &required), "/env.conf");
+	ck_assert(required);
+	setenv("VERDICT_CONFIG", "", 1);
+	ck_assert_ptr_null(config_file_choice(4, plain, &required));
+	unsetenv("VERDICT_CONFIG");
+	ck_assert_str_eq(config_file_choice(4, plain, &required), CONFIG_DEFAULT_FILE);
+	ck_assert(!required);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("config");
@@ -426,6 +543,13 @@ int main(void)
 	tcase_add_test(tc, every_flag_has_an_environment_variable);
 	tcase_add_test(tc, bad_environment_value_names_the_variable);
 	tcase_add_test(tc, unknown_variables_are_ignored);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("file");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, file_sets_every_kind_below_the_environment);
+	tcase_add_test(tc, bad_file_lines_name_the_file_and_line);
+	tcase_add_test(tc, missing_file_is_an_error_only_when_named);
+	tcase_add_test(tc, file_choice_flag_then_environment_then_default);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("config_set");
 	tcase_add_checked_fixture(tc, setup_cfg, teardown_cfg);

@@ -4,7 +4,8 @@
  * judging; an attempt a rejudge overtook; workers that die mid-frame (retried,
  * then JE), before taking the job (no attempt used), or send garbage; results
  * the database refuses; a large message to a slow worker and a worker that
- * reads nothing (dead at the send deadline); the retry rule itself. */
+ * reads nothing (dead at the send deadline); the retry rule itself; the
+ * report of the workers' state and of the sandbox facts a worker sends. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include "common.h"
 #include "db.h"
 #include "views.h"
+#include "facts.h"
 #include "frame.h"
 #include "judge_int.h"
 #include "log.h"
@@ -449,6 +451,77 @@ START_TEST(the_retry_rule)
 }
 END_TEST
 
+/* The state of worker 0 in the report, after the dispatcher published it. */
+static struct judge_worker_report reported(struct judge_report *r)
+{
+	judge_publish(j);
+	judge_report_release(r);
+	judge_report(j, r);
+	ck_assert_uint_eq(r->worker_count, 1);
+	return r->workers[0];
+}
+
+START_TEST(the_report_follows_the_workers_state_and_their_sandbox)
+{
+	struct judge_report r = {0};
+	attach();
+	ck_assert_int_eq(reported(&r).state, JUDGE_WORKER_STARTING);
+	ck_assert(!r.have_facts);
+	/* What a worker's sandbox says, as the worker sends it with "ready". */
+	struct judge_facts sent = {.sandbox = true, .user_ns = true, .seccomp_notify = true, .cgroup_version = 0,
+				   .uid = 60007, .slot = 7};
+	snprintf(sent.cgroup_why, sizeof sent.cgroup_why, "not root");
+	json_t *ready = json_pack("{s:s, s:i, s:o}", "event", "ready", "pid", 1, "sandbox", facts_to_frame(&sent));
+	char *text = json_dumps(ready, 0);
+	json_decref(ready);
+	say(text);
+	free(text);
+	ck_assert_int_eq(reported(&r).state, JUDGE_WORKER_READY);
+	ck_assert(r.have_facts);
+	ck_assert(r.facts.sandbox && !r.facts.root && r.facts.user_ns && r.facts.seccomp_notify && !r.facts.cgroup_memory);
+	ck_assert_uint_eq(r.facts.uid, 60007);
+	ck_assert_str_eq(r.facts.cgroup_why, "not root");
+	ck_assert_int_eq(log_lines("judge: protection (worker 0): not root, not pid 1; uid 60007; memory measured by "
+				   "rlimit, CPU by rusage; no cgroup; active: user_namespace"), 1);
+	int64_t a = submit();
+	ck_assert_int_eq(next_job(), a);
+	ck_assert_int_eq(reported(&r).state, JUDGE_WORKER_BUSY);
+	static const unsigned char frame[] = {0, 0, 0, 5, 'n', 'o', 'p', 'e', '!'};
+	ck_assert_int_eq(write_all(peer, frame, sizeof frame), 0);
+	judge_worker_input(j, &j->workers[0]);
+	struct judge_worker_report w = reported(&r);
+	ck_assert_int_eq(w.state, JUDGE_WORKER_FAILED);
+	ck_assert_int_eq(w.restarts, 1);
+	ck_assert_int_eq(w.pid, 0);
+	ck_assert_str_eq(w.last_end, "sent a malformed message and was killed");
+	ck_assert_str_eq(w.error, w.last_end);
+	/* A worker of an older build says nothing of its sandbox: the first facts stay. */
+	attach();
+	say("{\"event\": \"ready\"}");
+	w = reported(&r);
+	ck_assert_int_eq(w.state, JUDGE_WORKER_READY);
+	ck_assert_int_eq(w.restarts, 1);
+	ck_assert_str_eq(w.error, "");
+	ck_assert(r.have_facts && r.facts.uid == 60007);
+	/* The wire object. */
+	json_t *o = view_judge(&r);
+	json_t *wj = json_array_get(json_object_get(o, "workers"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(wj, "state")), "ready");
+	ck_assert_str_eq(json_string_value(json_object_get(wj, "last_end")), "sent a malformed message and was killed");
+	ck_assert(json_is_null(json_object_get(wj, "error")) && json_is_null(json_object_get(wj, "pid")));
+	json_t *prot = json_object_get(o, "protections");
+	ck_assert(json_is_true(json_object_get(json_object_get(prot, "user_namespace"), "active")));
+	ck_assert(json_is_false(json_object_get(json_object_get(prot, "cgroup_memory"), "active")));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(prot, "cgroup_memory"), "detail")),
+			 "not root; RLIMIT_AS and ru_maxrss instead");
+	ck_assert_str_eq(json_string_value(json_object_get(prot, "memory_measure")), "rlimit");
+	ck_assert(json_is_false(json_object_get(json_object_get(prot, "per_slot_uid"), "needed")));
+	ck_assert(json_is_true(json_object_get(prot, "ok")));
+	json_decref(o);
+	judge_report_release(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("dispatcher");
@@ -464,6 +537,7 @@ int main(void)
 	tcase_add_test(tc, a_large_message_waits_for_a_slow_worker);
 	tcase_add_test(tc, a_worker_that_reads_nothing_is_dead_at_the_send_deadline);
 	tcase_add_test(tc, the_retry_rule);
+	tcase_add_test(tc, the_report_follows_the_workers_state_and_their_sandbox);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
