@@ -98,7 +98,7 @@ static void request_rlimits(const struct sandbox *sb, const struct req *rq, stru
 		uint64_t s = (l->cpu_ms + 999) / 1000 + 1;
 		add_lim(b, RLIMIT_CPU, s, s + 1);
 	}
-	if (l->memory_kb && !sb->cg.have[SBX_CG_MEMORY]) {
+	if (l->memory_kb && !sb->cg.have[SBX_CG_MEMORY] && !l->no_address_limit) {
 		/* Only a safety net: address space is not memory (thread stacks, arenas).
 		 * The measure is resident memory: polled, and ru_maxrss at the end. */
 		uint64_t as = l->memory_kb * 4096 + (256u << 20);

@@ -77,7 +77,14 @@ struct job {
 	size_t log_max;
 	int logs_left_out;    /* tests whose log lines did not fit */
 	char *compile_output;
+	const char **names;   /* the submission's file names (into files, or the language's source) */
+	json_t *files;        /* [{"name", "content"}]: the stored files, or the one source */
+	size_t nfiles;
+	char entry[256];      /* language_entry */
 };
+
+/* The JVM's -XX:+ExitOnOutOfMemoryError exit code: under the JVM rule, MLE. */
+#define JVM_OOM_EXIT 3
 
 static const char *const run_env[] = {"PATH=/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp", "LANG=C.UTF-8", NULL};
 
@@ -135,21 +142,29 @@ static const char *compile(struct worker *w, struct job *job)
 	}
 	/* What the compile may write, one file and the whole box (a tmpfs). */
 	uint64_t written_kb = (uint64_t)job->lang->compile_output_mb * 1024;
+	/* The language's own limit, or --compile-time where that is more. */
+	uint64_t cpu_ms = (uint64_t)job->lang->compile_s * 1000;
+	if (cpu_ms < w->compile_ms)
+		cpu_ms = w->compile_ms;
+	char **argv = language_argv(job->lang, job->lang->compile, job->names, job->nfiles, job->entry, 0);
+	char **env = language_env(job->lang, compile_env);
 	struct sandbox_spec spec = {
 		.profile = SANDBOX_COMPILE,
-		.argv = (const char *const *)job->lang->compile,
-		.env = compile_env,
+		.argv = (const char *const *)argv,
+		.env = (const char *const *)env,
 		.box_dir = job->box,
 		.box_writable = true,
 		.stdin_fd = -1,
 		.stdout_fd = out,
 		.stderr_fd = out,
-		.limits = {.cpu_ms = w->compile_ms, .wall_ms = 2 * w->compile_ms, .memory_kb = 1024 * 1024, .output_kb = 64,
+		.limits = {.cpu_ms = cpu_ms, .wall_ms = 2 * cpu_ms, .memory_kb = 1024 * 1024, .output_kb = 64,
 			   .stderr_kb = 64, .processes = 64, .file_kb = written_kb, .open_files = 256,
 			   .box_kb = written_kb},
 	};
 	struct sandbox_result r;
 	sandbox_run(w->sandbox, &spec, &r);
+	language_argv_free(argv);
+	language_argv_free(env);
 	size_t len;
 	char *text = fd_read_head(out, COMPILE_OUTPUT_MAX, &len);
 	close(out);
@@ -226,19 +241,23 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 	}
 	json_t *p = job->problem;
 	uint64_t tl = (uint64_t)json_integer_value(json_object_get(p, "time_limit_ms"));
+	uint64_t ml = (uint64_t)json_integer_value(json_object_get(p, "memory_limit_kb"));
+	char **argv = language_argv(job->lang, job->lang->run, job->names, job->nfiles, job->entry, ml);
+	char **env = language_env(job->lang, run_env);
 	struct sandbox_spec spec = {
 		.profile = job->lang->interpreted ? SANDBOX_INTERP : SANDBOX_RUN,
-		.argv = (const char *const *)job->lang->run,
-		.env = run_env,
+		.argv = (const char *const *)argv,
+		.env = (const char *const *)env,
 		.box_dir = job->box,
 		.box_writable = false,
 		.stdin_fd = in,
 		.stdout_fd = out,
 		.stderr_fd = err,
 		.limits = {.cpu_ms = tl, .wall_ms = 3 * tl + 1000,
-			   .memory_kb = (uint64_t)json_integer_value(json_object_get(p, "memory_limit_kb")),
+			   .memory_kb = ml,
 			   .output_kb = (uint64_t)json_integer_value(json_object_get(p, "output_limit_kb")),
-			   .stderr_kb = 1 /* the least kept; STDERR_KEPT of it is logged */, .processes = 16, .file_kb = 16 * 1024, .open_files = 64},
+			   .stderr_kb = 1 /* the least kept; STDERR_KEPT of it is logged */, .processes = job->lang->threads,
+			   .file_kb = 16 * 1024, .open_files = 64, .no_address_limit = job->lang->jvm},
 	};
 	struct validator_call call = {.v = &job->validator, .dir = job->validator_dir, .flags = job->validator_flags,
 				      .input = input, .input_len = input_len, .answer = answer,
@@ -260,6 +279,11 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 	} else {
 		sandbox_run(w->sandbox, &spec, &r);
 		o.verdict = scoring_run_verdict(&r, tl);
+		if (job->lang->jvm && r.status == SANDBOX_EXITED && r.exit_code == JVM_OOM_EXIT) {
+			o.verdict = "MLE";
+			buf_printf(&job->log, "%s: the JVM ran out of heap (-Xmx%llu KiB, exit code %d)\n", what,
+				   (unsigned long long)ml, JVM_OOM_EXIT);
+		}
 		if (r.status == SANDBOX_ERROR)
 			judge_error(job, "%s: %s", what, r.message);
 		if (r.status == SANDBOX_EXEC_FAILED && strncmp(spec.argv[0], "/box/", 5) != 0) {
@@ -317,6 +341,8 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 		}
 		free(text);
 	}
+	language_argv_free(argv);
+	language_argv_free(env);
 out:
 	for (int *fd = (int[]){in, out, err, ans}, i = 0; i < 4; i++)
 		if (fd[i] >= 0)
@@ -448,16 +474,45 @@ static const char *prepare(struct worker *w, struct job *job)
 	}
 	snprintf(job->box, sizeof job->box, "%s/box-%lld", w->dir, (long long)job->id);
 	remove_tree(job->box);
-	char *path = xasprintf("%s/%s", job->box, job->lang->source);
-	int fd = -1;
-	if (mkdir(job->box, 0755) == 0)
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -errno : write_all(fd, job->sub.source, job->sub.source_len);
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	if (rc != 0) {
-		buf_printf(&job->log, "cannot write the source to '%s': %s\n", job->box, strerror(-rc));
+	if (mkdir(job->box, 0755) != 0) {
+		buf_printf(&job->log, "cannot make the box '%s': %s\n", job->box, strerror(errno));
+		return "JE";
+	}
+	job->files = job->sub.files ? json_loads(job->sub.files, 0, NULL)
+				    : json_pack("[{s:s, s:s%}]", "name", job->lang->source, "content", job->sub.source,
+						job->sub.source_len);
+	job->nfiles = json_array_size(job->files);
+	if (!job->nfiles) {
+		buf_printf(&job->log, "the submission's files cannot be read\n");
+		return "JE";
+	}
+	job->names = xcalloc(job->nfiles, sizeof *job->names);
+	for (size_t i = 0; i < job->nfiles; i++) {
+		json_t *f = json_array_get(job->files, i);
+		const char *name = json_string_value(json_object_get(f, "name"));
+		const char *content = json_string_value(json_object_get(f, "content"));
+		/* the API checked the names; a plain name in the box, never a path */
+		if (!name || !content || !*name || strchr(name, '/') || name[0] == '.') {
+			buf_printf(&job->log, "file %zu of the submission has no usable name\n", i + 1);
+			return "JE";
+		}
+		job->names[i] = name;
+		char *path = xasprintf("%s/%s", job->box, name);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		int rc = fd < 0 ? -errno : write_all(fd, content, json_string_length(json_object_get(f, "content")));
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		if (rc != 0) {
+			buf_printf(&job->log, "cannot write '%s' to '%s': %s\n", name, job->box, strerror(-rc));
+			return "JE";
+		}
+	}
+	char *why = language_entry(job->lang, job->names, job->nfiles, job->sub.entry_point, job->entry,
+				   sizeof job->entry);
+	if (why) {
+		buf_printf(&job->log, "%s\n", why);
+		free(why);
 		return "JE";
 	}
 	return NULL;
@@ -548,6 +603,10 @@ out:
 	validator_release(&job.validator);
 	free(job.validator_flags);
 	free(job.sub.source);
+	free(job.sub.files);
+	free(job.sub.entry_point);
+	free(job.names);
+	json_decref(job.files);
 	free(job.compile_output);
 	json_decref(job.problem);
 	buf_release(&job.log);
@@ -626,15 +685,27 @@ int worker_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct worker w = {.slot = slot, .log_max = cfg.judge_log_max, .compile_ms = (uint64_t)cfg.compile_time_ms};
-	struct sandbox_config scfg = {.slot = slot, .log = sandbox_log};
 	char *why = NULL;
 	int code = 1;
+	/* The languages first: the sandbox shows their toolchains' extra paths. */
+	if (!(w.languages = languages_load(cfg.languages_file, &err))) {
+		why = xstrdup(err);
+		goto fail;
+	}
+	static const char *const default_ro[] = SANDBOX_DEFAULT_RO_PATHS;
+	const char *ro[32];
+	size_t nro = 0;
+	for (size_t i = 0; default_ro[i]; i++)
+		ro[nro++] = default_ro[i];
+	for (const char *const *p = languages_ro_paths(w.languages); *p && nro < ARRAY_SIZE(ro) - 1; p++)
+		ro[nro++] = *p;
+	ro[nro] = NULL;
+	struct sandbox_config scfg = {.slot = slot, .ro_paths = ro, .log = sandbox_log};
 	if (!(w.sandbox = sandbox_new(&scfg, &err))) {
 		why = xasprintf("cannot set up the sandbox: %s", err);
 		goto fail;
 	}
-	if (db_open_readonly(cfg.data_dir, &w.db, &err) != 0 ||
-	    !(w.languages = languages_load(cfg.languages_file, &err))) {
+	if (db_open_readonly(cfg.data_dir, &w.db, &err) != 0) {
 		why = xstrdup(err);
 		goto fail;
 	}

@@ -348,6 +348,7 @@ struct db_submission {
 	bool practice;
 	const char *problem_label;
 	bool jury;                  /* a jury submission of the problem's package: admins only */
+	const char *entry_point;    /* of a multi-file submission, as given; else NULL */
 	/* With DB_SUBMISSION_DETAILS: */
 	const char *compile_output;
 	const struct db_test_result *tests; /* in run order */
@@ -358,6 +359,7 @@ struct db_submission {
 	/* With DB_SUBMISSION_SOURCE: */
 	const char *source;         /* may hold NUL bytes: source_len is its length */
 	size_t source_len;
+	const char *files;          /* multi-file: JSON [{"name", "content"}]; else NULL */
 	void *mem;                  /* what db_submission_release frees */
 	void *feedback_mem;
 };
@@ -461,6 +463,8 @@ struct db_job {
 	char *source; /* malloc'd, NUL-terminated after source_len (may hold NULs itself) */
 	size_t source_len;
 	int64_t time_limit_ms; /* a jury submission's provisional limit, else 0: the problem's */
+	char *files;  /* malloc'd JSON [{"name", "content"}] of a multi-file submission, else NULL */
+	char *entry_point; /* malloc'd, or NULL */
 };
 DB_MUST_CHECK int db_job_load(struct db *db, int64_t id, struct db_job *out);
 
@@ -616,6 +620,11 @@ struct db_submit_context {
 	int64_t contest_id, team_id, submitted_ms;
 	bool practice;
 };
+/* A multi-file submission: its files as JSON [{"name", "content"}] and the
+   entry point given (NULL: none). `source` is then the entry file's content. */
+struct db_submit_files {
+	const char *json, *entry_point;
+};
 /* db_submission_create in a contest (ctx NULL: the same as db_submission_create).
    The change is logged in the contest's scope. */
 DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
@@ -630,6 +639,11 @@ DB_MUST_CHECK int db_submission_create_as(struct db *db, int64_t problem_id, int
 					  const struct db_submit_context *ctx, int64_t want,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
+/* db_submission_create_as of a multi-file submission (files NULL: the same). */
+DB_MUST_CHECK int db_submission_create_files(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+					     const char *source, size_t source_len, const struct db_submit_files *files,
+					     const struct db_submit_context *ctx, int64_t want,
+					     struct db_submit_limits *lim, int64_t *id, struct db_submission *created);
 /* A page of a contest's submissions, newest first, optionally of one team and
    one problem (0 = any; team_id DB_TEAMS_ONLY: of every team, none without a
    team). Rows as for db_submissions_list. */

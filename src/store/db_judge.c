@@ -255,8 +255,8 @@ int db_job_load(struct db *db, int64_t id, struct db_job *out)
 	struct db_conn *c = db_reader(db);
 	/* A jury submission runs with a limit of its own (migration 009). */
 	sqlite3_stmt *st = db_stmt(c, "SELECT s.problem_id, s.language, s.source, coalesce(("
-				      "SELECT j.time_limit_ms FROM jury_submissions j WHERE j.submission_id = s.id), 0)"
-				      " FROM submissions s WHERE s.id = ?");
+				      "SELECT j.time_limit_ms FROM jury_submissions j WHERE j.submission_id = s.id), 0),"
+				      " s.files, s.entry_point FROM submissions s WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = DB_E_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -267,6 +267,10 @@ int db_job_load(struct db *db, int64_t id, struct db_job *out)
 		out->source = xmalloc(out->source_len + 1);
 		memcpy(out->source, source ? source : "", out->source_len + 1);
 		out->time_limit_ms = sqlite3_column_int64(st, 3);
+		const char *files = (const char *)sqlite3_column_text(st, 4);
+		const char *entry = (const char *)sqlite3_column_text(st, 5);
+		out->files = files ? xstrdup(files) : NULL;
+		out->entry_point = entry ? xstrdup(entry) : NULL;
 		rc = 0;
 	}
 	sqlite3_reset(st);

@@ -57,7 +57,8 @@ static int queue_row(struct db_conn *c, int64_t problem_id, int64_t owner_id, in
 {
 	int64_t sid = 0;
 	const struct db_submit_context plain = {0};
-	int rc = db_submission_insert(c, problem_id, owner_id, language, source, strlen(source), &plain, true, 0, &sid);
+	int rc = db_submission_insert(c, problem_id, owner_id, language, source, strlen(source), NULL, &plain, true, 0,
+				      &sid);
 	if (rc != 0)
 		return rc;
 	sqlite3_stmt *st = db_stmt(c, "UPDATE jury_submissions SET submission_id = ?, time_limit_ms = ? WHERE id = ?");

@@ -16,7 +16,7 @@
 #define SUBMISSION_COLUMNS                                                                          \
 	"s.id, ch.seq, s.problem_id, s.user_id, u.username, s.language, s.status, s.verdict, s.score," \
 	" s.time_ms, s.memory_kb, s.tests_passed, s.tests_total, s.created_at, s.judged_at,"           \
-	" s.contest_id, s.team_id, s.submitted_ms, s.practice, cp.label, s.jury"
+	" s.contest_id, s.team_id, s.submitted_ms, s.practice, cp.label, s.jury, s.entry_point"
 /* The problem's label, for contest submissions only (a plain one's contest_id is NULL). */
 #define SUBMISSION_LABEL                                   \
 	" LEFT JOIN contest_problems cp ON cp.contest_id = s.contest_id AND cp.problem_id = s.problem_id"
@@ -61,13 +61,14 @@ static void read_row(sqlite3_stmt *st, struct db_submission *s)
 	s->practice = sqlite3_column_int(st, 18);
 	s->problem_label = col_text(st, 19);
 	s->jury = sqlite3_column_int(st, 20);
+	s->entry_point = col_text(st, 21);
 }
 
 /* Makes the borrowed strings of s (and its tests) its own, in one block. */
 static void own(struct db_submission *s, const struct db_test_result *tests, size_t test_count)
 {
 	const char **fields[] = {&s->user, &s->language, &s->status, &s->verdict, &s->created_at,
-				 &s->judged_at, &s->problem_label, &s->compile_output};
+				 &s->judged_at, &s->problem_label, &s->compile_output, &s->files, &s->entry_point};
 	size_t size = test_count * sizeof *tests + (s->source ? s->source_len + 1 : 0);
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		size += db_str_size(*fields[i]);
@@ -165,7 +166,7 @@ static void read_feedback(struct db_conn *c, int64_t id, struct db_submission *o
 /* Reads submission id through c into *out (owned); DB_E_NOT_FOUND if none. */
 static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_submission *out)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source"
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source, s.files"
 				      SUBMISSION_FROM " WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -174,10 +175,11 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	}
 	read_row(st, out);
 	if (parts & DB_SUBMISSION_DETAILS)
-		out->compile_output = col_text(st, 21);
+		out->compile_output = col_text(st, 22);
 	if (parts & DB_SUBMISSION_SOURCE) {
-		out->source = col_text(st, 22);
-		out->source_len = out->source ? (size_t)sqlite3_column_bytes(st, 22) : 0;
+		out->source = col_text(st, 23);
+		out->source_len = out->source ? (size_t)sqlite3_column_bytes(st, 23) : 0;
+		out->files = col_text(st, 24);
 	}
 	struct db_test_result *tests = NULL;
 	size_t n = 0, cap = 0;
@@ -300,8 +302,8 @@ int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, 
 }
 
 int db_submission_insert(struct db_conn *c, int64_t problem_id, int64_t user_id, const char *language,
-			 const char *source, size_t source_len, const struct db_submit_context *ctx, bool jury,
-			 int64_t want, int64_t *id)
+			 const char *source, size_t source_len, const struct db_submit_files *files,
+			 const struct db_submit_context *ctx, bool jury, int64_t want, int64_t *id)
 {
 	/* The new row's id is known before the insert (the change needs it), and
 	   is never one a deleted submission had. */
@@ -317,9 +319,10 @@ int db_submission_insert(struct db_conn *c, int64_t problem_id, int64_t user_id,
 					  : db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
 	int64_t round = next_round(c, user_id, ctx->contest_id ? ctx->team_id : 0);
 	st = db_stmt(c, "INSERT INTO submissions (id, problem_id, user_id, language, source,"
-			" status, tests_total, created_at, queue_round, contest_id, team_id, submitted_ms, practice, jury)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
-			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6, ?7, ?8, ?9, ?10, ?11)");
+			" status, tests_total, created_at, queue_round, contest_id, team_id, submitted_ms, practice, jury,"
+			" files, entry_point) VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
+			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+			" ?13)");
 	sqlite3_bind_int64(st, 1, new_id);
 	sqlite3_bind_int64(st, 2, problem_id);
 	sqlite3_bind_int64(st, 3, user_id);
@@ -332,6 +335,14 @@ int db_submission_insert(struct db_conn *c, int64_t problem_id, int64_t user_id,
 		sqlite3_bind_int64(st, 9, ctx->submitted_ms);
 	sqlite3_bind_int(st, 10, ctx->contest_id && ctx->practice);
 	sqlite3_bind_int(st, 11, !ctx->contest_id && jury);
+	if (files && files->json)
+		sqlite3_bind_text(st, 12, files->json, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 12);
+	if (files && files->entry_point)
+		sqlite3_bind_text(st, 13, files->entry_point, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 13);
 	int step = seq < 0 ? SQLITE_ERROR : sqlite3_step(st);
 	int rc = seq < 0 ? -EIO
 		 : step == SQLITE_DONE ? 0
@@ -346,6 +357,15 @@ int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, 
 			    const char *source, size_t source_len, const struct db_submit_context *ctx, int64_t want,
 			    struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
 {
+	return db_submission_create_files(db, problem_id, user_id, language, source, source_len, NULL, ctx, want, lim,
+					  id, created);
+}
+
+int db_submission_create_files(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+			       const char *source, size_t source_len, const struct db_submit_files *files,
+			       const struct db_submit_context *ctx, int64_t want, struct db_submit_limits *lim,
+			       int64_t *id, struct db_submission *created)
+{
 	static const struct db_submit_context plain = {0};
 	if (!ctx)
 		ctx = &plain;
@@ -356,7 +376,8 @@ int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, 
 		return db_write_end(db, c, DB_E_LIMITED);
 	}
 	int64_t new_id = 0;
-	int rc = db_submission_insert(c, problem_id, user_id, language, source, source_len, ctx, false, want, &new_id);
+	int rc = db_submission_insert(c, problem_id, user_id, language, source, source_len, files, ctx, false, want,
+				      &new_id);
 	struct db_submission row = {0};
 	if (rc == 0 && created)
 		rc = read_one(c, new_id, 0, &row) == 0 ? 0 : db_fail(c, "read the new submission");

@@ -126,6 +126,11 @@ void view_submission(struct buf *b, const struct db_submission *s, unsigned part
 			json_buf_string(b, s->source, s->source_len); /* NULs as \u0000 */
 		else
 			buf_add(b, "null", 4);
+		if (s->files) { /* stored as JSON made by the API (api_submissions.c) */
+			buf_adds(b, ",\"files\":");
+			buf_adds(b, s->files);
+			put_string(b, ",\"entry_point\":", s->entry_point);
+		}
 	}
 	if (parts & VIEW_TESTS) {
 		buf_adds(b, ",\"tests\":[");

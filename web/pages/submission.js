@@ -87,7 +87,16 @@ export async function submissionPage(ctx) {
     h('h2', { id: 'compile-title' }, 'Compiler output'), h('pre', { class: 'output' }));
 
   const sourceSection = h('section', { class: 'source-section', 'aria-labelledby': 'source-title' });
-  if (typeof sub.source === 'string') {
+  if (Array.isArray(sub.files)) {
+    /* a multi-file submission: each file under its name */
+    sourceSection.append(h('h2', { id: 'source-title' }, `Files (${sub.files.length})`));
+    if (sub.entry_point) sourceSection.append(h('p', { class: 'note' }, 'Entry point: ', h('code', null, sub.entry_point)));
+    for (const f of sub.files) {
+      sourceSection.append(
+        h('div', { class: 'section-head' }, h('h3', null, h('code', null, f.name)), copyButton(() => f.content, `Copy ${f.name}`)),
+        h('pre', { class: 'source code' }, h('code', null, f.content)));
+    }
+  } else if (typeof sub.source === 'string') {
     const src = sub.source;
     sourceSection.append(
       h('div', { class: 'section-head' }, h('h2', { id: 'source-title' }, 'Source'), copyButton(() => src, 'Copy source')),
