@@ -91,7 +91,7 @@ mount -t 9p -o cache=mmap,$opts vmout /newroot/mnt/vm-out
 INIT
 	i=0
 	for d in "${rw[@]}"; do
-		printf 'mount -t 9p -o cache=mmap,%s rw%d %q\n' '$opts' "$i" "/newroot$d"
+		printf 'mkdir -p %q && mount -t 9p -o cache=mmap,%s rw%d %q\n' "/newroot$d" '$opts' "$i" "/newroot$d"
 		i=$((i + 1))
 	done
 	cat <<'INIT'
