@@ -132,8 +132,9 @@ START_TEST(test_never_reads)
 	ck_status(p.a, SANDBOX_WALL);
 	ck_exit(p.b, 43);
 	ck_assert_ptr_nonnull(strstr(p.err_b, "no guess"));
+	/* the order is closed_order's (the kernel's); the two inits' clocks may
+	   stamp a causal order reversed by a scheduling delay */
 	ck_assert_int_eq(p.a.closed_order, 1);
-	ck_assert_uint_le(p.a.ended_us, p.b.ended_us);
 }
 END_TEST
 
@@ -169,8 +170,7 @@ START_TEST(test_submission_crashes)
 	ck_assert_int_eq(p.a.signal, SIGABRT);
 	ck_exit(p.b, 43);
 	ck_assert_int_eq(p.a.closed_order, 1);
-	ck_assert_int_eq(p.b.closed_order, 2);
-	ck_assert_uint_le(p.a.ended_us, p.b.ended_us);
+	ck_assert_int_eq(p.b.closed_order, 2); /* exact, where the ends are microseconds apart */
 }
 END_TEST
 
