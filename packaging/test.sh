@@ -21,4 +21,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 [ -f build-fuzz/build.ninja ] || meson setup build-fuzz --native-file tests/fuzz/fuzz.ini
 meson compile -C build-fuzz
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} meson test -C build-fuzz --print-errorlogs --suite fuzz
+# Packaging (root, a Debian mirror): the .deb in a pristine Debian 12 root and the image under podman.
+meson test -C build --print-errorlogs --setup deploy --suite deploy
 echo "all tests passed"
