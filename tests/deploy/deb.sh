@@ -32,6 +32,14 @@ done
 in_root dpkg-query -W -f '${Conffiles}\n' verdict | grep -q '/etc/verdict/verdict.conf' ||
 	fail "verdict.conf is not a conffile"
 grep -q '^Delegate=yes' "$R/lib/systemd/system/verdict.service" || fail "the unit does not delegate its cgroup"
+# The unit as systemd reads it: systemd-analyze verify (from systemd, added to
+# the root for this check only after the files above were checked) must accept
+# every line without a word.
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends systemd \
+	>>"$WORK/apt.log" 2>&1 || fail "apt-get install systemd failed"
+out=$(in_root systemd-analyze verify --man=no /lib/systemd/system/verdict.service 2>&1) ||
+	fail "systemd-analyze verify refused the unit: $out"
+[ -z "$out" ] || fail "systemd-analyze verify: $out"
 in_root man -w verdict >/dev/null 2>&1 || zcat "$R/usr/share/man/man1/verdict.1.gz" | grep -q '^\.SH FILES' ||
 	fail "the man page is not readable"
 in_root getent passwd verdict | grep -q ':/var/lib/verdict:' || fail "postinst made no verdict user"

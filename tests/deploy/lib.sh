@@ -36,7 +36,7 @@ base_tarball() {
 	local tar=$CACHE/bookworm-base.tar
 	if [ ! -s "$tar" ]; then
 		local t0=$SECONDS
-		mmdebstrap --quiet --variant=apt bookworm "$tar.part" "$MIRROR" >&2 ||
+		mmdebstrap --quiet --variant=apt --format=tar bookworm "$tar.part" "$MIRROR" >&2 ||
 			skip "mmdebstrap could not reach $MIRROR"
 		mv "$tar.part" "$tar"
 		note "made the Debian 12 root in $((SECONDS - t0)) s"
