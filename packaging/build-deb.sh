@@ -26,6 +26,10 @@ start=$(date +%s)
 for f in "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes; do
 	[ -e "$f" ] && mv "$f" "$out/"
 done
-deb=$(ls "$out"/verdict_*.deb | grep -v dbgsym | tail -n 1)
+deb=
+for f in "$out"/verdict_*.deb; do
+	case $f in *-dbgsym_*) ;; *) deb=$f ;; esac
+done
+[ -n "$deb" ] || { echo "build-deb: no .deb was made" >&2; exit 1; }
 echo "build-deb: $deb in $(( $(date +%s) - start )) s" >&2
 echo "$deb"

@@ -18,6 +18,10 @@ note "image built in $((SECONDS - t0)) s, $(pod image inspect --format '{{.Size}
 	'["/usr/bin/verdict","serve","--listen","0.0.0.0:8100","--data","/var/lib/verdict"]' ] ||
 	fail "the image's entry point is not verdict serve"
 
+# Can this host run containers at all? (Not the image's fault when it cannot.)
+probe=$(pod run --rm --privileged --ulimit nofile=16384:16384 --ulimit nproc=8192:8192 --entrypoint /bin/true \
+	"$tag" 2>&1) || skip "podman cannot run a container here: $probe"
+
 name=verdict-deploy-test-$$
 trap 'pod rm -f "$name" >/dev/null 2>&1 || true' EXIT
 # Namespaces, seccomp and cgroups for the sandbox: --privileged. The rlimits

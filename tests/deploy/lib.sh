@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the deploy tests (sourced). Each test gets SRC (the source tree) and
 # WORK (its own dir in the build tree) from meson; the .deb and a pristine
 # Debian 12 root tarball are built once per build tree and reused.
