@@ -81,3 +81,11 @@ trap - EXIT
 [ $rc = 0 ] || { tail -n 20 "$WORK/serve.log"; fail "the server exited $rc on SIGTERM"; }
 grep -q 'shutting down' "$WORK/serve.log" || fail "the log shows no clean shutdown"
 note "stopped cleanly"
+
+# Purge: the package's files and the conffile go; the database stays.
+in_root dpkg --purge verdict >"$WORK/purge.log" 2>&1 || { cat "$WORK/purge.log"; fail "dpkg --purge failed"; }
+for f in /usr/bin/verdict /lib/systemd/system/verdict.service /etc/verdict/verdict.conf; do
+	[ ! -e "$R$f" ] || fail "$f is left after purge"
+done
+ls "$R"/var/lib/verdict/*.db >/dev/null 2>&1 || fail "purge removed the database"
+note "purged; the database in /var/lib/verdict is kept"
