@@ -45,6 +45,9 @@ pod cp "$SRC/tests/packages/exact-greeting" "$name:/tmp/exact-greeting"
 echo admin-secret-pw | pod exec -i "$name" verdict user add admin --admin >/dev/null || fail "user add failed"
 pod exec "$name" verdict problem import /tmp/exact-greeting >/dev/null || fail "problem import failed"
 judge "http://127.0.0.1:$port" admin admin-secret-pw || { pod logs "$name" | tail -n 30; exit 1; }
+line=$(pod logs "$name" 2>&1 | grep -m 1 'judge: protection (worker ' || true)
+case $line in *"pid 1;"*"active: "*cgroup_memory*) ;; *) fail "the server is not pid 1 with cgroups: $line" ;; esac
+case $line in *MISSING*) fail "a protection is missing in the container: $line" ;; esac
 
 pod stop -t 20 "$name" >/dev/null || fail "podman stop failed"
 rc=$(pod inspect --format '{{.State.ExitCode}}' "$name")
