@@ -11,16 +11,19 @@ packaging/install-deps.sh
 
 [ -f build/build.ninja ] || meson setup build
 meson compile -C build
-meson test -C build --print-errorlogs --no-suite bench
+meson test -C build --print-errorlogs --no-suite bench --no-suite vm
+# The cgroup v2-only host, in a VM (tests/vm; minutes where the CPU is emulated).
+meson test -C build --print-errorlogs --suite vm
+# Packaging (root, a Debian mirror): the .deb in a pristine Debian 12 root, the image under podman, the unit
+# under systemd (tests/deploy; a few minutes).
+meson test -C build --print-errorlogs --setup deploy --suite deploy
 
 [ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 meson compile -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	meson test -C build-asan --print-errorlogs --no-suite bench --no-suite browser
+	meson test -C build-asan --print-errorlogs --no-suite bench --no-suite browser --no-suite vm
 
 [ -f build-fuzz/build.ninja ] || meson setup build-fuzz --native-file tests/fuzz/fuzz.ini
 meson compile -C build-fuzz
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} meson test -C build-fuzz --print-errorlogs --suite fuzz
-# Packaging (root, a Debian mirror): the .deb in a pristine Debian 12 root and the image under podman.
-meson test -C build --print-errorlogs --setup deploy --suite deploy
 echo "all tests passed"

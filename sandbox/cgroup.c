@@ -11,8 +11,8 @@
  * cgroups itself, by writing "0" to cgroup.procs files opened here, before
  * it execs: no window in which it runs unaccounted.
  *
- * cgroup v2 (delegated subtree) is not handled: on a v2-only machine the
- * sandbox logs that it runs without cgroups. */
+ * On a unified (v2) hierarchy cgroup2.c finds the subtree and makes each
+ * run's one directory; the rest here reads either kind. */
 #include "sandbox_int.h"
 
 #include <dirent.h>
@@ -31,7 +31,7 @@ static const char *const ctl_name[SBX_CG_N] = { "memory", "pids", "cpuacct" };
 #define CG_ROOT "/sys/fs/cgroup"
 #define CG_PARENT "verdict-sandbox"
 
-static int write_str(const char *path, const char *s)
+int sbx_cg_write_str(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -54,9 +54,25 @@ int64_t sbx_cg_read_num(int fd)
 	return strtoll(buf, NULL, 10);
 }
 
+int64_t sbx_cg_read_key(int fd, const char *key)
+{
+	char buf[1024];
+	if (fd < 0)
+		return -1;
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	size_t len = strlen(key);
+	for (const char *p = buf; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (strncmp(p, key, len) == 0 && p[len] == ' ')
+			return strtoll(p + len + 1, NULL, 10);
+	return -1;
+}
+
 /* Removes a per-instance directory left by a process that no longer exists
  * (a crashed judge): its run directories first, then itself. */
-static void sweep_stale(const char *parent, int slot)
+void sbx_cg_sweep_stale(const char *parent, int slot)
 {
 	DIR *d = opendir(parent);
 	struct dirent *e;
@@ -91,6 +107,13 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log)
 	memset(cg, 0, sizeof *cg);
 	cg->log = log;
 	cg->spare.ready = false;
+	if (sbx_cg2_host()) {
+		sbx_cg2_init(cg, slot);
+		if (!cg->have[SBX_CG_MEMORY])
+			sbx_logf(log, "WARNING: no cgroup v2 subtree (%s): memory is limited by RLIMIT_AS and measured "
+				"by ru_maxrss, processes by RLIMIT_NPROC and seccomp, CPU by rusage", cg->why);
+		return;
+	}
 	if (geteuid() != 0) {
 		sbx_fmt(cg->why, sizeof cg->why, "not root");
 		sbx_logf(log, "WARNING: not root: no cgroups; memory is limited by RLIMIT_AS and measured by "
@@ -113,7 +136,7 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log)
 			sbx_logf(log, "WARNING: cannot create cgroup '%s': %s", path, strerror(errno));
 			continue;
 		}
-		sweep_stale(path, slot);
+		sbx_cg_sweep_stale(path, slot);
 		char base[PATH_MAX];
 		sbx_fmt(base, sizeof base, "%s/s%d-%d", path, slot, (int)getpid());
 		if (mkdir(base, 0755) < 0 && errno != EEXIST) {
@@ -152,7 +175,7 @@ void sbx_cg_close(struct sbx_cg_run *run)
 static void run_rmdir(struct sbx_cg *cg, unsigned id, bool *busy)
 {
 	for (int c = 0; c < SBX_CG_N; c++) {
-		if (!cg->have[c])
+		if (!cg->base[c])
 			continue;
 		char path[PATH_MAX];
 		sbx_fmt(path, sizeof path, "%s/r%u", cg->base[c], id);
@@ -161,7 +184,7 @@ static void run_rmdir(struct sbx_cg *cg, unsigned id, bool *busy)
 	}
 }
 
-static int open_in(const char *dir, const char *file, int flags)
+int sbx_cg_open_in(const char *dir, const char *file, int flags)
 {
 	char path[PATH_MAX];
 	sbx_fmt(path, sizeof path, "%s/%s", dir, file);
@@ -172,7 +195,7 @@ static int write_fd_at(const char *dir, const char *file, const char *val)
 {
 	char path[PATH_MAX];
 	sbx_fmt(path, sizeof path, "%s/%s", dir, file);
-	return write_str(path, val);
+	return sbx_cg_write_str(path, val);
 }
 
 /* Makes the directories of a new run and opens its files. The run's
@@ -181,6 +204,14 @@ static int write_fd_at(const char *dir, const char *file, const char *val)
  * the counters when the run starts. */
 static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
+	if (cg->version == 2) {
+		int rc = sbx_cg2_run_make(cg, run);
+		if (rc < 0) {
+			sbx_cg_close(run);
+			run_rmdir(cg, run->id, NULL);
+		}
+		return rc;
+	}
 	memset(run, 0, sizeof *run);
 	run->procs[0] = run->procs[1] = run->procs[2] = -1;
 	run->mem_peak = run->mem_failcnt = run->mem_oom = run->cpu_usage = run->pids_current = -1;
@@ -193,30 +224,30 @@ static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 		sbx_fmt(dir, sizeof dir, "%s/r%u", cg->base[c], run->id);
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 			goto fail;
-		run->procs[c] = open_in(dir, "cgroup.procs", O_WRONLY);
+		run->procs[c] = sbx_cg_open_in(dir, "cgroup.procs", O_WRONLY);
 		if (run->procs[c] < 0)
 			goto fail;
 		/* Everything a run start writes is opened here, off the critical path. */
 		if (c == SBX_CG_MEMORY) {
-			run->mem_peak = open_in(dir, "memory.max_usage_in_bytes", O_RDWR);
-			run->mem_failcnt = open_in(dir, "memory.failcnt", O_RDWR);
-			run->mem_oom = open_in(dir, "memory.oom_control", O_RDONLY);
-			run->mem_limit = open_in(dir, "memory.limit_in_bytes", O_WRONLY);
-			run->mem_usage = open_in(dir, "memory.usage_in_bytes", O_RDONLY);
+			run->mem_peak = sbx_cg_open_in(dir, "memory.max_usage_in_bytes", O_RDWR);
+			run->mem_failcnt = sbx_cg_open_in(dir, "memory.failcnt", O_RDWR);
+			run->mem_oom = sbx_cg_open_in(dir, "memory.oom_control", O_RDONLY);
+			run->mem_limit = sbx_cg_open_in(dir, "memory.limit_in_bytes", O_WRONLY);
+			run->mem_usage = sbx_cg_open_in(dir, "memory.usage_in_bytes", O_RDONLY);
 			if (cg->memsw)
-				run->memsw_limit = open_in(dir, "memory.memsw.limit_in_bytes", O_WRONLY);
+				run->memsw_limit = sbx_cg_open_in(dir, "memory.memsw.limit_in_bytes", O_WRONLY);
 			if (run->mem_peak < 0 || run->mem_failcnt < 0 || run->mem_oom < 0 || run->mem_limit < 0 ||
 			    run->mem_usage < 0 || (cg->memsw && run->memsw_limit < 0))
 				goto fail;
 			/* Swapping would hide memory; there is no swap here, but be explicit. */
 			write_fd_at(dir, "memory.swappiness", "0");
 		} else if (c == SBX_CG_PIDS) {
-			run->pids_current = open_in(dir, "pids.current", O_RDONLY);
-			run->pids_max = open_in(dir, "pids.max", O_WRONLY);
+			run->pids_current = sbx_cg_open_in(dir, "pids.current", O_RDONLY);
+			run->pids_max = sbx_cg_open_in(dir, "pids.max", O_WRONLY);
 			if (run->pids_current < 0 || run->pids_max < 0)
 				goto fail;
 		} else if (c == SBX_CG_CPU) {
-			run->cpu_usage = open_in(dir, "cpuacct.usage", O_RDWR);
+			run->cpu_usage = sbx_cg_open_in(dir, "cpuacct.usage", O_RDWR);
 			if (run->cpu_usage < 0)
 				goto fail;
 		}
@@ -272,6 +303,20 @@ int sbx_cg_arm(struct sbx_cg *cg, const struct sbx_cg_run *run, uint64_t mem_byt
 	int rc;
 
 	*baseline = 0;
+	if (run->v2) {
+		/* Fresh directory: counters start near zero (the init subtracts what
+		 * they hold now from the report); only the limits are set. */
+		int64_t used = sbx_cg_read_num(run->mem_usage);
+		*baseline = used > 0 ? (uint64_t)used : 0;
+		if (mem_bytes >= (uint64_t)INT64_MAX / 2)
+			sbx_fmt(val, sizeof val, "max");
+		else
+			sbx_fmt(val, sizeof val, "%" PRIu64, mem_bytes + *baseline);
+		if ((rc = pwrite_str(run->mem_limit, val)) < 0)
+			return rc;
+		sbx_fmt(val, sizeof val, "%u", pids);
+		return pwrite_str(run->pids_max, val);
+	}
 	if (cg->have[SBX_CG_MEMORY]) {
 		int64_t used = sbx_cg_read_num(run->mem_usage);
 		*baseline = used > 0 ? (uint64_t)used : 0;
@@ -296,6 +341,10 @@ int sbx_cg_arm(struct sbx_cg *cg, const struct sbx_cg_run *run, uint64_t mem_byt
 
 int64_t sbx_cg_cpu_ns(const struct sbx_cg_run *run)
 {
+	if (run->v2) {
+		int64_t us = sbx_cg_read_key(run->cpu_usage, "usage_usec");
+		return us < 0 ? -1 : us * 1000;
+	}
 	return sbx_cg_read_num(run->cpu_usage);
 }
 
@@ -304,6 +353,14 @@ void sbx_cg_stats(const struct sbx_cg_run *run, struct sbx_cg_stats *st)
 	memset(st, 0, sizeof *st);
 	int64_t v = sbx_cg_read_num(run->mem_peak);
 	st->peak_bytes = v > 0 ? (uint64_t)v : 0;
+	if (run->v2) {
+		v = sbx_cg_read_key(run->mem_failcnt, "max");
+		st->failcnt = v > 0 ? (uint64_t)v : 0;
+		v = sbx_cg_read_key(run->mem_oom, "oom_kill");
+		st->oom_kills = v > 0 ? (uint64_t)v : 0;
+		st->cpu_ns = sbx_cg_cpu_ns(run);
+		return;
+	}
 	v = sbx_cg_read_num(run->mem_failcnt);
 	st->failcnt = v > 0 ? (uint64_t)v : 0;
 	st->cpu_ns = sbx_cg_read_num(run->cpu_usage);
@@ -332,9 +389,10 @@ void sbx_cg_stat_fds(const struct sbx_cg_run *run, int out[SBX_CG_NSTATS])
 	out[4] = run->pids_current;
 }
 
-void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS])
+void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS], bool v2)
 {
 	memset(run, 0, sizeof *run);
+	run->v2 = v2;
 	run->procs[0] = run->procs[1] = run->procs[2] = -1;
 	run->mem_limit = run->memsw_limit = run->mem_usage = run->pids_max = -1;
 	run->mem_peak = in[0];

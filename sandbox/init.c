@@ -98,7 +98,7 @@ static void request_rlimits(const struct sandbox *sb, const struct req *rq, stru
 		uint64_t s = (l->cpu_ms + 999) / 1000 + 1;
 		add_lim(b, RLIMIT_CPU, s, s + 1);
 	}
-	if (l->memory_kb && !sb->cg.have[SBX_CG_MEMORY]) {
+	if (l->memory_kb && !sb->cg.have[SBX_CG_MEMORY] && !l->no_address_limit) {
 		/* Only a safety net: address space is not memory (thread stacks, arenas).
 		 * The measure is resident memory: polled, and ru_maxrss at the end. */
 		uint64_t as = l->memory_kb * 4096 + (256u << 20);
@@ -426,6 +426,7 @@ static _Noreturn void run_request(struct sandbox *sb, struct waiting_prog *wp, c
 	/* The run's limits, and counters from zero (the program joined its
 	 * cgroups long ago, and idled there since). */
 	uint64_t cg_baseline = 0;
+	struct sbx_cg_stats cg_at_arm = { .cpu_ns = -1 };
 	if (cg) {
 		uint32_t pids = rq->lim.processes ? rq->lim.processes : 1;
 		uint64_t mem = rq->lim.memory_kb ? rq->lim.memory_kb * 1024 : (uint64_t)INT64_MAX;
@@ -434,6 +435,9 @@ static _Noreturn void run_request(struct sandbox *sb, struct waiting_prog *wp, c
 			sbx_send_error(status, -rc, "cannot set the run's cgroup limits: %s", strerror(-rc));
 			_exit(1);
 		}
+		/* What the counters hold already (v1: zeroed just now; v2: the
+		   program's own set-up since it joined) is not the run's. */
+		sbx_cg_stats(init_cg, &cg_at_arm);
 	}
 	if (mount_box_tmp(sb, rq, fds[FD_BOX], init_tmp_kb, err, sizeof err) < 0) {
 		sbx_send_error(status, EIO, "%s", err);
@@ -562,6 +566,10 @@ static _Noreturn void run_request(struct sandbox *sb, struct waiting_prog *wp, c
 	}
 	if (cg) {
 		sbx_cg_stats(init_cg, &res.cgs);
+		if (cg_at_arm.cpu_ns > 0 && res.cgs.cpu_ns >= cg_at_arm.cpu_ns)
+			res.cgs.cpu_ns -= cg_at_arm.cpu_ns;
+		res.cgs.failcnt -= res.cgs.failcnt >= cg_at_arm.failcnt ? cg_at_arm.failcnt : res.cgs.failcnt;
+		res.cgs.oom_kills -= res.cgs.oom_kills >= cg_at_arm.oom_kills ? cg_at_arm.oom_kills : res.cgs.oom_kills;
 		res.have_cgs = 1;
 		res.cg_left = sbx_cg_pids_left(init_cg);
 	}

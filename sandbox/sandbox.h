@@ -74,6 +74,8 @@ struct sandbox_limits {
 	uint64_t file_kb;    /* largest file the program may write (RLIMIT_FSIZE), and the size of its
 	                        /tmp (minimum 64 KiB) */
 	uint32_t open_files; /* RLIMIT_NOFILE, stdin/stdout/stderr included */
+	bool no_address_limit; /* no RLIMIT_AS safety net where no memory cgroup measures (a JVM reserves
+	                          gigabytes it never uses): only the resident size counts */
 	uint64_t box_kb;     /* writable box only: the most it may hold. /box is then a tmpfs of this size
 	                        with the box dir's files copied in; after the run its regular files and
 	                        directories are copied back (never a FIFO, symlink or device), and

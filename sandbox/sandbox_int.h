@@ -56,24 +56,27 @@ void sbx_syscall_name(int nr, char *buf, size_t n);
 enum { SBX_CG_MEMORY, SBX_CG_PIDS, SBX_CG_CPU, SBX_CG_N };
 
 /* One run's cgroups (one directory per v1 controller). */
+/* One run's cgroups: one directory per v1 controller, or one v2 directory
+ * (then only procs[0], and the files named after the slash). */
 struct sbx_cg_run {
 	unsigned id;
 	bool ready;
+	bool v2;
 	int procs[SBX_CG_N];  /* cgroup.procs, opened for writing: the program writes "0" to join */
-	int mem_peak;         /* memory.max_usage_in_bytes */
-	int mem_failcnt;      /* memory.failcnt */
-	int mem_oom;          /* memory.oom_control (oom_kill counter) */
-	int cpu_usage;        /* cpuacct.usage (ns) */
+	int mem_peak;         /* memory.max_usage_in_bytes / memory.peak */
+	int mem_failcnt;      /* memory.failcnt / memory.events ("max N") */
+	int mem_oom;          /* memory.oom_control / memory.events ("oom_kill N") */
+	int cpu_usage;        /* cpuacct.usage (ns) / cpu.stat ("usage_usec N") */
 	int pids_current;     /* pids.current */
-	int mem_limit;        /* memory.limit_in_bytes (written when the run starts) */
-	int memsw_limit;      /* memory.memsw.limit_in_bytes, or -1 */
-	int mem_usage;        /* memory.usage_in_bytes */
+	int mem_limit;        /* memory.limit_in_bytes / memory.max (written when the run starts) */
+	int memsw_limit;      /* memory.memsw.limit_in_bytes, or -1 (v2: memory.swap.max is set to 0 once) */
+	int mem_usage;        /* memory.usage_in_bytes / memory.current */
 	int pids_max;         /* pids.max */
 };
 /* The run's files the worker reads, in the order they are passed around. */
 #define SBX_CG_NSTATS 5
 void sbx_cg_stat_fds(const struct sbx_cg_run *run, int out[SBX_CG_NSTATS]);
-void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS]);
+void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS], bool v2);
 
 struct sbx_cg {
 	int version;                  /* 1 or 2: the hierarchy in use; 0: none */
@@ -88,9 +91,20 @@ struct sbx_cg {
 	const struct sbx_log *log;
 };
 
-/* Finds usable v1 controllers (as root) and makes the per-sandbox parents.
- * Logs what is missing. Never fails: have[] says what works. */
+/* Finds usable controllers (v2: a subtree of the unified hierarchy, see
+ * cgroup2.c; v1: as root) and makes the per-sandbox parents. Logs what is
+ * missing. Never fails: have[] says what works. */
 void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log);
+/* cgroup2.c: the same on a unified (v2) hierarchy, and one run's directory. */
+bool sbx_cg2_host(void);
+void sbx_cg2_init(struct sbx_cg *cg, int slot);
+int sbx_cg2_run_make(struct sbx_cg *cg, struct sbx_cg_run *run);
+/* Shared by cgroup.c and cgroup2.c. */
+int sbx_cg_write_str(const char *path, const char *s);
+int sbx_cg_open_in(const char *dir, const char *file, int flags);
+void sbx_cg_sweep_stale(const char *parent, int slot);
+/* The number after "key " in a flat-keyed cgroup file (memory.events, cpu.stat), or -1. */
+int64_t sbx_cg_read_key(int fd, const char *key);
 /* Takes the spare run cgroups (making them now if there are none). Returns
  * 0 or negative errno. */
 int sbx_cg_take(struct sbx_cg *cg, struct sbx_cg_run *run);

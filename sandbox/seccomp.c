@@ -8,12 +8,16 @@
  * open read-only; kill/tgkill only on the program itself (pid SELF_PID in
  * its pid namespace), so abort() and raise() still work; clone only as a
  * thread; clone3 answers ENOSYS so that glibc falls back to clone, whose
- * flags the filter can see; ioctl answers ENOTTY (isatty).
+ * flags the filter can see; ioctl answers ENOTTY (isatty). A harmless call
+ * fails as it would on a read-only machine without a network, never kills:
+ * opening for writing and every call that changes a file or directory
+ * answer EROFS, socket and socketpair EACCES.
  *
- * INTERP (python3): RUN plus what an interpreter needs to import modules
- * (directory listing, file writes inside the jail's /tmp, polling, epoll).
- * socket answers EACCES, fork/vfork/non-thread clone answer EPERM, so that
- * os.system and socket.connect fail as Python exceptions.
+ * INTERP (python3, pypy3, the JVM): RUN plus what an interpreter needs to
+ * import modules (directory listing, file writes inside the jail's /tmp,
+ * polling, epoll); writes elsewhere fail in the read-only jail (EROFS).
+ * fork/vfork/non-thread clone answer EPERM, so that os.system and
+ * socket.connect fail as Python exceptions.
  *
  * COMPILE (gcc, g++, and validators): default allow with a deny list of calls
  * that reach kernel objects the namespaces do not separate or that change the
@@ -60,16 +64,26 @@ static const char *const run_allow[] = {
 	"readlink", "readlinkat", "access", "faccessat", "faccessat2", "getcwd", "getdents64", "chdir",
 	"dup", "dup2", "dup3", "pipe", "pipe2",
 	"poll", "ppoll", "select", "pselect6", "membarrier",
+	"getgroups", "fcntl", "getpriority", "sched_getparam", "sched_getscheduler", "sched_get_priority_max",
+	"sched_get_priority_min", "statfs", "fstatfs", "umask", "fsync", "fdatasync", "fadvise64", "mincore",
+	"msync",
+};
+
+/* Calls that change files: EROFS in RUN (its root and /box are read-only). */
+static const char *const run_erofs[] = {
+	"creat", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename", "renameat", "renameat2",
+	"link", "linkat", "symlink", "symlinkat", "mknod", "mknodat", "chmod", "fchmod", "fchmodat",
+	"chown", "fchown", "lchown", "fchownat", "truncate", "ftruncate", "utime", "utimes", "utimensat",
+	"futimesat", "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr",
 };
 
 /* What an interpreter needs on top (directory work confined by the jail). */
 static const char *const interp_allow[] = {
-	"fcntl", "getdents", "fchdir", "umask", "fsync", "fdatasync", "ftruncate",
+	"getdents", "fchdir", "ftruncate",
 	"mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename", "renameat", "renameat2",
 	"chmod", "fchmod", "fchmodat", "utimensat", "futimesat", "utime", "utimes",
 	"epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2",
-	"eventfd", "eventfd2", "fadvise64", "statfs", "fstatfs", "sched_getparam", "sched_getscheduler",
-	"sched_get_priority_max", "sched_get_priority_min", "prctl", "mincore", "msync",
+	"eventfd", "eventfd2", "prctl",
 	"getxattr", "lgetxattr", "fgetxattr", "flistxattr", "listxattr", "llistxattr",
 	"close_range", "copy_file_range", "sendfile", "splice", "tee",
 };
@@ -144,9 +158,10 @@ static int add_common_restricted(scmp_filter_ctx ctx, bool interp, const void *e
 			SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
 		ADD(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fork), 0);
 		ADD(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(vfork), 0);
-		ADD(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0);
-		ADD(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socketpair), 0);
 	}
+	/* No network: as a machine without one (and no local sockets either). */
+	ADD(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0);
+	ADD(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socketpair), 0);
 	ADD(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 	/* ioctl is never executed: isatty() gets "not a terminal". */
 	ADD(ctx, SCMP_ACT_ERRNO(ENOTTY), SCMP_SYS(ioctl), 0);
@@ -163,6 +178,16 @@ static int add_common_restricted(scmp_filter_ctx ctx, bool interp, const void *e
 	} else {
 		ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, write_flags, O_RDONLY));
 		ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, write_flags, O_RDONLY));
+		/* Any one write flag: EROFS (rules of one call OR together). */
+		static const scmp_datum_t bits[] = { O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND,
+			O_TMPFILE & ~O_DIRECTORY };
+		for (size_t i = 0; i < sizeof bits / sizeof *bits; i++) {
+			ADD(ctx, SCMP_ACT_ERRNO(EROFS), SCMP_SYS(open), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, bits[i], bits[i]));
+			ADD(ctx, SCMP_ACT_ERRNO(EROFS), SCMP_SYS(openat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, bits[i], bits[i]));
+		}
+		int rc = add_names(ctx, SCMP_ACT_ERRNO(EROFS), run_erofs, sizeof run_erofs / sizeof *run_erofs, msg, msglen);
+		if (rc < 0)
+			return rc;
 	}
 	if (interp) {
 		/* No file locks: they reach inodes shared across sandboxes (isolate 2.4). */

@@ -273,7 +273,7 @@ static bool pump(struct sandbox *sb, int fd, int dst, uint64_t limit, uint64_t *
 	}
 }
 
-static void handle_status(struct run_state *rs)
+static void handle_status(const struct sandbox *sb, struct run_state *rs)
 {
 	struct msg m;
 	int fds[3], nfds;
@@ -296,7 +296,7 @@ static void handle_status(struct run_state *rs)
 			rs->prog_pidfd = fds[1];
 			if (nfds > 2) {
 				int st[SBX_CG_NSTATS] = { -1, -1, -1, fds[2], -1 };
-				sbx_cg_from_stat_fds(&rs->cgr, st);
+				sbx_cg_from_stat_fds(&rs->cgr, st, sb->cg.version == 2);
 			}
 			rs->started = true;
 			rs->notify = m.notify;
@@ -361,7 +361,7 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 			(uint64_t)rs->result.ru.ru_stime.tv_sec * 1000000 + (uint64_t)rs->result.ru.ru_stime.tv_usec;
 	if (cgs && cgs->cpu_ns >= 0) {
 		res->cpu_us = (uint64_t)cgs->cpu_ns / 1000;
-		sbx_fmt(cpu_how, sizeof cpu_how, "cpu from cpuacct.usage");
+		sbx_fmt(cpu_how, sizeof cpu_how, "cpu from %s", sb->cg.version == 2 ? "cpu.stat" : "cpuacct.usage");
 	} else if (have_result) {
 		res->cpu_us = ru_us;
 		sbx_fmt(cpu_how, sizeof cpu_how, "cpu from rusage");
@@ -383,7 +383,8 @@ static void classify(struct sandbox *sb, const struct sandbox_spec *spec, struct
 		res->memory_kb = (cgs->peak_bytes > base ? cgs->peak_bytes - base : 0) / 1024;
 		if (ml && (cgs->oom_kills > 0 || (abnormal && (cgs->failcnt > 0 || res->memory_kb + 256 >= ml))))
 			mle = true;
-		sbx_fmt(mem_how, sizeof mem_how, "memory from cgroup max_usage (failcnt %" PRIu64 ", oom_kill %" PRIu64 ")",
+		sbx_fmt(mem_how, sizeof mem_how, "memory from cgroup %s (%s %" PRIu64 ", oom_kill %" PRIu64 ")",
+			sb->cg.version == 2 ? "v2 memory.peak" : "max_usage", sb->cg.version == 2 ? "max" : "failcnt",
 			cgs->failcnt, cgs->oom_kills);
 	} else {
 		uint64_t rss = have_result ? (uint64_t)rs->result.ru.ru_maxrss : 0;
@@ -619,7 +620,7 @@ static void run_events(struct sandbox *sb, struct run_state *rs, const struct po
 	if (pf[2].revents)
 		rs->err_eof = !pump(sb, rs->err_r, spec->stderr_fd, rs->err_limit, &rs->err_bytes, false, rs);
 	if (pf[0].revents) {
-		handle_status(rs);
+		handle_status(sb, rs);
 		if (rs->got_result) {
 			if (!rs->prog_ended) {
 				rs->prog_ended = true;

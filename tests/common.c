@@ -281,7 +281,7 @@ void http_request(struct response *r, const struct server *s, const char *method
 	r->uploaded = (double)up;
 	r->body = sink.data ? sink.data : strdup("");
 	r->body_len = sink.len;
-	r->json = json_loadb(r->body, r->body_len, 0, NULL);
+	r->json = json_loadb(r->body, r->body_len, JSON_ALLOW_NUL, NULL);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(c);
 }
@@ -338,7 +338,7 @@ int http_stream_request(struct response *r, const struct server *s, const char *
 	r->uploaded = (double)up;
 	r->body = sink.data ? sink.data : strdup("");
 	r->body_len = sink.len;
-	r->json = json_loadb(r->body, r->body_len, 0, NULL);
+	r->json = json_loadb(r->body, r->body_len, JSON_ALLOW_NUL, NULL);
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(c);
 	return (int)rc;

@@ -4,7 +4,9 @@
 
 struct contest_viewer;
 
-#define API_MAX_SOURCE (512 * 1024) /* bytes of a submission's source */
+#define API_MAX_SOURCE (512 * 1024) /* bytes of a submission's source (all its files) */
+#define API_MAX_FILES 32            /* files of a multi-file submission */
+#define API_MAX_FILE_NAME 100       /* bytes of one's name */
 
 /* api_auth.c */
 void api_login(struct http_request *req, struct http_response *res);
@@ -24,6 +26,13 @@ void api_problems_get(struct http_request *req, struct http_response *res);
 void api_problems_update(struct http_request *req, struct http_response *res);
 void api_problems_delete(struct http_request *req, struct http_response *res);
 void api_problems_import(struct http_request *req, struct http_response *res);
+/* GET /api/problems/{id}/verification (admins): the jury submissions' report (judge/jury.h). */
+void api_problem_verification(struct http_request *req, struct http_response *res);
+struct package;
+/* Stores the package's jury submissions for the imported problem and queues
+   them; the report (after ?wait= seconds at most, until complete), or JSON
+   null when there is none; NULL with *err when they cannot be stored. */
+json_t *api_jury_import(struct http_request *req, const struct package *pkg, int64_t problem_id, char **err);
 
 /* api_problems.c */
 /* Whether problem id exists for the caller (contest/access.h: a contest's
@@ -41,9 +50,29 @@ void api_submit(struct http_request *req, struct http_response *res, int64_t pro
    (db_submission_release it) and no answer yet, or false with the answer
    given (400, 404, 409 for an id taken, 429, 500). */
 bool api_submit_source(struct http_request *req, struct http_response *res, int64_t problem_id,
-		       const char *language, const char *source, const struct db_submit_context *ctx, int64_t want,
-		       struct db_submission *created /* OUT */);
+		       const char *language, const char *source, size_t source_len, const struct db_submit_context *ctx,
+		       int64_t want, struct db_submission *created /* OUT */);
+/* The same for a multi-file submission (files NULL: the same as api_submit_source):
+   source is its entry file's content. */
+bool api_submit_files(struct http_request *req, struct http_response *res, int64_t problem_id,
+		      const char *language, const char *source, size_t source_len, const struct db_submit_files *files,
+		      const struct db_submit_context *ctx, int64_t want, struct db_submission *created /* OUT */);
+struct languages;
+struct language;
+/* Checks a multi-file submission's files [{"name", "content"}] and the entry point given (or NULL)
+   for language l: false with the error answered (400, 413), else *files_json (malloc'd: the files
+   as stored) and *source (borrowed from files: the entry file's content, else the first's; its
+   length in *source_len). */
+bool api_files_check(struct http_response *res, const struct language *l, const json_t *files, const char *entry,
+		     char **files_json, const char **source, size_t *source_len);
+/* The files of submission s (read with DB_SUBMISSION_SOURCE) as a zip: every file of a
+   multi-file one, else its source named as its language says. 0 or a negative errno. */
+int api_submission_zip(const struct languages *ls, const struct db_submission *s, char **data /* OUT */,
+		       size_t *len /* OUT */);
 void api_submissions_create(struct http_request *req, struct http_response *res);
+/* A problem's PDF statement and the images of its statement, to whoever may see the problem. */
+void api_problem_statement_pdf(struct http_request *req, struct http_response *res);
+void api_problem_file(struct http_request *req, struct http_response *res);
 void api_problem_submissions(struct http_request *req, struct http_response *res);
 void api_submissions_list(struct http_request *req, struct http_response *res);
 void api_submissions_get(struct http_request *req, struct http_response *res);

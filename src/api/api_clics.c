@@ -288,12 +288,25 @@ static void submission_files(struct clics *x, struct http_response *res, const c
 		goto out;
 	}
 	const struct language *l = languages_find(x->req->app->languages, s.language);
-	struct buf zip;
-	buf_init(&zip);
-	zip_one(&zip, l && l->source ? l->source : "source", s.source ? s.source : "", s.source ? strlen(s.source) : 0);
+	if (s.files) {
+		/* a multi-file submission: every file, as named */
+		char *data = NULL;
+		size_t len = 0;
+		if (api_submission_zip(x->req->app->languages, &s, &data, &len) != 0) {
+			http_error(res, 500, "internal", "cannot make the zip of submission '%s'", id);
+			goto out;
+		}
+		res->body = data;
+		res->body_len = len;
+	} else {
+		struct buf zip;
+		buf_init(&zip);
+		zip_one(&zip, l && l->source ? l->source : "source", s.source ? s.source : "",
+			s.source ? s.source_len : 0);
+		res->body_len = zip.len;
+		res->body = buf_detach(&zip, NULL);
+	}
 	res->status = 200;
-	res->body_len = zip.len;
-	res->body = buf_detach(&zip, NULL);
 	res->content_type = "application/zip";
 	res->disposition = "attachment; filename=\"files.zip\"";
 out:

@@ -1,7 +1,7 @@
 /* The CLICS Contest API 2023-06 writes under /api/clics/contests/{key}:
  * POST and PUT submissions and clarifications, PATCH the contest's start
  * time and thaw time. Each reads the CLICS body into what the native API's
- * action takes and calls that action (api_submit_source, the contest's
+ * action takes and calls that action (api_submit_files, the contest's
  * submission window and team, api_clarification_send, api_contest_act), so
  * a CLICS write is stored, judged, logged and pushed like a native one. Who
  * may do what is the access object's capabilities: a team team_submit and
@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,10 +172,12 @@ static void answer_object(struct http_request *req, struct http_response *res, i
 
 /* ---- submissions ---- */
 
-/* The source in `files`: one zip, base64, holding one file. false with a 400. */
-static bool files_source(struct http_response *res, const json_t *files, char **source)
+/* The source in `files`: one zip, base64, holding one file, or several (a multi-file submission:
+   *files_json too, checked as the native API checks them, with entry). false with a 400. */
+static bool files_source(struct http_response *res, const json_t *files, const struct language *l, const char *entry,
+			 char **source, char **files_json)
 {
-	*source = NULL;
+	*source = *files_json = NULL;
 	if (!json_is_array(files) || json_array_size(files) != 1 || !json_is_object(json_array_get(files, 0))) {
 		http_error(res, 400, "bad_request", "property 'files' must be an array of one FILE: {\"data\": base64 of a "
 			   "zip, \"mime\": \"application/zip\"}");
@@ -198,15 +201,36 @@ static bool files_source(struct http_response *res, const json_t *files, char **
 		http_error(res, 400, "bad_request", "files[0].data is not base64");
 		return false;
 	}
-	char *name = NULL, *err = NULL;
-	int rc = source_zip_read(zip, len, API_MAX_SOURCE, &name, source, &err);
+	char *err = NULL;
+	struct source_file *sf = NULL;
+	size_t n = 0;
+	int rc = source_zip_read_all(zip, len, API_MAX_SOURCE, API_MAX_FILES, &sf, &n, &err);
 	free(zip);
-	free(name);
 	if (rc == PACKAGE_E_INVALID)
 		http_error(res, 400, "bad_request", "files[0]: %s", err);
 	else if (rc)
 		http_error(res, 500, "internal", "cannot read the zip of files[0]");
 	free(err);
+	bool classes = l->entry == LANGUAGE_ENTRY_CLASS || l->entry == LANGUAGE_ENTRY_KOTLIN;
+	if (rc == 0 && n == 1 && !entry && !classes) {
+		/* one file: as a plain source, named as its language says (a Java or Kotlin file keeps
+		   its name: its class is named after it) */
+		*source = sf[0].data;
+		sf[0].data = NULL;
+	} else if (rc == 0) {
+		json_t *list = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(list, json_pack("{s:s, s:s%}", "name", sf[i].name, "content", sf[i].data,
+							      sf[i].len));
+		const char *entry_source = NULL;
+		size_t entry_len = 0;
+		if (api_files_check(res, l, list, entry, files_json, &entry_source, &entry_len))
+			*source = xstrdup(entry_source);
+		else
+			rc = -EINVAL;
+		json_decref(list);
+	}
+	source_files_free(sf, n);
 	return rc == 0;
 }
 
@@ -274,7 +298,7 @@ static void submission_write(struct http_request *req, struct http_response *res
 	struct db_submit_context ctx = {0};
 	int64_t want = 0; /* a PUT's id */
 	const char *problem = NULL, *language = NULL, *entry = NULL;
-	char *source = NULL;
+	char *source = NULL, *files_json = NULL;
 	if (!only_props(res, body, props))
 		goto out;
 	if (put_url_id ? !put_id(res, body, put_url_id, &want) : json_object_get(body, "id") != NULL) {
@@ -294,21 +318,25 @@ static void submission_write(struct http_request *req, struct http_response *res
 	int64_t problem_id = problem_by_slug(res, &c, problem);
 	if (!problem_id)
 		goto out;
-	if (!languages_find(req->app->languages, language)) {
+	const struct language *l = languages_find(req->app->languages, language);
+	if (!l) {
 		http_error(res, 404, "not_found", "no language '%s': available are %s", language,
 			   languages_ids(req->app->languages));
 		goto out;
 	}
-	/* entry_point: verdict's languages have one source file, so none needs one */
-	if (!files_source(res, json_object_get(body, "files"), &source))
+	/* entry_point: needed only where the files do not say it (several Java classes with main) */
+	if (!files_source(res, json_object_get(body, "files"), l, entry, &source, &files_json))
 		goto out;
 	struct db_submission s;
-	if (!api_submit_source(req, res, problem_id, language, source, &ctx, want, &s))
+	struct db_submit_files f = {files_json, entry};
+	if (!api_submit_files(req, res, problem_id, language, source, strlen(source), files_json ? &f : NULL, &ctx, want,
+			      &s))
 		goto out;
 	answer_object(req, res, 201, CLICS_SUBMISSIONS, s.id);
 	db_submission_release(&s);
 out:
 	free(source);
+	free(files_json);
 	db_contest_release(&c);
 }
 

@@ -16,6 +16,7 @@
 #include "contest_package.h"
 #include "db.h"
 #include "import.h"
+#include "judge.h"
 #include "log.h"
 #include "problem_json.h"
 #include "util.h"
@@ -96,6 +97,16 @@ static bool import_problems(struct http_request *req, struct http_response *res,
 			rc = IMPORT_E_INVALID;
 			free(err);
 			err = xasprintf("problem '%s' was created meanwhile by another request", slug);
+		}
+		if (rc == 0) { /* its jury submissions too (judge/jury.h), judged in the background */
+			struct import_jury_result jr;
+			free(err);
+			err = NULL;
+			rc = import_jury(app->db, r.id, pp->pkg, app->languages, req->user->id, &jr, &err);
+			if (rc != 0)
+				created[(*count)++] = r.id; /* undone below with the others */
+			else if (jr.queued)
+				judge_wake(app->judge);
 		}
 		if (rc == 0) {
 			created[(*count)++] = r.id;

@@ -61,18 +61,11 @@ static int add_sources(struct zip_writer *z, const struct app *app, json_t *subs
 		struct db_submission row;
 		if (!id || db_submission_get(app->db, strtoll(id, NULL, 10), DB_SUBMISSION_SOURCE, &row) != 0)
 			continue;
-		const struct language *l = languages_find(app->languages, row.language);
-		struct zip_writer *inner = zip_writer_new();
 		char *data = NULL;
 		size_t len = 0;
-		rc = zip_writer_add(inner, l && l->source ? l->source : "source", row.source ? row.source : "",
-				    row.source ? strlen(row.source) : 0);
+		rc = api_submission_zip(app->languages, &row, &data, &len);
 		db_submission_release(&row);
-		if (rc) {
-			zip_writer_free(inner);
-			break;
-		}
-		if ((rc = zip_writer_finish(inner, &data, &len)))
+		if (rc)
 			break;
 		char *name = xasprintf("submissions/%s/files.zip", id);
 		rc = zip_writer_add(z, name, data, len);

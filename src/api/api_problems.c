@@ -74,8 +74,59 @@ void api_problems_get(struct http_request *req, struct http_response *res)
 				     strcmp(row->statement_format, "text") != 0);
 	json_object_set_new(p, "statement_html", json_string_lossy(html, strlen(html)));
 	free(html);
+	/* The files served with the statement: the PDF, and the images by name. */
+	char **names;
+	size_t n = db_problem_file_names(req->app->db, req->id[0], &names);
+	json_t *images = json_array();
+	bool pdf = false;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(names[i], "statement.pdf") == 0)
+			pdf = true;
+		else
+			json_array_append_new(images, json_pack("{s:s, s:o}", "name", names[i], "url",
+								 json_sprintf("/api/problems/%lld/files/%s",
+									      (long long)req->id[0], names[i])));
+		free(names[i]);
+	}
+	free(names);
+	json_object_set_new(p, "statement_pdf", pdf ? json_sprintf("/api/problems/%lld/statement.pdf", (long long)req->id[0])
+					       : json_null());
+	json_object_set_new(p, "statement_images", images);
 	db_problem_row_free(row);
 	http_json(res, 200, p);
+}
+
+static void send_file(struct http_request *req, struct http_response *res, const char *name)
+{
+	if (!api_problem_out(req, res, req->id[0]))
+		return;
+	struct db_problem_file *f;
+	if (db_problem_file_get(req->app->db, req->id[0], name, &f) != 0) {
+		http_error(res, 404, "not_found", "problem %lld has no file '%s'", (long long)req->id[0], name);
+		return;
+	}
+	res->status = 200;
+	res->body = (char *)f->data;
+	res->body_len = f->len;
+	f->data = NULL;
+	res->content_type = strcmp(f->content_type, "application/pdf") == 0 ? "application/pdf"
+			    : strcmp(f->content_type, "image/png") == 0     ? "image/png"
+			    : strcmp(f->content_type, "image/jpeg") == 0    ? "image/jpeg"
+			    : strcmp(f->content_type, "image/gif") == 0     ? "image/gif"
+			    : strcmp(f->content_type, "image/svg+xml") == 0 ? "image/svg+xml"
+									     : "application/octet-stream";
+	res->cache_control = "private, no-cache";
+	db_problem_file_free(f);
+}
+
+void api_problem_statement_pdf(struct http_request *req, struct http_response *res)
+{
+	send_file(req, res, "statement.pdf");
+}
+
+void api_problem_file(struct http_request *req, struct http_response *res)
+{
+	send_file(req, res, req->key);
 }
 
 /* The stored problem as PUT answers it; NULL if it is gone. */
@@ -164,16 +215,28 @@ void api_problems_import(struct http_request *req, struct http_response *res)
 	}
 	struct import_result result;
 	rc = import_package(app->db, pkg, slug && *slug ? slug : NULL, api_compile_validator, app->judge, &result, &err);
-	if (rc == IMPORT_E_INVALID)
+	if (rc == IMPORT_E_INVALID) {
 		http_error(res, 400, "validation", "%s", err);
-	else if (rc == -ETIMEDOUT || rc == -ECANCELED)
+	} else if (rc == IMPORT_E_CONFLICT) {
+		http_error(res, 409, "conflict", "%s", err);
+	} else if (rc == -ETIMEDOUT || rc == -ECANCELED) {
 		http_error(res, 503, "unavailable", "%s", err);
-	else if (rc != 0)
+	} else if (rc != 0) {
 		http_error(res, 500, "internal", "%s", err ? err : "cannot import the package");
-	else
-		http_json(res, result.created ? 201 : 200,
-			  json_pack("{s:I, s:s, s:I}", "id", (json_int_t)result.id, "slug", result.slug, "test_count",
-				    (json_int_t)result.test_count));
+	} else {
+		json_t *jury = api_jury_import(req, pkg, result.id, &err);
+		if (!jury) {
+			http_error(res, 500, "internal", "%s", err ? err : "cannot store the jury submissions");
+		} else {
+			json_t *warnings = json_array();
+			for (size_t i = 0; i < pkg->warning_count; i++)
+				json_array_append_new(warnings, json_string(pkg->warnings[i]));
+			http_json(res, result.created ? 201 : 200,
+				  json_pack("{s:I, s:s, s:I, s:o, s:o}", "id", (json_int_t)result.id, "slug", result.slug,
+					    "test_count", (json_int_t)result.test_count, "verification", jury, "warnings",
+					    warnings));
+		}
+	}
 out:
 	free(err);
 	package_free(pkg);

@@ -1,6 +1,8 @@
 /* Submissions: create, lists, one submission, rejudge. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "access.h"
 #include "api.h"
@@ -14,6 +16,7 @@
 #include "metrics.h"
 #include "util.h"
 #include "views.h"
+#include "zip_writer.h"
 
 static void not_found(struct http_response *res, const char *what, int64_t id)
 {
@@ -62,9 +65,118 @@ static bool is_jury(const struct db_user *u)
 	return u && u->role != DB_ROLE_USER;
 }
 
+int api_submission_zip(const struct languages *ls, const struct db_submission *s, char **data, size_t *len)
+{
+	struct zip_writer *z = zip_writer_new();
+	json_t *files = s->files ? json_loads(s->files, 0, NULL) : NULL;
+	int rc = z ? 0 : -ENOMEM;
+	if (files) {
+		size_t i;
+		json_t *f;
+		json_array_foreach(files, i, f) {
+			json_t *c = json_object_get(f, "content");
+			if (rc == 0)
+				rc = zip_writer_add(z, json_string_value(json_object_get(f, "name")), json_string_value(c),
+						    json_string_length(c));
+		}
+		json_decref(files);
+	} else if (rc == 0) {
+		const struct language *l = languages_find(ls, s->language);
+		rc = zip_writer_add(z, l && l->source ? l->source : "source", s->source ? s->source : "",
+				    s->source ? s->source_len : 0);
+	}
+	if (rc != 0) {
+		zip_writer_free(z);
+		return rc;
+	}
+	return zip_writer_finish(z, data, len);
+}
+
+/* A file name of a multi-file submission: a plain name in the box, no path. */
+static bool safe_file_name(const char *n)
+{
+	size_t len = strlen(n);
+	return len > 0 && len <= API_MAX_FILE_NAME && n[0] != '.' &&
+	       strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == len;
+}
+
+bool api_files_check(struct http_response *res, const struct language *l, const json_t *files, const char *entry,
+		     char **files_json, const char **source, size_t *source_len)
+{
+	size_t n = json_array_size(files), total = 0;
+	if (!json_is_array(files) || n == 0) {
+		http_error(res, 400, "validation", "field 'files' must be a non-empty array of {\"name\", \"content\"}");
+		return false;
+	}
+	if (n > API_MAX_FILES) {
+		http_error(res, 413, "too_large", "a submission has at most %d files, not %zu", API_MAX_FILES, n);
+		return false;
+	}
+	const char *names[API_MAX_FILES];
+	json_t *stored = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *f = json_array_get(files, i), *c = json_object_get(f, "content");
+		const char *name = json_string_value(json_object_get(f, "name"));
+		if (!json_is_object(f) || !name || !json_is_string(c) || json_object_size(f) != 2) {
+			http_error(res, 400, "validation", "files[%zu] must be {\"name\": string, \"content\": string}", i);
+			goto fail;
+		}
+		if (!safe_file_name(name)) {
+			http_error(res, 400, "validation",
+				   "files[%zu]: unsafe file name '%s': 1 to %d letters, digits, '.', '_', '-', not"
+				   " starting with '.' (no paths)", i, name, API_MAX_FILE_NAME);
+			goto fail;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(names[k], name) == 0) {
+				http_error(res, 400, "validation", "files[%zu]: '%s' is given twice", i, name);
+				goto fail;
+			}
+		names[i] = name;
+		total += json_string_length(c);
+		if (total > API_MAX_SOURCE) {
+			http_error(res, 413, "too_large", "the files of a submission hold at most %d bytes",
+				   API_MAX_SOURCE);
+			goto fail;
+		}
+		json_array_append_new(stored, json_pack("{s:s, s:O}", "name", name, "content", c));
+	}
+	char entry_out[256];
+	char *why = language_entry(l, names, n, entry, entry_out, sizeof entry_out);
+	if (why) {
+		http_error(res, 400, "validation", "%s", why);
+		free(why);
+		goto fail;
+	}
+	/* source: the entry's file (given, or the file run), else the default name's, else the first */
+	size_t pick = n;
+	for (size_t i = 0; i < n && pick == n; i++)
+		if ((entry && strcmp(names[i], entry) == 0) || strcmp(names[i], entry_out) == 0)
+			pick = i;
+	for (size_t i = 0; i < n && pick == n; i++)
+		if (strcasecmp(names[i], l->source) == 0)
+			pick = i;
+	json_t *content = json_object_get(json_array_get(files, pick < n ? pick : 0), "content");
+	*source = json_string_value(content);
+	*source_len = json_string_length(content);
+	*files_json = json_dumps(stored, JSON_COMPACT);
+	json_decref(stored);
+	return true;
+fail:
+	json_decref(stored);
+	return false;
+}
+
 bool api_submit_source(struct http_request *req, struct http_response *res, int64_t problem_id,
-		       const char *language, const char *source, const struct db_submit_context *ctx, int64_t want,
-		       struct db_submission *created)
+		       const char *language, const char *source, size_t source_len, const struct db_submit_context *ctx,
+		       int64_t want, struct db_submission *created)
+{
+	return api_submit_files(req, res, problem_id, language, source, source_len, NULL, ctx, want, created);
+}
+
+bool api_submit_files(struct http_request *req, struct http_response *res, int64_t problem_id,
+		      const char *language, const char *source, size_t source_len, const struct db_submit_files *files,
+		      const struct db_submit_context *ctx, int64_t want, struct db_submission *created)
 {
 	struct app *app = req->app;
 	if (!db_problem_exists(app->db, problem_id)) {
@@ -76,15 +188,15 @@ bool api_submit_source(struct http_request *req, struct http_response *res, int6
 			   languages_ids(app->languages));
 		return false;
 	}
-	if (!*source) {
+	if (source_len == 0) {
 		http_error(res, 400, "validation", "field 'source' must not be empty");
 		return false;
 	}
 	int64_t id;
 	/* Per user, never per address: a classroom behind one NAT submits freely. */
 	struct db_submit_limits lim = {app->cfg->submissions_per_minute, app->cfg->queued_per_user, NULL, 0};
-	int rc = db_submission_create_as(app->db, problem_id, req->user->id, language, source, ctx, want,
-					 is_jury(req->user) ? NULL : &lim, &id, created);
+	int rc = db_submission_create_files(app->db, problem_id, req->user->id, language, source, source_len, files, ctx,
+					    want, is_jury(req->user) ? NULL : &lim, &id, created);
 	if (rc == DB_E_LIMITED)
 		refuse_over_quota(res, &lim);
 	else if (rc == DB_E_NOT_FOUND)
@@ -104,17 +216,44 @@ bool api_submit_source(struct http_request *req, struct http_response *res, int6
 void api_submit(struct http_request *req, struct http_response *res, int64_t problem_id,
 		const struct db_submit_context *ctx)
 {
-	const char *language = NULL, *source = NULL;
-	char *err = NULL;
+	const char *language = NULL, *source = NULL, *entry = NULL;
+	size_t source_len = 0;
+	char *err = NULL, *files_json = NULL;
+	json_t *files = json_object_get(req->json, "files");
+	/* A source may hold NUL bytes: stored as sent, it fails to compile. */
 	if (json_get_string(req->json, "language", true, 64, &language, &err) ||
-	    json_get_string(req->json, "source", true, API_MAX_SOURCE, &source, &err)) {
+	    (!files && json_get_bytes(req->json, "source", true, API_MAX_SOURCE, &source, &source_len, &err))) {
 		http_error(res, 400, "validation", "%s", err);
 		free(err);
 		return;
 	}
+	if (files) {
+		const struct language *l = languages_find(req->app->languages, language);
+		if (json_object_get(req->json, "source")) {
+			http_error(res, 400, "validation", "give either 'source' or 'files', not both");
+			return;
+		}
+		if (!l) {
+			http_error(res, 400, "validation", "unknown language '%s': available are %s", language,
+				   languages_ids(req->app->languages));
+			return;
+		}
+		if (json_get_string(req->json, "entry_point", false, 255, &entry, &err)) {
+			http_error(res, 400, "validation", "%s", err);
+			free(err);
+			return;
+		}
+		if (!api_files_check(res, l, files, entry, &files_json, &source, &source_len))
+			return;
+	} else if (json_object_get(req->json, "entry_point")) {
+		http_error(res, 400, "validation", "'entry_point' goes with 'files', not with 'source'");
+		return;
+	}
+	struct db_submit_files f = {files_json, entry};
 	struct db_submission created;
-	if (api_submit_source(req, res, problem_id, language, source, ctx, 0, &created))
+	if (api_submit_files(req, res, problem_id, language, source, source_len, files ? &f : NULL, ctx, 0, &created))
 		answer_submission(res, 201, &created, 0);
+	free(files_json);
 }
 
 void api_submissions_create(struct http_request *req, struct http_response *res)
@@ -263,6 +402,11 @@ void api_submissions_get(struct http_request *req, struct http_response *res)
 		not_found(res, "submission", req->id[0]);
 		return;
 	}
+	if (s.jury && !is_jury(req->user)) { /* a package's jury submission: staff only */
+		db_submission_release(&s);
+		not_found(res, "submission", req->id[0]);
+		return;
+	}
 	/* Owners, their team, the jury and admins see the source; compiler
 	   messages quote it, so they only. */
 	bool theirs = is_jury(req->user) || s.user_id == req->user->id;
@@ -287,7 +431,8 @@ void api_submissions_get(struct http_request *req, struct http_response *res)
 	}
 	if (parts & VIEW_RESULT_HIDDEN)
 		theirs = false;
-	answer_submission(res, 200, &s, parts | VIEW_TESTS | (theirs ? VIEW_COMPILE_OUTPUT | VIEW_SOURCE : 0));
+	answer_submission(res, 200, &s,
+			  parts | VIEW_TESTS | (theirs ? VIEW_COMPILE_OUTPUT | VIEW_SOURCE | VIEW_FEEDBACK : 0));
 }
 
 void api_submission_rejudge(struct http_request *req, struct http_response *res)

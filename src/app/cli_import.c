@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "db.h"
 #include "import.h"
+#include "languages.h"
 #include "log.h"
 #include "package.h"
 #include "sandbox.h"
@@ -50,6 +52,47 @@ static int compile_here(void *arg, const struct validator_source *files, size_t 
 		return -errno;
 	}
 	return validator_compile(ctx->sandbox, ctx->work_dir, files, count, out, message);
+}
+
+/* The first admin account: jury submissions are judged as it. 0 if none. */
+static int64_t first_admin(struct db *db)
+{
+	int64_t id = 0;
+	for (int page = 1; !id; page++) {
+		struct db_user_list *l = db_users_list(db, page, 100);
+		for (size_t i = 0; i < l->count && !id; i++)
+			if (l->items[i].user.admin)
+				id = l->items[i].user.id;
+		bool last = l->count < 100;
+		db_user_list_free(l);
+		if (last)
+			break;
+	}
+	return id;
+}
+
+/* Queues the package's jury submissions; the server judges them when it runs. */
+static int import_jury_here(const struct config *cfg, struct db *db, const struct package *pkg, int64_t id,
+			    char **err)
+{
+	if (!pkg->submission_count && pkg->time_limit_given)
+		return 0;
+	struct languages *langs = languages_load(cfg->languages_file, err);
+	if (!langs) {
+		fprintf(stderr, "verdict problem import: %s\n", *err);
+		return 1;
+	}
+	int64_t owner = first_admin(db);
+	struct import_jury_result r;
+	int rc = import_jury(db, id, pkg, langs, owner, &r, err);
+	languages_free(langs);
+	if (rc != 0) {
+		fprintf(stderr, "verdict problem import: %s\n", *err);
+		return 1;
+	}
+	printf("%zu jury submissions, %zu queued%s\n", r.submissions, r.queued,
+	       owner ? "" : " (there is no admin account to judge them as)");
+	return 0;
 }
 
 int cli_import(const struct config *cfg, const char *path, const char *slug)
@@ -94,6 +137,10 @@ int cli_import(const struct config *cfg, const char *path, const char *slug)
 	else
 		printf("%s problem '%s' (id %lld) with %zu tests\n", result.created ? "created" : "updated", result.slug,
 		       (long long)result.id, result.test_count);
+	for (size_t i = 0; rc == 0 && i < pkg->warning_count; i++)
+		fprintf(stderr, "verdict problem import: '%s': warning: %s\n", path, pkg->warnings[i]);
+	if (rc == 0)
+		rc = import_jury_here(cfg, db, pkg, result.id, &err);
 	free(err);
 	if (ctx.work_dir)
 		remove_tree(ctx.work_dir);

@@ -79,6 +79,8 @@ const struct config_option config_options[] = {
 	 CONFIG_SERVE, SETTING(submissions_per_minute), 0, 1000000},
 	{"queued-per-user", CONFIG_COUNT, "N", "10", "one user's submissions waiting or being judged (0: any)",
 	 CONFIG_SERVE, SETTING(queued_per_user), 0, 1000000},
+	{"compile-time", CONFIG_SECONDS, "S", "10", "least CPU seconds a compile may take (a language may give more; wall: twice)",
+	 CONFIG_SERVE, SETTING(compile_time_ms), 0, 0},
 	{"judge-log-max", CONFIG_SIZE, "SIZE", "64K", "judge log kept per submission; the rest is counted",
 	 CONFIG_SERVE, SETTING(judge_log_max), 4096, 16 << 20},
 	{"max-tests", CONFIG_COUNT, "N", "5000", "test cases a problem package may have", CONFIG_SERVE | CONFIG_PROBLEM,

@@ -50,6 +50,7 @@ struct config {
 	int submissions_per_minute; /* a user's submissions in any 60 s (admins: no limit); 0: none */
 	int queued_per_user;      /* a user's submissions waiting or being judged; 0: none */
 	size_t judge_log_max;     /* judge log kept per submission, bytes */
+	int compile_time_ms;      /* CPU time a compile may take (wall: twice that) */
 	int max_tests;            /* test cases a problem package may have */
 	char *config_file;        /* the settings file read at start, or NULL */
 };

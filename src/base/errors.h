@@ -23,6 +23,7 @@ enum error_code {
 	/* problems (package.h, import.h) */
 	PACKAGE_E_INVALID, /* bad package; *err says which file and why */
 	IMPORT_E_INVALID,  /* a bad package or slug: *err is the message for a 400 */
+	IMPORT_E_CONFLICT, /* the derived slug is another package's problem: *err is the message for a 409 */
 	PROBLEM_JSON_E_INVALID, /* a bad problem written as JSON: *err is the message for a 400 */
 	CONTEST_FILES_E_INVALID, /* a bad contest package file or roster: *err names the file, line and field */
 	/* base (json_util.h) */

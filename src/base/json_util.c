@@ -163,6 +163,48 @@ int json_get_string(const json_t *obj, const char *key, bool required, size_t ma
 	return 0;
 }
 
+int json_get_bytes(const json_t *obj, const char *key, bool required, size_t max_len, const char **out,
+		   size_t *len, char **err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || (json_is_null(v) && !required))
+		return missing(key, required, err);
+	if (!json_is_string(v)) {
+		*err = xasprintf("field '%s' must be a string", key);
+		return JSON_E_INVALID;
+	}
+	if (json_string_length(v) > max_len) {
+		*err = xasprintf("field '%s' is longer than %zu bytes", key, max_len);
+		return JSON_E_INVALID;
+	}
+	*out = json_string_value(v);
+	*len = json_string_length(v);
+	return 0;
+}
+
+bool json_has_nul(const json_t *v)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return strlen(json_string_value(v)) != json_string_length(v);
+	case JSON_OBJECT:
+		json_object_foreach((json_t *)v, key, item)
+			if (json_has_nul(item))
+				return true;
+		return false;
+	case JSON_ARRAY:
+		json_array_foreach(v, i, item)
+			if (json_has_nul(item))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
 int json_get_int(const json_t *obj, const char *key, bool required, int64_t min, int64_t max,
 		 int64_t *out, char **err)
 {

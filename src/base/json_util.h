@@ -19,8 +19,14 @@ int json_get_string(const json_t *obj, const char *key, bool required, size_t ma
 		    const char **out, char **err);
 int json_get_int(const json_t *obj, const char *key, bool required, int64_t min, int64_t max,
 		 int64_t *out, char **err);
+/* As json_get_string, but the string may hold NUL bytes: *len gets its length. */
+int json_get_bytes(const json_t *obj, const char *key, bool required, size_t max_len, const char **out,
+		   size_t *len, char **err);
 int json_get_number(const json_t *obj, const char *key, bool required, double *out, char **err);
 int json_get_bool(const json_t *obj, const char *key, bool required, bool *out, char **err);
+
+/* Whether a string anywhere in v holds a NUL byte (parsed with JSON_ALLOW_NUL). */
+bool json_has_nul(const json_t *v);
 
 struct buf;
 /* Appends s (len bytes of anything) to out as a JSON string literal, quotes

@@ -618,6 +618,8 @@ void checker_init(struct checker *c, enum checker_type type)
 	c->float_rel = NAN;
 	c->interactive = false;
 	c->passes = 1;
+	c->score = false;
+	strcpy(c->score_aggregation, "sum");
 	if (type == CHECKER_FLOAT)
 		c->float_abs = c->float_rel = CHECKER_FLOAT_DEFAULT_TOLERANCE;
 }
@@ -664,7 +666,7 @@ int checker_from_json(const json_t *j, struct checker *out, char **err)
 
 	static const char *const float_keys[] = {"abs", "rel", NULL};
 	static const char *const kattis_keys[] = {"case_sensitive", "space_change_sensitive", "float_abs", "float_rel", NULL};
-	static const char *const custom_keys[] = {"interactive", "passes", NULL};
+	static const char *const custom_keys[] = {"interactive", "passes", "score", "score_aggregation", NULL};
 	const char *const *allowed = type == CHECKER_FLOAT    ? float_keys
 				     : type == CHECKER_KATTIS ? kattis_keys
 				     : type == CHECKER_CUSTOM ? custom_keys
@@ -711,6 +713,16 @@ int checker_from_json(const json_t *j, struct checker *out, char **err)
 				return invalid(err, "checker: 'passes' must be a whole number from 1 to %d", CHECKER_MAX_PASSES);
 			c.passes = (int)json_integer_value(n);
 		}
+		const json_t *sc = json_object_get(j, "score"), *ag = json_object_get(j, "score_aggregation");
+		if (sc && !json_is_null(sc) && !json_is_boolean(sc))
+			return invalid(err, "checker: 'score' must be true or false");
+		c.score = json_is_true(sc);
+		if (ag && !json_is_null(ag)) {
+			const char *a = json_string_value(ag);
+			if (!a || (strcmp(a, "sum") && strcmp(a, "min") && strcmp(a, "max") && strcmp(a, "avg")))
+				return invalid(err, "checker: 'score_aggregation' must be sum, min, max or avg");
+			snprintf(c.score_aggregation, sizeof c.score_aggregation, "%s", a);
+		}
 	}
 	*out = c;
 	return 0;
@@ -736,6 +748,10 @@ json_t *checker_to_json(const struct checker *c)
 	} else if (c->type == CHECKER_CUSTOM) {
 		json_object_set_new(j, "interactive", json_boolean(c->interactive));
 		json_object_set_new(j, "passes", json_integer(c->passes));
+		if (c->score) {
+			json_object_set_new(j, "score", json_true());
+			json_object_set_new(j, "score_aggregation", json_string(c->score_aggregation));
+		}
 	}
 	return j;
 }

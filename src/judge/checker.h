@@ -38,6 +38,10 @@ struct checker {
 	                                submission and connected to it both ways (default false) */
 	int passes;                  /* custom only: the most passes of a multi-pass problem (the
 	                                validator's nextpass.in feeds the next); 1 = one pass (default) */
+	bool score;                  /* custom only (`validation: custom score`): an accepted test's
+	                                score is what the validator writes to feedback/score.txt */
+	char score_aggregation[4];   /* with score: how a group's test scores add up: "sum"
+	                                (default), "min", "max" or "avg" (legacy grader_flags) */
 };
 
 /* The most passes a multi-pass problem may have. */

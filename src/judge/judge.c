@@ -58,6 +58,7 @@
 #include "db.h"
 #include "facts.h"
 #include "frame.h"
+#include "jury.h"
 #include "languages.h"
 #include "log.h"
 #include "metrics.h"
@@ -108,7 +109,7 @@ static int spawn_worker(struct judge *j, struct judge_worker *w)
 	char slot[16];
 	snprintf(slot, sizeof slot, "%d", w->slot);
 	static const char *const levels[] = {"debug", "info", "warn", "error"};
-	const char *argv[16] = {"verdict", "worker", "--slot", slot, "--data", cfg->data_dir, "--log-level",
+	const char *argv[18] = {"verdict", "worker", "--slot", slot, "--data", cfg->data_dir, "--log-level",
 				levels[cfg->log_level]};
 	char log_max[32];
 	snprintf(log_max, sizeof log_max, "%zu", cfg->judge_log_max);
@@ -120,7 +121,11 @@ static int spawn_worker(struct judge *j, struct judge_worker *w)
 	snprintf(server_pid, sizeof server_pid, "%d", (int)getpid());
 	argv[10] = "--server-pid";
 	argv[11] = server_pid;
-	int n = 12;
+	char compile_time[32];
+	snprintf(compile_time, sizeof compile_time, "%g", cfg->compile_time_ms / 1000.0);
+	argv[12] = "--compile-time";
+	argv[13] = compile_time;
+	int n = 14;
 	if (cfg->languages_file) {
 		argv[n++] = "--languages";
 		argv[n++] = cfg->languages_file;
@@ -199,11 +204,26 @@ static void job_event(struct judge *j, struct judge_worker *w, const char *event
 		       "the compiler's output");
 	} else if (wanted && strcmp(event, "test") == 0) {
 		const char *verdict = json_string_value(json_object_get(ev, "verdict"));
-		stored(w, db_judge_test(db, w->job, w->token, (int)json_integer_value(json_object_get(ev, "index")),
-					json_string_value(json_object_get(ev, "group")), verdict,
-					json_integer_value(json_object_get(ev, "time_ms")),
-					json_integer_value(json_object_get(ev, "memory_kb")), scoring_passed(verdict)),
-		       "a test result");
+		int idx = (int)json_integer_value(json_object_get(ev, "index"));
+		bool ok = stored(w, db_judge_test(db, w->job, w->token, idx, json_string_value(json_object_get(ev, "group")),
+						  verdict, json_integer_value(json_object_get(ev, "time_ms")),
+						  json_integer_value(json_object_get(ev, "memory_kb")), scoring_passed(verdict)),
+				 "a test result");
+		const char *b64 = json_string_value(json_object_get(ev, "output"));
+		const char *message = json_string_value(json_object_get(ev, "team_message"));
+		if (ok && (b64 || message)) {
+			/* a failed sample's output (base64), the validator's team message */
+			size_t cap = b64 ? strlen(b64) : 0, len = 0;
+			char *output = b64 ? xmalloc(cap + 1) : NULL;
+			if (b64 && sodium_base642bin((unsigned char *)output, cap, b64, cap, NULL, &len, NULL,
+						     sodium_base64_VARIANT_ORIGINAL) != 0) {
+				free(output);
+				output = NULL;
+			}
+			stored(w, db_judge_test_feedback(db, w->job, w->token, idx, output, len, message),
+			       "what a test left for the team");
+			free(output);
+		}
 	} else if (wanted && done) {
 		json_t *score = json_object_get(ev, "score");
 		json_t *time_ms = json_object_get(ev, "time_ms"), *memory_kb = json_object_get(ev, "memory_kb");
@@ -218,6 +238,7 @@ static void job_event(struct judge *j, struct judge_worker *w, const char *event
 		if (stored(w, rc, "the verdict")) {
 			metrics_add(METRIC_JUDGED, 1);
 			log_info("judge: submission %lld: %s", (long long)w->job, verdict ? verdict : "JE");
+			jury_judged(db, w->job);
 		}
 	}
 	if (!done)
@@ -675,6 +696,7 @@ struct judge *judge_new(struct app *app, int workers, char **err)
 	}
 	if (recovered > 0)
 		log_info("judge: re-queued %lld submissions left half-judged by the previous run", (long long)recovered);
+	jury_recover(app->db);
 	/* Boxes a killed run left behind (workers make theirs under DATA/work). */
 	char *work = xasprintf("%s/work", app->cfg->data_dir);
 	remove_tree(work);

@@ -2,6 +2,7 @@
  * from its run, and a submission's verdict and score from its tests. */
 #include "scoring.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,38 @@ bool scoring_add(struct scoring *s, const char *group, double points, const char
 	return ok || s->kind == SCORING_IOI;
 }
 
+void scoring_set_custom(struct scoring *s, const char *aggregation)
+{
+	s->custom = true;
+	snprintf(s->aggregation, sizeof s->aggregation, "%s", aggregation ? aggregation : "sum");
+}
+
+bool scoring_add_scored(struct scoring *s, const char *group, double points, const char *verdict, double score)
+{
+	bool more = scoring_add(s, group, points, verdict);
+	struct scoring_group *g = group_of(s, group ? group : "");
+	double v = scoring_passed(verdict) ? score : 0;
+	g->score_min = g->scored ? fmin(g->score_min, v) : v;
+	g->score_max = g->scored ? fmax(g->score_max, v) : v;
+	g->score_sum += v;
+	g->scored++;
+	return more;
+}
+
+/* A group's custom score by the aggregation. */
+static double custom_group(const struct scoring *s, const struct scoring_group *g)
+{
+	if (!g->scored)
+		return 0;
+	if (strcmp(s->aggregation, "min") == 0)
+		return g->score_min;
+	if (strcmp(s->aggregation, "max") == 0)
+		return g->score_max;
+	if (strcmp(s->aggregation, "avg") == 0)
+		return g->score_sum / (double)g->scored;
+	return g->score_sum;
+}
+
 const char *scoring_verdict(const struct scoring *s)
 {
 	return s->first_failure[0] ? s->first_failure : "AC";
@@ -114,7 +147,9 @@ double scoring_score(const struct scoring *s)
 		return -1;
 	double score = 0;
 	for (size_t i = 0; i < s->group_count; i++)
-		if (s->groups[i].ok)
+		if (s->custom && strcmp(s->groups[i].name, "sample") != 0)
+			score += custom_group(s, &s->groups[i]);
+		else if (!s->custom && s->groups[i].ok)
 			score += s->groups[i].points;
 	return score;
 }

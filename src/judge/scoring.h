@@ -48,6 +48,8 @@ struct scoring_group {
 	char *name;
 	double points;
 	bool ok; /* every test so far passed */
+	double score_sum, score_min, score_max; /* custom scores of its tests (a failed test: 0) */
+	int64_t scored;
 };
 
 /* The results so far of one judging, fed test by test. */
@@ -57,6 +59,8 @@ struct scoring {
 	int64_t tests_passed;
 	struct scoring_group *groups;   /* in order of their first test */
 	size_t group_count, group_cap;
+	bool custom;                    /* custom scores (scoring_set_custom) */
+	char aggregation[4];
 };
 
 void scoring_init(struct scoring *s, enum scoring_kind kind);
@@ -65,6 +69,13 @@ void scoring_release(struct scoring *s);
    verdict. Returns whether judging goes on (false after the first failure on
    an ICPC problem). */
 bool scoring_add(struct scoring *s, const char *group, double points, const char *verdict);
+/* Custom scoring (`validation: custom score`): each test's score is the
+   validator's (scoring_add_scored; a failed test scores 0), a group's score
+   aggregates its tests' (aggregation "sum", "min", "max" or "avg"), and the
+   submission's is the sum of its groups' but the samples'. */
+void scoring_set_custom(struct scoring *s, const char *aggregation);
+/* scoring_add with the test's custom score (ignored unless it passed). */
+bool scoring_add_scored(struct scoring *s, const char *group, double points, const char *verdict, double score);
 /* The submission's verdict: that of the first failing test, else AC (also when there were no tests). */
 const char *scoring_verdict(const struct scoring *s);
 /* IOI: the points of the groups whose every test passed; ICPC: -1 (no score). */

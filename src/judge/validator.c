@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,13 +237,13 @@ void validator_release(struct validator *v)
 	memset(v, 0, sizeof *v);
 }
 
-/* Reads feedback/judgemessage.txt of a box without following any symlink the
-   validator may have planted there. */
-static ssize_t read_feedback(const char *dir, char *out, size_t size)
+/* Reads feedback/<name> of a box (judgemessage.txt) without following any
+   symlink the validator may have planted there. */
+static ssize_t read_feedback_file(const char *dir, const char *name, char *out, size_t size)
 {
 	int box = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int fb = box < 0 ? -1 : openat(box, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int fd = fb < 0 ? -1 : openat(fb, "judgemessage.txt", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = fb < 0 ? -1 : openat(fb, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	ssize_t n = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, out, size) : -1;
 	for (int *f = (int[]){fd, fb, box}, i = 0; i < 3; i++)
@@ -344,7 +345,7 @@ static enum validator_verdict judge_run(const struct validator_call *c, const st
 		buf_printf(log, "validator misbehaved: %s (exit code %d); %s\n", sandbox_status_name(r->status), r->exit_code,
 			   r->message);
 	char text[FEEDBACK_MAX];
-	ssize_t len = read_feedback(c->dir, text, sizeof text);
+	ssize_t len = read_feedback_file(c->dir, "judgemessage.txt", text, sizeof text);
 	if (len > 0) {
 		json_t *s = json_string_lossy(text, (size_t)len);
 		buf_printf(log, "validator says: %s\n", json_string_value(s));
@@ -440,6 +441,21 @@ const char *validator_run_interactive(struct sandbox *sb, const struct validator
 	return verdict;
 }
 
+char *validator_team_message(const char *dir, size_t max)
+{
+	char *text = xmalloc(max + 1);
+	ssize_t len = read_feedback_file(dir, "teammessage.txt", text, max);
+	if (len <= 0) {
+		free(text);
+		return NULL;
+	}
+	json_t *s = json_string_lossy(text, (size_t)len); /* valid UTF-8 without NULs */
+	free(text);
+	char *out = xstrdup(json_string_value(s));
+	json_decref(s);
+	return out;
+}
+
 int validator_next_pass(const char *dir, char **data, size_t *len)
 {
 	int box = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -464,6 +480,38 @@ int validator_next_pass(const char *dir, char **data, size_t *len)
 			rc = 1;
 		}
 		unlinkat(fb, "nextpass.in", 0); /* the next pass must not see it */
+	} else if (fb >= 0 && errno != ENOENT) {
+		rc = -errno;
+	}
+	for (int *f = (int[]){fd, fb, box}, i = 0; i < 3; i++)
+		if (f[i] >= 0)
+			close(f[i]);
+	return rc;
+}
+
+int validator_score(const char *dir, double *score)
+{
+	int box = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fb = box < 0 ? -1 : openat(box, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = fb < 0 ? -1 : openat(fb, "score.txt", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int rc = 0;
+	struct stat st;
+	if (fd >= 0) {
+		char text[128];
+		ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? pread(fd, text, sizeof text - 1, 0) : -1;
+		rc = -EINVAL;
+		if (n >= 0) {
+			text[n] = '\0';
+			char *end;
+			double v = strtod(text, &end);
+			while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+				end++;
+			if (end != text && !*end && isfinite(v)) {
+				*score = v;
+				rc = 1;
+			}
+		}
+		unlinkat(fb, "score.txt", 0); /* the next test must not see it */
 	} else if (fb >= 0 && errno != ENOENT) {
 		rc = -errno;
 	}

@@ -90,6 +90,10 @@ const char *validator_run_interactive(struct sandbox *sb, const struct validator
 const char *validator_interactive_verdict(const struct sandbox_result *sub, uint64_t time_limit_ms,
 					  enum validator_verdict v, const struct sandbox_result *val);
 
+/* The validator's feedback/teammessage.txt in dir (its first max bytes, as
+   UTF-8 with invalid bytes replaced), or NULL when it wrote none. */
+char *validator_team_message(const char *dir, size_t max);
+
 /* The largest nextpass.in a multi-pass validator may write. */
 #define VALIDATOR_NEXT_PASS_MAX (64u << 20)
 
@@ -98,3 +102,8 @@ const char *validator_interactive_verdict(const struct sandbox_result *sub, uint
    negative errno when it is not a regular file (-EINVAL), is too large
    (-EFBIG) or cannot be read. */
 int validator_next_pass(const char *dir, char **data, size_t *len);
+
+/* Custom scoring: the score the validator wrote to feedback/score.txt in dir
+   (one finite number, surrounding whitespace allowed). 1 with *score, 0 when
+   there is none, -EINVAL when it is not a number, negative errno otherwise. */
+int validator_score(const char *dir, double *score);

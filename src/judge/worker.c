@@ -58,6 +58,7 @@ struct worker {
 	struct languages *languages;
 	struct sandbox *sandbox;
 	size_t log_max;       /* judge log budget per submission (--judge-log-max) */
+	uint64_t compile_ms;  /* CPU time a compile may take (--compile-time) */
 	char dir[256];        /* private work dir: boxes are made inside */
 };
 
@@ -76,7 +77,14 @@ struct job {
 	size_t log_max;
 	int logs_left_out;    /* tests whose log lines did not fit */
 	char *compile_output;
+	const char **names;   /* the submission's file names (into files, or the language's source) */
+	json_t *files;        /* [{"name", "content"}]: the stored files, or the one source */
+	size_t nfiles;
+	char entry[256];      /* language_entry */
 };
+
+/* The JVM's -XX:+ExitOnOutOfMemoryError exit code: under the JVM rule, MLE. */
+#define JVM_OOM_EXIT 3
 
 static const char *const run_env[] = {"PATH=/usr/bin:/bin", "HOME=/tmp", "TMPDIR=/tmp", "LANG=C.UTF-8", NULL};
 
@@ -134,21 +142,29 @@ static const char *compile(struct worker *w, struct job *job)
 	}
 	/* What the compile may write, one file and the whole box (a tmpfs). */
 	uint64_t written_kb = (uint64_t)job->lang->compile_output_mb * 1024;
+	/* The language's own limit, or --compile-time where that is more. */
+	uint64_t cpu_ms = (uint64_t)job->lang->compile_s * 1000;
+	if (cpu_ms < w->compile_ms)
+		cpu_ms = w->compile_ms;
+	char **argv = language_argv(job->lang, job->lang->compile, job->names, job->nfiles, job->entry, 0);
+	char **env = language_env(job->lang, compile_env);
 	struct sandbox_spec spec = {
 		.profile = SANDBOX_COMPILE,
-		.argv = (const char *const *)job->lang->compile,
-		.env = compile_env,
+		.argv = (const char *const *)argv,
+		.env = (const char *const *)env,
 		.box_dir = job->box,
 		.box_writable = true,
 		.stdin_fd = -1,
 		.stdout_fd = out,
 		.stderr_fd = out,
-		.limits = {.cpu_ms = 10000, .wall_ms = 20000, .memory_kb = 1024 * 1024, .output_kb = 64,
+		.limits = {.cpu_ms = cpu_ms, .wall_ms = 2 * cpu_ms, .memory_kb = 1024 * 1024, .output_kb = 64,
 			   .stderr_kb = 64, .processes = 64, .file_kb = written_kb, .open_files = 256,
 			   .box_kb = written_kb},
 	};
 	struct sandbox_result r;
 	sandbox_run(w->sandbox, &spec, &r);
+	language_argv_free(argv);
+	language_argv_free(env);
 	size_t len;
 	char *text = fd_read_head(out, COMPILE_OUTPUT_MAX, &len);
 	close(out);
@@ -184,6 +200,10 @@ static const char *compile(struct worker *w, struct job *job)
 struct test_outcome {
 	const char *verdict;
 	int64_t time_ms, memory_kb;
+	double score;      /* custom scoring: the validator's score.txt of an accepted test */
+	char *output;      /* a failed sample's output (at most DB_FEEDBACK_OUTPUT_MAX), else NULL */
+	size_t output_len;
+	char *team_message; /* the validator's teammessage.txt, else NULL */
 };
 
 /* The program's stdin: a sealed memfd, so that nothing the program does
@@ -207,10 +227,10 @@ static int sealed_input(const char *data, size_t len)
 /* One pass of a test (a test is one pass unless the problem is multi-pass):
    runs the submission on input, alone or beside its interactor, and checks
    its output. */
-static struct test_outcome run_pass(struct worker *w, struct job *job, const char *what, int pass,
+static struct test_outcome run_pass(struct worker *w, struct job *job, const char *what, int pass, bool sample,
 				    const char *input, size_t input_len, const char *answer, size_t answer_len)
 {
-	struct test_outcome o = {"JE", 0, 0};
+	struct test_outcome o = {"JE", 0, 0, 0, NULL, 0, NULL};
 	int in = sealed_input(input, input_len);
 	int out = memfd_from("output", "", 0);
 	int err = memfd_from("stderr", "", 0);
@@ -221,26 +241,32 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 	}
 	json_t *p = job->problem;
 	uint64_t tl = (uint64_t)json_integer_value(json_object_get(p, "time_limit_ms"));
+	uint64_t ml = (uint64_t)json_integer_value(json_object_get(p, "memory_limit_kb"));
+	char **argv = language_argv(job->lang, job->lang->run, job->names, job->nfiles, job->entry, ml);
+	char **env = language_env(job->lang, run_env);
 	struct sandbox_spec spec = {
 		.profile = job->lang->interpreted ? SANDBOX_INTERP : SANDBOX_RUN,
-		.argv = (const char *const *)job->lang->run,
-		.env = run_env,
+		.argv = (const char *const *)argv,
+		.env = (const char *const *)env,
 		.box_dir = job->box,
 		.box_writable = false,
 		.stdin_fd = in,
 		.stdout_fd = out,
 		.stderr_fd = err,
 		.limits = {.cpu_ms = tl, .wall_ms = 3 * tl + 1000,
-			   .memory_kb = (uint64_t)json_integer_value(json_object_get(p, "memory_limit_kb")),
+			   .memory_kb = ml,
 			   .output_kb = (uint64_t)json_integer_value(json_object_get(p, "output_limit_kb")),
-			   .stderr_kb = 1 /* the least kept; STDERR_KEPT of it is logged */, .processes = 16, .file_kb = 16 * 1024, .open_files = 64},
+			   .stderr_kb = 1 /* the least kept; STDERR_KEPT of it is logged */, .processes = job->lang->threads,
+			   .file_kb = 16 * 1024, .open_files = 64, .no_address_limit = job->lang->jvm},
 	};
 	struct validator_call call = {.v = &job->validator, .dir = job->validator_dir, .flags = job->validator_flags,
 				      .input = input, .input_len = input_len, .answer = answer,
 				      .answer_len = answer_len, .time_limit_ms = tl, .keep_feedback = pass > 1};
 	bool custom = job->checker.type == CHECKER_CUSTOM;
 	struct sandbox_result r;
+	bool validated = false;
 	if (custom && job->checker.interactive) {
+		validated = true;
 		o.verdict = validator_run_interactive(w->sandbox, &call, &spec, &r, &job->log);
 		if (!o.verdict) /* never: but GCC cannot see it through the inlining */
 			o.verdict = "JE";
@@ -253,6 +279,11 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 	} else {
 		sandbox_run(w->sandbox, &spec, &r);
 		o.verdict = scoring_run_verdict(&r, tl);
+		if (job->lang->jvm && r.status == SANDBOX_EXITED && r.exit_code == JVM_OOM_EXIT) {
+			o.verdict = "MLE";
+			buf_printf(&job->log, "%s: the JVM ran out of heap (-Xmx%llu KiB, exit code %d)\n", what,
+				   (unsigned long long)ml, JVM_OOM_EXIT);
+		}
 		if (r.status == SANDBOX_ERROR)
 			judge_error(job, "%s: %s", what, r.message);
 		if (r.status == SANDBOX_EXEC_FAILED && strncmp(spec.argv[0], "/box/", 5) != 0) {
@@ -264,12 +295,25 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 	o.time_ms = (int64_t)r.cpu_ms;
 	o.memory_kb = (int64_t)r.memory_kb;
 	if (!o.verdict && custom) {
+		validated = true;
 		enum validator_verdict v = validator_run(w->sandbox, &call, out, &job->log);
 		o.verdict = v == VALIDATOR_AC ? "AC" : v == VALIDATOR_WA ? "WA" : "JE";
 		if (v == VALIDATOR_JE)
 			judge_error(job, "%s: the validator failed (what it did is logged above)", what);
 		else if (v != VALIDATOR_AC)
 			buf_printf(&job->log, "%s: the validator says %s\n", what, o.verdict);
+		if (v == VALIDATOR_AC && job->checker.score) {
+			int rc = validator_score(job->validator_dir, &o.score);
+			if (rc <= 0) {
+				o.verdict = "JE";
+				judge_error(job, "%s: %s", what,
+					    rc == 0 ? "the validator accepted but wrote no score.txt"
+					    : rc == -EINVAL ? "the validator's score.txt does not hold a number"
+							    : "the validator's score.txt cannot be read");
+			} else {
+				buf_printf(&job->log, "%s: score %g\n", what, o.score);
+			}
+		}
 	} else if (!o.verdict) {
 		ans = memfd_from("answer", answer, answer_len);
 		char msg[256] = "";
@@ -281,6 +325,11 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 		else if (rc < 0)
 			judge_error(job, "%s: the checker failed: %s", what, strerror(-rc));
 	}
+	if (validated) /* this pass's feedback dir, not an earlier test's */
+		o.team_message = validator_team_message(job->validator_dir, DB_FEEDBACK_MESSAGE_MAX);
+	/* A team may see its own output where it failed a sample (never a hidden test). */
+	if (sample && strcmp(o.verdict, "AC") != 0 && strcmp(o.verdict, "JE") != 0 && !(custom && job->checker.interactive))
+		o.output = fd_read_head(out, DB_FEEDBACK_OUTPUT_MAX, &o.output_len);
 	if (strcmp(o.verdict, "AC") != 0) {
 		log_result(job, what, &r);
 		size_t len;
@@ -292,6 +341,8 @@ static struct test_outcome run_pass(struct worker *w, struct job *job, const cha
 		}
 		free(text);
 	}
+	language_argv_free(argv);
+	language_argv_free(env);
 out:
 	for (int *fd = (int[]){in, out, err, ans}, i = 0; i < 4; i++)
 		if (fd[i] >= 0)
@@ -302,9 +353,9 @@ out:
 /* Runs one test: one pass, or, for a multi-pass problem, passes while the
    validator accepts and writes a nextpass.in (the next pass's input), up to
    the problem's limit. The time and memory are the largest of a pass. */
-static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
+static struct test_outcome run_test(struct worker *w, struct job *job, int idx, bool sample)
 {
-	struct test_outcome o = {"JE", 0, 0};
+	struct test_outcome o = {"JE", 0, 0, 0, NULL, 0, NULL};
 	char *input = NULL, *answer = NULL;
 	size_t input_len = 0, answer_len = 0;
 	char what[48];
@@ -317,8 +368,14 @@ static struct test_outcome run_test(struct worker *w, struct job *job, int idx)
 	for (int pass = 1;; pass++) {
 		if (passes > 1)
 			snprintf(what, sizeof what, "test %d pass %d", idx, pass);
-		struct test_outcome po = run_pass(w, job, what, pass, input, input_len, answer, answer_len);
+		struct test_outcome po = run_pass(w, job, what, pass, sample, input, input_len, answer, answer_len);
 		o.verdict = po.verdict;
+		o.score = po.score;
+		free(o.output); /* the last pass's */
+		free(o.team_message);
+		o.output = po.output;
+		o.output_len = po.output_len;
+		o.team_message = po.team_message;
 		o.time_ms = po.time_ms > o.time_ms ? po.time_ms : o.time_ms;
 		o.memory_kb = po.memory_kb > o.memory_kb ? po.memory_kb : o.memory_kb;
 		if (passes == 1 || strcmp(o.verdict, "AC") != 0)
@@ -389,6 +446,11 @@ static const char *prepare(struct worker *w, struct job *job)
 		buf_printf(&job->log, "problem %lld is gone\n", (long long)job->sub.problem_id);
 		return "JE";
 	}
+	if (job->sub.time_limit_ms > 0) { /* a jury submission before its problem's limit is derived */
+		json_object_set_new(job->problem, "time_limit_ms", json_integer(job->sub.time_limit_ms));
+		buf_printf(&job->log, "jury submission: judged with the provisional time limit of %lld ms\n",
+			   (long long)job->sub.time_limit_ms);
+	}
 	char *err = NULL;
 	if (checker_from_json(json_object_get(job->problem, "checker"), &job->checker, &err) != 0) {
 		buf_printf(&job->log, "cannot use the problem's checker: %s\n", err);
@@ -412,16 +474,45 @@ static const char *prepare(struct worker *w, struct job *job)
 	}
 	snprintf(job->box, sizeof job->box, "%s/box-%lld", w->dir, (long long)job->id);
 	remove_tree(job->box);
-	char *path = xasprintf("%s/%s", job->box, job->lang->source);
-	int fd = -1;
-	if (mkdir(job->box, 0755) == 0)
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -errno : write_all(fd, job->sub.source, strlen(job->sub.source));
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	if (rc != 0) {
-		buf_printf(&job->log, "cannot write the source to '%s': %s\n", job->box, strerror(-rc));
+	if (mkdir(job->box, 0755) != 0) {
+		buf_printf(&job->log, "cannot make the box '%s': %s\n", job->box, strerror(errno));
+		return "JE";
+	}
+	job->files = job->sub.files ? json_loads(job->sub.files, 0, NULL)
+				    : json_pack("[{s:s, s:s%}]", "name", job->lang->source, "content", job->sub.source,
+						job->sub.source_len);
+	job->nfiles = json_array_size(job->files);
+	if (!job->nfiles) {
+		buf_printf(&job->log, "the submission's files cannot be read\n");
+		return "JE";
+	}
+	job->names = xcalloc(job->nfiles, sizeof *job->names);
+	for (size_t i = 0; i < job->nfiles; i++) {
+		json_t *f = json_array_get(job->files, i);
+		const char *name = json_string_value(json_object_get(f, "name"));
+		const char *content = json_string_value(json_object_get(f, "content"));
+		/* the API checked the names; a plain name in the box, never a path */
+		if (!name || !content || !*name || strchr(name, '/') || name[0] == '.') {
+			buf_printf(&job->log, "file %zu of the submission has no usable name\n", i + 1);
+			return "JE";
+		}
+		job->names[i] = name;
+		char *path = xasprintf("%s/%s", job->box, name);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		int rc = fd < 0 ? -errno : write_all(fd, content, json_string_length(json_object_get(f, "content")));
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		if (rc != 0) {
+			buf_printf(&job->log, "cannot write '%s' to '%s': %s\n", name, job->box, strerror(-rc));
+			return "JE";
+		}
+	}
+	char *why = language_entry(job->lang, job->names, job->nfiles, job->sub.entry_point, job->entry,
+				   sizeof job->entry);
+	if (why) {
+		buf_printf(&job->log, "%s\n", why);
+		free(why);
 		return "JE";
 	}
 	return NULL;
@@ -459,6 +550,8 @@ static void judge(struct worker *w, int64_t id)
 	json_t *tests = json_object_get(job.problem, "tests");
 	struct scoring sc;
 	scoring_init(&sc, scoring_kind_of_json(job.problem));
+	if (job.checker.type == CHECKER_CUSTOM && job.checker.score)
+		scoring_set_custom(&sc, job.checker.score_aggregation);
 	int64_t max_time = 0, max_memory = 0;
 	size_t i;
 	json_t *t;
@@ -466,16 +559,30 @@ static void judge(struct worker *w, int64_t id)
 		int idx = (int)json_integer_value(json_object_get(t, "idx"));
 		const char *group = json_string_value(json_object_get(t, "group"));
 		size_t mark = job.log.len;
-		struct test_outcome o = run_test(w, &job, idx);
+		struct test_outcome o = run_test(w, &job, idx, json_is_true(json_object_get(t, "sample")));
 		keep_test_log(&job, mark);
 		if (o.time_ms > max_time)
 			max_time = o.time_ms;
 		if (o.memory_kb > max_memory)
 			max_memory = o.memory_kb;
-		bool more = scoring_add(&sc, group, json_number_value(json_object_get(t, "points")), o.verdict);
-		send_event(json_pack("{s:s, s:i, s:s, s:s, s:I, s:I}", "event", "test", "index", idx, "group", group,
-				     "verdict", o.verdict, "time_ms", (json_int_t)o.time_ms, "memory_kb",
-				     (json_int_t)o.memory_kb));
+		bool more = scoring_add_scored(&sc, group, json_number_value(json_object_get(t, "points")), o.verdict,
+					       o.score);
+		json_t *ev = json_pack("{s:s, s:i, s:s, s:s, s:I, s:I}", "event", "test", "index", idx, "group", group,
+				       "verdict", o.verdict, "time_ms", (json_int_t)o.time_ms, "memory_kb",
+				       (json_int_t)o.memory_kb);
+		if (o.output) { /* any bytes: in base64 */
+			size_t cap = sodium_base64_ENCODED_LEN(o.output_len, sodium_base64_VARIANT_ORIGINAL);
+			char *b64 = xmalloc(cap);
+			sodium_bin2base64(b64, cap, (const unsigned char *)o.output, o.output_len,
+					  sodium_base64_VARIANT_ORIGINAL);
+			json_object_set_new(ev, "output", json_string(b64));
+			free(b64);
+		}
+		if (o.team_message)
+			json_object_set_new(ev, "team_message", json_string(o.team_message));
+		send_event(ev);
+		free(o.output);
+		free(o.team_message);
 		if (!more)
 			break;
 	}
@@ -496,6 +603,10 @@ out:
 	validator_release(&job.validator);
 	free(job.validator_flags);
 	free(job.sub.source);
+	free(job.sub.files);
+	free(job.sub.entry_point);
+	free(job.names);
+	json_decref(job.files);
 	free(job.compile_output);
 	json_decref(job.problem);
 	buf_release(&job.log);
@@ -573,16 +684,28 @@ int worker_main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
-	struct worker w = {.slot = slot, .log_max = cfg.judge_log_max};
-	struct sandbox_config scfg = {.slot = slot, .log = sandbox_log};
+	struct worker w = {.slot = slot, .log_max = cfg.judge_log_max, .compile_ms = (uint64_t)cfg.compile_time_ms};
 	char *why = NULL;
 	int code = 1;
+	/* The languages first: the sandbox shows their toolchains' extra paths. */
+	if (!(w.languages = languages_load(cfg.languages_file, &err))) {
+		why = xstrdup(err);
+		goto fail;
+	}
+	static const char *const default_ro[] = SANDBOX_DEFAULT_RO_PATHS;
+	const char *ro[32];
+	size_t nro = 0;
+	for (size_t i = 0; default_ro[i]; i++)
+		ro[nro++] = default_ro[i];
+	for (const char *const *p = languages_ro_paths(w.languages); *p && nro < ARRAY_SIZE(ro) - 1; p++)
+		ro[nro++] = *p;
+	ro[nro] = NULL;
+	struct sandbox_config scfg = {.slot = slot, .ro_paths = ro, .log = sandbox_log};
 	if (!(w.sandbox = sandbox_new(&scfg, &err))) {
 		why = xasprintf("cannot set up the sandbox: %s", err);
 		goto fail;
 	}
-	if (db_open_readonly(cfg.data_dir, &w.db, &err) != 0 ||
-	    !(w.languages = languages_load(cfg.languages_file, &err))) {
+	if (db_open_readonly(cfg.data_dir, &w.db, &err) != 0) {
 		why = xstrdup(err);
 		goto fail;
 	}

@@ -776,14 +776,15 @@ static bool admit(struct request_state *rs, const char *url)
 		rs->limit = app->cfg->max_upload;
 		return true;
 	}
-	const char *want = rs->route->body == ROUTE_JSON ? "application/json" : "application/zip";
+	bool json = rs->route->body == ROUTE_JSON || rs->route->body == ROUTE_JSON_NUL;
+	const char *want = json ? "application/json" : "application/zip";
 	if (!content_type_is(rs, want)) {
 		const char *ct = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_TYPE);
 		http_error(&rs->res, 415, "unsupported_media_type", "expected Content-Type: %s, got %s%s%s", want,
 			   ct ? "'" : "", ct ? ct : "none", ct ? "'" : "");
 		return false;
 	}
-	rs->limit = rs->route->body == ROUTE_JSON ? app->cfg->max_body : app->cfg->max_upload;
+	rs->limit = json ? app->cfg->max_body : app->cfg->max_upload;
 	const char *cl = http_header(&rs->req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl && strtoull(cl, NULL, 10) > rs->limit) {
 		http_error(&rs->res, 413, "too_large", "request body of %s bytes is over the limit of %zu bytes", cl,
@@ -803,9 +804,13 @@ static void answer(struct request_state *rs)
 	}
 	req->body = rs->body.data ? rs->body.data : "";
 	req->body_len = rs->body.len;
-	if (rs->route->body == ROUTE_JSON) {
+	if (rs->route->body == ROUTE_JSON || rs->route->body == ROUTE_JSON_NUL) {
 		json_error_t error;
-		req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &error);
+		req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &error);
+		if (req->json && rs->route->body == ROUTE_JSON && json_has_nul(req->json)) {
+			http_error(&rs->res, 400, "invalid_json", "strings in this request must not contain NUL (\\u0000)");
+			return;
+		}
 		if (!req->json) {
 			http_error(&rs->res, 400, "invalid_json", "malformed JSON at line %d, column %d: %s", error.line,
 				   error.column, error.text);

@@ -55,8 +55,10 @@ typedef void (*http_handler)(struct http_request *req, struct http_response *res
    ROUTE_JURY: admins and the jury. */
 enum route_auth { ROUTE_PUBLIC, ROUTE_USER, ROUTE_JURY, ROUTE_ADMIN };
 /* ROUTE_ANY: a body of any type up to the upload limit; the handler checks
-   its Content-Type (http_header). */
-enum route_body { ROUTE_NO_BODY, ROUTE_JSON, ROUTE_ZIP, ROUTE_ANY };
+   its Content-Type (http_header). ROUTE_JSON refuses strings holding NUL
+   (\u0000); ROUTE_JSON_NUL lets them through (the handler reads such a string
+   with json_string_length: a source file, say). */
+enum route_body { ROUTE_NO_BODY, ROUTE_JSON, ROUTE_ZIP, ROUTE_ANY, ROUTE_JSON_NUL };
 
 struct route {
 	enum http_method method;

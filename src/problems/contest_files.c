@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <yaml.h>
 
+#include "json_util.h"
 #include "loader.h"
 #include "util.h"
 
@@ -443,9 +444,14 @@ static int load(struct contest_files *cf, const char *file, bool yaml, const cha
 			return rc;
 	} else {
 		json_error_t je;
-		d->root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+		d->root = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 		if (!d->root)
 			return fail(err, "%s: line %d: %s", file, je.line, je.text);
+		if (json_has_nul(d->root)) { /* refused, in words of our own */
+			json_decref(d->root);
+			d->root = NULL;
+			return fail(err, "%s: a string holds a NUL character (\\u0000)", file);
+		}
 		if (json_is_array(d->root))
 			d->lines = json_item_lines(data, len);
 	}

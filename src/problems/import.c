@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "checker.h"
 #include "package.h"
@@ -35,6 +36,54 @@ void import_slugify(const char *text, char out[65])
 		strcpy(out, "problem");
 }
 
+char *import_package_identity(const struct package *pkg)
+{
+	if (pkg->uuid && *pkg->uuid)
+		return xasprintf("uuid:%s", pkg->uuid);
+	if (pkg->folder && *pkg->folder)
+		return xasprintf("folder:%s", pkg->folder);
+	return NULL;
+}
+
+const char *import_content_type(const char *name)
+{
+	static const char *const types[][2] = {
+		{".pdf", "application/pdf"}, {".png", "image/png"},   {".jpg", "image/jpeg"},
+		{".jpeg", "image/jpeg"},     {".gif", "image/gif"},   {".svg", "image/svg+xml"},
+	};
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (strcasecmp(dot, types[i][0]) == 0)
+			return types[i][1];
+	return NULL;
+}
+
+/* A slug derived from the package may only update a problem imported from
+   the same package: 0 when it may, else IMPORT_E_CONFLICT with *err. */
+static int check_same_package(struct db *db, const char *slug, const struct package *pkg, const char *identity,
+			      char **err)
+{
+	int64_t existing;
+	if (db_problem_id_by_slug(db, slug, &existing) != 0)
+		return 0;
+	char *stored = NULL;
+	if (db_problem_package_id(db, existing, &stored) != 0)
+		return 0; /* deleted meanwhile: it will be created */
+	int rc = 0;
+	if (!identity || !stored || strcmp(identity, stored) != 0) {
+		char *from = stored ? xasprintf("imported from package %s", stored)
+				    : xstrdup("not imported from a package verdict can recognise");
+		*err = xasprintf("problem %lld has the slug '%s' this package's %s gives, and was %s, not from this one "
+				 "(%s): choose the slug (?slug=%s or --slug %s) to replace it, or another slug to keep both",
+				 (long long)existing, slug, pkg->folder && *pkg->folder ? "folder" : "name",
+				 from, identity ? identity : "it has no uuid and no folder", slug, slug);
+		free(from);
+		rc = IMPORT_E_CONFLICT;
+	}
+	free(stored);
+	return rc;
+}
+
 int import_package(struct db *db, const struct package *pkg, const char *slug, import_compile_fn compile, void *ctx,
 		   struct import_result *out, char **err)
 {
@@ -51,6 +100,14 @@ int import_package(struct db *db, const struct package *pkg, const char *slug, i
 	if (pkg->test_count == 0) {
 		*err = xstrdup("data/: the package has no test cases");
 		return IMPORT_E_INVALID;
+	}
+	char *identity = import_package_identity(pkg);
+	if (!slug) {
+		int conflict = check_same_package(db, out->slug, pkg, identity, err);
+		if (conflict) {
+			free(identity);
+			return conflict;
+		}
 	}
 
 	struct validator validator = {0};
@@ -72,6 +129,7 @@ int import_package(struct db *db, const struct package *pkg, const char *slug, i
 				*err = xasprintf("output_validators/%s: cannot be compiled now: %s", name, message);
 			free(message);
 			validator_release(&validator);
+			free(identity);
 			return rc > 0 ? IMPORT_E_INVALID : rc;
 		}
 		free(message);
@@ -92,6 +150,11 @@ int import_package(struct db *db, const struct package *pkg, const char *slug, i
 		tests[i] = (struct db_test){t->name, t->group, points, t->sample, t->input, t->input_len, t->answer,
 					    t->answer_len};
 	}
+	struct db_problem_file *files = xcalloc(pkg->statement_file_count + 1, sizeof *files);
+	for (size_t i = 0; i < pkg->statement_file_count; i++) {
+		const struct package_file *f = &pkg->statement_files[i];
+		files[i] = (struct db_problem_file){f->path, import_content_type(f->path), f->data, f->len};
+	}
 	json_t *checker = checker_to_json(&pkg->checker);
 	char *checker_json = json_dumps(checker, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(checker);
@@ -111,6 +174,10 @@ int import_package(struct db *db, const struct package *pkg, const char *slug, i
 		.tests = tests,
 		.test_count = pkg->test_count,
 		.replace_tests = true,
+		.from_package = true,
+		.package_id = identity,
+		.files = files,
+		.file_count = pkg->statement_file_count,
 	};
 	int rc = DB_E_NOT_FOUND;
 	for (int tries = 0; tries < 3 && (rc == DB_E_NOT_FOUND || rc == DB_E_CONFLICT); tries++) {
@@ -130,6 +197,8 @@ int import_package(struct db *db, const struct package *pkg, const char *slug, i
 	out->test_count = pkg->test_count;
 	free(checker_json);
 	free(tests);
+	free(files);
+	free(identity);
 	validator_release(&validator);
 	return rc;
 }

@@ -9,14 +9,24 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
+#include "jury_files.h"
 #include "loader.h"
 #include "util.h"
+
+/* Limits a package leaves out: every version of the format (legacy,
+   legacy-icpc, 2023-07-draft, 2025-09) says "system default" with a typical
+   system default of 2048 MiB of memory and 8 MiB of output, which is what
+   problemtools uses; verdict takes those. */
+#define DEFAULT_MEMORY_MIB 2048
+#define DEFAULT_OUTPUT_MIB 8
 
 #define MAX_YAML_DEPTH 64
 #define MAX_YAML_BYTES (1 << 20)
@@ -26,6 +36,22 @@
 static bool ignored(const char *path)
 {
 	return strcmp(path, ".timelimit") != 0 && loader_junk(path);
+}
+
+/* A statement folder's file served beside the statement: 'p' for a PDF,
+   'i' for an image, else 0. */
+static char statement_file_kind(const char *name)
+{
+	static const char *const images[] = {".png", ".jpg", ".jpeg", ".gif", ".svg"};
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return 0;
+	if (strcasecmp(dot, ".pdf") == 0)
+		return 'p';
+	for (size_t i = 0; i < ARRAY_SIZE(images); i++)
+		if (strcasecmp(dot, images[i]) == 0)
+			return 'i';
+	return 0;
 }
 
 /* Files worth loading; everything else is only counted. */
@@ -43,15 +69,20 @@ static bool wanted(const char *p)
 	}
 	if (path_starts(p, "problem_statement/") || path_starts(p, "statement/")) {
 		const char *rest = strchr(p, '/') + 1;
-		return !strchr(rest, '/') && path_starts(rest, "problem.") &&
-		       (path_ends(rest, ".md") || path_ends(rest, ".tex"));
+		if (strchr(rest, '/'))
+			return false;
+		if (statement_file_kind(rest))
+			return true; /* a PDF statement, an image */
+		return path_starts(rest, "problem.") && (path_ends(rest, ".md") || path_ends(rest, ".tex"));
 	}
+	if (path_starts(p, "submissions/"))
+		return true; /* jury submissions (jury_files.c) */
 	return path_starts(p, "output_validators/") || path_starts(p, "output_validator/");
 }
 
 /* Every folder or file at the root that wanted() can take something from. */
 static const char *const top_level[] = {"problem.yaml", ".timelimit", "data", "problem_statement",
-					"statement", "output_validators", "output_validator"};
+					"statement", "output_validators", "output_validator", "submissions"};
 
 static const struct loader_rules kattis_rules = {
 	.marker = "problem.yaml",
@@ -60,6 +91,17 @@ static const struct loader_rules kattis_rules = {
 	.ignored = ignored,
 	.wanted = wanted,
 };
+
+/* Notes a warning of the package (see package.h). */
+static void warn(struct package *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct package *p, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	p->warnings = xrealloc(p->warnings, (p->warning_count + 1) * sizeof *p->warnings);
+	p->warnings[p->warning_count++] = xvasprintf(fmt, ap);
+	va_end(ap);
+}
 
 /* YAML: a thin layer over libyaml's document API that checks types and
  * duplicate keys of the few keys we read. */
@@ -211,6 +253,7 @@ struct build {
 	bool custom;
 	bool interactive;             /* type: interactive, or validation: custom interactive */
 	bool multi_pass;              /* type: multi-pass */
+	bool score;                   /* validation: custom score (score.txt) */
 	double passes;                /* limits.validation_passes (multi-pass), default 2 */
 	struct gconf *confs;
 	size_t nconfs;
@@ -279,6 +322,8 @@ static int read_validation(struct build *b, struct yaml *y, yaml_node_t *n, bool
 	while (!rc && (word = strtok_r(NULL, " \t", &save))) {
 		if (b->custom && strcmp(word, "interactive") == 0)
 			b->interactive = true;
+		else if (b->custom && strcmp(word, "score") == 0)
+			b->score = true;
 		else
 			rc = loader_fail(b->err, "%s: validation '%s' is not supported", y->file, word);
 	}
@@ -305,6 +350,35 @@ static int read_limit(struct build *b, struct yaml *y, yaml_node_t *limits, cons
 	return 0;
 }
 
+/* How a missing time limit is derived (jury_files.h): legacy time_multiplier
+   (5) and time_safety_margin (2); later formats time_multipliers
+   {ac_to_time_limit (2), time_limit_to_tle (1.5)}; time_resolution (1 s). */
+static int read_time_multipliers(struct build *b, struct yaml *y, yaml_node_t *limits)
+{
+	struct package *p = b->p;
+	p->ac_to_time_limit = b->legacy_format ? 5 : 2;
+	p->time_limit_to_tle = b->legacy_format ? 2 : 1.5;
+	p->time_resolution = 1;
+	int rc;
+	if (!limits)
+		return 0;
+	if ((rc = read_limit(b, y, limits, "time_multiplier", 1000, "times", &p->ac_to_time_limit)) ||
+	    (rc = read_limit(b, y, limits, "time_safety_margin", 1000, "times", &p->time_limit_to_tle)) ||
+	    (rc = read_limit(b, y, limits, "time_resolution", 60, "seconds", &p->time_resolution)))
+		return rc;
+	yaml_node_t *m;
+	if ((rc = yget(y, limits, "time_multipliers", &m, b->err)) || !m)
+		return rc;
+	if (m->type != YAML_MAPPING_NODE)
+		return loader_fail(b->err, "%s: limits.time_multipliers must be a mapping", y->file);
+	if ((rc = read_limit(b, y, m, "ac_to_time_limit", 1000, "times", &p->ac_to_time_limit)) ||
+	    (rc = read_limit(b, y, m, "time_limit_to_tle", 1000, "times", &p->time_limit_to_tle)))
+		return rc;
+	if (p->ac_to_time_limit < 1 || p->time_limit_to_tle < 1)
+		return loader_fail(b->err, "%s: limits.time_multipliers must be at least 1", y->file);
+	return 0;
+}
+
 static int read_problem_yaml(struct build *b)
 {
 	struct package *p = b->p;
@@ -314,7 +388,7 @@ static int read_problem_yaml(struct build *b)
 	if (rc)
 		return rc;
 	yaml_node_t *n;
-	double time_s = NAN, memory_mib = 256, output_mib = 8;
+	double time_s = NAN, memory_mib = DEFAULT_MEMORY_MIB, output_mib = DEFAULT_OUTPUT_MIB;
 	bool validation_given = false;
 
 	if ((rc = yget(&y, y.root, "problem_format_version", &n, b->err)))
@@ -327,6 +401,8 @@ static int read_problem_yaml(struct build *b)
 		free(version);
 	}
 	if ((rc = yget(&y, y.root, "name", &n, b->err)) || (n && (rc = read_name(b, &y, n))))
+		goto out;
+	if ((rc = yget(&y, y.root, "uuid", &n, b->err)) || (n && (rc = ystring(&y, n, "uuid", &p->uuid, b->err))))
 		goto out;
 	if ((rc = yget(&y, y.root, "type", &n, b->err)) || (n && (rc = read_type(b, &y, n))))
 		goto out;
@@ -353,6 +429,9 @@ static int read_problem_yaml(struct build *b)
 		goto out;
 	}
 
+	if ((rc = read_time_multipliers(b, &y, n)))
+		goto out;
+	p->time_limit_given = !isnan(time_s) || loader_find(b->l, ".timelimit");
 	if (isnan(time_s)) {
 		time_s = 1;
 		struct loader_file *t = loader_find(b->l, ".timelimit");
@@ -397,19 +476,118 @@ static int read_problem_yaml(struct build *b)
 			    path_starts(b->l->files[i].path, "output_validator/"))
 				b->custom = true;
 	}
-	if (!p->name || !*p->name) {
-		free(p->name);
-		p->name = NULL;
-		if (p->folder) {
-			p->name = xstrdup(p->folder);
-		} else {
-			rc = loader_fail(b->err, "%s: 'name' is required", y.file);
-			goto out;
-		}
-	}
 out:
 	yaml_release(&y);
 	return rc;
+}
+
+/* LaTeX titles */
+
+/* Appends the text of LaTeX src[0..n) to out without its markup: a macro's
+   braced argument stays (\emph{x} is x), a macro without one goes, \& and its
+   kind are the character, ~ is a space, $ and braces go. */
+static void tex_plain(struct buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '\\' && i + 1 < n && strchr("&%$#_{}", s[i + 1])) {
+			buf_add(out, &s[++i], 1);
+		} else if (c == '\\' && i + 1 < n && s[i + 1] == '\\') {
+			buf_add(out, " ", 1);
+			i++;
+		} else if (c == '\\') {
+			while (i + 1 < n && ((s[i + 1] >= 'a' && s[i + 1] <= 'z') || (s[i + 1] >= 'A' && s[i + 1] <= 'Z')))
+				i++;
+			if (i + 1 < n && s[i + 1] == ' ')
+				i++;
+		} else if (c == '~' || c == '\n' || c == '\t' || c == '\r') {
+			buf_add(out, " ", 1);
+		} else if (c != '{' && c != '}' && c != '$') {
+			buf_add(out, &c, 1);
+		}
+	}
+}
+
+/* The title of a LaTeX statement: its "%% plainproblemname:" comment, else
+   the argument of \problemname{...} (braces balanced) without markup; NULL if
+   it has neither. */
+static char *tex_title(const char *s, size_t n)
+{
+	static const char plain[] = "%% plainproblemname:";
+	static const char macro[] = "\\problemname";
+	struct buf b;
+	buf_init(&b);
+	const char *hit = memmem(s, n, plain, sizeof plain - 1);
+	if (hit) {
+		const char *v = hit + sizeof plain - 1, *end = memchr(v, '\n', n - (size_t)(v - s));
+		buf_add(&b, v, end ? (size_t)(end - v) : n - (size_t)(v - s));
+	} else if ((hit = memmem(s, n, macro, sizeof macro - 1))) {
+		size_t i = (size_t)(hit - s) + sizeof macro - 1;
+		while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'))
+			i++;
+		if (i < n && s[i] == '[') { /* an optional argument first */
+			while (i < n && s[i] != ']')
+				i++;
+			i++;
+		}
+		if (i < n && s[i] == '{') {
+			size_t start = ++i;
+			int depth = 1;
+			for (; i < n && depth > 0; i++) {
+				if (s[i] == '\\')
+					i++; /* \{ and \} are text */
+				else
+					depth += s[i] == '{' ? 1 : s[i] == '}' ? -1 : 0;
+			}
+			if (depth == 0)
+				tex_plain(&b, s + start, i - 1 - start);
+		}
+	}
+	/* trimmed, runs of spaces as one */
+	buf_add(&b, "", 1);
+	char *t = buf_detach(&b, NULL), *w = t;
+	for (const char *r = t; *r; r++)
+		if (*r != ' ' || (w > t && w[-1] != ' '))
+			*w++ = *r;
+	while (w > t && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	if (!*t || !utf8_valid((const unsigned char *)t, strlen(t))) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Without a name in problem.yaml: the title of a LaTeX statement (English
+   first), else the package's folder. */
+static int read_title(struct build *b)
+{
+	static const char *const dirs[] = {"problem_statement/", "statement/"};
+	struct package *p = b->p;
+	if (p->name && *p->name)
+		return 0;
+	free(p->name);
+	p->name = NULL;
+	for (int pass = 0; pass < 3 && !p->name; pass++) {
+		for (size_t i = 0; i < b->l->nfiles && !p->name; i++) {
+			const struct loader_file *f = &b->l->files[i];
+			const char *base = NULL;
+			for (size_t d = 0; d < 2; d++)
+				if (path_starts(f->path, dirs[d]))
+					base = f->path + strlen(dirs[d]);
+			if (!base || !path_ends(base, ".tex"))
+				continue;
+			bool en = strcmp(base, "problem.en.tex") == 0, plain = strcmp(base, "problem.tex") == 0;
+			if ((pass == 0 && en) || (pass == 1 && plain) || (pass == 2 && !en && !plain))
+				p->name = tex_title(f->data, f->len);
+		}
+	}
+	if (!p->name && p->folder)
+		p->name = xstrdup(p->folder);
+	if (!p->name)
+		return loader_fail(b->err, "problem.yaml: 'name' is required (or a LaTeX statement with \\problemname)");
+	return 0;
 }
 
 static int read_statement(struct build *b)
@@ -447,6 +625,71 @@ static int read_statement(struct build *b)
 	p->statement = f->data;
 	f->data = NULL;
 	return 0;
+}
+
+/* Whether a served file's name can be a URL segment: [A-Za-z0-9_.-]{1,36}, not starting with '-' or '.'. */
+static bool servable_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 36 || s[0] == '-' || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      strchr("_.-", s[i])))
+			return false;
+	return true;
+}
+
+static void add_statement_file(struct package *p, const char *name, struct loader_file *f)
+{
+	p->statement_files = xrealloc(p->statement_files, (p->statement_file_count + 1) * sizeof *p->statement_files);
+	p->statement_files[p->statement_file_count++] = (struct package_file){xstrdup(name), f->data, f->len};
+	f->data = NULL;
+}
+
+/* The PDF statement (English first, as "statement.pdf") and the images the
+   statement names (with or without their extension, as \includegraphics
+   may), after read_statement. */
+static void read_statement_files(struct build *b)
+{
+	static const char *const dirs[] = {"problem_statement/", "statement/"};
+	struct package *p = b->p;
+	struct loader_file *pdf = NULL;
+	int rank = 3;
+	for (size_t i = 0; i < b->l->nfiles; i++) {
+		struct loader_file *f = &b->l->files[i];
+		const char *base = NULL;
+		for (size_t d = 0; d < 2; d++)
+			if (path_starts(f->path, dirs[d]))
+				base = f->path + strlen(dirs[d]);
+		if (!base || !f->data)
+			continue;
+		char kind = statement_file_kind(base);
+		if (kind == 'p' && path_starts(base, "problem.")) {
+			int r = strcasecmp(base, "problem.en.pdf") == 0 ? 0 : strcasecmp(base, "problem.pdf") == 0 ? 1 : 2;
+			if (r < rank) {
+				pdf = f;
+				rank = r;
+			}
+			continue;
+		}
+		if (kind != 'i')
+			continue;
+		size_t stem = (size_t)(strrchr(base, '.') - base);
+		char *bare = xstrndup(base, stem);
+		bool named = *p->statement && (strstr(p->statement, base) || strstr(p->statement, bare));
+		free(bare);
+		if (!named)
+			continue;
+		if (!servable_name(base)) {
+			warn(p, "%s: not served with the statement: its name must be 1 to 36 letters, digits, '_', '.' or '-'",
+			     f->path);
+			continue;
+		}
+		add_statement_file(p, base, f);
+	}
+	if (pdf)
+		add_statement_file(p, "statement.pdf", pdf);
 }
 
 static bool is_source(const char *path)
@@ -750,8 +993,11 @@ static int read_tests(struct build *b)
 		h[i].file->data = h[i + 1].file->data = NULL;
 		i++;
 	}
-	if (!any_secret)
-		rc = loader_fail(b->err, "data/secret: no test cases (each needs a .in and a .ans file)");
+	if (p->test_count == 0)
+		rc = loader_fail(b->err, "data/: no test cases (each needs a .in and a .ans file in data/sample or data/secret)");
+	else if (!any_secret)
+		warn(p, "data/secret: no test cases, so submissions are judged on the %zu sample%s alone", p->test_count,
+		     p->test_count == 1 ? "" : "s");
 out:
 	for (size_t i = 0; i < n; i++)
 		free(h[i].base);
@@ -786,6 +1032,21 @@ static void make_groups(struct build *b)
 	}
 }
 
+/* Custom scoring: needs type scoring; a group's test scores add up as the
+   legacy grader_flags of data/secret (else data) say, sum by default. */
+static int score_aggregation(struct build *b)
+{
+	if (!b->p->scoring)
+		return loader_fail(b->err, "problem.yaml: validation 'custom score' needs 'type: scoring'");
+	static const char *const names[] = {[AGG_SUM] = "sum", [AGG_MIN] = "min", [AGG_MAX] = "max", [AGG_AVG] = "avg"};
+	const struct gconf *g = gconf_at(b, "data/secret", true);
+	if (!g)
+		g = gconf_at(b, "data", true);
+	snprintf(b->p->checker.score_aggregation, sizeof b->p->checker.score_aggregation, "%s",
+		 names[g ? g->agg : AGG_SUM]);
+	return 0;
+}
+
 static int build(struct loader_tree *l, struct package *p, char **err)
 {
 	struct build b = {.l = l, .p = p, .err = err, .legacy_format = true, .passes = 2};
@@ -793,7 +1054,11 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 		return loader_fail(err, "problem.yaml: not found");
 	int rc = read_problem_yaml(&b);
 	if (!rc)
+		rc = read_title(&b);
+	if (!rc)
 		rc = read_statement(&b);
+	if (!rc)
+		read_statement_files(&b);
 	if (!rc)
 		rc = read_validator(&b);
 	if (!rc) {
@@ -802,6 +1067,7 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 			checker_init(&p->checker, CHECKER_CUSTOM);
 			p->checker.interactive = b.interactive;
 			p->checker.passes = b.multi_pass ? (int)b.passes : 1;
+			p->checker.score = b.score;
 		} else if (checker_from_kattis_flags(p->validator_flags, &p->checker, &flags_err)) {
 			rc = loader_fail(err, "problem.yaml: %s", flags_err);
 			free(flags_err);
@@ -813,6 +1079,10 @@ static int build(struct loader_tree *l, struct package *p, char **err)
 		rc = read_gconfs(&b);
 	if (!rc)
 		make_groups(&b);
+	if (!rc && b.score)
+		rc = score_aggregation(&b);
+	if (!rc)
+		rc = jury_read_submissions(l, p, err);
 	for (size_t i = 0; i < b.nconfs; i++)
 		free(b.confs[i].dir);
 	free(b.confs);
@@ -866,6 +1136,7 @@ void package_free(struct package *p)
 	if (!p)
 		return;
 	free(p->name);
+	free(p->uuid);
 	free(p->folder);
 	free(p->statement);
 	free(p->validator_flags);
@@ -885,5 +1156,14 @@ void package_free(struct package *p)
 	for (size_t i = 0; i < p->group_count; i++)
 		free(p->groups[i].name);
 	free(p->groups);
+	for (size_t i = 0; i < p->statement_file_count; i++) {
+		free(p->statement_files[i].path);
+		free(p->statement_files[i].data);
+	}
+	free(p->statement_files);
+	for (size_t i = 0; i < p->warning_count; i++)
+		free(p->warnings[i]);
+	free(p->warnings);
+	jury_files_free(p);
 	free(p);
 }

@@ -31,6 +31,13 @@
 #define MAX_DEPTH 32
 #define MAX_NAME 1024
 #define CHUNK 65536
+#define MAX_LINK_HOPS 16
+
+/* A symbolic link of a zip, inside the package, resolved to the file it stands for. */
+struct zlink {
+	char *rel;                    /* the link's path relative to the package root */
+	char *target;                 /* the file's full name in the archive */
+};
 
 struct loading {
 	const struct loader_rules *rules;
@@ -39,6 +46,8 @@ struct loading {
 	uint64_t total;               /* bytes loaded */
 	struct loader_file *files;
 	size_t nfiles, cap;
+	struct zlink *links;          /* zip: wanted links, sorted by target */
+	size_t nlinks;
 	char **err;
 };
 
@@ -245,6 +254,11 @@ void loader_release(struct loader_tree *t)
 /* Hands the files, sorted, to *out when rc is 0, else frees them. */
 static int loading_finish(struct loading *l, char *folder, struct loader_tree *out, int rc)
 {
+	for (size_t i = 0; i < l->nlinks; i++) {
+		free(l->links[i].rel);
+		free(l->links[i].target);
+	}
+	free(l->links);
 	*out = (struct loader_tree){.files = l->files, .nfiles = l->nfiles, .folder = folder};
 	if (rc) {
 		loader_release(out);
@@ -259,6 +273,7 @@ static int loading_finish(struct loading *l, char *folder, struct loader_tree *o
 struct zname {
 	char *name;                   /* without a trailing '/' */
 	bool dir;
+	char *link;                   /* a symbolic link's target as written, else NULL */
 };
 
 static int zname_cmp(const void *a, const void *b)
@@ -282,10 +297,13 @@ static int zip_open(struct archive **out, const void *data, size_t len, char **e
 	return 0;
 }
 
-/* Next entry's name (trailing '/' removed, copied into name[]) and kind;
- * *end at the end of the archive. 0, or PACKAGE_E_INVALID for a bad entry. */
-static int zip_next(struct archive *a, struct archive_entry **e, char *name, bool *dir, bool *end, char **err)
+/* Next entry's name (trailing '/' removed, copied into name[]) and kind
+ * (*link: a symbolic link's target, else NULL); *end at the end of the
+ * archive. 0, or PACKAGE_E_INVALID for a bad entry. */
+static int zip_next(struct archive *a, struct archive_entry **e, char *name, bool *dir, const char **link, bool *end,
+		    char **err)
 {
+	*link = NULL;
 	int r = archive_read_next_header(a, e);
 	*end = r == ARCHIVE_EOF;
 	if (*end)
@@ -320,8 +338,12 @@ static int zip_next(struct archive *a, struct archive_entry **e, char *name, boo
 	}
 	if (archive_entry_hardlink(*e))
 		return loader_fail(err, "zip: '%s': hard links are not allowed", name);
-	if (type == AE_IFLNK)
-		return loader_fail(err, "zip: '%s': symbolic links are not allowed", name);
+	if (type == AE_IFLNK) {
+		*link = archive_entry_symlink(*e);
+		if (!*link)
+			*link = "";
+		return 0;
+	}
 	if (type != AE_IFREG && type != AE_IFDIR)
 		return loader_fail(err, "zip: '%s': devices, pipes and sockets are not allowed", name);
 	if (archive_entry_is_encrypted(*e))
@@ -338,6 +360,181 @@ static bool is_marker(const struct loader_rules *r, const char *path)
 	return !strchr(path, '/') && !r->ignored(path) && r->wanted(path);
 }
 
+/* The folder of full name `from` joined with link target t, lexically, in
+ * *out (malloc'd); false when it climbs out of the package root (prefix). */
+static bool link_join(const char *from, const char *t, const char *prefix, char **out)
+{
+	if (t[0] == '/')
+		return false;
+	size_t root = prefix[0] ? strlen(prefix) - 1 : 0; /* "pkg/" is the folder "pkg" */
+	const char *slash = strrchr(from, '/');
+	struct buf b;
+	buf_init(&b);
+	buf_add(&b, from, slash ? (size_t)(slash - from) : 0);
+	while (*t) {
+		size_t len = strcspn(t, "/");
+		if (len == 2 && t[0] == '.' && t[1] == '.') {
+			if (b.len <= root) {
+				buf_release(&b);
+				return false;
+			}
+			while (b.len > 0 && b.data[b.len - 1] != '/')
+				b.len--;
+			if (b.len > 0)
+				b.len--;
+		} else if (len > 0 && !(len == 1 && t[0] == '.')) {
+			if (b.len)
+				buf_add(&b, "/", 1);
+			buf_add(&b, t, len);
+		}
+		t += len;
+		if (*t)
+			t++;
+	}
+	buf_add(&b, "", 1);
+	*out = buf_detach(&b, NULL);
+	return true;
+}
+
+/* The first of the sorted names not before path (so a folder's contents follow it). */
+static size_t zname_lower(const struct zname *names, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (path_cmp(names[mid].name, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether full name `name` lies inside folder (full name; "" is the archive root). */
+static bool inside_folder(const char *name, const char *folder)
+{
+	size_t n = strlen(folder);
+	return n == 0 || (strncmp(name, folder, n) == 0 && name[n] == '/');
+}
+
+/* Why link names[i] (under prefix) stands for nothing inside the package, or
+ * NULL with *target set to the full name (malloc'd) of the file or, with
+ * *folder, the folder it stands for. Links to links are followed up to
+ * MAX_LINK_HOPS, which also ends loops. */
+static const char *link_resolve(const struct zname *names, size_t n, size_t i, const char *prefix, char **target,
+				bool *folder)
+{
+	const struct zname *at = &names[i];
+	for (int hop = 0; hop < MAX_LINK_HOPS; hop++) {
+		char *path;
+		if (!link_join(at->name, at->link, prefix, &path))
+			return "symbolic link points outside the package";
+		size_t k = zname_lower(names, n, path), plen = strlen(path);
+		const struct zname *hit = k < n && strcmp(names[k].name, path) == 0 ? &names[k] : NULL;
+		/* the root, a folder entry, or a folder known only from its files */
+		*folder = strlen(path) + 1 == strlen(prefix) || (!*prefix && !*path) || (hit && hit->dir) ||
+			  (!hit && k < n && strncmp(names[k].name, path, plen) == 0 && names[k].name[plen] == '/');
+		if (!hit && !*folder) {
+			free(path);
+			return "broken symbolic link (its target is not in the package)";
+		}
+		if (*folder || !hit->link) {
+			*target = path;
+			return NULL;
+		}
+		free(path);
+		at = hit;
+	}
+	return "too many levels of symbolic links (a loop?)";
+}
+
+static int zlink_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct zlink *)a)->target, ((const struct zlink *)b)->target);
+}
+
+static void zlink_add(struct loading *l, const char *rel, char *target)
+{
+	l->links = xrealloc(l->links, (l->nlinks + 1) * sizeof *l->links);
+	l->links[l->nlinks++] = (struct zlink){xstrdup(rel), target};
+}
+
+static int link_entry(struct loading *l, const struct zname *names, size_t n, size_t i, const char *prefix,
+		      const char *rel, const char **stack, int depth);
+
+/* Link names[i] stands for folder (full name): its contents appear under rel,
+ * each counted as an entry. A folder holding the link, or one being expanded
+ * already (stack, depth deep), is a loop. */
+static int link_folder(struct loading *l, const struct zname *names, size_t n, size_t i, const char *prefix,
+		       const char *rel, const char *folder, const char **stack, int depth)
+{
+	bool loop = inside_folder(names[i].name, folder);
+	for (int k = 0; k < depth; k++)
+		loop |= strcmp(stack[k], folder) == 0;
+	if (loop)
+		return loader_fail(l->err, "zip: '%s': symbolic link makes a loop", names[i].name);
+	if (depth >= MAX_LINK_HOPS)
+		return loader_fail(l->err, "zip: '%s': too many levels of symbolic links", names[i].name);
+	stack[depth] = folder;
+	size_t flen = strlen(folder);
+	int rc = 0;
+	for (size_t k = flen ? zname_lower(names, n, folder) : 0; !rc && k < n; k++) {
+		const char *name = names[k].name;
+		if (strcmp(name, folder) == 0)
+			continue; /* the folder's own entry */
+		if (!inside_folder(name, folder))
+			break;
+		if (names[k].dir)
+			continue; /* subfolders come with their files */
+		char *vrel = xasprintf("%s/%s", rel, name + flen + 1);
+		if (strlen(vrel) > MAX_NAME)
+			rc = loader_fail(l->err, "zip: '%s': through symbolic links, the name is too long", names[i].name);
+		else if (!l->rules->ignored(vrel) && !(rc = loader_count(l, "zip"))) {
+			if (names[k].link)
+				rc = link_entry(l, names, n, k, prefix, vrel, stack, depth + 1);
+			else if (l->rules->wanted(vrel))
+				zlink_add(l, vrel, xstrdup(name));
+		}
+		free(vrel);
+	}
+	return rc;
+}
+
+/* Link names[i], seen at rel: a wanted file is kept, a folder expanded. */
+static int link_entry(struct loading *l, const struct zname *names, size_t n, size_t i, const char *prefix,
+		      const char *rel, const char **stack, int depth)
+{
+	char *target;
+	bool folder;
+	const char *why = link_resolve(names, n, i, prefix, &target, &folder);
+	if (why)
+		return loader_fail(l->err, "zip: '%s': %s", names[i].name, why);
+	int rc = 0;
+	if (folder) {
+		rc = link_folder(l, names, n, i, prefix, rel, target, stack, depth);
+	} else if (l->rules->wanted(rel)) {
+		zlink_add(l, rel, target); /* takes target */
+		return 0;
+	}
+	free(target);
+	return rc;
+}
+
+/* Resolves every link of the package (sorted names under prefix), keeping the
+ * wanted files they stand for, also inside linked folders. */
+static int zip_links(struct loading *l, const struct zname *names, size_t n, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	const char *stack[MAX_LINK_HOPS];
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		if (names[i].link && path_starts(names[i].name, prefix) && !l->rules->ignored(names[i].name + plen))
+			rc = link_entry(l, names, n, i, prefix, names[i].name + plen, stack, 0);
+	if (!rc && l->nlinks)
+		qsort(l->links, l->nlinks, sizeof *l->links, zlink_cmp);
+	return rc;
+}
+
 /* Pass 1: validates every entry and finds the package root (prefix). */
 static int zip_scan(const void *data, size_t len, struct loading *l, char **prefix, char **folder)
 {
@@ -350,7 +547,8 @@ static int zip_scan(const void *data, size_t len, struct loading *l, char **pref
 	char name[MAX_NAME + 2];
 	struct archive_entry *e;
 	bool dir, end;
-	while (!(rc = zip_next(a, &e, name, &dir, &end, l->err)) && !end) {
+	const char *link;
+	while (!(rc = zip_next(a, &e, name, &dir, &link, &end, l->err)) && !end) {
 		if ((rc = loader_count(l, "zip")))
 			goto out;
 		if (n == cap) {
@@ -358,6 +556,7 @@ static int zip_scan(const void *data, size_t len, struct loading *l, char **pref
 			names = xrealloc(names, cap * sizeof *names);
 		}
 		names[n].name = xstrdup(name);
+		names[n].link = link ? xstrdup(link) : NULL;
 		names[n++].dir = dir;
 	}
 	if (rc)
@@ -412,9 +611,12 @@ static int zip_scan(const void *data, size_t len, struct loading *l, char **pref
 		*prefix = xasprintf("%.*s/", (int)top_len, top);
 		*folder = xstrndup(top, top_len);
 	}
+	rc = zip_links(l, names, n, *prefix);
 out:
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(names[i].name);
+		free(names[i].link);
+	}
 	free(names);
 	archive_read_free(a);
 	return rc;
@@ -430,13 +632,25 @@ static int zip_load(const void *data, size_t len, struct loading *l, const char 
 	char name[MAX_NAME + 2];
 	struct archive_entry *e;
 	bool dir, end;
+	const char *link;
 	char *chunk = xmalloc(CHUNK);
 	size_t plen = strlen(prefix);
-	while (!(rc = zip_next(a, &e, name, &dir, &end, l->err)) && !end) {
-		if (dir || !path_starts(name, prefix))
+	while (!(rc = zip_next(a, &e, name, &dir, &link, &end, l->err)) && !end) {
+		if (dir || link || !path_starts(name, prefix))
 			continue;
 		const char *rel = name + plen;
-		if (l->rules->ignored(rel) || !l->rules->wanted(rel))
+		/* the first link standing for this file, if any */
+		size_t lo = 0, hi = l->nlinks;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(l->links[mid].target, name) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		bool linked = lo < l->nlinks && strcmp(l->links[lo].target, name) == 0;
+		bool want = !l->rules->ignored(rel) && l->rules->wanted(rel);
+		if (!want && !linked)
 			continue;
 		struct buf b;
 		buf_init(&b);
@@ -453,9 +667,20 @@ static int zip_load(const void *data, size_t len, struct loading *l, const char 
 				break;
 			buf_add(&b, chunk, (size_t)got);
 		}
-		if (rc) {
+		/* each link gets a copy, counted like a file of its own */
+		for (size_t k = lo; !rc && k < l->nlinks && strcmp(l->links[k].target, name) == 0; k++) {
+			if ((rc = loader_room(l, l->links[k].rel, 0, b.len)))
+				break;
+			struct buf copy;
+			buf_init(&copy);
+			buf_add(&copy, b.data ? b.data : "", b.len);
+			loader_add(l, xstrdup(l->links[k].rel), &copy);
+		}
+		if (rc || !want) {
 			buf_release(&b);
-			break;
+			if (rc)
+				break;
+			continue;
 		}
 		loader_add(l, xstrdup(rel), &b); /* an empty file still gets a "" */
 	}
@@ -469,7 +694,40 @@ static int zip_load(const void *data, size_t len, struct loading *l, const char 
 struct walker {
 	struct loading *l;
 	char *pkg_real;               /* realpath of the package root */
+	const char *linked[MAX_LINK_HOPS]; /* realpaths of the linked folders being walked */
+	int nlinked;
 };
+
+static int walk_dir(struct walker *w, int dirfd, const char *rel, int depth);
+
+/* A link (at rel) to folder target inside the package: walked at rel, unless
+   it holds the link, or is being walked already (a loop). */
+static int walk_linked_folder(struct walker *w, const char *rel, const char *target, int depth)
+{
+	struct loading *l = w->l;
+	char *link = xasprintf("%s/%s", w->pkg_real, rel);
+	char *slash = strrchr(link, '/');
+	*slash = '\0';
+	char *parent = realpath(link, NULL);
+	free(link);
+	size_t n = strlen(target);
+	bool loop = !parent || (strncmp(parent, target, n) == 0 && (parent[n] == '/' || parent[n] == '\0'));
+	free(parent);
+	for (int i = 0; i < w->nlinked; i++)
+		loop |= strcmp(w->linked[i], target) == 0;
+	if (loop)
+		return loader_fail(l->err, "%s: symbolic link makes a loop", rel);
+	if (w->nlinked == MAX_LINK_HOPS)
+		return loader_fail(l->err, "%s: too many levels of symbolic links", rel);
+	int fd = open(target, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	w->linked[w->nlinked++] = target;
+	int rc = walk_dir(w, fd, rel, depth + 1);
+	w->nlinked--;
+	close(fd);
+	return rc;
+}
 
 static int read_fd(struct loading *l, int fd, const char *rel, struct buf *b)
 {
@@ -482,8 +740,8 @@ static int read_fd(struct loading *l, int fd, const char *rel, struct buf *b)
 }
 
 /* Reads a wanted file; a symlink (wanted or not) must lead to a regular file
- * inside the package, so that no test or folder silently disappears. */
-static int walk_file(struct walker *w, int dirfd, const char *name, const char *rel, const struct stat *st)
+ * or a folder inside the package, so that no test or folder silently disappears. */
+static int walk_file(struct walker *w, int dirfd, const char *name, const char *rel, const struct stat *st, int depth)
 {
 	struct loading *l = w->l;
 	int fd;
@@ -494,11 +752,19 @@ static int walk_file(struct walker *w, int dirfd, const char *name, const char *
 		char *target = realpath(link, NULL);
 		free(link);
 		if (!target)
-			return loader_fail(l->err, "%s: broken symbolic link", rel);
+			return loader_fail(l->err, "%s: %s", rel,
+					   errno == ELOOP ? "too many levels of symbolic links (a loop?)"
+							  : "broken symbolic link");
 		size_t n = strlen(w->pkg_real);
 		bool inside = strncmp(target, w->pkg_real, n) == 0 && target[n] == '/';
 		struct stat ts;
-		bool regular = stat(target, &ts) == 0 && S_ISREG(ts.st_mode);
+		bool found = stat(target, &ts) == 0;
+		bool regular = found && S_ISREG(ts.st_mode);
+		if (inside && found && S_ISDIR(ts.st_mode)) {
+			int rc = walk_linked_folder(w, rel, target, depth);
+			free(target);
+			return rc;
+		}
 		if (!inside || !regular) {
 			free(target);
 			return loader_fail(l->err, "%s: symbolic link %s", rel,
@@ -596,7 +862,7 @@ static int walk_dir(struct walker *w, int dirfd, const char *rel, int depth)
 				close(sub);
 			}
 		} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
-			rc = walk_file(w, dirfd, names[i], child, &st);
+			rc = walk_file(w, dirfd, names[i], child, &st, depth);
 		} else {
 			rc = loader_fail(l->err, "%s: devices, pipes and sockets are not allowed", child);
 		}

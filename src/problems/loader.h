@@ -1,7 +1,9 @@
 /* Loading an untrusted problem package, a zip held in memory or a folder, into
  * a sorted in-memory list of files, rejecting hostile archives on the way:
- * traversal ('..', absolute paths), symlinks (in a folder: only to files
- * inside), hard links, devices, FIFOs, sockets, duplicate entries, and
+ * traversal ('..', absolute paths), symlinks (only to files and folders
+ * inside, no loops; a zip's are resolved lexically from the link's folder, up
+ * to 16 links in a chain),
+ * hard links, devices, FIFOs, sockets, duplicate entries, and
  * anything over the limits (zip bombs and lying headers included: bytes are
  * counted as they are decompressed). It knows no package format: the rules
  * say which file marks the root and which files to load. Internal to

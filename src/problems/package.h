@@ -14,7 +14,12 @@
  *   problem.yaml       name (a string, or a map of languages: "en", else the
  *                      first); limits.time_limit (seconds, may be fractional),
  *                      else a DOMjudge .timelimit file, else 1 s;
- *                      limits.memory and limits.output in MiB, else 256 and 8;
+ *                      limits.time_multiplier, time_safety_margin (legacy),
+ *                      time_multipliers, time_resolution: for deriving a
+ *                      missing time limit (time_limit_given false);
+ *                      limits.memory and limits.output in MiB, else the format's
+ *                      typical system defaults, 2048 and 8 (the same in every
+ *                      version: legacy, 2023-07-draft, 2025-09);
  *                      type (pass-fail, scoring, interactive, multi-pass, or a
  *                      list of them; submit-answer is rejected);
  *                      limits.validation_passes (multi-pass: 2 to
@@ -30,7 +35,8 @@
  *                      which must include a C, C++ or Python source.
  *   data/sample/..., data/secret/...: test cases <name>.in + <name>.ans, in any
  *                      depth of subfolders; testdata.yaml / test_group.yaml.
- * Everything else (submissions/, input_validators/, attachments/, ...) is
+ *   submissions/<folder>/<file or folder>: jury submissions (jury_files.h).
+ * Everything else (input_validators/, attachments/, ...) is
  * counted against max_files in a zip but never loaded.
  *
  * The checker is CHECKER_KATTIS with validator_flags, or CHECKER_CUSTOM when
@@ -88,8 +94,18 @@ struct package_file {
 	size_t len;
 };
 
+/* A jury submission of submissions/ (jury_files.c). */
+struct package_submission {
+	char *path;         /* under submissions/: "accepted/sol.c", or a folder for several files */
+	char *expected;     /* verdicts it may get, comma-separated: "AC", "WA", "RTE,TLE" */
+	char *source;       /* NUL-terminated after len; NULL for a folder of several files */
+	size_t len;
+	char *extension;    /* of the file, lowercase, "" if none */
+};
+
 struct package {
 	char *name;                   /* problem title, UTF-8 */
+	char *uuid;                   /* problem.yaml uuid, or NULL */
 	char *folder;                 /* zip: the single top-level folder, else NULL;
 	                                 directory: its base name (a slug hint) */
 	char *statement;              /* UTF-8; "" when the package has none */
@@ -107,6 +123,16 @@ struct package {
 	size_t test_count;
 	struct package_group *groups; /* run order of their first test */
 	size_t group_count;
+	struct package_file *statement_files; /* served with the statement: "statement.pdf", images by name */
+	size_t statement_file_count;
+	char **warnings;              /* what was accepted but looks wrong (no secret tests), one line each */
+	size_t warning_count;
+	/* The time limit: given (problem.yaml or .timelimit), else derived from
+	   the jury submissions with these multipliers (see jury_files.h). */
+	bool time_limit_given;
+	double ac_to_time_limit, time_limit_to_tle, time_resolution;
+	struct package_submission *submissions; /* submissions/, in path order */
+	size_t submission_count;
 };
 
 /* Enforced while decompressing or reading, never trusting declared sizes. */
@@ -121,6 +147,10 @@ struct package_limits {
 #define PACKAGE_LIMITS_DEFAULT ((struct package_limits){512ull << 20, 20000, 256ull << 20, 5000})
 
 /* Reads a zip archive held in data[0..len). lim NULL means PACKAGE_LIMITS_DEFAULT.
+ * Symbolic links (git archive, zip -y) stand for the file or folder they lead
+ * to when it is inside the package (a linked folder's files appear under the
+ * link); links out of it, broken ones, loops and chains of more than 16 are
+ * rejected.
  * On success *out is a new package (package_free it). On PACKAGE_E_INVALID,
  * *err is a malloc'd one-line message ("problem.yaml: line 3: ..."), the caller
  * frees it. Thread-safe. */
@@ -128,10 +158,10 @@ int package_read_zip(const void *data, size_t len, const struct package_limits *
                      struct package **out, char **err);
 
 /* Reads the package in directory path (problem.yaml in it, or in its single
- * subfolder). Symlinks are followed only to regular files inside the package;
- * symlinks that leave it, symlinked folders, devices, FIFOs and sockets are
- * rejected. Hidden entries are skipped. Otherwise as package_read_zip; a missing
- * or unreadable path is a negative errno (no *err). */
+ * subfolder). Symlinks are followed to files and folders inside the package;
+ * symlinks that leave it, loops, devices, FIFOs and sockets are rejected.
+ * Hidden entries are skipped. Otherwise as package_read_zip; a missing or
+ * unreadable path is a negative errno (no *err). */
 int package_read_dir(const char *path, const struct package_limits *lim,
                      struct package **out, char **err);
 

@@ -175,7 +175,8 @@ int package_export_zip(struct db *db, int64_t id, char **zip, size_t *len, char 
 	checker_init(&checker, CHECKER_KATTIS);
 	json_t *cj = json_loads(row->checker_json ? row->checker_json : "{}", 0, NULL);
 	char *cerr = NULL;
-	if (!custom && (!cj || checker_from_json(cj, &checker, &cerr) != 0))
+	bool parsed = cj && checker_from_json(cj, &checker, &cerr) == 0; /* custom: whether it scores */
+	if (!custom && !parsed)
 		checker_init(&checker, CHECKER_TOKENS);
 	free(cerr);
 	json_decref(cj);
@@ -204,7 +205,7 @@ int package_export_zip(struct db *db, int64_t id, char **zip, size_t *len, char 
 	yaml_string(&b, row->title);
 	buf_printf(&b, "\ntype: %s\n", total > 0 ? "scoring" : "pass-fail");
 	if (custom) {
-		buf_adds(&b, "validation: custom\n");
+		buf_adds(&b, checker.score && total > 0 ? "validation: custom score\n" : "validation: custom\n");
 		if (vflags && *vflags) {
 			buf_adds(&b, "validator_flags: ");
 			yaml_string(&b, vflags);

@@ -53,3 +53,44 @@ int source_zip_read(const void *zip, size_t len, size_t max_bytes, char **name, 
 	loader_release(&t);
 	return rc;
 }
+
+int source_zip_read_all(const void *zip, size_t len, size_t max_bytes, size_t max_files, struct source_file **files,
+			size_t *n, char **err)
+{
+	*files = NULL;
+	*n = 0;
+	/* folders count as entries too: a few of them beside the files */
+	struct package_limits lim = {max_bytes, max_files + MAX_ENTRIES, max_bytes, 0};
+	struct loader_tree t;
+	int rc = loader_read_zip(zip, len, &lim, &rules, &t, err);
+	if (rc)
+		return rc;
+	if (t.nfiles == 0 || t.nfiles > max_files)
+		rc = loader_fail(err, "zip: %zu files: a submission has 1 to %zu", t.nfiles, max_files);
+	for (size_t i = 0; rc == 0 && i < t.nfiles; i++) {
+		const struct loader_file *f = &t.files[i];
+		if (memchr(f->data, '\0', f->len) || !utf8_valid((const unsigned char *)f->data, f->len))
+			rc = loader_fail(err, "zip: '%s': the source is not UTF-8 text", f->path);
+		else if (f->len == 0)
+			rc = loader_fail(err, "zip: '%s': the source is empty", f->path);
+	}
+	if (rc == 0) {
+		*files = xcalloc(t.nfiles, sizeof **files);
+		for (size_t i = 0; i < t.nfiles; i++) {
+			(*files)[i] = (struct source_file){t.files[i].path, t.files[i].data, t.files[i].len};
+			t.files[i].path = t.files[i].data = NULL;
+		}
+		*n = t.nfiles;
+	}
+	loader_release(&t);
+	return rc;
+}
+
+void source_files_free(struct source_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(files[i].name);
+		free(files[i].data);
+	}
+	free(files);
+}

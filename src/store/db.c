@@ -287,6 +287,7 @@ static const char *const kind_names[] = {
 	[DB_KIND_TEAM_GROUP] = "group",
 	[DB_KIND_CLARIFICATION] = "clarification",
 	[DB_KIND_CONTEST_STATE] = "contest_state",
+	[DB_KIND_JURY] = "jury",
 };
 
 static void bind_kind(sqlite3_stmt *st, int col, enum db_kind kind)

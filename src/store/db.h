@@ -76,6 +76,9 @@ enum db_kind {
 	   an action; logged once per moment, with the thaw's re-log of the
 	   submissions the freeze hid (the CLICS `state` notification). */
 	DB_KIND_CONTEST_STATE,
+	/* Only a scope: a jury submission (db_jury.c) is logged in (DB_KIND_JURY,
+	   its problem), which no problem topic, list or contest reads. */
+	DB_KIND_JURY,
 };
 
 /* One finished test of a submission. Strings are borrowed. */
@@ -195,6 +198,19 @@ struct db_problem {
 	bool replace_tests;        /* on update: false keeps the stored tests (and validator) */
 	bool keep_validator;       /* on update with replace_tests: keep the stored validator anyway
 	                              (a problem written as JSON carries none) */
+	const char *package_id;    /* an import: the package's identity (NULL: none known); files below
+	                              replace the stored ones. Not an import (JSON): both kept */
+	bool from_package;
+	const struct db_problem_file *files;
+	size_t file_count;
+};
+
+/* A file served with a problem's statement (its PDF, its images). */
+struct db_problem_file {
+	const char *name;          /* "statement.pdf", "figure.png" */
+	const char *content_type;
+	const void *data;
+	size_t len;
 };
 
 /* Inserts a problem; DB_E_CONFLICT if the slug is taken. */
@@ -203,6 +219,15 @@ DB_MUST_CHECK int db_problem_create(struct db *db, const struct db_problem *p, i
 DB_MUST_CHECK int db_problem_update(struct db *db, int64_t id, const struct db_problem *p);
 DB_MUST_CHECK int db_problem_delete(struct db *db, int64_t id);
 DB_MUST_CHECK int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id /* OUT */);
+/* The identity of the package problem id was imported from (malloc'd), NULL
+   in *out when none is known; DB_E_NOT_FOUND. */
+DB_MUST_CHECK int db_problem_package_id(struct db *db, int64_t id, char **out /* OUT */);
+/* One file of a problem's statement (db_problem_file_free it); DB_E_NOT_FOUND. */
+DB_MUST_CHECK int db_problem_file_get(struct db *db, int64_t problem_id, const char *name,
+				      struct db_problem_file **out /* OUT */);
+void db_problem_file_free(struct db_problem_file *f);
+/* The names of a problem's statement files, in name order (free each and the array). */
+size_t db_problem_file_names(struct db *db, int64_t problem_id, char ***names /* OUT */);
 bool db_problem_exists(struct db *db, int64_t id);
 /* A sample test as shown to users: input and answer (NUL-terminated after len). */
 struct db_sample {
@@ -322,14 +347,36 @@ struct db_submission {
 	int64_t contest_id, team_id, submitted_ms;
 	bool practice;
 	const char *problem_label;
+	bool jury;                  /* a jury submission of the problem's package: admins only */
+	const char *entry_point;    /* of a multi-file submission, as given; else NULL */
 	/* With DB_SUBMISSION_DETAILS: */
 	const char *compile_output;
 	const struct db_test_result *tests; /* in run order */
 	size_t test_count;
+	/* With DB_SUBMISSION_DETAILS, the tests that left something for the team: */
+	const struct db_test_feedback *feedback; /* by index */
+	size_t feedback_count;
 	/* With DB_SUBMISSION_SOURCE: */
-	const char *source;
+	const char *source;         /* may hold NUL bytes: source_len is its length */
+	size_t source_len;
+	const char *files;          /* multi-file: JSON [{"name", "content"}]; else NULL */
 	void *mem;                  /* what db_submission_release frees */
+	void *feedback_mem;
 };
+
+/* What a failed test left for the team: on a sample test its output beside
+   the expected one, and the validator's team message. NULs inside are kept
+   (each is NUL-terminated after its length); absent ones are NULL. */
+struct db_test_feedback {
+	int index;
+	const char *output;
+	size_t output_len;
+	const char *expected;       /* the sample's answer, up to DB_FEEDBACK_OUTPUT_MAX */
+	size_t expected_len;
+	const char *team_message;
+};
+#define DB_FEEDBACK_OUTPUT_MAX (64 * 1024)
+#define DB_FEEDBACK_MESSAGE_MAX 4096
 
 enum { DB_SUBMISSION_DETAILS = 1, DB_SUBMISSION_SOURCE = 2 };
 /* Reads one submission (with the parts asked for); its strings are its own
@@ -394,6 +441,11 @@ DB_MUST_CHECK int db_judge_compiled(struct db *db, int64_t id, int64_t token, co
 /* Records a finished test (and the running metrics: max time, max memory, tests passed). */
 DB_MUST_CHECK int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char *group, const char *verdict,
 		  int64_t time_ms, int64_t memory_kb, bool passed);
+/* What test idx (already recorded) left for the team: output (a sample's, at
+   most DB_FEEDBACK_OUTPUT_MAX bytes kept) and team_message (at most
+   DB_FEEDBACK_MESSAGE_MAX), either NULL. */
+DB_MUST_CHECK int db_judge_test_feedback(struct db *db, int64_t id, int64_t token, int idx, const char *output,
+					 size_t output_len, const char *team_message);
 /* -> done with the verdict; score < 0 means none; compile_output may be NULL to keep the stored one. */
 DB_MUST_CHECK int db_judge_finish(struct db *db, int64_t id, int64_t token, const char *verdict, double score, int64_t time_ms,
 		    int64_t memory_kb, int64_t tests_passed, const char *compile_output, const char *judge_log);
@@ -408,9 +460,71 @@ int64_t db_judge_recover(struct db *db);
 struct db_job {
 	int64_t problem_id;
 	char language[64];
-	char *source; /* malloc'd */
+	char *source; /* malloc'd, NUL-terminated after source_len (may hold NULs itself) */
+	size_t source_len;
+	int64_t time_limit_ms; /* a jury submission's provisional limit, else 0: the problem's */
+	char *files;  /* malloc'd JSON [{"name", "content"}] of a multi-file submission, else NULL */
+	char *entry_point; /* malloc'd, or NULL */
 };
 DB_MUST_CHECK int db_job_load(struct db *db, int64_t id, struct db_job *out);
+
+/* ---- jury submissions (db_jury.c, migration 009) ----
+   A problem package's own submissions/: judged through the queue as jury
+   submissions (submissions.jury, logged in the DB_KIND_JURY scope of their
+   problem, left out of every list and count), each with the verdicts it may
+   get. A problem without a time limit in its package has its limit derived
+   from them (state "pending" until then; judge/jury.c says how). */
+
+/* One jury submission as written. Borrowed. language NULL: not judged (note says why). */
+struct db_jury_entry {
+	const char *path;          /* under submissions/ */
+	const char *expected;      /* verdicts allowed, comma-separated: "AC", "WA", "RTE,TLE" */
+	const char *language;
+	const char *source;
+	const char *note;          /* "" or why it is not judged */
+};
+
+/* How a problem's time limit comes about. state: "given" (the package's),
+   "pending" (to be derived once every jury submission is judged), "derived",
+   "none" (no accepted jury submission to derive it from). */
+struct db_jury_limits {
+	char state[12];
+	double ac_to_time_limit, time_limit_to_tle, time_resolution;
+	int64_t slowest_ac_ms;     /* derived: the slowest accepted jury run; else -1 */
+};
+
+/* Replaces the problem's jury submissions (old ones deleted) and its limits
+   state in one transaction. Each entry with a language becomes a queued jury
+   submission of owner_id judged with a limit of its own: an entry expecting
+   exactly AC with ac_limit_ms, any other with rest_limit_ms, or, when that
+   is 0, later (db_jury_limits_settle). DB_E_NOT_FOUND: no problem or owner. */
+DB_MUST_CHECK int db_jury_replace(struct db *db, int64_t problem_id, int64_t owner_id,
+				  const struct db_jury_entry *entries, size_t count,
+				  const struct db_jury_limits *limits, int64_t ac_limit_ms, int64_t rest_limit_ms);
+/* The problem's limits state; DB_E_NOT_FOUND when it has none (imported before, or written as JSON). */
+DB_MUST_CHECK int db_jury_limits_get(struct db *db, int64_t problem_id, struct db_jury_limits *out);
+/* Ends a pending state: stores state ("derived" or "none"), slowest_ac_ms and,
+   when time_limit_ms > 0, the problem's new time limit (a logged problem
+   change); queues the jury submissions left for later with rest_limit_ms.
+   DB_E_NOT_FOUND when the state is no longer pending. */
+DB_MUST_CHECK int db_jury_limits_settle(struct db *db, int64_t problem_id, const char *state, int64_t slowest_ac_ms,
+					int64_t time_limit_ms, int64_t rest_limit_ms);
+/* One jury submission as read; strings valid during the callback only.
+   submission_id 0: not judged (note), or not yet (language set). */
+struct db_jury_row {
+	int64_t id, submission_id;
+	const char *path, *expected, *note, *language; /* language "" when none */
+	int64_t time_limit_ms;     /* what it is judged with, 0 if none yet */
+};
+typedef void (*db_jury_fn)(void *ctx, const struct db_jury_row *row);
+/* The problem's jury submissions in package order. Returns how many. */
+int db_jury_list(struct db *db, int64_t problem_id, db_jury_fn fn, void *ctx);
+/* The problem of a jury submission: 0, or DB_E_NOT_FOUND if it is none. */
+DB_MUST_CHECK int db_jury_problem_of(struct db *db, int64_t submission_id, int64_t *problem_id /* OUT */);
+/* Up to max problems whose time limit is pending. Returns how many. */
+size_t db_jury_pending_problems(struct db *db, int64_t *ids, size_t max);
+/* Whether any jury submission of the problem is not judged yet. */
+bool db_jury_pending(struct db *db, int64_t problem_id);
 
 /* ---- contests (db_contests.c) ----
    Times are ms since the epoch; 0 means unset. Strings of a read struct are
@@ -506,18 +620,30 @@ struct db_submit_context {
 	int64_t contest_id, team_id, submitted_ms;
 	bool practice;
 };
+/* A multi-file submission: its files as JSON [{"name", "content"}] and the
+   entry point given (NULL: none). `source` is then the entry file's content. */
+struct db_submit_files {
+	const char *json, *entry_point;
+};
 /* db_submission_create in a contest (ctx NULL: the same as db_submission_create).
    The change is logged in the contest's scope. */
 DB_MUST_CHECK int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
 					  const char *source, const struct db_submit_context *ctx,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
-/* The same taking the id `want` (0: the next; a CLICS PUT gives one):
+/* The same taking the id `want` (0: the next; a CLICS PUT gives one), and a
+   source of source_len bytes (which may hold NULs):
    DB_E_CONFLICT when it is not above every submission id given out so far. */
 DB_MUST_CHECK int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-					  const char *source, const struct db_submit_context *ctx, int64_t want,
+					  const char *source, size_t source_len,
+					  const struct db_submit_context *ctx, int64_t want,
 					  struct db_submit_limits *lim, int64_t *id /* OUT */,
 					  struct db_submission *created /* OUT */);
+/* db_submission_create_as of a multi-file submission (files NULL: the same). */
+DB_MUST_CHECK int db_submission_create_files(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+					     const char *source, size_t source_len, const struct db_submit_files *files,
+					     const struct db_submit_context *ctx, int64_t want,
+					     struct db_submit_limits *lim, int64_t *id, struct db_submission *created);
 /* A page of a contest's submissions, newest first, optionally of one team and
    one problem (0 = any; team_id DB_TEAMS_ONLY: of every team, none without a
    team). Rows as for db_submissions_list. */

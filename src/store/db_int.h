@@ -45,6 +45,13 @@ int64_t db_change_deleted(struct db_conn *c, enum db_kind kind, int64_t id, enum
 /* db_change for submission `id`, in its problem's scope. 0 (nothing logged)
    if there is no such submission. Writer only. */
 int64_t db_submission_change(struct db_conn *c, int64_t id);
+/* Inserts a queued submission in c's write transaction and logs it (the
+   contest's from ctx, else the jury's when `jury`, else the problem's scope);
+   want and source_len as for db_submission_create_as, files (NULL: one source) as
+   for db_submission_create_files. 0 with *id, DB_E_CONFLICT, DB_E_NOT_FOUND or -EIO. */
+int db_submission_insert(struct db_conn *c, int64_t problem_id, int64_t user_id, const char *language,
+			 const char *source, size_t source_len, const struct db_submit_files *files,
+			 const struct db_submit_context *ctx, bool jury, int64_t want, int64_t *id);
 /* The id for a new row: one more than the largest ever given out under
    `counter` (remembered in the counters table) or than `largest` (the
    table's largest id now), whichever is larger; it is remembered in the same

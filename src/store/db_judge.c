@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -147,6 +148,27 @@ static bool attempt_current(struct db_conn *c, int64_t id, int64_t token)
 	return current;
 }
 
+int db_judge_test_feedback(struct db *db, int64_t id, int64_t token, int idx, const char *output, size_t output_len,
+			   const char *team_message)
+{
+	struct db_conn *c = db_write_begin(db);
+	if (!attempt_current(c, id, token))
+		return db_write_end(db, c, DB_E_NOT_FOUND);
+	sqlite3_stmt *st = db_stmt(c, "UPDATE test_results SET output = ?, team_message = substr(?, 1, ?)"
+				      " WHERE submission_id = ? AND idx = ?");
+	if (output)
+		sqlite3_bind_blob64(st, 1, output_len ? output : "",
+				    output_len < DB_FEEDBACK_OUTPUT_MAX ? output_len : DB_FEEDBACK_OUTPUT_MAX, SQLITE_STATIC);
+	if (team_message)
+		sqlite3_bind_text(st, 2, team_message, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, DB_FEEDBACK_MESSAGE_MAX);
+	sqlite3_bind_int64(st, 4, id);
+	sqlite3_bind_int(st, 5, idx);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "store test feedback");
+	sqlite3_reset(st);
+	return db_write_end(db, c, rc);
+}
+
 int db_judge_test(struct db *db, int64_t id, int64_t token, int idx, const char *group, const char *verdict,
 		  int64_t time_ms, int64_t memory_kb, bool passed)
 {
@@ -231,13 +253,24 @@ int64_t db_judge_recover(struct db *db)
 int db_job_load(struct db *db, int64_t id, struct db_job *out)
 {
 	struct db_conn *c = db_reader(db);
-	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, language, source FROM submissions WHERE id = ?");
+	/* A jury submission runs with a limit of its own (migration 009). */
+	sqlite3_stmt *st = db_stmt(c, "SELECT s.problem_id, s.language, s.source, coalesce(("
+				      "SELECT j.time_limit_ms FROM jury_submissions j WHERE j.submission_id = s.id), 0),"
+				      " s.files, s.entry_point FROM submissions s WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = DB_E_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		out->problem_id = sqlite3_column_int64(st, 0);
 		snprintf(out->language, sizeof out->language, "%s", (const char *)sqlite3_column_text(st, 1));
-		out->source = xstrdup((const char *)sqlite3_column_text(st, 2));
+		const char *source = (const char *)sqlite3_column_text(st, 2);
+		out->source_len = source ? (size_t)sqlite3_column_bytes(st, 2) : 0;
+		out->source = xmalloc(out->source_len + 1);
+		memcpy(out->source, source ? source : "", out->source_len + 1);
+		out->time_limit_ms = sqlite3_column_int64(st, 3);
+		const char *files = (const char *)sqlite3_column_text(st, 4);
+		const char *entry = (const char *)sqlite3_column_text(st, 5);
+		out->files = files ? xstrdup(files) : NULL;
+		out->entry_point = entry ? xstrdup(entry) : NULL;
 		rc = 0;
 	}
 	sqlite3_reset(st);

@@ -34,6 +34,35 @@ static int insert_tests(struct db_conn *c, int64_t problem_id, const struct db_p
 	return rc;
 }
 
+/* An import's statement files replace the stored ones, and its identity is kept. */
+static int write_package(struct db_conn *c, int64_t problem_id, const struct db_problem *p)
+{
+	if (!p->from_package)
+		return 0;
+	sqlite3_stmt *st = db_stmt(c, "UPDATE problems SET package_id = ? WHERE id = ?");
+	sqlite3_bind_text(st, 1, p->package_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, problem_id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "set package_id");
+	sqlite3_reset(st);
+	if (rc == 0) {
+		st = db_stmt(c, "DELETE FROM problem_files WHERE problem_id = ?");
+		sqlite3_bind_int64(st, 1, problem_id);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "delete problem files");
+		sqlite3_reset(st);
+	}
+	for (size_t i = 0; rc == 0 && i < p->file_count; i++) {
+		const struct db_problem_file *f = &p->files[i];
+		st = db_stmt(c, "INSERT INTO problem_files (problem_id, name, content_type, data) VALUES (?, ?, ?, ?)");
+		sqlite3_bind_int64(st, 1, problem_id);
+		sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, f->content_type, -1, SQLITE_STATIC);
+		sqlite3_bind_blob64(st, 4, f->len ? f->data : "", f->len, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c, "insert problem file");
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
 static void bind_fields(sqlite3_stmt *st, const struct db_problem *p)
 {
 	sqlite3_bind_text(st, 1, p->slug, -1, SQLITE_STATIC);
@@ -85,6 +114,8 @@ int db_problem_create(struct db *db, const struct db_problem *p, int64_t *id)
 	sqlite3_reset(st);
 	if (rc == 0)
 		rc = insert_tests(c, new_id, p);
+	if (rc == 0)
+		rc = write_package(c, new_id, p);
 	rc = db_write_end(db, c, log_problem(c, new_id, false, rc));
 	if (rc == 0 && id)
 		*id = new_id;
@@ -114,6 +145,8 @@ int db_problem_update(struct db *db, int64_t id, const struct db_problem *p)
 	}
 	if (rc == 0 && p->replace_tests)
 		rc = insert_tests(c, id, p);
+	if (rc == 0)
+		rc = write_package(c, id, p);
 	return db_write_end(db, c, log_problem(c, id, false, rc));
 }
 
@@ -171,6 +204,73 @@ int db_problem_id_by_slug(struct db *db, const char *slug, int64_t *id)
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+int db_problem_package_id(struct db *db, int64_t id, char **out)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT package_id FROM problems WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = DB_E_NOT_FOUND;
+	*out = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		*out = v ? xstrdup(v) : NULL;
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_problem_file_get(struct db *db, int64_t problem_id, const char *name, struct db_problem_file **out)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT content_type, data FROM problem_files WHERE problem_id = ? AND name = ?");
+	sqlite3_bind_int64(st, 1, problem_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	int rc = DB_E_NOT_FOUND;
+	*out = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		struct db_problem_file *f = xcalloc(1, sizeof *f);
+		f->name = xstrdup(name);
+		f->content_type = xstrdup((const char *)sqlite3_column_text(st, 0));
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		char *data = xmalloc(len + 1);
+		if (len)
+			memcpy(data, sqlite3_column_blob(st, 1), len);
+		data[len] = '\0';
+		f->data = data;
+		f->len = len;
+		*out = f;
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+void db_problem_file_free(struct db_problem_file *f)
+{
+	if (!f)
+		return;
+	free((char *)f->name);
+	free((char *)f->content_type);
+	free((void *)f->data);
+	free(f);
+}
+
+size_t db_problem_file_names(struct db *db, int64_t problem_id, char ***names)
+{
+	struct db_conn *c = db_reader(db);
+	sqlite3_stmt *st = db_stmt(c, "SELECT name FROM problem_files WHERE problem_id = ? ORDER BY name");
+	sqlite3_bind_int64(st, 1, problem_id);
+	size_t n = 0, cap = 0;
+	*names = NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		*names = grow(*names, n, &cap, sizeof **names);
+		(*names)[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	return n;
 }
 
 bool db_problem_exists(struct db *db, int64_t id)

@@ -4,6 +4,7 @@
 #include "db_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@
 #define SUBMISSION_COLUMNS                                                                          \
 	"s.id, ch.seq, s.problem_id, s.user_id, u.username, s.language, s.status, s.verdict, s.score," \
 	" s.time_ms, s.memory_kb, s.tests_passed, s.tests_total, s.created_at, s.judged_at,"           \
-	" s.contest_id, s.team_id, s.submitted_ms, s.practice, cp.label"
+	" s.contest_id, s.team_id, s.submitted_ms, s.practice, cp.label, s.jury, s.entry_point"
 /* The problem's label, for contest submissions only (a plain one's contest_id is NULL). */
 #define SUBMISSION_LABEL                                   \
 	" LEFT JOIN contest_problems cp ON cp.contest_id = s.contest_id AND cp.problem_id = s.problem_id"
@@ -59,14 +60,16 @@ static void read_row(sqlite3_stmt *st, struct db_submission *s)
 	s->submitted_ms = sqlite3_column_int64(st, 17);
 	s->practice = sqlite3_column_int(st, 18);
 	s->problem_label = col_text(st, 19);
+	s->jury = sqlite3_column_int(st, 20);
+	s->entry_point = col_text(st, 21);
 }
 
 /* Makes the borrowed strings of s (and its tests) its own, in one block. */
 static void own(struct db_submission *s, const struct db_test_result *tests, size_t test_count)
 {
 	const char **fields[] = {&s->user, &s->language, &s->status, &s->verdict, &s->created_at,
-				 &s->judged_at, &s->problem_label, &s->compile_output, &s->source};
-	size_t size = test_count * sizeof *tests;
+				 &s->judged_at, &s->problem_label, &s->compile_output, &s->files, &s->entry_point};
+	size_t size = test_count * sizeof *tests + (s->source ? s->source_len + 1 : 0);
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		size += db_str_size(*fields[i]);
 	for (size_t i = 0; i < test_count; i++)
@@ -80,6 +83,10 @@ static void own(struct db_submission *s, const struct db_test_result *tests, siz
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		*fields[i] = db_str_copy(&p, *fields[i]);
+	if (s->source) { /* with its NULs */
+		s->source = memcpy(p, s->source, s->source_len + 1);
+		p += s->source_len + 1;
+	}
 	s->tests = copy;
 	s->test_count = test_count;
 	s->mem = copy;
@@ -90,13 +97,76 @@ void db_submission_release(struct db_submission *s)
 	if (!s)
 		return;
 	free(s->mem);
+	free(s->feedback_mem);
 	memset(s, 0, sizeof *s);
+}
+
+/* Appends a blob column to b (NUL-terminated); its offset in b, or -1 for NULL. */
+static ptrdiff_t add_column(sqlite3_stmt *st, int col, struct buf *b, size_t *len)
+{
+	*len = 0;
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return -1;
+	ptrdiff_t at = (ptrdiff_t)b->len;
+	*len = (size_t)sqlite3_column_bytes(st, col);
+	buf_add(b, *len ? sqlite3_column_blob(st, col) : "", *len);
+	buf_add(b, "", 1);
+	return at;
+}
+
+/* The tests of submission id that left something for the team (its output on
+   a sample, beside the sample's answer; a team message), in one block. */
+static void read_feedback(struct db_conn *c, int64_t id, struct db_submission *out)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT r.idx, r.output, CASE WHEN r.output IS NULL THEN NULL ELSE"
+				      " substr(t.output, 1, ?2) END, r.team_message"
+				      " FROM test_results r JOIN submissions s ON s.id = r.submission_id"
+				      " LEFT JOIN tests t ON t.problem_id = s.problem_id AND t.idx = r.idx AND t.sample"
+				      " WHERE r.submission_id = ?1 AND (r.output IS NOT NULL OR r.team_message IS NOT NULL)"
+				      " ORDER BY r.idx");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, DB_FEEDBACK_OUTPUT_MAX);
+	struct db_test_feedback *items = NULL;
+	ptrdiff_t(*at)[3] = NULL; /* offsets in bytes of output, expected, team_message */
+	struct buf bytes;
+	buf_init(&bytes);
+	size_t n = 0, cap = 0, message_len;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			items = xrealloc(items, cap * sizeof *items);
+			at = xrealloc(at, cap * sizeof *at);
+		}
+		struct db_test_feedback *f = &items[n];
+		*f = (struct db_test_feedback){.index = sqlite3_column_int(st, 0)};
+		at[n][0] = add_column(st, 1, &bytes, &f->output_len);
+		at[n][1] = add_column(st, 2, &bytes, &f->expected_len);
+		at[n][2] = add_column(st, 3, &bytes, &message_len);
+		n++;
+	}
+	sqlite3_reset(st);
+	struct db_test_feedback *block = xmalloc(n * sizeof *items + bytes.len + 1);
+	char *base = (char *)(block + n);
+	if (bytes.len)
+		memcpy(base, bytes.data, bytes.len);
+	for (size_t i = 0; i < n; i++) {
+		block[i] = items[i];
+		block[i].output = at[i][0] < 0 ? NULL : base + at[i][0];
+		block[i].expected = at[i][1] < 0 ? NULL : base + at[i][1];
+		block[i].team_message = at[i][2] < 0 ? NULL : base + at[i][2];
+	}
+	buf_release(&bytes);
+	free(items);
+	free(at);
+	out->feedback = block;
+	out->feedback_count = n;
+	out->feedback_mem = block;
 }
 
 /* Reads submission id through c into *out (owned); DB_E_NOT_FOUND if none. */
 static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_submission *out)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source"
+	sqlite3_stmt *st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS ", s.compile_output, s.source, s.files"
 				      SUBMISSION_FROM " WHERE s.id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -105,9 +175,12 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	}
 	read_row(st, out);
 	if (parts & DB_SUBMISSION_DETAILS)
-		out->compile_output = col_text(st, 20);
-	if (parts & DB_SUBMISSION_SOURCE)
-		out->source = col_text(st, 21);
+		out->compile_output = col_text(st, 22);
+	if (parts & DB_SUBMISSION_SOURCE) {
+		out->source = col_text(st, 23);
+		out->source_len = out->source ? (size_t)sqlite3_column_bytes(st, 23) : 0;
+		out->files = col_text(st, 24);
+	}
 	struct db_test_result *tests = NULL;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *tt = NULL;
@@ -135,6 +208,8 @@ static int read_one(struct db_conn *c, int64_t id, unsigned parts, struct db_sub
 	free(tests);
 	if (tt)
 		sqlite3_reset(tt);
+	if (parts & DB_SUBMISSION_DETAILS)
+		read_feedback(c, id, out);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -222,12 +297,74 @@ int db_submission_create_in(struct db *db, int64_t problem_id, int64_t user_id, 
 			    const char *source, const struct db_submit_context *ctx, struct db_submit_limits *lim,
 			    int64_t *id, struct db_submission *created)
 {
-	return db_submission_create_as(db, problem_id, user_id, language, source, ctx, 0, lim, id, created);
+	return db_submission_create_as(db, problem_id, user_id, language, source, strlen(source), ctx, 0, lim, id,
+				       created);
+}
+
+int db_submission_insert(struct db_conn *c, int64_t problem_id, int64_t user_id, const char *language,
+			 const char *source, size_t source_len, const struct db_submit_files *files,
+			 const struct db_submit_context *ctx, bool jury, int64_t want, int64_t *id)
+{
+	/* The new row's id is known before the insert (the change needs it), and
+	   is never one a deleted submission had. */
+	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM submissions");
+	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	int64_t new_id = db_claim_row_id(c, "submission_id", largest, want);
+	if (new_id == 0)
+		return DB_E_CONFLICT;
+	int64_t seq = new_id < 0 ? -1
+		      : ctx->contest_id ? db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_CONTEST, ctx->contest_id)
+		      : jury		  ? db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_JURY, problem_id)
+					  : db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
+	int64_t round = next_round(c, user_id, ctx->contest_id ? ctx->team_id : 0);
+	st = db_stmt(c, "INSERT INTO submissions (id, problem_id, user_id, language, source,"
+			" status, tests_total, created_at, queue_round, contest_id, team_id, submitted_ms, practice, jury,"
+			" files, entry_point) VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
+			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+			" ?13)");
+	sqlite3_bind_int64(st, 1, new_id);
+	sqlite3_bind_int64(st, 2, problem_id);
+	sqlite3_bind_int64(st, 3, user_id);
+	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, source, (int)source_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, round);
+	bind_ref(st, 7, ctx->contest_id);
+	bind_ref(st, 8, ctx->contest_id ? ctx->team_id : 0);
+	if (ctx->contest_id)
+		sqlite3_bind_int64(st, 9, ctx->submitted_ms);
+	sqlite3_bind_int(st, 10, ctx->contest_id && ctx->practice);
+	sqlite3_bind_int(st, 11, !ctx->contest_id && jury);
+	if (files && files->json)
+		sqlite3_bind_text(st, 12, files->json, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 12);
+	if (files && files->entry_point)
+		sqlite3_bind_text(st, 13, files->entry_point, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 13);
+	int step = seq < 0 ? SQLITE_ERROR : sqlite3_step(st);
+	int rc = seq < 0 ? -EIO
+		 : step == SQLITE_DONE ? 0
+		 : step == SQLITE_CONSTRAINT_FOREIGNKEY ? DB_E_NOT_FOUND
+							: db_fail(c, "insert submission");
+	sqlite3_reset(st);
+	*id = new_id;
+	return rc;
 }
 
 int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
-			    const char *source, const struct db_submit_context *ctx, int64_t want,
+			    const char *source, size_t source_len, const struct db_submit_context *ctx, int64_t want,
 			    struct db_submit_limits *lim, int64_t *id, struct db_submission *created)
+{
+	return db_submission_create_files(db, problem_id, user_id, language, source, source_len, NULL, ctx, want, lim,
+					  id, created);
+}
+
+int db_submission_create_files(struct db *db, int64_t problem_id, int64_t user_id, const char *language,
+			       const char *source, size_t source_len, const struct db_submit_files *files,
+			       const struct db_submit_context *ctx, int64_t want, struct db_submit_limits *lim,
+			       int64_t *id, struct db_submission *created)
 {
 	static const struct db_submit_context plain = {0};
 	if (!ctx)
@@ -238,42 +375,9 @@ int db_submission_create_as(struct db *db, int64_t problem_id, int64_t user_id, 
 			memset(created, 0, sizeof *created);
 		return db_write_end(db, c, DB_E_LIMITED);
 	}
-	/* The new row's id is known before the insert (the change needs it), and
-	   is never one a deleted submission had. */
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(max(id), 0) FROM submissions");
-	int64_t largest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	int64_t new_id = db_claim_row_id(c, "submission_id", largest, want);
-	if (new_id == 0) {
-		if (created)
-			memset(created, 0, sizeof *created);
-		return db_write_end(db, c, DB_E_CONFLICT);
-	}
-	int64_t seq = new_id < 0 ? -1
-		      : ctx->contest_id ? db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_CONTEST, ctx->contest_id)
-					: db_change(c, DB_KIND_SUBMISSION, new_id, DB_KIND_PROBLEM, problem_id);
-	int64_t round = next_round(c, user_id, ctx->contest_id ? ctx->team_id : 0);
-	st = db_stmt(c, "INSERT INTO submissions (id, problem_id, user_id, language, source,"
-			" status, tests_total, created_at, queue_round, contest_id, team_id, submitted_ms, practice)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, 'queued',"
-			" (SELECT count(*) FROM tests WHERE problem_id = ?2), " NOW_RFC3339 ", ?6, ?7, ?8, ?9, ?10)");
-	sqlite3_bind_int64(st, 1, new_id);
-	sqlite3_bind_int64(st, 2, problem_id);
-	sqlite3_bind_int64(st, 3, user_id);
-	sqlite3_bind_text(st, 4, language, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, round);
-	bind_ref(st, 7, ctx->contest_id);
-	bind_ref(st, 8, ctx->contest_id ? ctx->team_id : 0);
-	if (ctx->contest_id)
-		sqlite3_bind_int64(st, 9, ctx->submitted_ms);
-	sqlite3_bind_int(st, 10, ctx->contest_id && ctx->practice);
-	int step = seq < 0 ? SQLITE_ERROR : sqlite3_step(st);
-	int rc = seq < 0 ? -EIO
-		 : step == SQLITE_DONE ? 0
-		 : step == SQLITE_CONSTRAINT_FOREIGNKEY ? DB_E_NOT_FOUND
-							: db_fail(c, "insert submission");
-	sqlite3_reset(st);
+	int64_t new_id = 0;
+	int rc = db_submission_insert(c, problem_id, user_id, language, source, source_len, files, ctx, false, want,
+				      &new_id);
 	struct db_submission row = {0};
 	if (rc == 0 && created)
 		rc = read_one(c, new_id, 0, &row) == 0 ? 0 : db_fail(c, "read the new submission");
@@ -295,11 +399,12 @@ int db_submission_create(struct db *db, int64_t problem_id, int64_t user_id, con
 
 int64_t db_submission_change(struct db_conn *c, int64_t id)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, contest_id FROM submissions WHERE id = ?");
+	sqlite3_stmt *st = db_stmt(c, "SELECT problem_id, contest_id, jury FROM submissions WHERE id = ?");
 	sqlite3_bind_int64(st, 1, id);
 	int step = sqlite3_step(st);
 	int64_t problem_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	int64_t contest_id = step == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	bool jury = step == SQLITE_ROW && sqlite3_column_int(st, 2);
 	sqlite3_reset(st);
 	if (step == SQLITE_DONE)
 		return 0;
@@ -308,6 +413,8 @@ int64_t db_submission_change(struct db_conn *c, int64_t id)
 		return -1;
 	}
 	/* A contest submission stays in its contest's scope through judging and rejudging. */
+	if (jury) /* and a jury submission in its problem's jury scope */
+		return db_change(c, DB_KIND_SUBMISSION, id, DB_KIND_JURY, problem_id);
 	return contest_id ? db_change(c, DB_KIND_SUBMISSION, id, DB_KIND_CONTEST, contest_id)
 			  : db_change(c, DB_KIND_SUBMISSION, id, DB_KIND_PROBLEM, problem_id);
 }
@@ -341,7 +448,7 @@ int db_problem_submissions(struct db *db, int64_t problem_id, int page, int per_
 	sqlite3_reset(st);
 	if (found) {
 		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
-				" WHERE s.problem_id = ? AND s.contest_id IS NULL ORDER BY s.id DESC LIMIT ? OFFSET ?");
+				" WHERE s.problem_id = ? AND s.contest_id IS NULL AND s.jury = 0 ORDER BY s.id DESC LIMIT ? OFFSET ?");
 		sqlite3_bind_int64(st, 1, problem_id);
 		sqlite3_bind_int(st, 2, per_page);
 		sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
@@ -367,13 +474,13 @@ int db_submissions_list(struct db *db, int64_t problem_id, int64_t user_id, cons
 	db_read_begin(c);
 	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM submissions s"
 				      " WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
-				      " AND (?3 IS NULL OR s.verdict = ?3)");
+				      " AND (?3 IS NULL OR s.verdict = ?3) AND s.jury = 0");
 	bind_filters(st, problem_id, user_id, verdict);
 	*total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
 			" WHERE (?1 = 0 OR s.problem_id = ?1) AND (?2 = 0 OR s.user_id = ?2)"
-			" AND (?3 IS NULL OR s.verdict = ?3)"
+			" AND (?3 IS NULL OR s.verdict = ?3) AND s.jury = 0"
 			" ORDER BY s.id DESC LIMIT ?4 OFFSET ?5");
 	bind_filters(st, problem_id, user_id, verdict);
 	sqlite3_bind_int(st, 4, per_page);
@@ -399,7 +506,7 @@ int db_submissions_changed(struct db *db, int64_t problem_id, int64_t submission
 				" AND ch.seq > ?2 AND s.contest_id IS NULL ORDER BY ch.seq LIMIT ?4");
 	} else {
 		st = db_stmt(c, "SELECT " SUBMISSION_COLUMNS CHANGED_FROM
-				" WHERE ch.kind = 'submission' AND ch.seq > ?2 AND ?3 = 0 ORDER BY ch.seq LIMIT ?4");
+				" WHERE ch.kind = 'submission' AND ch.seq > ?2 AND ?3 = 0 AND s.jury = 0 ORDER BY ch.seq LIMIT ?4");
 	}
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_int64(st, 3, problem_id);

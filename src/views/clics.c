@@ -241,9 +241,9 @@ json_t *view_clics_submission(const struct db_contest *c, const struct db_submis
 						       "application/zip"));
 		free(href);
 	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:n, s:o}", "id", id, "language_id", s->language, "problem_id",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s?, s:o}", "id", id, "language_id", s->language, "problem_id",
 			 problem_id, "team_id", team_id, "time", time_json(s->submitted_ms), "contest_time",
-			 contest_time_json(c, s->submitted_ms), "entry_point", "files", files);
+			 contest_time_json(c, s->submitted_ms), "entry_point", s->entry_point, "files", files);
 }
 
 json_t *view_clics_judgement(const struct db_contest *c, const struct db_submission *s, int64_t end_ms,

@@ -72,6 +72,8 @@ static void state_members(struct buf *b, const struct db_submission *s, bool hid
 	put_string(b, "},\"created_at\":", s->created_at);
 	put_string(b, ",\"judged_at\":", s->judged_at);
 	contest_members(b, s);
+	if (s->jury) /* a package's jury submission: only staff ever read one */
+		buf_adds(b, ",\"jury\":true");
 }
 
 /* The members from "index" on and the closing brace, shared by the REST tests and the test_result message. */
@@ -83,6 +85,25 @@ static void test_members(struct buf *b, const char *before, const struct db_test
 	put_int(b, ",\"time_ms\":", t->time_ms);
 	put_int(b, ",\"memory_kb\":", t->memory_kb);
 	buf_add(b, "}", 1);
+}
+
+/* What test index left for the team: its output beside the expected one (a
+   sample), the validator's team message. */
+static void feedback_members(struct buf *b, const struct db_submission *s, int index)
+{
+	for (size_t i = 0; i < s->feedback_count; i++) {
+		const struct db_test_feedback *f = &s->feedback[i];
+		if (f->index != index)
+			continue;
+		if (f->output) {
+			buf_adds(b, ",\"output\":");
+			json_buf_string(b, f->output, f->output_len);
+			buf_adds(b, ",\"expected\":");
+			json_buf_string(b, f->expected ? f->expected : "", f->expected_len);
+		}
+		if (f->team_message)
+			put_string(b, ",\"team_message\":", f->team_message);
+	}
 }
 
 void view_submission(struct buf *b, const struct db_submission *s, unsigned parts)
@@ -99,12 +120,28 @@ void view_submission(struct buf *b, const struct db_submission *s, unsigned part
 	}
 	if (parts & VIEW_COMPILE_OUTPUT)
 		put_string(b, ",\"compile_output\":", s->compile_output);
-	if (parts & VIEW_SOURCE)
-		put_string(b, ",\"source\":", s->source);
+	if (parts & VIEW_SOURCE) {
+		buf_adds(b, ",\"source\":");
+		if (s->source)
+			json_buf_string(b, s->source, s->source_len); /* NULs as \u0000 */
+		else
+			buf_add(b, "null", 4);
+		if (s->files) { /* stored as JSON made by the API (api_submissions.c) */
+			buf_adds(b, ",\"files\":");
+			buf_adds(b, s->files);
+			put_string(b, ",\"entry_point\":", s->entry_point);
+		}
+	}
 	if (parts & VIEW_TESTS) {
 		buf_adds(b, ",\"tests\":[");
-		for (size_t i = 0; i < s->test_count; i++)
+		for (size_t i = 0; i < s->test_count; i++) {
 			test_members(b, i ? ",{\"index\":" : "{\"index\":", &s->tests[i]);
+			if ((parts & VIEW_FEEDBACK) && s->feedback_count) { /* before the closing brace */
+				b->len--;
+				feedback_members(b, s, s->tests[i].index);
+				buf_add(b, "}", 1);
+			}
+		}
 		buf_add(b, "]", 1);
 	}
 	buf_add(b, "}", 1);

@@ -69,7 +69,9 @@ json_t *view_team_group(const struct db_team_group *g);
    viewer (a contest's freeze): status "pending", and verdict, score, every
    metric, judged_at and the tests null (compile_output and source are then
    never written). */
-enum { VIEW_COMPILE_OUTPUT = 1, VIEW_SOURCE = 2, VIEW_TESTS = 4, VIEW_RESULT_HIDDEN = 8 };
+/* VIEW_FEEDBACK: with VIEW_TESTS, what a failed test left for the team (its
+   output on a sample beside the expected one, the validator's team message). */
+enum { VIEW_COMPILE_OUTPUT = 1, VIEW_SOURCE = 2, VIEW_TESTS = 4, VIEW_RESULT_HIDDEN = 8, VIEW_FEEDBACK = 16 };
 
 /* The REST submission object; the parts asked for are read from s (read with DB_SUBMISSION_DETAILS
    or DB_SUBMISSION_SOURCE as needed). */

@@ -220,6 +220,28 @@ async function main() {
     assert((await tabC.textContent('pre.source')).includes('alice-secret-marker'), 'alice does not see her source');
   });
 
+  await step('several files through the form: listed, sent together, shown by name on the submission page', async () => {
+    await tabC.goto(`${server.base}/problems/${pid}`);
+    await tabC.waitForSelector('#submit-file');
+    await tabC.setInputFiles('#submit-file', [
+      { name: 'main.py', mimeType: 'text/x-python', buffer: Buffer.from('import helper\na, b = map(int, input().split())\nprint(helper.add(a, b))\n') },
+      { name: 'helper.py', mimeType: 'text/x-python', buffer: Buffer.from('def add(a, b):\n    return a + b\n') },
+    ]);
+    await tabC.waitForSelector('#submit-files li:nth-child(2)');
+    assert(await tabC.locator('#submit-source').isHidden(), 'the source box is still shown beside the file list');
+    assert(await tabC.inputValue('#submit-language') === 'python3', 'the language was not taken from the files');
+    assert(await tabC.locator('#submit-entry').isVisible(), 'no entry point field for Python');
+    await tabC.click('form.submit button[type=submit]');
+    await tabC.waitForURL(/\/submissions\/\d+$/);
+    const id = Number(tabC.url().split('/').pop());
+    const judged = await waitJudged(id, await token('alice'));
+    assert(judged.verdict === 'AC', `the two-file submission got ${judged.verdict}`);
+    assert(judged.files.length === 2 && judged.files[1].name === 'helper.py', `files: ${JSON.stringify(judged.files)}`);
+    await tabC.waitForSelector('.source-section h3');
+    const names = await tabC.$$eval('.source-section h3', (hs) => hs.map((e) => e.textContent));
+    assert(names.join(',') === 'main.py,helper.py', `the page shows files ${names.join(',')}`);
+  });
+
   await step('screenshots of the submissions list and a submission page (desktop)', async () => {
     await tabC.goto(`${server.base}/problems/${pid}/submissions`);
     await tabC.waitForSelector(rowSel(aliceWA));

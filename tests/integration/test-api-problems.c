@@ -100,7 +100,11 @@ START_TEST(languages)
 			ck_assert(json_string_length(json_object_get(l, "name")) > 0);
 			json_t *ext = json_object_get(l, "extensions");
 			ck_assert(json_is_array(ext) && json_array_size(ext) > 0);
-			ck_assert_uint_eq(json_object_size(l), 3); /* no compile or run commands */
+			/* id, name, extensions, entry_point, source: no compile or run commands */
+			ck_assert_uint_eq(json_object_size(l), 5);
+			ck_assert_ptr_null(json_object_get(l, "compile"));
+			ck_assert_str_eq(json_string_value(json_object_get(l, "entry_point")),
+					 strcmp(builtin[b][0], "python3") == 0 ? "file" : "none");
 		}
 		ck_assert_msg(listed == installed, "%s listed %d, installed %d", builtin[b][0], listed, installed);
 	}

@@ -342,8 +342,9 @@ START_TEST(team_submission_refusals)
 	free(body);
 	free(not_zip);
 	free(zip);
-	/* hostile or wrong zips: two files, traversal, a symlink, a bomb, an empty source */
-	zip = zip_b64("a.c", ac_source, "b.c", ac_source, NULL);
+	/* hostile or wrong zips: a file in a folder (not a plain name), traversal, a symlink, a bomb, an
+	   empty source */
+	zip = zip_b64("a.c", ac_source, "sub/b.c", ac_source, NULL);
 	body = sub_body("", zip);
 	refused("POST", path, ONE, body, 400);
 	free(body);
@@ -381,6 +382,54 @@ START_TEST(team_submission_refusals)
 	refused("POST", "/api/clics/contests/late1/submissions", ONE, body, 403);
 	refused("POST", "/api/clics/contests/nostart1/submissions", TWO, body, 403);
 	free(body);
+}
+END_TEST
+
+/* The names of a zip's entries, comma-separated, into out. */
+static void zip_names(const char *data, size_t len, char *out, size_t size)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_format_zip(a);
+	ck_assert_int_eq(archive_read_open_memory(a, data, len), ARCHIVE_OK);
+	struct archive_entry *e;
+	out[0] = '\0';
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK)
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? "," : "", archive_entry_pathname(e));
+	archive_read_free(a);
+}
+
+START_TEST(team_submits_several_files)
+{
+	make_contest("multi1", -60, false, 3600, 0);
+	static const char main_c[] = "#include <stdio.h>\n#include \"add.h\"\nint main(void){long a,b;"
+		"if(scanf(\"%ld %ld\",&a,&b)!=2)return 1;printf(\"%ld\\n\",add(a,b));return 0;}\n";
+	char *zip = zip_b64("main.c", main_c, "add.h", "long add(long a, long b);\n", "add.c",
+			    "#include \"add.h\"\nlong add(long a, long b){return a+b;}\n", NULL);
+	char *body = sub_body("", zip);
+	json_t *s = expect("POST", "/api/clics/contests/multi1/submissions", ONE, body, 201);
+	free(body);
+	free(zip);
+	long long sid = atoll(str(s, "id"));
+	char sid_text[24];
+	snprintf(sid_text, sizeof sid_text, "%s", str(s, "id"));
+	json_decref(s);
+	ck_assert(wait_done(&srv, &sid, 1, 60));
+	char path[256];
+	snprintf(path, sizeof path, "/api/submissions/%lld", sid);
+	json_t *native = expect("GET", path, ONE_T, NULL, 200);
+	ck_assert_str_eq(str(native, "verdict"), "AC"); /* compiled together */
+	ck_assert_int_eq(json_array_size(json_object_get(native, "files")), 3);
+	ck_assert_str_eq(str(native, "source"), main_c);
+	json_decref(native);
+	/* the files zip holds them all, under their names */
+	snprintf(path, sizeof path, "/api/clics/contests/multi1/submissions/%s/files", sid_text);
+	struct response r;
+	call(&r, "GET", path, ONE, NULL);
+	ck_assert_int_eq(r.status, 200);
+	char names[256];
+	zip_names(r.body, r.body_len, names, sizeof names);
+	ck_assert_str_eq(names, "add.c,add.h,main.c"); /* as stored: in path order */
+	response_free(&r);
 }
 END_TEST
 
@@ -792,6 +841,7 @@ int main(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, team_submits_and_it_is_judged);
 	tcase_add_test(tc, team_submission_refusals);
+	tcase_add_test(tc, team_submits_several_files);
 	tcase_add_test(tc, admin_submits_for_a_team);
 	tcase_add_test(tc, put_keeps_the_id);
 	tcase_add_test(tc, clarifications_reach_their_audience);

@@ -14,12 +14,13 @@
 static struct server srv;
 static long long problem;
 
-static const char problem_json[] =
-	"{\"slug\": \"sum\", \"title\": \"A plus B\", \"time_limit_ms\": 1000, \"memory_limit_kb\": 131072,"
-	" \"output_limit_kb\": 1024, \"checker\": {\"type\": \"tokens\"}, \"tests\": ["
-	"{\"input\": \"1 2\\n\", \"output\": \"3\\n\", \"sample\": true},"
-	"{\"input\": \"10 20\\n\", \"output\": \"30\\n\"},"
-	"{\"input\": \"-7 7\\n\", \"output\": \"0\\n\"}]}";
+/* The time limit is 1 s times $VERDICT_TEST_TIME_SCALE (the cgroup v2 VM, whose CPU is emulated). */
+#define PROBLEM_JSON \
+	"{\"slug\": \"sum\", \"title\": \"A plus B\", \"time_limit_ms\": %d, \"memory_limit_kb\": 131072," \
+	" \"output_limit_kb\": 1024, \"checker\": {\"type\": \"tokens\"}, \"tests\": [" \
+	"{\"input\": \"1 2\\n\", \"output\": \"3\\n\", \"sample\": true}," \
+	"{\"input\": \"10 20\\n\", \"output\": \"30\\n\"}," \
+	"{\"input\": \"-7 7\\n\", \"output\": \"0\\n\"}]}"
 
 struct program {
 	const char *language, *verdict, *source;
@@ -96,7 +97,10 @@ static void setup(void)
 {
 	const char *args[] = {"--workers", "2", NULL};
 	server_start(&srv, args);
-	problem = test_create_problem(&srv, problem_json);
+	const char *scale = getenv("VERDICT_TEST_TIME_SCALE");
+	char body[sizeof PROBLEM_JSON + 16];
+	snprintf(body, sizeof body, PROBLEM_JSON, 1000 * (scale && atoi(scale) > 0 ? atoi(scale) : 1));
+	problem = test_create_problem(&srv, body);
 }
 
 /* Nothing of a run outlives the server: no process of a sandbox uid

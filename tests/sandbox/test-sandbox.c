@@ -84,10 +84,14 @@ static char *new_box(void)
 	return box;
 }
 
+/* The default limits; SBX_TIME_SCALE=N multiplies their times (the cgroup
+   v2 VM, where an emulated CPU faults pages in ten times slower). */
 static struct sandbox_limits limits(void)
 {
-	return (struct sandbox_limits){ .cpu_ms = 1000, .wall_ms = 4000, .memory_kb = 64 * 1024, .output_kb = 1024,
-		.stderr_kb = 64, .processes = 1, .file_kb = 1024, .open_files = 32 };
+	const char *scale = getenv("SBX_TIME_SCALE");
+	uint64_t k = scale && atoi(scale) > 0 ? (uint64_t)atoi(scale) : 1;
+	return (struct sandbox_limits){ .cpu_ms = 1000 * k, .wall_ms = 4000 * k, .memory_kb = 64 * 1024,
+		.output_kb = 1024, .stderr_kb = 64, .processes = 1, .file_kb = 1024, .open_files = 32 };
 }
 
 struct out {
@@ -526,9 +530,8 @@ struct forbidden {
 	const char *mode, *arg, *syscall;
 };
 
+/* (socket and writes are not here: they fail, see read_only_machine) */
 static const struct forbidden forbidden[] = {
-	{ "connect", "8100", "socket" },
-	{ "udp", "8100", "socket" },
 	{ "ptrace", NULL, "ptrace" },
 	{ "killall", NULL, "kill" },
 	{ "setuid", NULL, "setuid" },
@@ -536,8 +539,6 @@ static const struct forbidden forbidden[] = {
 	{ "unshare", NULL, "unshare" },
 	{ "reboot", NULL, "reboot" },
 	{ "execsh", NULL, "execve" },
-	{ "write", "/tmp/x", "openat" },
-	{ "write", "/box/x", "openat" },
 };
 
 START_TEST(test_forbidden_run)
@@ -570,6 +571,32 @@ START_TEST(test_forbidden_compile)
 }
 END_TEST
 
+/* A harmless call fails as on a read-only machine without a network: the
+ * program is told (EROFS, EACCES) and goes on, never killed */
+START_TEST(test_read_only_machine)
+{
+	const char *paths[] = { "/box/x", "/tmp/x" };
+	for (size_t i = 0; i < 2; i++) {
+		struct out o = run_mode("write", paths[i], limits(), NULL);
+		ck_status(o, SANDBOX_OK);
+		char want[64];
+		snprintf(want, sizeof want, "open %s: Read-only file system\n", paths[i]);
+		ck_assert_str_eq(o.out, want);
+		free_out(&o);
+	}
+	struct out o = run_mode("udp", "8100", limits(), NULL);
+	ck_status(o, SANDBOX_OK);
+	ck_assert_str_eq(o.out, "socket: Permission denied\n");
+	free_out(&o);
+	o = run_mode("readonly", NULL, limits(), NULL);
+	ck_status(o, SANDBOX_OK);
+	ck_assert_str_eq(o.out, "mkdir: Read-only file system\nunlink: Read-only file system\n"
+		"rename: Read-only file system\nchmod: Read-only file system\ncreat: Read-only file system\n"
+		"append: Read-only file system\ngetgroups: ok\nsocketpair: Permission denied\nstill running\n");
+	free_out(&o);
+}
+END_TEST
+
 /* ------------------------------------------------------------ isolation */
 
 START_TEST(test_network)
@@ -596,9 +623,10 @@ START_TEST(test_network)
 	ck_status(o, SANDBOX_OK);
 	ck_assert_str_eq(o.out, "socket: Permission denied\n");
 	free_out(&o);
-	/* run profile: socket() is a forbidden call */
+	/* run profile: socket() answers EACCES too, the program goes on */
 	o = run_mode("connect", port, limits(), NULL);
-	ck_status(o, SANDBOX_SYSCALL);
+	ck_status(o, SANDBOX_OK);
+	ck_assert_str_eq(o.out, "socket: Permission denied\n");
 	free_out(&o);
 	/* python: an exception */
 	char *box = new_box();
@@ -1030,6 +1058,7 @@ static Suite *sandbox_suite(void)
 		{ "fork_bomb_compile_profile", test_fork_bomb_compile_profile, 0, 20 },
 		{ "forbidden_run", test_forbidden_run, (int)(sizeof forbidden / sizeof *forbidden), 20 },
 		{ "forbidden_compile", test_forbidden_compile, (int)(sizeof forbidden_compile / sizeof *forbidden_compile), 20 },
+		{ "read_only_machine", test_read_only_machine, 0, 20 },
 		{ "network", test_network, 0, 30 },
 		{ "read_shadow", test_read_shadow, 0, 30 },
 		{ "data_dir_and_other_boxes", test_data_dir_and_other_boxes, 0, 30 },
@@ -1047,7 +1076,16 @@ static Suite *sandbox_suite(void)
 		{ "compile_endless_diagnostics", test_compile_endless_diagnostics, 0, 90 },
 		{ "compile_include_shadow", test_compile_include_shadow, 0, 60 },
 	};
+	/* SBX_ONLY=a,b,c: only those cases (the cgroup v2 VM, where an emulated
+	   CPU makes compilers too slow for the compile cases' limits). */
+	const char *only = getenv("SBX_ONLY");
 	for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
+		char key[64];
+		snprintf(key, sizeof key, ",%s,", tests[i].name);
+		char list[1024];
+		snprintf(list, sizeof list, ",%s,", only ? only : "");
+		if (only && !strstr(list, key))
+			continue;
 		TCase *tc = tcase_create(tests[i].name);
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_set_timeout(tc, tests[i].timeout);
@@ -1079,7 +1117,8 @@ static int check_leftovers(void)
 			fprintf(stderr, "leftover: /tmp/verdict-sandbox-%d-*\n", slot);
 			bad++;
 		}
-		if (sh("ls -d /sys/fs/cgroup/*/verdict-sandbox/s%d-* >/dev/null 2>&1", slot) == 0) {
+		if (sh("ls -d /sys/fs/cgroup/*/verdict-sandbox/s%d-* /sys/fs/cgroup/verdict-sandbox/s%d-* 2>/dev/null |"
+		       " grep -q .", slot, slot) == 0) {
 			fprintf(stderr, "leftover: cgroup s%d-*\n", slot);
 			bad++;
 		}
@@ -1114,9 +1153,17 @@ int main(int argc, char **argv)
 	}
 	sandbox_get_info(probe, &g_info);
 	sandbox_free(probe);
-	printf("mode: %s, cgroup memory %d, pids %d, cpu %d, seccomp notify %d, uid %u\n",
-		g_info.root ? "root (per-slot uid)" : "user namespace", g_info.cgroup_memory, g_info.cgroup_pids,
-		g_info.cgroup_cpu, g_info.seccomp_notify, g_info.uid);
+	printf("mode: %s, cgroup v%d memory %d, pids %d, cpu %d (%s), seccomp notify %d, uid %u\n",
+		g_info.root ? "root (per-slot uid)" : "user namespace", g_info.cgroup_version, g_info.cgroup_memory,
+		g_info.cgroup_pids, g_info.cgroup_cpu, g_info.cgroup_why, g_info.seccomp_notify, g_info.uid);
+	/* SBX_EXPECT_CGROUP=2 (the cgroup v2 VM): the run must have every v2 controller, not fall back. */
+	const char *expect = getenv(unpriv ? "SBX_EXPECT_CGROUP_UNPRIV" : "SBX_EXPECT_CGROUP");
+	if (expect && (g_info.cgroup_version != atoi(expect) || !g_info.cgroup_memory || !g_info.cgroup_pids ||
+		       !g_info.cgroup_cpu)) {
+		fprintf(stderr, "expected cgroup v%s with memory, pids and cpu; have v%d (%s)\n", expect,
+			g_info.cgroup_version, g_info.cgroup_why);
+		return 1;
+	}
 
 	snprintf(g_tmp, sizeof g_tmp, "/tmp/sbx-test-XXXXXX");
 	if (!mkdtemp(g_tmp))

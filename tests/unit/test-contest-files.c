@@ -152,6 +152,7 @@ static const char *const bad_files[][3] = {
 	{"teams.json", "[{\"name\": \"no id\"}]", "teams.json: line 1: item 1: field 'id': missing"},
 	{"teams.json", "{\"id\": \"a\"}", "teams.json: must be a list of items"},
 	{"teams.json", "[{\"id\": \"a\",]", "teams.json: line 1:"},
+	{"teams.json", "[{\"id\": \"a\\u0000b\"}]", "teams.json: a string holds a NUL character (\\u0000)"},
 	{"teams.json", "[{\"id\": \"a\", \"hidden\": \"yes\"}]", "teams.json: line 1: item 1: field 'hidden': must be true or false"},
 	{"teams.json", "[\"a\"]", "teams.json: line 1: item 1: must be an object of fields"},
 	{"organizations.json", "[{\"id\": \"o\", \"country\": \"Sweden\"}]",

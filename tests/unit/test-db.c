@@ -35,6 +35,16 @@ static int newest_migration(void)
 	return v;
 }
 
+/* How many migrations this build embeds (their numbers may have gaps: each
+   branch of work is given its own). */
+static int migration_count(void)
+{
+	int n = 0;
+	for (const struct embedded_file *f = schema_files; f->name; f++)
+		n++;
+	return n;
+}
+
 static const char *migration_name(int version)
 {
 	for (const struct embedded_file *f = schema_files; f->name; f++)
@@ -300,9 +310,11 @@ START_TEST(open_creates_and_migrates)
 	ck_assert_int_eq(db_seq(db), 0);
 	sqlite3 *h = raw_open();
 	/* Every migration is recorded once, under its file name, with a time. */
-	ck_assert_int_eq(raw_int(h, "SELECT count(*) FROM schema_migrations"), n);
+	ck_assert_int_eq(raw_int(h, "SELECT count(*) FROM schema_migrations"), migration_count());
 	for (int v = 1; v <= n; v++) {
 		char sql[200];
+		if (!migration_name(v))
+			continue;
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM schema_migrations WHERE version = %d AND name = '%s'"
 			 " AND applied_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'", v, migration_name(v));
 		ck_assert_msg(raw_int(h, sql) == 1, "migration %d not recorded", v);
@@ -315,7 +327,7 @@ START_TEST(open_creates_and_migrates)
 	open_db();
 	ck_assert_int_eq(db_schema_version(db), n);
 	h = raw_open();
-	ck_assert_int_eq(raw_int(h, "SELECT count(*) FROM schema_migrations"), n);
+	ck_assert_int_eq(raw_int(h, "SELECT count(*) FROM schema_migrations"), migration_count());
 	sqlite3_close(h);
 }
 END_TEST
@@ -348,7 +360,7 @@ START_TEST(open_upto_then_upgrade)
 	ck_assert_str_eq(u.username, "old");
 	ck_assert_int_eq(db_seq(db), 41);
 	h = raw_open();
-	ck_assert_int_eq(raw_int(h, "SELECT count(*) FROM schema_migrations"), newest_migration());
+	ck_assert_int_eq(raw_int(h, "SELECT count(*) FROM schema_migrations"), migration_count());
 	ck_assert_int_eq(raw_int(h, "SELECT min(version) FROM schema_migrations"), 1);
 	sqlite3_close(h);
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ START_TEST(minimal_package_at_root)
 	ck_assert_str_eq(p->statement, "Add two numbers.\n");
 	ck_assert(p->statement_is_markdown);
 	ck_assert_int_eq(p->time_limit_ms, 1000);
-	ck_assert_int_eq(p->memory_limit_kb, 256 * 1024);
+	ck_assert_int_eq(p->memory_limit_kb, 2048 * 1024);
 	ck_assert_int_eq(p->output_limit_kb, 8 * 1024);
 	ck_assert(!p->scoring);
 	ck_assert_int_eq(p->checker.type, CHECKER_KATTIS);
@@ -293,7 +294,18 @@ START_TEST(custom_validator_errors)
 	must_reject(&z, NULL, "output_validators/a: no C, C++ or Python source file");
 	zip_release(&z);
 
-	reject_yaml("name: Perm\nvalidation: custom score\n", "validation 'score' is not supported");
+	reject_yaml("name: Perm\nvalidation: custom score\n", "output_validators: missing");
+	const char *one[] = {"output_validators/a/a.c", "int main(void) { return 42; }"};
+	zip_with(&z, "name: Perm\nvalidation: custom score\n", one, 2);
+	must_reject(&z, NULL, "problem.yaml: validation 'custom score' needs 'type: scoring'");
+	zip_release(&z);
+	zip_with(&z, "name: Perm\ntype: scoring\nvalidation: custom score\n", one, 2);
+	struct package *scored;
+	ck_assert_int_eq(read_zip(&z, NULL, &scored), 0);
+	ck_assert(scored->checker.type == CHECKER_CUSTOM && scored->checker.score);
+	ck_assert_str_eq(scored->checker.score_aggregation, "sum");
+	package_free(scored);
+	zip_release(&z);
 	reject_yaml("name: Perm\nvalidation: default interactive\n", "validation 'interactive' is not supported");
 	reject_yaml("name: Perm\ntype: interactive\n", "output_validators: missing");
 	reject_yaml("name: Perm\nvalidation: magic\n", "'validation' must start with default or custom");
@@ -370,6 +382,55 @@ START_TEST(import_refuses_validators_past_the_limits)
 	ck_assert_int_eq(compiled, 1);
 	ck_assert_msg(strstr(err, "does not compile: stub compiler"), "%s", err);
 	free(err);
+}
+END_TEST
+
+/* Without a name in problem.yaml the title comes from the LaTeX statement. */
+START_TEST(title_from_problemname)
+{
+	static const char *const cases[][3] = {
+		{"problem_statement/problem.en.tex", "\\problemname{Hello \\emph{World}}\nText", "Hello World"},
+		{"statement/problem.tex", "\\problemname{ $x^2$ \\& {Friends}~\\textbf{Again} }", "x^2 & Friends Again"},
+		{"statement/problem.sv.tex", "%% plainproblemname: Plain Name\n\\problemname{$\\sqrt{x}$}", "Plain Name"},
+		{"problem_statement/problem.en.tex", "\\problemname{Braces \\{ok\\}}", "Braces {ok}"},
+		{"problem_statement/problem.en.tex", "no macro at all", "pkg"},      /* the folder */
+		{"problem_statement/problem.en.tex", "\\problemname{unclosed", "pkg"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct zip z;
+		char path[128];
+		zip_begin(&z);
+		zip_file(&z, "pkg/problem.yaml", "license: cc0\n");
+		zip_file(&z, "pkg/data/secret/1.in", "1\n");
+		zip_file(&z, "pkg/data/secret/1.ans", "1\n");
+		snprintf(path, sizeof path, "pkg/%s", cases[i][0]);
+		zip_file(&z, path, cases[i][1]);
+		zip_end(&z);
+		struct package *p = must_read(&z);
+		ck_assert_msg(strcmp(p->name, cases[i][2]) == 0, "case %zu: '%s'", i, p->name);
+		package_free(p);
+		zip_release(&z);
+	}
+	/* English first, and problem.yaml's name over any */
+	struct zip z;
+	zip_begin(&z);
+	zip_file(&z, "problem.yaml", "license: cc0\n");
+	zip_file(&z, "data/secret/1.in", "1\n");
+	zip_file(&z, "data/secret/1.ans", "1\n");
+	zip_file(&z, "statement/problem.de.tex", "\\problemname{Hallo}");
+	zip_file(&z, "statement/problem.en.tex", "\\problemname{Hello}");
+	zip_end(&z);
+	struct package *p = must_read(&z);
+	ck_assert_str_eq(p->name, "Hello");
+	package_free(p);
+	zip_release(&z);
+	zip_begin(&z);
+	zip_file(&z, "problem.yaml", "license: cc0\n");
+	zip_file(&z, "data/secret/1.in", "1\n");
+	zip_file(&z, "data/secret/1.ans", "1\n");
+	zip_end(&z);
+	must_reject(&z, NULL, "'name' is required");
+	zip_release(&z);
 }
 END_TEST
 
@@ -514,13 +575,14 @@ START_TEST(names)
 }
 END_TEST
 
-START_TEST(submissions_are_not_loaded)
+START_TEST(other_folders_are_not_loaded)
 {
-	/* a 2 MiB submission and other folders under a 1 MiB per-file limit */
+	/* other folders under a 1 MiB per-file limit; submissions/ is read (jury submissions) */
 	struct zip z;
 	zip_begin(&z);
 	add_basic(&z, "", PROBLEM_YAML);
-	zip_zeros(&z, "submissions/accepted/huge.c", 2 << 20);
+	zip_file(&z, "submissions/accepted/a.c", "int main(void) { return 0; }\n");
+	zip_file(&z, "submissions/notes.txt", "not a submission: directly in submissions/\n");
 	zip_zeros(&z, "input_validators/v/huge.py", 2 << 20);
 	zip_zeros(&z, "attachments/huge.bin", 2 << 20);
 	zip_zeros(&z, "data/secret/huge.png", 2 << 20);
@@ -529,7 +591,53 @@ START_TEST(submissions_are_not_loaded)
 	struct package *p;
 	ck_assert_int_eq(read_zip(&z, &lim, &p), 0);
 	ck_assert_uint_eq(p->test_count, 2);
+	ck_assert_uint_eq(p->submission_count, 1);
+	ck_assert_str_eq(p->submissions[0].path, "accepted/a.c");
+	ck_assert_str_eq(p->submissions[0].expected, "AC");
+	ck_assert_str_eq(p->submissions[0].extension, "c");
 	package_free(p);
+	zip_release(&z);
+}
+END_TEST
+
+/* Jury submissions: the folder, submissions.yaml, a DOMjudge comment; a folder of several files. */
+START_TEST(jury_submissions_and_what_they_expect)
+{
+	struct zip z;
+	zip_begin(&z);
+	add_basic(&z, "", PROBLEM_YAML);
+	zip_file(&z, "submissions/wrong_answer/w.py", "print(1)\n");
+	zip_file(&z, "submissions/time_limit_exceeded/t.cpp", "// @EXPECTED_RESULTS@: TIMELIMIT, RUN-ERROR\n");
+	zip_file(&z, "submissions/mixed/m.c", "int main(void) { return 0; }\n");
+	zip_file(&z, "submissions/other/x.c", "int main(void) { return 0; }\n");
+	zip_file(&z, "submissions/accepted/two/a.py", "import b\n");
+	zip_file(&z, "submissions/accepted/two/b.py", "\n");
+	zip_file(&z, "submissions/submissions.yaml", "mixed:\n  permitted: [AC, WA, TLE]\n  required: [WA, TLE]\n"
+						     "wrong_answer/*.py:\n  permitted: [AC, RTE]\n");
+	zip_end(&z);
+	struct package *p;
+	ck_assert_int_eq(read_zip(&z, NULL, &p), 0);
+	ck_assert_uint_eq(p->submission_count, 4); /* other/ has no expectation: left out */
+	ck_assert_str_eq(p->submissions[0].path, "accepted/two");
+	ck_assert_ptr_null(p->submissions[0].source);
+	ck_assert_str_eq(p->submissions[1].path, "mixed/m.c");
+	ck_assert_str_eq(p->submissions[1].expected, "WA,TLE");
+	ck_assert_str_eq(p->submissions[2].path, "time_limit_exceeded/t.cpp");
+	ck_assert_str_eq(p->submissions[2].expected, "TLE,RTE");
+	ck_assert_str_eq(p->submissions[3].path, "wrong_answer/w.py");
+	ck_assert_str_eq(p->submissions[3].expected, "AC,RTE");
+	ck_assert(p->time_limit_given == false);
+	ck_assert(fabs(p->ac_to_time_limit - 5) < 1e-9 && fabs(p->time_limit_to_tle - 2) < 1e-9);
+	package_free(p);
+	zip_release(&z);
+	char *err = NULL;
+	zip_begin(&z);
+	add_basic(&z, "", PROBLEM_YAML);
+	zip_file(&z, "submissions/submissions.yaml", "accepted:\n  permitted: [OK]\n");
+	zip_end(&z);
+	ck_assert_int_eq(package_read_zip(z.out.data, z.out.len, NULL, &p, &err), PACKAGE_E_INVALID);
+	ck_assert_ptr_nonnull(strstr(err, "submissions/submissions.yaml: 'accepted': permitted"));
+	free(err);
 	zip_release(&z);
 }
 END_TEST
@@ -692,7 +800,18 @@ START_TEST(test_pairs_must_match)
 	zip_file(&z, "data/sample/1.in", "1\n");
 	zip_file(&z, "data/sample/1.ans", "1\n");
 	zip_end(&z);
-	must_reject(&z, NULL, "data/secret: no test cases");
+	struct package *p = must_read(&z); /* samples only: read, with a warning */
+	ck_assert_uint_eq(p->test_count, 1);
+	ck_assert_uint_eq(p->warning_count, 1);
+	ck_assert_str_eq(p->warnings[0], "data/secret: no test cases, so submissions are judged on the 1 sample alone");
+	package_free(p);
+	zip_release(&z);
+
+	zip_begin(&z);
+	zip_file(&z, "problem.yaml", PROBLEM_YAML);
+	zip_file(&z, "data/sample/readme.txt", "no tests\n");
+	zip_end(&z);
+	must_reject(&z, NULL, "data/: no test cases");
 	zip_release(&z);
 }
 END_TEST
@@ -731,7 +850,7 @@ START_TEST(rejects_links_and_devices)
 	add_basic(&z, "", PROBLEM_YAML);
 	zip_entry(&z, "data/secret/2.in", AE_IFLNK, NULL, 0, "../../../../etc/passwd");
 	zip_end(&z);
-	must_reject(&z, NULL, "zip: 'data/secret/2.in': symbolic links are not allowed");
+	must_reject(&z, NULL, "zip: 'data/secret/2.in': symbolic link points outside the package");
 	zip_release(&z);
 
 	zip_begin(&z); /* libarchive will not write a device into a zip: patch a file into one */
@@ -742,6 +861,104 @@ START_TEST(rejects_links_and_devices)
 	must_reject(&z, NULL, "zip: 'dev': devices, pipes and sockets are not allowed");
 	zip_release(&z);
 	/* (a FIFO mode in a zip is read back by libarchive as a regular file) */
+}
+END_TEST
+
+/* Links as git archive and zip -y store them: inside the package they stand
+   for their file, whatever the route; anything else is refused by name. */
+START_TEST(zip_symlinks)
+{
+	static const char *const bad[][3] = {
+		{"pkg/data/secret/2.in", "/etc/passwd", "'pkg/data/secret/2.in': symbolic link points outside"},
+		{"pkg/data/secret/2.in", "../../../other/1.in", "points outside the package"},
+		{"pkg/data/secret/2.in", "../../../pkg/data/secret/1.in", "points outside the package"},
+		{"pkg/data/secret/2.in", "missing.in", "broken symbolic link"},
+		{"pkg/data/secret/g", "..", "'pkg/data/secret/g': symbolic link makes a loop"},
+		{"pkg/data/secret/g", "../..", "symbolic link makes a loop"},
+		{"pkg/data/secret/g", "../../shared/x", "broken symbolic link"},
+		{"pkg/data/secret/2.in", "2.in", "too many levels of symbolic links"},
+		{"pkg/submissions/x.c", "../../outside.c", "'pkg/submissions/x.c': symbolic link points outside"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct zip z;
+		zip_begin(&z);
+		add_basic(&z, "pkg/", PROBLEM_YAML);
+		zip_file(&z, "pkg/data/secret/2.ans", "2\n");
+		zip_entry(&z, bad[i][0], AE_IFLNK, NULL, 0, bad[i][1]);
+		zip_end(&z);
+		must_reject(&z, NULL, bad[i][2]);
+		zip_release(&z);
+	}
+
+	struct zip z;
+	zip_begin(&z);
+	add_basic(&z, "pkg/", PROBLEM_YAML);
+	zip_entry(&z, "pkg/data/secret/2.in", AE_IFLNK, NULL, 0, "./../sample/./1.in");
+	zip_entry(&z, "pkg/data/secret/2.ans", AE_IFLNK, NULL, 0, "3.ans");   /* a chain: 2 -> 3 -> 1 */
+	zip_entry(&z, "pkg/data/secret/3.ans", AE_IFLNK, NULL, 0, "../sample/1.ans");
+	zip_entry(&z, "pkg/data/secret/3.in", AE_IFLNK, NULL, 0, "../../shared/in.txt"); /* not a wanted file */
+	zip_file(&z, "pkg/shared/in.txt", "40 2\n");
+	zip_entry(&z, "pkg/submissions/accepted", AE_IFLNK, NULL, 0, "../shared/in.txt"); /* checked, not loaded */
+	zip_end(&z);
+	struct package *p = must_read(&z);
+	ck_assert_uint_eq(p->test_count, 4);
+	ck_assert_str_eq(p->tests[3].name, "secret/3");
+	ck_assert_str_eq(p->tests[3].input, "40 2\n");
+	ck_assert_str_eq(p->tests[3].answer, "3\n");
+	package_free(p);
+	zip_release(&z);
+
+	/* a linked folder: its files appear under the link, links in it resolved from where they are */
+	zip_begin(&z);
+	add_basic(&z, "pkg/", PROBLEM_YAML);
+	zip_file(&z, "pkg/extra/big/1.in", "9 9\n");
+	zip_file(&z, "pkg/extra/big/1.ans", "18\n");
+	zip_entry(&z, "pkg/extra/big/2.in", AE_IFLNK, NULL, 0, "1.in");
+	zip_entry(&z, "pkg/extra/big/2.ans", AE_IFLNK, NULL, 0, "../../data/sample/1.ans");
+	zip_entry(&z, "pkg/data/secret/big", AE_IFLNK, NULL, 0, "../../extra/big");
+	zip_entry(&z, "pkg/data/secret/again", AE_IFLNK, NULL, 0, "big"); /* a link to the folder link */
+	zip_end(&z);
+	p = must_read(&z);
+	ck_assert_uint_eq(p->test_count, 6);
+	const struct package_test *again1 = NULL, *again2 = NULL, *big1 = NULL;
+	for (size_t i = 0; i < p->test_count; i++) {
+		if (strcmp(p->tests[i].name, "secret/again/1") == 0)
+			again1 = &p->tests[i];
+		if (strcmp(p->tests[i].name, "secret/again/2") == 0)
+			again2 = &p->tests[i];
+		if (strcmp(p->tests[i].name, "secret/big/1") == 0)
+			big1 = &p->tests[i];
+	}
+	ck_assert(again1 && again2 && big1);
+	ck_assert_str_eq(again1->answer, "18\n");
+	ck_assert_str_eq(again2->input, "9 9\n");
+	ck_assert_str_eq(again2->answer, "3\n");
+	ck_assert_str_eq(big1->group, "secret/big");
+	package_free(p);
+	zip_release(&z);
+
+	/* two folders linked to each other */
+	zip_begin(&z);
+	add_basic(&z, "pkg/", PROBLEM_YAML);
+	zip_file(&z, "pkg/a/f.txt", "x");
+	zip_file(&z, "pkg/b/f.txt", "x");
+	zip_entry(&z, "pkg/a/tob", AE_IFLNK, NULL, 0, "../b");
+	zip_entry(&z, "pkg/b/toa", AE_IFLNK, NULL, 0, "../a");
+	zip_end(&z);
+	must_reject(&z, NULL, "symbolic link makes a loop");
+	zip_release(&z);
+	zip_begin(&z);
+	add_basic(&z, "pkg/", PROBLEM_YAML);
+	zip_entry(&z, "pkg/data/secret/2.in", AE_IFLNK, NULL, 0, "./../sample/./1.in");
+	zip_entry(&z, "pkg/data/secret/2.ans", AE_IFLNK, NULL, 0, "../sample/1.ans");
+	zip_end(&z);
+	p = must_read(&z);
+	ck_assert_uint_eq(p->test_count, 3);
+	ck_assert_str_eq(p->tests[2].name, "secret/2");
+	ck_assert_str_eq(p->tests[2].input, "1 2\n");
+	ck_assert_str_eq(p->tests[2].answer, "3\n");
+	package_free(p);
+	zip_release(&z);
 }
 END_TEST
 
@@ -1078,7 +1295,10 @@ START_TEST(dir_symlinks)
 		 "data/secret/2.in: symbolic link points outside the package"},
 		{"rm data/secret/1.ans && ln -s ../../../outside.ans data/secret/1.ans && printf 'x' > ../outside.ans",
 		 "data/secret/1.ans: symbolic link points outside the package"},
-		{"mkdir data/real && ln -s ../real data/secret/g", "data/secret/g: symbolic link to something other than a file"},
+		{"ln -s .. data/secret/g", "data/secret/g: symbolic link makes a loop"},
+		{"mkdir -p x/a x/b && ln -s ../b x/a/tob && ln -s ../a x/b/toa && ln -s ../../x/a data/secret/g",
+		 "symbolic link makes a loop"},
+		{"ln -s ../../problem.yaml/.. data/secret/g", "broken symbolic link"},
 		{"ln -s /nonexistent data/secret/3.in", "data/secret/3.in: broken symbolic link"},
 		{"mkfifo data/secret/4.in", "data/secret/4.in: devices, pipes and sockets are not allowed"},
 		{"touch 'data/secret/a\\b.in'", "backslash in name"},
@@ -1104,6 +1324,16 @@ START_TEST(dir_symlinks)
 	ck_assert_int_eq(read_scratch(dir, "ln -s 1.ans data/secret/2.ans && ln -s ../secret/1.in data/secret/2.in", &p, &err), 0);
 	ck_assert_uint_eq(p->test_count, 2);
 	ck_assert_str_eq(p->tests[1].input, "1\n");
+	package_free(p);
+	remove_scratch(dir);
+
+	/* and so is one to a folder inside: its files appear under the link */
+	dir = scratch_package();
+	ck_assert_int_eq(read_scratch(dir, "mkdir -p extra/g && printf '7\\n' > extra/g/1.in && ln -s ../../data/secret/1.ans extra/g/1.ans"
+				      " && ln -s ../../extra/g data/secret/g", &p, &err), 0);
+	ck_assert_uint_eq(p->test_count, 2);
+	ck_assert_str_eq(p->tests[1].name, "secret/g/1");
+	ck_assert_str_eq(p->tests[1].input, "7\n");
 	package_free(p);
 	remove_scratch(dir);
 }
@@ -1147,10 +1377,12 @@ int main(void)
 	tcase_add_test(tc, custom_validator_errors);
 	tcase_add_test(tc, import_refuses_validators_past_the_limits);
 	tcase_add_test(tc, statement_choice);
+	tcase_add_test(tc, title_from_problemname);
 	tcase_add_test(tc, test_order_and_groups);
 	tcase_add_test(tc, binary_and_empty_test_data);
 	tcase_add_test(tc, names);
-	tcase_add_test(tc, submissions_are_not_loaded);
+	tcase_add_test(tc, other_folders_are_not_loaded);
+	tcase_add_test(tc, jury_submissions_and_what_they_expect);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("scoring");
@@ -1164,6 +1396,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, rejects_bad_entry_names);
 	tcase_add_test(tc, rejects_links_and_devices);
+	tcase_add_test(tc, zip_symlinks);
 	tcase_add_test(tc, rejects_duplicates_and_conflicts);
 	tcase_add_test(tc, enforces_limits_while_decompressing);
 	tcase_add_test(tc, rejects_non_packages);

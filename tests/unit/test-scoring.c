@@ -3,11 +3,13 @@
  * problems, samples, groups without points, partial groups and the way points
  * add up. */
 #include <check.h>
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 
 #include "common.h"
 #include "sandbox.h"
+#include "jury.h"
 #include "scoring.h"
 #include "validator.h"
 
@@ -222,6 +224,39 @@ START_TEST(the_kind_follows_the_points)
 }
 END_TEST
 
+/* Custom scores: a group aggregates its tests' (a failed one scores 0), samples aside. */
+START_TEST(custom_scores_aggregate_per_group)
+{
+	const char *aggs[] = {"sum", "min", "max", "avg"};
+	const double want[] = {4 + 6 + 0 + 5, 4 + 0 + 5, 4 + 6 + 5, 4 + 3 + 5};
+	for (int a = 0; a < 4; a++) {
+		struct scoring s;
+		scoring_init(&s, SCORING_IOI);
+		scoring_set_custom(&s, aggs[a]);
+		ck_assert(scoring_add_scored(&s, "sample", 0, "AC", 100));
+		ck_assert(scoring_add_scored(&s, "secret/a", 10, "AC", 4));
+		ck_assert(scoring_add_scored(&s, "secret/b", 10, "AC", 6));
+		ck_assert(scoring_add_scored(&s, "secret/b", 0, "WA", 9));
+		ck_assert(scoring_add_scored(&s, "secret/c", 10, "AC", 5));
+		ck_assert_msg(fabs(scoring_score(&s) - want[a]) < 1e-9, "%s: %g", aggs[a], scoring_score(&s));
+		ck_assert_str_eq(scoring_verdict(&s), "WA");
+		scoring_release(&s);
+	}
+}
+END_TEST
+
+/* The derived time limit: max(1, ceil(T * multiplier / resolution)) * resolution. */
+START_TEST(derived_time_limit_rounds_up_to_the_resolution)
+{
+	ck_assert_int_eq(jury_time_limit_ms(400, 5, 1), 2000);   /* exactly 2 s stays 2 s */
+	ck_assert_int_eq(jury_time_limit_ms(401, 5, 1), 3000);
+	ck_assert_int_eq(jury_time_limit_ms(10, 2, 1), 1000);    /* at least one resolution */
+	ck_assert_int_eq(jury_time_limit_ms(0, 2, 1), 1000);
+	ck_assert_int_eq(jury_time_limit_ms(130, 2, 0.1), 300);  /* 0.26 s -> 0.3 s */
+	ck_assert_int_eq(jury_time_limit_ms(1500, 2, 1), 3000);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("scoring");
@@ -234,6 +269,8 @@ int main(void)
 	tcase_add_test(tc, points_add_up_as_doubles_in_group_order_without_rounding);
 	tcase_add_test(tc, the_kind_follows_the_points);
 	tcase_add_test(tc, interactive_verdicts_follow_who_failed_first);
+	tcase_add_test(tc, custom_scores_aggregate_per_group);
+	tcase_add_test(tc, derived_time_limit_rounds_up_to_the_resolution);
 	suite_add_tcase(suite, tc);
 	return test_run_suite(suite);
 }

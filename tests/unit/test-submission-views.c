@@ -34,6 +34,7 @@ static struct db_submission sample(int k)
 		s.user = "we\"ird\\na\tme\n\x01/\xc3\xa9\xe2\x82\xac";
 		s.compile_output = "warning: \x1b[1mbold\x1b[0m \xff\xfe";
 		s.source = "int main(void) { return '\\0'; }\n\x7f";
+		s.source_len = strlen(s.source);
 		s.tests = tests;
 		s.test_count = 2;
 	} else if (k == 2) {

@@ -1,4 +1,4 @@
-// Admin pages: problems (create, edit, tests, rejudge, delete), users
+// Admin pages: problems (create, edit, tests, rejudge, delete, the jury submissions' report), users
 // (create, reset password), problem package import.
 import { get, post, put, del, api, qs } from '../api.js';
 import { h, messageBox } from '../dom.js';
@@ -276,9 +276,62 @@ export async function adminProblemEdit(ctx) {
     });
     head.append(h('div', { class: 'head-links' }, h('a', { href: `/problems/${p.id}` }, 'View'), h('a', { href: `/problems/${p.id}/submissions` }, 'Submissions')));
     side.push(h('div', { class: 'actions spread' }, rejudge, remove), amsg.el);
+    const report = await verificationBox(p, ctx);
+    if (report) side.push(report);
   }
   if (flash) msg.ok(flash);
   ctx.el.append(head, adminNav('/admin/problems'), ...side, form);
+}
+
+/* ---- jury submissions: the package's submissions/ against what their folders expect ---- */
+
+function verificationRows(rep) {
+  return rep.submissions.map((s) => h('tr', { class: `jury-${s.result.replace(' ', '-')}` },
+    h('td', { class: 'code' }, s.submission_id ? h('a', { href: `/submissions/${s.submission_id}` }, s.path) : s.path),
+    h('td', null, s.language || '–'),
+    h('td', null, s.expected.join(' or ')),
+    h('td', null, s.verdict || (s.status && s.status !== 'done' ? s.status : '–')),
+    h('td', null, s.time_ms != null ? `${s.time_ms} ms` : '–'),
+    h('td', null, h('strong', null, s.result), s.note ? h('div', { class: 'note' }, s.note) : null,
+      s.warning ? h('div', { class: 'note' }, s.warning) : null)));
+}
+
+function timeLimitLine(t) {
+  if (t.state === 'derived') return `Time limit ${fmtLimitMs(t.time_limit_ms)}, derived: the slowest accepted jury run (${t.slowest_ac_ms} ms) × ${t.ac_to_time_limit}, rounded up to a multiple of ${t.time_resolution} s.`;
+  if (t.state === 'pending') return `Time limit to be derived from the accepted jury submissions (judged meanwhile with ${fmtLimitMs(t.provisional_time_limit_ms)}).`;
+  if (t.state === 'none') return `Time limit ${fmtLimitMs(t.time_limit_ms)}: the package gives none and no accepted jury submission was judged accepted.`;
+  return `Time limit ${fmtLimitMs(t.time_limit_ms)}, given by the package.`;
+}
+
+// The verification report of a problem's jury submissions, refreshed until complete; null when it has none.
+async function verificationBox(p, ctx) {
+  let rep;
+  try {
+    rep = await get(`/api/problems/${p.id}/verification`);
+  } catch (err) {
+    if (err.status === 404) return null;
+    return h('section', { class: 'card verification' }, h('h2', null, 'Jury submissions'), h('p', { class: 'message error' }, err.message));
+  }
+  const box = h('section', { class: 'card verification' });
+  const draw = (r) => {
+    const summary = r.complete
+      ? (r.ok ? `All ${r.passed} judged jury submissions get what their folders expect.` : `${r.failed} of ${r.passed + r.failed} judged jury submissions do not get what their folders expect.`)
+      : `Judging the jury submissions: ${r.pending} to go.`;
+    box.replaceChildren(h('h2', null, 'Jury submissions'),
+      h('p', { class: r.complete ? (r.ok ? 'message ok' : 'message error') : 'note' }, summary, r.not_judged ? ` ${r.not_judged} not judged (see the notes).` : ''),
+      h('p', { class: 'note' }, timeLimitLine(r.time_limit)),
+      h('table', { class: 'jury' },
+        h('thead', null, h('tr', null, ...['Submission', 'Language', 'Expected', 'Verdict', 'Time', 'Result'].map((t) => h('th', null, t)))),
+        h('tbody', null, ...verificationRows(r))));
+  };
+  draw(rep);
+  const refresh = async () => {
+    if (ctx.disposed || rep.complete) return;
+    try { rep = await get(`/api/problems/${p.id}/verification`); draw(rep); } catch { /* tried again */ }
+    setTimeout(refresh, 2000);
+  };
+  setTimeout(refresh, 2000);
+  return box;
 }
 
 /* ---- users ---- */
@@ -361,7 +414,7 @@ export async function adminImport(ctx) {
   const file = h('input', { type: 'file', accept: '.zip,application/zip', required: true });
   const slug = h('input', { pattern: '[a-z0-9][a-z0-9_-]*', maxlength: 64, autocapitalize: 'none', spellcheck: 'false' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Import');
-  const result = h('p', { hidden: true });
+  const result = h('div', { hidden: true });
   const form = h('form', { class: 'card', novalidate: true },
     h('p', null, 'A problem package in the Kattis format, zipped: problem.yaml, problem_statement/, data/sample, data/secret and, if any, output_validators/. '
       + 'A package whose slug exists already updates that problem (its submissions are kept).'),
@@ -379,8 +432,12 @@ export async function adminImport(ctx) {
     button.textContent = 'Importing…';
     try {
       const r = await api('POST', '/api/problems/import' + qs({ slug: slug.value.trim() }), undefined, { raw: f, contentType: 'application/zip' });
-      msg.ok(`Imported “${r.slug}”.`);
-      result.replaceChildren(h('a', { href: `/problems/${r.id}` }, 'View the problem'), ' · ', h('a', { href: `/admin/problems/${r.id}` }, 'Edit it'));
+      const v = r.verification;
+      msg.ok(`Imported “${r.slug}”.` + (v && v.submissions.length ? ` ${v.submissions.length} jury submissions: their report is on the problem's page.` : ''));
+      const warnings = (r.warnings || []).map((w) => h('li', null, w));
+      result.replaceChildren(h('a', { href: `/problems/${r.id}` }, 'View the problem'), ' · ',
+        h('a', { href: `/admin/problems/${r.id}` }, v && v.submissions.length ? 'Edit it and see the jury report' : 'Edit it'),
+        warnings.length ? h('ul', { class: 'import-warnings', 'aria-label': 'Warnings' }, warnings) : null);
       result.hidden = false;
     } catch (err) {
       msg.error(`Import failed: ${err.message}`);

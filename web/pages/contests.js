@@ -163,15 +163,28 @@ function submitForm(ctx, c, problems, languages) {
   const stored = localStorage.getItem(LANG_KEY);
   if (stored && languages.some((l) => l.id === stored)) lang.value = stored;
   const source = h('textarea', { id: 'c-submit-source', rows: 10, spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', class: 'code', placeholder: 'Paste your program, or choose a file.' });
-  const file = h('input', { id: 'c-submit-file', type: 'file', accept: languages.flatMap((l) => l.extensions.map((e) => '.' + e)).join(',') });
+  const file = h('input', { id: 'c-submit-file', type: 'file', multiple: true });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Submit');
   const closed = h('p', { class: 'note', hidden: true });
+  /* Several files chosen together: sent as one multi-file submission (the entry point is derived). */
+  let files = [];
+  const fileList = h('ul', { class: 'submit-files', id: 'c-submit-files', hidden: true });
+  const sourceField = h('div', { class: 'field' }, h('label', { for: 'c-submit-source' }, 'Source'), source);
+  function showFiles() {
+    fileList.replaceChildren(...files.map((f) => h('li', null, h('code', null, f.name))));
+    fileList.hidden = !files.length;
+    sourceField.hidden = files.length > 0;
+  }
   file.addEventListener('change', async () => {
     msg.clear();
-    const fl = file.files[0];
+    const chosen = [...file.files];
+    const fl = chosen[0];
     if (!fl) return;
-    if (fl.size > MAX_SOURCE) { msg.error(`${fl.name} is over 512 KiB.`); file.value = ''; return; }
-    source.value = await fl.text();
+    if (chosen.reduce((n, f) => n + f.size, 0) > MAX_SOURCE) { msg.error(`${chosen.length > 1 ? 'The files are' : `${fl.name} is`} over 512 KiB.`); file.value = ''; return; }
+    if (chosen.length > 32) { msg.error('A submission has at most 32 files.'); file.value = ''; return; }
+    files = chosen.length > 1 ? await Promise.all(chosen.map(async (f) => ({ name: f.name, content: await f.text() }))) : [];
+    if (chosen.length === 1) source.value = await fl.text();
+    showFiles();
     const ext = fl.name.includes('.') ? fl.name.split('.').pop().toLowerCase() : '';
     const match = languages.find((l) => l.extensions.includes(ext));
     if (match) lang.value = match.id;
@@ -183,8 +196,9 @@ function submitForm(ctx, c, problems, languages) {
     h('div', { class: 'row' },
       h('div', { class: 'field' }, h('label', { for: 'c-submit-problem' }, 'Problem'), prob),
       h('div', { class: 'field' }, h('label', { for: 'c-submit-language' }, 'Language'), lang)),
-    h('div', { class: 'field' }, h('label', { for: 'c-submit-source' }, 'Source'), source),
-    h('div', { class: 'field' }, h('label', { for: 'c-submit-file' }, 'Or load a file'), file),
+    sourceField,
+    fileList,
+    h('div', { class: 'field' }, h('label', { for: 'c-submit-file' }, 'Or load files (one, or several together)'), file),
     closed, msg.el,
     h('div', { class: 'actions' }, button));
   const form = {
@@ -201,14 +215,17 @@ function submitForm(ctx, c, problems, languages) {
   el.addEventListener('submit', async (e) => {
     e.preventDefault();
     msg.clear();
-    if (!source.value.trim()) { msg.error('Write your program in the box or load a file first.'); source.focus(); return; }
+    if (!files.length && !source.value.trim()) { msg.error('Write your program in the box or load a file first.'); source.focus(); return; }
     button.disabled = true;
     try {
-      const created = await post(`/api/contests/${c.id}/problems/${encodeURIComponent(prob.value)}/submissions`, { language: lang.value, source: source.value });
+      const body = files.length ? { language: lang.value, files } : { language: lang.value, source: source.value };
+      const created = await post(`/api/contests/${c.id}/problems/${encodeURIComponent(prob.value)}/submissions`, body);
       localStorage.setItem(LANG_KEY, lang.value);
       msg.ok(`Submission ${created.id} for ${prob.value} received.`);
       source.value = '';
       file.value = '';
+      files = [];
+      showFiles();
       if (form.onCreated) form.onCreated({ problem_label: prob.value, language: lang.value, created_at: new Date().toISOString(), ...created });
     } catch (err) {
       msg.error(err.message);

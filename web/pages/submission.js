@@ -62,11 +62,41 @@ export async function submissionPage(ctx) {
     testsBody);
   const testRows = [];
 
+  /* What failed tests left for the team: its output beside the expected one
+     on a sample (never a hidden test), and the validator's message. */
+  const feedbackSection = h('section', { class: 'feedback', hidden: true, 'aria-labelledby': 'feedback-title' });
+  let feedbackShown = '';
+  function paintFeedback() {
+    const items = [...results.values()].filter((t) => typeof t.output === 'string' || typeof t.team_message === 'string')
+      .sort((a, b) => a.index - b.index);
+    const key = JSON.stringify(items.map((t) => [t.index, t.output, t.expected, t.team_message]));
+    if (key === feedbackShown) return;
+    feedbackShown = key;
+    feedbackSection.hidden = !items.length;
+    const io = (what, text) => h('div', { class: 'sample-io' },
+      h('div', { class: 'sample-head' }, h('h4', null, what), copyButton(() => text, `Copy ${what.toLowerCase()}`)),
+      h('pre', { class: 'sample-text' }, text));
+    feedbackSection.replaceChildren(h('h2', { id: 'feedback-title' }, 'What the failed tests show'),
+      items.map((t) => h('section', { class: 'sample', dataset: { test: t.index }, 'aria-label': `Test ${t.index}` },
+        h('h3', { class: 'sample-title' }, `Test ${t.index}${t.group === 'sample' ? ' (sample)' : ''}`),
+        typeof t.team_message === 'string' ? h('p', { class: 'team-message' }, h('strong', null, 'Validator: '), t.team_message) : null,
+        typeof t.output === 'string' ? h('div', { class: 'sample-grid' }, io('Your output', t.output), io('Expected', t.expected || '')) : null)));
+  }
+
   const compileSection = h('section', { class: 'compile', hidden: true, 'aria-labelledby': 'compile-title' },
     h('h2', { id: 'compile-title' }, 'Compiler output'), h('pre', { class: 'output' }));
 
   const sourceSection = h('section', { class: 'source-section', 'aria-labelledby': 'source-title' });
-  if (typeof sub.source === 'string') {
+  if (Array.isArray(sub.files)) {
+    /* a multi-file submission: each file under its name */
+    sourceSection.append(h('h2', { id: 'source-title' }, `Files (${sub.files.length})`));
+    if (sub.entry_point) sourceSection.append(h('p', { class: 'note' }, 'Entry point: ', h('code', null, sub.entry_point)));
+    for (const f of sub.files) {
+      sourceSection.append(
+        h('div', { class: 'section-head' }, h('h3', null, h('code', null, f.name)), copyButton(() => f.content, `Copy ${f.name}`)),
+        h('pre', { class: 'source code' }, h('code', null, f.content)));
+    }
+  } else if (typeof sub.source === 'string') {
     const src = sub.source;
     sourceSection.append(
       h('div', { class: 'section-head' }, h('h2', { id: 'source-title' }, 'Source'), copyButton(() => src, 'Copy source')),
@@ -141,6 +171,7 @@ export async function submissionPage(ctx) {
     compileSection.hidden = !out;
     setText(compileSection.querySelector('pre'), out);
     paintTests();
+    paintFeedback();
   }
 
   function loadTests(list) {
@@ -167,6 +198,7 @@ export async function submissionPage(ctx) {
     msg.el,
     summary,
     h('section', { class: 'tests-section', 'aria-labelledby': 'tests-title' }, h('h2', { id: 'tests-title' }, 'Tests'), testsTable),
+    feedbackSection,
     compileSection,
     sourceSection);
   ctx.el.append(article);

@@ -231,6 +231,19 @@ int main(int argc, char **argv)
 		volatile int *p = NULL;
 		return *p;
 	}
+	if (!strcmp(m, "readonly")) { /* what a read-only machine answers: one line per call */
+		printf("mkdir: %s\n", mkdir("/box/d", 0755) ? strerror(errno) : "made");
+		printf("unlink: %s\n", unlink("/box/prog") ? strerror(errno) : "removed");
+		printf("rename: %s\n", rename("/box/prog", "/box/p2") ? strerror(errno) : "renamed");
+		printf("chmod: %s\n", chmod("/box/prog", 0777) ? strerror(errno) : "changed");
+		printf("creat: %s\n", open("/tmp/c", O_RDWR | O_CREAT, 0644) < 0 ? strerror(errno) : "created");
+		printf("append: %s\n", open("/box/prog", O_WRONLY | O_APPEND) < 0 ? strerror(errno) : "opened");
+		gid_t g[64];
+		printf("getgroups: %s\n", getgroups(64, g) < 0 ? strerror(errno) : "ok");
+		printf("socketpair: %s\n", socketpair(AF_UNIX, SOCK_STREAM, 0, (int[2]){0, 0}) ? strerror(errno) : "made");
+		printf("still running\n");
+		return 0;
+	}
 	if (!strcmp(m, "write")) { /* write argv[2] with 1 MiB blocks until an error */
 		int fd = open(arg, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0) {

@@ -1,0 +1,3 @@
+from util import add
+a, b = map(int, input().split())
+print(add(a, b))

@@ -1,0 +1,4 @@
+from numbers_sum import total
+
+input()
+print(total(input()))

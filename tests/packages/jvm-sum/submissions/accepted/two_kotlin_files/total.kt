@@ -1,0 +1,1 @@
+fun total(line: String): Long = line.trim().split(" ").map { it.toLong() }.sum()

@@ -1,0 +1,4 @@
+fun main() {
+    readLine()
+    println(readLine()!!.trim().split(" ")[0])
+}
