@@ -13,7 +13,7 @@ packaging/install-deps.sh
 meson compile -C build
 meson test -C build --print-errorlogs --no-suite bench --no-suite vm
 # The cgroup v2-only host, in a VM (tests/vm; minutes where the CPU is emulated).
-meson test -C build --print-errorlogs --suite vm
+meson test -C build --print-errorlogs --setup vm --suite vm
 # Packaging (root, a Debian mirror): the .deb in a pristine Debian 12 root, the image under podman, the unit
 # under systemd (tests/deploy; a few minutes).
 meson test -C build --print-errorlogs --setup deploy --suite deploy
