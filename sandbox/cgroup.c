@@ -162,7 +162,7 @@ void sbx_cg_init(struct sbx_cg *cg, int slot, const struct sbx_log *log)
 
 void sbx_cg_close(struct sbx_cg_run *run)
 {
-	int *fds[] = { &run->procs[0], &run->procs[1], &run->procs[2], &run->mem_peak, &run->mem_failcnt,
+	int *fds[] = { &run->procs[0], &run->procs[1], &run->procs[2], &run->dir, &run->mem_peak, &run->mem_failcnt,
 		&run->mem_oom, &run->cpu_usage, &run->pids_current, &run->mem_limit, &run->memsw_limit,
 		&run->mem_usage, &run->pids_max };
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) {
@@ -213,7 +213,7 @@ static int run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 		return rc;
 	}
 	memset(run, 0, sizeof *run);
-	run->procs[0] = run->procs[1] = run->procs[2] = -1;
+	run->procs[0] = run->procs[1] = run->procs[2] = run->dir = -1;
 	run->mem_peak = run->mem_failcnt = run->mem_oom = run->cpu_usage = run->pids_current = -1;
 	run->mem_limit = run->memsw_limit = run->mem_usage = run->pids_max = -1;
 	run->id = cg->next_id++;
@@ -393,7 +393,7 @@ void sbx_cg_from_stat_fds(struct sbx_cg_run *run, const int in[SBX_CG_NSTATS], b
 {
 	memset(run, 0, sizeof *run);
 	run->v2 = v2;
-	run->procs[0] = run->procs[1] = run->procs[2] = -1;
+	run->procs[0] = run->procs[1] = run->procs[2] = run->dir = -1;
 	run->mem_limit = run->memsw_limit = run->mem_usage = run->pids_max = -1;
 	run->mem_peak = in[0];
 	run->mem_failcnt = in[1];

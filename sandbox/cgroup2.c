@@ -163,7 +163,7 @@ void sbx_cg2_init(struct sbx_cg *cg, int slot)
 int sbx_cg2_run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 {
 	memset(run, 0, sizeof *run);
-	run->procs[0] = run->procs[1] = run->procs[2] = -1;
+	run->procs[0] = run->procs[1] = run->procs[2] = run->dir = -1;
 	run->mem_peak = run->mem_failcnt = run->mem_oom = run->cpu_usage = run->pids_current = -1;
 	run->mem_limit = run->memsw_limit = run->mem_usage = run->pids_max = -1;
 	run->id = cg->next_id++;
@@ -174,6 +174,7 @@ int sbx_cg2_run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 		return -errno;
 	/* Everything a run start writes is opened here, off the critical path. */
 	run->procs[0] = sbx_cg_open_in(dir, "cgroup.procs", O_WRONLY);
+	run->dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	run->mem_peak = sbx_cg_open_in(dir, "memory.peak", O_RDONLY);
 	run->mem_failcnt = sbx_cg_open_in(dir, "memory.events", O_RDONLY);
 	run->mem_oom = sbx_cg_open_in(dir, "memory.events", O_RDONLY);
@@ -182,7 +183,7 @@ int sbx_cg2_run_make(struct sbx_cg *cg, struct sbx_cg_run *run)
 	run->cpu_usage = sbx_cg_open_in(dir, "cpu.stat", O_RDONLY);
 	run->pids_current = sbx_cg_open_in(dir, "pids.current", O_RDONLY);
 	run->pids_max = sbx_cg_open_in(dir, "pids.max", O_WRONLY);
-	if (run->procs[0] < 0 || run->mem_peak < 0 || run->mem_failcnt < 0 || run->mem_oom < 0 ||
+	if (run->procs[0] < 0 || run->dir < 0 || run->mem_peak < 0 || run->mem_failcnt < 0 || run->mem_oom < 0 ||
 	    run->mem_limit < 0 || run->mem_usage < 0 || run->cpu_usage < 0 || run->pids_current < 0 ||
 	    run->pids_max < 0)
 		return errno ? -errno : -EIO;

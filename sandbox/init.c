@@ -176,7 +176,7 @@ static char prog_data[MAX_REQ_DATA]; /* in the program: the request's argv and e
  * its rlimits, sets up stdio, enters /box and executes. The filters allow
  * exactly that (read, prlimit64 on itself, dup2, chdir, the one execve). */
 static _Noreturn void program_main(const struct sandbox *sb, const struct sbx_cg_run *cgr, int kind, int notes,
-		int blob_fd)
+		int blob_fd, bool joined)
 {
 	const char *step = "join the run's cgroups";
 	int rc;
@@ -186,7 +186,7 @@ static _Noreturn void program_main(const struct sandbox *sb, const struct sbx_cg
 	/* Only the program and what it forks live in the run's cgroups (never the
 	 * init: the OOM killer could pick it, and it would count). Joined now, off
 	 * the critical path: moving a task between v1 cgroups can take ms. */
-	for (int c = 0; c < SBX_CG_N; c++)
+	for (int c = 0; c < SBX_CG_N && !joined; c++)
 		if (cgr->ready && cgr->procs[c] >= 0 && write(cgr->procs[c], "0", 1) < 0)
 			goto fail;
 	step = "set rlimits";
@@ -302,15 +302,16 @@ _Noreturn void sbx_init_main(struct sandbox *sb, int kind, const char *root, uin
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "sandbox-init");
 	/* Its cgroup files stay: cgroup.procs to join, the counters to report. */
-	int keep[5 + SBX_CG_N + SBX_CG_NSTATS] = { sock, cgr->ready ? cgr->mem_usage : -1,
-		cgr->ready ? cgr->mem_limit : -1, cgr->ready ? cgr->memsw_limit : -1, cgr->ready ? cgr->pids_max : -1 };
+	int keep[6 + SBX_CG_N + SBX_CG_NSTATS] = { sock, cgr->ready ? cgr->mem_usage : -1,
+		cgr->ready ? cgr->mem_limit : -1, cgr->ready ? cgr->memsw_limit : -1, cgr->ready ? cgr->pids_max : -1,
+		cgr->ready ? cgr->dir : -1 };
 	for (int c = 0; c < SBX_CG_N; c++)
-		keep[5 + c] = cgr->ready ? cgr->procs[c] : -1;
+		keep[6 + c] = cgr->ready ? cgr->procs[c] : -1;
 	int st[SBX_CG_NSTATS];
 	sbx_cg_stat_fds(cgr, st);
 	for (int i = 0; i < SBX_CG_NSTATS; i++)
-		keep[5 + SBX_CG_N + i] = cgr->ready ? st[i] : -1;
-	sbx_close_others(keep, 5 + SBX_CG_N + SBX_CG_NSTATS);
+		keep[6 + SBX_CG_N + i] = cgr->ready ? st[i] : -1;
+	sbx_close_others(keep, 6 + SBX_CG_N + SBX_CG_NSTATS);
 	init_cg = cgr;
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
@@ -368,9 +369,24 @@ _Noreturn void sbx_init_main(struct sandbox *sb, int kind, const char *root, uin
 		.pidfd = (uint64_t)(uintptr_t)&wp.pidfd,
 		.exit_signal = SIGCHLD,
 	};
+	/* v2: born in its run's cgroup (CLONE_INTO_CGROUP, Linux 5.7); where the
+	   kernel refuses, it joins by cgroup.procs first thing instead. */
+	bool into = cgr->ready && cgr->dir >= 0;
+	if (into) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgr->dir;
+	}
 	wp.pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	if (wp.pid < 0 && into) {
+		sbx_logf(&sb->log, "WARNING: CLONE_INTO_CGROUP refused (%s): the program joins its cgroup by "
+			"cgroup.procs", strerror(errno));
+		into = false;
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		ca.cgroup = 0;
+		wp.pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	}
 	if (wp.pid == 0)
-		program_main(sb, cgr, kind, notes[1], blob[0]);
+		program_main(sb, cgr, kind, notes[1], blob[0], into);
 	if (wp.pid < 0) {
 		sbx_logf(&sb->log, "cannot fork the program: %s", strerror(errno));
 		_exit(1);
@@ -398,6 +414,8 @@ _Noreturn void sbx_init_main(struct sandbox *sb, int kind, const char *root, uin
 	for (int c = 0; c < SBX_CG_N; c++)
 		if (cgr->ready && cgr->procs[c] >= 0)
 			close(cgr->procs[c]); /* the program has joined */
+	if (cgr->ready && cgr->dir >= 0)
+		close(cgr->dir);
 	int64_t u1 = sbx_cg_read_num(usage_fd);
 	init_prog_pre = u0 >= 0 && u1 > u0 ? (uint64_t)(u1 - u0) : 0;
 

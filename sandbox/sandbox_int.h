@@ -63,6 +63,7 @@ struct sbx_cg_run {
 	bool ready;
 	bool v2;
 	int procs[SBX_CG_N];  /* cgroup.procs, opened for writing: the program writes "0" to join */
+	int dir;              /* v2: the run's directory (O_PATH), for CLONE_INTO_CGROUP; else -1 */
 	int mem_peak;         /* memory.max_usage_in_bytes / memory.peak */
 	int mem_failcnt;      /* memory.failcnt / memory.events ("max N") */
 	int mem_oom;          /* memory.oom_control / memory.events ("oom_kill N") */

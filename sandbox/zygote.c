@@ -257,6 +257,10 @@ static int prefork_into(struct zygote_ctx *z, int kind, struct waiting *w)
 			close(cgr->procs[c]);
 			cgr->procs[c] = -1;
 		}
+	if (cgr->ready && cgr->dir >= 0) {
+		close(cgr->dir);
+		cgr->dir = -1;
+	}
 	w->sock = sp[0];
 	w->pidfd = pidfd;
 	w->id = ++z->next_id;

@@ -18,7 +18,11 @@ export SBX_ONLY
 # the default time limits of these cases are scaled (harmless under KVM).
 export SBX_TIME_SCALE=${VM_TIME_SCALE:-5} VERDICT_TEST_TIME_SCALE=${VM_TIME_SCALE:-5} VERDICT_COMPILE_TIME=60
 echo "== sandbox, as root"
-SBX_EXPECT_CGROUP=2 "$build/tests/sandbox/test-sandbox" || rc=1
+out=/tmp/cgroup-v2-sandbox.log
+SBX_EXPECT_CGROUP=2 "$build/tests/sandbox/test-sandbox" > $out 2>&1 || rc=1
+cat $out
+# Each program is born in its run's cgroup (CLONE_INTO_CGROUP), never falls back silently.
+if grep -q "CLONE_INTO_CGROUP refused" $out; then echo "CLONE_INTO_CGROUP was refused" >&2; rc=1; fi
 echo "== sandbox, as nobody in a delegated cgroup"
 d=/sys/fs/cgroup/delegated
 mkdir -p $d
