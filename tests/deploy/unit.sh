@@ -68,6 +68,14 @@ note "every protection active under the unit's hardening"
 pod exec "$name" systemctl stop verdict || fail "systemctl stop failed"
 status=$(pod exec "$name" systemctl show -p ExecMainStatus --value verdict)
 [ "$status" = 0 ] || fail "verdict exited $status on systemctl stop"
-pod exec "$name" journalctl -t verdict --no-pager | grep -q 'received SIGTERM, shutting down' ||
-	fail "the journal shows no clean shutdown"
+# The server's last lines may reach journald after systemctl stop returns: wait for them.
+shut=""
+for _ in $(seq 1 40); do
+	if pod exec "$name" journalctl -t verdict --no-pager 2>/dev/null | grep -q 'received SIGTERM, shutting down'; then
+		shut=yes
+		break
+	fi
+	sleep 0.5
+done
+[ -n "$shut" ] || fail "the journal shows no clean shutdown"
 note "systemctl stop: exit 0, clean shutdown"
